@@ -1,0 +1,25 @@
+// Runs every bundled unit/integration test (out/test/**/*.test.js) except the e2e and real-cluster suites,
+// which have their own scripts (`npm run test:e2e`, `npm run test:cluster`).
+import { readdirSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const excluded = [join('out', 'test', 'e2e'), join('out', 'test', 'cluster')];
+function find(dir, out = []) {
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (excluded.some((e) => p.startsWith(e))) continue;
+    if (statSync(p).isDirectory()) find(p, out);
+    else if (name.endsWith('.test.js')) out.push(p);
+  }
+  return out;
+}
+const only = process.argv.slice(2);
+const files = find(join('out', 'test')).filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
+if (files.length === 0) {
+  console.error('no test files found under out/test: run `npm run build` first');
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+process.exit(result.status ?? 1);

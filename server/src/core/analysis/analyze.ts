@@ -1,0 +1,74 @@
+// Runs the rules over a model for a set of target files, then applies severities, suppressions and ordering.
+import type { Finding, Report, RuleContext, Severity, SeveritySetting } from '../rules/rule';
+import { rules } from '../rules/index';
+import type { WorkspaceModel, AnalyzedWorkload } from './model';
+import { LineIndex } from '../text';
+import type { K8sObject } from '../model/objects';
+
+export interface RuleSettings {
+  /** Per-rule severity; rules not listed use their default. */
+  severities: Readonly<Record<string, SeveritySetting>>;
+}
+
+export const ignoreAnnotation = 'kube-priority-lens.io/ignore';
+
+/** runRules computes the findings of the target files, sorted by file then position. */
+export function runRules(model: WorkspaceModel, targets: ReadonlySet<string>, settings: RuleSettings): Finding[] {
+  const findings: Finding[] = [];
+  const targetWorkloads: AnalyzedWorkload[] = [];
+  for (const file of targets) for (const w of model.workloadsInFile(file)) targetWorkloads.push(w);
+  for (const rule of rules) {
+    const setting = settings.severities[rule.id] ?? rule.defaultSeverity;
+    if (setting === 'off') continue;
+    const severity: Severity = setting;
+    const ctx: RuleContext = {
+      model,
+      targets,
+      workloads: targetWorkloads.filter((w) => w.object.origin === 'workspace'),
+      text: (file) => model.files.get(file)?.text ?? '',
+      report: (report: Report) => {
+        if (!targets.has(report.file) || isSuppressed(model, rule.id, report)) return;
+        const finding: Finding = { ruleId: rule.id, severity, message: report.message, file: report.file, span: report.span };
+        if (report.object !== undefined) finding.object = report.object.id;
+        if (report.fix !== undefined) finding.fix = report.fix;
+        findings.push(finding);
+      },
+    };
+    try {
+      rule.check(ctx);
+    } catch (error) {
+      // A broken rule must not take the other rules' findings with it; say so once, on the first target file.
+      const file = [...targets][0];
+      if (file !== undefined) {
+        findings.push({ ruleId: rule.id, severity: 'error', message: `internal error in rule ${rule.id}: ${error instanceof Error ? error.message : String(error)}`, file, span: { start: 0, end: 0 } });
+      }
+    }
+  }
+  return sortFindings(findings);
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start || a.span.end - b.span.end || a.ruleId.localeCompare(b.ruleId)));
+}
+
+const lineIndexes = new WeakMap<object, LineIndex>();
+
+function isSuppressed(model: WorkspaceModel, ruleId: string, report: Report): boolean {
+  if (report.object !== undefined && annotationSuppresses(report.object, ruleId)) return true;
+  const parsed = model.files.get(report.file);
+  if (parsed === undefined) return false;
+  let index = lineIndexes.get(parsed);
+  if (index === undefined) {
+    index = new LineIndex(parsed.text);
+    lineIndexes.set(parsed, index);
+  }
+  const line = index.position(report.span.start).line;
+  if (line === 0) return false;
+  const match = /#\s*kpl-ignore:\s*([\w\s,-]+)/.exec(index.lineText(line - 1));
+  return match !== null && (match[1] ?? '').split(',').map((s) => s.trim()).some((id) => id === ruleId || id === 'all');
+}
+
+function annotationSuppresses(object: K8sObject, ruleId: string): boolean {
+  const value = object.annotations[ignoreAnnotation];
+  return value !== undefined && value.split(',').map((s) => s.trim()).some((id) => id === ruleId || id === 'all');
+}

@@ -1,0 +1,144 @@
+// Turns a manifest file into Kubernetes objects of interest with identities and spans; never throws.
+// `kind: List` (and `*List`) items become objects of their own, as kubectl applies them.
+import type { Span } from '../text';
+import { decodeUtf8 } from '../text';
+import { isKindOfInterest, splitDocuments } from '../syntax/documents';
+import { parseYamlDocument } from '../syntax/parse-yaml';
+import type { SyntaxProblem } from '../syntax/parse-yaml';
+import { entry, get, isMap, isSeq, stringValue } from '../syntax/tree';
+import type { YMap, YNode } from '../syntax/tree';
+import { FieldReader } from './fields';
+import type { FieldProblem } from './fields';
+
+export type Origin = 'workspace' | 'cluster';
+
+/** K8sObject is one object of a kind the engine reads, with where it was written. */
+export interface K8sObject {
+  file: string;
+  origin: Origin;
+  kind: string;
+  apiVersion: string;
+  name: string;
+  /** `metadata.namespace` or `default` for namespaced kinds; undefined for cluster-scoped kinds. */
+  namespace: string | undefined;
+  /** `Kind/namespace/name`, or `Kind/name` for cluster-scoped kinds. */
+  id: string;
+  node: YMap;
+  /** The whole object. */
+  span: Span;
+  /** The `metadata.name` value (or the `kind` value when the name is missing), where findings about the object point. */
+  nameSpan: Span;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** Problems found while reading typed fields of this object. */
+  fieldProblems: FieldProblem[];
+}
+
+export interface FileProblem {
+  kind: SyntaxProblem['kind'] | 'not-text' | 'too-large' | 'symlink-loop';
+  message: string;
+  span: Span;
+}
+
+export interface ParsedFile {
+  file: string;
+  text: string;
+  objects: K8sObject[];
+  problems: FileProblem[];
+  /** How many documents the file holds, and how many were fully parsed. */
+  documents: number;
+  parsedDocuments: number;
+}
+
+export const clusterScopedKinds: ReadonlySet<string> = new Set(['PriorityClass', 'Namespace', 'Node']);
+
+/** Documents above this size are not parsed with positions; no real manifest of interest comes close. */
+export const maxDocumentBytes = 16 * 1024 * 1024;
+
+export interface SourceInput {
+  path: string;
+  /** Text, or raw bytes that are decoded strictly (NUL or invalid UTF-8 make the file "not text"). */
+  content: string | Uint8Array;
+  origin?: Origin;
+}
+
+/** parseFile reads every object of interest of one file; the result is cached per file by the analysis host. */
+export function parseFile(input: SourceInput): ParsedFile {
+  const origin = input.origin ?? 'workspace';
+  let text: string;
+  if (typeof input.content === 'string') {
+    text = input.content;
+    if (text.includes('\u0000')) return notText(input.path, text, `contains a NUL byte at offset ${text.indexOf('\u0000')}`);
+  } else {
+    const decoded = decodeUtf8(input.content);
+    if (!decoded.ok) return notText(input.path, '', decoded.reason);
+    text = decoded.text;
+  }
+  // A UTF-8 BOM is not part of the YAML; replacing it with a space keeps every offset valid.
+  if (text.charCodeAt(0) === 0xfeff) text = ` ${text.slice(1)}`;
+  const json = /\.json$/i.test(input.path);
+  const chunks = splitDocuments(text, json);
+  const result: ParsedFile = { file: input.path, text, objects: [], problems: [], documents: chunks.length, parsedDocuments: 0 };
+  for (const chunk of chunks) {
+    if (chunk.template || !isKindOfInterest(chunk.kind)) continue;
+    if (chunk.end - chunk.start > maxDocumentBytes) {
+      result.problems.push({ kind: 'too-large', message: `document ${chunk.index + 1} (${chunk.kind ?? 'unknown kind'}) is larger than ${maxDocumentBytes / 1024 / 1024} MiB and was not analysed`, span: { start: chunk.start, end: chunk.start + 1 } });
+      continue;
+    }
+    result.parsedDocuments++;
+    const parsed = parseYamlDocument(text, chunk.start, chunk.end, json);
+    for (const problem of parsed.problems) result.problems.push(problem);
+    if (!isMap(parsed.root)) continue;
+    collectObjects(parsed.root, input.path, origin, result.objects, 0);
+  }
+  return result;
+}
+
+function notText(file: string, text: string, reason: string): ParsedFile {
+  return { file, text, objects: [], problems: [{ kind: 'not-text', message: `${file} is not a text manifest: it ${reason}`, span: { start: 0, end: 0 } }], documents: 0, parsedDocuments: 0 };
+}
+
+function collectObjects(root: YMap, file: string, origin: Origin, out: K8sObject[], depth: number): void {
+  const kind = stringValue(get(root, 'kind'));
+  if (kind === undefined) return;
+  if (kind.endsWith('List')) {
+    const items = get(root, 'items');
+    if (isSeq(items) && depth < 2) {
+      for (const item of items.items) if (isMap(item)) collectObjects(item, file, origin, out, depth + 1);
+    }
+    return;
+  }
+  if (!isKindOfInterest(kind)) return;
+  out.push(toObject(root, kind, file, origin));
+}
+
+/** toObject reads identity, labels and annotations of one object. */
+export function toObject(root: YMap, kind: string, file: string, origin: Origin): K8sObject {
+  const reader = new FieldReader();
+  const metadata = get(root, 'metadata');
+  const name = reader.string(metadata, 'name', 'metadata.name');
+  const namespaceField = reader.string(metadata, 'namespace', 'metadata.namespace');
+  const clusterScoped = clusterScopedKinds.has(kind);
+  const namespace = clusterScoped ? undefined : (namespaceField?.value ?? 'default');
+  const objectName = name?.value ?? stringValue(get(metadata, 'generateName')) ?? '<unnamed>';
+  const labels = reader.stringMap(metadata, 'labels');
+  const annotations = reader.stringMap(metadata, 'annotations');
+  const kindSpan = entry(root, 'kind')?.value.span ?? root.span;
+  return {
+    file,
+    origin,
+    kind,
+    apiVersion: stringValue(get(root, 'apiVersion')) ?? '',
+    name: objectName,
+    namespace,
+    id: namespace === undefined ? `${kind}/${objectName}` : `${kind}/${namespace}/${objectName}`,
+    node: root,
+    span: root.span,
+    nameSpan: name?.span ?? kindSpan,
+    labels,
+    annotations,
+    fieldProblems: reader.problems,
+  };
+}
+
+export type { YNode };

@@ -1,0 +1,39 @@
+// Text edits for fixes that keep the file's indentation and comments: replace a value, remove a line, add a key.
+import type { Span } from '../text';
+import type { YMap } from '../syntax/tree';
+import type { TextEdit } from './rule';
+
+export function replace(span: Span, newText: string): TextEdit {
+  return { span, newText };
+}
+
+/** removeLine deletes the whole line(s) from the line of `span.start` to the line of `span.end`, with the line break. */
+export function removeLine(text: string, span: Span): TextEdit {
+  const start = text.lastIndexOf('\n', span.start - 1) + 1;
+  const nextBreak = text.indexOf('\n', span.end);
+  return { span: { start, end: nextBreak === -1 ? text.length : nextBreak + 1 }, newText: '' };
+}
+
+/**
+ * insertKey adds `key: value` as the first entry of a block map, at the column of its existing keys, so the rest of the
+ * map (and its comments) stays untouched. `value` may be a multi-line block, written relative to the key's indentation.
+ * Returns undefined for flow maps (`{...}`), where no safe edit exists.
+ */
+export function insertKey(text: string, map: YMap, key: string, value: string): TextEdit | undefined {
+  const first = map.entries[0];
+  if (map.flow || first === undefined) return undefined;
+  const at = first.keySpan.start;
+  const column = at - (text.lastIndexOf('\n', at - 1) + 1);
+  const indent = ' '.repeat(column);
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const lines = value.split('\n');
+  const head = lines[0] ?? '';
+  const rest = lines.slice(1).map((line) => `${eol}${indent}${line}`).join('');
+  const separator = head === '' ? '' : ' ';
+  return { span: { start: at, end: at }, newText: `${key}:${separator}${head}${rest}${eol}${indent}` };
+}
+
+/** indentOf returns the column of the line holding `offset`. */
+export function columnOf(text: string, offset: number): number {
+  return offset - (text.lastIndexOf('\n', offset - 1) + 1);
+}

@@ -1,0 +1,62 @@
+// Reports high-priority workloads that the kubelet evicts before lower-priority ones, because usage can exceed requests.
+import type { Rule } from './rule';
+
+export const highPriorityEvictedFirst: Rule = {
+  id: 'high-priority-evicted-first',
+  summary: 'Priority does not protect this workload from node-pressure eviction: its memory usage can exceed its requests.',
+  category: 'prediction',
+  defaultSeverity: 'warning',
+  scope: 'workspace',
+  docs: `## Why this matters
+Under memory pressure the kubelet first ranks pods whose working set *exceeds their memory request*, and only then by priority.
+A high-priority pod without a memory request (or with a limit above it) is evicted before a low-priority pod that stays within its requests.
+
+## How to fix
+Set memory requests to the expected usage; with requests equal to limits the pod is Guaranteed and cannot exceed its request.
+
+## Invalid
+\`\`\`yaml
+spec:
+  priorityClassName: high
+  containers:
+  - name: app
+    resources: {}
+\`\`\`
+
+## Valid
+\`\`\`yaml
+spec:
+  priorityClassName: high
+  containers:
+  - name: app
+    resources:
+      requests: {memory: 1Gi}
+      limits: {memory: 1Gi}
+\`\`\``,
+  check(ctx) {
+    // The workload is "high priority" when some workload below it stays within its requests; counts use a binary search.
+    const bounded = ctx.model.workloads.filter((w) => w.evictionTier.tier === 2).map((w) => w.priority.priority).sort((a, b) => a - b);
+    if (bounded.length === 0) return;
+    for (const w of ctx.workloads) {
+      if (w.evictionTier.tier !== 1 || w.priority.priority <= (bounded[0] ?? 0)) continue;
+      const lower = countBelow(bounded, w.priority.priority);
+      ctx.report({
+        file: w.object.file,
+        span: w.object.nameSpan,
+        object: w.object,
+        message: `${w.object.kind} ${w.object.name} has priority ${w.priority.priority}, yet under node memory pressure the kubelet evicts it before ${lower} lower-priority workload(s) that stay within their requests: ${w.evictionTier.reason}. Set memory requests (ideally equal to limits).`,
+      });
+    }
+  },
+};
+
+function countBelow(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] ?? 0) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

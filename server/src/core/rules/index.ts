@@ -1,0 +1,55 @@
+// The rules registry: one explicit array, sorted by id (a test checks the order and that docs/rules.md is current).
+import { affinityBlocksPreemption } from './affinity-blocks-preemption';
+import { documentTooLarge } from './document-too-large';
+import { fileNotText } from './file-not-text';
+import { highPriorityEvictedFirst } from './high-priority-evicted-first';
+import { invalidFieldValue } from './invalid-field-value';
+import { jobPreemptionFailsJob } from './job-preemption-fails-job';
+import { limitrangeChangesQos } from './limitrange-changes-qos';
+import { missingRequests } from './missing-requests';
+import { pathSymlinkLoop } from './path-symlink-loop';
+import { pdbBlocksAllEvictions } from './pdb-blocks-all-evictions';
+import { pdbOverlapping } from './pdb-overlapping';
+import { pdbSelectsNothing } from './pdb-selects-nothing';
+import { preemptionRisk } from './preemption-risk';
+import { priorityClassInvalidPreemptionPolicy } from './priority-class-invalid-preemption-policy';
+import { priorityClassMultipleGlobalDefault } from './priority-class-multiple-global-default';
+import { priorityClassNotFound } from './priority-class-not-found';
+import { priorityClassReservedName } from './priority-class-reserved-name';
+import { priorityClassUnused } from './priority-class-unused';
+import { priorityClassValueImmutable } from './priority-class-value-immutable';
+import { priorityClassValueOutOfRange } from './priority-class-value-out-of-range';
+import { priorityConflictsWithClass } from './priority-conflicts-with-class';
+import { priorityFromGlobalDefault } from './priority-from-global-default';
+import { yamlDuplicateKey } from './yaml-duplicate-key';
+import { yamlSyntaxError } from './yaml-syntax-error';
+import type { Rule } from './rule';
+
+export const rules: readonly Rule[] = [
+  affinityBlocksPreemption,
+  documentTooLarge,
+  fileNotText,
+  highPriorityEvictedFirst,
+  invalidFieldValue,
+  jobPreemptionFailsJob,
+  limitrangeChangesQos,
+  missingRequests,
+  pathSymlinkLoop,
+  pdbBlocksAllEvictions,
+  pdbOverlapping,
+  pdbSelectsNothing,
+  preemptionRisk,
+  priorityClassInvalidPreemptionPolicy,
+  priorityClassMultipleGlobalDefault,
+  priorityClassNotFound,
+  priorityClassReservedName,
+  priorityClassUnused,
+  priorityClassValueImmutable,
+  priorityClassValueOutOfRange,
+  priorityConflictsWithClass,
+  priorityFromGlobalDefault,
+  yamlDuplicateKey,
+  yamlSyntaxError,
+];
+
+export const rulesById: ReadonlyMap<string, Rule> = new Map(rules.map((r) => [r.id, r]));

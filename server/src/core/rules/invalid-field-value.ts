@@ -1,0 +1,33 @@
+// Reports fields the engine reads whose value has the wrong type or format (Go's decoder would reject them).
+import type { Rule } from './rule';
+
+export const invalidFieldValue: Rule = {
+  id: 'invalid-field-value',
+  summary: 'A priority-, resource- or disruption-related field has a value of the wrong type or format.',
+  category: 'correctness',
+  defaultSeverity: 'error',
+  scope: 'file',
+  docs: `## Why this matters
+kubectl and the apiserver reject the object (\`replicas: "abc"\`, \`cpu: lots\`, \`value: 1e400\`); the analysis treats the field as unset so that the rest of the object is still analysed.
+
+## How to fix
+Use the type the field expects: an integer for \`replicas\`, \`value\`, \`priority\` and \`backoffLimit\`, a quantity like \`500m\` or \`1Gi\` for resources, an integer or percentage for \`minAvailable\`/\`maxUnavailable\`, strings for labels.
+
+## Invalid
+\`\`\`yaml
+spec:
+  replicas: "three"
+\`\`\`
+
+## Valid
+\`\`\`yaml
+spec:
+  replicas: 3
+\`\`\``,
+  check(ctx) {
+    for (const [object, problems] of ctx.model.fieldProblems) {
+      if (object.origin !== 'workspace' || !ctx.targets.has(object.file)) continue;
+      for (const p of problems) ctx.report({ file: object.file, span: p.span, object, message: `${object.kind} ${object.name}: ${p.message}.` });
+    }
+  },
+};

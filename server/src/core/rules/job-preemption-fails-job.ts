@@ -1,0 +1,99 @@
+// Reports Jobs and CronJobs that one preemption or eviction can fail, because disruptions count toward backoffLimit.
+import type { Rule } from './rule';
+import { get, isSeq, stringValue } from '../syntax/tree';
+import type { YMap } from '../syntax/tree';
+import { insertKey } from './edits';
+import { describePreemptors } from './describe';
+
+export const jobPreemptionFailsJob: Rule = {
+  id: 'job-preemption-fails-job',
+  summary: 'A Job can fail from preemption or eviction alone: backoffLimit is too low and no podFailurePolicy ignores DisruptionTarget.',
+  category: 'prediction',
+  defaultSeverity: 'warning',
+  scope: 'cluster',
+  docs: `## Why this matters
+A preempted or evicted pod ends \`Failed\` and counts toward \`backoffLimit\` (default 6) unless a \`podFailurePolicy\` rule with \`action: Ignore\` matches the \`DisruptionTarget\` condition the scheduler and kubelet set.
+With \`backoffLimit: 0\` one preemption fails the whole Job (\`BackoffLimitExceeded\`); with \`parallelism\` above \`backoffLimit\` one preemption wave can.
+
+## How to fix
+Add a pod failure policy that ignores disruptions (it needs \`restartPolicy: Never\` in the pod template):
+\`\`\`yaml
+podFailurePolicy:
+  rules:
+  - action: Ignore
+    onPodConditions:
+    - type: DisruptionTarget
+\`\`\`
+or raise \`backoffLimit\`, or give the Job a priority no other workload exceeds.
+
+## Invalid
+\`\`\`yaml
+kind: Job
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+\`\`\`
+
+## Valid
+\`\`\`yaml
+kind: Job
+spec:
+  backoffLimit: 0
+  podFailurePolicy:
+    rules:
+    - action: Ignore
+      onPodConditions:
+      - type: DisruptionTarget
+  template:
+    spec:
+      restartPolicy: Never
+\`\`\``,
+  check(ctx) {
+    for (const w of ctx.workloads) {
+      const job = w.workload.job;
+      if (job === undefined || !w.priority.admission.allowed) continue;
+      if (ignoresDisruptions(job.podFailurePolicy)) continue;
+      const backoffLimit = job.backoffLimitPerIndex !== undefined ? Number.MAX_SAFE_INTEGER : (job.backoffLimit?.value ?? 6);
+      // One preemption wave can take every running pod of the Job; failures > backoffLimit fail it (R-H.3).
+      if (job.parallelism <= backoffLimit) continue;
+      const preemptors = ctx.model.preemptorsOf(w);
+      const evictable = w.evictionTier.tier === 1;
+      if (preemptors.length === 0 && !evictable) continue;
+      const cause = preemptors.length > 0 ? `its pods can be preempted by ${describePreemptors(preemptors, 2)}` : `its pods can be evicted first under node memory pressure (${w.evictionTier.reason})`;
+      const text = ctx.text(w.object.file);
+      const edits = [];
+      const policy = insertKey(text, job.node, 'podFailurePolicy', '\n  rules:\n  - action: Ignore\n    onPodConditions:\n    - type: DisruptionTarget');
+      if (policy !== undefined) edits.push(policy);
+      if (w.workload.restartPolicy?.value !== 'Never' && w.workload.podSpec !== undefined) {
+        const restart = w.workload.restartPolicy;
+        if (restart !== undefined) edits.push({ span: restart.span, newText: 'Never' });
+        else {
+          const insert = insertKey(text, w.workload.podSpec, 'restartPolicy', 'Never');
+          if (insert !== undefined) edits.push(insert);
+        }
+      }
+      ctx.report({
+        file: w.object.file,
+        span: job.backoffLimit?.span ?? w.object.nameSpan,
+        object: w.object,
+        message: `${w.object.kind} ${w.object.name} fails after ${backoffLimit + 1} disrupted pod(s) (backoffLimit ${backoffLimit}${job.backoffLimit === undefined ? ', the default' : ''}, parallelism ${job.parallelism}) and ${cause}. A preempted pod counts as a failure unless a podFailurePolicy rule ignores the DisruptionTarget condition.`,
+        ...(policy === undefined ? {} : { fix: { description: 'Add a podFailurePolicy that ignores DisruptionTarget (with restartPolicy: Never)', edits } }),
+      });
+    }
+  },
+};
+
+/** ignoresDisruptions is true when a rule with action Ignore matches DisruptionTarget=True before any other rule could. */
+export function ignoresDisruptions(policy: YMap | undefined): boolean {
+  const rules = get(policy, 'rules');
+  if (!isSeq(rules)) return false;
+  for (const rule of rules.items) {
+    const conditions = get(rule, 'onPodConditions');
+    if (!isSeq(conditions)) continue;
+    const matches = conditions.items.some((c) => stringValue(get(c, 'type')) === 'DisruptionTarget' && (stringValue(get(c, 'status')) ?? 'True') === 'True');
+    if (matches) return stringValue(get(rule, 'action')) === 'Ignore';
+  }
+  return false;
+}

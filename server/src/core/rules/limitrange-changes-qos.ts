@@ -1,0 +1,45 @@
+// Reports workloads whose QoS class differs once the namespace's LimitRange defaults are applied at admission.
+import type { Rule } from './rule';
+
+export const limitrangeChangesQos: Rule = {
+  id: 'limitrange-changes-qos',
+  summary: 'A LimitRange in the namespace fills in requests or limits and changes the pod\'s QoS class.',
+  category: 'prediction',
+  defaultSeverity: 'info',
+  scope: 'workspace',
+  docs: `## Why this matters
+The LimitRanger admission plugin adds the LimitRange's \`default\` limits and \`defaultRequest\` requests to containers that lack them.
+The QoS class you read from the manifest is then not the one the pod gets, which changes eviction order and CPU pinning.
+
+## How to fix
+Write the requests and limits you want in the manifest, so the LimitRange has nothing to add.
+
+## Invalid
+\`\`\`yaml
+# LimitRange in team-a: default memory 512Mi, defaultRequest memory 256Mi
+containers:
+- name: app
+  image: nginx
+\`\`\`
+
+## Valid
+\`\`\`yaml
+containers:
+- name: app
+  image: nginx
+  resources:
+    requests: {cpu: 250m, memory: 256Mi}
+    limits: {cpu: 250m, memory: 256Mi}
+\`\`\``,
+  check(ctx) {
+    for (const w of ctx.workloads) {
+      if (w.limitRange === undefined) continue;
+      ctx.report({
+        file: w.object.file,
+        span: w.object.nameSpan,
+        object: w.object,
+        message: `${w.object.kind} ${w.object.name} reads as ${w.qosClassWithoutLimitRange} but is admitted as ${w.qosClass}: LimitRange ${w.limitRange} adds default requests/limits to its containers.`,
+      });
+    }
+  },
+};

@@ -1,0 +1,49 @@
+// Reports workspace PriorityClasses that no workload uses (directly or as the global default).
+import type { Rule } from './rule';
+
+export const priorityClassUnused: Rule = {
+  id: 'priority-class-unused',
+  summary: 'A PriorityClass in the workspace is used by no workload.',
+  category: 'correctness',
+  defaultSeverity: 'hint',
+  scope: 'workspace',
+  docs: `## Why this matters
+An unused class is often a sign of a typo in a \`priorityClassName\` elsewhere, or of a leftover that still shifts the priority scale.
+
+## How to fix
+Use it, fix the misspelt reference, or delete it.
+
+## Invalid
+\`\`\`yaml
+kind: PriorityClass
+metadata: {name: nightly}
+value: 50
+\`\`\`
+
+## Valid
+\`\`\`yaml
+kind: PriorityClass
+metadata: {name: nightly}
+value: 50
+---
+kind: CronJob
+spec:
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          priorityClassName: nightly
+\`\`\``,
+  check(ctx) {
+    if (ctx.model.workloads.length === 0) return;
+    const used = new Set<string>();
+    for (const w of ctx.model.workloads) {
+      if (w.priority.priorityClassName !== undefined) used.add(w.priority.priorityClassName);
+      if (w.workload.priorityClassName !== undefined) used.add(w.workload.priorityClassName.value);
+    }
+    for (const c of ctx.model.priorityClasses) {
+      if (c.object === undefined || !ctx.targets.has(c.object.file) || used.has(c.name) || c.globalDefault) continue;
+      ctx.report({ file: c.object.file, span: c.object.nameSpan, object: c.object, message: `PriorityClass ${c.name} (value ${c.value}) is not used by any workload in the workspace.` });
+    }
+  },
+};

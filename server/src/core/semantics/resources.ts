@@ -1,0 +1,96 @@
+// Request arithmetic (R-D.*): limits default requests, LimitRange defaults, and the effective pod request
+// (sidecars, init containers, overhead, pod-level resources) used by QoS, fit checks and eviction ranking.
+import type { ContainerSpec, Workload } from '../model/workload';
+import type { LimitRangeDefaults } from './limit-range';
+
+export type Resources = Record<string, number>;
+
+export interface EffectiveContainer {
+  container: ContainerSpec;
+  requests: Resources;
+  limits: Resources;
+  /** Resources whose request or limit came from a LimitRange, with that LimitRange's `namespace/name`. */
+  fromLimitRange: Array<{ resource: string; field: 'request' | 'limit'; limitRange: string }>;
+}
+
+/** defaultContainer applies R-D.1 (request := limit when only a limit is set) and then the LimitRange defaults (R-D.2). */
+export function defaultContainer(container: ContainerSpec, limitRanges: readonly LimitRangeDefaults[]): EffectiveContainer {
+  const requests: Resources = { ...container.requests.values };
+  const limits: Resources = { ...container.limits.values };
+  for (const [resource, limit] of Object.entries(limits)) if (!(resource in requests)) requests[resource] = limit;
+  const fromLimitRange: EffectiveContainer['fromLimitRange'] = [];
+  for (const limitRange of limitRanges) {
+    for (const [resource, value] of Object.entries(limitRange.defaultLimit)) {
+      if (!(resource in limits)) {
+        limits[resource] = value;
+        fromLimitRange.push({ resource, field: 'limit', limitRange: limitRange.id });
+      }
+    }
+    for (const [resource, value] of Object.entries(limitRange.defaultRequest)) {
+      if (!(resource in requests)) {
+        requests[resource] = value;
+        fromLimitRange.push({ resource, field: 'request', limitRange: limitRange.id });
+      }
+    }
+  }
+  return { container, requests, limits, fromLimitRange };
+}
+
+/** Pod-level resources that switch QoS and requests to the pod-level stanza (R-C.4, the fixed "is set" rule). */
+const podLevelResourceNames = (name: string): boolean => name === 'cpu' || name === 'memory' || name.startsWith('hugepages-');
+
+export interface PodLevelResources {
+  requests: Resources;
+  limits: Resources;
+}
+
+/** podLevelResources returns the defaulted pod-level stanza when it is in effect for this Kubernetes version, else undefined. */
+export function podLevelResources(workload: Workload, kubernetesMinor: number): PodLevelResources | undefined {
+  // PodLevelResources is beta and on by default from 1.34; before that the gate is off by default.
+  if (kubernetesMinor < 34 || workload.podResources === undefined) return undefined;
+  const requests: Resources = { ...workload.podResources.requests.values };
+  const limits: Resources = { ...workload.podResources.limits.values };
+  const set = [...Object.keys(requests), ...Object.keys(limits)].some(podLevelResourceNames);
+  if (!set) return undefined;
+  // R-D.4: pod-level limits default pod-level requests for supported resources.
+  for (const [resource, limit] of Object.entries(limits)) if (podLevelResourceNames(resource) && !(resource in requests)) requests[resource] = limit;
+  return { requests, limits };
+}
+
+/** podRequests computes the effective pod request per resource (R-D.3). */
+export function podRequests(containers: readonly EffectiveContainer[], overhead: Resources, podLevel: PodLevelResources | undefined): Resources {
+  const total: Resources = {};
+  const add = (target: Resources, source: Resources): void => {
+    for (const [r, v] of Object.entries(source)) target[r] = (target[r] ?? 0) + v;
+  };
+  const sidecarsSoFar: Resources = {};
+  const initMax: Resources = {};
+  for (const c of containers) {
+    if (c.container.role === 'app' || c.container.role === 'sidecar') add(total, c.requests);
+    if (c.container.role === 'sidecar') add(sidecarsSoFar, c.requests);
+    if (c.container.role === 'init') {
+      const candidate: Resources = { ...sidecarsSoFar };
+      add(candidate, c.requests);
+      for (const [r, v] of Object.entries(candidate)) initMax[r] = Math.max(initMax[r] ?? 0, v);
+    }
+  }
+  for (const [r, v] of Object.entries(initMax)) total[r] = Math.max(total[r] ?? 0, v);
+  if (podLevel !== undefined) {
+    for (const [r, v] of Object.entries(podLevel.requests)) if (podLevelResourceNames(r)) total[r] = v;
+  }
+  for (const [r, v] of Object.entries(overhead)) if ((total[r] ?? 0) > 0) total[r] = (total[r] ?? 0) + v;
+  return total;
+}
+
+/** podLimit sums a limit over app containers, or the pod-level limit; undefined when some container has none (unbounded). */
+export function podMemoryLimit(containers: readonly EffectiveContainer[], podLevel: PodLevelResources | undefined): number | undefined {
+  if (podLevel?.limits.memory !== undefined) return podLevel.limits.memory;
+  let total = 0;
+  for (const c of containers) {
+    if (c.container.role === 'init') continue;
+    const limit = c.limits.memory;
+    if (limit === undefined || limit === 0) return undefined;
+    total += limit;
+  }
+  return total;
+}

@@ -1,0 +1,100 @@
+// Splits a manifest file into YAML documents and classifies each one cheaply, before any full parse.
+// Most bytes of a real repository (CRD schemas, dashboards, ConfigMaps) are irrelevant here; they are never parsed.
+
+export interface DocumentChunk {
+  /** 0-based index of the document in its file. */
+  index: number;
+  start: number;
+  end: number;
+  /** The top-level `kind`, when a cheap scan finds one. */
+  kind: string | undefined;
+  /** True when the chunk is a Helm/Go template rather than YAML. */
+  template: boolean;
+}
+
+/** Kinds whose objects the engine reads. `*List` kinds are read for their items. */
+export const kindsOfInterest: ReadonlySet<string> = new Set([
+  'Pod',
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+  'ReplicationController',
+  'PriorityClass',
+  'PodDisruptionBudget',
+  'LimitRange',
+  'ResourceQuota',
+  'Namespace',
+  'Node',
+  'PodMetrics',
+]);
+
+export function isKindOfInterest(kind: string | undefined): boolean {
+  return kind !== undefined && (kindsOfInterest.has(kind) || kind.endsWith('List'));
+}
+
+const separator = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+const topLevelKind = /^["']?kind["']?[ \t]*:[ \t]*["']?([A-Za-z][A-Za-z0-9]*)["']?[ \t]*(?:#.*)?\r?$/m;
+const jsonKind = /"kind"\s*:\s*"([A-Za-z][A-Za-z0-9]*)"/g;
+// Go-template actions as Helm writes them; a `{{` inside an ordinary string value does not make a template.
+const templateAction = /\{\{-?\s*(?:\.|\$|-|include|if|else|end|range|with|define|template|toYaml|tpl|printf|default|quote|required|fail|\/\*)/;
+
+/** splitDocuments finds document boundaries by `---`/`...` lines and the top-level kind of each document. */
+export function splitDocuments(text: string, json: boolean): DocumentChunk[] {
+  if (json) return [classifyJson(text)];
+  const chunks: DocumentChunk[] = [];
+  let start = 0;
+  let index = 0;
+  separator.lastIndex = 0;
+  for (let match = separator.exec(text); match !== null; match = separator.exec(text)) {
+    const at = match.index;
+    if (match[0] === '...') {
+      const lineEnd = text.indexOf('\n', at);
+      const end = lineEnd === -1 ? text.length : lineEnd + 1;
+      pushChunk(chunks, text, start, end, index++);
+      start = end;
+      separator.lastIndex = end;
+      continue;
+    }
+    if (hasContent(text, start, at)) pushChunk(chunks, text, start, at, index++);
+    start = at;
+    separator.lastIndex = at + 3;
+  }
+  if (hasContent(text, start, text.length)) pushChunk(chunks, text, start, text.length, index++);
+  return chunks;
+}
+
+function pushChunk(chunks: DocumentChunk[], text: string, start: number, end: number, index: number): void {
+  const body = text.slice(start, end);
+  const kindMatch = topLevelKind.exec(body);
+  chunks.push({ index, start, end, kind: kindMatch?.[1], template: templateAction.test(body) });
+}
+
+/** hasContent is true when the range holds anything but blank lines, comments, directives and a bare `---`. */
+function hasContent(text: string, start: number, end: number): boolean {
+  let lineStart = start;
+  while (lineStart < end) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd === -1 || lineEnd > end) lineEnd = end;
+    const line = text.slice(lineStart, lineEnd).trim();
+    if (line !== '' && !line.startsWith('#') && !line.startsWith('%') && line !== '---' && !/^---\s+#/.test(line)) return true;
+    lineStart = lineEnd + 1;
+  }
+  return false;
+}
+
+function classifyJson(text: string): DocumentChunk {
+  let kind: string | undefined;
+  jsonKind.lastIndex = 0;
+  for (let match = jsonKind.exec(text); match !== null; match = jsonKind.exec(text)) {
+    const found = match[1];
+    if (isKindOfInterest(found)) {
+      kind = found;
+      break;
+    }
+    kind ??= found;
+  }
+  return { index: 0, start: 0, end: text.length, kind, template: templateAction.test(text) };
+}

@@ -1,0 +1,84 @@
+// A small located YAML tree: maps, sequences and scalars with spans, aliases resolved and duplicate keys resolved last-wins.
+// The model layer reads manifests only through these nodes, so it never depends on the YAML library's types.
+import type { Span } from '../text';
+
+export type YNode = YMap | YSeq | YScalar;
+
+export interface YMap {
+  readonly type: 'map';
+  readonly span: Span;
+  readonly entries: YEntry[];
+  /** Last-wins lookup, as Go's YAML decoder (and so kubectl) treats duplicate keys. */
+  readonly byKey: Map<string, YEntry>;
+  readonly flow: boolean;
+}
+
+export interface YEntry {
+  readonly key: string;
+  readonly keySpan: Span;
+  /** The value node; a `key:` with no value is a null scalar spanning the end of the key. */
+  readonly value: YNode;
+}
+
+export interface YSeq {
+  readonly type: 'seq';
+  readonly span: Span;
+  readonly items: YNode[];
+  readonly flow: boolean;
+}
+
+export type ScalarValue = string | number | boolean | null | bigint;
+
+export interface YScalar {
+  readonly type: 'scalar';
+  readonly span: Span;
+  readonly value: ScalarValue;
+  /** The scalar's source text (without quotes), used to report what the user wrote. */
+  readonly source: string;
+  readonly quoted: boolean;
+}
+
+export function isMap(node: YNode | undefined): node is YMap {
+  return node?.type === 'map';
+}
+
+export function isSeq(node: YNode | undefined): node is YSeq {
+  return node?.type === 'seq';
+}
+
+export function isScalar(node: YNode | undefined): node is YScalar {
+  return node?.type === 'scalar';
+}
+
+/** get walks a path of map keys and sequence indexes; undefined when any step is missing or of the wrong shape. */
+export function get(node: YNode | undefined, ...path: Array<string | number>): YNode | undefined {
+  let current = node;
+  for (const step of path) {
+    if (current === undefined) return undefined;
+    if (typeof step === 'number') current = current.type === 'seq' ? current.items[step] : undefined;
+    else current = current.type === 'map' ? current.byKey.get(step)?.value : undefined;
+  }
+  return current;
+}
+
+/** entry returns the map entry for a key, for reporting on the key itself. */
+export function entry(node: YNode | undefined, key: string): YEntry | undefined {
+  return node?.type === 'map' ? node.byKey.get(key) : undefined;
+}
+
+/** isNull is true for an explicit or implicit YAML null. */
+export function isNull(node: YNode | undefined): boolean {
+  return node === undefined || (node.type === 'scalar' && node.value === null);
+}
+
+/** stringValue reads a scalar as Kubernetes would decode it into a Go string field (numbers and booleans are not strings). */
+export function stringValue(node: YNode | undefined): string | undefined {
+  if (node?.type !== 'scalar') return undefined;
+  return typeof node.value === 'string' ? node.value : undefined;
+}
+
+/** scalarText returns a scalar's value as text whatever its YAML type (labels, quantities). */
+export function scalarText(node: YNode | undefined): string | undefined {
+  if (node?.type !== 'scalar' || node.value === null) return undefined;
+  return typeof node.value === 'string' ? node.value : node.source;
+}

@@ -1,0 +1,215 @@
+// Wire contracts between the language server, the VS Code client and the webview: method names and JSON view models.
+// Types and constants only; nothing here may import runtime code, so every side can include it.
+
+/** Custom LSP requests and notifications, all namespaced `kubePriorityLens/`. */
+export const Methods = {
+  /** client → server: every workload of the workspace with its priority, QoS and ranks (Priority Map). */
+  priorityMap: 'kubePriorityLens/priorityMap',
+  /** client → server: explain one workload (Diagnose Pod, static part). */
+  explainWorkload: 'kubePriorityLens/explainWorkload',
+  /** client → server: diagnose a live pod (cluster part, falls back to the workspace). */
+  diagnosePod: 'kubePriorityLens/diagnosePod',
+  /** client → server: list pods that can be diagnosed (live, recently deleted, workspace). */
+  listPods: 'kubePriorityLens/listPods',
+  /** client → server: current rows of the live preemption/eviction view. */
+  liveEvents: 'kubePriorityLens/liveEvents',
+  /** server → client: cluster connection state changed. */
+  clusterState: 'kubePriorityLens/clusterState',
+  /** server → client: new or updated live event rows. */
+  liveEventsChanged: 'kubePriorityLens/liveEventsChanged',
+  /** client → server: list contexts of the configured kubeconfig (names only, never credentials). */
+  listContexts: 'kubePriorityLens/listContexts',
+  /** client → server: export or clear the local history store. */
+  historyExport: 'kubePriorityLens/historyExport',
+  historyClear: 'kubePriorityLens/historyClear',
+  /** client → server: re-read the workspace and the cluster. */
+  refresh: 'kubePriorityLens/refresh',
+} as const;
+
+export interface SourceLocation {
+  /** file URI (LSP) */
+  uri: string;
+  /** 0-based line and UTF-16 character of the object's `metadata.name` value. */
+  line: number;
+  character: number;
+}
+
+export type QosClass = 'Guaranteed' | 'Burstable' | 'BestEffort';
+export type PriorityFrom = 'explicit' | 'globalDefault' | 'builtin' | 'cluster' | 'spec' | 'none';
+
+export interface WorkloadView {
+  /** `Kind/namespace/name` */
+  id: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  location?: SourceLocation;
+  priority: number;
+  priorityClassName?: string;
+  priorityFrom: PriorityFrom;
+  preemptionPolicy: 'PreemptLowerPriority' | 'Never';
+  qosClass: QosClass;
+  qosClassWithoutLimitRange: QosClass;
+  preemptibleBy: string[];
+  canPreempt: string[];
+  preemptionRank: { position: number; of: number };
+  evictionTier: { tier: 1 | 2 | 3; reason: string };
+  pdbs: string[];
+  admission: { allowed: boolean; message?: string };
+}
+
+export interface PriorityClassView {
+  name: string;
+  value: number;
+  globalDefault: boolean;
+  preemptionPolicy: 'PreemptLowerPriority' | 'Never';
+  source: 'workspace' | 'cluster' | 'builtin';
+  location?: SourceLocation;
+  usedBy: string[];
+}
+
+export interface PriorityMapView {
+  workloads: WorkloadView[];
+  priorityClasses: PriorityClassView[];
+}
+
+export type ClusterConnectionState = 'disabled' | 'untrusted' | 'no-kubeconfig' | 'connecting' | 'live' | 'reconnecting' | 'forbidden' | 'partial' | 'offline';
+
+export interface ClusterStateView {
+  state: ClusterConnectionState;
+  context?: string;
+  /** Human-readable detail, already free of credentials. */
+  detail?: string;
+  /** Namespaces watched when cluster scope is forbidden. */
+  namespaces?: string[];
+}
+
+export interface DiagnoseParams {
+  /** `namespace/name` of a live or recently deleted pod, or a workload id `Kind/namespace/name`. */
+  target: string;
+  format?: 'markdown' | 'json';
+}
+
+export interface DiagnoseResult {
+  markdown: string;
+  /** Structured report (same content). */
+  report: unknown;
+}
+
+/** Messages between the extension host and the webviews. */
+export type HostToWebview =
+  | { type: 'priorityMap'; map: PriorityMapView }
+  | { type: 'liveEvents'; rows: LiveEventRow[]; state: ClusterStateView; replace: boolean }
+  | { type: 'diagnosis'; markdownHtml: string }
+  /** Test hook (extension tests only): click the element with this `data-id` through the real DOM handler. */
+  | { type: 'testClick'; id: string };
+
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'open'; location: SourceLocation }
+  | { type: 'diagnose'; target: string }
+  | { type: 'copy'; text: string }
+  /** Sent after each render so the host (and e2e tests) know what the user sees. */
+  | { type: 'rendered'; view: WebviewKind; text: string; count: number; domRows?: number };
+
+/** Which app `dist/webview.js` boots; set by the host as `<body data-view>`. */
+export type WebviewKind = 'priorityMap' | 'liveEvents';
+
+/** `initializationOptions` the client sends. `trusted: false` = untrusted workspace: no cluster access, static analysis only.
+ *  When the user grants trust the client restarts the server with `trusted: true`. */
+export interface InitializationOptions {
+  trusted: boolean;
+}
+
+/** `kubePriorityLens/explainWorkload` params: the workload whose object contains `position` in `uri`. */
+export interface ExplainWorkloadParams {
+  uri: string;
+  position: { line: number; character: number };
+}
+
+/** One entry of `kubePriorityLens/listPods`. */
+export interface PodListItem {
+  /** Value for `DiagnoseParams.target`. */
+  target: string;
+  label: string;
+  description?: string;
+  source: 'live' | 'deleted' | 'workspace';
+}
+
+/** `kubePriorityLens/listPods` result; `state` tells the client whether a cluster is reachable. */
+export interface ListPodsResult {
+  state: ClusterStateView;
+  pods: PodListItem[];
+}
+
+/** `kubePriorityLens/listContexts` result (names only). */
+export interface ListContextsResult {
+  contexts: { name: string; cluster?: string; namespace?: string }[];
+  current?: string;
+  /** kubeconfig path(s) that were read, for the quick pick title. */
+  source?: string;
+}
+
+/** Arguments of the client command `kubePriorityLens.revealWorkloads` (code lens command): locations, optional label each. */
+export type RevealWorkloadsArgs = [locations: (SourceLocation & { label?: string })[], title?: string];
+
+export type LiveEventType = 'preemption' | 'eviction' | 'failure' | 'other';
+
+/** One row of the Live Preemptions & Evictions view. */
+export interface LiveEventRow {
+  /** Stable across updates (event UID or a hash), used to keep selection. */
+  id: string;
+  /** ISO 8601 */
+  time: string;
+  /** Event/condition reason, e.g. `Preempted`, `Evicted`, `DisruptionTarget`. */
+  reason: string;
+  type: LiveEventType;
+  message: string;
+  namespace: string;
+  victim: { name: string; uid?: string; priority?: number; priorityClassName?: string; qosClass?: QosClass; owner?: string };
+  node?: string;
+  preemptor?: { uid: string; name?: string; namespace?: string; priority?: number; priorityClassName?: string; owner?: string; resolved: boolean };
+  /** preemptor priority − victim priority, when both are known. */
+  priorityGap?: number;
+  /** Workspace manifest of the victim's workload, when one matches (enables "Open manifest"). */
+  location?: SourceLocation;
+}
+
+/** `kubePriorityLens/liveEvents` result. */
+export interface LiveEventsResult {
+  rows: LiveEventRow[];
+  state: ClusterStateView;
+}
+
+/** `kubePriorityLens/liveEventsChanged` params: `replace` = full list, otherwise upsert by `id`. */
+export interface LiveEventsChangedParams {
+  rows: LiveEventRow[];
+  replace: boolean;
+  state?: ClusterStateView;
+}
+
+/** Result of the command `kubePriorityLens.diagnosePod` (for `executeCommand` callers and tests). */
+export type DiagnoseOutcome =
+  | { kind: 'shown'; target: string; markdown: string }
+  | { kind: 'no-cluster'; message: string; explanation?: string }
+  | { kind: 'cancelled' }
+  | { kind: 'error'; message: string };
+
+/** What a webview reported after its last render. */
+export interface RenderedInfo {
+  text: string;
+  count: number;
+  /** Table rows present in the DOM (virtualised views). */
+  domRows?: number;
+}
+
+/** Exports of the extension outside production mode: hooks for the e2e suite and the screenshot script. */
+export interface KplTestApi {
+  whenServerStarted(): Promise<void>;
+  waitRendered(view: WebviewKind, predicate?: (r: RenderedInfo) => boolean, timeoutMs?: number): Promise<RenderedInfo>;
+  /** Clicks the element with `data-id` through the webview's real DOM handler. */
+  clickInWebview(view: WebviewKind, id: string): Promise<boolean>;
+  injectLiveEvents(rows: LiveEventRow[], replace: boolean): Promise<void>;
+  clusterState(): ClusterConnectionState | undefined;
+  priorityMap(): Promise<PriorityMapView>;
+}
