@@ -4,6 +4,7 @@ import { isAlias, isMap as isYamlMap, isPair, isScalar as isYamlScalar, isSeq as
 import type { Document, Node as YamlNode, Pair } from 'yaml';
 import type { Span } from '../text';
 import type { YEntry, YMap, YNode, YScalar, YSeq } from './tree';
+import { pruneIrrelevant } from './prune';
 
 export interface SyntaxProblem {
   kind: 'syntax' | 'duplicate-key' | 'too-deep' | 'alias';
@@ -23,8 +24,9 @@ const maxDepth = 500;
  * parseYamlDocument parses `text.slice(start, end)` and returns nodes whose spans are offsets into the whole `text`.
  * `json` selects the YAML 1.2 core schema, which reads JSON exactly; YAML files use the 1.1 schema (yes/no, 0400 octal).
  */
-export function parseYamlDocument(text: string, start: number, end: number, json: boolean): ParsedDocument {
-  const source = start === 0 && end === text.length ? text : text.slice(start, end);
+export function parseYamlDocument(text: string, start: number, end: number, json: boolean, prune = false): ParsedDocument {
+  const slice = start === 0 && end === text.length ? text : text.slice(start, end);
+  const source = prune && !json ? pruneIrrelevant(slice) : slice;
   const problems: SyntaxProblem[] = [];
   let doc: Document.Parsed;
   try {
