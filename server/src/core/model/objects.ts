@@ -50,6 +50,9 @@ export interface ParsedFile {
   parsedDocuments: number;
 }
 
+/** Kinds whose documents carry pod specs with large irrelevant parts (env, probes, volumes) worth pruning before parsing. */
+const workloadLike: ReadonlySet<string> = new Set(['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController']);
+
 export const clusterScopedKinds: ReadonlySet<string> = new Set(['PriorityClass', 'Namespace', 'Node']);
 
 /** Documents above this size are not parsed with positions; no real manifest of interest comes close. */
@@ -86,7 +89,7 @@ export function parseFile(input: SourceInput): ParsedFile {
       continue;
     }
     result.parsedDocuments++;
-    const parsed = parseYamlDocument(text, chunk.start, chunk.end, json);
+    const parsed = parseYamlDocument(text, chunk.start, chunk.end, json, chunk.kind !== undefined && workloadLike.has(chunk.kind));
     for (const problem of parsed.problems) result.problems.push(problem);
     if (!isMap(parsed.root)) continue;
     collectObjects(parsed.root, input.path, origin, result.objects, 0);
