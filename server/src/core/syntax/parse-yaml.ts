@@ -34,9 +34,12 @@ export function parseYamlDocument(text: string, start: number, end: number, json
   } catch (error) {
     return { root: undefined, problems: [{ kind: 'syntax', message: `could not be parsed: ${describe(error)}`, span: { start, end: Math.min(end, start + 1) } }] };
   }
-  for (const error of doc.errors) {
-    const [from, to] = error.pos;
-    problems.push({ kind: 'syntax', message: firstLine(error.message), span: { start: start + from, end: start + Math.max(to, from + 1) } });
+  // Later errors of a document are almost always consequences of the first; report it and count the rest.
+  const first = doc.errors[0];
+  if (first !== undefined) {
+    const [from, to] = first.pos;
+    const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more error(s) after it)` : '';
+    problems.push({ kind: 'syntax', message: `${firstLine(first.message)}${more}`, span: { start: start + from, end: start + Math.max(to, from + 1) } });
   }
   if (doc.errors.length > 0) return { root: undefined, problems };
   const converter = new Converter(start, problems, doc);
