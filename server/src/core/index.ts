@@ -35,3 +35,5 @@ export type { PodDisruptionBudget, DisruptionEstimate } from './semantics/disrup
 export { selectorMatches, isEmptySelector, formatSelector } from './semantics/labels';
 export { explain, explainWorkload } from './explain';
 export type { Explanation, WorkloadExplanation, PriorityClassExplanation } from './explain';
+export * from './predict/index';
+export * from './diagnose/index';

@@ -19,7 +19,7 @@ export function parseQuantity(input: string | number): number | undefined {
   const milli = mantissa * multiplier * 1000;
   if (!Number.isFinite(milli)) return undefined;
   // Round up to a whole milli-unit, as Kubernetes does for sub-milli precision.
-  return Math.ceil(milli - 1e-9);
+  return Math.ceil(milli - 1e-9) + 0; // `+ 0` turns -0 into 0
 }
 
 function numberToText(value: number): string | undefined {

@@ -3,6 +3,7 @@ import type { Command } from '../command';
 import { parseArgs, single, UsageError } from '../args';
 import { load } from '../load';
 import { findingsSarif, findingsText, findingsToJson } from '../output';
+import { sortFindings } from '../../core/index';
 import type { Finding, Severity } from '../../core/index';
 
 const rank: Record<Severity, number> = { hint: 0, info: 1, warning: 2, error: 3 };
@@ -25,7 +26,7 @@ export const checkCommand: Command = {
     const started = Date.now();
     const loaded = await load({ paths: args.positionals, clusterState: args.values.get('cluster-state') ?? [], configFile: single(args, 'config'), kubernetesVersion: single(args, 'kubernetes-version') });
     const { model, findings } = loaded.host.analyze();
-    const all: Finding[] = [...findings.values()].flat();
+    const all: Finding[] = sortFindings([...findings.values()].flat());
     const json = findingsToJson(all, model);
     const format = single(args, 'format') ?? 'text';
     if (format === 'json') io.stdout(`${JSON.stringify({ findings: json }, null, 2)}\n`);

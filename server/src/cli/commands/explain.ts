@@ -31,11 +31,10 @@ export const explainCommand: Command = {
           Object.assign(out, { priorityFrom: w.priorityFrom, preemptionPolicy: w.preemptionPolicy, qosClass: w.qosClass, qosClassWithoutLimitRange: w.qosClassWithoutLimitRange });
           if (w.limitRange !== undefined) out['limitRange'] = w.limitRange;
           Object.assign(out, { admission: w.admission, preemptibleBy: w.preemptibleBy, canPreempt: w.canPreempt, preemptionRank: w.preemptionRank, evictionTier: w.evictionTier, pdbs: w.pdbs });
-          if (w.job !== undefined) out['job'] = w.job;
           return out;
         }),
         priorityClasses: explanation.priorityClasses.map((c) => {
-          const out: Record<string, unknown> = { name: c.name, value: c.value, globalDefault: c.globalDefault, preemptionPolicy: c.preemptionPolicy, source: c.source };
+          const out: Record<string, unknown> = { name: c.name, value: c.value, globalDefault: c.globalDefault, preemptionPolicy: c.preemptionPolicy };
           if (c.file !== undefined) out['file'] = c.file;
           out['usedBy'] = c.usedBy;
           return out;

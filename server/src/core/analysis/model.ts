@@ -87,6 +87,7 @@ export class WorkspaceModel {
     const pdbObjects: K8sObject[] = [];
     const workloadObjects: K8sObject[] = [];
     for (const object of all) {
+      this.addProblems(object, object.fieldProblems);
       switch (object.kind) {
         case 'PriorityClass': {
           const { priorityClass, problems } = readPriorityClass(object);
@@ -217,6 +218,7 @@ export class WorkspaceModel {
     }
     for (const [oldObject, newObject] of replacements) {
       this.fieldProblems.delete(oldObject);
+      this.addProblems(newObject, newObject.fieldProblems);
       switch (newObject.kind) {
         case 'PriorityClass': {
           const target = this.priorityClasses.find((c) => c.object === oldObject);

@@ -1,6 +1,6 @@
 // Text edits for fixes that keep the file's indentation and comments: replace a value, remove a line, add a key.
 import type { Span } from '../text';
-import type { YMap } from '../syntax/tree';
+import type { YMap, YSeq } from '../syntax/tree';
 import type { TextEdit } from './rule';
 
 export function replace(span: Span, newText: string): TextEdit {
@@ -36,4 +36,20 @@ export function insertKey(text: string, map: YMap, key: string, value: string): 
 /** indentOf returns the column of the line holding `offset`. */
 export function columnOf(text: string, offset: number): number {
   return offset - (text.lastIndexOf('\n', offset - 1) + 1);
+}
+
+/**
+ * insertFirstItem adds a block-sequence item before the first item of `seq`, at the column of its `-`, so an existing
+ * list (e.g. `podFailurePolicy.rules`, where the first match wins) gets a new first entry. Undefined for flow sequences.
+ */
+export function insertFirstItem(text: string, seq: YSeq, item: string): TextEdit | undefined {
+  const first = seq.items[0];
+  if (seq.flow || first === undefined) return undefined;
+  const dash = text.lastIndexOf('-', first.span.start);
+  if (dash === -1 || text.slice(dash + 1, first.span.start).trim() !== '') return undefined;
+  const indent = ' '.repeat(columnOf(text, dash));
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const lines = item.split('\n');
+  const body = lines.map((line, i) => (i === 0 ? `- ${line}` : `${indent}  ${line}`)).join(eol);
+  return { span: { start: dash, end: dash }, newText: `${body}${eol}${indent}` };
 }

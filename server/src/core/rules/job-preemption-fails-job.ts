@@ -2,7 +2,7 @@
 import type { Rule } from './rule';
 import { get, isSeq, stringValue } from '../syntax/tree';
 import type { YMap } from '../syntax/tree';
-import { insertKey } from './edits';
+import { insertFirstItem, insertKey } from './edits';
 import { describePreemptors } from './describe';
 
 export const jobPreemptionFailsJob: Rule = {
@@ -64,7 +64,14 @@ spec:
       const cause = preemptors.length > 0 ? `its pods can be preempted by ${describePreemptors(preemptors, 2)}` : `its pods can be evicted first under node memory pressure (${w.evictionTier.reason})`;
       const text = ctx.text(w.object.file);
       const edits = [];
-      const policy = insertKey(text, job.node, 'podFailurePolicy', '\n  rules:\n  - action: Ignore\n    onPodConditions:\n    - type: DisruptionTarget');
+      // An existing policy gets the Ignore rule as its first rule (the first matching rule wins); otherwise add a policy.
+      const existingRules = get(job.podFailurePolicy, 'rules');
+      const policy =
+        job.podFailurePolicy === undefined
+          ? insertKey(text, job.node, 'podFailurePolicy', '\n  rules:\n  - action: Ignore\n    onPodConditions:\n    - type: DisruptionTarget')
+          : isSeq(existingRules)
+            ? insertFirstItem(text, existingRules, 'action: Ignore\nonPodConditions:\n- type: DisruptionTarget')
+            : undefined;
       if (policy !== undefined) edits.push(policy);
       if (w.workload.restartPolicy?.value !== 'Never' && w.workload.podSpec !== undefined) {
         const restart = w.workload.restartPolicy;

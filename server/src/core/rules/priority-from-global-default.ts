@@ -1,6 +1,6 @@
 // Reports workloads without priorityClassName that silently get the globalDefault class.
 import type { Rule } from './rule';
-import { insertKey } from './edits';
+import { insertKey, replace } from './edits';
 
 export const priorityFromGlobalDefault: Rule = {
   id: 'priority-from-global-default',
@@ -39,7 +39,9 @@ spec:
       if (w.priority.from !== 'globalDefault' || w.workload.podSpec === undefined) continue;
       const className = w.priority.priorityClassName ?? '';
       const higher = ctx.model.preemptorCount(w);
-      const fix = insertKey(ctx.text(w.object.file), w.workload.podSpec, 'priorityClassName', className);
+      // `priorityClassName: ""` is "no class" too: replace the empty value rather than adding a second key.
+      const existing = w.workload.priorityClassName;
+      const fix = existing !== undefined ? replace(existing.span, className) : insertKey(ctx.text(w.object.file), w.workload.podSpec, 'priorityClassName', className);
       ctx.report({
         file: w.object.file,
         span: w.object.nameSpan,

@@ -1,6 +1,7 @@
-// Blanks the values of keys that never matter for priority analysis (env, args, probes, volumes, managedFields ...)
-// before a document is parsed. Blanked characters become spaces and line breaks stay, so every offset is unchanged;
-// the YAML parser then skips whitespace instead of building nodes for most of a large manifest.
+// Drops the values of keys that never matter for priority analysis (env, args, probes, volumes, managedFields ...)
+// before a document is parsed, so the YAML parser never builds (or even tokenizes) most of a large manifest.
+// The key line stays (its value blanked to spaces, same length); the deeper lines that belong to the key are removed
+// outright, and an OffsetMap translates every offset of the shorter text back to the original one.
 
 const irrelevantKeys = new Set([
   'env',
@@ -25,67 +26,152 @@ const irrelevantKeys = new Set([
   'stringData',
 ]);
 
-const keyLine = /^([ \t]*(?:- +)*)([A-Za-z][A-Za-z0-9]*)[ \t]*:(?=[ \t]|\r?$)/;
+const anyIrrelevantKey = /\b(?:env|envFrom|args|command|volumeMounts|volumeDevices|livenessProbe|readinessProbe|startupProbe|lifecycle|securityContext|volumes|volumeClaimTemplates|dnsConfig|hostAliases|imagePullSecrets|managedFields|data|binaryData|stringData)[ \t]*:/;
+/** A `key:` at the start of a line (after indentation and `- ` sequence indicators); sticky, applied at each line start. */
+const keyLine = /([ \t]*(?:- +)*)([A-Za-z][A-Za-z0-9]*)[ \t]*:(?=[ \t]|\r?(?:\n|$))/y;
+/** Leading whitespace of a line, as String.prototype.trimStart removes it (any white space but the line feed). */
+const leadingSpace = /[^\S\n]*/y;
 
-/** pruneIrrelevant returns `source` with the values of irrelevant keys blanked (same length, same line breaks). */
-export function pruneIrrelevant(source: string): string {
-  if (!/\b(?:env|envFrom|args|command|volumeMounts|volumeDevices|livenessProbe|readinessProbe|startupProbe|lifecycle|securityContext|volumes|volumeClaimTemplates|dnsConfig|hostAliases|imagePullSecrets|managedFields|data|binaryData|stringData)[ \t]*:/.test(source)) return source;
-  const out: string[] = [];
+/**
+ * OffsetMap maps offsets of a pruned text back to the original: kept segment `i` starts at `prunedStarts[i]` in the
+ * pruned text and at `prunedStarts[i] + deltas[i]` in the original. An offset at a segment boundary maps to the start of
+ * the later segment (after the removed lines), which is where the parser's positions of whitespace-only gaps land.
+ */
+export class OffsetMap {
+  constructor(
+    private readonly prunedStarts: readonly number[],
+    private readonly deltas: readonly number[],
+  ) {}
+
+  toOriginal(offset: number): number {
+    const starts = this.prunedStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return offset + (this.deltas[lo] ?? 0);
+  }
+}
+
+export interface Pruned {
+  source: string;
+  /** Undefined when nothing was removed (offsets are unchanged). */
+  map: OffsetMap | undefined;
+}
+
+/**
+ * pruneIrrelevant returns `source` without the values of irrelevant keys. The text it returns parses to the same tree
+ * (with offsets mapped back) as the original with those values replaced by blanks.
+ */
+export function pruneIrrelevant(source: string): Pruned {
+  if (!anyIrrelevantKey.test(source)) return { source, map: undefined };
+  const parts: string[] = [];
+  const prunedStarts: number[] = [0];
+  const deltas: number[] = [0];
+  let kept = 0; // start of the current kept run in `source`
+  let removed = 0; // characters removed so far
+  let prunedLength = 0;
   let skipColumn = -1;
+  let removeFrom = -1; // start of the current removed run, or -1
   // Open flow brackets of a blanked inline value (`args: [` closed on a later line, possibly at the key's column).
   let flowDepth = 0;
   let lineStart = 0;
-  while (lineStart < source.length) {
+  const length = source.length;
+  while (lineStart < length) {
     let lineEnd = source.indexOf('\n', lineStart);
-    if (lineEnd === -1) lineEnd = source.length;
-    const line = source.slice(lineStart, lineEnd);
+    if (lineEnd === -1) lineEnd = length;
+    const next = lineEnd < length ? lineEnd + 1 : length;
     if (skipColumn >= 0) {
-      const trimmed = line.trimStart();
-      const indent = line.length - trimmed.length;
-      const continues = flowDepth > 0 || trimmed === '' || trimmed === '\r' || trimmed.startsWith('#') || indent > skipColumn || (indent === skipColumn && (trimmed.startsWith('- ') || trimmed === '-' || trimmed === '-\r'));
-      if (continues) {
-        if (flowDepth > 0) flowDepth += bracketBalance(line);
-        out.push(blank(line));
-        out.push(lineEnd < source.length ? '\n' : '');
-        lineStart = lineEnd + 1;
+      if (flowDepth > 0 || continuesValue(source, lineStart, lineEnd, skipColumn)) {
+        if (flowDepth > 0) flowDepth += bracketBalance(source, lineStart, lineEnd);
+        if (removeFrom === -1) {
+          // Close the kept run before this line.
+          parts.push(source.slice(kept, lineStart));
+          prunedLength += lineStart - kept;
+          removeFrom = lineStart;
+        }
+        lineStart = next;
         continue;
       }
       skipColumn = -1;
+      if (removeFrom !== -1) {
+        removed += lineStart - removeFrom;
+        prunedStarts.push(prunedLength);
+        deltas.push(removed);
+        kept = lineStart;
+        removeFrom = -1;
+      }
     }
-    const match = keyLine.exec(line);
+    keyLine.lastIndex = lineStart;
+    const match = keyLine.exec(source);
     if (match !== null && irrelevantKeys.has(match[2] ?? '')) {
-      const keyEnd = (match[0] ?? '').length;
-      const rest = line.slice(keyEnd);
-      // A block scalar indicator or an inline value: blank it; either way the following deeper lines belong to the key.
-      out.push(line.slice(0, keyEnd) + blank(rest));
+      const keyEnd = lineStart + (match[0] ?? '').length;
+      // A block scalar indicator or an inline value: blank it (same length); the following deeper lines belong to the key.
+      let restEnd = lineEnd;
+      if (restEnd > keyEnd && source.charCodeAt(restEnd - 1) === 13) restEnd--;
+      if (restEnd > keyEnd) {
+        parts.push(source.slice(kept, keyEnd), blank(source, keyEnd, lineEnd));
+        prunedLength += lineEnd - kept;
+        kept = lineEnd;
+      }
       skipColumn = (match[1] ?? '').length;
-      flowDepth = Math.max(0, bracketBalance(rest));
-    } else out.push(line);
-    out.push(lineEnd < source.length ? '\n' : '');
-    lineStart = lineEnd + 1;
+      flowDepth = Math.max(0, bracketBalance(source, keyEnd, lineEnd));
+    }
+    lineStart = next;
   }
-  return out.join('');
+  if (removeFrom !== -1) {
+    // Removed up to the end: nothing follows, so no later segment; the end of the text maps to the end of the original.
+    removed += length - removeFrom;
+    prunedStarts.push(prunedLength);
+    deltas.push(removed);
+  } else {
+    parts.push(source.slice(kept, length));
+  }
+  if (removed === 0) return { source: parts.length === 1 ? (parts[0] ?? source) : parts.join(''), map: undefined };
+  return { source: parts.join(''), map: new OffsetMap(prunedStarts, deltas) };
 }
 
-/** bracketBalance counts `[`/`{` minus `]`/`}` outside quotes and comments on one line. */
-function bracketBalance(line: string): number {
+/** Whether the line belongs to the value of a key at `column`: blank, a comment, deeper, or a `- ` item at the same column. */
+function continuesValue(source: string, lineStart: number, lineEnd: number, column: number): boolean {
+  leadingSpace.lastIndex = lineStart;
+  leadingSpace.exec(source);
+  const first = leadingSpace.lastIndex;
+  if (first >= lineEnd) return true; // blank (trimStart also removes a trailing \r)
+  const indent = first - lineStart;
+  const c = source.charCodeAt(first);
+  if (c === 35 /* # */ || indent > column) return true;
+  if (indent !== column || c !== 45 /* - */) return false;
+  const after = first + 1;
+  if (after === lineEnd) return true; // `-`
+  const d = source.charCodeAt(after);
+  return d === 32 || (d === 13 && after + 1 === lineEnd); // `- ...` or `-\r`
+}
+
+/** bracketBalance counts `[`/`{` minus `]`/`}` outside quotes and comments in `source[from, to)` (one line). */
+function bracketBalance(source: string, from: number, to: number): number {
   let depth = 0;
-  let quote = '';
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quote !== '') {
-      if (c === quote) quote = '';
-      else if (c === '\\' && quote === '"') i++;
+  let quote = 0;
+  for (let i = from; i < to; i++) {
+    const c = source.charCodeAt(i);
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+      else if (c === 92 /* \\ */ && quote === 34) i++;
       continue;
     }
-    if (c === '"' || c === "'") quote = c;
-    else if (c === '#' && (i === 0 || line[i - 1] === ' ')) break;
-    else if (c === '[' || c === '{') depth++;
-    else if (c === ']' || c === '}') depth--;
+    if (c === 34 /* " */ || c === 39 /* ' */) quote = c;
+    else if (c === 35 /* # */ && (i === from || source.charCodeAt(i - 1) === 32)) break;
+    else if (c === 91 /* [ */ || c === 123 /* { */) depth++;
+    else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
   }
   return depth;
 }
 
-function blank(text: string): string {
-  return text.replace(/[^\r]/g, ' ');
+/** The text between `from` and `to` with every character but `\r` replaced by a space. */
+function blank(source: string, from: number, to: number): string {
+  let out = '';
+  for (let i = from; i < to; i++) out += source.charCodeAt(i) === 13 ? '\r' : ' ';
+  return out;
 }

@@ -1,0 +1,284 @@
+// Table-driven tests of kubelet node-pressure eviction ranking (R-F.*) and the Evicted message (R-I.4), modelled on
+// upstream's eviction/helpers_test.go (TestOrderedByExceedsRequestMemory, TestOrderedByPriority,
+// TestOrderedbyDisk*, TestOrderedbyInodes, TestOrderedByPriorityProcess, TestEvictionMessage) and
+// eviction_manager_test.go (TestStaticCriticalPodsAreNotEvicted).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { rankEviction, readSummary, signalResource, measuredParts, evictionSignals, canonicalQuantity, canonicalText, bytesQuantity } from '../../server/src/core/index';
+import type { EvictionSignal, FsLayout } from '../../server/src/core/index';
+import { node, pod, snapshotOf } from './build';
+import type { Obj } from './build';
+
+const Mi = 1024 * 1024;
+const Gi = 1024 * Mi;
+const shared: FsLayout = { imagefs: 'shared', containerfs: 'shared' };
+const dedicated: FsLayout = { imagefs: 'dedicated', containerfs: 'shared' };
+const split: FsLayout = { imagefs: 'dedicated', containerfs: 'split' };
+
+interface PodUsage {
+  name: string;
+  memory?: number;
+  rootfs?: number;
+  logs?: number;
+  rootfsInodes?: number;
+  logsInodes?: number;
+  volumes?: Record<string, number>;
+  processes?: number;
+  container?: string;
+}
+
+function summary(pods: PodUsage[], nodeStats: Obj = {}): Obj {
+  return {
+    node: { nodeName: 'n1', ...nodeStats },
+    pods: pods.map((p) => ({
+      podRef: { name: p.name, namespace: 'default' },
+      containers: [
+        {
+          name: p.container ?? 'main',
+          memory: p.memory === undefined ? undefined : { workingSetBytes: p.memory },
+          rootfs: { usedBytes: p.rootfs ?? 0, inodesUsed: p.rootfsInodes ?? 0 },
+          logs: { usedBytes: p.logs ?? 0, inodesUsed: p.logsInodes ?? 0 },
+        },
+      ],
+      memory: p.memory === undefined ? undefined : { workingSetBytes: p.memory },
+      volume: Object.entries(p.volumes ?? {}).map(([name, used]) => ({ name, usedBytes: used, inodesUsed: used })),
+      process_stats: p.processes === undefined ? undefined : { process_count: p.processes },
+    })),
+  };
+}
+
+function order(objects: Obj[], signal: EvictionSignal, stats: Obj | undefined, layout: FsLayout = shared, threshold?: string) {
+  const snapshot = snapshotOf([node('n1'), ...objects]);
+  const n = snapshot.nodeByName.get('n1');
+  if (n === undefined) throw new Error('no node');
+  const options: Parameters<typeof rankEviction>[2] = { signal, layout };
+  if (stats !== undefined) options.summary = readSummary(stats);
+  if (threshold !== undefined) options.threshold = threshold;
+  return rankEviction(snapshot, n, options);
+}
+
+const names = (r: ReturnType<typeof order>) => r.order.map((x) => x.pod.name);
+
+describe('R-F.1 signal → resource', () => {
+  const table: Array<[EvictionSignal, string]> = [
+    ['memory.available', 'memory'],
+    ['allocatableMemory.available', 'memory'],
+    ['nodefs.available', 'ephemeral-storage'],
+    ['imagefs.available', 'ephemeral-storage'],
+    ['containerfs.available', 'ephemeral-storage'],
+    ['nodefs.inodesFree', 'inodes'],
+    ['imagefs.inodesFree', 'inodes'],
+    ['containerfs.inodesFree', 'inodes'],
+    ['pid.available', 'pids'],
+  ];
+  it('covers every signal', () => assert.equal(table.length, evictionSignals.length));
+  for (const [signal, resource] of table) it(`${signal} reclaims ${resource}`, () => assert.equal(signalResource(signal), resource));
+});
+
+describe('R-F.4 memory ranking (exceeds request, priority, usage above request)', () => {
+  const pods = [
+    pod('below-low', { node: 'n1', memory: '1Gi', priority: 1 }),
+    pod('above-high', { node: 'n1', memory: '100Mi', priority: 100 }),
+    pod('above-low-small', { node: 'n1', memory: '100Mi', priority: 1 }),
+    pod('above-low-big', { node: 'n1', memory: '100Mi', priority: 1 }),
+    pod('besteffort-high', { node: 'n1', priority: 100 }),
+  ];
+  const stats = summary([
+    { name: 'below-low', memory: 500 * Mi },
+    { name: 'above-high', memory: 200 * Mi },
+    { name: 'above-low-small', memory: 150 * Mi },
+    { name: 'above-low-big', memory: 900 * Mi },
+    { name: 'besteffort-high', memory: 10 * Mi },
+  ]);
+  const cases: Array<[string, EvictionSignal]> = [
+    ['memory.available', 'memory.available'],
+    ['allocatableMemory.available', 'allocatableMemory.available'],
+  ];
+  for (const [name, signal] of cases) {
+    it(`${name}: exceeding pods first, by priority, then by usage − request`, () => {
+      assert.deepEqual(names(order(pods, signal, stats)), ['above-low-big', 'above-low-small', 'above-high', 'besteffort-high', 'below-low']);
+    });
+  }
+  it('pods without stats are ranked first', () => {
+    const r = order([...pods, pod('no-stats', { node: 'n1', memory: '1Gi', priority: 1000 })], 'memory.available', stats);
+    assert.equal(names(r)[0], 'no-stats');
+  });
+  it('exceeding is strict: usage == request does not exceed', () => {
+    const r = order([pod('equal', { node: 'n1', memory: '100Mi', priority: 1 }), pod('over', { node: 'n1', memory: '100Mi', priority: 5 })], 'memory.available', summary([{ name: 'equal', memory: 100 * Mi }, { name: 'over', memory: 100 * Mi + 1 }]));
+    assert.deepEqual(names(r), ['over', 'equal']);
+  });
+  it('QoS is not a key: a Guaranteed pod above… its request cannot be, but a low-priority Burstable under request goes after a high-priority BestEffort', () => {
+    const r = order(
+      [pod('guaranteed', { node: 'n1', priority: 1, containers: [{ name: 'main', image: 'x', resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } }] }), pod('besteffort', { node: 'n1', priority: 1000 })],
+      'memory.available',
+      summary([{ name: 'guaranteed', memory: 512 * Mi }, { name: 'besteffort', memory: 1 * Mi }]),
+    );
+    assert.deepEqual(names(r), ['besteffort', 'guaranteed']);
+  });
+  it('PodMetrics supply memory usage without --stats', () => {
+    const metrics = (name: string, memory: string): Obj => ({ apiVersion: 'metrics.k8s.io/v1beta1', kind: 'PodMetrics', metadata: { name, namespace: 'default' }, containers: [{ name: 'main', usage: { cpu: '1m', memory } }] });
+    const r = order([pod('a', { node: 'n1', memory: '100Mi', priority: 1 }), pod('b', { node: 'n1', memory: '100Mi', priority: 1 }), metrics('a', '150Mi'), metrics('b', '300Mi')], 'memory.available', undefined);
+    assert.equal(r.static, false);
+    assert.equal(r.usageSource, 'podmetrics');
+    assert.deepEqual(names(r), ['b', 'a']);
+    assert.equal(r.message, 'The node was low on resource: memory. Container main was using 300Mi, request is 100Mi, has larger consumption of memory. ');
+  });
+  it('without usage: static tier order and static: true', () => {
+    const r = order([pod('bounded', { node: 'n1', priority: 1, containers: [{ name: 'main', image: 'x', resources: { requests: { memory: '1Gi' }, limits: { memory: '1Gi' } } }] }), pod('unbounded', { node: 'n1', priority: 1000 })], 'memory.available', undefined);
+    assert.equal(r.static, true);
+    assert.deepEqual(names(r), ['unbounded', 'bounded']);
+    assert.equal(r.message, 'The node was low on resource: memory. ');
+  });
+});
+
+describe('R-F.4/R-F.5 disk ranking by filesystem layout', () => {
+  // `logs` writes logs, `layer` writes its container layer, `vol` an emptyDir; no requests.
+  const pods = [
+    pod('logs', { node: 'n1', priority: 1 }),
+    pod('layer', { node: 'n1', priority: 1 }),
+    pod('vol', { node: 'n1', priority: 1, spec: { volumes: [{ name: 'scratch', emptyDir: {} }, { name: 'mem', emptyDir: { medium: 'Memory' } }] } }),
+  ];
+  const stats = summary([
+    { name: 'logs', logs: 300 * Mi, logsInodes: 30 },
+    { name: 'layer', rootfs: 500 * Mi, rootfsInodes: 50 },
+    { name: 'vol', volumes: { scratch: 400 * Mi, mem: 900 * Mi } },
+  ]);
+  const table: Array<[string, EvictionSignal, FsLayout, string[]]> = [
+    ['shared: nodefs counts everything', 'nodefs.available', shared, ['layer', 'vol', 'logs']],
+    ['shared: imagefs is the same fs', 'imagefs.available', shared, ['layer', 'vol', 'logs']],
+    ['dedicated imagefs: nodefs counts logs + local volumes', 'nodefs.available', dedicated, ['vol', 'logs', 'layer']],
+    ['dedicated imagefs: imagefs counts container layers', 'imagefs.available', dedicated, ['layer', 'logs', 'vol']],
+    ['dedicated imagefs: containerfs mirrors imagefs', 'containerfs.available', dedicated, ['layer', 'logs', 'vol']],
+    ['split: containerfs counts logs + volumes + layers', 'containerfs.available', split, ['layer', 'vol', 'logs']],
+    ['split: nodefs too', 'nodefs.available', split, ['layer', 'vol', 'logs']],
+    ['split: imagefs counts no pod usage (images only)', 'imagefs.available', split, ['layer', 'logs', 'vol']],
+    ['inodes: dedicated nodefs', 'nodefs.inodesFree', dedicated, ['vol', 'logs', 'layer']],
+  ];
+  for (const [name, signal, layout, want] of table) it(name, () => assert.deepEqual(names(order(pods, signal, stats, layout)), want));
+
+  it('measuredParts follows buildSignalToRankFunc', () => {
+    assert.deepEqual(measuredParts('nodefs.available', shared), ['root', 'logs', 'localVolumes']);
+    assert.deepEqual(measuredParts('nodefs.available', dedicated), ['logs', 'localVolumes']);
+    assert.deepEqual(measuredParts('imagefs.available', dedicated), ['root']);
+    assert.deepEqual(measuredParts('imagefs.available', split), []);
+    assert.deepEqual(measuredParts('containerfs.inodesFree', split), ['logs', 'localVolumes', 'root']);
+  });
+
+  it('ephemeral-storage requests: exceeding first, then priority, then usage − request', () => {
+    const withRequests = [
+      pod('big-request', { node: 'n1', priority: 1, containers: [{ name: 'main', image: 'x', resources: { requests: { 'ephemeral-storage': '1Gi' } } }] }),
+      pod('small', { node: 'n1', priority: 5 }),
+    ];
+    const r = order(withRequests, 'nodefs.available', summary([{ name: 'big-request', rootfs: 900 * Mi }, { name: 'small', rootfs: 10 * Mi }]));
+    assert.deepEqual(names(r), ['small', 'big-request']);
+  });
+
+  it('inodes: the "exceeds" check uses no request, usage − ephemeral-storage request breaks ties (upstream quirk)', () => {
+    const withRequests = [
+      pod('a', { node: 'n1', priority: 1, containers: [{ name: 'main', image: 'x', resources: { requests: { 'ephemeral-storage': '1k' } } }] }),
+      pod('b', { node: 'n1', priority: 1 }),
+    ];
+    const r = order(withRequests, 'nodefs.inodesFree', summary([{ name: 'a', rootfsInodes: 600 }, { name: 'b', rootfsInodes: 500 }]));
+    assert.deepEqual(names(r), ['b', 'a']);
+  });
+});
+
+describe('R-F.4 pid ranking (priority, then processes)', () => {
+  it('lower priority first, then more processes; stats-less pods do not jump priorities', () => {
+    const r = order(
+      [pod('hi-many', { node: 'n1', priority: 10 }), pod('lo-few', { node: 'n1', priority: 1 }), pod('lo-many', { node: 'n1', priority: 1 }), pod('hi-nostats', { node: 'n1', priority: 10 })],
+      'pid.available',
+      summary([{ name: 'hi-many', processes: 500 }, { name: 'lo-few', processes: 3 }, { name: 'lo-many', processes: 50 }]),
+    );
+    assert.deepEqual(names(r), ['lo-many', 'lo-few', 'hi-nostats', 'hi-many']);
+    assert.equal(r.message, 'The node was low on resource: pids. ');
+  });
+});
+
+describe('R-F.6 exemptions (IsCriticalPod)', () => {
+  const table: Array<[string, Obj, boolean]> = [
+    ['static pod (config.source file)', pod('static', { node: 'n1', annotations: { 'kubernetes.io/config.source': 'file' } }), true],
+    ['config.source api is not static', pod('api', { node: 'n1', annotations: { 'kubernetes.io/config.source': 'api' } }), false],
+    ['mirror pod', pod('mirror', { node: 'n1', annotations: { 'kubernetes.io/config.mirror': 'abc' } }), true],
+    ['system-cluster-critical', pod('critical', { node: 'n1', priorityClassName: 'system-cluster-critical' }), true],
+    ['system-node-critical', pod('node-critical', { node: 'n1', priority: 2000001000 }), true],
+    ['highest user priority 1e9 is evictable', pod('user-top', { node: 'n1', priority: 1000000000 }), false],
+  ];
+  for (const [name, p, exempt] of table) {
+    it(name, () => {
+      const r = order([p], 'memory.available', summary([{ name: (p['metadata'] as { name: string }).name, memory: Gi }]));
+      assert.equal(r.exempt.length === 1, exempt);
+      assert.equal(r.order.length === 0, exempt);
+    });
+  }
+});
+
+describe('R-I.4 Evicted message', () => {
+  const nodeStats = { memory: { availableBytes: 80 * Mi, workingSetBytes: 7 * Gi }, fs: { availableBytes: 2 * Gi, capacityBytes: 100 * Gi, inodesFree: 12000, inodes: 100000 }, rlimit: { maxpid: 4096, curproc: 2896 } };
+  it('memory with threshold and per-container fragments in canonical form', () => {
+    const p = pod('hog', {
+      node: 'n1',
+      priority: 1,
+      containers: [
+        { name: 'app', image: 'x', resources: { requests: { memory: '1Gi' } } },
+        { name: 'helper', image: 'x', resources: { requests: { memory: '1.5Gi' } } },
+        { name: 'quiet', image: 'x', resources: { requests: { memory: '4Gi' } } },
+      ],
+    });
+    const stats = {
+      node: { nodeName: 'n1', ...nodeStats },
+      pods: [
+        {
+          podRef: { name: 'hog', namespace: 'default' },
+          containers: [
+            { name: 'app', memory: { workingSetBytes: 1536 * Mi } },
+            { name: 'helper', memory: { workingSetBytes: 2 * Gi } },
+            { name: 'quiet', memory: { workingSetBytes: Gi } },
+          ],
+          memory: { workingSetBytes: 4608 * Mi },
+        },
+      ],
+    };
+    const r = order([p], 'memory.available', stats, shared, '100Mi');
+    assert.equal(
+      r.message,
+      'The node was low on resource: memory. Threshold quantity: 100Mi, available: 80Mi. Container app was using 1536Mi, request is 1Gi, has larger consumption of memory. Container helper was using 2Gi, request is 1536Mi, has larger consumption of memory. ',
+    );
+  });
+  it('ephemeral-storage: rootfs + logs per container, percentage threshold', () => {
+    const p = pod('writer', { node: 'n1', priority: 1, containers: [{ name: 'main', image: 'x', resources: { requests: { 'ephemeral-storage': '1G' } } }] });
+    const r = order([p], 'nodefs.available', summary([{ name: 'writer', rootfs: Gi, logs: 512 * Mi }], nodeStats), shared, '10%');
+    assert.equal(r.message, 'The node was low on resource: ephemeral-storage. Threshold quantity: 10Gi, available: 2Gi. Container main was using 1536Mi, request is 1G, has larger consumption of ephemeral-storage. ');
+  });
+  it('inodes and pids observations are DecimalSI; percentage thresholds are BinarySI (GetThresholdQuantity)', () => {
+    const p = pod('p', { node: 'n1', priority: 1 });
+    assert.equal(order([p], 'nodefs.inodesFree', summary([{ name: 'p', rootfsInodes: 10 }], nodeStats), shared, '5%').message, 'The node was low on resource: inodes. Threshold quantity: 5000, available: 12k. ');
+    assert.equal(order([p], 'pid.available', summary([{ name: 'p', processes: 10 }], nodeStats), shared, '2000').message, 'The node was low on resource: pids. Threshold quantity: 2k, available: 1200. ');
+  });
+  it('a missing request prints 0', () => {
+    const r = order([pod('be', { node: 'n1' })], 'memory.available', summary([{ name: 'be', memory: 300 * Mi }]));
+    assert.equal(r.message, 'The node was low on resource: memory. Container main was using 300Mi, request is 0, has larger consumption of memory. ');
+  });
+  it('pod-level memory request adds the Pod fragment', () => {
+    const p = pod('pl', { node: 'n1', spec: { resources: { requests: { memory: '1Gi' } } }, containers: [{ name: 'main', image: 'x' }] });
+    const r = order([p], 'memory.available', summary([{ name: 'pl', memory: 2 * Gi }]));
+    assert.equal(r.message, 'The node was low on resource: memory. Pod pl was using 2Gi, request is 1Gi, has larger consumption of memory. Container main was using 2Gi, request is 0, has larger consumption of memory. ');
+  });
+});
+
+describe('canonical quantities (resource.Quantity.String())', () => {
+  const table: Array<[string, string]> = [
+    [bytesQuantity(1536 * Mi), '1536Mi'],
+    [bytesQuantity(2 * Gi), '2Gi'],
+    [bytesQuantity(1500), '1500'],
+    [bytesQuantity(1000), '1k'],
+    [canonicalQuantity(12000 * 1000, 'DecimalSI'), '12k'],
+    [canonicalQuantity(1200 * 1000, 'DecimalSI'), '1200'],
+    [canonicalQuantity(500, 'DecimalSI'), '500m'],
+    [canonicalText('1.5Gi') ?? '', '1536Mi'],
+    [canonicalText('1000M') ?? '', '1G'],
+    [canonicalText('1500M') ?? '', '1500M'],
+    [canonicalText('0') ?? '', '0'],
+  ];
+  table.forEach(([got, want], i) => it(`case ${i}: ${want}`, () => assert.equal(got, want)));
+});

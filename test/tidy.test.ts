@@ -1,0 +1,101 @@
+// Repository hygiene that a reviewer would otherwise check by hand: docs/rules.md is generated from the registry,
+// the registry is sorted and one rule per file, core files are documented and pure, and no test is focused or skipped.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { rules } from '../server/src/core/index';
+import { repoRoot } from './helpers/analyze';
+import { renderRulesDoc } from './helpers/rules-doc';
+
+const root = repoRoot();
+
+function walk(dir: string, filter: (file: string) => boolean, out: string[] = []): string[] {
+  if (!fs.existsSync(dir)) return out;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules') walk(full, filter, out);
+    } else if (filter(full)) out.push(full);
+  }
+  return out.sort();
+}
+
+const rel = (file: string): string => path.relative(root, file).split(path.sep).join('/');
+
+test('docs/rules.md is the rendering of the rule registry (UPDATE_DOCS=1 rewrites it)', () => {
+  const file = path.join(root, 'docs', 'rules.md');
+  const expected = renderRulesDoc();
+  if (process.env.UPDATE_DOCS === '1') {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, expected);
+    return;
+  }
+  const actual = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  assert.ok(actual === expected, 'docs/rules.md is out of date with the rule registry: run `node scripts/gen-rules-doc.mjs` (or `UPDATE_DOCS=1 node scripts/unit-tests.mjs tidy` after `node esbuild.mjs`) and commit the result');
+});
+
+test('docs/rules.md has a table row and a section (anchor = id) for every rule, with docs headings demoted', () => {
+  const doc = renderRulesDoc();
+  for (const r of rules) {
+    assert.ok(doc.includes(`| [\`${r.id}\`](#${r.id}) |`), `table row of ${r.id}`);
+    assert.ok(doc.includes(`\n## ${r.id}\n`), `section of ${r.id}`);
+    assert.ok(doc.includes(`(../test/rules/${r.id}/)`), `fixture link of ${r.id}`);
+  }
+  assert.ok(!/\n## Why this matters/.test(doc), 'rule docs headings must be below the rule section');
+});
+
+test('the rule registry is sorted by id, ids are unique kebab-case', () => {
+  const ids = rules.map((r) => r.id);
+  assert.deepEqual(ids, [...ids].sort());
+  assert.equal(new Set(ids).size, ids.length);
+  for (const id of ids) assert.match(id, /^[a-z0-9]+(-[a-z0-9]+)*$/);
+});
+
+test('every rule lives in server/src/core/rules/<id>.ts, and every file there that defines a Rule is registered', () => {
+  const dir = path.join(root, 'server', 'src', 'core', 'rules');
+  for (const r of rules) {
+    const file = path.join(dir, `${r.id}.ts`);
+    assert.ok(fs.existsSync(file), `${rel(file)} is missing`);
+    assert.match(fs.readFileSync(file, 'utf8'), new RegExp(`id: '${r.id}'`), `${rel(file)} must define the rule ${r.id}`);
+  }
+  const defining = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && /:\s*Rule\s*=\s*\{/.test(fs.readFileSync(path.join(dir, f), 'utf8')));
+  assert.deepEqual(defining.map((f) => f.replace(/\.ts$/, '')).sort(), rules.map((r) => r.id).sort());
+});
+
+test('every rule has a summary, docs with the four headings, and a known category and severity', () => {
+  for (const r of rules) {
+    assert.ok(r.summary.length > 10 && r.summary.endsWith('.'), `${r.id}: summary is one sentence ending with a period`);
+    for (const heading of ['## Why this matters', '## How to fix', '## Invalid', '## Valid']) assert.ok(r.docs.includes(heading), `${r.id}: docs need "${heading}"`);
+    assert.ok(['correctness', 'admission', 'prediction', 'syntax'].includes(r.category), r.id);
+    assert.ok(['error', 'warning', 'info', 'hint'].includes(r.defaultSeverity), r.id);
+  }
+});
+
+test('every server/src/core file starts with a comment line saying what it is for', () => {
+  const offenders = walk(path.join(root, 'server', 'src', 'core'), (f) => f.endsWith('.ts')).filter((f) => !/^(\/\/|\/\*)/.test(fs.readFileSync(f, 'utf8')));
+  assert.deepEqual(offenders.map(rel), []);
+});
+
+test('server/src/core imports no Node module, editor, LSP, cluster client or outer layer', () => {
+  const forbidden = /^(node:|vscode$|vscode-languageserver|vscode-jsonrpc|@kubernetes\/client-node)|(^|\/)(lsp|cluster|cli|workspace|client|media)(\/|$)|^(fs|path|os|child_process|net|http|https|crypto|stream|url|util|worker_threads)$/;
+  const specifier = /(?:^|[\s;])(?:import|export)\s[^;]*?from\s*['"]([^'"]+)['"]|(?:^|[^\w.])(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
+  const offenders: string[] = [];
+  for (const file of walk(path.join(root, 'server', 'src', 'core'), (f) => f.endsWith('.ts'))) {
+    const text = fs.readFileSync(file, 'utf8');
+    for (const match of text.matchAll(specifier)) {
+      const spec = match[1] ?? match[2] ?? match[3] ?? '';
+      const resolved = spec.startsWith('.') ? rel(path.resolve(path.dirname(file), spec)) : spec;
+      const outside = spec.startsWith('.') && !resolved.startsWith('server/src/core/');
+      if ((spec.startsWith('.') ? false : forbidden.test(spec)) || outside) offenders.push(`${rel(file)}: ${spec}`);
+    }
+  }
+  assert.deepEqual(offenders, []);
+});
+
+test('no test is focused (.only) or unconditionally skipped (.skip / .todo)', () => {
+  const self = path.join(root, 'test', 'tidy.test.ts');
+  const pattern = /\b(?:test|it|describe|suite)\.(?:only|skip|todo)\s*\(|\{\s*only:\s*true|\bonly:\s*true\b/;
+  const offenders = walk(path.join(root, 'test'), (f) => f.endsWith('.ts') && f !== self).filter((f) => pattern.test(fs.readFileSync(f, 'utf8')));
+  assert.deepEqual(offenders.map(rel), []);
+});
