@@ -11,6 +11,7 @@ import { pathSymlinkLoop } from './path-symlink-loop';
 import { pdbBlocksAllEvictions } from './pdb-blocks-all-evictions';
 import { pdbOverlapping } from './pdb-overlapping';
 import { pdbSelectsNothing } from './pdb-selects-nothing';
+import { podLevelResourcesEmpty } from './pod-level-resources-empty';
 import { preemptionRisk } from './preemption-risk';
 import { priorityClassInvalidPreemptionPolicy } from './priority-class-invalid-preemption-policy';
 import { priorityClassMultipleGlobalDefault } from './priority-class-multiple-global-default';
@@ -38,6 +39,7 @@ export const rules: readonly Rule[] = [
   pdbBlocksAllEvictions,
   pdbOverlapping,
   pdbSelectsNothing,
+  podLevelResourcesEmpty,
   preemptionRisk,
   priorityClassInvalidPreemptionPolicy,
   priorityClassMultipleGlobalDefault,
