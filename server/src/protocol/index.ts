@@ -213,3 +213,59 @@ export interface KplTestApi {
   clusterState(): ClusterConnectionState | undefined;
   priorityMap(): Promise<PriorityMapView>;
 }
+
+// ---- Language server additions (issue 4) ----
+
+/** `kubePriorityLens/explainWorkload` by workload id (`Kind/namespace/name`) instead of a position. */
+export interface ExplainWorkloadByIdParams {
+  id: string;
+}
+
+/** `kubePriorityLens/explainWorkload` result (null when no workload is at the position / with the id). */
+export interface ExplainWorkloadResult extends DiagnoseResult {
+  /** Same as `report`. */
+  workload: WorkloadView;
+  report: WorkloadView;
+}
+
+/** `kubePriorityLens/refresh` result: what the server indexed. */
+export interface RefreshResult {
+  files: number;
+  workloads: number;
+  cluster: ClusterStateView;
+}
+
+/** `kubePriorityLens/diagnosePod` result while no cluster is connected: `report.kind === 'no-cluster'`. */
+export interface NoClusterReport {
+  kind: 'no-cluster';
+  message: string;
+  state: ClusterStateView;
+  /** Static explanation when the target names a workspace workload. */
+  workload?: WorkloadView;
+}
+
+/** Settings under the `kubePriorityLens` section (`workspace/configuration`); every field optional on the wire. */
+export interface LensSettings {
+  clusterAware: boolean;
+  /** Globs relative to each workspace folder. */
+  exclude: string[];
+  /** User-level only (machine scope). */
+  kubeconfig: string;
+  context: string;
+  /** Per-rule severity: `kubePriorityLens.rules.<id>`. */
+  rules: Record<string, 'off' | 'hint' | 'info' | 'warning' | 'error'>;
+  /** Kubernetes minor version modelled, e.g. "1.33"; empty = newest supported. */
+  kubernetesVersion: string;
+}
+
+/** Cap on the preemptor/victim ids listed per workload in `PriorityMapView` (the counts are exact). */
+export const maxListedPerWorkload = 100;
+
+/** Exact counts next to the (capped) lists of `WorkloadView`. */
+export interface WorkloadCounts {
+  preemptibleByCount: number;
+  canPreemptCount: number;
+}
+
+/** `PriorityMapView.workloads` items as the server sends them. */
+export type WorkloadMapItem = WorkloadView & WorkloadCounts;

@@ -160,10 +160,13 @@ export class WorkspaceModel {
     return this.byFile.get(file) ?? [];
   }
 
-  /** preemptorsOf lists workloads that may preempt `target`: strictly higher priority and policy PreemptLowerPriority (R-E.4, R-E.1). */
-  preemptorsOf(target: AnalyzedWorkload): AnalyzedWorkload[] {
+  /**
+   * preemptorsOf lists workloads that may preempt `target`: strictly higher priority and policy PreemptLowerPriority
+   * (R-E.4, R-E.1), highest first, at most `limit` of them (messages name a few; counts come from preemptorCount).
+   */
+  preemptorsOf(target: AnalyzedWorkload, limit = Infinity): AnalyzedWorkload[] {
     const result: AnalyzedWorkload[] = [];
-    for (let i = this.byPriority.length - 1; i >= 0; i--) {
+    for (let i = this.byPriority.length - 1; i >= 0 && result.length < limit; i--) {
       const w = this.byPriority[i];
       if (w === undefined || w.priority.priority <= target.priority.priority) break;
       if (w.priority.preemptionPolicy === 'PreemptLowerPriority') result.push(w);
@@ -174,22 +177,39 @@ export class WorkspaceModel {
   /** preemptorCount counts preemptors without building the list (code lenses and hovers on large workspaces). */
   preemptorCount(target: AnalyzedWorkload): number {
     // Binary search for the first workload of strictly higher priority, then read the precomputed suffix count.
+    return this.preemptorSuffix[this.firstAbove(target.priority.priority)] ?? 0;
+  }
+
+  /** victimCount counts the workloads `source` may preempt (strictly lower priority), without building the list. */
+  victimCount(source: AnalyzedWorkload): number {
+    if (source.priority.preemptionPolicy === 'Never') return 0;
     let lo = 0;
     let hi = this.byPriority.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((this.byPriority[mid]?.priority.priority ?? 0) <= target.priority.priority) lo = mid + 1;
+      if ((this.byPriority[mid]?.priority.priority ?? 0) < source.priority.priority) lo = mid + 1;
       else hi = mid;
     }
-    return this.preemptorSuffix[lo] ?? 0;
+    return lo;
+  }
+
+  private firstAbove(priority: number): number {
+    let lo = 0;
+    let hi = this.byPriority.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.byPriority[mid]?.priority.priority ?? 0) <= priority) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** victimsOf lists workloads `source` may preempt: strictly lower priority, when its policy allows preemption. */
-  victimsOf(source: AnalyzedWorkload): AnalyzedWorkload[] {
+  victimsOf(source: AnalyzedWorkload, limit = Infinity): AnalyzedWorkload[] {
     if (source.priority.preemptionPolicy === 'Never') return [];
     const result: AnalyzedWorkload[] = [];
     for (const w of this.byPriority) {
-      if (w.priority.priority >= source.priority.priority) break;
+      if (w.priority.priority >= source.priority.priority || result.length >= limit) break;
       result.push(w);
     }
     return result;

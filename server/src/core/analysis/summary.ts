@@ -1,18 +1,20 @@
 // Per-file summaries: everything about a file's objects that other files' analysis can depend on, without positions.
 // When an edit leaves the summary unchanged, cross-file facts stay valid and only the edited file is re-checked.
 import type { ParsedFile } from '../model/objects';
-import { get, isMap } from '../syntax/tree';
+import { get } from '../syntax/tree';
 import type { YNode } from '../syntax/tree';
 
-const podSpecKeys = ['priorityClassName', 'priority', 'preemptionPolicy', 'containers', 'initContainers', 'resources', 'overhead', 'affinity', 'nodeSelector', 'nodeName', 'tolerations', 'restartPolicy', 'schedulerName', 'topologySpreadConstraints'];
-const containerKeys = ['name', 'resources', 'restartPolicy', 'ports'];
-
+/**
+ * summarizeFile lists, per object, exactly what rules of *other* files read: identities and labels, everything that
+ * decides priority and admission, replicas, and the memory requests/limits that decide eviction tiers. CPU, images,
+ * env, affinity terms and Job failure settings only affect the object's own findings, so editing them stays local.
+ */
 export function summarizeFile(parsed: ParsedFile): string {
   const parts: unknown[] = [];
   for (const o of parsed.objects) {
     const root = o.node;
     const spec = get(root, 'spec');
-    const base = [o.kind, o.id, o.labels, o.annotations];
+    const base = [o.kind, o.id, o.labels];
     switch (o.kind) {
       case 'PriorityClass':
         parts.push([...base, plain(get(root, 'value')), plain(get(root, 'globalDefault')), plain(get(root, 'preemptionPolicy'))]);
@@ -31,14 +33,19 @@ export function summarizeFile(parsed: ParsedFile): string {
         const jobSpec = o.kind === 'CronJob' ? get(spec, 'jobTemplate', 'spec') : o.kind === 'Job' ? spec : undefined;
         parts.push([
           ...base,
+          o.annotations['kubernetes.io/config.source'] ?? null,
+          o.annotations['kubernetes.io/config.mirror'] ?? null,
           plain(get(spec, 'replicas')),
-          plain(get(template, 'metadata', 'labels')),
-          projectPodSpec(podSpec),
-          plain(get(jobSpec, 'backoffLimit')),
-          plain(get(jobSpec, 'backoffLimitPerIndex')),
           plain(get(jobSpec, 'parallelism')),
-          plain(get(jobSpec, 'podFailurePolicy')),
-          o.kind === 'Pod' ? plain(get(root, 'status')) : null,
+          plain(get(template, 'metadata', 'labels')),
+          plain(get(podSpec, 'priorityClassName')),
+          plain(get(podSpec, 'priority')),
+          plain(get(podSpec, 'preemptionPolicy')),
+          plain(get(podSpec, 'resources', 'requests', 'memory')),
+          plain(get(podSpec, 'resources', 'limits', 'memory')),
+          memoryPattern(get(podSpec, 'initContainers')),
+          memoryPattern(get(podSpec, 'containers')),
+          o.kind === 'Pod' ? plain(get(root, 'status', 'qosClass')) : null,
         ]);
       }
     }
@@ -46,17 +53,10 @@ export function summarizeFile(parsed: ParsedFile): string {
   return JSON.stringify(parts);
 }
 
-function projectPodSpec(podSpec: YNode | undefined): unknown {
-  if (!isMap(podSpec)) return null;
-  const result: Record<string, unknown> = {};
-  for (const key of podSpecKeys) {
-    const value = get(podSpec, key);
-    if (value === undefined) continue;
-    if ((key === 'containers' || key === 'initContainers') && value.type === 'seq') {
-      result[key] = value.items.map((c) => containerKeys.map((k) => plain(get(c, k))));
-    } else result[key] = plain(value);
-  }
-  return result;
+/** The containers' memory requests and limits (and sidecar marks), which decide the pod's eviction tier. */
+function memoryPattern(containers: YNode | undefined): unknown {
+  if (containers?.type !== 'seq') return null;
+  return containers.items.map((c) => [plain(get(c, 'restartPolicy')), plain(get(c, 'resources', 'requests', 'memory')), plain(get(c, 'resources', 'limits', 'memory'))]);
 }
 
 /** plain converts a node to JSON-able data without spans; bounded in depth and in nodes, so alias bombs stay cheap. */

@@ -1,8 +1,8 @@
 // Short, bounded descriptions of workload lists for messages (a workspace can hold thousands of preemptors).
 import type { AnalyzedWorkload } from '../analysis/model';
 
-export function describePreemptors(preemptors: readonly AnalyzedWorkload[], max = 3): string {
+export function describePreemptors(preemptors: readonly AnalyzedWorkload[], total = preemptors.length, max = 3): string {
   const named = preemptors.slice(0, max).map((p) => `${p.object.kind} ${p.object.namespace === undefined ? '' : `${p.object.namespace}/`}${p.object.name} (${p.priority.priority}${p.priority.priorityClassName === undefined ? '' : `, ${p.priority.priorityClassName}`})`);
-  const more = preemptors.length > max ? ` and ${preemptors.length - max} more` : '';
+  const more = total > named.length ? ` and ${total - named.length} more` : '';
   return `${named.join(', ')}${more}`;
 }

@@ -58,10 +58,10 @@ spec:
       const backoffLimit = job.backoffLimitPerIndex !== undefined ? Number.MAX_SAFE_INTEGER : (job.backoffLimit?.value ?? 6);
       // One preemption wave can take every running pod of the Job; failures > backoffLimit fail it (R-H.3).
       if (job.parallelism <= backoffLimit) continue;
-      const preemptors = ctx.model.preemptorsOf(w);
+      const count = ctx.model.preemptorCount(w);
       const evictable = w.evictionTier.tier === 1;
-      if (preemptors.length === 0 && !evictable) continue;
-      const cause = preemptors.length > 0 ? `its pods can be preempted by ${describePreemptors(preemptors, 2)}` : `its pods can be evicted first under node memory pressure (${w.evictionTier.reason})`;
+      if (count === 0 && !evictable) continue;
+      const cause = count > 0 ? `its pods can be preempted by ${describePreemptors(ctx.model.preemptorsOf(w, 2), count, 2)}` : `its pods can be evicted first under node memory pressure (${w.evictionTier.reason})`;
       const text = ctx.text(w.object.file);
       const edits = [];
       // An existing policy gets the Ignore rule as its first rule (the first matching rule wins); otherwise add a policy.

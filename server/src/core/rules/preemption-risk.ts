@@ -35,13 +35,14 @@ spec:
   check(ctx) {
     for (const w of ctx.workloads) {
       if (!w.priority.admission.allowed) continue;
-      const preemptors = ctx.model.preemptorsOf(w);
-      if (preemptors.length === 0) continue;
+      const count = ctx.model.preemptorCount(w);
+      if (count === 0) continue;
+      const preemptors = ctx.model.preemptorsOf(w, 3);
       ctx.report({
         file: w.object.file,
         span: w.object.nameSpan,
         object: w.object,
-        message: `Pods of ${w.object.kind} ${w.object.name} (priority ${w.priority.priority}) can be preempted by ${describePreemptors(preemptors)}. Preemption rank ${w.preemptionRank.position} of ${w.preemptionRank.of} from the bottom.`,
+        message: `Pods of ${w.object.kind} ${w.object.name} (priority ${w.priority.priority}) can be preempted by ${describePreemptors(preemptors, count)}. Preemption rank ${w.preemptionRank.position} of ${w.preemptionRank.of} from the bottom.`,
       });
     }
   },

@@ -126,18 +126,27 @@ class FastParser extends Parser {
   }
 }
 
-/** The stock `next` this copy matches, whitespace-insensitively; any other yaml version falls back to the stock parser. */
-const expectedNext =
-  "*next(source){this.source=source;if(node_process.env.LOG_TOKENS)console.log('|',cst.prettyToken(source));if(this.atScalar){this.atScalar=false;yield*this.step();this.offset+=source.length;return;}consttype=cst.tokenType(source);if(!type){constmessage=`NotaYAMLtoken:${source}`;yield*this.pop({type:'error',offset:this.offset,message,source});this.offset+=source.length;}elseif(type==='scalar'){this.atNewLine=false;this.atScalar=true;this.type='scalar';}else{this.type=type;yield*this.step();switch(type){case'newline':this.atNewLine=true;this.indent=0;if(this.onNewLine)this.onNewLine(this.offset+source.length);break;case'space':if(this.atNewLine&&source[0]==='')this.indent+=source.length;break;case'explicit-key-ind':case'map-value-ind':case'seq-item-ind':if(this.atNewLine)this.indent+=source.length;break;case'doc-mode':case'flow-error-end':return;default:this.atNewLine=false;}this.offset+=source.length;}}";
+/**
+ * The fingerprint of the stock `next` this copy was made from (yaml 2.9.x): the property names it touches, its string
+ * literals and its number of `yield*`. Property names and literals survive bundling and minification (local names do
+ * not); any other yaml version falls back to the stock parser, and a unit test compares both parsers token by token.
+ */
+const expectedFingerprint =
+  'LOG_TOKENS,atNewLine,atScalar,env,indent,length,log,offset,onNewLine,pop,prettyToken,source,step,tokenType,type| ,doc-mode,error,explicit-key-ind,flow-error-end,map-value-ind,newline,scalar,seq-item-ind,space,||3';
 
-function normalize(code: string): string {
-  return code.replace(/\s+/g, '').replace(/"/g, "'").replace(/[a-zA-Z_$][\w$]*\.env\.LOG_TOKENS/, 'node_process.env.LOG_TOKENS').replace(/[a-zA-Z_$][\w$]*\.(prettyToken|tokenType)\(/g, 'cst.$1(');
+export function fingerprint(code: string): string {
+  const props = new Set<string>();
+  for (const m of code.matchAll(/\.([A-Za-z_$][\w$]*)/g)) props.add(m[1] ?? '');
+  const strings = new Set<string>();
+  for (const m of code.matchAll(/(["'])((?:(?!\1)[^\\]|\\.)*)\1/g)) strings.add(m[2] ?? '');
+  const yields = code.match(/yield\s*\*/g)?.length ?? 0;
+  return `${[...props].sort().join(',')}|${[...strings].sort().join(',')}|${yields}`;
 }
 
 /** True when FastParser may replace the stock parser (checked once). */
 export const fastParserActive: boolean = (() => {
   try {
-    return normalize(Function.prototype.toString.call(Parser.prototype.next)) === normalize(expectedNext);
+    return fingerprint(Function.prototype.toString.call(Parser.prototype.next)) === expectedFingerprint;
   } catch {
     return false;
   }

@@ -1,0 +1,89 @@
+// The seam between the language server and a live cluster: a snapshot of cluster objects (as parsed files fed to
+// AnalysisHost.setClusterParsed), the connection state, and the cluster-only requests. The live implementation
+// (server/src/cluster/) plugs in here; until then NoClusterSource answers "no cluster connection".
+import type { ParsedFile } from '../core/index';
+import type { ClusterStateView, DiagnoseParams, ListContextsResult, ListPodsResult, LiveEventsResult } from '../protocol/index';
+
+export interface ClusterConfig {
+  /** `kubePriorityLens.clusterAware` */
+  enabled: boolean;
+  /** False in an untrusted workspace: never read kubeconfig or contact a cluster. */
+  trusted: boolean;
+  /** User-level settings only. Empty = `$KUBECONFIG`, then `~/.kube/config` / the current context. */
+  kubeconfig: string;
+  context: string;
+}
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export interface ClusterSource {
+  /** (Re)configure: called at start and whenever the settings or trust change. */
+  configure(config: ClusterConfig): void;
+  state(): ClusterStateView;
+  /** Cluster objects (PriorityClasses, LimitRanges, PDBs, pods, nodes) as parsed files with origin `cluster`. */
+  snapshot(): ParsedFile[];
+  /** Fires when the snapshot or the state changed; the server re-analyses and notifies `kubePriorityLens/clusterState`. */
+  onDidChange(listener: (what: { snapshot: boolean; state: boolean }) => void): Disposable;
+  listPods(): Promise<ListPodsResult>;
+  /** Undefined when the source cannot diagnose the target (no connection): the server answers statically. */
+  diagnosePod(params: DiagnoseParams): Promise<{ markdown: string; report: unknown } | undefined>;
+  liveEvents(): Promise<LiveEventsResult>;
+  listContexts(): Promise<ListContextsResult>;
+  refresh(): Promise<void>;
+  dispose(): void;
+}
+
+/** NoClusterSource: manifests only. States: `disabled` (setting off), `untrusted`, or `offline` (no live support yet). */
+export class NoClusterSource implements ClusterSource {
+  private config: ClusterConfig = { enabled: false, trusted: false, kubeconfig: '', context: '' };
+  private readonly listeners = new Set<(what: { snapshot: boolean; state: boolean }) => void>();
+
+  configure(config: ClusterConfig): void {
+    const before = JSON.stringify(this.state());
+    this.config = config;
+    if (JSON.stringify(this.state()) !== before) for (const l of this.listeners) l({ snapshot: false, state: true });
+  }
+
+  state(): ClusterStateView {
+    if (!this.config.enabled) return { state: 'disabled', detail: 'Cluster-aware analysis is off (kubePriorityLens.clusterAware): manifests only.' };
+    if (!this.config.trusted) return { state: 'untrusted', detail: 'Restricted Mode: the cluster is not read; manifests only.' };
+    const view: ClusterStateView = { state: 'offline', detail: 'No cluster connection: this server analyses the manifests only.' };
+    if (this.config.context !== '') view.context = this.config.context;
+    return view;
+  }
+
+  snapshot(): ParsedFile[] {
+    return [];
+  }
+
+  onDidChange(listener: (what: { snapshot: boolean; state: boolean }) => void): Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  async listPods(): Promise<ListPodsResult> {
+    return { state: this.state(), pods: [] };
+  }
+
+  async diagnosePod(): Promise<undefined> {
+    return undefined;
+  }
+
+  async liveEvents(): Promise<LiveEventsResult> {
+    return { rows: [], state: this.state() };
+  }
+
+  async listContexts(): Promise<ListContextsResult> {
+    return { contexts: [] };
+  }
+
+  async refresh(): Promise<void> {
+    // Nothing to re-read.
+  }
+
+  dispose(): void {
+    this.listeners.clear();
+  }
+}

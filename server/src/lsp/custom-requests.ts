@@ -1,0 +1,114 @@
+// The kubePriorityLens/* requests: priority map for the webview, explain one workload, and the cluster-backed ones
+// (listPods, diagnosePod) that answer "no cluster connection" through the ClusterSource until a live source exists.
+import type { CancellationToken } from 'vscode-languageserver/node';
+import { explain, explainWorkload as explainOne, ignoresDisruptions } from '../core/index';
+import type { AnalyzedWorkload, WorkspaceModel } from '../core/index';
+import { maxListedPerWorkload } from '../protocol/index';
+import type { DiagnoseParams, DiagnoseResult, ExplainWorkloadByIdParams, ExplainWorkloadParams, ExplainWorkloadResult, ListPodsResult, NoClusterReport, PriorityMapView, WorkloadMapItem } from '../protocol/index';
+import type { Session } from './session';
+import { workloadMarkdown } from './markdown';
+import { yieldToEventLoop } from './safe';
+import { lineIndex, toPriorityClassView, toSourceLocation, toWorkloadView } from './to-lsp';
+
+const ignoresDisruptionTarget = (w: AnalyzedWorkload): boolean => ignoresDisruptions(w.workload.job?.podFailurePolicy);
+
+export function workloadView(session: Session, model: WorkspaceModel, w: AnalyzedWorkload): WorkloadMapItem {
+  const e = explainOne(model, w, ignoresDisruptionTarget, maxListedPerWorkload);
+  const file = model.files.get(w.object.file);
+  const location = w.object.origin === 'workspace' && file !== undefined ? toSourceLocation(session.clientUri(w.object.file), lineIndex(file), w.object.nameSpan) : undefined;
+  const canPreempt = w.priority.preemptionPolicy === 'Never' ? 0 : countBelow(model, w.priority.priority);
+  return toWorkloadView(e, location, { preemptibleBy: model.preemptorCount(w), canPreempt });
+}
+
+/** priorityMap lists every workspace workload; yields every 500 workloads so cancellation is seen on big workspaces. */
+export async function priorityMap(session: Session, token: CancellationToken): Promise<PriorityMapView | null> {
+  await session.ensureFresh();
+  const model = session.model();
+  const workloads: WorkloadMapItem[] = [];
+  const list = model.workloads.filter((w) => w.object.origin === 'workspace');
+  for (let i = 0; i < list.length; i++) {
+    if (i % 500 === 499) {
+      await yieldToEventLoop();
+      if (token.isCancellationRequested) return null;
+      if (session.model() !== model) return priorityMap(session, token); // rebuilt meanwhile: start over on the new model
+    }
+    workloads.push(workloadView(session, model, list[i] as AnalyzedWorkload));
+  }
+  workloads.sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id));
+  const classes = explain(model, ignoresDisruptionTarget, { files: new Set<string>(), maxListed: 0 }).priorityClasses.map((c) => {
+    const file = c.file === undefined ? undefined : model.files.get(c.file);
+    return toPriorityClassView(c, c.file !== undefined && c.span !== undefined && file !== undefined ? toSourceLocation(session.clientUri(c.file), lineIndex(file), c.span) : undefined);
+  });
+  return { workloads, priorityClasses: classes };
+}
+
+function findWorkload(session: Session, params: Partial<ExplainWorkloadParams & ExplainWorkloadByIdParams>): AnalyzedWorkload | undefined {
+  const model = session.model();
+  if (typeof params.id === 'string') return model.workloads.find((w) => w.object.id === params.id && w.object.origin === 'workspace') ?? model.workloads.find((w) => w.object.id === params.id);
+  if (typeof params.uri !== 'string' || params.position === undefined) return undefined;
+  const parsed = session.parsed(params.uri);
+  if (parsed === undefined) return undefined;
+  const offset = lineIndex(parsed).offset(params.position);
+  const object = session.objectAt(params.uri, offset);
+  if (object !== undefined) return session.workloadOf(object);
+  // Between objects: the nearest workload above the cursor.
+  const above = model.workloadsInFile(parsed.file).filter((w) => w.object.span.start <= offset);
+  return above[above.length - 1];
+}
+
+export async function explainWorkload(session: Session, params: Partial<ExplainWorkloadParams & ExplainWorkloadByIdParams>): Promise<ExplainWorkloadResult | null> {
+  await session.ensureFresh(typeof params.uri === 'string' ? params.uri : undefined);
+  const w = findWorkload(session, params);
+  if (w === undefined) return null;
+  const model = session.model();
+  const view = workloadView(session, model, w);
+  return { markdown: workloadMarkdown({ model, clientUri: (f) => session.clientUri(f) }, w), report: view, workload: view };
+}
+
+export async function listPods(session: Session): Promise<ListPodsResult> {
+  const live = await session.cluster.listPods();
+  if (live.pods.length > 0) return live;
+  await session.ready();
+  // No cluster: the workspace's workloads, so a client can still offer a static explanation.
+  const pods = session
+    .model()
+    .workloads.filter((w) => w.object.origin === 'workspace')
+    .slice(0, 5000)
+    .map((w) => ({ target: w.object.id, label: `${w.object.namespace ?? ''}/${w.object.name}`, description: `${w.object.kind} · priority ${w.priority.priority} · ${w.qosClass}`, source: 'workspace' as const }));
+  return { state: live.state, pods };
+}
+
+export async function diagnosePod(session: Session, params: DiagnoseParams): Promise<DiagnoseResult> {
+  const live = await session.cluster.diagnosePod(params);
+  if (live !== undefined) return live;
+  await session.ensureFresh();
+  const state = session.cluster.state();
+  const message = `No cluster connection (${state.state}${state.detail !== undefined ? `: ${state.detail}` : ''}). Live pods, events and preemptors cannot be read.`;
+  const report: NoClusterReport = { kind: 'no-cluster', message, state };
+  let markdown = `> **No cluster connection** — ${message}`;
+  const target = typeof params?.target === 'string' ? params.target : '';
+  const model = session.model();
+  const w = model.workloads.find((x) => x.object.id === target) ?? model.workloads.find((x) => `${x.object.namespace ?? ''}/${x.object.name}` === target);
+  if (w !== undefined) {
+    report.workload = workloadView(session, model, w);
+    markdown += `\n\nStatic explanation from the manifests:\n\n${workloadMarkdown({ model, clientUri: (f) => session.clientUri(f) }, w)}`;
+  }
+  return { markdown, report };
+}
+
+/** countBelow: workloads of strictly lower priority (binary search over the sorted ranking). */
+function countBelow(model: WorkspaceModel, priority: number): number {
+  let lo = 0;
+  let hi = model.byPriority.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((model.byPriority[mid]?.priority.priority ?? 0) < priority) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function isExplainParams(value: unknown): value is Partial<ExplainWorkloadParams & ExplainWorkloadByIdParams> {
+  return value !== null && typeof value === 'object';
+}
+

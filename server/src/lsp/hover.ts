@@ -1,0 +1,32 @@
+// textDocument/hover: a workload's priority story on its kind/name, priorityClassName, resources or affinity keys;
+// a PriorityClass's value, default status, users and neighbours anywhere on the class.
+import type { Hover, HoverParams } from 'vscode-languageserver/node';
+import type { Session } from './session';
+import { isObjectHead, pathAt, workloadHoverKeys } from './lookup';
+import { priorityClassMarkdown, workloadMarkdown } from './markdown';
+import { lineIndex } from './to-lsp';
+
+export async function hover(session: Session, params: HoverParams): Promise<Hover | null> {
+  await session.ensureFresh(params.textDocument.uri);
+  const parsed = session.parsed(params.textDocument.uri);
+  if (parsed === undefined) return null;
+  const index = lineIndex(parsed);
+  const offset = index.offset(params.position);
+  const object = session.objectAt(params.textDocument.uri, offset);
+  if (object === undefined) return null;
+  const steps = pathAt(object.node, offset);
+  const last = steps[steps.length - 1];
+  if (last === undefined) return null;
+  const span = last.onKey && last.entry !== undefined ? last.entry.keySpan : last.node.span;
+  const ctx = { model: session.model(), clientUri: (f: string) => session.clientUri(f) };
+  if (object.kind === 'PriorityClass') {
+    const c = ctx.model.classIndex.get(object.name) ?? ctx.model.priorityClasses.find((p) => p.object === object);
+    if (c === undefined) return null;
+    return { contents: { kind: 'markdown', value: priorityClassMarkdown(ctx, c, object) }, range: index.range(span) };
+  }
+  const w = session.workloadOf(object);
+  if (w === undefined) return null;
+  const relevant = isObjectHead(steps) || steps.some((s) => typeof s.key === 'string' && workloadHoverKeys.has(s.key));
+  if (!relevant) return null;
+  return { contents: { kind: 'markdown', value: workloadMarkdown(ctx, w) }, range: index.range(span) };
+}

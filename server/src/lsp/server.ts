@@ -1,0 +1,226 @@
+// The language server: connection, session state and the wiring table from LSP methods to the feature handlers.
+// Started by server/src/main.ts (dist/server.js: IPC from the VS Code client, or --stdio) and by `kpl lsp --stdio`.
+import {
+  CodeActionKind,
+  CodeActionRequest,
+  CodeActionResolveRequest,
+  CodeLensRequest,
+  CompletionRequest,
+  createConnection,
+  DefinitionRequest,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  DocumentSymbolRequest,
+  HoverRequest,
+  ProposedFeatures,
+  ReferencesRequest,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+import type { CancellationToken, Connection, InitializeParams, InitializeResult } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Methods } from '../protocol/index';
+import type { DiagnoseParams, InitializationOptions, RefreshResult } from '../protocol/index';
+import { NoClusterSource } from './cluster-source';
+import type { ClusterSource } from './cluster-source';
+import { codeActions, resolveCodeAction } from './code-actions';
+import { codeLens } from './code-lens';
+import { completion } from './completion';
+import { diagnosePod, explainWorkload, isExplainParams, listPods, priorityMap } from './custom-requests';
+import { definition } from './definition';
+import { documentSymbols } from './document-symbols';
+import { hover } from './hover';
+import { references } from './references';
+import { describe, safe, safeNotification } from './safe';
+import type { Logger } from './safe';
+import { Session } from './session';
+import { excludeGlobs, readSettings, settingsSection } from './settings';
+import { repositoryUrl } from './to-lsp';
+import { pathToUri, uriToPath } from './uri';
+
+const version = process.env.KPL_VERSION ?? '0.0.0';
+
+export interface StartOptions {
+  /** The cluster seam; NoClusterSource until the live source exists. */
+  cluster?: ClusterSource;
+}
+
+interface Route {
+  method: string;
+  register(connection: Connection, log: Logger): void;
+}
+
+/** route builds one row of the wiring table: a request method, its isolated handler and its empty answer. */
+function route<P, R, E>(method: string, empty: E, handler: (params: P, token: CancellationToken) => R | Promise<R>): Route {
+  return { method, register: (connection, log) => connection.onRequest(method, safe(log, method, empty, handler)) };
+}
+
+export function startServer(options: StartOptions = {}): Connection {
+  // createConnection reads --node-ipc / --stdio / --socket / --pipe from argv (and patches console for stdio).
+  const connection = createConnection(ProposedFeatures.all);
+  const log: Logger = {
+    info: (m) => connection.console.info(m),
+    warn: (m) => connection.console.warn(m),
+    error: (m) => connection.console.error(m),
+  };
+  process.on('uncaughtException', (error) => log.error(`uncaught exception (server keeps running): ${describe(error)}`));
+  process.on('unhandledRejection', (error) => log.error(`unhandled rejection (server keeps running): ${describe(error)}`));
+
+  const documents = new TextDocuments(TextDocument);
+  const cluster = options.cluster ?? new NoClusterSource();
+  const session = new Session(connection, documents, cluster, log, repositoryUrl(process.env.KPL_REPOSITORY));
+  let pushedSettings: unknown = undefined;
+  let filesExcludePushed: unknown = undefined;
+  let initialized = false;
+  let folderEvents = false;
+  let lastClusterState = '';
+  const sendClusterState = (): void => {
+    const state = cluster.state();
+    const key = JSON.stringify(state);
+    if (key === lastClusterState) return;
+    lastClusterState = key;
+    void connection.sendNotification(Methods.clusterState, state);
+  };
+
+  async function pullSettings(): Promise<{ reindex: boolean }> {
+    let raw: unknown = pushedSettings;
+    let filesExclude: unknown = filesExcludePushed;
+    if (session.caps.configuration) {
+      try {
+        const [lens, files] = (await connection.workspace.getConfiguration([{ section: settingsSection }, { section: 'files.exclude' }])) as unknown[];
+        raw = lens;
+        filesExclude = files;
+      } catch (error) {
+        log.warn(`workspace/configuration failed, using defaults: ${describe(error)}`);
+      }
+    }
+    const settings = readSettings(raw, (m) => log.warn(m));
+    return session.applySettings(settings, excludeGlobs(filesExclude, settings));
+  }
+
+  async function indexWithProgress(): Promise<void> {
+    const progress = session.caps.workDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+    progress?.begin('Kube Priority Lens: indexing manifests', 0, undefined, false);
+    try {
+      await session.index((message, percentage) => progress?.report(percentage ?? 0, message));
+    } finally {
+      progress?.done();
+    }
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const c = params.capabilities;
+    session.caps = {
+      configuration: c.workspace?.configuration === true,
+      watchedFilesDynamic: c.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+      documentChanges: c.workspace?.workspaceEdit?.documentChanges === true,
+      snippets: c.textDocument?.completion?.completionItem?.snippetSupport === true,
+      codeActionResolve: c.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true,
+      diagnosticVersion: c.textDocument?.publishDiagnostics?.versionSupport === true,
+      workDoneProgress: c.window?.workDoneProgress === true,
+      codeLensRefresh: c.workspace?.codeLens?.refreshSupport === true,
+    };
+    folderEvents = c.workspace?.workspaceFolders === true;
+    const init = params.initializationOptions as (Partial<InitializationOptions> & { settings?: unknown }) | undefined;
+    session.trusted = init?.trusted !== false;
+    // Settings at start: `{settings: {kubePriorityLens: …}}`, or `{kubePriorityLens: …}` (Helix sends its `config` table).
+    const initSettings = (init as Record<string, unknown> | undefined)?.[settingsSection] ?? (init?.settings as Record<string, unknown> | undefined)?.[settingsSection] ?? init?.settings;
+    if (initSettings !== undefined) pushedSettings = initSettings;
+    const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : params.rootPath ? [{ uri: pathToUri(params.rootPath), name: 'root' }] : []);
+    session.folders = folders.flatMap((f) => {
+      const fsPath = uriToPath(f.uri);
+      return fsPath === undefined ? [] : [{ uri: f.uri, fsPath }];
+    });
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: [':', ' '], resolveProvider: false },
+        definitionProvider: true,
+        referencesProvider: true,
+        documentSymbolProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: true },
+        codeLensProvider: { resolveProvider: false },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'kube-priority-lens', version },
+    };
+  });
+
+  connection.onInitialized(
+    safeNotification(log, 'initialized', async () => {
+      initialized = true;
+      if (session.caps.watchedFilesDynamic) {
+        await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml,json}' }, { globPattern: '**/', kind: 4 /* Delete */ }] }).catch((e: unknown) => log.warn(`file watcher registration failed: ${describe(e)}`));
+      }
+      if (session.caps.configuration) {
+        await connection.client.register(DidChangeConfigurationNotification.type, { section: [settingsSection, 'files.exclude'] }).catch(() => undefined);
+      }
+      if (folderEvents) connection.workspace.onDidChangeWorkspaceFolders(
+        safeNotification(log, 'workspace/didChangeWorkspaceFolders', async (event) => {
+          const removed = new Set(event.removed.map((f) => f.uri));
+          session.folders = session.folders.filter((f) => !removed.has(f.uri));
+          for (const f of event.added) {
+            const fsPath = uriToPath(f.uri);
+            if (fsPath !== undefined) session.folders.push({ uri: f.uri, fsPath });
+          }
+          await session.index();
+        }),
+      );
+      cluster.onDidChange((what) => {
+        if (what.snapshot) session.clusterChanged();
+        if (what.state && initialized) sendClusterState();
+      });
+      await pullSettings();
+      sendClusterState();
+      await indexWithProgress();
+    }),
+  );
+
+  connection.onDidChangeConfiguration(
+    safeNotification(log, 'workspace/didChangeConfiguration', async (params) => {
+      const settings = (params.settings ?? {}) as Record<string, unknown>;
+      if (settings[settingsSection] !== undefined) pushedSettings = settings[settingsSection];
+      const files = settings['files'] as Record<string, unknown> | undefined;
+      if (files?.['exclude'] !== undefined) filesExcludePushed = files['exclude'];
+      if (!initialized) return;
+      const { reindex } = await pullSettings();
+      if (reindex) await session.index();
+    }),
+  );
+
+  connection.onDidChangeWatchedFiles(safeNotification(log, 'workspace/didChangeWatchedFiles', (params) => session.watched(params.changes)));
+  documents.onDidOpen((e) => safeNotification(log, 'textDocument/didOpen', () => session.opened(e.document))(undefined));
+  documents.onDidChangeContent((e) => safeNotification(log, 'textDocument/didChange', () => session.changed(e.document))(undefined));
+  documents.onDidClose((e) => safeNotification(log, 'textDocument/didClose', () => session.closed(e.document.uri))(undefined));
+
+  // The wiring table: one row per request, each handler isolated (logs, answers its empty value, never throws out).
+  const routes: Route[] = [
+    route(HoverRequest.method, null, (p: Parameters<typeof hover>[1]) => hover(session, p)),
+    route(CodeLensRequest.method, [], (p: Parameters<typeof codeLens>[1], token) => codeLens(session, p, token)),
+    route(CompletionRequest.method, [], (p: Parameters<typeof completion>[1]) => completion(session, p)),
+    route(DefinitionRequest.method, null, (p: Parameters<typeof definition>[1]) => definition(session, p)),
+    route(ReferencesRequest.method, null, (p: Parameters<typeof references>[1]) => references(session, p)),
+    route(DocumentSymbolRequest.method, [], (p: Parameters<typeof documentSymbols>[1]) => documentSymbols(session, p)),
+    route(CodeActionRequest.method, [], (p: Parameters<typeof codeActions>[1]) => codeActions(session, p)),
+    route(CodeActionResolveRequest.method, null, (p: Parameters<typeof resolveCodeAction>[1]) => resolveCodeAction(session, p)),
+    route(Methods.priorityMap, null, (_p: unknown, token) => priorityMap(session, token)),
+    route(Methods.explainWorkload, null, (p: unknown) => (isExplainParams(p) ? explainWorkload(session, p) : null)),
+    route(Methods.listPods, null, () => listPods(session)),
+    route(Methods.diagnosePod, null, (p: DiagnoseParams) => diagnosePod(session, p)),
+    route(Methods.liveEvents, null, () => cluster.liveEvents()),
+    route(Methods.listContexts, null, () => cluster.listContexts()),
+    route(Methods.refresh, null, async (): Promise<RefreshResult> => {
+      await pullSettings();
+      await cluster.refresh();
+      await session.index();
+      return { files: session.stats.files, workloads: session.stats.workloads, cluster: cluster.state() };
+    }),
+  ];
+  for (const r of routes) r.register(connection, log);
+
+  connection.onShutdown(() => cluster.dispose());
+  documents.listen(connection);
+  connection.listen();
+  return connection;
+}

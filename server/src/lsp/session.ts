@@ -1,0 +1,403 @@
+// Session state of one language server: the AnalysisHost, open documents, settings, workspace folders, and the
+// incremental publishing of diagnostics (debounced per URI, only files whose diagnostics changed, never stale).
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalysisHost, LineIndex } from '../core/index';
+import type { AnalyzedWorkload, Finding, K8sObject, ParsedFile, WorkspaceModel } from '../core/index';
+import type { LensSettings } from '../protocol/index';
+import { walkPaths } from '../workspace/walk';
+import type { ClusterSource } from './cluster-source';
+import { matchesAny } from './glob';
+import type { Logger } from './safe';
+import { defaultSettings, kubernetesMinor, ruleSettings } from './settings';
+import { lineIndex, toDiagnostic } from './to-lsp';
+import { canonicalUri, manifestPattern, pathToUri, uriToPath } from './uri';
+
+export const debounceMs = 150;
+
+export interface ClientCapabilitiesSummary {
+  configuration: boolean;
+  watchedFilesDynamic: boolean;
+  documentChanges: boolean;
+  snippets: boolean;
+  codeActionResolve: boolean;
+  diagnosticVersion: boolean;
+  workDoneProgress: boolean;
+  codeLensRefresh: boolean;
+}
+
+export interface Folder {
+  uri: string;
+  fsPath: string;
+}
+
+export class Session {
+  host: AnalysisHost;
+  settings: LensSettings = defaultSettings();
+  excludes: string[] = [];
+  folders: Folder[] = [];
+  trusted = true;
+  caps: ClientCapabilitiesSummary = { configuration: false, watchedFilesDynamic: false, documentChanges: false, snippets: false, codeActionResolve: false, diagnosticVersion: false, workDoneProgress: false, codeLensRefresh: false };
+  /** Last published diagnostics per canonical URI (JSON), to publish only what changed. */
+  private readonly published = new Map<string, string>();
+  /** Findings of the last analysis per file (for code actions). */
+  readonly findings = new Map<string, Finding[]>();
+  /** Document version whose text the host holds, per open document. */
+  private readonly analyzedVersion = new Map<string, number>();
+  /** The URI string the client uses for a canonical key (open documents). */
+  private readonly clientUris = new Map<string, string>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly pending = new Set<string>();
+  /** Files read from disk by the index or the file watcher. */
+  private readonly diskFiles = new Set<string>();
+  private flushScheduled = false;
+  private indexed = false;
+  private indexRun: Promise<void> = Promise.resolve();
+  /** Incremented per index run, so an outdated run stops writing. */
+  private indexGeneration = 0;
+  stats = { files: 0, workloads: 0, lastIndexMs: 0, lastAnalysisMs: 0, publishes: 0 };
+
+  constructor(
+    private readonly connection: Connection,
+    readonly documents: TextDocuments<TextDocument>,
+    readonly cluster: ClusterSource,
+    readonly log: Logger,
+    readonly repository: string,
+  ) {
+    this.host = new AnalysisHost({ kubernetesMinor: kubernetesMinor(this.settings) }, ruleSettings(this.settings));
+  }
+
+  // ---- lookups used by the feature handlers ----
+
+  /** ready resolves when the workspace index is complete. */
+  ready(): Promise<void> {
+    return this.indexRun;
+  }
+
+  model(): WorkspaceModel {
+    return this.host.current();
+  }
+
+  parsed(uri: string): ParsedFile | undefined {
+    return this.model().files.get(canonicalUri(uri));
+  }
+
+  indexOf(file: string): LineIndex | undefined {
+    const parsed = this.model().files.get(file);
+    return parsed === undefined ? undefined : lineIndex(parsed);
+  }
+
+  /** clientUri: the URI to send to the client for an analysis key. */
+  clientUri(file: string): string {
+    return this.clientUris.get(file) ?? file;
+  }
+
+  documentFor(file: string): TextDocument | undefined {
+    return this.documents.get(this.clientUri(file));
+  }
+
+  versionOf(file: string): number | null {
+    return this.documentFor(file)?.version ?? null;
+  }
+
+  /** objectAt finds the workspace object whose span contains the offset (innermost for List items). */
+  objectAt(uri: string, offset: number): K8sObject | undefined {
+    const parsed = this.parsed(uri);
+    let best: K8sObject | undefined;
+    for (const o of parsed?.objects ?? []) {
+      if (o.span.start <= offset && offset <= o.span.end && (best === undefined || o.span.end - o.span.start < best.span.end - best.span.start)) best = o;
+    }
+    return best;
+  }
+
+  workloadOf(object: K8sObject): AnalyzedWorkload | undefined {
+    return this.model().workloadsInFile(object.file).find((w) => w.object === object);
+  }
+
+  /** ensureFresh applies a pending edit of `uri` now, so a request sees the text the client sees. */
+  async ensureFresh(uri?: string): Promise<void> {
+    await this.indexRun;
+    // One document (its pending edit), or every pending edit for workspace-wide requests.
+    const keys = uri !== undefined ? [canonicalUri(uri)] : [...this.timers.keys()];
+    for (const key of keys) {
+      const timer = this.timers.get(key);
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        this.timers.delete(key);
+        this.pending.add(key);
+      }
+    }
+    if (this.pending.size > 0) this.flush();
+  }
+
+  // ---- document and file events ----
+
+  isManifest(uri: string, languageId?: string): boolean {
+    return manifestPattern.test(uri) || languageId === 'yaml' || languageId === 'json';
+  }
+
+  /** excluded: inside a workspace folder and matching an exclude glob (or a skipped folder). */
+  excluded(file: string): boolean {
+    const p = uriToPath(file);
+    if (p === undefined) return false;
+    for (const folder of this.folders) {
+      const rel = path.relative(folder.fsPath, p);
+      if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+      return matchesAny(rel.split(path.sep).join('/'), this.excludes);
+    }
+    return false;
+  }
+
+  opened(doc: TextDocument): void {
+    const key = canonicalUri(doc.uri);
+    this.clientUris.set(key, doc.uri);
+    this.pending.add(key);
+    this.scheduleFlush();
+  }
+
+  changed(doc: TextDocument): void {
+    const key = canonicalUri(doc.uri);
+    this.clientUris.set(key, doc.uri);
+    // didOpen also fires a content change: the open is already queued.
+    if (this.pending.has(key) || this.analyzedVersion.get(key) === doc.version) return;
+    const timer = this.timers.get(key);
+    if (timer !== undefined) clearTimeout(timer);
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.pending.add(key);
+        this.scheduleFlush();
+      }, debounceMs),
+    );
+  }
+
+  async closed(uri: string): Promise<void> {
+    const key = canonicalUri(uri);
+    const timer = this.timers.get(key);
+    if (timer !== undefined) clearTimeout(timer);
+    this.timers.delete(key);
+    this.pending.delete(key);
+    this.analyzedVersion.delete(key);
+    // Back to the file on disk when it belongs to the workspace; otherwise it leaves the analysis.
+    const p = uriToPath(key);
+    let content: Uint8Array | undefined;
+    if (p !== undefined && this.inWorkspace(p) && !this.excluded(key) && manifestPattern.test(p)) {
+      try {
+        content = new Uint8Array(await fs.readFile(p));
+      } catch {
+        content = undefined;
+      }
+    }
+    if (this.documents.get(uri) !== undefined) return; // re-opened meanwhile
+    if (content !== undefined) {
+      this.host.setFile({ path: key, content });
+      this.diskFiles.add(key);
+    } else {
+      this.removeFile(key);
+    }
+    this.clientUris.delete(key);
+    this.analyzeAndPublish(new Set([key]));
+  }
+
+  /** watched applies `workspace/didChangeWatchedFiles`; open documents win over the disk. */
+  async watched(changes: readonly { uri: string; type: number }[]): Promise<void> {
+    await this.indexRun;
+    const touched = new Set<string>();
+    for (const change of changes) {
+      const key = canonicalUri(change.uri);
+      if (this.documents.get(this.clientUri(key)) !== undefined) continue;
+      const p = uriToPath(key);
+      if (p === undefined || !this.inWorkspace(p)) continue;
+      if (change.type === 3 /* Deleted */) {
+        // A deleted folder takes every file below it.
+        for (const file of this.host.filePaths()) {
+          if (file === key || file.startsWith(`${key}/`)) {
+            this.removeFile(file);
+            touched.add(file);
+          }
+        }
+        continue;
+      }
+      if (!manifestPattern.test(p) || this.excluded(key)) continue;
+      try {
+        const content = new Uint8Array(await fs.readFile(p));
+        if (this.documents.get(this.clientUri(key)) !== undefined) continue;
+        this.host.setFile({ path: key, content });
+        this.diskFiles.add(key);
+        touched.add(key);
+      } catch (error) {
+        this.log.warn(`cannot read ${p}: ${(error as Error).message}`);
+      }
+    }
+    if (touched.size > 0) this.analyzeAndPublish(touched);
+  }
+
+  private removeFile(key: string): void {
+    this.host.removeFile(key);
+    this.diskFiles.delete(key);
+    this.findings.delete(key);
+    if (this.published.has(key)) {
+      this.published.delete(key);
+      this.connection.sendDiagnostics({ uri: this.clientUri(key), diagnostics: [] });
+    }
+  }
+
+  private inWorkspace(p: string): boolean {
+    return this.folders.some((f) => {
+      const rel = path.relative(f.fsPath, p);
+      return !rel.startsWith('..') && !path.isAbsolute(rel);
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      try {
+        if (this.indexed) this.flush();
+      } catch (error) {
+        // A bad document or an engine bug must not stop the server; the next edit retries.
+        this.log.error(`analysis failed: ${(error as Error).stack ?? String(error)}`);
+      }
+    });
+  }
+
+  /** flush hands every due document to the host (that document only), then analyses and publishes. */
+  flush(): void {
+    if (!this.indexed || this.pending.size === 0) return;
+    const changed = new Set<string>();
+    for (const key of this.pending) {
+      const doc = this.documents.get(this.clientUri(key));
+      if (doc === undefined) continue;
+      if (!this.isManifest(doc.uri, doc.languageId) || this.excluded(key)) {
+        if (this.host.hasFile(key)) this.removeFile(key);
+        continue;
+      }
+      this.host.setFile({ path: key, content: doc.getText() });
+      this.analyzedVersion.set(key, doc.version);
+      changed.add(key);
+    }
+    this.pending.clear();
+    this.analyzeAndPublish(changed);
+  }
+
+  /**
+   * analyzeAndPublish runs the (incremental) analysis and publishes diagnostics: always for files whose text changed,
+   * otherwise only when the diagnostics differ from the last ones published. Files with a newer edit still waiting
+   * in the debounce are skipped: their own flush publishes them with the right version.
+   */
+  analyzeAndPublish(textChanged: ReadonlySet<string>): void {
+    const started = Date.now();
+    const result = this.host.analyze();
+    this.stats.lastAnalysisMs = Date.now() - started;
+    this.stats.files = result.model.files.size;
+    this.stats.workloads = result.model.workloads.length;
+    for (const [file, findings] of result.findings) {
+      this.findings.set(file, findings);
+      if (this.timers.has(file) || this.pending.has(file)) continue;
+      const doc = this.documentFor(file);
+      if (doc !== undefined && this.analyzedVersion.get(file) !== doc.version) continue; // stale: newer text not analysed yet
+      const parsed = result.model.files.get(file);
+      if (parsed === undefined) continue;
+      const index = lineIndex(parsed);
+      const diagnostics: Diagnostic[] = findings.map((f) => toDiagnostic(f, index, this.repository));
+      const key = JSON.stringify(diagnostics);
+      const previous = this.published.get(file);
+      if (!textChanged.has(file) && (previous === key || (previous === undefined && diagnostics.length === 0))) continue;
+      this.published.set(file, key);
+      this.stats.publishes++;
+      const params: { uri: string; diagnostics: Diagnostic[]; version?: number } = { uri: this.clientUri(file), diagnostics };
+      if (doc !== undefined && this.caps.diagnosticVersion) params.version = doc.version;
+      this.connection.sendDiagnostics(params);
+    }
+    // Lenses of other open documents (ranks, preemptor counts) change with a rebuild.
+    if (result.rebuilt && this.caps.codeLensRefresh) void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    if (result.rebuilt) this.log.info(`analysis rebuilt: ${this.stats.files} file(s), ${this.stats.workloads} workload(s) in ${this.stats.lastAnalysisMs} ms`);
+  }
+
+  /** applySettings swaps the rule severities / Kubernetes version and republishes what changed. */
+  applySettings(settings: LensSettings, excludes: string[]): { reindex: boolean } {
+    const excludesChanged = JSON.stringify(excludes) !== JSON.stringify(this.excludes);
+    this.settings = settings;
+    this.excludes = excludes;
+    this.host.setSettings(ruleSettings(settings), { kubernetesMinor: kubernetesMinor(settings) });
+    this.cluster.configure({ enabled: settings.clusterAware, trusted: this.trusted, kubeconfig: settings.kubeconfig, context: settings.context });
+    if (this.indexed && !excludesChanged) this.analyzeAndPublish(new Set());
+    return { reindex: excludesChanged };
+  }
+
+  clusterChanged(): void {
+    this.host.setClusterParsed(this.settings.clusterAware && this.trusted ? this.cluster.snapshot() : []);
+    if (this.indexed) this.analyzeAndPublish(new Set());
+  }
+
+  /** index (re)reads every manifest under the workspace folders; open documents override the disk. */
+  index(progress?: (message: string, percentage?: number) => void): Promise<void> {
+    const generation = ++this.indexGeneration;
+    const previous = this.indexRun;
+    this.indexRun = previous.then(() => this.runIndex(generation, progress)).catch((error: unknown) => this.log.error(`workspace index failed: ${(error as Error).stack ?? String(error)}`));
+    return this.indexRun;
+  }
+
+  private async runIndex(generation: number, progress?: (message: string, percentage?: number) => void): Promise<void> {
+    const started = Date.now();
+    const seen = new Set<string>();
+    for (const folder of this.folders) {
+      const walked = await walkPaths([folder.fsPath], {
+        exclude: (shown) => {
+          const rel = path.relative(folder.fsPath, shown);
+          return matchesAny(rel.split(path.sep).join('/'), this.excludes);
+        },
+      });
+      for (const p of walked.problems) this.log.warn(p.message);
+      const batch = 64;
+      for (let i = 0; i < walked.files.length; i += batch) {
+        if (generation !== this.indexGeneration) return;
+        progress?.(`${folder.fsPath}: ${i}/${walked.files.length} files`, Math.round((i / Math.max(1, walked.files.length)) * 100));
+        const slice = walked.files.slice(i, i + batch);
+        const contents = await Promise.all(
+          slice.map(async (f) => {
+            try {
+              return { key: pathToUri(f.absolute), content: new Uint8Array(await fs.readFile(f.absolute)) };
+            } catch (error) {
+              this.log.warn(`cannot read ${f.absolute}: ${(error as Error).message}`);
+              return undefined;
+            }
+          }),
+        );
+        for (const c of contents) {
+          if (c === undefined) continue;
+          seen.add(c.key);
+          if (this.documents.get(this.clientUri(c.key)) !== undefined) continue; // the open document wins
+          this.host.setFile({ path: c.key, content: c.content });
+          this.diskFiles.add(c.key);
+        }
+      }
+    }
+    // Files gone from disk (or newly excluded) since the last index leave the analysis.
+    for (const key of [...this.diskFiles]) if (!seen.has(key) && this.documents.get(this.clientUri(key)) === undefined) this.removeFile(key);
+    const changed = new Set<string>();
+    for (const doc of this.documents.all()) {
+      const key = canonicalUri(doc.uri);
+      this.clientUris.set(key, doc.uri);
+      if (!this.isManifest(doc.uri, doc.languageId) || this.excluded(key)) {
+        if (this.host.hasFile(key)) this.removeFile(key);
+        continue;
+      }
+      this.host.setFile({ path: key, content: doc.getText() });
+      this.analyzedVersion.set(key, doc.version);
+      changed.add(key);
+      this.pending.delete(key);
+    }
+    for (const key of [...this.pending]) if (this.documents.get(this.clientUri(key)) === undefined) this.pending.delete(key);
+    this.host.setClusterParsed(this.settings.clusterAware && this.trusted ? this.cluster.snapshot() : []);
+    this.indexed = true;
+    this.stats.lastIndexMs = Date.now() - started;
+    this.analyzeAndPublish(changed);
+    this.log.info(`indexed ${this.stats.files} file(s), ${this.stats.workloads} workload(s) in ${this.stats.lastIndexMs} ms`);
+  }
+}

@@ -1,0 +1,56 @@
+// Settings of the `kubePriorityLens` section with their defaults, read leniently from whatever a client sends.
+import { newestKubernetesMinor, oldestKubernetesMinor, rulesById } from '../core/index';
+import type { RuleSettings, SeveritySetting } from '../core/index';
+import type { LensSettings } from '../protocol/index';
+
+export const settingsSection = 'kubePriorityLens';
+
+export function defaultSettings(): LensSettings {
+  return { clusterAware: true, exclude: [], kubeconfig: '', context: '', rules: {}, kubernetesVersion: '' };
+}
+
+const severityValues: ReadonlySet<string> = new Set(['off', 'hint', 'info', 'warning', 'error']);
+
+/**
+ * readSettings accepts the section object (`{clusterAware, rules: {id: sev}}`), flattened keys (`rules.<id>`), or
+ * nothing; unknown keys and wrong types fall back to the defaults so a bad settings file never stops analysis.
+ */
+export function readSettings(raw: unknown, log?: (message: string) => void): LensSettings {
+  const settings = defaultSettings();
+  if (raw === null || typeof raw !== 'object') return settings;
+  const obj = raw as Record<string, unknown>;
+  if (typeof obj['clusterAware'] === 'boolean') settings.clusterAware = obj['clusterAware'];
+  if (Array.isArray(obj['exclude'])) settings.exclude = obj['exclude'].filter((g): g is string => typeof g === 'string');
+  if (typeof obj['kubeconfig'] === 'string') settings.kubeconfig = obj['kubeconfig'];
+  if (typeof obj['context'] === 'string') settings.context = obj['context'];
+  if (typeof obj['kubernetesVersion'] === 'string') settings.kubernetesVersion = obj['kubernetesVersion'];
+  const rules: Record<string, unknown> = {};
+  if (obj['rules'] !== null && typeof obj['rules'] === 'object') Object.assign(rules, obj['rules']);
+  for (const [key, value] of Object.entries(obj)) if (key.startsWith('rules.')) rules[key.slice('rules.'.length)] = value;
+  for (const [id, value] of Object.entries(rules)) {
+    const setting = value === false ? 'off' : String(value);
+    if (!rulesById.has(id)) log?.(`settings: unknown rule "${id}" in kubePriorityLens.rules (ignored)`);
+    else if (!severityValues.has(setting)) log?.(`settings: kubePriorityLens.rules.${id} must be off|hint|info|warning|error (got "${setting}")`);
+    else settings.rules[id] = setting as SeveritySetting;
+  }
+  return settings;
+}
+
+export function ruleSettings(settings: LensSettings): RuleSettings {
+  return { severities: { ...settings.rules } };
+}
+
+export function kubernetesMinor(settings: LensSettings): number {
+  const match = /^v?1\.(\d+)(?:\.\d+)?$/.exec(settings.kubernetesVersion.trim());
+  const minor = match === null ? NaN : Number(match[1]);
+  return minor >= oldestKubernetesMinor && minor <= newestKubernetesMinor ? minor : newestKubernetesMinor;
+}
+
+/** excludeGlobs turns `files.exclude` (`{glob: true}`) and `kubePriorityLens.exclude` (`[glob]`) into one list. */
+export function excludeGlobs(filesExclude: unknown, settings: LensSettings): string[] {
+  const globs = [...settings.exclude];
+  if (filesExclude !== null && typeof filesExclude === 'object') {
+    for (const [glob, on] of Object.entries(filesExclude as Record<string, unknown>)) if (on === true) globs.push(glob);
+  }
+  return globs;
+}
