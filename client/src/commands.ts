@@ -1,0 +1,202 @@
+// Command handlers. Each is a thin request/response relay to the language server plus the UI around it.
+import * as vscode from 'vscode';
+import {
+  Methods,
+  type ClusterStateView,
+  type DiagnoseOutcome,
+  type DiagnoseParams,
+  type DiagnoseResult,
+  type ExplainWorkloadParams,
+  type ListContextsResult,
+  type ListPodsResult,
+  type PodListItem,
+  type SourceLocation,
+} from '../../server/src/protocol';
+import type { DiagnosisDocuments } from './diagnosis-view';
+import type { ServerConnection } from './language-client';
+import type { LiveEventsPanel } from './live-events-panel';
+import type { PriorityMapPanel } from './priority-map-panel';
+import { isSourceLocation, openLocation } from './webview-host';
+
+
+export interface CommandDeps {
+  server: ServerConnection;
+  log: vscode.LogOutputChannel;
+  diagnoses: DiagnosisDocuments;
+  priorityMap: PriorityMapPanel;
+  liveEvents: LiveEventsPanel;
+}
+
+const CONNECTED: ReadonlySet<ClusterStateView['state']> = new Set(['live', 'partial', 'reconnecting', 'forbidden']);
+
+/** The user-facing sentence for "no cluster", with what to do about it. */
+export function noClusterMessage(state: ClusterStateView | undefined): string {
+  // The server's detail may already start with the same words; keep one sentence.
+  const detail = state?.detail?.replace(/^No cluster connection:\s*/i, '').replace(/\.$/, '');
+  const why = detail ? ` (${detail})` : '';
+  switch (state?.state) {
+    case 'untrusted':
+      return 'No cluster connection: this workspace is in Restricted Mode, so Kube Priority Lens does not read kubeconfig. Trust the workspace to diagnose live pods.';
+    case 'disabled':
+      return 'No cluster connection: kubePriorityLens.clusterAware is off. Turn it on to diagnose live pods.';
+    case 'offline':
+      if (state.context) return `No cluster connection: the cluster of context "${state.context}" is unreachable${why}. Check kubePriorityLens.kubeconfig and kubePriorityLens.context.`;
+      return `No cluster connection: set kubePriorityLens.kubeconfig (or KUBECONFIG) and kubePriorityLens.context to diagnose live pods${why}.`;
+    default:
+      return `No cluster connection: set kubePriorityLens.kubeconfig (or KUBECONFIG) and kubePriorityLens.context to diagnose live pods${why}.`;
+  }
+}
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
+  const { server, log } = deps;
+  const reg = (id: string, fn: (...args: unknown[]) => unknown): void => {
+    context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  };
+
+  reg('kubePriorityLens.showOutput', () => log.show(true));
+
+  reg('kubePriorityLens.showPriorityMap', () => {
+    deps.priorityMap.show();
+  });
+
+  reg('kubePriorityLens.showLiveEvents', () => {
+    deps.liveEvents.show();
+  });
+
+  reg('kubePriorityLens.refresh', async () => {
+    try {
+      if (!server.running) await server.restart();
+      await server.request<unknown>(Methods.refresh, {});
+    } catch (e) {
+      log.error(`refresh failed: ${errorText(e)}`);
+      void vscode.window.showErrorMessage(`Kube Priority Lens: refresh failed: ${errorText(e)}`);
+      return;
+    }
+    await Promise.all([deps.priorityMap.refresh(), deps.liveEvents.reload()]);
+  });
+
+  reg('kubePriorityLens.selectContext', async () => {
+    if (!vscode.workspace.isTrusted) {
+      const pick = await vscode.window.showWarningMessage('Kube Priority Lens does not access clusters in Restricted Mode.', 'Manage Workspace Trust');
+      if (pick) await vscode.commands.executeCommand('workbench.trust.manage');
+      return;
+    }
+    let res: ListContextsResult;
+    try {
+      res = await server.request<ListContextsResult>(Methods.listContexts, {});
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Kube Priority Lens: could not read kubeconfig contexts: ${errorText(e)}`);
+      return;
+    }
+    type Item = vscode.QuickPickItem & { action: 'context' | 'default' | 'settings'; name?: string };
+    const configured = vscode.workspace.getConfiguration('kubePriorityLens').get<string>('context') || undefined;
+    const items: Item[] = res.contexts.map((c) => ({
+      label: c.name,
+      description: [c.name === (configured ?? res.current) ? '$(check) active' : '', c.cluster ?? '', c.namespace ? `ns ${c.namespace}` : ''].filter(Boolean).join(' · '),
+      action: 'context',
+      name: c.name,
+    }));
+    items.push(
+      { label: '', kind: vscode.QuickPickItemKind.Separator, action: 'settings' },
+      { label: '$(history) Use the kubeconfig\'s current context', action: 'default' },
+      { label: '$(gear) Set kubeconfig path…', action: 'settings' },
+    );
+    const pick = await vscode.window.showQuickPick(items, {
+      title: `Select Cluster Context${res.source ? ` (${res.source})` : ''}`,
+      placeHolder: res.contexts.length ? 'Context to watch for preemptions and evictions' : 'No contexts found in the kubeconfig',
+    });
+    if (!pick) return;
+    const cfg = vscode.workspace.getConfiguration('kubePriorityLens');
+    if (pick.action === 'settings') {
+      await vscode.commands.executeCommand('workbench.action.openSettings', 'kubePriorityLens.kubeconfig');
+    } else {
+      // Machine-scoped setting: it can only live in user settings.
+      await cfg.update('context', pick.action === 'context' ? pick.name : undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  reg('kubePriorityLens.revealWorkloads', async (...args: unknown[]) => {
+    const locations = (Array.isArray(args[0]) ? args[0] : args).filter(isSourceLocation) as (SourceLocation & { label?: string })[];
+    const title = typeof args[1] === 'string' ? args[1] : 'Workloads';
+    if (locations.length === 0) return;
+    if (locations.length === 1) {
+      await openLocation(locations[0]!, vscode.ViewColumn.Active);
+      return;
+    }
+    const editor = vscode.window.activeTextEditor;
+    if (editor) {
+      // Peek keeps the user in place, like "N references".
+      const vsLocations = locations.map((l) => new vscode.Location(vscode.Uri.parse(l.uri, true), new vscode.Position(l.line, l.character)));
+      await vscode.commands.executeCommand('editor.action.peekLocations', editor.document.uri, editor.selection.active, vsLocations, 'peek');
+      return;
+    }
+    const pick = await vscode.window.showQuickPick(
+      locations.map((l) => ({ label: l.label ?? vscode.workspace.asRelativePath(vscode.Uri.parse(l.uri, true)), description: `line ${l.line + 1}`, location: l })),
+      { title },
+    );
+    if (pick) await openLocation(pick.location, vscode.ViewColumn.Active);
+  });
+
+  reg('kubePriorityLens.diagnosePod', async (arg?: unknown): Promise<DiagnoseOutcome> => {
+    const explicit = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as { target?: unknown }).target === 'string' ? (arg as { target: string }).target : undefined;
+    try {
+      if (explicit) return await diagnose(deps, explicit);
+      const list = await server.request<ListPodsResult>(Methods.listPods, {});
+      const connected = CONNECTED.has(list.state.state);
+      if (!connected) return await explainWithoutCluster(deps, list);
+      const target = await pickPod(list.pods, list.state);
+      if (!target) return { kind: 'cancelled' };
+      return await diagnose(deps, target);
+    } catch (e) {
+      const message = `Kube Priority Lens: Diagnose Pod failed: ${errorText(e)}`;
+      log.error(message);
+      void vscode.window.showErrorMessage(message, 'Show Output').then((p) => p && log.show());
+      return { kind: 'error', message };
+    }
+  });
+}
+
+async function diagnose(deps: CommandDeps, target: string): Promise<DiagnoseOutcome> {
+  const params: DiagnoseParams = { target, format: 'markdown' };
+  const res = await deps.server.request<DiagnoseResult>(Methods.diagnosePod, params);
+  await deps.diagnoses.show(target, res.markdown);
+  return { kind: 'shown', target, markdown: res.markdown };
+}
+
+async function pickPod(pods: PodListItem[], state: ClusterStateView): Promise<string | undefined> {
+  const order: Record<PodListItem['source'], number> = { live: 0, deleted: 1, workspace: 2 };
+  const sorted = [...pods].sort((a, b) => order[a.source] - order[b.source] || a.label.localeCompare(b.label));
+  const sourceLabel: Record<PodListItem['source'], string> = { live: 'running', deleted: 'recently deleted', workspace: 'workspace manifest' };
+  const pick = await vscode.window.showQuickPick(
+    sorted.map((p) => ({ label: p.label, description: [sourceLabel[p.source], p.description].filter(Boolean).join(' · '), target: p.target })),
+    { title: `Diagnose Pod${state.context ? ` — ${state.context}` : ''}`, placeHolder: 'namespace/name of the pod to explain', matchOnDescription: true },
+  );
+  return pick?.target;
+}
+
+/** No cluster: say so plainly, then explain the workload under the cursor from the manifests alone. */
+async function explainWithoutCluster(deps: CommandDeps, list: ListPodsResult): Promise<DiagnoseOutcome> {
+  const message = noClusterMessage(list.state);
+  const editor = vscode.window.activeTextEditor;
+  let explanation: string | undefined;
+  if (editor && editor.document.uri.scheme === 'file' && (editor.document.languageId === 'yaml' || editor.document.languageId === 'json')) {
+    const params: ExplainWorkloadParams = {
+      uri: editor.document.uri.toString(),
+      position: { line: editor.selection.active.line, character: editor.selection.active.character },
+    };
+    const res = await deps.server.request<DiagnoseResult | null>(Methods.explainWorkload, params);
+    if (res?.markdown) {
+      explanation = res.markdown;
+      await deps.diagnoses.show(`static ${vscode.workspace.asRelativePath(editor.document.uri)} ${params.position.line + 1}`, `> ${message}\n>\n> Static explanation of the workload under the cursor (from the manifests only):\n\n${res.markdown}`);
+    }
+  }
+  const suffix = explanation ? ' Showing the static explanation of the workload under the cursor.' : ' Place the cursor on a workload in a manifest to get its static explanation.';
+  void vscode.window.showWarningMessage(message + suffix, 'Open Settings', 'Select Cluster Context').then((pick) => {
+    if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'kubePriorityLens.kubeconfig');
+    else if (pick === 'Select Cluster Context') void vscode.commands.executeCommand('kubePriorityLens.selectContext');
+  });
+  deps.log.info(message);
+  return explanation ? { kind: 'no-cluster', message, explanation } : { kind: 'no-cluster', message };
+}

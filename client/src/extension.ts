@@ -1,0 +1,49 @@
+// Extension entry point: wires the language client, status bar, webview panels and commands. No analysis here.
+import * as vscode from 'vscode';
+import { Methods, type KplTestApi, type PriorityMapView } from '../../server/src/protocol';
+import { registerCommands } from './commands';
+import { DiagnosisDocuments } from './diagnosis-view';
+import { ServerConnection } from './language-client';
+import { LiveEventsPanel } from './live-events-panel';
+import { PriorityMapPanel } from './priority-map-panel';
+import { ClusterStatusBar } from './status-bar';
+
+let server: ServerConnection | undefined;
+
+export function activate(context: vscode.ExtensionContext): KplTestApi | undefined {
+  const log = vscode.window.createOutputChannel('Kube Priority Lens', { log: true });
+  context.subscriptions.push(log);
+  log.info(`activating (trusted workspace: ${vscode.workspace.isTrusted}, mode: ${vscode.ExtensionMode[context.extensionMode]})`);
+
+  const testMode = context.extensionMode !== vscode.ExtensionMode.Production;
+  server = new ServerConnection(context, log);
+  const statusBar = new ClusterStatusBar();
+  const diagnoses = new DiagnosisDocuments();
+  const priorityMap = new PriorityMapPanel(context.extensionUri, server, log);
+  // Fixture rows let screenshots and UI tests show the live view without a cluster; never in production.
+  const fixture = testMode ? process.env.KPL_LIVE_EVENTS_FIXTURE || undefined : undefined;
+  const liveEvents = new LiveEventsPanel(context.extensionUri, server, log, fixture);
+  context.subscriptions.push(statusBar, diagnoses, priorityMap, liveEvents, server.onClusterState((s) => statusBar.update(s)));
+
+  registerCommands(context, { server, log, diagnoses, priorityMap, liveEvents });
+
+  // Start eagerly: diagnostics should appear without any user action. Failures are reported by ServerConnection.
+  void server.start().catch(() => undefined);
+
+  if (!testMode) return undefined;
+  const panels = { priorityMap, liveEvents };
+  const s = server;
+  return {
+    whenServerStarted: () => s.start(),
+    waitRendered: (view, predicate, timeoutMs) => panels[view].waitRendered(predicate, timeoutMs),
+    clickInWebview: (view, id) => Promise.resolve(panels[view].post({ type: 'testClick', id })),
+    injectLiveEvents: (rows, replace) => liveEvents.injectRows(rows, replace),
+    clusterState: () => s.lastClusterState?.state,
+    priorityMap: () => s.request<PriorityMapView>(Methods.priorityMap, {}),
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  await server?.dispose();
+  server = undefined;
+}

@@ -1,0 +1,130 @@
+// Priority Map: PriorityClasses as rungs of a ladder (highest value on top), each with the workloads that use it.
+// Rendering only: every number and list comes from the server's PriorityMapView.
+import type { HostToWebview, PriorityClassView, PriorityMapView, WorkloadView } from '../../server/src/protocol';
+import { clear, h } from './dom';
+import { post, vscodeApi } from './vscode-api';
+
+export interface App {
+  onMessage(m: HostToWebview): void;
+}
+
+interface Rung {
+  key: string;
+  title: string;
+  value: number;
+  cls?: PriorityClassView;
+  missing: boolean;
+  workloads: WorkloadView[];
+}
+
+/** Groups workloads under their class; classes referenced but not defined and "no class" get their own rungs. */
+export function buildRungs(map: PriorityMapView): Rung[] {
+  const rungs = new Map<string, Rung>();
+  for (const c of map.priorityClasses) rungs.set(`class:${c.name}`, { key: `class:${c.name}`, title: c.name, value: c.value, cls: c, missing: false, workloads: [] });
+  for (const w of map.workloads) {
+    let key: string;
+    if (w.priorityClassName && rungs.has(`class:${w.priorityClassName}`)) key = `class:${w.priorityClassName}`;
+    else if (w.priorityClassName) key = `missing:${w.priorityClassName}`;
+    else key = `none:${w.priority}`;
+    let r = rungs.get(key);
+    if (!r) {
+      const missing = key.startsWith('missing:');
+      r = { key, title: missing ? `${w.priorityClassName ?? ''} (not found)` : 'No PriorityClass', value: w.priority, missing, workloads: [] };
+      rungs.set(key, r);
+    }
+    r.workloads.push(w);
+  }
+  const list = [...rungs.values()];
+  for (const r of list) r.workloads.sort((a, b) => a.preemptionRank.position - b.preemptionRank.position || a.id.localeCompare(b.id));
+  return list.sort((a, b) => b.value - a.value || a.title.localeCompare(b.title));
+}
+
+function badge(text: string, kind: string, title?: string): HTMLElement {
+  return h('span', { class: `badge badge-${kind}`, text, ...(title ? { title } : {}) });
+}
+
+function workloadRow(w: WorkloadView): HTMLElement {
+  const btn = h(
+    'button',
+    {
+      class: 'workload',
+      data: { id: w.id },
+      title: w.location ? 'Open the manifest at this workload' : 'No manifest in the workspace (cluster object)',
+      attrs: w.location ? {} : { 'aria-disabled': 'true' },
+    },
+    h('span', { class: 'wl-kind', text: w.kind }),
+    h('span', { class: 'wl-name', text: `${w.namespace}/${w.name}` }),
+  );
+  btn.addEventListener('click', () => {
+    if (w.location) post({ type: 'open', location: w.location });
+  });
+  const badges = h(
+    'span',
+    { class: 'badges' },
+    badge(w.qosClass, `qos-${w.qosClass.toLowerCase()}`, w.qosClass !== w.qosClassWithoutLimitRange ? `QoS after LimitRange defaulting (without: ${w.qosClassWithoutLimitRange})` : 'QoS class'),
+    badge(`rank ${w.preemptionRank.position}/${w.preemptionRank.of}`, 'rank', 'Preemption rank: 1 = preempted first'),
+    badge(`evict tier ${w.evictionTier.tier}`, 'tier', w.evictionTier.reason),
+    w.preemptionPolicy === 'Never' ? badge('never preempts', 'never', 'preemptionPolicy: Never') : null,
+    w.admission.allowed ? null : badge('rejected', 'error', w.admission.message ?? 'Admission would reject this workload'),
+    w.pdbs.length ? badge(`PDB ×${w.pdbs.length}`, 'pdb', w.pdbs.join(', ')) : null,
+  );
+  const by = w.preemptibleBy.length
+    ? h('details', { class: 'preemptible' }, h('summary', { text: `preemptible by ${w.preemptibleBy.length}` }), h('ul', {}, ...w.preemptibleBy.map((p) => h('li', { text: p }))))
+    : h('span', { class: 'preemptible none', text: 'preemptible by none' });
+  return h('li', { class: 'workload-row' }, btn, badges, by);
+}
+
+function rungElement(r: Rung): HTMLElement {
+  const c = r.cls;
+  const head = h(
+    'div',
+    { class: 'rung-head' },
+    h('span', { class: 'rung-value', text: String(r.value) }),
+    h('span', { class: 'rung-name', text: r.title }),
+    c?.globalDefault ? badge('globalDefault', 'default') : null,
+    c?.preemptionPolicy === 'Never' ? badge('preemptionPolicy: Never', 'never') : null,
+    c ? badge(c.source, 'source') : null,
+    r.missing ? badge('missing PriorityClass', 'error') : null,
+    h('span', { class: 'rung-count', text: r.workloads.length ? `${r.workloads.length} workload${r.workloads.length === 1 ? '' : 's'}` : 'no workloads' }),
+  );
+  // Unused classes stay on the ladder (they still rank everything else) but take one line.
+  const body = r.workloads.length ? h('ul', { class: 'workloads' }, ...r.workloads.map(workloadRow)) : null;
+  return h('section', { class: `rung${r.missing ? ' rung-missing' : ''}${body ? '' : ' rung-empty'}`, data: { rung: r.key } }, head, body);
+}
+
+export function mountPriorityMap(root: HTMLElement): App {
+  const saved = vscodeApi().getState() as { filter?: string } | undefined;
+  const filter = h('input', { class: 'filter', attrs: { type: 'search', placeholder: 'Filter workloads (name, namespace, kind)', 'aria-label': 'Filter workloads' } });
+  filter.value = saved?.filter ?? '';
+  const summary = h('span', { class: 'summary' });
+  const ladder = h('div', { class: 'ladder', attrs: { 'aria-live': 'polite' } }, h('div', { class: 'empty', text: 'Loading the priority map…' }));
+  root.append(h('header', { class: 'toolbar' }, h('h1', { text: 'Priority Map' }), summary, filter), ladder);
+  let map: PriorityMapView | undefined;
+
+  const render = (): void => {
+    if (!map) return;
+    const q = filter.value.trim().toLowerCase();
+    const shown: PriorityMapView = q
+      ? { ...map, workloads: map.workloads.filter((w) => `${w.kind} ${w.namespace}/${w.name} ${w.priorityClassName ?? ''}`.toLowerCase().includes(q)) }
+      : map;
+    const rungs = buildRungs(shown);
+    clear(ladder);
+    if (rungs.length === 0) ladder.append(h('div', { class: 'empty', text: 'No workloads or PriorityClasses found in the workspace.' }));
+    else ladder.append(...rungs.map(rungElement));
+    summary.textContent = `${map.priorityClasses.length} PriorityClasses · ${map.workloads.length} workloads`;
+    post({ type: 'rendered', view: 'priorityMap', text: ladder.innerText || ladder.textContent || '', count: shown.workloads.length });
+  };
+
+  filter.addEventListener('input', () => {
+    vscodeApi().setState({ filter: filter.value });
+    render();
+  });
+
+  return {
+    onMessage(m) {
+      if (m.type !== 'priorityMap') return;
+      map = m.map;
+      render();
+    },
+  };
+}

@@ -1,0 +1,88 @@
+// Shared helpers for the extension-host e2e tests.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { KplTestApi } from '../../../server/src/protocol';
+
+export const EXTENSION_ID = 'kube-priority-lens.kube-priority-lens';
+/** Finding codes the example workspace examples/ci-preemption is built to produce. */
+export const EXPECTED_CODES = ['priority-class-not-found', 'job-preemption-fails-job'];
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== null && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(150);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+export async function api(): Promise<KplTestApi> {
+  const ext = vscode.extensions.getExtension<KplTestApi | undefined>(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is not installed in this VS Code (wrong extensionDevelopmentPath?)`);
+  const exports = await ext.activate();
+  assert.ok(exports, 'extension did not return its test API (is it running in production mode?)');
+  return exports;
+}
+
+export function codeOf(d: vscode.Diagnostic): string {
+  const c = d.code;
+  return typeof c === 'object' && c !== null ? String(c.value) : String(c ?? '');
+}
+
+export function ourDiagnostics(uri?: vscode.Uri): [vscode.Uri, vscode.Diagnostic[]][] {
+  const all: [vscode.Uri, vscode.Diagnostic[]][] = uri ? [[uri, vscode.languages.getDiagnostics(uri)]] : vscode.languages.getDiagnostics();
+  return all.map(([u, ds]) => [u, ds.filter((d) => EXPECTED_CODES.includes(codeOf(d)) || /kube[- ]?priority/i.test(d.source ?? ''))] as [vscode.Uri, vscode.Diagnostic[]]).filter(([, ds]) => ds.length > 0);
+}
+
+/** Opens every manifest of the workspace so the server analyses (and publishes for) each of them. */
+export async function openWorkspaceManifests(): Promise<vscode.TextDocument[]> {
+  const files = await vscode.workspace.findFiles('**/*.{yaml,yml}', '**/node_modules/**');
+  assert.ok(files.length > 0, 'the e2e workspace has no YAML manifests');
+  return Promise.all(files.map((f) => vscode.workspace.openTextDocument(f)));
+}
+
+/** Waits until some finding with one of `codes` is published, and returns it with its document. */
+export async function findingWithCode(codes: string[], timeoutMs = 45_000): Promise<{ uri: vscode.Uri; diagnostic: vscode.Diagnostic }> {
+  await openWorkspaceManifests();
+  return waitFor(`a finding with code ${codes.join(' or ')}`, () => {
+    for (const [uri, ds] of vscode.languages.getDiagnostics()) {
+      const d = ds.find((x) => codes.includes(codeOf(x)));
+      if (d) return { uri, diagnostic: d };
+    }
+    return undefined;
+  }, timeoutMs);
+}
+
+/** Position of the `metadata.name` value of the first workload (non-PriorityClass object) in the document. */
+export function workloadNamePosition(doc: vscode.TextDocument): vscode.Position | undefined {
+  const lines = doc.getText().split(/\r?\n/);
+  let kind = '';
+  let inMetadata = false;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    const k = /^kind:\s*(\S+)/.exec(l);
+    if (k) kind = k[1]!;
+    if (/^---/.test(l)) { kind = ''; inMetadata = false; }
+    if (/^metadata:/.test(l)) { inMetadata = true; continue; }
+    if (/^\S/.test(l)) inMetadata = false;
+    const n = /^(\s+name:\s*)(\S+)/.exec(l);
+    if (inMetadata && n && kind && !['PriorityClass', 'Namespace', 'LimitRange', 'ResourceQuota', 'PodDisruptionBudget'].includes(kind)) {
+      return new vscode.Position(i, n[1]!.length + 1);
+    }
+  }
+  return undefined;
+}
+
+export function hoverText(hovers: vscode.Hover[]): string {
+  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+}

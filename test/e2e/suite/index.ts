@@ -1,0 +1,29 @@
+// Mocha entry point VS Code calls in the extension host (`extensionTestsPath`). Works unchanged under desktop VS Code
+// (@vscode/test-electron) and under the code-server harness.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+  // The untrusted profile runs only the Restricted Mode checks; the default profile runs everything else.
+  const untrusted = process.env.KPL_E2E_TRUST === '1';
+  for (const f of fs.readdirSync(__dirname).sort()) {
+    if (!f.endsWith('.test.js')) continue;
+    if ((f === 'untrusted.test.js') !== untrusted) continue;
+    mocha.addFile(path.join(__dirname, f));
+  }
+  return new Promise((resolve, reject) => {
+    try {
+      const runner = mocha.run((failures) => {
+        // Plain closing line the runner scripts parse.
+        console.log(`e2e[extension-host${untrusted ? ', untrusted' : ''}]: ${runner.stats?.passes ?? 0} passed, ${failures} failed`);
+        if (failures > 0) reject(new Error(`${failures} tests failed.`));
+        else resolve();
+      });
+    } catch (e) {
+      console.log(`e2e[extension-host]: 0 passed, 1 failed`);
+      reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  });
+}

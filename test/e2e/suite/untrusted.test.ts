@@ -1,0 +1,24 @@
+// Restricted Mode (run with KPL_E2E_TRUST=1): static analysis works, the cluster is never contacted.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { DiagnoseOutcome } from '../../../server/src/protocol';
+import { api, EXPECTED_CODES, findingWithCode, waitFor } from './helpers';
+
+describe('untrusted workspace', () => {
+  it('runs in Restricted Mode', () => {
+    assert.equal(vscode.workspace.isTrusted, false, 'the workspace is trusted: the untrusted profile did not apply');
+  });
+
+  it('still publishes static findings', async () => {
+    await (await api()).whenServerStarted();
+    await findingWithCode(EXPECTED_CODES);
+  });
+
+  it('reports the untrusted cluster state and refuses live diagnosis', async () => {
+    const t = await api();
+    await waitFor('cluster state "untrusted"', () => t.clusterState() === 'untrusted' || undefined);
+    const outcome = await vscode.commands.executeCommand<DiagnoseOutcome>('kubePriorityLens.diagnosePod');
+    assert.equal(outcome.kind, 'no-cluster');
+    if (outcome.kind === 'no-cluster') assert.match(outcome.message, /Restricted Mode/);
+  });
+});

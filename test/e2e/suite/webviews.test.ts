@@ -1,0 +1,47 @@
+// Webviews render in the real workbench (the webview's own script reports what it drew) and route clicks back.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { api, findingWithCode, EXPECTED_CODES, waitFor } from './helpers';
+import { makeLiveRows } from './live-fixture';
+
+describe('webviews', () => {
+  before(async () => {
+    await (await api()).whenServerStarted();
+    await findingWithCode(EXPECTED_CODES); // the server has analysed the workspace
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('renders the Priority Map and opens a workload manifest on click', async () => {
+    const t = await api();
+    await vscode.commands.executeCommand('kubePriorityLens.showPriorityMap');
+    const r = await t.waitRendered('priorityMap', (x) => x.count > 0, 30_000);
+    assert.match(r.text, /\d+/, 'the ladder shows no priority values');
+    const map = await t.priorityMap();
+    const w = map.workloads.find((x) => x.location);
+    assert.ok(w?.location, 'no workload with a manifest location in the map');
+    assert.ok(r.text.includes(`${w.namespace}/${w.name}`), `the map does not show ${w.namespace}/${w.name}`);
+    assert.ok(await t.clickInWebview('priorityMap', w.id), 'click message not delivered');
+    const loc = w.location;
+    const editor = await waitFor('the manifest to open at the workload', () => {
+      const e = vscode.window.activeTextEditor;
+      return e && e.document.uri.toString() === vscode.Uri.parse(loc.uri).toString() && e.selection.active.line === loc.line ? e : undefined;
+    });
+    assert.equal(editor.selection.active.line, loc.line);
+  });
+
+  it('Live Preemptions & Evictions renders 50,000 rows virtualised', async () => {
+    const t = await api();
+    await vscode.commands.executeCommand('kubePriorityLens.showLiveEvents');
+    await t.waitRendered('liveEvents');
+    await t.injectLiveEvents(makeLiveRows(50_000), true);
+    const r = await t.waitRendered('liveEvents', (x) => x.count === 50_000, 30_000);
+    assert.ok((r.domRows ?? Infinity) < 120, `rendered ${r.domRows} DOM rows for 50,000 events`);
+    assert.match(r.text, /50,000 of 50,000 events/);
+    // An incremental update is merged, not replacing.
+    await t.injectLiveEvents(makeLiveRows(1, 1, Date.now()).map((x) => ({ ...x, id: 'ev-new' })), false);
+    await t.waitRendered('liveEvents', (x) => x.count === 50_001);
+  });
+});

@@ -1,0 +1,207 @@
+#!/usr/bin/env node
+// UI-level e2e: installs the packaged VSIX into code-server and drives the real workbench in headless Chromium:
+// Problems panel, hover, Priority Map webview, an XSS probe and Restricted Mode. Prints `e2e[ui]: N passed, M failed`.
+// Prerequisites: scripts/e2e/install-code-server.sh, `npm run package` (dist/kube-priority-lens.vsix).
+'use strict';
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const assert = require('node:assert/strict');
+const { startCodeServer, launchBrowser, workbenchUrl, codeServerEntry } = require('../harness/code-server-run.js');
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const VSIX = process.env.KPL_VSIX || path.join(root, 'dist', 'kube-priority-lens.vsix');
+const EXAMPLE = path.join(root, 'examples', 'ci-preemption');
+const XSS = path.join(root, 'test', 'e2e', 'fixtures', 'xss');
+const artifacts = fs.mkdtempSync(path.join(os.tmpdir(), 'kpl-ui-'));
+
+/** Installs the VSIX into a fresh extensions dir (under a second, like the desktop CLI). */
+function installVsix(extensionsDir, userDataDir) {
+  execFileSync(process.execPath, [codeServerEntry(), '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir,
+    '--config', path.join(path.dirname(extensionsDir), 'config.yaml'), '--install-extension', VSIX], { stdio: 'pipe' });
+}
+
+async function openWorkbench(browser, cs, folder) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(workbenchUrl(cs.host, folder));
+  await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
+  return page;
+}
+
+async function quickOpen(page, fileName, expectText) {
+  await page.keyboard.press('Control+P');
+  await page.keyboard.type(fileName);
+  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${fileName}"]`, { timeout: 20_000 });
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`.monaco-editor .view-lines:has-text(${JSON.stringify(expectText)})`, { timeout: 20_000 });
+}
+
+/** Runs a command from the palette. Focus is first moved out of any webview (they swallow F1). */
+async function runCommand(page, title) {
+  await page.locator('.part.sidebar .title-label').first().click();
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input:visible').first().waitFor({ timeout: 10_000 });
+  await page.keyboard.type(`>${title}`);
+  await page.locator(`.quick-input-list .monaco-list-row:visible:has-text(${JSON.stringify(title)})`).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
+async function problems(page, predicate, timeoutMs = 45_000) {
+  await page.keyboard.press('Control+Shift+M');
+  const end = Date.now() + timeoutMs;
+  let rows = [];
+  while (Date.now() < end) {
+    rows = await page.$$eval('.markers-panel .monaco-list-row', (els) => els.map((e) => e.textContent || ''));
+    if (predicate(rows)) return rows;
+    await page.waitForTimeout(300);
+  }
+  throw new Error(`Problems panel: condition not met; rows: ${JSON.stringify(rows)}`);
+}
+
+async function gotoLine(page, line) {
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input:visible').first().waitFor({ timeout: 10_000 });
+  await page.keyboard.type(String(line));
+  await page.keyboard.press('Enter');
+}
+
+/** Hovers the token `text` on the editor line that contains `lineText` (view lines are not in DOM order). */
+async function hoverOn(page, text, lineText = text) {
+  const span = page.locator('.monaco-editor .view-line', { hasText: lineText }).first().locator('span span', { hasText: text }).first();
+  await span.waitFor({ timeout: 15_000 });
+  const end = Date.now() + 30_000;
+  while (Date.now() < end) {
+    await page.mouse.move(0, 0);
+    await span.hover();
+    const hover = page.locator('.monaco-hover-content:visible').first();
+    if (await hover.waitFor({ state: 'visible', timeout: 4000 }).then(() => true, () => false)) {
+      await page.waitForTimeout(300); // "Loading..." is replaced by the provider's answer
+      const t = (await hover.innerText()).trim();
+      if (t && !/^Loading/.test(t)) return t;
+    }
+  }
+  throw new Error(`no hover on ${text}`);
+}
+
+/** The webview content frame that contains `selector` (webviews are two nested iframes). */
+async function webviewFrame(page, selector, hasText, timeoutMs = 30_000) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    for (const f of page.frames()) {
+      const ok = await f.evaluate(([s, t]) => { const el = document.querySelector(s); return !!el && (!t || (el.textContent || '').includes(t)); }, [selector, hasText]).catch(() => false);
+      if (ok) return f;
+    }
+    await page.waitForTimeout(300);
+  }
+  throw new Error(`no webview frame with ${selector}${hasText ? ` containing "${hasText}"` : ''}`);
+}
+
+async function xssFlags(page) {
+  const flags = [];
+  for (const f of page.frames()) {
+    const v = await f.evaluate(() => window.__xss).catch(() => undefined);
+    if (v !== undefined) flags.push(`${f.url().slice(0, 80)} → ${v}`);
+  }
+  return flags;
+}
+
+const results = [];
+async function it(name, fn, page) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push(true);
+    console.log(`    ✔ ${name} (${Date.now() - t0}ms)`);
+  } catch (e) {
+    results.push(false);
+    console.log(`    ✖ ${name}\n      ${(e && e.stack) || e}`);
+    if (page) await page.screenshot({ path: path.join(artifacts, `${name.replace(/\W+/g, '_')}.png`) }).catch(() => {});
+  }
+}
+
+async function main() {
+  if (!fs.existsSync(VSIX)) throw new Error(`${VSIX} missing: run \`npm run package\``);
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'kpl-ui-cs-'));
+  const extensionsDir = path.join(base, 'ext');
+  const userDataDir = path.join(base, 'ud');
+  installVsix(extensionsDir, userDataDir);
+  const browser = await launchBrowser();
+  let cs;
+  try {
+    console.log('  ui (VSIX installed in code-server)');
+    cs = await startCodeServer({ extensionsDir, userDataDir });
+    const page = await openWorkbench(browser, cs, EXAMPLE);
+    await it('Problems panel lists the findings of the example workspace', async () => {
+      await quickOpen(page, 'evaluation-jobs.yaml', 'eval-runner');
+      const rows = await problems(page, (rs) => rs.some((r) => /priority-class-not-found|evaluation-hihg/i.test(r)));
+      assert.ok(rows.length > 0);
+    }, page);
+    await it('hover on a workload explains its priority', async () => {
+      await page.keyboard.press('Escape');
+      const text = await hoverOn(page, 'eval-runner', 'name: eval-runner');
+      assert.match(text, /priorit/i);
+    }, page);
+    await it('Priority Map webview shows the ladder and opens a manifest on click', async () => {
+      await runCommand(page, 'Kube Priority Lens: Show Priority Map');
+      const frame = await webviewFrame(page, '.ladder', 'evaluation-high');
+      const text = await frame.evaluate(() => document.querySelector('.ladder').innerText);
+      assert.match(text, /evaluation-high/);
+      assert.match(text, /integration-tests/);
+      await frame.locator('button.workload', { hasText: 'results-api' }).first().click();
+      await page.waitForSelector('.tab.active[aria-label*="results-api.yaml"]', { timeout: 15_000 });
+    }, page);
+    await it('status bar shows the cluster state', async () => {
+      const item = page.locator('.statusbar-item', { hasText: /KPL|cluster/ }).first();
+      await item.waitFor({ timeout: 15_000 });
+    }, page);
+    await page.close();
+
+    const xss = await openWorkbench(browser, cs, XSS);
+    await it('XSS probe: names, annotations and messages never execute', async () => {
+      await quickOpen(xss, 'evil.yaml', 'onerror');
+      await problems(xss, (rs) => rs.length > 0);
+      await xss.keyboard.press('Control+Shift+M');
+      await hoverOn(xss, 'onerror', '__xss=5').catch(() => undefined);
+      // Diagnose Pod without a cluster renders the static explanation of the workload under the cursor as markdown.
+      await gotoLine(xss, 14);
+      await runCommand(xss, 'Kube Priority Lens: Diagnose Pod');
+      await xss.waitForTimeout(2000);
+      await runCommand(xss, 'Kube Priority Lens: Show Priority Map');
+      const frame = await webviewFrame(xss, '.ladder', '<img');
+      const imgs = await frame.evaluate(() => document.querySelectorAll('.ladder img, .ladder script, .ladder svg').length);
+      assert.equal(imgs, 0, 'markup from the manifest became DOM elements in the Priority Map');
+      await xss.waitForTimeout(1500);
+      assert.deepEqual(await xssFlags(xss), [], 'window.__xss was set in a frame');
+    }, xss);
+    await xss.close();
+    await cs.stop();
+    cs = undefined;
+
+    // Restricted Mode: a profile with workspace trust on; the folder is not trusted.
+    const ut = await startCodeServer({ trust: true, extensionsDir, userDataDir: path.join(base, 'ud-untrusted') });
+    cs = ut;
+    const up = await openWorkbench(browser, ut, EXAMPLE);
+    await it('Restricted Mode: static findings, no cluster access', async () => {
+      await quickOpen(up, 'evaluation-jobs.yaml', 'eval-runner');
+      await up.locator('.statusbar-item', { hasText: /restricted/i }).first().waitFor({ timeout: 30_000 });
+      await problems(up, (rs) => rs.some((r) => /priority-class-not-found|evaluation-hihg/i.test(r)));
+    }, up);
+  } finally {
+    await browser.close().catch(() => {});
+    await cs?.stop();
+  }
+  const passed = results.filter(Boolean).length;
+  const failed = results.length - passed;
+  if (failed) console.log(`  screenshots of failures: ${artifacts}`);
+  else fs.rmSync(artifacts, { recursive: true, force: true });
+  fs.rmSync(base, { recursive: true, force: true });
+  console.log(`e2e[ui]: ${passed} passed, ${failed} failed`);
+  return failed ? 1 : 0;
+}
+
+main().then((c) => process.exit(c), (e) => {
+  console.error(e);
+  console.log(`e2e[ui]: ${results.filter(Boolean).length} passed, ${results.filter((r) => !r).length + 1} failed`);
+  process.exit(1);
+});
