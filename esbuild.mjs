@@ -30,7 +30,9 @@ const builds = [
   { ...node, entryPoints: { kpl: 'server/src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'media/src/main.ts' }, outdir: 'dist' },
 ];
-const testEntries = [...findTests('test'), ...findTests('bench').filter((f) => f.endsWith('.ts'))];
+// Test programs that are not test files themselves: the local cluster's CLI (npm run cluster:up, the demo).
+const testPrograms = ['test/cluster/cli.ts'].filter((f) => existsSync(f));
+const testEntries = [...findTests('test'), ...testPrograms];
 const benchEntries = existsSync('bench') ? readdirSync('bench').filter((f) => f.endsWith('.ts')).map((f) => join('bench', f)) : [];
 const toEntryMap = (files) => Object.fromEntries(files.map((f) => [relative('.', f).replace(/\.ts$/, ''), f]));
 if (testEntries.length > 0) {
