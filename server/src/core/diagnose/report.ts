@@ -6,7 +6,7 @@ import { get, entry, isMap } from '../syntax/tree';
 import type { YNode } from '../syntax/tree';
 import { classifyPod, eventsOfPod } from './classify';
 import type { CauseKind, Classification } from './classify';
-import { parseJobFailure } from './messages';
+import { parseJobFailure, parsePreemptedNote } from './messages';
 import type { JobFailure } from './messages';
 import { asNumber, asString, field, formatOwner, topOwner } from './records';
 import type { ApiObject, EventRecord, OwnerLink, PodRecord } from './records';
@@ -118,6 +118,10 @@ export interface DiagnoseReport {
   preemptor?: PreemptorInfo;
   /** Why this victim and not another (scheduler rules). */
   whyVictim?: string[];
+  /** Other pods preempted for the same preemptor (from their Preempted events). */
+  otherVictims?: { namespace: string; name: string; priority?: number; node?: string }[];
+  /** Pods known on the victim's node at preemption time, with lower priority than the preemptor, that were not preempted (reprieved, R-E.6). */
+  spared?: { namespace: string; name: string; priority?: number }[];
   eviction?: { resource?: string; signals?: string[]; nodeCondition?: string; threshold?: string; available?: string; containers: { container: string; usage: string; request: string; resource: string }[]; ranking: string[]; node?: EvictionNodeState };
   job?: JobConsequence;
   pdbs: PdbState[];
@@ -191,6 +195,10 @@ function workloadManifest(workspace: readonly ParsedFile[] | undefined, pod: Pod
   const o = findObject(workspace, owner.kind, pod.namespace, owner.name);
   if (o === undefined) return undefined;
   return linkTo(workspace, o, field === undefined ? [] : [...podSpecPath(owner.kind), field]);
+}
+
+function parsePreemptedNoteUid(note: string): string | undefined {
+  return parsePreemptedNote(note)?.preemptorUid;
 }
 
 function jsonIgnoresDisruptions(policy: unknown): boolean {
@@ -325,6 +333,42 @@ export function buildDiagnoseReport(input: DiagnoseInput): DiagnoseReport {
     if (c.failedScheduling !== undefined && c.failedScheduling.length > 0) why.push(`Before preempting, the preemptor did not fit anywhere: ${c.failedScheduling[c.failedScheduling.length - 1] ?? ''}`);
     why.push('The scheduler picks the node whose victims are least important (fewest PDB violations, then lowest highest-victim priority, then lowest priority sum, then fewest victims); QoS class plays no role.');
     if (c.node !== undefined) why.push(`On node ${c.node}, removing this pod (and any other victims) made the preemptor fit; the most important pods that could stay were reprieved.`);
+    // Same preemptor's other victims, and lower-priority pods on the node that were reprieved (from the UID cache).
+    const preemptorUid = info.uid;
+    if (preemptorUid !== undefined) {
+      const victimsOfSame = input.events.filter((e) => e.reason === 'Preempted' && e.regarding.uid !== pod?.uid && (parsePreemptedNoteUid(e.note) === preemptorUid || e.related?.uid === preemptorUid));
+      if (victimsOfSame.length > 0) {
+        report.otherVictims = victimsOfSame.map((e) => {
+          const r = e.regarding.uid !== undefined ? byUid.get(e.regarding.uid) : undefined;
+          const out: { namespace: string; name: string; priority?: number; node?: string } = { namespace: e.regarding.namespace, name: e.regarding.name };
+          if (r?.priority !== undefined) out.priority = r.priority;
+          const node = /on node (\S+)$/.exec(e.note)?.[1];
+          if (node !== undefined) out.node = node;
+          return out;
+        });
+      }
+      const at = c.time;
+      if (c.node !== undefined && at !== undefined && info.priority !== undefined) {
+        const victimUids = new Set([pod?.uid, ...victimsOfSame.map((e) => e.regarding.uid)]);
+        const spared = input.pods.filter(
+          (p) =>
+            p.node === c.node &&
+            !victimUids.has(p.uid) &&
+            p.uid !== preemptorUid &&
+            p.priority !== undefined &&
+            p.priority < (info.priority ?? 0) &&
+            (p.creationTime === undefined || p.creationTime <= at) &&
+            (p.deletedAt ?? p.deletionTime ?? '9999') > at &&
+            p.phase !== 'Succeeded' &&
+            p.phase !== 'Failed',
+        );
+        if (spared.length > 0) {
+          report.spared = spared.map((p) => (p.priority !== undefined ? { namespace: p.namespace, name: p.name, priority: p.priority } : { namespace: p.namespace, name: p.name }));
+          why.push(`Lower-priority pods on ${c.node} that were spared (the preemptor fit without removing them; the scheduler adds potential victims back most-important-first): ${report.spared.map((x) => `${x.namespace}/${x.name} (${x.priority ?? '?'})`).join(', ')}.`);
+        }
+      }
+      if (report.otherVictims !== undefined) why.push(`The same preemptor also preempted: ${report.otherVictims.map((x) => `${x.namespace}/${x.name}${x.node !== undefined ? ` on ${x.node}` : ''}`).join(', ')}.`);
+    }
     report.whyVictim = why;
   }
 

@@ -1,0 +1,97 @@
+// Read-only HTTP access to the API server: GET (list/get) with the kubeconfig's credentials, and watches through
+// @kubernetes/client-node's Watch. Nothing here sends anything but GET.
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { Watch } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { ApiObject } from '../core/index';
+import { safeMessage } from './kubeconfig';
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status; 0 = no response (connection refused, TLS, timeout). */
+    readonly status: number,
+    readonly reason?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface WatchHandle {
+  abort(): void;
+}
+
+export class ApiClient {
+  private readonly watcher: Watch;
+
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly timeoutMs = 15_000,
+  ) {
+    this.watcher = new Watch(kc);
+  }
+
+  get server(): string {
+    return this.kc.getCurrentCluster()?.server ?? '';
+  }
+
+  /** GET a path (with query) and parse JSON; throws ApiError (403, 404, 410, 0 for network errors). */
+  async get(pathWithQuery: string): Promise<ApiObject> {
+    const url = new URL(this.server + pathWithQuery);
+    const opts: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
+    await this.kc.applyToHTTPSOptions(opts);
+    const lib = url.protocol === 'http:' ? http : https;
+    if (url.protocol === 'http:') delete opts.agent;
+    return new Promise<ApiObject>((resolve, reject) => {
+      const req = lib.request(url, { ...opts, timeout: this.timeoutMs }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (e) => reject(new ApiError(safeMessage(e), 0)));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: ApiObject | undefined;
+          try {
+            body = JSON.parse(text) as ApiObject;
+          } catch {
+            body = undefined;
+          }
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300 && body !== undefined) resolve(body);
+          else {
+            const message = typeof body?.['message'] === 'string' ? (body['message'] as string) : `HTTP ${status}`;
+            const reason = typeof body?.['reason'] === 'string' ? (body['reason'] as string) : undefined;
+            reject(new ApiError(safeMessage(message), status, reason));
+          }
+        });
+      });
+      req.on('timeout', () => req.destroy(new Error(`timeout after ${this.timeoutMs} ms`)));
+      req.on('error', (e) => reject(new ApiError(safeMessage(e), 0)));
+      req.end();
+    });
+  }
+
+  /**
+   * Starts a watch; `onEvent` gets every event (including ERROR objects with `code: 410`), `done` is called once
+   * when the stream ends (err undefined = closed normally, e.g. the server's timeout).
+   */
+  async watch(path: string, query: Record<string, string | number | boolean | undefined>, onEvent: (type: string, object: ApiObject) => void, done: (err: ApiError | undefined) => void): Promise<WatchHandle> {
+    let called = false;
+    const once = (err: unknown) => {
+      if (called) return;
+      called = true;
+      if (err === null || err === undefined) done(undefined);
+      else {
+        const status = typeof (err as { statusCode?: unknown }).statusCode === 'number' ? ((err as { statusCode: number }).statusCode) : 0;
+        done(new ApiError(safeMessage(err), status));
+      }
+    };
+    const controller = await this.watcher.watch(path, query, (type: string, object: unknown) => onEvent(type, (object ?? {}) as ApiObject), once);
+    return {
+      abort: () => {
+        called = true;
+        controller.abort();
+      },
+    };
+  }
+}

@@ -1,0 +1,114 @@
+// Loads a kubeconfig with @kubernetes/client-node, selects the context, and refuses credential plugins when untrusted.
+// Never logs or returns tokens, keys or certificates: errors carry paths, context and cluster names only.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+
+export class KubeconfigError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'missing' | 'invalid' | 'no-context' | 'untrusted-exec',
+  ) {
+    super(message);
+  }
+}
+
+export interface KubeconfigOptions {
+  /** Path of the kubeconfig; undefined = `$KUBECONFIG`, then `~/.kube/config`. */
+  kubeconfig?: string;
+  /** Context name; undefined/empty = the file's current-context. */
+  context?: string;
+  /** false = refuse `exec` credential plugins and command-running auth providers. Default true. */
+  trusted?: boolean;
+}
+
+export interface LoadedKubeconfig {
+  kc: KubeConfig;
+  context: string;
+  cluster: string;
+  server: string;
+  /** Namespace of the context (default "default"). */
+  namespace: string;
+  /** Files read. */
+  source: string;
+}
+
+/** The kubeconfig files that would be read for `kubeconfig` (existing ones only). */
+export function kubeconfigPaths(kubeconfig: string | undefined): string[] {
+  if (kubeconfig !== undefined && kubeconfig !== '') return [expandHome(kubeconfig)];
+  const env = process.env['KUBECONFIG'];
+  if (env !== undefined && env !== '') return env.split(path.delimiter).filter((p) => p !== '' && fs.existsSync(p));
+  const home = path.join(os.homedir(), '.kube', 'config');
+  return fs.existsSync(home) ? [home] : [];
+}
+
+function expandHome(p: string): string {
+  return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
+}
+
+/** First line of an error message, with anything that looks like a credential removed. */
+export function safeMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return (text.split('\n')[0] ?? '')
+    .replace(/(authorization\s*[:=]\s*)(?:(?:bearer|basic)\s+)?\S+/gi, '$1<redacted>')
+    .replace(/\b(bearer|basic)\s+(?!<redacted>)\S+/gi, '$1 <redacted>')
+    .replace(/((?:token|password|secret)\s*[:=]\s*)\S+/gi, '$1<redacted>')
+    .slice(0, 300);
+}
+
+function readKubeConfig(options: KubeconfigOptions): { kc: KubeConfig; source: string } {
+  const paths = kubeconfigPaths(options.kubeconfig);
+  if (paths.length === 0) {
+    if (options.kubeconfig !== undefined && options.kubeconfig !== '') throw new KubeconfigError(`no kubeconfig at ${options.kubeconfig}`, 'missing');
+    throw new KubeconfigError('no kubeconfig found: pass --kubeconfig PATH, set $KUBECONFIG, or create ~/.kube/config', 'missing');
+  }
+  const kc = new KubeConfig();
+  const first = paths[0] ?? '';
+  if (!fs.existsSync(first)) throw new KubeconfigError(`no kubeconfig at ${first}`, 'missing');
+  try {
+    if (paths.length === 1) kc.loadFromFile(first);
+    else {
+      // Several $KUBECONFIG files: merged as kubectl does (first wins).
+      kc.loadFromFile(first);
+      for (const p of paths.slice(1)) {
+        const more = new KubeConfig();
+        more.loadFromFile(p);
+        kc.mergeConfig(more, false);
+      }
+    }
+  } catch (error) {
+    throw new KubeconfigError(`cannot read kubeconfig ${first}: ${safeMessage(error)}`, 'invalid');
+  }
+  return { kc, source: paths.join(path.delimiter) };
+}
+
+export function listKubeContexts(options: KubeconfigOptions): { contexts: { name: string; cluster?: string; namespace?: string }[]; current?: string; source: string } {
+  const { kc, source } = readKubeConfig(options);
+  const contexts = kc.getContexts().map((c) => {
+    const out: { name: string; cluster?: string; namespace?: string } = { name: c.name };
+    if (c.cluster) out.cluster = c.cluster;
+    if (c.namespace) out.namespace = c.namespace;
+    return out;
+  });
+  const current = kc.getCurrentContext();
+  return current ? { contexts, current, source } : { contexts, source };
+}
+
+export function loadKubeconfig(options: KubeconfigOptions): LoadedKubeconfig {
+  const { kc, source } = readKubeConfig(options);
+  const wanted = options.context !== undefined && options.context !== '' ? options.context : kc.getCurrentContext();
+  if (!wanted) throw new KubeconfigError(`kubeconfig ${source} has no current-context; pass --context NAME`, 'no-context');
+  const context = kc.getContextObject(wanted);
+  if (context === null) throw new KubeconfigError(`context "${wanted}" not found in kubeconfig ${source} (contexts: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`, 'no-context');
+  kc.setCurrentContext(wanted);
+  const user = kc.getCurrentUser();
+  if (options.trusted === false && user !== null) {
+    if (user.exec !== undefined && user.exec !== null) throw new KubeconfigError(`context "${wanted}" uses an exec credential plugin, which is not run in an untrusted workspace`, 'untrusted-exec');
+    const provider = user.authProvider as { config?: Record<string, unknown> } | undefined;
+    if (provider?.config?.['cmd-path'] !== undefined) throw new KubeconfigError(`context "${wanted}" uses an auth provider command, which is not run in an untrusted workspace`, 'untrusted-exec');
+  }
+  const cluster = kc.getCurrentCluster();
+  if (cluster === null) throw new KubeconfigError(`context "${wanted}" names cluster "${context.cluster}", which is not in kubeconfig ${source}`, 'invalid');
+  return { kc, context: wanted, cluster: cluster.name, server: cluster.server, namespace: context.namespace || 'default', source };
+}

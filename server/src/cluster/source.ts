@@ -1,0 +1,183 @@
+// LiveClusterSource: the live implementation of the language server's ClusterSource seam (server/src/lsp/cluster-source.ts),
+// matching that interface structurally so this layer does not depend on the LSP layer. Owns one ClusterConnection
+// and the history store; the server calls configure() on start and on every settings/trust change.
+import type { ParsedFile } from '../core/index';
+import { renderDiagnoseMarkdown } from '../core/index';
+import type { ClusterStateView, DiagnoseParams, ListContextsResult, ListPodsResult, LiveEventsChangedParams, LiveEventsResult, PodListItem } from '../protocol/index';
+import { ClusterConnection } from './connection';
+import { HistoryStore } from './history';
+import { listKubeContexts } from './kubeconfig';
+import { liveEventRow } from './rows';
+
+/** Same shape as ClusterConfig of server/src/lsp/cluster-source.ts. */
+export interface LiveClusterConfig {
+  enabled: boolean;
+  trusted: boolean;
+  kubeconfig: string;
+  context: string;
+  /** Optional: history limits from the settings. */
+  retentionDays?: number;
+  maxRecords?: number;
+  /** Optional: namespaces to watch when cluster scope is forbidden. */
+  namespaces?: string[];
+}
+
+export interface LiveClusterSourceOptions {
+  /** Directory of the history store (the extension's globalStorage); none = no history. */
+  historyDir?: string;
+  /** Workspace manifests, to link Diagnose Pod fixes to lines. */
+  workspace?: () => readonly ParsedFile[];
+  /** Pushes live rows (`kubePriorityLens/liveEventsChanged`). */
+  onLiveEvents?: (params: LiveEventsChangedParams) => void;
+  log?: (message: string) => void;
+}
+
+export class LiveClusterSource {
+  private config: LiveClusterConfig = { enabled: false, trusted: false, kubeconfig: '', context: '' };
+  private connection: ClusterConnection | undefined;
+  private history: HistoryStore | undefined;
+  private connectionKey = '';
+  private fixedState: ClusterStateView | undefined = { state: 'disabled' };
+  private readonly listeners = new Set<(what: { snapshot: boolean; state: boolean }) => void>();
+  private generation = 0;
+
+  constructor(private readonly options: LiveClusterSourceOptions = {}) {}
+
+  configure(config: LiveClusterConfig): void {
+    this.config = config;
+    if (!config.enabled || !config.trusted) {
+      this.teardown();
+      this.setFixed(config.enabled ? { state: 'untrusted', detail: 'Restricted Mode: the cluster is not read; manifests only.' } : { state: 'disabled', detail: 'Cluster-aware analysis is off (kubePriorityLens.clusterAware): manifests only.' });
+      return;
+    }
+    const key = JSON.stringify([config.kubeconfig, config.context, config.namespaces ?? [], config.retentionDays, config.maxRecords]);
+    if (key === this.connectionKey && this.connection !== undefined) return;
+    this.teardown();
+    this.connectionKey = key;
+    this.fixedState = undefined;
+    void this.connect(++this.generation);
+  }
+
+  private setFixed(state: ClusterStateView): void {
+    this.fixedState = state;
+    this.fire({ snapshot: true, state: true });
+  }
+
+  private fire(what: { snapshot: boolean; state: boolean }): void {
+    for (const l of this.listeners) l(what);
+  }
+
+  private async connect(generation: number): Promise<void> {
+    const c = this.config;
+    try {
+      if (this.options.historyDir !== undefined && this.history === undefined) {
+        this.history = await HistoryStore.open({ dir: this.options.historyDir, ...(c.retentionDays !== undefined ? { retentionDays: c.retentionDays } : {}), ...(c.maxRecords !== undefined ? { maxRecords: c.maxRecords } : {}) });
+        for (const m of this.history.messages) this.options.log?.(m);
+      }
+    } catch (error) {
+      this.options.log?.(`history store unavailable: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (generation !== this.generation) return;
+    const connection = new ClusterConnection({
+      trusted: c.trusted,
+      ...(c.kubeconfig !== '' ? { kubeconfig: c.kubeconfig } : {}),
+      ...(c.context !== '' ? { context: c.context } : {}),
+      ...(c.namespaces !== undefined ? { namespaces: c.namespaces } : {}),
+      ...(this.history !== undefined ? { history: this.history } : {}),
+      ...(this.options.log !== undefined ? { log: this.options.log } : {}),
+    });
+    this.connection = connection;
+    connection.onState(() => this.fire({ snapshot: false, state: true }));
+    connection.onSnapshot(() => this.fire({ snapshot: true, state: false }));
+    connection.onEvents((records) => this.options.onLiveEvents?.({ rows: records.map((r) => liveEventRow(r, connection)), replace: false, state: connection.state() }));
+    try {
+      await connection.start();
+    } catch {
+      // The state (no-kubeconfig, offline, untrusted) says why; watches keep retrying when the server was unreachable.
+    }
+    if (generation === this.generation) this.options.onLiveEvents?.({ rows: connection.liveRows(), replace: true, state: connection.state() });
+  }
+
+  private teardown(): void {
+    this.generation++;
+    const c = this.connection;
+    this.connection = undefined;
+    this.connectionKey = '';
+    if (c !== undefined) void c.stop();
+  }
+
+  state(): ClusterStateView {
+    return this.fixedState ?? this.connection?.state() ?? { state: 'connecting' };
+  }
+
+  snapshot(): ParsedFile[] {
+    return this.connection?.snapshotParsed() ?? [];
+  }
+
+  onDidChange(listener: (what: { snapshot: boolean; state: boolean }) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  async listPods(): Promise<ListPodsResult> {
+    const pods: PodListItem[] = [];
+    for (const p of this.connection?.pods() ?? []) {
+      const deleted = p.deletedAt !== undefined;
+      const parts = [p.priority !== undefined ? `priority ${p.priority}` : undefined, p.priorityClassName, deleted ? `deleted ${p.deletedAt ?? ''}` : p.phase, p.node].filter((x): x is string => x !== undefined && x !== '');
+      pods.push({ target: `${p.namespace}/${p.name}`, label: `${p.namespace}/${p.name}`, description: parts.join(' · '), source: deleted ? 'deleted' : 'live' });
+    }
+    // Live first, then recently deleted (newest first), each by name.
+    pods.sort((a, b) => (a.source === b.source ? a.label.localeCompare(b.label) : a.source === 'live' ? -1 : 1));
+    const seen = new Set<string>();
+    return { state: this.state(), pods: pods.filter((p) => (seen.has(`${p.source}:${p.target}`) ? false : (seen.add(`${p.source}:${p.target}`), true))) };
+  }
+
+  /** `namespace/name` of a pod; undefined for workload ids (`Kind/ns/name`) or without a connection. */
+  async diagnosePod(params: DiagnoseParams): Promise<{ markdown: string; report: unknown } | undefined> {
+    const c = this.connection;
+    const parts = params.target.split('/');
+    if (c === undefined || parts.length !== 2 || parts.some((p) => p === '')) return undefined;
+    const s = c.state().state;
+    if (s === 'no-kubeconfig' || s === 'untrusted' || s === 'forbidden' || s === 'offline') {
+      // Still answer from the history when it knows the pod.
+      if (c.byName(parts[0] ?? '', parts[1] ?? '') === undefined) return undefined;
+    }
+    const report = await c.diagnose({ namespace: parts[0] ?? '', name: parts[1] ?? '' }, this.options.workspace?.());
+    return { markdown: renderDiagnoseMarkdown(report), report };
+  }
+
+  async liveEvents(): Promise<LiveEventsResult> {
+    return { rows: this.connection?.liveRows() ?? [], state: this.state() };
+  }
+
+  async listContexts(): Promise<ListContextsResult> {
+    if (!this.config.trusted) return { contexts: [] };
+    try {
+      return listKubeContexts({ kubeconfig: this.config.kubeconfig });
+    } catch {
+      return { contexts: [] };
+    }
+  }
+
+  async refresh(): Promise<void> {
+    await this.connection?.refreshSnapshot();
+  }
+
+  /** `kubePriorityLens/historyExport`: the history as JSON or CSV text. */
+  async exportHistory(format: 'json' | 'csv'): Promise<string> {
+    const h = this.history;
+    if (h === undefined) return format === 'json' ? '{"events":[],"pods":[]}\n' : '';
+    await h.flush();
+    return format === 'json' ? h.exportJson() : h.exportCsv();
+  }
+
+  /** `kubePriorityLens/historyClear`. */
+  async clearHistory(): Promise<void> {
+    await this.history?.clear();
+  }
+
+  dispose(): void {
+    this.teardown();
+    this.listeners.clear();
+  }
+}
