@@ -25,12 +25,23 @@ export function insertKey(text: string, map: YMap, key: string, value: string): 
   const at = first.keySpan.start;
   const column = at - (text.lastIndexOf('\n', at - 1) + 1);
   const indent = ' '.repeat(column);
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = eolOf(text);
   const lines = value.split('\n');
   const head = lines[0] ?? '';
   const rest = lines.slice(1).map((line) => `${eol}${indent}${line}`).join('');
   const separator = head === '' ? '' : ' ';
   return { span: { start: at, end: at }, newText: `${key}:${separator}${head}${rest}${eol}${indent}` };
+}
+
+let eolText: string | undefined;
+let eolValue = '\n';
+/** eolOf is the file's line ending; cached for the last text, so a file with many fixes is scanned once, not per fix. */
+function eolOf(text: string): string {
+  if (text !== eolText) {
+    eolText = text;
+    eolValue = text.includes('\r\n') ? '\r\n' : '\n';
+  }
+  return eolValue;
 }
 
 /** indentOf returns the column of the line holding `offset`. */
@@ -48,7 +59,7 @@ export function insertFirstItem(text: string, seq: YSeq, item: string): TextEdit
   const dash = text.lastIndexOf('-', first.span.start);
   if (dash === -1 || text.slice(dash + 1, first.span.start).trim() !== '') return undefined;
   const indent = ' '.repeat(columnOf(text, dash));
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = eolOf(text);
   const lines = item.split('\n');
   const body = lines.map((line, i) => (i === 0 ? `- ${line}` : `${indent}  ${line}`)).join(eol);
   return { span: { start: dash, end: dash }, newText: `${body}${eol}${indent}` };

@@ -6,6 +6,7 @@ export const highPriorityEvictedFirst: Rule = {
   summary: 'Priority does not protect this workload from node-pressure eviction: its memory usage can exceed its requests.',
   category: 'prediction',
   defaultSeverity: 'warning',
+  versions: `From Kubernetes 1.34 (PodLevelResources beta, on by default) a pod-level \`spec.resources\` stanza with cpu or memory replaces the containers' values for QoS and requests; with \`--kubernetes-version\` 1.33 or older it is ignored.`,
   scope: 'workspace',
   docs: `## Why this matters
 Under memory pressure the kubelet first ranks pods whose working set *exceeds their memory request*, and only then by priority.

@@ -6,6 +6,7 @@ export const limitrangeChangesQos: Rule = {
   summary: 'A LimitRange in the namespace fills in requests or limits and changes the pod\'s QoS class.',
   category: 'prediction',
   defaultSeverity: 'info',
+  versions: `From Kubernetes 1.34 (PodLevelResources beta, on by default) a pod-level \`spec.resources\` stanza with cpu or memory replaces the containers' values for QoS and requests; with \`--kubernetes-version\` 1.33 or older it is ignored.`,
   scope: 'workspace',
   docs: `## Why this matters
 The LimitRanger admission plugin adds the LimitRange's \`default\` limits and \`defaultRequest\` requests to containers that lack them.

@@ -6,6 +6,7 @@ export const missingRequests: Rule = {
   summary: 'A container has no cpu or memory request, so the pod is BestEffort or Burstable and first in line for eviction.',
   category: 'correctness',
   defaultSeverity: 'warning',
+  versions: `From Kubernetes 1.34 (PodLevelResources beta, on by default) a pod-level \`spec.resources\` stanza with cpu or memory replaces the containers' values for QoS and requests; with \`--kubernetes-version\` 1.33 or older it is ignored.`,
   scope: 'workspace',
   docs: `## Why this matters
 Without requests the scheduler places the pod as if it used nothing, and the kubelet ranks it first under memory pressure (any usage exceeds a zero request).
