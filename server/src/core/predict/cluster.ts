@@ -275,6 +275,7 @@ export class ClusterSnapshot {
     // No status: the disruption controller's arithmetic with every selected, running, non-terminating pod healthy.
     // The controller's own selector semantics (policy/v1: `{}` selects the whole namespace) decide what is counted.
     let healthy = 0;
+    let managed = 0;
     const controllerSelector = pdb.selector;
     if (controllerSelector !== undefined) {
       const everything = isEmptySelector(controllerSelector) && pdb.apiVersion === 'policy/v1';
@@ -282,13 +283,39 @@ export class ClusterSnapshot {
         for (const pod of this.podsByNamespace.get(pdb.namespace) ?? []) {
           if (pod.nodeName === undefined || pod.terminating) continue;
           if (pod.phase === 'Succeeded' || pod.phase === 'Failed') continue;
-          if (everything || selectorMatches(controllerSelector, pod.labels)) healthy++;
+          if (everything || selectorMatches(controllerSelector, pod.labels)) {
+            healthy++;
+            if (hasControllerOwner(pod.object)) managed++;
+          }
         }
       }
+    }
+    // maxUnavailable and a percentage minAvailable need the expected count, which the disruption controller takes from
+    // the pods' controllers (their scale); pods without a controller ownerReference are "unmanaged" and ignored, and an
+    // expected count of 0 allows no disruption (getExpectedScale / updatePdbStatus). Found by the differential check
+    // against a real kube-controller-manager (test/scenarios/DIFFERENTIAL.md).
+    const needsScale = pdb.maxUnavailable !== undefined || (pdb.minAvailable !== undefined && pdb.minAvailable.value.kind !== 'int');
+    if (needsScale && managed === 0 && healthy > 0) {
+      return {
+        pdb,
+        id: pdb.id,
+        namespace: pdb.namespace,
+        selector: schedulerSelector,
+        disruptionsAllowed: 0,
+        source: `computed: none of the ${healthy} healthy pod(s) has a controller, so the disruption controller expects 0 pods and allows 0 disruptions`,
+        disruptedPods: new Set(pdb.disruptedPods),
+      };
     }
     const estimate = expectedDisruptions(pdb, healthy);
     return { pdb, id: pdb.id, namespace: pdb.namespace, selector: schedulerSelector, disruptionsAllowed: estimate.disruptionsAllowed, source: `computed: ${estimate.explanation} (${healthy} healthy pod(s) found)`, disruptedPods: new Set(pdb.disruptedPods) };
   }
+}
+
+/** hasControllerOwner: metadata.ownerReferences has an entry with controller: true (what the disruption controller scales by). */
+function hasControllerOwner(o: K8sObject): boolean {
+  const refs = get(o.node, 'metadata', 'ownerReferences');
+  if (!isSeq(refs)) return false;
+  return refs.items.some((r) => scalarText(get(r, 'controller')) === 'true');
 }
 
 function addToNode(node: SimNode, pod: SimPod): void {
