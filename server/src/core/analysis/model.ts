@@ -137,8 +137,13 @@ export class WorkspaceModel {
       const { pdb, problems } = readPodDisruptionBudget(object);
       this.addProblems(object, problems);
       const workloads = (byNamespace.get(pdb.namespace) ?? []).filter((w) => pdbSelects(pdb, w));
-      const expected = workloads.reduce((sum, w) => sum + (w.workload.replicas ?? Math.max(1, this.nodes.length)), 0);
-      const analyzed: AnalyzedPdb = { pdb, workloads, estimate: expectedDisruptions(pdb, expected) };
+      // For maxUnavailable and percentage minAvailable the disruption controller counts expected pods through their
+      // controllers' scale: bare Pods (no controller) add nothing, so such a budget allows no disruption.
+      const throughControllers = pdb.maxUnavailable !== undefined || pdb.minAvailable?.value.kind === 'percent';
+      const expected = workloads.reduce((sum, w) => sum + (throughControllers && w.object.kind === 'Pod' ? 0 : (w.workload.replicas ?? Math.max(1, this.nodes.length))), 0);
+      const estimate = expectedDisruptions(pdb, expected);
+      if (throughControllers && workloads.some((w) => w.object.kind === 'Pod')) estimate.explanation += '; bare Pods have no controller, so the disruption controller expects none of them';
+      const analyzed: AnalyzedPdb = { pdb, workloads, estimate };
       pdbsById.set(pdb.id, analyzed);
     }
     for (const analyzed of pdbsById.values()) {
