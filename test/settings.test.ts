@@ -36,3 +36,13 @@ test('package.json contributes one severity setting per rule, generated from the
   }
   assert.deepEqual(actual, expected, 'rule severity settings are stale: run UPDATE_SETTINGS=1 node scripts/unit-tests.mjs settings');
 });
+
+test('kubePriorityLens.history.* settings: section object, flattened keys, bad values fall back', async () => {
+  const { readSettings } = await import('../server/src/lsp/settings');
+  assert.deepEqual(readSettings({}).history, { retentionDays: 30, maxRecords: 50_000 });
+  assert.deepEqual(readSettings({ history: { retentionDays: 7, maxRecords: 1000 } }).history, { retentionDays: 7, maxRecords: 1000 });
+  assert.deepEqual(readSettings({ 'history.retentionDays': 2 }).history, { retentionDays: 2, maxRecords: 50_000 });
+  const logs: string[] = [];
+  assert.deepEqual(readSettings({ history: { retentionDays: 'x', maxRecords: 5 } }, (m) => logs.push(m)).history, { retentionDays: 30, maxRecords: 50_000 });
+  assert.equal(logs.length, 2);
+});

@@ -7,6 +7,9 @@ import {
   type DiagnoseParams,
   type DiagnoseResult,
   type ExplainWorkloadParams,
+  type HistoryClearResult,
+  type HistoryExportParams,
+  type HistoryExportResult,
   type ListContextsResult,
   type ListPodsResult,
   type PodListItem,
@@ -114,6 +117,55 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     } else {
       // Machine-scoped setting: it can only live in user settings.
       await cfg.update('context', pick.action === 'context' ? pick.name : undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  // Export Preemption History: a save dialog (JSON or CSV by extension), or `{path, format}` for scripts and tests.
+  reg('kubePriorityLens.exportHistory', async (arg?: unknown): Promise<{ path: string; events: number } | undefined> => {
+    const given = typeof arg === 'object' && arg !== null ? (arg as { path?: unknown; format?: unknown }) : {};
+    let target: vscode.Uri | undefined = typeof given.path === 'string' ? vscode.Uri.file(given.path) : undefined;
+    if (target === undefined) {
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+      const stamp = new Date().toISOString().slice(0, 10);
+      target = await vscode.window.showSaveDialog({
+        title: 'Export Preemption History',
+        saveLabel: 'Export',
+        filters: { JSON: ['json'], CSV: ['csv'] },
+        ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, `preemption-history-${stamp}.json`) } : {}),
+      });
+      if (!target) return undefined;
+    }
+    const format: HistoryExportParams['format'] = given.format === 'csv' || (given.format === undefined && target.path.toLowerCase().endsWith('.csv')) ? 'csv' : 'json';
+    try {
+      const res = await server.request<HistoryExportResult>(Methods.historyExport, { format } satisfies HistoryExportParams);
+      await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(res.text));
+      log.info(`exported ${res.events} history record(s) as ${format} to ${target.fsPath}`);
+      if (typeof given.path !== 'string') void vscode.window.showInformationMessage(`Kube Priority Lens: exported ${res.events} recorded event(s) to ${vscode.workspace.asRelativePath(target)}.`);
+      return { path: target.fsPath, events: res.events };
+    } catch (e) {
+      const message = `Kube Priority Lens: export failed: ${errorText(e)}`;
+      log.error(message);
+      void vscode.window.showErrorMessage(message);
+      return undefined;
+    }
+  });
+
+  // Clear Preemption History: asks first (modal) unless called with `{confirm: false}`.
+  reg('kubePriorityLens.clearHistory', async (arg?: unknown): Promise<boolean> => {
+    const ask = !(typeof arg === 'object' && arg !== null && (arg as { confirm?: unknown }).confirm === false);
+    if (ask) {
+      const pick = await vscode.window.showWarningMessage('Delete every recorded preemption and eviction, and the cached pod UIDs, from the local history?', { modal: true }, 'Clear History');
+      if (pick !== 'Clear History') return false;
+    }
+    try {
+      const res = await server.request<HistoryClearResult>(Methods.historyClear, {});
+      log.info('history cleared');
+      return res.cleared;
+    } catch (e) {
+      const message = `Kube Priority Lens: clearing the history failed: ${errorText(e)}`;
+      log.error(message);
+      void vscode.window.showErrorMessage(message);
+      return false;
     }
   });
 

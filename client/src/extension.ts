@@ -39,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): KplTestApi | undefin
     clickInWebview: (view, id) => Promise.resolve(panels[view].post({ type: 'testClick', id })),
     injectLiveEvents: (rows, replace) => liveEvents.injectRows(rows, replace),
     clusterState: () => s.lastClusterState?.state,
+    statusBar: () => statusBar.snapshot(),
     priorityMap: () => s.request<PriorityMapView>(Methods.priorityMap, {}),
   };
 }

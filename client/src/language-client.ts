@@ -92,7 +92,8 @@ export class ServerConnection implements vscode.Disposable {
         fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,json}'),
       },
       // A function, so a restart after a trust grant sends the new value.
-      initializationOptions: (): InitializationOptions => ({ trusted: vscode.workspace.isTrusted }),
+      // historyDir: the extension's global storage, where the server keeps the preemption/eviction history.
+      initializationOptions: (): InitializationOptions => ({ trusted: vscode.workspace.isTrusted, historyDir: context.globalStorageUri.fsPath }),
       outputChannel: log,
       errorHandler: this.errorHandler,
     };

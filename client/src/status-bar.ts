@@ -63,6 +63,12 @@ export class ClusterStatusBar implements vscode.Disposable {
     this.item.backgroundColor = s.state === 'forbidden' || s.state === 'offline' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }
 
+  /** What the item shows (test API). */
+  snapshot(): { text: string; tooltip: string } {
+    const tip = this.item.tooltip;
+    return { text: this.item.text, tooltip: typeof tip === 'string' ? tip : (tip?.value ?? '') };
+  }
+
   dispose(): void {
     this.item.dispose();
   }

@@ -284,8 +284,8 @@ export function mountLiveEvents(root: HTMLElement): App {
     countLabel.textContent = `${view.length.toLocaleString('en-US')} of ${all.size.toLocaleString('en-US')} events`;
     empty.textContent = all.size === 0 ? emptyText() : view.length === 0 ? 'No events match the filters.' : '';
     empty.hidden = view.length > 0;
-    const first = rowsLayer.firstElementChild as HTMLElement | null;
-    post({ type: 'rendered', view: 'liveEvents', text: `${countLabel.textContent}\n${first?.innerText ?? ''}\n${empty.hidden ? '' : empty.textContent}`, count: view.length, domRows: rowsLayer.childElementCount });
+    // What the user sees: the state badge, the count and every row in the DOM (virtualised: at most a screenful or two).
+    post({ type: 'rendered', view: 'liveEvents', text: `${stateBadge.textContent ?? ''}\n${countLabel.textContent}\n${rowsLayer.innerText}\n${empty.hidden ? '' : empty.textContent}`, count: view.length, domRows: rowsLayer.childElementCount });
   }
 
   function emptyText(): string {

@@ -10,6 +10,8 @@
 //   KPL_E2E_WORKSPACE       folder to open (default examples/ci-preemption)
 //   KPL_E2E_EXTENSION_PATH  extension under test (default: the repo). Point it elsewhere to prove the suite fails.
 //   KPL_E2E_TRUST=1         untrusted profile (workspace trust on): runs only suite/untrusted.test.js
+//   KPL_E2E_LIVE=FILE       real-cluster run: only suite/live-cluster.test.js, FILE = {kubeconfig, context, preemptions}
+//                           (started by test/cluster/vscode-live.test.ts in `npm run test:cluster`)
 'use strict';
 const path = require('node:path');
 const fs = require('node:fs');
@@ -26,7 +28,7 @@ async function main() {
     extensionDevelopmentPath: path.resolve(process.env.KPL_E2E_EXTENSION_PATH || root),
     extensionTestsPath,
     launchArgs: [workspace, '--disable-extensions'],
-    extensionTestsEnv: { KPL_E2E: '1', KPL_E2E_TRUST: process.env.KPL_E2E_TRUST || '' },
+    extensionTestsEnv: { KPL_E2E: '1', KPL_E2E_TRUST: process.env.KPL_E2E_TRUST || '', KPL_E2E_LIVE: process.env.KPL_E2E_LIVE || '' },
   };
   if (desktop === null) options.vscodeExecutablePath = path.join(__dirname, 'harness', 'code-server-run.js');
   else if (desktop) options.vscodeExecutablePath = desktop;

@@ -33,6 +33,9 @@ export interface StartOptions {
   command?: 'server' | 'kpl';
   capabilities?: ClientCapabilities;
   initializationOptions?: unknown;
+  /** Extra environment of the server process. By default KUBECONFIG points at a missing file, so a developer's
+   *  own cluster is never contacted by the unit tests (state `no-kubeconfig`). */
+  env?: Record<string, string>;
 }
 
 export class TestClient {
@@ -58,7 +61,8 @@ export class TestClient {
 
   static async start(options: StartOptions): Promise<TestClient> {
     const args = options.command === 'kpl' ? [path.join(repoRoot, 'dist', 'kpl.js'), 'lsp', '--stdio'] : [path.join(repoRoot, 'dist', 'server.js'), '--stdio'];
-    const proc = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+    const env = { ...process.env, KUBECONFIG: path.join(os.tmpdir(), 'kpl-lsp-tests-no-kubeconfig'), XDG_CACHE_HOME: path.join(os.tmpdir(), 'kpl-lsp-tests-cache'), ...(options.env ?? {}) };
+    const proc = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'], env });
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
     const client = new TestClient(proc, connection, options.folder, options);
     proc.stderr.on('data', (d: Buffer) => (client.stderr += d.toString()));

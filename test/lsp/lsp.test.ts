@@ -208,12 +208,20 @@ describe('language server on examples/ci-preemption', () => {
     const byId = await client.request<{ workload: { id: string } } | null>('kubePriorityLens/explainWorkload', { id: 'Deployment/ci/results-api' });
     assert.equal(byId?.workload.id, 'Deployment/ci/results-api');
     const pods = await client.request<{ state: { state: string }; pods: unknown[] }>('kubePriorityLens/listPods', {});
-    assert.equal(pods.state.state, 'offline');
+    // The live cluster source with no kubeconfig (the harness points KUBECONFIG at a missing file).
+    assert.equal(pods.state.state, 'no-kubeconfig');
     const diagnosis = await client.request<{ markdown: string; report: { kind: string } }>('kubePriorityLens/diagnosePod', { target: 'Job/ci/eval-runner' });
     assert.equal(diagnosis.report.kind, 'no-cluster');
     assert.match(diagnosis.markdown, /No cluster connection/);
     assert.match(diagnosis.markdown, /Priority 1000/);
     assert.ok(client.notifications.some((n) => n.method === 'kubePriorityLens/clusterState'));
+    // History requests answer without a cluster (an empty history).
+    const exported = await client.request<{ format: string; text: string; events: number }>('kubePriorityLens/historyExport', { format: 'json' });
+    assert.equal(exported.events, 0);
+    assert.deepEqual((JSON.parse(exported.text) as { events: unknown[] }).events, []);
+    const csv = await client.request<{ format: string; text: string; events: number }>('kubePriorityLens/historyExport', { format: 'csv' });
+    assert.equal(csv.format, 'csv');
+    assert.deepEqual(await client.request('kubePriorityLens/historyClear', {}), { cleared: true });
   });
 
   test('a throwing handler answers null and the server keeps serving; malformed JSON-RPC does not kill it', async () => {

@@ -65,6 +65,10 @@ export class ClusterConnection implements PodLookup {
   private snap: ClusterSnapshot = { priorityClasses: [], limitRanges: [], pdbs: [], nodes: [], takenAt: '', missing: [] };
   private scopeNamespaces: string[] | undefined;
   private snapshotTimer: ReturnType<typeof setInterval> | undefined;
+  private resnapshotTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A stream was offline/reconnecting since the last snapshot: re-read it when the streams are live again. */
+  private outage = false;
+  private resnapshotting = false;
   private stopped = false;
   private fatal: string | undefined;
   /** UIDs named as preemptors by Preempted events: their pod records are kept in the history. */
@@ -136,7 +140,10 @@ export class ClusterConnection implements PodLookup {
     if (statuses.length === 0) return;
     const offline = statuses.filter((s) => s === 'offline' || s === 'reconnecting');
     if (offline.length > 0) {
-      const msg = `cannot reach the cluster of context ${this.contextName ?? '?'}: ${lastError?.message ?? 'no response'}`;
+      const msg =
+        lastError?.status === 429
+          ? `the API server of context ${this.contextName ?? '?'} is throttling requests (429), retrying with backoff: ${lastError.message}`
+          : `cannot reach the cluster of context ${this.contextName ?? '?'}: ${lastError?.message ?? 'no response'}`;
       this.setState(statuses.includes('reconnecting') ? 'reconnecting' : 'offline', msg);
       return;
     }
@@ -152,7 +159,9 @@ export class ClusterConnection implements PodLookup {
     const parts: string[] = [];
     if (this.scopeNamespaces !== undefined) parts.push(`cluster scope forbidden; watching namespaces ${this.scopeNamespaces.join(', ')}`);
     if (forbidden.length > 0) parts.push(`forbidden: ${forbidden.map((s) => `${s.name}${s.namespace !== undefined ? ` in ${s.namespace}` : ''}`).join(', ')}`);
-    if (this.snap.missing.length > 0) parts.push(`not readable: ${this.snap.missing.join(', ')}`);
+    // While the snapshot is being re-read after an outage, its network failures are stale: not a reason for `partial`.
+    const missing = this.resnapshotting ? this.snap.missing.filter((m) => m.endsWith('(forbidden)')) : this.snap.missing;
+    if (missing.length > 0) parts.push(`not readable: ${missing.join(', ')}`);
     this.setState(parts.length > 0 ? 'partial' : 'live', parts.join('; '));
   }
 
@@ -208,6 +217,8 @@ export class ClusterConnection implements PodLookup {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.snapshotTimer !== undefined) clearInterval(this.snapshotTimer);
+    if (this.resnapshotTimer !== undefined) clearTimeout(this.resnapshotTimer);
+    this.resnapshotTimer = undefined;
     await Promise.all(this.streams.map((s) => s.lw.stop()));
     this.streams = [];
     await this.options.history?.flush();
@@ -221,6 +232,23 @@ export class ClusterConnection implements PodLookup {
       if (s.lw.resourceVersion !== undefined) out.resourceVersion = s.lw.resourceVersion;
       return out;
     });
+  }
+
+  private scheduleResnapshot(): void {
+    if (this.resnapshotTimer !== undefined || this.stopped) return;
+    this.resnapshotting = true;
+    this.resnapshotTimer = setTimeout(() => {
+      this.resnapshotTimer = undefined;
+      if (this.stopped) return;
+      this.outage = false;
+      void this.refreshSnapshot()
+        .catch(() => undefined)
+        .finally(() => {
+          this.resnapshotting = false;
+          this.recomputeState();
+        });
+    }, 200);
+    this.resnapshotTimer.unref?.();
   }
 
   private fallbackNamespaces(): string[] {
@@ -253,6 +281,10 @@ export class ClusterConnection implements PodLookup {
       watch: this.options.watch !== false,
       onStatus: (status: StreamStatus, error?: ApiError) => {
         if (error !== undefined && status !== 'live') this.log(`${name}${namespace !== undefined ? ` in ${namespace}` : ''}: ${status}: ${error.message}`);
+        if (status === 'offline' || status === 'reconnecting') this.outage = true;
+        // Back after an outage (or the snapshot failed while the server was away): re-read the snapshot at once, so
+        // the state does not stay `partial` ("not readable: … ECONNREFUSED") until the next periodic refresh.
+        if (status === 'live' && (this.outage || this.snap.missing.some((m) => !m.endsWith('(forbidden)')))) this.scheduleResnapshot();
         this.recomputeState();
       },
       onList: (items: ApiObject[]) => (name === 'events' ? this.onEventList(items) : this.onPodList(items, namespace)),

@@ -6,7 +6,7 @@ import { renderDiagnoseMarkdown } from '../core/index';
 import type { ClusterStateView, DiagnoseParams, ListContextsResult, ListPodsResult, LiveEventsChangedParams, LiveEventsResult, PodListItem } from '../protocol/index';
 import { ClusterConnection } from './connection';
 import { HistoryStore } from './history';
-import { listKubeContexts } from './kubeconfig';
+import { kubeconfigPaths, listKubeContexts, safeMessage } from './kubeconfig';
 import { liveEventRow } from './rows';
 
 /** Same shape as ClusterConfig of server/src/lsp/cluster-source.ts. */
@@ -36,6 +36,8 @@ export class LiveClusterSource {
   private config: LiveClusterConfig = { enabled: false, trusted: false, kubeconfig: '', context: '' };
   private connection: ClusterConnection | undefined;
   private history: HistoryStore | undefined;
+  private historyKey = '';
+  private historyOpening: Promise<HistoryStore | undefined> | undefined;
   private connectionKey = '';
   private fixedState: ClusterStateView | undefined = { state: 'disabled' };
   private readonly listeners = new Set<(what: { snapshot: boolean; state: boolean }) => void>();
@@ -67,16 +69,34 @@ export class LiveClusterSource {
     for (const l of this.listeners) l(what);
   }
 
+  /** Opens (or reopens, when the limits changed) the history store; undefined without a historyDir or on error. */
+  private async ensureHistory(): Promise<HistoryStore | undefined> {
+    const dir = this.options.historyDir;
+    if (dir === undefined || dir === '') return undefined;
+    const c = this.config;
+    const key = JSON.stringify([dir, c.retentionDays, c.maxRecords]);
+    if (this.history !== undefined && this.historyKey === key) return this.history;
+    this.historyOpening ??= (async () => {
+      try {
+        await this.history?.flush();
+        const h = await HistoryStore.open({ dir, ...(c.retentionDays !== undefined ? { retentionDays: c.retentionDays } : {}), ...(c.maxRecords !== undefined ? { maxRecords: c.maxRecords } : {}) });
+        for (const m of h.messages) this.options.log?.(m);
+        this.history = h;
+        this.historyKey = key;
+      } catch (error) {
+        this.options.log?.(`history store unavailable: ${safeMessage(error)}`);
+      } finally {
+        this.historyOpening = undefined;
+      }
+      return this.history;
+    })();
+    return this.historyOpening;
+  }
+
   private async connect(generation: number): Promise<void> {
     const c = this.config;
-    try {
-      if (this.options.historyDir !== undefined && this.history === undefined) {
-        this.history = await HistoryStore.open({ dir: this.options.historyDir, ...(c.retentionDays !== undefined ? { retentionDays: c.retentionDays } : {}), ...(c.maxRecords !== undefined ? { maxRecords: c.maxRecords } : {}) });
-        for (const m of this.history.messages) this.options.log?.(m);
-      }
-    } catch (error) {
-      this.options.log?.(`history store unavailable: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    // No kubeconfig at all: nothing to record, so do not create the history directory either.
+    if (kubeconfigPaths(c.kubeconfig).length > 0) await this.ensureHistory();
     if (generation !== this.generation) return;
     const connection = new ClusterConnection({
       trusted: c.trusted,
@@ -164,16 +184,17 @@ export class LiveClusterSource {
   }
 
   /** `kubePriorityLens/historyExport`: the history as JSON or CSV text. */
-  async exportHistory(format: 'json' | 'csv'): Promise<string> {
-    const h = this.history;
-    if (h === undefined) return format === 'json' ? '{"events":[],"pods":[]}\n' : '';
+  async exportHistory(format: 'json' | 'csv'): Promise<{ text: string; events: number }> {
+    const h = this.history ?? (await this.ensureHistory());
+    if (h === undefined) return { text: format === 'json' ? '{"events":[],"pods":[]}\n' : '', events: 0 };
     await h.flush();
-    return format === 'json' ? h.exportJson() : h.exportCsv();
+    return { text: format === 'json' ? h.exportJson() : h.exportCsv(), events: h.events().length };
   }
 
   /** `kubePriorityLens/historyClear`. */
   async clearHistory(): Promise<void> {
-    await this.history?.clear();
+    const h = this.history ?? (await this.ensureHistory());
+    await h?.clear();
   }
 
   dispose(): void {

@@ -1,6 +1,7 @@
 // The seam between the language server and a live cluster: a snapshot of cluster objects (as parsed files fed to
 // AnalysisHost.setClusterParsed), the connection state, and the cluster-only requests. The live implementation
-// (server/src/cluster/) plugs in here; until then NoClusterSource answers "no cluster connection".
+// (server/src/cluster/source.ts, LiveClusterSource) is what the server uses; NoClusterSource answers "no cluster
+// connection" (tests, and embedders that want manifests only).
 import type { ParsedFile } from '../core/index';
 import type { ClusterStateView, DiagnoseParams, ListContextsResult, ListPodsResult, LiveEventsResult } from '../protocol/index';
 
@@ -12,6 +13,9 @@ export interface ClusterConfig {
   /** User-level settings only. Empty = `$KUBECONFIG`, then `~/.kube/config` / the current context. */
   kubeconfig: string;
   context: string;
+  /** `kubePriorityLens.history.*` */
+  retentionDays?: number;
+  maxRecords?: number;
 }
 
 export interface Disposable {
@@ -32,10 +36,14 @@ export interface ClusterSource {
   liveEvents(): Promise<LiveEventsResult>;
   listContexts(): Promise<ListContextsResult>;
   refresh(): Promise<void>;
+  /** `kubePriorityLens/historyExport`: the local history as JSON or CSV text. */
+  exportHistory(format: 'json' | 'csv'): Promise<{ text: string; events: number }>;
+  /** `kubePriorityLens/historyClear`. */
+  clearHistory(): Promise<void>;
   dispose(): void;
 }
 
-/** NoClusterSource: manifests only. States: `disabled` (setting off), `untrusted`, or `offline` (no live support yet). */
+/** NoClusterSource: manifests only. States: `disabled` (setting off), `untrusted`, or `offline` (no live support). */
 export class NoClusterSource implements ClusterSource {
   private config: ClusterConfig = { enabled: false, trusted: false, kubeconfig: '', context: '' };
   private readonly listeners = new Set<(what: { snapshot: boolean; state: boolean }) => void>();
@@ -81,6 +89,14 @@ export class NoClusterSource implements ClusterSource {
 
   async refresh(): Promise<void> {
     // Nothing to re-read.
+  }
+
+  async exportHistory(format: 'json' | 'csv'): Promise<{ text: string; events: number }> {
+    return { text: format === 'json' ? '{"events":[],"pods":[]}\n' : '', events: 0 };
+  }
+
+  async clearHistory(): Promise<void> {
+    // No history without a cluster source.
   }
 
   dispose(): void {

@@ -19,9 +19,12 @@ import {
 } from 'vscode-languageserver/node';
 import type { CancellationToken, Connection, InitializeParams, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LiveClusterSource } from '../cluster/source';
+import type { LiveClusterSourceOptions } from '../cluster/source';
 import { Methods } from '../protocol/index';
-import type { DiagnoseParams, InitializationOptions, RefreshResult } from '../protocol/index';
-import { NoClusterSource } from './cluster-source';
+import type { DiagnoseParams, HistoryClearResult, HistoryExportParams, HistoryExportResult, InitializationOptions, RefreshResult } from '../protocol/index';
 import type { ClusterSource } from './cluster-source';
 import { codeActions, resolveCodeAction } from './code-actions';
 import { codeLens } from './code-lens';
@@ -41,8 +44,14 @@ import { pathToUri, uriToPath } from './uri';
 const version = process.env.KPL_VERSION ?? '0.0.0';
 
 export interface StartOptions {
-  /** The cluster seam; NoClusterSource until the live source exists. */
+  /** The cluster seam; default LiveClusterSource (server/src/cluster), NoClusterSource for manifests only. */
   cluster?: ClusterSource;
+}
+
+/** History directory when the client does not pass one (editors other than VS Code): `~/.cache/kube-priority-lens/history`. */
+export function defaultHistoryDir(): string {
+  const xdg = process.env['XDG_CACHE_HOME'];
+  return path.join(xdg !== undefined && xdg !== '' ? xdg : path.join(os.homedir(), '.cache'), 'kube-priority-lens', 'history');
 }
 
 interface Route {
@@ -67,7 +76,16 @@ export function startServer(options: StartOptions = {}): Connection {
   process.on('unhandledRejection', (error) => log.error(`unhandled rejection (server keeps running): ${describe(error)}`));
 
   const documents = new TextDocuments(TextDocument);
-  const cluster = options.cluster ?? new NoClusterSource();
+  // The live source is configured only after `initialize` (trust, history dir) and the first settings pull; with
+  // clusterAware off or an untrusted workspace it never creates a connection (no kubeconfig read, no exec plugin).
+  const liveOptions: LiveClusterSourceOptions = {
+    workspace: () => [...session.model().files.values()].filter((f) => f.objects.every((o) => o.origin !== 'cluster')),
+    onLiveEvents: (params) => {
+      if (initialized) void connection.sendNotification(Methods.liveEventsChanged, params);
+    },
+    log: (m) => log.info(`cluster: ${m}`),
+  };
+  const cluster: ClusterSource = options.cluster ?? new LiveClusterSource(liveOptions);
   const session = new Session(connection, documents, cluster, log, repositoryUrl(process.env.KPL_REPOSITORY));
   let pushedSettings: unknown = undefined;
   let filesExcludePushed: unknown = undefined;
@@ -123,6 +141,7 @@ export function startServer(options: StartOptions = {}): Connection {
     folderEvents = c.workspace?.workspaceFolders === true;
     const init = params.initializationOptions as (Partial<InitializationOptions> & { settings?: unknown }) | undefined;
     session.trusted = init?.trusted !== false;
+    liveOptions.historyDir = typeof init?.historyDir === 'string' && init.historyDir !== '' ? init.historyDir : defaultHistoryDir();
     // Settings at start: `{settings: {kubePriorityLens: …}}`, or `{kubePriorityLens: …}` (Helix sends its `config` table).
     const initSettings = (init as Record<string, unknown> | undefined)?.[settingsSection] ?? (init?.settings as Record<string, unknown> | undefined)?.[settingsSection] ?? init?.settings;
     if (initSettings !== undefined) pushedSettings = initSettings;
@@ -210,6 +229,16 @@ export function startServer(options: StartOptions = {}): Connection {
     route(Methods.diagnosePod, null, (p: DiagnoseParams) => diagnosePod(session, p)),
     route(Methods.liveEvents, null, () => cluster.liveEvents()),
     route(Methods.listContexts, null, () => cluster.listContexts()),
+    route(Methods.historyExport, null, async (p: Partial<HistoryExportParams> | undefined): Promise<HistoryExportResult> => {
+      const format = p?.format === 'csv' ? 'csv' : 'json';
+      const { text, events } = await cluster.exportHistory(format);
+      return { format, text, events };
+    }),
+    route(Methods.historyClear, null, async (): Promise<HistoryClearResult> => {
+      await cluster.clearHistory();
+      log.info('history cleared');
+      return { cleared: true };
+    }),
     route(Methods.refresh, null, async (): Promise<RefreshResult> => {
       await pullSettings();
       await cluster.refresh();

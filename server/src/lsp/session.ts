@@ -325,7 +325,7 @@ export class Session {
     this.settings = settings;
     this.excludes = excludes;
     this.host.setSettings(ruleSettings(settings), { kubernetesMinor: kubernetesMinor(settings) });
-    this.cluster.configure({ enabled: settings.clusterAware, trusted: this.trusted, kubeconfig: settings.kubeconfig, context: settings.context });
+    this.cluster.configure({ enabled: settings.clusterAware, trusted: this.trusted, kubeconfig: settings.kubeconfig, context: settings.context, retentionDays: settings.history.retentionDays, maxRecords: settings.history.maxRecords });
     if (this.indexed && !excludesChanged) this.analyzeAndPublish(new Set());
     return { reindex: excludesChanged };
   }

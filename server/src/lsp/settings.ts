@@ -6,7 +6,7 @@ import type { LensSettings } from '../protocol/index';
 export const settingsSection = 'kubePriorityLens';
 
 export function defaultSettings(): LensSettings {
-  return { clusterAware: true, exclude: [], kubeconfig: '', context: '', rules: {}, kubernetesVersion: '' };
+  return { clusterAware: true, exclude: [], kubeconfig: '', context: '', rules: {}, kubernetesVersion: '', history: { retentionDays: 30, maxRecords: 50_000 } };
 }
 
 const severityValues: ReadonlySet<string> = new Set(['off', 'hint', 'info', 'warning', 'error']);
@@ -24,6 +24,14 @@ export function readSettings(raw: unknown, log?: (message: string) => void): Len
   if (typeof obj['kubeconfig'] === 'string') settings.kubeconfig = obj['kubeconfig'];
   if (typeof obj['context'] === 'string') settings.context = obj['context'];
   if (typeof obj['kubernetesVersion'] === 'string') settings.kubernetesVersion = obj['kubernetesVersion'];
+  // `history: {retentionDays, maxRecords}` (VS Code's section object) or flattened `history.retentionDays` keys.
+  const history = obj['history'] !== null && typeof obj['history'] === 'object' ? (obj['history'] as Record<string, unknown>) : {};
+  const retention = history['retentionDays'] ?? obj['history.retentionDays'];
+  const maxRecords = history['maxRecords'] ?? obj['history.maxRecords'];
+  if (typeof retention === 'number' && Number.isFinite(retention) && retention >= 1) settings.history.retentionDays = Math.min(retention, 3650);
+  else if (retention !== undefined) log?.(`settings: kubePriorityLens.history.retentionDays must be a number >= 1 (got ${JSON.stringify(retention)})`);
+  if (typeof maxRecords === 'number' && Number.isFinite(maxRecords) && maxRecords >= 100) settings.history.maxRecords = Math.min(Math.floor(maxRecords), 1_000_000);
+  else if (maxRecords !== undefined) log?.(`settings: kubePriorityLens.history.maxRecords must be a number >= 100 (got ${JSON.stringify(maxRecords)})`);
   const rules: Record<string, unknown> = {};
   if (obj['rules'] !== null && typeof obj['rules'] === 'object') Object.assign(rules, obj['rules']);
   for (const [key, value] of Object.entries(obj)) if (key.startsWith('rules.')) rules[key.slice('rules.'.length)] = value;

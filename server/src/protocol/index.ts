@@ -119,6 +119,27 @@ export type WebviewKind = 'priorityMap' | 'liveEvents';
  *  When the user grants trust the client restarts the server with `trusted: true`. */
 export interface InitializationOptions {
   trusted: boolean;
+  /** Directory of the local preemption/eviction history (VS Code: the extension's globalStorageUri). Other editors:
+   *  omitted = `~/.cache/kube-priority-lens/history` (`$XDG_CACHE_HOME` respected). */
+  historyDir?: string;
+}
+
+/** `kubePriorityLens/historyExport` params and result. */
+export interface HistoryExportParams {
+  format: 'json' | 'csv';
+}
+
+export interface HistoryExportResult {
+  format: 'json' | 'csv';
+  /** The export (JSON document or CSV with a header line). */
+  text: string;
+  /** Events in the export. */
+  events: number;
+}
+
+/** `kubePriorityLens/historyClear` result. */
+export interface HistoryClearResult {
+  cleared: boolean;
 }
 
 /** `kubePriorityLens/explainWorkload` params: the workload whose object contains `position` in `uri`. */
@@ -211,6 +232,8 @@ export interface KplTestApi {
   clickInWebview(view: WebviewKind, id: string): Promise<boolean>;
   injectLiveEvents(rows: LiveEventRow[], replace: boolean): Promise<void>;
   clusterState(): ClusterConnectionState | undefined;
+  /** Text and tooltip of the cluster status bar item, as the user sees them. */
+  statusBar(): { text: string; tooltip: string };
   priorityMap(): Promise<PriorityMapView>;
 }
 
@@ -256,6 +279,8 @@ export interface LensSettings {
   rules: Record<string, 'off' | 'hint' | 'info' | 'warning' | 'error'>;
   /** Kubernetes minor version modelled, e.g. "1.33"; empty = newest supported. */
   kubernetesVersion: string;
+  /** `kubePriorityLens.history.*`: limits of the local history store. */
+  history: { retentionDays: number; maxRecords: number };
 }
 
 /** Cap on the preemptor/victim ids listed per workload in `PriorityMapView` (the counts are exact). */

@@ -11,6 +11,8 @@ const COMMANDS = [
   'kubePriorityLens.refresh',
   'kubePriorityLens.showOutput',
   'kubePriorityLens.revealWorkloads',
+  'kubePriorityLens.exportHistory',
+  'kubePriorityLens.clearHistory',
 ];
 
 describe('activation', () => {

@@ -8,16 +8,21 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   // The untrusted profile runs only the Restricted Mode checks; the default profile runs everything else.
   const untrusted = process.env.KPL_E2E_TRUST === '1';
+  // KPL_E2E_LIVE (a JSON file written by test/cluster/vscode-live.test.ts): only the real-cluster suite.
+  const live = (process.env.KPL_E2E_LIVE ?? '') !== '';
   for (const f of fs.readdirSync(__dirname).sort()) {
     if (!f.endsWith('.test.js')) continue;
-    if ((f === 'untrusted.test.js') !== untrusted) continue;
+    if (live) {
+      if (f !== 'live-cluster.test.js') continue;
+    } else if (f === 'live-cluster.test.js') continue;
+    else if ((f === 'untrusted.test.js') !== untrusted) continue;
     mocha.addFile(path.join(__dirname, f));
   }
   return new Promise((resolve, reject) => {
     try {
       const runner = mocha.run((failures) => {
         // Plain closing line the runner scripts parse.
-        console.log(`e2e[extension-host${untrusted ? ', untrusted' : ''}]: ${runner.stats?.passes ?? 0} passed, ${failures} failed`);
+        console.log(`e2e[extension-host${untrusted ? ', untrusted' : ''}${live ? ', live cluster' : ''}]: ${runner.stats?.passes ?? 0} passed, ${failures} failed`);
         if (failures > 0) reject(new Error(`${failures} tests failed.`));
         else resolve();
       });
