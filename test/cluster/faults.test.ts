@@ -257,7 +257,10 @@ test('429 throttling (HTTPS stub): offline with the server message, backoff betw
     assert.equal(throttled.length, 4);
     const gaps = throttled.slice(1).map((at, i) => at - (throttled[i] ?? at));
     t.diagnostic(`gaps between throttled lists: ${gaps.join(', ')} ms`);
-    for (let i = 1; i < gaps.length; i++) assert.ok((gaps[i] ?? 0) >= (gaps[i - 1] ?? 0) * 1.5, `backoff grows: ${gaps.join(', ')}`);
+    // Wall-clock gaps include request time and machine load, so only the shape is asserted: each wait is longer than
+    // the one before, and the last at least twice the first (the client doubles its delay).
+    for (let i = 1; i < gaps.length; i++) assert.ok((gaps[i] ?? 0) > (gaps[i - 1] ?? 0), `backoff grows: ${gaps.join(', ')}`);
+    assert.ok((gaps[gaps.length - 1] ?? 0) >= 2 * (gaps[0] ?? 0), `backoff at least doubles over the retries: ${gaps.join(', ')}`);
     assert.ok(authSeen > 0, 'the stub saw the credentials');
     assert.ok(!logs.some((l) => l.includes(token)) && !JSON.stringify(states).includes(token), 'the token leaked');
   } finally {
