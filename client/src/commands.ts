@@ -11,6 +11,8 @@ import {
   type HistoryExportParams,
   type HistoryExportResult,
   type ListContextsResult,
+  type ExplainWorkloadResult,
+  type ListPodsParams,
   type ListPodsResult,
   type PodListItem,
   type SourceLocation,
@@ -159,6 +161,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     }
     try {
       const res = await server.request<HistoryClearResult>(Methods.historyClear, {});
+      await deps.liveEvents.clearRows();
       log.info('history cleared');
       return res.cleared;
     } catch (e) {
@@ -195,10 +198,12 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     const explicit = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as { target?: unknown }).target === 'string' ? (arg as { target: string }).target : undefined;
     try {
       if (explicit) return await diagnose(deps, explicit);
-      const list = await server.request<ListPodsResult>(Methods.listPods, {});
+      // The workload under the cursor (if any): its pods in the cluster are offered first, then its static explanation.
+      const workload = await workloadUnderCursor(deps);
+      const list = await server.request<ListPodsResult>(Methods.listPods, (workload !== undefined ? { workload } : {}) satisfies ListPodsParams);
       const connected = CONNECTED.has(list.state.state);
       if (!connected) return await explainWithoutCluster(deps, list);
-      const target = await pickPod(list.pods, list.state);
+      const target = await pickPod(list.pods, list.state, list.workload);
       if (!target) return { kind: 'cancelled' };
       return await diagnose(deps, target);
     } catch (e) {
@@ -217,14 +222,46 @@ async function diagnose(deps: CommandDeps, target: string): Promise<DiagnoseOutc
   return { kind: 'shown', target, markdown: res.markdown };
 }
 
-async function pickPod(pods: PodListItem[], state: ClusterStateView): Promise<string | undefined> {
+/** `Kind/namespace/name` of the workload under the cursor of the active YAML/JSON editor, if any. */
+async function workloadUnderCursor(deps: CommandDeps): Promise<string | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.uri.scheme !== 'file' || (editor.document.languageId !== 'yaml' && editor.document.languageId !== 'json')) return undefined;
+  const params: ExplainWorkloadParams = { uri: editor.document.uri.toString(), position: { line: editor.selection.active.line, character: editor.selection.active.character } };
+  try {
+    const res = await deps.server.request<ExplainWorkloadResult | null>(Methods.explainWorkload, params);
+    return res?.workload.id;
+  } catch {
+    return undefined;
+  }
+}
+
+type PodPick = vscode.QuickPickItem & { target?: string };
+
+/** Quick pick: the pods of the workload under the cursor first (and its static explanation), then live, then deleted. */
+export function podPickItems(pods: readonly PodListItem[], workload: string | undefined): PodPick[] {
   const order: Record<PodListItem['source'], number> = { live: 0, deleted: 1, workspace: 2 };
   const sorted = [...pods].sort((a, b) => order[a.source] - order[b.source] || a.label.localeCompare(b.label));
   const sourceLabel: Record<PodListItem['source'], string> = { live: 'running', deleted: 'recently deleted', workspace: 'workspace manifest' };
-  const pick = await vscode.window.showQuickPick(
-    sorted.map((p) => ({ label: p.label, description: [sourceLabel[p.source], p.description].filter(Boolean).join(' · '), target: p.target })),
-    { title: `Diagnose Pod${state.context ? ` — ${state.context}` : ''}`, placeHolder: 'namespace/name of the pod to explain', matchOnDescription: true },
-  );
+  const item = (p: PodListItem): PodPick => ({ label: p.label, description: [sourceLabel[p.source], p.description].filter(Boolean).join(' · '), target: p.target });
+  const items: PodPick[] = [];
+  if (workload !== undefined) {
+    const own = sorted.filter((p) => p.matchesWorkload === true);
+    items.push({ label: `Workload under the cursor: ${workload}`, kind: vscode.QuickPickItemKind.Separator });
+    items.push(...own.map(item));
+    items.push({ label: `$(book) Static explanation of ${workload}`, description: own.length ? 'from the manifests' : 'no pod of it in the cluster: from the manifests', target: workload });
+    items.push({ label: 'All pods', kind: vscode.QuickPickItemKind.Separator });
+    items.push(...sorted.filter((p) => p.matchesWorkload !== true).map(item));
+    return items;
+  }
+  return sorted.map(item);
+}
+
+async function pickPod(pods: PodListItem[], state: ClusterStateView, workload?: string): Promise<string | undefined> {
+  const pick = await vscode.window.showQuickPick(podPickItems(pods, workload), {
+    title: `Diagnose Pod${state.context ? ` — ${state.context}` : ''}`,
+    placeHolder: workload !== undefined ? `Pods of ${workload} first; or any namespace/name` : 'namespace/name of the pod to explain',
+    matchOnDescription: true,
+  });
   return pick?.target;
 }
 

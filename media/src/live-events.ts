@@ -1,6 +1,6 @@
 // Live Preemptions & Evictions: filterable, sortable, virtualised table plus a stacked timeline and a per-node
 // summary. Rows come from the host; updates keep the scroll anchor and the selection.
-import type { ClusterStateView, HostToWebview, LiveEventRow } from '../../server/src/protocol';
+import type { ClusterStateView, HostToWebview, LiveEventRow, LiveNodeView } from '../../server/src/protocol';
 import { clear, h, svg } from './dom';
 import {
   applyFilters, bucketize, EMPTY_FILTERS, index, rowToMarkdown, sortRows, summarizeNodes, visibleWindow,
@@ -59,6 +59,8 @@ export function mountLiveEvents(root: HTMLElement): App {
   const all = new Map<string, Indexed>();
   let view: Indexed[] = [];
   let state: ClusterStateView = { state: 'connecting' };
+  /** Pressure and predicted next eviction victims per node (from the host's liveEvents result). */
+  let nodeViews = new Map<string, LiveNodeView>();
   const persist = (): void => vscodeApi().setState({ filters, sortKey, desc, selected } satisfies Saved);
 
   // Toolbar
@@ -240,13 +242,30 @@ export function mountLiveEvents(root: HTMLElement): App {
   function renderNodes(rows: Indexed[]): void {
     clear(nodes);
     const list = summarizeNodes(rows);
-    if (!list.length) {
+    // Nodes under pressure now but without recorded events still show (their next victims matter most).
+    const listed = new Set(list.map((n) => n.node));
+    const extra = [...nodeViews.values()].filter((v) => !listed.has(v.node) && v.pressure.length > 0);
+    if (!list.length && !extra.length) {
       nodes.append(h('div', { class: 'muted', text: 'No events.' }));
       return;
     }
-    const max = list[0]!.total;
-    const table = h('table', { class: 'node-table' }, h('thead', {}, h('tr', {}, h('th', { text: 'Node' }), h('th', { text: 'Events' }), h('th', { text: 'Preempt.' }), h('th', { text: 'Evict.' }), h('th', { text: 'Top reason' }))));
+    const max = Math.max(1, list[0]?.total ?? 1);
+    const withNodeViews = nodeViews.size > 0;
+    const head = h('tr', {}, h('th', { text: 'Node' }), h('th', { text: 'Events' }), h('th', { text: 'Preempt.' }), h('th', { text: 'Evict.' }), h('th', { text: 'Top reason' }));
+    if (withNodeViews) head.append(h('th', { text: 'Pressure' }), h('th', { text: 'Next eviction victims' }));
+    const table = h('table', { class: 'node-table' }, h('thead', {}, head));
     const body = h('tbody');
+    const nodeCells = (name: string): HTMLElement[] => {
+      if (!withNodeViews) return [];
+      const v = nodeViews.get(name);
+      if (v === undefined) return [h('td', { class: 'muted', text: '—' }), h('td', { class: 'muted', text: '—' })];
+      const conditions = v.conditions.map((c) => `${c.type}=${c.status}${c.message ? `: ${c.message}` : ''}`).join('\n');
+      const pressure = h('td', { class: v.pressure.length ? 'pressure' : 'muted', text: v.pressure.length ? v.pressure.join(', ') : 'none', title: conditions });
+      const victims = v.nextVictims.map((x, i) => `${i + 1}. ${x.namespace}/${x.name} (prio ${x.priority}${x.qosClass ? `, ${x.qosClass}` : ''}${x.exceeds ? ', over request' : ''})`);
+      const how = v.usageSource === 'podmetrics' ? `ranked for ${v.signal} by PodMetrics usage` : `ranked for ${v.signal} by QoS tier and priority (no PodMetrics)`;
+      const next = h('td', { class: 'next-victims', text: victims.length ? victims.slice(0, 3).join('  ') : 'no pods', title: `${how}\n${victims.join('\n')}` });
+      return [pressure, next];
+    };
     for (const n of list) {
       const link = h('button', { class: 'link', text: n.node || '(no node)', title: 'Filter by this node', data: { id: `node:${n.node}` } });
       link.addEventListener('click', () => {
@@ -255,8 +274,9 @@ export function mountLiveEvents(root: HTMLElement): App {
       });
       const bar = h('div', { class: 'bar' });
       bar.style.width = `${Math.round((n.total / max) * 100)}%`;
-      body.append(h('tr', {}, h('td', {}, link), h('td', {}, h('div', { class: 'bar-cell' }, bar, h('span', { text: String(n.total) }))), h('td', { text: String(n.preemptions) }), h('td', { text: String(n.evictions) }), h('td', { text: n.topReason })));
+      body.append(h('tr', {}, h('td', {}, link), h('td', {}, h('div', { class: 'bar-cell' }, bar, h('span', { text: String(n.total) }))), h('td', { text: String(n.preemptions) }), h('td', { text: String(n.evictions) }), h('td', { text: n.topReason }), ...nodeCells(n.node)));
     }
+    for (const v of extra) body.append(h('tr', {}, h('td', { text: v.node }), h('td', { text: '0' }), h('td', { text: '0' }), h('td', { text: '0' }), h('td', { text: '' }), ...nodeCells(v.node)));
     table.append(body);
     nodes.append(table);
   }
@@ -316,13 +336,14 @@ export function mountLiveEvents(root: HTMLElement): App {
   renderState();
   recompute(false);
 
-  let pending: { rows: LiveEventRow[]; replace: boolean }[] = [];
+  let pending: { rows: LiveEventRow[]; replace: boolean; nodes?: LiveNodeView[] }[] = [];
   let scheduled = false;
   const flush = (): void => {
     scheduled = false;
     for (const u of pending) {
       if (u.replace) all.clear();
       for (const r of u.rows) all.set(r.id, index(r));
+      if (u.nodes !== undefined) nodeViews = new Map(u.nodes.map((n) => [n.node, n]));
     }
     pending = [];
     refreshOptions();
@@ -334,7 +355,7 @@ export function mountLiveEvents(root: HTMLElement): App {
     onMessage(m: HostToWebview) {
       if (m.type !== 'liveEvents') return;
       state = m.state;
-      pending.push({ rows: m.rows, replace: m.replace });
+      pending.push({ rows: m.rows, replace: m.replace, ...(m.nodes !== undefined ? { nodes: m.nodes } : {}) });
       // Bursts of notifications coalesce into one render (a timer, not rAF: rAF stalls while the panel is hidden).
       if (!scheduled) {
         scheduled = true;

@@ -88,6 +88,11 @@ test('live: CI story diagnosed end to end on the real cluster', { skip, timeout:
         assert.match(text, /globalDefault class ci-default \(100\)/);
         assert.match(text, /backoffLimit: 0 turned one preemption into a failed Job/);
         assert.match(renderDiagnoseMarkdown(report), /## Who preempted it/);
+        // Issue 7: the victim choice re-run by core/predict on the node rebuilt from the UID cache agrees with the real scheduler.
+        assert.equal(report.victimChoice?.simulated, true, report.victimChoice?.note);
+        assert.equal(report.victimChoice?.agrees, true, JSON.stringify(report.victimChoice));
+        assert.ok(report.victimChoice?.predictedVictims.includes(`ci/${p.victim.name}`));
+        assert.match(text, /Simulated on \S+ as it was just before the preemption: .* the same pods the cluster preempted/);
       }
     });
 

@@ -48,3 +48,24 @@ test('unknown context and bad target are explained', () => {
   const help = runKpl(['--help'], dir);
   assert.match(help.stdout, /diagnose +Explain what happened to a live or recently deleted pod/);
 });
+
+test('workload target Kind/ns/name with PATHs: static explanation and predicted risks when no cluster pod matches', () => {
+  const example = path.resolve(__dirname, '..', '..', '..', 'examples', 'ci-preemption');
+  const r = runKpl(['diagnose', 'Job/ci/integration-tests', example], dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^Workload Job\/ci\/integration-tests: no cluster pod matched; static explanation from the manifests/);
+  assert.match(r.stdout, /Priority 100 \(class ci-default\), from globalDefault/);
+  assert.match(r.stdout, /Predicted risks:\n {2}warning|Predicted risks:\n {2}info/);
+  assert.match(r.stdout, /job-preemption-fails-job/);
+  const md = runKpl(['diagnose', 'Job/ci/integration-tests', '--format', 'markdown', example], dir);
+  assert.match(md.stdout, /^# Workload Job\/ci\/integration-tests/);
+  assert.match(md.stdout, /## Predicted risks/);
+  const json = JSON.parse(runKpl(['diagnose', 'Job/ci/integration-tests', '--format', 'json', example], dir).stdout) as { kind: string; workload: { priority: number }; livePods: string[] };
+  assert.equal(json.kind, 'static');
+  assert.equal(json.workload.priority, 100);
+  assert.deepEqual(json.livePods, []);
+  assert.equal(runKpl(['diagnose', 'Job/ci/nope', example], dir).status, 1);
+  const noPaths = runKpl(['diagnose', 'Job/ci/integration-tests'], dir);
+  assert.equal(noPaths.status, 2);
+  assert.match(noPaths.stderr, /give the PATHs of its manifests/);
+});

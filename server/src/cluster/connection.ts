@@ -2,8 +2,8 @@
 // context: watches events (filtered to the preemption/eviction reasons) and pods (UID cache that keeps deleted pods),
 // lists PriorityClasses, LimitRanges, PDBs and Nodes into a snapshot, and falls back to namespaces when RBAC forbids
 // cluster scope. States (connecting, live, partial, reconnecting, forbidden, offline) go to listeners.
-import { buildDiagnoseReport, eventRecordFromObject, mergePodRecord, podRecordFromObject, watchedEventReasons } from '../core/index';
-import type { ApiObject, DiagnoseReport, EventRecord, ParsedFile, PodRecord } from '../core/index';
+import { buildDiagnoseReport, eventRecordFromObject, mergePodRecord, podRecordFromObject, rankNodeForEviction, watchedEventReasons } from '../core/index';
+import type { ApiObject, DiagnoseReport, EventRecord, NodeEvictionRanking, ParsedFile, PodRecord } from '../core/index';
 import type { ClusterConnectionState, ClusterStateView, LiveEventRow } from '../protocol/index';
 import { ApiClient, ApiError } from './api';
 import type { HistoryRecord, HistoryStore } from './history';
@@ -75,6 +75,10 @@ export class ClusterConnection implements PodLookup {
   private readonly preemptorUids = new Set<string>();
   /** Duplicate deliveries (same uid + resourceVersion) that were dropped: for tests and diagnostics. */
   duplicatesDropped = 0;
+  /** PodMetrics (metrics.k8s.io) from the last snapshot; empty when metrics-server is absent or not readable. */
+  private podMetrics: ApiObject[] = [];
+  /** Set by clearRecords(): events that last occurred before this instant (ms) are not taken back on a relist. */
+  private clearedBefore: number | undefined;
 
   constructor(private readonly options: ClusterConnectionOptions = {}) {
     const history = options.history;
@@ -319,6 +323,8 @@ export class ClusterConnection implements PodLookup {
     if (!reasons.has(String(o['reason'] ?? ''))) return undefined;
     const r = eventRecordFromObject(o, this.now().toISOString());
     if (r === undefined) return undefined;
+    // Cleared by the user: the apiserver still holds these events for up to an hour; a relist must not bring them back.
+    if (this.clearedBefore !== undefined && (Date.parse(r.time) || 0) <= this.clearedBefore) return undefined;
     const old = this.eventsByUid.get(r.uid);
     if (old !== undefined && old.resourceVersion === r.resourceVersion) {
       this.duplicatesDropped++;
@@ -393,6 +399,17 @@ export class ClusterConnection implements PodLookup {
       const interesting = this.preemptorUids.has(merged.uid) || merged.deletedAt !== undefined || merged.phase === 'Failed' || merged.conditions?.some((c) => c.type === 'DisruptionTarget') === true;
       if (interesting) void history.append([{ type: 'pod', at: this.now().toISOString(), pod: merged }]).catch(() => undefined);
     }
+  }
+
+  /**
+   * "Clear Preemption History": forgets the recorded events and the deleted pods of the UID cache (live pods stay: the
+   * watch would not report them again until they change). Events older than now are not taken back from a relist.
+   */
+  clearRecords(): void {
+    this.eventsByUid.clear();
+    for (const [uid, p] of this.podsByUid) if (p.deletedAt !== undefined) this.podsByUid.delete(uid);
+    this.preemptorUids.clear();
+    this.clearedBefore = this.now().getTime();
   }
 
   byUid(uid: string): PodRecord | undefined {
@@ -471,6 +488,8 @@ export class ClusterConnection implements PodLookup {
       listAll('LimitRange', '/api/v1/limitranges', (ns) => `/api/v1/namespaces/${encodeURIComponent(ns)}/limitranges`),
       listAll('PodDisruptionBudget', '/apis/policy/v1/poddisruptionbudgets', (ns) => `/apis/policy/v1/namespaces/${encodeURIComponent(ns)}/poddisruptionbudgets`),
     ]);
+    // Optional: metrics-server may be absent (404/503) or forbidden; never a `missing` kind, never an error state.
+    this.podMetrics = await this.listPodMetrics(api, namespaces);
     this.snap = { priorityClasses, nodes, limitRanges, pdbs, takenAt: this.now().toISOString(), missing: [...new Set(missing)] };
     this.recomputeState();
     // Node status changes every heartbeat: compare what the analysis uses (resourceVersions of all but Nodes, node conditions/allocatable).
@@ -484,6 +503,39 @@ export class ClusterConnection implements PodLookup {
       for (const l of this.snapshotListeners) l();
     }
     return this.snap;
+  }
+
+  private async listPodMetrics(api: ApiClient, namespaces: string[] | undefined): Promise<ApiObject[]> {
+    const paths = namespaces === undefined ? ['/apis/metrics.k8s.io/v1beta1/pods'] : namespaces.map((ns) => `/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(ns)}/pods`);
+    const out: ApiObject[] = [];
+    for (const p of paths) {
+      try {
+        out.push(...(((await api.get(p))['items'] as ApiObject[] | undefined) ?? []));
+      } catch {
+        // No metrics-server: the eviction ranking falls back to the static tier.
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Per-node eviction view for the live view: conditions and the predicted next eviction victims of the nodes that
+   * have recorded events or a pressure condition now (at most `limit`, pressured nodes first).
+   */
+  nodeRankings(limit = 20): NodeEvictionRanking[] {
+    const named = new Set<string>();
+    for (const n of this.snap.nodes) {
+      const conds = ((n['status'] as ApiObject | undefined)?.['conditions'] as ApiObject[] | undefined) ?? [];
+      if (conds.some((c) => /Pressure$/.test(String(c['type'])) && c['status'] === 'True')) named.add(String((n['metadata'] as ApiObject | undefined)?.['name'] ?? ''));
+    }
+    for (const e of [...this.eventsByUid.values()].sort((a, b) => b.time.localeCompare(a.time))) {
+      const node = e.host ?? /on node (\S+)$/.exec(e.note)?.[1] ?? (e.regarding.uid !== undefined ? this.podsByUid.get(e.regarding.uid)?.node : undefined);
+      if (node !== undefined && node !== '') named.add(node);
+      if (named.size >= limit) break;
+    }
+    named.delete('');
+    const pods = this.pods();
+    return [...named].slice(0, limit).map((node) => rankNodeForEviction({ node, pods, nodes: this.snap.nodes, priorityClasses: this.snap.priorityClasses, podMetrics: this.podMetrics, limit: 5 }));
   }
 
   // ---- one-off reads -------------------------------------------------------------------------
@@ -529,6 +581,7 @@ export class ClusterConnection implements PodLookup {
       priorityClasses: this.snap.priorityClasses,
       pdbs: this.snap.pdbs,
       nodes: this.snap.nodes,
+      podMetrics: this.podMetrics,
       jobs,
       source,
       ...(workspace !== undefined ? { workspace } : {}),

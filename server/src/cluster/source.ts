@@ -1,9 +1,9 @@
 // LiveClusterSource: the live implementation of the language server's ClusterSource seam (server/src/lsp/cluster-source.ts),
 // matching that interface structurally so this layer does not depend on the LSP layer. Owns one ClusterConnection
 // and the history store; the server calls configure() on start and on every settings/trust change.
-import type { ParsedFile } from '../core/index';
-import { renderDiagnoseMarkdown } from '../core/index';
-import type { ClusterStateView, DiagnoseParams, ListContextsResult, ListPodsResult, LiveEventsChangedParams, LiveEventsResult, PodListItem } from '../protocol/index';
+import type { ParsedFile, WorkloadMatch } from '../core/index';
+import { podsOfWorkload, renderDiagnoseMarkdown } from '../core/index';
+import type { ClusterStateView, DiagnoseParams, ListContextsResult, ListPodsResult, LiveEventsChangedParams, LiveEventsResult, LiveNodeView, PodListItem } from '../protocol/index';
 import { ClusterConnection } from './connection';
 import { HistoryStore } from './history';
 import { kubeconfigPaths, listKubeContexts, safeMessage } from './kubeconfig';
@@ -139,17 +139,23 @@ export class LiveClusterSource {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  async listPods(): Promise<ListPodsResult> {
+  async listPods(match?: WorkloadMatch): Promise<ListPodsResult> {
     const pods: PodListItem[] = [];
-    for (const p of this.connection?.pods() ?? []) {
+    const all = this.connection?.pods() ?? [];
+    const matching = match === undefined ? new Set<string>() : new Set(podsOfWorkload(all, match).map((p) => p.uid));
+    for (const p of all) {
       const deleted = p.deletedAt !== undefined;
       const parts = [p.priority !== undefined ? `priority ${p.priority}` : undefined, p.priorityClassName, deleted ? `deleted ${p.deletedAt ?? ''}` : p.phase, p.node].filter((x): x is string => x !== undefined && x !== '');
-      pods.push({ target: `${p.namespace}/${p.name}`, label: `${p.namespace}/${p.name}`, description: parts.join(' · '), source: deleted ? 'deleted' : 'live' });
+      const item: PodListItem = { target: `${p.namespace}/${p.name}`, label: `${p.namespace}/${p.name}`, description: parts.join(' · '), source: deleted ? 'deleted' : 'live' };
+      if (matching.has(p.uid)) item.matchesWorkload = true;
+      pods.push(item);
     }
     // Live first, then recently deleted (newest first), each by name.
     pods.sort((a, b) => (a.source === b.source ? a.label.localeCompare(b.label) : a.source === 'live' ? -1 : 1));
     const seen = new Set<string>();
-    return { state: this.state(), pods: pods.filter((p) => (seen.has(`${p.source}:${p.target}`) ? false : (seen.add(`${p.source}:${p.target}`), true))) };
+    const result: ListPodsResult = { state: this.state(), pods: pods.filter((p) => (seen.has(`${p.source}:${p.target}`) ? false : (seen.add(`${p.source}:${p.target}`), true))) };
+    if (match !== undefined) result.workload = `${match.kind}/${match.namespace}/${match.name}`;
+    return result;
   }
 
   /** `namespace/name` of a pod; undefined for workload ids (`Kind/ns/name`) or without a connection. */
@@ -167,7 +173,19 @@ export class LiveClusterSource {
   }
 
   async liveEvents(): Promise<LiveEventsResult> {
-    return { rows: this.connection?.liveRows() ?? [], state: this.state() };
+    const c = this.connection;
+    const result: LiveEventsResult = { rows: c?.liveRows() ?? [], state: this.state() };
+    if (c !== undefined) {
+      result.nodes = c.nodeRankings().map((r): LiveNodeView => ({
+        node: r.node,
+        pressure: r.pressure,
+        conditions: r.conditions,
+        signal: r.signal,
+        nextVictims: r.next.map((v) => ({ namespace: v.namespace, name: v.name, priority: v.priority, ...(v.qosClass !== undefined ? { qosClass: v.qosClass } : {}), ...(v.exceeds !== undefined ? { exceeds: v.exceeds } : {}) })),
+        usageSource: r.usageSource,
+      }));
+    }
+    return result;
   }
 
   async listContexts(): Promise<ListContextsResult> {
@@ -195,6 +213,10 @@ export class LiveClusterSource {
   async clearHistory(): Promise<void> {
     const h = this.history ?? (await this.ensureHistory());
     await h?.clear();
+    // The rows in memory and in every open view go too (the history file alone would come back from memory).
+    const c = this.connection;
+    c?.clearRecords();
+    this.options.onLiveEvents?.({ rows: [], replace: true, state: this.state() });
   }
 
   dispose(): void {

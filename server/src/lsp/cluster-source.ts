@@ -2,7 +2,7 @@
 // AnalysisHost.setClusterParsed), the connection state, and the cluster-only requests. The live implementation
 // (server/src/cluster/source.ts, LiveClusterSource) is what the server uses; NoClusterSource answers "no cluster
 // connection" (tests, and embedders that want manifests only).
-import type { ParsedFile } from '../core/index';
+import type { ParsedFile, WorkloadMatch } from '../core/index';
 import type { ClusterStateView, DiagnoseParams, ListContextsResult, ListPodsResult, LiveEventsResult } from '../protocol/index';
 
 export interface ClusterConfig {
@@ -30,7 +30,8 @@ export interface ClusterSource {
   snapshot(): ParsedFile[];
   /** Fires when the snapshot or the state changed; the server re-analyses and notifies `kubePriorityLens/clusterState`. */
   onDidChange(listener: (what: { snapshot: boolean; state: boolean }) => void): Disposable;
-  listPods(): Promise<ListPodsResult>;
+  /** Live and recently deleted pods; with `match`, the pods of that workload carry `matchesWorkload`. */
+  listPods(match?: WorkloadMatch): Promise<ListPodsResult>;
   /** Undefined when the source cannot diagnose the target (no connection): the server answers statically. */
   diagnosePod(params: DiagnoseParams): Promise<{ markdown: string; report: unknown } | undefined>;
   liveEvents(): Promise<LiveEventsResult>;

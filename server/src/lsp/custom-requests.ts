@@ -1,10 +1,10 @@
 // The kubePriorityLens/* requests: priority map for the webview, explain one workload, and the cluster-backed ones
 // (listPods, diagnosePod) that answer "no cluster connection" through the ClusterSource until a live source exists.
 import type { CancellationToken } from 'vscode-languageserver/node';
-import { explain, explainWorkload as explainOne, ignoresDisruptions } from '../core/index';
-import type { AnalyzedWorkload, WorkspaceModel } from '../core/index';
+import { escapeMarkdown, explain, explainWorkload as explainOne, ignoresDisruptions } from '../core/index';
+import type { AnalyzedWorkload, WorkloadMatch, WorkspaceModel } from '../core/index';
 import { maxListedPerWorkload } from '../protocol/index';
-import type { DiagnoseParams, DiagnoseResult, ExplainWorkloadByIdParams, ExplainWorkloadParams, ExplainWorkloadResult, ListPodsResult, NoClusterReport, PriorityMapView, WorkloadMapItem } from '../protocol/index';
+import type { DiagnoseParams, DiagnoseResult, ListPodsParams, ExplainWorkloadByIdParams, ExplainWorkloadParams, ExplainWorkloadResult, ListPodsResult, NoClusterReport, PriorityMapView, WorkloadMapItem } from '../protocol/index';
 import type { Session } from './session';
 import { workloadMarkdown } from './markdown';
 import { yieldToEventLoop } from './safe';
@@ -65,8 +65,15 @@ export async function explainWorkload(session: Session, params: Partial<ExplainW
   return { markdown: workloadMarkdown({ model, clientUri: (f) => session.clientUri(f) }, w), report: view, workload: view };
 }
 
-export async function listPods(session: Session): Promise<ListPodsResult> {
-  const live = await session.cluster.listPods();
+export async function listPods(session: Session, params?: ListPodsParams): Promise<ListPodsResult> {
+  // The workload under the cursor: its live pods are matched by owner chain, else by the template's labels.
+  let match: WorkloadMatch | undefined;
+  if (typeof params?.workload === 'string') {
+    await session.ready();
+    const w = session.model().workloads.find((x) => x.object.id === params.workload);
+    if (w !== undefined) match = { kind: w.object.kind, namespace: w.object.namespace ?? 'default', name: w.object.name, podLabels: w.workload.podLabels };
+  }
+  const live = await session.cluster.listPods(match);
   if (live.pods.length > 0) return live;
   await session.ready();
   // No cluster: the workspace's workloads, so a client can still offer a static explanation.
@@ -75,7 +82,7 @@ export async function listPods(session: Session): Promise<ListPodsResult> {
     .workloads.filter((w) => w.object.origin === 'workspace')
     .slice(0, 5000)
     .map((w) => ({ target: w.object.id, label: `${w.object.namespace ?? ''}/${w.object.name}`, description: `${w.object.kind} · priority ${w.priority.priority} · ${w.qosClass}`, source: 'workspace' as const }));
-  return { state: live.state, pods };
+  return { state: live.state, pods, ...(match !== undefined ? { workload: `${match.kind}/${match.namespace}/${match.name}` } : {}) };
 }
 
 export async function diagnosePod(session: Session, params: DiagnoseParams): Promise<DiagnoseResult> {
@@ -83,9 +90,12 @@ export async function diagnosePod(session: Session, params: DiagnoseParams): Pro
   if (live !== undefined) return live;
   await session.ensureFresh();
   const state = session.cluster.state();
-  const message = `No cluster connection (${state.state}${state.detail !== undefined ? `: ${state.detail}` : ''}). Live pods, events and preemptors cannot be read.`;
+  const connected = state.state === 'live' || state.state === 'partial' || state.state === 'reconnecting';
+  const message = connected
+    ? `No pod ${typeof params?.target === 'string' ? params.target : ''} is known in the cluster (context ${state.context ?? '?'}): explaining it from the manifests.`
+    : `No cluster connection (${state.state}${state.detail !== undefined ? `: ${state.detail}` : ''}). Live pods, events and preemptors cannot be read.`;
   const report: NoClusterReport = { kind: 'no-cluster', message, state };
-  let markdown = `> **No cluster connection** — ${message}`;
+  let markdown = connected ? `> ${escapeMarkdown(message)}` : `> **No cluster connection** — ${message}`;
   const target = typeof params?.target === 'string' ? params.target : '';
   const model = session.model();
   const w = model.workloads.find((x) => x.object.id === target) ?? model.workloads.find((x) => `${x.object.namespace ?? ''}/${x.object.name}` === target);

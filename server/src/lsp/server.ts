@@ -24,7 +24,7 @@ import * as path from 'node:path';
 import { LiveClusterSource } from '../cluster/source';
 import type { LiveClusterSourceOptions } from '../cluster/source';
 import { Methods } from '../protocol/index';
-import type { DiagnoseParams, HistoryClearResult, HistoryExportParams, HistoryExportResult, InitializationOptions, RefreshResult } from '../protocol/index';
+import type { DiagnoseParams, ListPodsParams, HistoryClearResult, HistoryExportParams, HistoryExportResult, InitializationOptions, RefreshResult } from '../protocol/index';
 import type { ClusterSource } from './cluster-source';
 import { codeActions, resolveCodeAction } from './code-actions';
 import { codeLens } from './code-lens';
@@ -225,7 +225,7 @@ export function startServer(options: StartOptions = {}): Connection {
     route(CodeActionResolveRequest.method, null, (p: Parameters<typeof resolveCodeAction>[1]) => resolveCodeAction(session, p)),
     route(Methods.priorityMap, null, (_p: unknown, token) => priorityMap(session, token)),
     route(Methods.explainWorkload, null, (p: unknown) => (isExplainParams(p) ? explainWorkload(session, p) : null)),
-    route(Methods.listPods, null, () => listPods(session)),
+    route(Methods.listPods, null, (p: ListPodsParams | undefined) => listPods(session, p !== null && typeof p === 'object' ? p : undefined)),
     route(Methods.diagnosePod, null, (p: DiagnoseParams) => diagnosePod(session, p)),
     route(Methods.liveEvents, null, () => cluster.liveEvents()),
     route(Methods.listContexts, null, () => cluster.listContexts()),

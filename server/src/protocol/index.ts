@@ -99,7 +99,7 @@ export interface DiagnoseResult {
 /** Messages between the extension host and the webviews. */
 export type HostToWebview =
   | { type: 'priorityMap'; map: PriorityMapView }
-  | { type: 'liveEvents'; rows: LiveEventRow[]; state: ClusterStateView; replace: boolean }
+  | { type: 'liveEvents'; rows: LiveEventRow[]; state: ClusterStateView; replace: boolean; nodes?: LiveNodeView[] }
   | { type: 'diagnosis'; markdownHtml: string }
   /** Test hook (extension tests only): click the element with this `data-id` through the real DOM handler. */
   | { type: 'testClick'; id: string };
@@ -155,12 +155,21 @@ export interface PodListItem {
   label: string;
   description?: string;
   source: 'live' | 'deleted' | 'workspace';
+  /** The pod belongs to the workload asked for in `ListPodsParams.workload` (owner chain or template labels). */
+  matchesWorkload?: boolean;
+}
+
+/** `kubePriorityLens/listPods` params: `workload` = `Kind/namespace/name` (e.g. the workload under the cursor). */
+export interface ListPodsParams {
+  workload?: string;
 }
 
 /** `kubePriorityLens/listPods` result; `state` tells the client whether a cluster is reachable. */
 export interface ListPodsResult {
   state: ClusterStateView;
   pods: PodListItem[];
+  /** Echo of `ListPodsParams.workload` when it names a workspace workload (its pods carry `matchesWorkload`). */
+  workload?: string;
 }
 
 /** `kubePriorityLens/listContexts` result (names only). */
@@ -200,6 +209,22 @@ export interface LiveEventRow {
 export interface LiveEventsResult {
   rows: LiveEventRow[];
   state: ClusterStateView;
+  /** Per-node eviction view: nodes with recorded events or a pressure condition now. */
+  nodes?: LiveNodeView[];
+}
+
+/** One node of the live view's per-node section: its pressure now and the kubelet's predicted next eviction victims. */
+export interface LiveNodeView {
+  node: string;
+  /** `*Pressure` conditions that are True now. */
+  pressure: string[];
+  conditions: { type: string; status: string; reason?: string; message?: string }[];
+  /** The eviction signal ranked for (e.g. `memory.available`). */
+  signal: string;
+  /** First evicted first. */
+  nextVictims: { namespace: string; name: string; priority: number; qosClass?: string; exceeds?: boolean }[];
+  /** `podmetrics`: ranked by PodMetrics usage; `none`: static QoS tier then priority (no metrics-server). */
+  usageSource: 'podmetrics' | 'none';
 }
 
 /** `kubePriorityLens/liveEventsChanged` params: `replace` = full list, otherwise upsert by `id`. */

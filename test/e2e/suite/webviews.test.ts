@@ -44,4 +44,15 @@ describe('webviews', () => {
     await t.injectLiveEvents(makeLiveRows(1, 1, Date.now()).map((x) => ({ ...x, id: 'ev-new' })), false);
     await t.waitRendered('liveEvents', (x) => x.count === 50_001);
   });
+
+  it('Clear Preemption History also empties the open live view', async () => {
+    const t = await api();
+    await vscode.commands.executeCommand('kubePriorityLens.showLiveEvents');
+    await t.injectLiveEvents(makeLiveRows(20), true);
+    await t.waitRendered('liveEvents', (x) => x.count === 20, 30_000);
+    const cleared = await vscode.commands.executeCommand<boolean>('kubePriorityLens.clearHistory', { confirm: false });
+    assert.equal(cleared, true);
+    const r = await t.waitRendered('liveEvents', (x) => x.count === 0, 15_000);
+    assert.match(r.text, /0 of 0 events/);
+  });
 });

@@ -106,6 +106,34 @@ async function xssFlags(page) {
   return flags;
 }
 
+
+/** Hostile strings from the cluster: each must be shown as text and never become markup or run. */
+const HOSTILE = ['<img src=x onerror=window.__xss=1>', '<script>window.__xss=1</script>', '"><svg onload=window.__xss=1>'];
+
+/** Live-view fixture rows whose every cluster-provided string carries one of the hostile payloads. */
+function hostileLiveRows() {
+  const rows = [];
+  const now = Date.now();
+  HOSTILE.forEach((evil, i) => {
+    rows.push({
+      id: `xss-pre-${i}`, time: new Date(now - (i + 1) * 60_000).toISOString(), reason: 'Preempted', type: 'preemption',
+      message: `Preempted by pod ${evil} on node ${evil}`, namespace: `ns${evil}`,
+      victim: { name: `victim${evil}`, uid: `uid-v-${i}`, priority: 0, priorityClassName: `low${evil}`, qosClass: 'BestEffort', owner: `Job/owner${evil}` },
+      node: `node${evil}`,
+      preemptor: { uid: `uid-p-${i}`, name: `preemptor${evil}`, namespace: `pns${evil}`, priority: 1000, priorityClassName: `high${evil}`, owner: `Job/powner${evil}`, resolved: true },
+      priorityGap: 1000,
+    });
+    rows.push({
+      id: `xss-ev-${i}`, time: new Date(now - (i + 4) * 60_000).toISOString(), reason: `Evicted${evil}`, type: 'eviction',
+      message: `The node was low on resource: memory. ${evil}`, namespace: `ns${evil}`,
+      victim: { name: `evicted${evil}`, uid: `uid-e-${i}`, priority: 0, priorityClassName: `low${evil}`, qosClass: 'Burstable', owner: `Deployment/web${evil}` },
+      node: `node${evil}`,
+      preemptor: { uid: `uid-gone-${evil}`, resolved: false },
+    });
+  });
+  return rows;
+}
+
 const results = [];
 async function it(name, fn, page) {
   const t0 = Date.now();
@@ -117,6 +145,90 @@ async function it(name, fn, page) {
     results.push(false);
     console.log(`    ✖ ${name}\n      ${(e && e.stack) || e}`);
     if (page) await page.screenshot({ path: path.join(artifacts, `${name.replace(/\W+/g, '_')}.png`) }).catch(() => {});
+  }
+}
+
+
+/** Like runCommand, but sets the palette text (a fresh workbench may keep or drop the `>` prefix) and retries. */
+async function runCommandRetrying(page, title, attempts = 3) {
+  for (let i = 1; ; i++) {
+    try {
+      await page.locator('.part.sidebar .title-label').first().click();
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input:visible').first();
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill(`>${title}`);
+      await page.locator(`.quick-input-list .monaco-list-row:visible:has-text(${JSON.stringify(title)})`).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (e) {
+      await page.keyboard.press('Escape').catch(() => {});
+      if (i >= attempts) throw e;
+      await page.waitForTimeout(1000);
+    }
+  }
+}
+
+async function liveXssProbe(browser, base) {
+  const devBuild = path.join(root, 'dist', 'client.js');
+  const fixture = path.join(base, 'hostile-live.json');
+  const nodes = HOSTILE.map((evil) => ({
+    node: `node${evil}`, pressure: ['MemoryPressure'], signal: 'memory.available', usageSource: 'none',
+    conditions: [{ type: 'MemoryPressure', status: 'True', reason: 'KubeletHasInsufficientMemory', message: `low memory ${evil}` }],
+    nextVictims: [{ namespace: `ns${evil}`, name: `next${evil}`, priority: 0, qosClass: 'BestEffort' }],
+  }));
+  fs.writeFileSync(fixture, JSON.stringify({ rows: hostileLiveRows(), nodes }));
+  let cs;
+  try {
+    cs = await startCodeServer({ workspace: XSS, env: { KPL_LIVE_EVENTS_FIXTURE: fixture } });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(workbenchUrl(cs.host, XSS, { devPaths: [root] }));
+    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
+    await it('XSS probe (live view): pod, node, class, owner, preemptor names and messages are shown literally', async () => {
+      assert.ok(fs.existsSync(devBuild), 'dist/client.js missing: run `node esbuild.mjs`');
+      await runCommandRetrying(page, 'Kube Priority Lens: Show Live Preemptions & Evictions');
+      const frame = await webviewFrame(page, '.viewport .ev-row', 'victim<img', 60_000);
+      const seen = await frame.evaluate(() => ({
+        rows: document.querySelector('.rows').innerText,
+        titles: [...document.querySelectorAll('.ev-row')].map((e) => e.getAttribute('title') || ''),
+        nodes: document.querySelector('.nodes').innerText,
+        legend: document.querySelector('.legend').innerText,
+        options: [...document.querySelectorAll('select option')].map((o) => o.textContent || ''),
+        markup: document.querySelectorAll('.rows img, .rows script, .rows svg, .nodes img, .nodes script, .nodes svg, .legend img, .legend svg, .legend script, select img, select svg, [onerror], [onload]').length,
+        timelineForeign: document.querySelectorAll('.timeline img, .timeline script, .timeline foreignObject, .timeline svg svg').length,
+      }));
+      for (const evil of HOSTILE) {
+        assert.ok(seen.rows.includes(`victim${evil}`), `victim name not literal: ${evil}`);
+        assert.ok(seen.rows.includes(`preemptor${evil}`), `preemptor name not literal: ${evil}`);
+        assert.ok(seen.rows.includes(`node${evil}`), `node name not literal: ${evil}`);
+        assert.ok(seen.rows.includes(`low${evil}`) && seen.rows.includes(`Job/owner${evil}`), `class/owner not literal: ${evil}`);
+        assert.ok(seen.titles.some((t) => t.includes(`memory. ${evil}`)), `message not literal: ${evil}`);
+        assert.ok(seen.nodes.includes(`node${evil}`), `per-node section not literal: ${evil}`);
+        assert.ok(seen.nodes.includes(`ns${evil}/next${evil}`), `predicted next eviction victim not literal: ${evil}`);
+        assert.ok(seen.legend.includes(`Evicted${evil}`), `timeline legend not literal: ${evil}`);
+        assert.ok(seen.options.some((o) => o === `ns${evil}`), `namespace filter option not literal: ${evil}`);
+      }
+      assert.equal(seen.markup, 0, 'hostile markup became DOM elements in the live view');
+      assert.equal(seen.timelineForeign, 0, 'hostile markup inside the timeline chart');
+      // Per-node section (filter by a hostile node), search, then row actions: Copy as Markdown and Diagnose.
+      await frame.locator('.nodes button.link').first().click();
+      await frame.locator('input[type=search]').fill('<script>');
+      await page.waitForTimeout(500);
+      await frame.locator('input[type=search]').fill('');
+      await frame.locator('.nodes button.link').first().click();
+      await page.waitForTimeout(300);
+      await frame.locator('.ev-row button.action', { hasText: 'Copy' }).first().click();
+      await page.waitForTimeout(500);
+      await frame.locator('.ev-row button.action', { hasText: 'Diagnose' }).first().click();
+      // The report (or the no-cluster answer) renders in the markdown preview: give it time to appear.
+      await page.waitForTimeout(4000);
+      const after = await frame.evaluate(() => document.querySelectorAll('.rows img, .rows script, .rows svg, .nodes img, .nodes svg, [onerror], [onload]').length).catch(() => 0);
+      assert.equal(after, 0, 'hostile markup appeared after interaction');
+      assert.deepEqual(await xssFlags(page), [], 'window.__xss was set in a frame');
+    }, page);
+    await page.close();
+  } finally {
+    await cs?.stop();
   }
 }
 
@@ -177,6 +289,10 @@ async function main() {
     await xss.close();
     await cs.stop();
     cs = undefined;
+
+    // Live Preemptions & Evictions with hostile cluster strings: the extension in development mode (fixture rows are
+    // ignored in production), in its own code-server so it does not share the installed VSIX.
+    await liveXssProbe(browser, base);
 
     // Restricted Mode: a profile with workspace trust on; the folder is not trusted.
     const ut = await startCodeServer({ trust: true, extensionsDir, userDataDir: path.join(base, 'ud-untrusted') });

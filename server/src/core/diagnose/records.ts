@@ -1,6 +1,8 @@
 // Records the cluster layer keeps (UID cache, event history) and their construction from raw API objects (plain JSON).
 // Pure: the objects come from the API server (or a test's hand-written JSON), never from here.
 import type { QosClass } from '../semantics/qos';
+import { parseQuantity } from '../quantity';
+import { canonicalQuantity, formatOf } from '../predict/quantity-text';
 
 /** A loosely typed API object as JSON. */
 export type ApiObject = Record<string, unknown>;
@@ -53,6 +55,12 @@ export interface PodRecord {
   conditions?: PodCondition[];
   terminations?: ContainerTermination[];
   labels?: Record<string, string>;
+  /**
+   * Effective pod requests (R-D.3: max(Σ containers + restartable init containers, each init container) + overhead,
+   * or the pod-level requests), as canonical quantities. What the scheduler counted on the node; used to rebuild the
+   * node as it was when a preemption happened.
+   */
+  requests?: Record<string, string>;
   /** Last update seen (ISO). */
   seenAt?: string;
   resourceVersion?: string;
@@ -176,6 +184,8 @@ export function podRecordFromObject(pod: ApiObject, seenAt?: string): PodRecord 
   set('seenAt', seenAt);
   const labels = obj(field(pod, 'metadata', 'labels'));
   if (labels !== undefined) r.labels = Object.fromEntries(Object.entries(labels).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const requests = effectivePodRequests(pod);
+  if (requests !== undefined) r.requests = requests;
   const conditions = arr(field(pod, 'status', 'conditions'))
     .map(obj)
     .filter((c): c is ApiObject => c !== undefined)
@@ -210,6 +220,73 @@ export function podRecordFromObject(pod: ApiObject, seenAt?: string): PodRecord 
   }
   if (terminations.length > 0) r.terminations = terminations;
   return r;
+}
+
+function requestsOf(container: unknown): Map<string, { milli: number; text: string }> {
+  const out = new Map<string, { milli: number; text: string }>();
+  const req = obj(field(container, 'resources', 'requests'));
+  for (const [k, v] of Object.entries(req ?? {})) {
+    const text = typeof v === 'number' ? String(v) : str(v);
+    const milli = text === undefined ? undefined : parseQuantity(text);
+    if (text !== undefined && milli !== undefined) out.set(k, { milli, text });
+  }
+  return out;
+}
+
+/**
+ * Effective requests of a pod object as the scheduler computes them (R-D.3): the sum over app containers and
+ * restartable (sidecar) init containers, at least each regular init container's requests plus the sidecars started
+ * before it, plus spec.overhead; pod-level spec.resources.requests replace the container sum for the resources they set.
+ */
+export function effectivePodRequests(pod: ApiObject): Record<string, string> | undefined {
+  const total = new Map<string, { milli: number; text: string }>();
+  const add = (into: Map<string, { milli: number; text: string }>, from: Map<string, { milli: number; text: string }>) => {
+    for (const [k, v] of from) {
+      const cur = into.get(k);
+      into.set(k, { milli: (cur?.milli ?? 0) + v.milli, text: cur?.text ?? v.text });
+    }
+  };
+  for (const c of arr(field(pod, 'spec', 'containers'))) add(total, requestsOf(c));
+  const sidecars = new Map<string, { milli: number; text: string }>();
+  const initMax = new Map<string, { milli: number; text: string }>();
+  for (const c of arr(field(pod, 'spec', 'initContainers'))) {
+    const r = requestsOf(c);
+    if (asString(c, 'restartPolicy') === 'Always') {
+      add(sidecars, r);
+      add(total, r);
+      continue;
+    }
+    const withSidecars = new Map(sidecars);
+    add(withSidecars, r);
+    for (const [k, v] of withSidecars) if ((initMax.get(k)?.milli ?? -1) < v.milli) initMax.set(k, v);
+  }
+  for (const [k, v] of initMax) if ((total.get(k)?.milli ?? -1) < v.milli) total.set(k, v);
+  for (const [k, v] of requestsOf({ resources: { requests: field(pod, 'spec', 'resources', 'requests') } })) total.set(k, v);
+  add(total, requestsOf({ resources: { requests: field(pod, 'spec', 'overhead') } }));
+  if (total.size === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of [...total.entries()].sort((a, b) => a[0].localeCompare(b[0]))) out[k] = canonicalQuantity(v.milli, formatOf(v.text));
+  return out;
+}
+
+/** A workload to match cluster pods against: `Kind/namespace/name` and its pod template labels. */
+export interface WorkloadMatch {
+  kind: string;
+  namespace: string;
+  name: string;
+  podLabels?: Record<string, string>;
+}
+
+/**
+ * Pods (UID cache records) that belong to a workload: by owner chain (Job, ReplicaSet→Deployment, CronJob, …, or the
+ * Pod itself); only when none matches that way, by the pod template's labels (all of them, same namespace).
+ */
+export function podsOfWorkload(pods: readonly PodRecord[], w: WorkloadMatch): PodRecord[] {
+  const byOwner = pods.filter((p) => p.namespace === w.namespace && (p.owners.some((o) => o.kind === w.kind && o.name === w.name) || (w.kind === 'Pod' && p.name === w.name)));
+  if (byOwner.length > 0) return byOwner;
+  const labels = Object.entries(w.podLabels ?? {});
+  if (labels.length === 0) return [];
+  return pods.filter((p) => p.namespace === w.namespace && labels.every(([k, v]) => p.labels?.[k] === v));
 }
 
 /** Merges a newer observation into an older record: fields the newer one lacks (e.g. after deletion) are kept. */

@@ -10,6 +10,8 @@ import { parseJobFailure, parsePreemptedNote } from './messages';
 import type { JobFailure } from './messages';
 import { asNumber, asString, field, formatOwner, topOwner } from './records';
 import type { ApiObject, EventRecord, OwnerLink, PodRecord } from './records';
+import { evictionRankingLines, explainVictimChoice, rankNodeForEviction, victimChoiceLines } from './victim-choice';
+import type { NodeEvictionRanking, VictimChoice } from './victim-choice';
 
 export interface DiagnoseInput {
   target: { namespace: string; name: string; uid?: string };
@@ -22,6 +24,8 @@ export interface DiagnoseInput {
   jobs?: readonly ApiObject[];
   pdbs?: readonly ApiObject[];
   nodes?: readonly ApiObject[];
+  /** PodMetrics (metrics.k8s.io) when listed; optional (metrics-server may be absent). */
+  podMetrics?: readonly ApiObject[];
   /** Workspace manifests, to link fixes to lines. */
   workspace?: readonly ParsedFile[];
   /** Where the data came from, shown in the report. */
@@ -122,7 +126,9 @@ export interface DiagnoseReport {
   otherVictims?: { namespace: string; name: string; priority?: number; node?: string }[];
   /** Pods known on the victim's node at preemption time, with lower priority than the preemptor, that were not preempted (reprieved, R-E.6). */
   spared?: { namespace: string; name: string; priority?: number }[];
-  eviction?: { resource?: string; signals?: string[]; nodeCondition?: string; threshold?: string; available?: string; containers: { container: string; usage: string; request: string; resource: string }[]; ranking: string[]; node?: EvictionNodeState };
+  /** The preemption re-run by the simulator on the node as it was just before it (which pods, and why the others were spared). */
+  victimChoice?: VictimChoice;
+  eviction?: { resource?: string; signals?: string[]; nodeCondition?: string; threshold?: string; available?: string; containers: { container: string; usage: string; request: string; resource: string }[]; ranking: string[]; node?: EvictionNodeState; nextVictims?: NodeEvictionRanking };
   job?: JobConsequence;
   pdbs: PdbState[];
   fixes: FixSuggestion[];
@@ -369,6 +375,17 @@ export function buildDiagnoseReport(input: DiagnoseInput): DiagnoseReport {
       }
       if (report.otherVictims !== undefined) why.push(`The same preemptor also preempted: ${report.otherVictims.map((x) => `${x.namespace}/${x.name}${x.node !== undefined ? ` on ${x.node}` : ''}`).join(', ')}.`);
     }
+    // Re-run the scheduler's choice on the node as the UID cache saw it just before the preemption.
+    if (record !== undefined && pod !== undefined && c.node !== undefined && c.time !== undefined) {
+      const node = c.node;
+      const sameNodeVictims = input.events
+        .filter((e) => e.reason === 'Preempted' && (parsePreemptedNoteUid(e.note) === record.uid || e.related?.uid === record.uid) && (/on node (\S+)$/.exec(e.note)?.[1] ?? node) === node)
+        .map((e) => (e.regarding.uid !== undefined ? byUid.get(e.regarding.uid) : undefined))
+        .filter((x): x is PodRecord => x !== undefined);
+      const victims = [pod, ...sameNodeVictims.filter((v) => v.uid !== pod.uid)];
+      report.victimChoice = explainVictimChoice({ node, at: c.time, preemptor: record, victims, pods: input.pods, nodes: input.nodes ?? [], ...(input.priorityClasses !== undefined ? { priorityClasses: input.priorityClasses } : {}), ...(input.pdbs !== undefined ? { pdbs: input.pdbs } : {}) });
+      why.push(...victimChoiceLines(report.victimChoice));
+    }
     report.whyVictim = why;
   }
 
@@ -396,6 +413,10 @@ export function buildDiagnoseReport(input: DiagnoseInput): DiagnoseReport {
         pressure: conds.filter((x) => /Pressure$/.test(asString(x, 'type') ?? '') && asString(x, 'status') === 'True').map((x) => asString(x, 'type') ?? ''),
         allocatable: (field(node, 'status', 'allocatable') as Record<string, string> | undefined) ?? {},
       };
+    }
+    // The node's conditions now and the kubelet's ranking of the pods on it: the predicted next eviction victims.
+    if (nodeName !== undefined) {
+      report.eviction.nextVictims = rankNodeForEviction({ node: nodeName, ...(e.signals?.[0] !== undefined ? { signal: e.signals[0] } : {}), pods: input.pods, nodes: input.nodes ?? [], ...(input.priorityClasses !== undefined ? { priorityClasses: input.priorityClasses } : {}), ...(input.podMetrics !== undefined ? { podMetrics: input.podMetrics } : {}) });
     }
   }
 
@@ -599,6 +620,7 @@ function sections(r: DiagnoseReport): Array<[string, string[]]> {
     if (e.threshold !== undefined) lines.push(`Threshold ${e.threshold}, available ${e.available ?? '?'}`);
     if (e.node !== undefined) lines.push(`Node ${e.node.name} now: ${e.node.pressure.length > 0 ? e.node.pressure.join(', ') : 'no pressure condition'}`);
     lines.push(...e.ranking);
+    if (e.nextVictims !== undefined) lines.push(...evictionRankingLines(e.nextVictims));
     out.push(['Eviction', lines]);
   }
   if (r.job !== undefined) {
@@ -625,19 +647,33 @@ export function renderDiagnoseText(r: DiagnoseReport): string {
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
-/** Escapes Markdown-significant characters (and HTML) in text that came from the cluster. */
+/**
+ * Escapes text that came from the cluster for Markdown: HTML (`<`, `>`, `&` as entities), link and image syntax
+ * (`[`, `]`; `(`, `)` and `!` only mean something next to them), emphasis, code spans, tables; `://` and `www.` so
+ * URLs are not auto-linked (markdown-it's linkify skips escaped characters). Line breaks become spaces: a message
+ * cannot start a heading, list or fence.
+ */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]|<>&]/g, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '&' ? '&amp;' : `\\${ch}`));
+  return text
+    .replace(/[\r\n\u2028\u2029]+/g, ' ')
+    .replace(/[\\`*_[\]|<>&]/g, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '&' ? '&amp;' : `\\${ch}`))
+    .replace(/:(?=\/\/)/g, '\\:')
+    .replace(/\b(www)\./gi, '$1\\.');
+}
+
+/** Text for a code span or fence from cluster data: no backticks, no line breaks. */
+function codeText(text: string): string {
+  return text.replace(/`/g, "'").replace(/[\r\n\u2028\u2029]+/g, ' ');
 }
 
 export function renderDiagnoseMarkdown(r: DiagnoseReport): string {
-  const lines = [`# Diagnosis of pod \`${r.target.replace(/`/g, '')}\``, ''];
+  const lines = [`# Diagnosis of pod \`${codeText(r.target)}\``, ''];
   for (const [heading, body] of sections(r)) {
     lines.push(`## ${heading}`, '');
     if (heading === 'Fixes') {
       for (const f of r.fixes) {
-        lines.push(`- **${escapeMarkdown(f.title)}**${f.manifest !== undefined ? ` — \`${f.manifest.file.replace(/`/g, '')}:${f.manifest.line + 1}\`` : ''}: ${escapeMarkdown(f.detail)}`);
-        if (f.snippet !== undefined) lines.push('', '  ```yaml', ...f.snippet.split('\n').map((s) => `  ${s}`), '  ```');
+        lines.push(`- **${escapeMarkdown(f.title)}**${f.manifest !== undefined ? ` — \`${codeText(f.manifest.file)}:${f.manifest.line + 1}\`` : ''}: ${escapeMarkdown(f.detail)}`);
+        if (f.snippet !== undefined) lines.push('', '  ```yaml', ...f.snippet.split('\n').map((s) => `  ${codeText(s)}`), '  ```');
       }
     } else {
       for (const b of body) lines.push(`- ${escapeMarkdown(b)}`);
