@@ -3,6 +3,7 @@
 import type { Span } from '../text';
 import { decodeUtf8 } from '../text';
 import { isKindOfInterest, splitDocuments } from '../syntax/documents';
+import type { DocumentChunk } from '../syntax/documents';
 import { parseYamlDocument } from '../syntax/parse-yaml';
 import type { SyntaxProblem } from '../syntax/parse-yaml';
 import { entry, get, isMap, isSeq, stringValue } from '../syntax/tree';
@@ -57,6 +58,10 @@ export const clusterScopedKinds: ReadonlySet<string> = new Set(['PriorityClass',
 
 /** Documents above this size are not parsed with positions; no real manifest of interest comes close. */
 export const maxDocumentBytes = 16 * 1024 * 1024;
+/** A file's documents of interest are parsed up to this many bytes in all; the rest is reported, not analysed (memory bound). */
+export const maxFileParsedBytes = 16 * 1024 * 1024;
+/** At most this many objects are read from one file (`kind: List` items included); the rest is reported, not analysed. */
+export const maxObjectsPerFile = 100_000;
 
 export interface SourceInput {
   path: string;
@@ -82,17 +87,42 @@ export function parseFile(input: SourceInput): ParsedFile {
   const json = /\.json$/i.test(input.path);
   const chunks = splitDocuments(text, json);
   const result: ParsedFile = { file: input.path, text, objects: [], problems: [], documents: chunks.length, parsedDocuments: 0 };
+  let parsedBytes = 0;
+  let skipped = 0;
+  let firstSkipped: DocumentChunk | undefined;
   for (const chunk of chunks) {
     if (chunk.template || !isKindOfInterest(chunk.kind)) continue;
+    // Memory bound for hostile or generated giants: past the budget, documents are counted and reported once.
+    if (parsedBytes + (chunk.end - chunk.start) > maxFileParsedBytes && chunk.end - chunk.start <= maxDocumentBytes) {
+      if (skipped++ === 0) firstSkipped = chunk;
+      continue;
+    }
+    if (result.objects.length >= maxObjectsPerFile) {
+      if (skipped++ === 0) firstSkipped = chunk;
+      continue;
+    }
     if (chunk.end - chunk.start > maxDocumentBytes) {
       result.problems.push({ kind: 'too-large', message: `document ${chunk.index + 1} (${chunk.kind ?? 'unknown kind'}) is larger than ${maxDocumentBytes / 1024 / 1024} MiB and was not analysed`, span: { start: chunk.start, end: chunk.start + 1 } });
       continue;
     }
     result.parsedDocuments++;
+    parsedBytes += chunk.end - chunk.start;
     const parsed = parseYamlDocument(text, chunk.start, chunk.end, json, chunk.kind !== undefined && workloadLike.has(chunk.kind));
     for (const problem of parsed.problems) result.problems.push(problem);
     if (!isMap(parsed.root)) continue;
+    const before = result.objects.length;
     collectObjects(parsed.root, input.path, origin, result.objects, 0);
+    if (result.objects.length > maxObjectsPerFile) {
+      result.objects.length = maxObjectsPerFile;
+      result.problems.push({ kind: 'too-large', message: `document ${chunk.index + 1} holds more than ${maxObjectsPerFile - before} objects; only the first ${maxObjectsPerFile} objects of the file were analysed`, span: { start: chunk.start, end: Math.min(chunk.end, chunk.start + 1) } });
+    }
+  }
+  if (firstSkipped !== undefined) {
+    result.problems.push({
+      kind: 'too-large',
+      message: `the file holds more than ${maxFileParsedBytes / 1024 / 1024} MiB (or ${maxObjectsPerFile} objects) of manifests of interest: ${skipped} document(s) from document ${firstSkipped.index + 1} on were not analysed`,
+      span: { start: firstSkipped.start, end: Math.min(firstSkipped.end, firstSkipped.start + 1) },
+    });
   }
   return result;
 }
@@ -107,7 +137,10 @@ function collectObjects(root: YMap, file: string, origin: Origin, out: K8sObject
   if (kind.endsWith('List')) {
     const items = get(root, 'items');
     if (isSeq(items) && depth < 2) {
-      for (const item of items.items) if (isMap(item)) collectObjects(item, file, origin, out, depth + 1);
+      for (const item of items.items) {
+        if (out.length > maxObjectsPerFile) break; // one over the cap tells parseFile to report the rest
+        if (isMap(item)) collectObjects(item, file, origin, out, depth + 1);
+      }
     }
     return;
   }

@@ -8,7 +8,7 @@ export interface DocumentChunk {
   end: number;
   /** The top-level `kind`, when a cheap scan finds one. */
   kind: string | undefined;
-  /** True when the chunk is a Helm/Go template rather than YAML. */
+  /** True when the chunk is a Helm/Go template rather than YAML; only looked for in chunks of a kind of interest (false otherwise). */
   template: boolean;
 }
 
@@ -68,8 +68,9 @@ export function splitDocuments(text: string, json: boolean): DocumentChunk[] {
 
 function pushChunk(chunks: DocumentChunk[], text: string, start: number, end: number, index: number): void {
   const body = text.slice(start, end);
-  const kindMatch = topLevelKind.exec(body);
-  chunks.push({ index, start, end, kind: kindMatch?.[1], template: templateAction.test(body) });
+  const kind = topLevelKind.exec(body)?.[1];
+  // Most bytes of a repository are in documents of other kinds: never scan those for template actions.
+  chunks.push({ index, start, end, kind, template: isKindOfInterest(kind) && templateAction.test(body) });
 }
 
 /** hasContent is true when the range holds anything but blank lines, comments, directives and a bare `---`. */
@@ -96,5 +97,5 @@ function classifyJson(text: string): DocumentChunk {
     }
     kind ??= found;
   }
-  return { index: 0, start: 0, end: text.length, kind, template: templateAction.test(text) };
+  return { index: 0, start: 0, end: text.length, kind, template: isKindOfInterest(kind) && templateAction.test(text) };
 }

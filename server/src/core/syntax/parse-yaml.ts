@@ -79,7 +79,7 @@ interface ParserState {
  * token (about a fifth of the parse). FastParser is the same `next` without that debug hook. It is used only when the
  * installed yaml's `next` is the one this copy was made from (2.9.x); otherwise the stock parser runs.
  */
-class FastParser extends Parser {
+export class FastParser extends Parser {
   override *next(source: string): Generator<CST.Token, void> {
     const self = this as unknown as ParserState;
     self.source = source;
