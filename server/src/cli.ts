@@ -2,6 +2,14 @@
 import { main } from './cli/main';
 import type { Io } from './cli/command';
 
+// `kpl check ... | head` closes the pipe early: that is the reader's choice, not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const io: Io = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
 main(process.argv.slice(2), io).then(
   (code) => {

@@ -161,6 +161,45 @@ export class WorkspaceModel {
     this.assignRanks();
   }
 
+  private memo: { tier2?: number[]; usedClasses?: Set<string>; pdbsByFile?: Map<string, AnalyzedPdb[]>; hasWorkspaceWorkloads?: boolean } = {};
+
+  /**
+   * Cross-file facts that rules read on every edit, computed once per model: an in-place refresh (summary unchanged)
+   * cannot change them, since priorities, class names, eviction tiers and identities are all part of the summary.
+   */
+  boundedPriorities(): number[] {
+    return (this.memo.tier2 ??= this.workloads.filter((w) => w.evictionTier.tier === 2).map((w) => w.priority.priority).sort((a, b) => a - b));
+  }
+
+  usedClassNames(): Set<string> {
+    if (this.memo.usedClasses === undefined) {
+      const used = new Set<string>();
+      for (const w of this.workloads) {
+        if (w.priority.priorityClassName !== undefined) used.add(w.priority.priorityClassName);
+        if (w.workload.priorityClassName !== undefined) used.add(w.workload.priorityClassName.value);
+      }
+      this.memo.usedClasses = used;
+    }
+    return this.memo.usedClasses;
+  }
+
+  pdbsInFile(file: string): AnalyzedPdb[] {
+    if (this.memo.pdbsByFile === undefined) {
+      const byFile = new Map<string, AnalyzedPdb[]>();
+      for (const p of this.pdbs) {
+        const list = byFile.get(p.pdb.object.file) ?? [];
+        list.push(p);
+        byFile.set(p.pdb.object.file, list);
+      }
+      this.memo.pdbsByFile = byFile;
+    }
+    return this.memo.pdbsByFile.get(file) ?? [];
+  }
+
+  hasWorkspaceWorkloads(): boolean {
+    return (this.memo.hasWorkspaceWorkloads ??= this.workloads.some((w) => w.object.origin === 'workspace'));
+  }
+
   workloadsInFile(file: string): AnalyzedWorkload[] {
     return this.byFile.get(file) ?? [];
   }

@@ -36,7 +36,7 @@ spec:
 \`\`\``,
   check(ctx) {
     // The workload is "high priority" when some workload below it stays within its requests; counts use a binary search.
-    const bounded = ctx.model.workloads.filter((w) => w.evictionTier.tier === 2).map((w) => w.priority.priority).sort((a, b) => a - b);
+    const bounded = ctx.model.boundedPriorities();
     if (bounded.length === 0) return;
     for (const w of ctx.workloads) {
       if (w.evictionTier.tier !== 1 || w.priority.priority <= (bounded[0] ?? 0)) continue;

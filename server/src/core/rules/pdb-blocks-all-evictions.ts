@@ -30,7 +30,7 @@ spec:
   selector: {matchLabels: {app: web}}
 \`\`\``,
   check(ctx) {
-    for (const { pdb, workloads, estimate } of ctx.model.pdbs) {
+    for (const { pdb, workloads, estimate } of [...ctx.targets].flatMap((file) => ctx.model.pdbsInFile(file))) {
       const object = pdb.object;
       if (object.origin !== 'workspace' || !ctx.targets.has(object.file)) continue;
       if (workloads.length === 0 || estimate.disruptionsAllowed > 0) continue;

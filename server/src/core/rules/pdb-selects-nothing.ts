@@ -33,7 +33,7 @@ spec:
     matchLabels: {app: web}
 \`\`\``,
   check(ctx) {
-    for (const { pdb, workloads } of ctx.model.pdbs) {
+    for (const { pdb, workloads } of [...ctx.targets].flatMap((file) => ctx.model.pdbsInFile(file))) {
       const object = pdb.object;
       if (object.origin !== 'workspace' || !ctx.targets.has(object.file)) continue;
       if (pdb.selector === undefined) {
@@ -45,7 +45,7 @@ spec:
           object,
           message: `PodDisruptionBudget ${pdb.id} has an empty selector: ${pdb.apiVersion === 'policy/v1' ? 'the Eviction API applies it to every pod of the namespace, but kube-scheduler preemption ignores it' : 'in policy/v1beta1 it selects no pods'}. Select the pods explicitly.`,
         });
-      } else if (workloads.length === 0 && ctx.model.workloads.some((w) => w.object.origin === 'workspace')) {
+      } else if (workloads.length === 0 && ctx.model.hasWorkspaceWorkloads()) {
         ctx.report({ file: object.file, span: pdb.selector.span, object, message: `PodDisruptionBudget ${pdb.id} selects ${formatSelector(pdb.selector)} but no workload in namespace ${pdb.namespace} has matching pod labels (workspace and cluster state).` });
       }
     }

@@ -36,11 +36,7 @@ spec:
 \`\`\``,
   check(ctx) {
     if (ctx.model.workloads.length === 0) return;
-    const used = new Set<string>();
-    for (const w of ctx.model.workloads) {
-      if (w.priority.priorityClassName !== undefined) used.add(w.priority.priorityClassName);
-      if (w.workload.priorityClassName !== undefined) used.add(w.workload.priorityClassName.value);
-    }
+    const used = ctx.model.usedClassNames();
     for (const c of ctx.model.priorityClasses) {
       if (c.object === undefined || !ctx.targets.has(c.object.file) || used.has(c.name) || c.globalDefault) continue;
       ctx.report({ file: c.object.file, span: c.object.nameSpan, object: c.object, message: `PriorityClass ${c.name} (value ${c.value}) is not used by any workload in the workspace.` });
