@@ -138,7 +138,8 @@ function main(): void {
   console.log(`  slowest input:   ${slowest.ms.toFixed(0)} ms, ${(slowest.bytes / 1024).toFixed(0)} KiB: ${slowest.label.slice(0, 200)}`);
   console.log(`  slowest mutated: ${slowestRandom.ms.toFixed(0)} ms, ${(slowestRandom.bytes / 1024).toFixed(0)} KiB: ${slowestRandom.label.slice(0, 200)}`);
   console.log(`  peak RSS:        ${(peakRss / 1048576).toFixed(0)} MB`);
-  process.exitCode = crashes > 0 ? 1 : 0;
+  // Exit explicitly: the fuzzed engine must not keep the process alive, and a batch job should not wait on it.
+  process.exit(crashes > 0 ? 1 : 0);
 }
 
 main();

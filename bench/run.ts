@@ -553,4 +553,8 @@ main()
     console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exitCode = 1;
   })
-  .finally(() => rmSync(work, { recursive: true, force: true }));
+  .finally(() => {
+    rmSync(work, { recursive: true, force: true });
+    // A benchmark is a batch job: exit once the results are written, whatever handles the measured code left open.
+    process.exit(process.exitCode ?? 0);
+  });
