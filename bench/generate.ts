@@ -3,18 +3,7 @@
 // cluster dumps (Nodes + bound Pods) for `kpl simulate`. Deterministic for a given size (seeded PRNG).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-/** mulberry32: a tiny deterministic PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng as prng } from '../test/fuzz/mutate';
 
 const priorityClasses: Array<[string, number, boolean]> = [
   ['critical-infra', 1_000_000, false],

@@ -561,6 +561,16 @@ class ClusterImpl implements Cluster {
     const p = this.pkiDir;
     const kc = this.kubeconfig;
     const extra = this.opts.extraArgs?.[name] ?? [];
+    // kube-controller-manager and kube-scheduler authenticate, bind and serve the same way; only port and cert dir differ.
+    const controllerArgs = (port: number, certDir: string): string[] => [
+      `--kubeconfig=${kc}`,
+      `--authentication-kubeconfig=${kc}`,
+      `--authorization-kubeconfig=${kc}`,
+      '--leader-elect=false',
+      '--bind-address=127.0.0.1',
+      `--secure-port=${port}`,
+      `--cert-dir=${path.join(this.dir, certDir)}`,
+    ];
     switch (name) {
       case 'etcd': {
         const client = `http://127.0.0.1:${this.ports.etcdClient}`;
@@ -616,13 +626,7 @@ class ClusterImpl implements Cluster {
       }
       case 'kube-controller-manager':
         return [
-          `--kubeconfig=${kc}`,
-          `--authentication-kubeconfig=${kc}`,
-          `--authorization-kubeconfig=${kc}`,
-          '--leader-elect=false',
-          '--bind-address=127.0.0.1',
-          `--secure-port=${this.ports.kcm}`,
-          `--cert-dir=${path.join(this.dir, 'kcm-certs')}`,
+          ...controllerArgs(this.ports.kcm, 'kcm-certs'),
           `--root-ca-file=${p}/ca.crt`,
           `--service-account-private-key-file=${p}/sa.key`,
           '--profiling=false',
@@ -631,13 +635,7 @@ class ClusterImpl implements Cluster {
         ];
       case 'kube-scheduler':
         return [
-          `--kubeconfig=${kc}`,
-          `--authentication-kubeconfig=${kc}`,
-          `--authorization-kubeconfig=${kc}`,
-          '--leader-elect=false',
-          '--bind-address=127.0.0.1',
-          `--secure-port=${this.ports.scheduler}`,
-          `--cert-dir=${path.join(this.dir, 'scheduler-certs')}`,
+          ...controllerArgs(this.ports.scheduler, 'scheduler-certs'),
           '--profiling=false',
           '--v=2',
           ...extra,
