@@ -16,7 +16,7 @@ export const ignoreAnnotation = 'kube-priority-lens.io/ignore';
 export function runRules(model: WorkspaceModel, targets: ReadonlySet<string>, settings: RuleSettings): Finding[] {
   const findings: Finding[] = [];
   const targetWorkloads: AnalyzedWorkload[] = [];
-  for (const file of targets) for (const w of model.workloadsInFile(file)) targetWorkloads.push(w);
+  for (const file of targets) for (const w of model.workloadsInFile(file)) if (w.object.origin === 'workspace') targetWorkloads.push(w);
   for (const rule of rules) {
     const setting = settings.severities[rule.id] ?? rule.defaultSeverity;
     if (setting === 'off') continue;
@@ -24,7 +24,7 @@ export function runRules(model: WorkspaceModel, targets: ReadonlySet<string>, se
     const ctx: RuleContext = {
       model,
       targets,
-      workloads: targetWorkloads.filter((w) => w.object.origin === 'workspace'),
+      workloads: targetWorkloads,
       text: (file) => model.files.get(file)?.text ?? '',
       report: (report: Report) => {
         if (!targets.has(report.file) || isSuppressed(model, rule.id, report)) return;
