@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { buildDiagnoseReport, escapeMarkdown, renderDiagnoseMarkdown } from '../../server/src/core/index';
 import type { ApiObject, EventRecord, PodRecord } from '../../server/src/core/index';
 
-const HOSTILE = ['<img src=x onerror=window.__xss=1>', '<script>window.__xss=1</script>', '"><svg onload=window.__xss=1>', '[click](javascript:alert(1))', '![x](http://evil.example/x.png)', 'line\n# Injected heading\n```\nfence', 'see https://evil.example and www.evil.example'];
+const HOSTILE = ['<img src=x onerror=window.__xss=1>', '<script>window.__xss=1</script>', '"><svg onload=window.__xss=1>', '[click](javascript:alert(1))', '![x](http://evil.example/x.png)', 'line\n# Injected heading\n```\nfence', 'see https://evil.example and www.evil.example', 'mail admin@evil.example or <img src=x onerror="fetch(\'http://evil.example/x\')">'];
 
 function hostileReport(evil: string) {
   const pUid = 'p-uid';
@@ -18,11 +18,14 @@ function hostileReport(evil: string) {
   return buildDiagnoseReport({ target: { namespace: victim.namespace, name: victim.name }, pods: [victim, preemptor], events, priorityClasses: classes, pdbs, nodes });
 }
 
-test('escapeMarkdown: HTML as entities, link syntax and autolinks escaped, no line breaks', () => {
+test('escapeMarkdown: HTML as entities, link syntax escaped, linkable words as code spans, no line breaks', () => {
   assert.equal(escapeMarkdown('<img src=x onerror=a>'), '&lt;img src=x onerror=a&gt;');
   assert.equal(escapeMarkdown('[a](b)'), '\\[a\\](b)');
   assert.equal(escapeMarkdown('a\n# h'), 'a # h');
-  assert.equal(escapeMarkdown('https://x.io www.y.io'), 'https\\://x.io www\\.y.io');
+  // Backslash escapes do not stop VS Code's bundled markdown-it (older than 13) from linkifying: such words become code spans.
+  assert.equal(escapeMarkdown('see https://x.io www.y.io a@b.io, x'), 'see `https://x.io` `www.y.io` `a@b.io,` x');
+  assert.equal(escapeMarkdown("fetch('http://x/`a`');<b>"), "``fetch('http://x/`a`');<b>``");
+  assert.equal(escapeMarkdown('`http://x`'), '`` `http://x` ``');
 });
 
 for (const evil of HOSTILE) {
@@ -39,7 +42,8 @@ for (const evil of HOSTILE) {
     const prose = md.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
     assert.doesNotMatch(prose, /<(img|script|svg)/i, 'raw HTML tag in the markdown');
     assert.doesNotMatch(prose, /(^|[^\\])[[\]]/m, 'unescaped link bracket');
-    assert.doesNotMatch(prose, /https?:\/\//, 'raw URL would be auto-linked');
+    // Not even escaped (`http\://`): VS Code's markdown-it merges escapes back before linkify.
+    assert.doesNotMatch(prose, /:\\?\/\/|@[^\s@]*\\?\./, 'a URL or e-mail outside a code span would be auto-linked');
     // Rendered as VS Code's preview does (markdown-it with HTML and linkify on), when markdown-it is installed.
     let MarkdownIt: (new (o: object) => { render(s: string): string }) | undefined;
     try {

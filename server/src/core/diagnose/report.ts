@@ -649,16 +649,30 @@ export function renderDiagnoseText(r: DiagnoseReport): string {
 
 /**
  * Escapes text that came from the cluster for Markdown: HTML (`<`, `>`, `&` as entities), link and image syntax
- * (`[`, `]`; `(`, `)` and `!` only mean something next to them), emphasis, code spans, tables; `://` and `www.` so
- * URLs are not auto-linked (markdown-it's linkify skips escaped characters). Line breaks become spaces: a message
- * cannot start a heading, list or fence.
+ * (`[`, `]`; `(`, `)` and `!` only mean something next to them), emphasis, code spans, tables. Line breaks become
+ * spaces: a message cannot start a heading, list or fence.
+ *
+ * A word that a linkifier would turn into a link (`scheme://…`, `www.…`, `user@host.tld`) is shown as a code span
+ * instead: escaping its characters is not enough, because the markdown-it bundled in VS Code's preview (older than 13: no text_join) merges
+ * backslash escapes and entities back into the text before linkify runs, so `http\://x` still became a link.
  */
 export function escapeMarkdown(text: string): string {
   return text
     .replace(/[\r\n\u2028\u2029]+/g, ' ')
-    .replace(/[\\`*_[\]|<>&]/g, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '&' ? '&amp;' : `\\${ch}`))
-    .replace(/:(?=\/\/)/g, '\\:')
-    .replace(/\b(www)\./gi, '$1\\.');
+    .split(/(\s+)/)
+    .map((word) => (LINKABLE.test(word) ? codeSpan(word) : word.replace(/[\\`*_[\]|<>&]/g, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '&' ? '&amp;' : `\\${ch}`))))
+    .join('');
+}
+
+/** Words a markdown linkifier (markdown-it + linkify-it, GitHub) would link: URLs with a scheme, `www.` hosts, e-mails. */
+const LINKABLE = /:\/\/|(?:^|[^\w.-])www\.|[^\s@]@[^\s@]+\.[^\s@]/i;
+
+/** A code span showing `word` (no whitespace in it) literally, whatever backticks it contains. */
+function codeSpan(word: string): string {
+  const longest = Math.max(0, ...(word.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = word.startsWith('`') || word.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${word}${pad}${fence}`;
 }
 
 /** Text for a code span or fence from cluster data: no backticks, no line breaks. */
