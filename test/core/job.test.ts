@@ -1,14 +1,14 @@
 // Job podFailurePolicy and backoffLimit (semantics R-H.1–H.3) as the job-preemption-fails-job rule and explain see them.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { explain, ignoresDisruptions, parseFile } from '../../server/src/core/index';
+import { explain, get, ignoresDisruptions, parseFile } from '../../server/src/core/index';
 import type { YMap } from '../../server/src/core/index';
 import { analyze, findingsOf, yaml } from '../helpers/analyze';
 
 function policy(rules: string): YMap | undefined {
   const object = parseFile({ path: 'j.yaml', content: yaml('apiVersion: batch/v1', 'kind: Job', 'metadata: {name: j}', 'spec:', `  podFailurePolicy: {rules: ${rules}}`) }).objects[0];
-  const spec = object?.node.byKey.get('spec')?.value;
-  const node = spec?.type === 'map' ? spec.byKey.get('podFailurePolicy')?.value : undefined;
+  const spec = get(object?.node, 'spec');
+  const node = get(spec, 'podFailurePolicy');
   return node?.type === 'map' ? node : undefined;
 }
 

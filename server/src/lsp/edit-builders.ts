@@ -27,7 +27,7 @@ export function requestsEqualLimits(text: string, container: YMap): { title: str
   if (!isMap(limits) || limits.entries.length === 0) return undefined;
   const limitsKey = entry(resources, 'limits');
   const valueText = (e: YEntry): string => text.slice(e.value.span.start, e.value.span.end);
-  const guaranteed = limits.byKey.has('cpu') && limits.byKey.has('memory');
+  const guaranteed = entry(limits, 'cpu') !== undefined && entry(limits, 'memory') !== undefined;
   const title = guaranteed ? 'Set requests equal to limits (Guaranteed)' : 'Set requests equal to limits';
   const requests = get(resources, 'requests');
   if (!isMap(requests)) {
@@ -53,7 +53,7 @@ export function requestsEqualLimits(text: string, container: YMap): { title: str
   const edits: TextEdit[] = [];
   let inserted: TextEdit | undefined;
   for (const limit of limits.entries) {
-    const request = requests.byKey.get(limit.key);
+    const request = entry(requests, limit.key);
     if (request !== undefined) {
       if (!sameQuantity(request, limit)) edits.push(replace(request.value.span, valueText(limit)));
       continue;

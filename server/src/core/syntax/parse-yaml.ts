@@ -3,6 +3,7 @@
 import { Composer, CST, isAlias, isMap as isYamlMap, isPair, isScalar as isYamlScalar, isSeq as isYamlSeq, Parser, YAMLParseError } from 'yaml';
 import type { Document, DocumentOptions, Node as YamlNode, Pair, ParseOptions, SchemaOptions } from 'yaml';
 import type { Span } from '../text';
+import { indexedMapSize, lookup } from './tree';
 import type { YEntry, YMap, YNode, YScalar, YSeq } from './tree';
 import { pruneIrrelevant } from './prune';
 import type { OffsetMap } from './prune';
@@ -168,6 +169,21 @@ export function parseOne(source: string, options: Options, fast = fastParserActi
   return doc;
 }
 
+/** A map node while it is being built. */
+type MutableMap = { -readonly [K in keyof YMap]: YMap[K] };
+
+const noEntries: YEntry[] = [];
+const noItems: YNode[] = [];
+Object.freeze(noEntries);
+Object.freeze(noItems);
+
+/** addEntry appends an entry whose key is not in the map yet, indexing the map once it grows large. */
+function addEntry(map: MutableMap, e: YEntry): void {
+  map.entries.push(e);
+  if (map.index !== undefined) map.index.set(e.key, e);
+  else if (map.entries.length > indexedMapSize) map.index = new Map(map.entries.map((x) => [x.key, x]));
+}
+
 class Converter {
   private readonly memo = new Map<YamlNode, YNode>();
   /** Entries that came from a merge key; a key set explicitly next to `<<` overrides them without being a duplicate. */
@@ -202,27 +218,33 @@ class Converter {
       return this.convert(target, depth + 1);
     }
     if (isYamlMap(node)) {
-      const map: YMap = { type: 'map', span, entries: [], byKey: new Map(), flow: node.flow === true };
+      const map: MutableMap = { type: 'map', span, entries: [], index: undefined, flow: node.flow === true };
       if (anchored) this.memo.set(node, map);
       for (const pair of node.items) this.addPair(map, pair as Pair<YamlNode | null, YamlNode | null>, depth);
+      // Arrays grown by push keep spare capacity (16+ slots); the tree lives as long as the file, so store it exact.
+      map.entries = map.entries.length === 0 ? noEntries : map.entries.slice();
       return map;
     }
     if (isYamlSeq(node)) {
-      const seq: YSeq = { type: 'seq', span, items: [], flow: node.flow === true };
+      const items: YNode[] = [];
+      const seq: YSeq = { type: 'seq', span, items, flow: node.flow === true };
       if (anchored) this.memo.set(node, seq);
       for (const item of node.items) {
-        if (item !== null && typeof item === 'object' && !isPair(item)) seq.items.push(this.convert(item as YamlNode, depth + 1));
-        else seq.items.push({ type: 'scalar', span, value: null, source: '', quoted: false });
+        if (item !== null && typeof item === 'object' && !isPair(item)) items.push(this.convert(item as YamlNode, depth + 1));
+        else items.push({ type: 'scalar', span, value: null, source: '', quoted: false });
       }
+      (seq as { items: YNode[] }).items = items.length === 0 ? noItems : items.slice();
       return seq;
     }
     if (isYamlScalar(node)) {
       const value = node.value;
+      const source = typeof node.source === 'string' ? node.source : String(value);
       const scalar: YScalar = {
         type: 'scalar',
         span,
         value: typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value === null ? value : String(value),
-        source: typeof node.source === 'string' ? node.source : String(value),
+        // One string object for both when they are equal (most plain scalars): the tree outlives the parse.
+        source: typeof value === 'string' && value === source ? value : source,
         quoted: node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE',
       };
       if (anchored) this.memo.set(node, scalar);
@@ -231,10 +253,10 @@ class Converter {
     return { type: 'scalar', span, value: null, source: '', quoted: false };
   }
 
-  private addPair(map: YMap, pair: Pair<YamlNode | null, YamlNode | null>, depth: number): void {
+  private addPair(map: MutableMap, pair: Pair<YamlNode | null, YamlNode | null>, depth: number): void {
     const keyNode = pair.key;
     const keySpan = keyNode !== null && typeof keyNode === 'object' && 'range' in keyNode ? this.span(keyNode.range) : map.span;
-    const keyText = keyNode !== null && isYamlScalar(keyNode) ? keyToString(keyNode.value) : keyNode === null ? '' : undefined;
+    const keyText = keyNode !== null && isYamlScalar(keyNode) ? internKey(keyToString(keyNode.value)) : keyNode === null ? '' : undefined;
     const valueNode = pair.value;
     const value: YNode =
       valueNode !== null && typeof valueNode === 'object'
@@ -246,7 +268,7 @@ class Converter {
     }
     if (keyText === undefined) return; // complex keys never name a Kubernetes field
     const newEntry: YEntry = { key: keyText, keySpan, value };
-    const previous = map.byKey.get(keyText);
+    const previous = lookup(map, keyText);
     if (previous !== undefined && !this.merged.has(previous)) {
       this.problems.push({ kind: 'duplicate-key', message: `duplicate key "${keyText}": the last value wins, as kubectl reads it`, span: keySpan });
     }
@@ -254,19 +276,17 @@ class Converter {
       const index = map.entries.indexOf(previous);
       if (index !== -1) map.entries.splice(index, 1);
     }
-    map.entries.push(newEntry);
-    map.byKey.set(keyText, newEntry);
+    addEntry(map, newEntry);
   }
 
   /** YAML 1.1 merge keys: entries of the merged map(s) that the map does not set itself. */
-  private merge(map: YMap, source: YNode): void {
+  private merge(map: MutableMap, source: YNode): void {
     const sources = source.type === 'seq' ? source.items : [source];
     for (const item of sources) {
       if (item.type !== 'map') continue;
       for (const merged of item.entries) {
-        if (!map.byKey.has(merged.key)) {
-          map.entries.push(merged);
-          map.byKey.set(merged.key, merged);
+        if (lookup(map, merged.key) === undefined) {
+          addEntry(map, merged);
           this.merged.add(merged);
         }
       }
@@ -302,6 +322,22 @@ function placeError(text: string, start: number, end: number, span: Span, messag
   }
   const last = Math.max(start, end - 1);
   return { start: Math.min(span.start, last), end: Math.min(Math.max(span.end, span.start + 1), end) };
+}
+
+/**
+ * Keys repeat across every manifest (`name`, `resources`, `cpu` …) and each parse makes a new string for each: share
+ * one. Bounded, so a file of random keys cannot grow it without limit; long keys are not worth a lookup.
+ */
+const internedKeys = new Map<string, string>();
+function internKey(key: string): string {
+  if (key.length > 40) return key;
+  const known = internedKeys.get(key);
+  if (known !== undefined) return known;
+  if (internedKeys.size >= 20_000) return key;
+  // A copy, not the parser's string: that may be a slice that keeps a whole file's text alive.
+  const copy = JSON.parse(JSON.stringify(key)) as string;
+  internedKeys.set(copy, copy);
+  return copy;
 }
 
 function keyToString(value: unknown): string {

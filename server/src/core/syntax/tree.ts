@@ -7,10 +7,28 @@ export type YNode = YMap | YSeq | YScalar;
 export interface YMap {
   readonly type: 'map';
   readonly span: Span;
+  /** One entry per key: duplicates are resolved last-wins, as Go's YAML decoder (and so kubectl) reads them. */
   readonly entries: YEntry[];
-  /** Last-wins lookup, as Go's YAML decoder (and so kubectl) treats duplicate keys. */
-  readonly byKey: Map<string, YEntry>;
+  /**
+   * Key index, only for maps with more than `indexedMapSize` entries: most maps have a handful of keys, and a Map per
+   * map node cost more memory than the whole rest of the node. Read through `lookup`.
+   */
+  readonly index: Map<string, YEntry> | undefined;
   readonly flow: boolean;
+}
+
+/** Maps with more entries than this get a key index; smaller ones are searched linearly. */
+export const indexedMapSize = 8;
+
+/** lookup finds a map's entry for a key (keys are unique in `entries`). */
+export function lookup(map: YMap, key: string): YEntry | undefined {
+  if (map.index !== undefined) return map.index.get(key);
+  const entries = map.entries;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    if (e !== undefined && e.key === key) return e;
+  }
+  return undefined;
 }
 
 export interface YEntry {
@@ -56,14 +74,14 @@ export function get(node: YNode | undefined, ...path: Array<string | number>): Y
   for (const step of path) {
     if (current === undefined) return undefined;
     if (typeof step === 'number') current = current.type === 'seq' ? current.items[step] : undefined;
-    else current = current.type === 'map' ? current.byKey.get(step)?.value : undefined;
+    else current = current.type === 'map' ? lookup(current, step)?.value : undefined;
   }
   return current;
 }
 
 /** entry returns the map entry for a key, for reporting on the key itself. */
 export function entry(node: YNode | undefined, key: string): YEntry | undefined {
-  return node?.type === 'map' ? node.byKey.get(key) : undefined;
+  return node?.type === 'map' ? lookup(node, key) : undefined;
 }
 
 /** isNull is true for an explicit or implicit YAML null. */
