@@ -9,6 +9,8 @@ import { pathToFileURL } from 'node:url';
 import * as core from '../server/src/core/index';
 import { AnalysisHost, parseFile } from '../server/src/core/index';
 import { fastParserActive } from '../server/src/core/syntax/parse-yaml';
+import { loadAnchorSchema, runAnchor } from './anchor-schema';
+import type { AnchorFigures, AnchorSchema } from './anchor-schema';
 import { defaultCorpus, loadTree, totalBytes } from './corpus';
 import type { CorpusFile } from './corpus';
 import { generateCluster, generateWorkspace } from './generate';
@@ -184,41 +186,27 @@ function kplCheck(dir: string): { wallMs: number; runs: number; exitCode: number
 }
 
 // ---------- anchor: yaml-language-server ----------
-/** A small Kubernetes-object schema: yaml-language-server then runs its full schema validation on every document. */
-const anchorSchema = {
-  type: 'object',
-  required: ['apiVersion', 'kind', 'metadata'],
-  properties: {
-    apiVersion: { type: 'string' },
-    kind: { type: 'string' },
-    metadata: { type: 'object', properties: { name: { type: 'string' }, namespace: { type: 'string' }, labels: { type: 'object', additionalProperties: { type: 'string' } }, annotations: { type: 'object', additionalProperties: { type: 'string' } } } },
-    spec: { type: 'object' },
-  },
-};
-async function anchor(files: readonly CorpusFile[]): Promise<{ wallMs: number; cpuMs: number; diagnostics: number; files: number } | { skipped: string }> {
-  let yls: { getLanguageService(params: unknown): { configure(s: unknown): void; doValidation(doc: unknown, isKubernetes: boolean): Promise<unknown[]> } };
-  let textDocument: { TextDocument: { create(uri: string, lang: string, version: number, text: string): unknown } };
-  try {
-    yls = require('yaml-language-server');
-    textDocument = require('vscode-languageserver-textdocument');
-  } catch (error) {
-    return { skipped: `yaml-language-server not installed (${(error as Error).message.split('\n')[0]})` };
+// The Kubernetes schema yaml-language-server's `kubernetes` association uses, rebuilt from the upstream swagger.json of
+// k8s.io/kubernetes (Go module cache) by bench/anchor-schema.ts; its small inline schema only when that is unavailable.
+let anchorSchema: AnchorSchema | undefined;
+async function anchor(files: readonly CorpusFile[]): Promise<AnchorFigures | { skipped: string; schema: string }> {
+  if (anchorSchema === undefined) {
+    anchorSchema = loadAnchorSchema();
+    log(`anchor schema: ${anchorSchema.label}`);
   }
-  const service = yls.getLanguageService({ schemaRequestService: () => Promise.resolve('{}'), workspaceContext: { resolveRelativePath: (r: string) => r }, clientCapabilities: {} });
-  service.configure({ validate: true, customTags: [], isKubernetes: false, schemas: [{ uri: 'file:///kpl-bench-kubernetes.json', fileMatch: ['*.yaml', '*.yml', '*.json'], schema: anchorSchema }] });
-  const cpu = process.cpuUsage();
-  const t = performance.now();
-  let diagnostics = 0;
-  for (const f of files) {
-    const doc = textDocument.TextDocument.create(pathToFileURL(join('/anchor', f.path)).href, f.path.endsWith('.json') ? 'json' : 'yaml', 1, decoder.decode(f.bytes));
-    diagnostics += (await service.doValidation(doc, false)).length;
-  }
-  const wall = performance.now() - t;
-  const used = process.cpuUsage(cpu);
-  return { wallMs: round(wall), cpuMs: round((used.user + used.system) / 1000), diagnostics, files: files.length };
+  return runAnchor(files, anchorSchema);
 }
 
 // ---------- LSP ----------
+/** process.memoryUsage() of the server at rest (forced GC, then 10 s idle); `busy`: right after the forced GC. */
+interface ServerMemory {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  busy?: { rss: number; heapUsed: number; heapTotal: number };
+}
+
 interface LspFigures {
   indexToFirstDiagnosticsMs: number;
   indexCompleteMs: number;
@@ -232,20 +220,26 @@ interface LspFigures {
   hovers: number;
   rssBytes: number;
   heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
+  /** RSS right after the forced GC, before the idle wait (pages freed by the last rebuild not yet returned). */
+  rssBusyBytes: number | undefined;
   rssPerManifestByte: number;
+  /** The same right after the initial index, before any edit. */
+  afterIndex: ServerMemory;
 }
 async function lsp(dir: string, editFile: string, manifestBytes: number): Promise<LspFigures | { skipped: string }> {
   if (!existsSync(serverJs)) return { skipped: 'dist/server.js does not exist yet (the language server is not built): LSP figures skipped' };
   const rpc = require('vscode-languageserver-protocol/node') as typeof import('vscode-languageserver-protocol/node');
   const child = spawn(process.execPath, ['--expose-gc', ...(existsSync(preload) ? ['-r', preload] : []), serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
-  const memoryWaiters: Array<(m: { rss: number; heapUsed: number }) => void> = [];
+  const memoryWaiters: Array<(m: ServerMemory) => void> = [];
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (d: string) => {
     stderr += d;
     for (const line of d.split('\n')) {
       if (!line.startsWith('KPL-BENCH-MEMORY ')) continue;
-      const m = JSON.parse(line.slice('KPL-BENCH-MEMORY '.length)) as { rss: number; heapUsed: number };
+      const m = JSON.parse(line.slice('KPL-BENCH-MEMORY '.length)) as ServerMemory;
       memoryWaiters.shift()?.(m);
     }
   });
@@ -281,7 +275,7 @@ async function lsp(dir: string, editFile: string, manifestBytes: number): Promis
       const timer = setTimeout(() => rej(new Error(`no diagnostics for ${uri ?? 'any file'} within ${timeoutMs} ms`)), timeoutMs);
       diagnosticsWaiters.push({ uri, version, resolve: () => (clearTimeout(timer), res()) });
     });
-  const memory = (): Promise<{ rss: number; heapUsed: number }> =>
+  const memory = (): Promise<ServerMemory> =>
     new Promise((res) => {
       memoryWaiters.push(res);
       child.kill('SIGUSR2');
@@ -301,6 +295,7 @@ async function lsp(dir: string, editFile: string, manifestBytes: number): Promis
     await Promise.race([indexed, new Promise((_, rej) => setTimeout(() => rej(new Error('index did not complete in 600 s')), 600_000))]);
     const indexToFirst = (firstDiagnosticsAt || indexedAt) - t0;
     const indexComplete = indexedAt - t0;
+    const afterIndex = await memory();
     // Open the edited file, then make one-line edits that keep its summary (image tag) and that change it (priority class).
     const path = join(dir, editFile);
     const uri = pathToFileURL(path).href;
@@ -352,7 +347,11 @@ async function lsp(dir: string, editFile: string, manifestBytes: number): Promis
       hovers: hovers.length,
       rssBytes: m.rss,
       heapUsedBytes: m.heapUsed,
+      heapTotalBytes: m.heapTotal,
+      externalBytes: m.external,
+      rssBusyBytes: m.busy?.rss,
       rssPerManifestByte: round(m.rss / manifestBytes, 2),
+      afterIndex,
     };
   } catch (error) {
     return { skipped: `LSP run failed: ${(error as Error).message}; server stderr: ${stderr.slice(-500)}` };
@@ -523,7 +522,9 @@ function printTable(results: CorpusResult[], simulateResults: unknown, targets: 
     rows.push([r.name, String(r.cold.files), (r.cold.bytes / 1048576).toFixed(1), String(r.cold.engineMs), String(r.cold.jsYamlMs), String(r.cold.yamlMs), String(r.cold.ratioToJsYaml), String(r.cold.ratioToYaml), String(check.wallMs ?? '-'), String(a?.wallMs ?? '-'), String(r.anchorRatio ?? '-')]);
   }
   console.log(table(rows));
-  const lrows: string[][] = [['workspace', 'index→1st diag ms', 'index ms', 'edit p50', 'edit p95', 'x-file edit p50', 'hover p95', 'RSS MiB', 'heap MiB', 'RSS/bytes']];
+  const anchorSchemas = new Set(results.map((r) => (r.anchor as { schema?: string } | undefined)?.schema).filter((s) => s !== undefined));
+  for (const s of anchorSchemas) console.log(`yls (yaml-language-server anchor) schema: ${s}`);
+  const lrows: string[][] = [['workspace', 'index→1st diag ms', 'index ms', 'edit p50', 'edit p95', 'x-file edit p50', 'hover p95', 'RSS MiB', 'RSS busy MiB', 'heap MiB', 'RSS/bytes']];
   for (const r of results) {
     if (r.lsp === undefined) continue;
     const l = r.lsp as Partial<LspFigures> & { skipped?: string };
@@ -531,7 +532,7 @@ function printTable(results: CorpusResult[], simulateResults: unknown, targets: 
       lrows.push([r.name, `skipped: ${l.skipped}`]);
       continue;
     }
-    lrows.push([r.name, String(l.indexToFirstDiagnosticsMs), String(l.indexCompleteMs), String(l.editP50Ms), String(l.editP95Ms), String(l.crossFileEditP50Ms), String(l.hoverP95Ms), ((l.rssBytes ?? 0) / 1048576).toFixed(0), ((l.heapUsedBytes ?? 0) / 1048576).toFixed(0), String(l.rssPerManifestByte)]);
+    lrows.push([r.name, String(l.indexToFirstDiagnosticsMs), String(l.indexCompleteMs), String(l.editP50Ms), String(l.editP95Ms), String(l.crossFileEditP50Ms), String(l.hoverP95Ms), ((l.rssBytes ?? 0) / 1048576).toFixed(0), ((l.rssBusyBytes ?? 0) / 1048576).toFixed(0), ((l.heapUsedBytes ?? 0) / 1048576).toFixed(0), String(l.rssPerManifestByte)]);
   }
   console.log(`\n${table(lrows)}`);
   if (Array.isArray(simulateResults)) {
