@@ -5,9 +5,15 @@
 #                                    admin client cert (O=system:masters), SA key pair
 #   pki.sh user DIR NAME [GROUP...]  client cert DIR/users/NAME.{crt,key} signed by DIR/ca.*,
 #                                    CN=NAME, one O= per GROUP
+#   pki.sh expired DIR NAME [GROUP...]
+#                                    like `user`, but the cert was valid only from 2020-01-01 to
+#                                    2020-01-02 (UTC): an EXPIRED client cert from the cluster's own CA
+#   pki.sh dated DIR NAME START END [GROUP...]
+#                                    like `user`, valid from START to END (YYYYMMDDHHMMSSZ, UTC), e.g. a
+#                                    not-yet-valid cert; signed with `openssl ca` (x509 -req has no dates)
 #
-# May also be sourced: functions pki_init DIR, pki_user DIR NAME [GROUP...].
-# Keys are ECDSA P-256 (PKCS#8; fast to generate), certs valid 10 years (the whole dir is per run).
+# May also be sourced: functions pki_init DIR, pki_user DIR NAME [GROUP...], pki_dated DIR NAME START END [GROUP...].
+# Keys are ECDSA P-256 (PKCS#8; fast to generate), certs valid 10 years (the whole dir is per run) unless dated.
 set -euo pipefail
 
 _pki_need_openssl() {
@@ -76,11 +82,58 @@ pki_user() {
   openssl verify -CAfile "$d/ca.crt" "$d/users/$name.crt" >/dev/null
 }
 
+# pki_dated DIR NAME START END [GROUP...]: `openssl x509 -req` only takes -days (from now), so this signs with
+# `openssl ca` and a throwaway minimal CA database, which accepts explicit -startdate/-enddate (also in the past).
+pki_dated() {
+  _pki_need_openssl
+  local d=$1 name=$2 start=$3 end=$4; shift 4
+  [[ $start =~ ^[0-9]{14}Z$ && $end =~ ^[0-9]{14}Z$ ]] || { echo "pki.sh: dates are YYYYMMDDHHMMSSZ" >&2; return 2; }
+  local subj="" g
+  for g in "$@"; do subj="$subj/O=$g"; done
+  subj="$subj/CN=$name"
+  [ -f "$d/openssl.cnf" ] || _pki_cnf "$d"
+  mkdir -p "$d/users"
+  local out="$d/users/$name" db
+  db=$(mktemp -d "$d/ca-db.XXXXXX")
+  : > "$db/index.txt"
+  openssl rand -hex 16 > "$db/serial"
+  cat > "$db/ca.cnf" <<CNF
+[ca]
+default_ca = dated
+[dated]
+database = $db/index.txt
+serial = $db/serial
+new_certs_dir = $db
+default_md = sha256
+policy = any
+unique_subject = no
+copy_extensions = none
+[any]
+organizationName = optional
+commonName = supplied
+[client_ext]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = clientAuth
+CNF
+  openssl req -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:P-256 -config "$d/openssl.cnf" -subj "$subj" \
+    -keyout "$out.key" -out "$out.csr" 2>/dev/null
+  openssl ca -batch -notext -config "$db/ca.cnf" -cert "$d/ca.crt" -keyfile "$d/ca.key" -extensions client_ext \
+    -startdate "$start" -enddate "$end" -in "$out.csr" -out "$out.crt" 2>"$db/err" || { cat "$db/err" >&2; rm -rf "$db"; return 1; }
+  rm -rf "$db" "$out.csr"
+  chmod 600 "$out.key"
+  # Signed by the CA (verification at the signing time; the validity window is the point of this cert).
+  openssl verify -CAfile "$d/ca.crt" -no_check_time "$out.crt" >/dev/null
+}
+
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   cmd=${1:-}; shift || true
   case "$cmd" in
     init) [ $# -eq 1 ] || { echo "usage: $0 init DIR" >&2; exit 2; }; pki_init "$1" ;;
     user) [ $# -ge 2 ] || { echo "usage: $0 user DIR NAME [GROUP...]" >&2; exit 2; }; pki_user "$@" ;;
-    *) sed -n '2,10p' "$0" >&2; exit 2 ;;
+    expired) [ $# -ge 2 ] || { echo "usage: $0 expired DIR NAME [GROUP...]" >&2; exit 2; }
+      d=$1 n=$2; shift 2; pki_dated "$d" "$n" 20200101000000Z 20200102000000Z "$@" ;;
+    dated) [ $# -ge 4 ] || { echo "usage: $0 dated DIR NAME START END [GROUP...]" >&2; exit 2; }; pki_dated "$@" ;;
+    *) sed -n '2,16p' "$0" >&2; exit 2 ;;
   esac
 fi

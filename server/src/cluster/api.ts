@@ -59,7 +59,10 @@ export class ApiClient {
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300 && body !== undefined) resolve(body);
           else {
-            const message = typeof body?.['message'] === 'string' ? (body['message'] as string) : `HTTP ${status}`;
+            // Status objects carry `message`; some answers are plain text (API Priority and Fairness's 429 says
+            // "Too many requests, please try again later."): keep that text instead of a bare status code.
+            const plain = body === undefined && /^text\/plain\b/.test(String(res.headers['content-type'] ?? '')) ? (text.trim().split('\n')[0] ?? '') : '';
+            const message = typeof body?.['message'] === 'string' ? (body['message'] as string) : plain !== '' ? plain : `HTTP ${status}`;
             const reason = typeof body?.['reason'] === 'string' ? (body['reason'] as string) : undefined;
             reject(new ApiError(safeMessage(message), status, reason));
           }

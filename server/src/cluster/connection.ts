@@ -7,7 +7,7 @@ import type { ApiObject, DiagnoseReport, EventRecord, NodeEvictionRanking, Parse
 import type { ClusterConnectionState, ClusterStateView, LiveEventRow } from '../protocol/index';
 import { ApiClient, ApiError } from './api';
 import type { HistoryRecord, HistoryStore } from './history';
-import { KubeconfigError, loadKubeconfig, safeMessage } from './kubeconfig';
+import { clientCertificateProblem, KubeconfigError, loadKubeconfig, safeMessage } from './kubeconfig';
 import type { LoadedKubeconfig } from './kubeconfig';
 import { ListWatch } from './list-watch';
 import type { StreamStatus } from './list-watch';
@@ -157,6 +157,12 @@ export class ClusterConnection implements PodLookup {
     }
     const forbidden = this.streams.filter((s) => s.lw.status === 'forbidden');
     if (forbidden.length === this.streams.length) {
+      // An expired (or not yet valid) client certificate only yields "401 Unauthorized": say what is wrong and when.
+      const certificate = lastError?.status === 401 ? clientCertificateProblem(this.loaded?.clientCertificate, this.now()) : undefined;
+      if (certificate !== undefined) {
+        this.setState('forbidden', `${certificate} (context ${this.contextName ?? '?'}; the API server answered: ${lastError?.message ?? 'Unauthorized'})`);
+        return;
+      }
       this.setState('forbidden', `not allowed to list events or pods with context ${this.contextName ?? '?'}${this.scopeNamespaces !== undefined ? ` in namespaces ${this.scopeNamespaces.join(', ')}` : ''}: ${lastError?.message ?? ''}`);
       return;
     }
@@ -188,6 +194,8 @@ export class ClusterConnection implements PodLookup {
       this.setState(error instanceof KubeconfigError && error.kind === 'missing' ? 'no-kubeconfig' : error instanceof KubeconfigError && error.kind === 'untrusted-exec' ? 'untrusted' : 'offline', msg);
       throw error;
     }
+    const certificate = clientCertificateProblem(this.loaded.clientCertificate, this.now());
+    if (certificate !== undefined) this.log(`context ${this.loaded.context}: ${certificate}`);
     this.api = new ApiClient(this.loaded.kc);
     const api = this.api;
     try {

@@ -1,5 +1,6 @@
 // Loads a kubeconfig with @kubernetes/client-node, selects the context, and refuses credential plugins when untrusted.
 // Never logs or returns tokens, keys or certificates: errors carry paths, context and cluster names only.
+import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -32,6 +33,58 @@ export interface LoadedKubeconfig {
   namespace: string;
   /** Files read. */
   source: string;
+  /** Validity window of the context user's client certificate, when it has a readable one. */
+  clientCertificate?: ClientCertificateValidity;
+}
+
+export interface ClientCertificateValidity {
+  /** Name of the kubeconfig user entry. */
+  user: string;
+  notBefore: Date;
+  notAfter: Date;
+}
+
+/**
+ * Validity window of the user's client certificate (client-certificate-data, else the client-certificate file).
+ * Only the public certificate is parsed, never the key; undefined when there is none or it cannot be read/parsed
+ * (the TLS handshake reports that).
+ */
+export function clientCertificateValidity(kc: KubeConfig): ClientCertificateValidity | undefined {
+  const user = kc.getCurrentUser();
+  if (user === null) return undefined;
+  let raw: Buffer | undefined;
+  try {
+    if (user.certData !== undefined && user.certData !== '') {
+      const data = user.certData.trim();
+      raw = data.startsWith('-----BEGIN') ? Buffer.from(data) : Buffer.from(data, 'base64');
+    } else if (user.certFile !== undefined && user.certFile !== '') raw = fs.readFileSync(user.certFile);
+    if (raw === undefined) return undefined;
+    // A file may hold a chain: the first certificate is the client's.
+    const cert = new X509Certificate(raw);
+    const notBefore = new Date(cert.validFrom);
+    const notAfter = new Date(cert.validTo);
+    if (Number.isNaN(notBefore.getTime()) || Number.isNaN(notAfter.getTime())) return undefined;
+    return { user: user.name, notBefore, notAfter };
+  } catch {
+    return undefined;
+  }
+}
+
+const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * A readable problem when the client certificate is outside its validity window at `now` (the API server only says
+ * "401 Unauthorized" for an expired certificate), else undefined.
+ */
+export function clientCertificateProblem(cert: ClientCertificateValidity | undefined, now: Date = new Date()): string | undefined {
+  if (cert === undefined) return undefined;
+  if (cert.notAfter.getTime() < now.getTime()) {
+    return `the client certificate of user "${cert.user}" expired on ${isoSeconds(cert.notAfter)}; renew it (e.g. re-run your cloud CLI's get-credentials, or ask the cluster admin for a new one)`;
+  }
+  if (cert.notBefore.getTime() > now.getTime()) {
+    return `the client certificate of user "${cert.user}" is not valid before ${isoSeconds(cert.notBefore)}; check this machine's clock, or renew the certificate`;
+  }
+  return undefined;
 }
 
 /** The kubeconfig files that would be read for `kubeconfig` (existing ones only). */
@@ -110,5 +163,8 @@ export function loadKubeconfig(options: KubeconfigOptions): LoadedKubeconfig {
   }
   const cluster = kc.getCurrentCluster();
   if (cluster === null) throw new KubeconfigError(`context "${wanted}" names cluster "${context.cluster}", which is not in kubeconfig ${source}`, 'invalid');
-  return { kc, context: wanted, cluster: cluster.name, server: cluster.server, namespace: context.namespace || 'default', source };
+  const loaded: LoadedKubeconfig = { kc, context: wanted, cluster: cluster.name, server: cluster.server, namespace: context.namespace || 'default', source };
+  const clientCertificate = clientCertificateValidity(kc);
+  if (clientCertificate !== undefined) loaded.clientCertificate = clientCertificate;
+  return loaded;
 }
