@@ -30,6 +30,10 @@ for (const f of findings) byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
 console.log(`corpus: ${text}`);
 console.log(`corpus: kpl check took ${seconds.toFixed(2)} s wall time (JSON run, including process start)`);
 console.log(`corpus: findings by rule ${JSON.stringify(byRule)}`);
+// The fast block-YAML path must build exactly the yaml library's tree for every document it accepts.
+const diff = spawnSync(process.execPath, ['out/bench/fast-diff.js', corpus], { encoding: 'utf8', maxBuffer: 1 << 28 });
+console.log(`corpus: fast path vs yaml library: ${diff.stdout.trim().split('\n')[0]}`);
+if (diff.status !== 0) failures.push(`fast block path differs from the yaml library:\n${diff.stdout}${diff.stderr}`);
 for (const f of failures.slice(0, 20)) console.error(`corpus: ${f}`);
 console.log(`corpus: ${failures.length === 0 ? 1 : 0} passed, ${failures.length === 0 ? 0 : 1} failed`);
 process.exit(failures.length === 0 ? 0 : 1);

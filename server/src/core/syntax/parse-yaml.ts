@@ -1,11 +1,12 @@
 // Parses one YAML (or JSON) document with YAML 1.1 semantics, as kubectl reads manifests, into the located tree.
 // Never throws: syntax errors, over-deep nesting and alias problems come back as problems with spans.
-import { Composer, CST, isAlias, isMap as isYamlMap, isPair, isScalar as isYamlScalar, isSeq as isYamlSeq, Parser, YAMLParseError } from 'yaml';
-import type { Document, DocumentOptions, Node as YamlNode, Pair, ParseOptions, SchemaOptions } from 'yaml';
+import { Composer, CST, Document, isAlias, isMap as isYamlMap, isPair, isScalar as isYamlScalar, isSeq as isYamlSeq, Parser, YAMLParseError } from 'yaml';
+import type { DocumentOptions, Node as YamlNode, Pair, ParseOptions, ScalarTag, SchemaOptions } from 'yaml';
 import type { Span } from '../text';
 import { indexedMapSize, lookup } from './tree';
 import type { YEntry, YMap, YNode, YScalar, YSeq } from './tree';
 import { pruneIrrelevant } from './prune';
+import { parseBlockSubset } from './fast-block';
 import type { OffsetMap } from './prune';
 
 export interface SyntaxProblem {
@@ -26,11 +27,16 @@ const maxDepth = 500;
  * parseYamlDocument parses `text.slice(start, end)` and returns nodes whose spans are offsets into the whole `text`.
  * `json` selects the YAML 1.2 core schema, which reads JSON exactly; YAML files use the 1.1 schema (yes/no, 0400 octal).
  */
-export function parseYamlDocument(text: string, start: number, end: number, json: boolean, prune = false): ParsedDocument {
+export function parseYamlDocument(text: string, start: number, end: number, json: boolean, prune = false, fast = true): ParsedDocument {
   const slice = start === 0 && end === text.length ? text : text.slice(start, end);
   const pruned = prune && !json ? pruneIrrelevant(slice) : undefined;
   const source = pruned?.source ?? slice;
   const map = pruned?.map;
+  if (fast && !json) {
+    // Plain block YAML (nearly every manifest) is read straight into the tree; the rest goes through the yaml library.
+    const root = fastBlock(source, start, map);
+    if (root !== undefined) return { root, problems: [] };
+  }
   const problems: SyntaxProblem[] = [];
   let doc: Document.Parsed;
   try {
@@ -58,9 +64,48 @@ export function parseYamlDocument(text: string, start: number, end: number, json
   return { root, problems };
 }
 
+function fastBlock(source: string, start: number, map: OffsetMap | undefined): YNode | undefined {
+  return parseBlockSubset(source, {
+    span: map === undefined ? (from, to) => ({ start: start + from, end: start + to }) : (from, to) => ({ start: start + map.toOriginal(from), end: start + map.toOriginal(to) }),
+    resolve: resolvePlain11,
+    key: internKey,
+    indexedMapSize,
+  });
+}
+
+/** The fast path alone (tests compare it with the library path): undefined when it declines the document. */
+export function parseYamlDocumentFast(text: string, start: number, end: number, prune: boolean): YNode | undefined {
+  const slice = start === 0 && end === text.length ? text : text.slice(start, end);
+  const pruned = prune ? pruneIrrelevant(slice) : undefined;
+  return fastBlock(pruned?.source ?? slice, start, pruned?.map);
+}
+
 type Options = ParseOptions & DocumentOptions & SchemaOptions;
 const options11: Options = { version: '1.1', uniqueKeys: false, prettyErrors: false, keepSourceTokens: false, strict: false };
 const options12: Options = { ...options11, version: '1.2' };
+
+/** The YAML 1.1 schema and options exactly as the Composer uses them for a document parsed with options11. */
+const document11 = new Document(undefined, options11);
+const plainTags11 = document11.schema.tags.filter((t): t is ScalarTag => 'test' in t && t.test instanceof RegExp);
+
+/**
+ * resolvePlain11 resolves a plain scalar as yaml's composeScalar does (findScalarTagByTest, then the tag's resolve);
+ * undefined for a merge key or when the tag reports an error, which the fast path leaves to the full parser.
+ */
+function resolvePlain11(text: string, atKey: boolean): { value: unknown } | undefined {
+  const tag = plainTags11.find((t) => (t.default === true || (atKey && t.default === 'key')) && t.test?.test(text) === true);
+  if (tag === undefined) return { value: text };
+  if (tag.tag === 'tag:yaml.org,2002:merge') return undefined;
+  let failed = false;
+  let result: unknown;
+  try {
+    result = tag.resolve(text, () => (failed = true), document11.options);
+  } catch {
+    return undefined;
+  }
+  if (failed) return undefined;
+  return { value: isYamlScalar(result) ? result.value : result };
+}
 
 /** The members of yaml's Parser that its `next` uses (private in its typings). */
 interface ParserState {
