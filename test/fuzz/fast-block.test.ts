@@ -74,9 +74,10 @@ function isFastTree(text: string): boolean {
 test('fast block path: 3,000 seeded mutations of the fixtures give the library tree or decline', () => {
   const dir = path.join(repoRoot(), 'test', 'fuzz', 'fixtures');
   const sources = [...fs.readdirSync(dir).sort().filter((n) => !n.endsWith('.json')).map((n) => ({ name: n, text: fs.readFileSync(path.join(dir, n), 'utf8') })), ...Object.entries(snippets).map(([name, text]) => ({ name, text }))];
-  const r = rng(20261123);
+  // KPL_FAST_MUTATIONS / KPL_FAST_SEED run a longer sweep while working on the fast path.
+  const r = rng(Number(process.env['KPL_FAST_SEED'] ?? 20261123));
   const d = fresh();
-  for (let i = 0; i < 3_000; i++) {
+  for (let i = 0; i < Number(process.env['KPL_FAST_MUTATIONS'] ?? 3_000); i++) {
     const source = sources[i % sources.length];
     if (source === undefined) continue;
     const input = mutate(r, source.text, `${source.name}-${i}.yaml`);

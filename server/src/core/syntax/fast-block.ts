@@ -235,15 +235,9 @@ class BlockParser {
       valueEnd = close + 1;
       node = { type: 'scalar', span: this.ctx.span(pos, valueEnd), value: text, source: text, quoted: true };
     } else if (c === 123 /* { */ || c === 91 /* [ */) {
-      if (src.charCodeAt(pos + 1) !== (c === 123 ? 125 : 93)) throw decline;
-      valueEnd = pos + 2;
-      // Only `{}` / `[]`, then spaces and maybe a comment.
-      let k = valueEnd;
-      while (k < line.end && src.charCodeAt(k) === 32) k++;
-      if (k < line.end && (src.charCodeAt(k) !== 35 || k === valueEnd)) throw decline;
-      const span = this.ctx.span(pos, valueEnd);
-      node = c === 123 ? { type: 'map', span, entries: [], index: undefined, flow: true } : { type: 'seq', span, items: [], flow: true };
-      return { node, end: line.next };
+      const flow = this.flow(pos, line.end, 0);
+      node = flow.node;
+      valueEnd = flow.end;
     } else {
       // Plain scalar: indicators that start something else decline; `-` is fine before a non-space (`-1`).
       if ('?:,[]{}#&*!|>\'"%@`'.includes(src[pos] ?? '') || (c === 45 && (pos + 1 === line.end || src.charCodeAt(pos + 1) === 32))) throw decline;
@@ -273,6 +267,109 @@ class BlockParser {
     while (k < line.end && src.charCodeAt(k) === 32) k++;
     if (k < line.end && (src.charCodeAt(k) !== 35 || k === valueEnd)) throw decline;
     return { node, end: line.next };
+  }
+
+  /**
+   * A one-line flow collection at `pos` (`{a: 1, b: [x, "y"]}`): plain and quoted scalars, nested collections, `key: value`
+   * pairs in maps. Empty entries, keys without values, pairs in sequences, trailing commas and comments decline.
+   */
+  private flow(pos: number, lineEnd: number, depth: number): { node: YMap | YSeq; end: number } {
+    if (depth > maxDepth) throw decline;
+    const src = this.src;
+    const isMap = src.charCodeAt(pos) === 123;
+    const close = isMap ? 125 : 93;
+    const entries: YEntry[] = [];
+    const items: YNode[] = [];
+    let j = this.spaces(pos + 1, lineEnd);
+    if (src.charCodeAt(j) === close) j++;
+    else {
+      for (;;) {
+        if (isMap) {
+          const key = this.flowScalar(j, lineEnd, true);
+          if (key.node.type !== 'scalar') throw decline;
+          // `key: value` only: a colon right after a quoted key, or a key without a value, is left to the library.
+          if (src.charCodeAt(key.end) !== 58 || src.charCodeAt(key.end + 1) !== 32) throw decline;
+          const v = key.node.value;
+          const keyText = this.ctx.key(typeof v === 'string' ? v : v === null ? 'null' : String(v));
+          for (const e of entries) if (e.key === keyText) throw decline;
+          const value = this.flowValue(this.spaces(key.end + 1, lineEnd), lineEnd, depth);
+          entries.push({ key: keyText, keySpan: key.node.span, value: value.node });
+          j = value.end;
+        } else {
+          const value = this.flowValue(j, lineEnd, depth);
+          items.push(value.node);
+          j = value.end;
+        }
+        j = this.spaces(j, lineEnd);
+        const ch = src.charCodeAt(j);
+        if (ch === close) {
+          j++;
+          break;
+        }
+        if (ch !== 44 /* , */) throw decline;
+        j = this.spaces(j + 1, lineEnd);
+        if (src.charCodeAt(j) === close) throw decline; // trailing comma
+      }
+    }
+    const span = this.ctx.span(pos, j);
+    if (!isMap) return { node: { type: 'seq', span, items, flow: true }, end: j };
+    const index = entries.length > this.ctx.indexedMapSize ? new Map(entries.map((e) => [e.key, e])) : undefined;
+    return { node: { type: 'map', span, entries, index, flow: true }, end: j };
+  }
+
+  private flowValue(j: number, lineEnd: number, depth: number): { node: YNode; end: number } {
+    const c = this.src.charCodeAt(j);
+    if (c === 123 || c === 91) return this.flow(j, lineEnd, depth + 1);
+    const value = this.flowScalar(j, lineEnd, false);
+    // A following `: ` would make a pair inside a sequence, or a nested pair: the library's business.
+    if (this.src.charCodeAt(value.end) === 58) throw decline;
+    return value;
+  }
+
+  /** A quoted or plain scalar inside a flow collection, ending before spaces, `,`, `]`, `}` or `: `. */
+  private flowScalar(j: number, lineEnd: number, atKey: boolean): { node: YScalar; end: number } {
+    const src = this.src;
+    const c = src.charCodeAt(j);
+    if (c === 34 || c === 39) {
+      const quote = src[j] ?? '';
+      let close = j + 1;
+      for (;;) {
+        close = src.indexOf(quote, close);
+        if (close === -1 || close >= lineEnd) throw decline;
+        if (c === 39 && src.charCodeAt(close + 1) === 39) close += 2;
+        else break;
+      }
+      const raw = src.slice(j + 1, close);
+      if (c === 34 && raw.includes('\\')) throw decline;
+      const text = c === 39 ? raw.replace(/''/g, "'") : raw;
+      return { node: { type: 'scalar', span: this.ctx.span(j, close + 1), value: text, source: text, quoted: true }, end: close + 1 };
+    }
+    if ('?:,[]{}#&*!|>\'"%@`'.includes(src[j] ?? '') || (c === 45 && ' ,]}'.includes(src[j + 1] ?? ' '))) throw decline;
+    let k = j;
+    for (; k < lineEnd; k++) {
+      const ch = src.charCodeAt(k);
+      if (ch === 44 || ch === 91 || ch === 93 || ch === 123 || ch === 125) break;
+      if (ch === 58 /* : */) {
+        const after = src.charCodeAt(k + 1);
+        if (after === 32) break;
+        if (after === 44 || after === 91 || after === 93 || after === 123 || after === 125 || k + 1 === lineEnd) throw decline;
+      }
+      if (ch === 35 /* # */ && src.charCodeAt(k - 1) === 32) throw decline; // a comment inside the collection
+    }
+    let valueEnd = k;
+    while (valueEnd > j && src.charCodeAt(valueEnd - 1) === 32) valueEnd--;
+    if (valueEnd === j || k === lineEnd) throw decline;
+    const text = src.slice(j, valueEnd);
+    const resolved = this.ctx.resolve(text, atKey);
+    if (resolved === undefined) throw decline;
+    const v = resolved.value;
+    const value: YScalar['value'] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === null ? v : String(v);
+    return { node: { type: 'scalar', span: this.ctx.span(j, valueEnd), value, source: typeof value === 'string' && value === text ? value : text, quoted: false }, end: k };
+  }
+
+  private spaces(j: number, end: number): number {
+    while (j < end && this.src.charCodeAt(j) === 32) j++;
+    return j;
   }
 
   /** The offset of the `:` ending a plain one-line key that starts at `at`; undefined when the line is no `key:` line. */
