@@ -68,7 +68,7 @@ test('fast block path: takes ordinary manifests and declines what it does not mo
 
 /** True when the fast path alone produces a tree for `text` (plain scalars kept as text: only the structure matters). */
 function isFastTree(text: string): boolean {
-  return parseBlockSubset(text, { span: (start, end) => ({ start, end }), resolve: (t) => ({ value: t }), key: (k) => k, indexedMapSize }) !== undefined;
+  return parseBlockSubset(text, { original: text, span: (start, end) => ({ start, end }), resolve: (t) => ({ value: t }), key: (k) => k, indexedMapSize }) !== undefined;
 }
 
 test('fast block path: 3,000 seeded mutations of the fixtures give the library tree or decline', () => {

@@ -18,6 +18,8 @@ export interface FastBlockContext {
   key(text: string): string;
   /** Maps with more entries than this get a key index (as the Converter builds them). */
   indexedMapSize: number;
+  /** The whole file's text, which `span` offsets point into (it outlives the tree anyway). */
+  original: string;
 }
 
 /** A content line: where it starts, its indentation, its first non-space character and its end (before the line break). */
@@ -111,6 +113,15 @@ class BlockParser {
     }
   }
 
+  /**
+   * The source text of [from, to), cut from the file's text rather than from the pruned copy being parsed: a slice of
+   * the copy would keep the whole copy alive as long as the tree (a pruned workload is ~60% of its document).
+   */
+  private text(from: number, to: number, span: Span): string {
+    const own = this.ctx.original.slice(span.start, span.end);
+    return own.length === to - from ? own : this.src.slice(from, to);
+  }
+
   private isSeqItem(at: number, end: number): boolean {
     return this.src.charCodeAt(at) === 45 /* - */ && (at + 1 === end || this.src.charCodeAt(at + 1) === 32);
   }
@@ -147,7 +158,7 @@ class BlockParser {
       keyAt = next.content;
     }
     const index = entries.length > this.ctx.indexedMapSize ? new Map(entries.map((e) => [e.key, e])) : undefined;
-    return { node: { type: 'map', span: this.ctx.span(firstKey, end), entries, index, flow: false }, end };
+    return { node: { type: 'map', span: this.ctx.span(firstKey, end), entries: entries.slice(), index, flow: false }, end };
   }
 
   /** A block sequence whose `-` indicators sit at column `indent`. */
@@ -176,7 +187,7 @@ class BlockParser {
         throw decline;
       }
     }
-    return { node: { type: 'seq', span: this.ctx.span(first, end), items: items.length === 0 ? [] : items, flow: false }, end };
+    return { node: { type: 'seq', span: this.ctx.span(first, end), items: items.slice(), flow: false }, end };
   }
 
   /**
@@ -219,10 +230,11 @@ class BlockParser {
     if (c === 34 /* " */) {
       const close = src.indexOf('"', pos + 1);
       if (close === -1 || close >= line.end) throw decline;
-      const text = src.slice(pos + 1, close);
-      if (text.includes('\\')) throw decline;
       valueEnd = close + 1;
-      node = { type: 'scalar', span: this.ctx.span(pos, valueEnd), value: text, source: text, quoted: true };
+      const span = this.ctx.span(pos, valueEnd);
+      const text = this.text(pos + 1, close, { start: span.start + 1, end: span.end - 1 });
+      if (text.includes('\\')) throw decline;
+      node = { type: 'scalar', span, value: text, source: text, quoted: true };
     } else if (c === 39 /* ' */) {
       let close = pos + 1;
       for (;;) {
@@ -231,9 +243,10 @@ class BlockParser {
         if (src.charCodeAt(close + 1) === 39) close += 2;
         else break;
       }
-      const text = src.slice(pos + 1, close).replace(/''/g, "'");
       valueEnd = close + 1;
-      node = { type: 'scalar', span: this.ctx.span(pos, valueEnd), value: text, source: text, quoted: true };
+      const span = this.ctx.span(pos, valueEnd);
+      const text = this.text(pos + 1, close, { start: span.start + 1, end: span.end - 1 }).replace(/''/g, "'");
+      node = { type: 'scalar', span, value: text, source: text, quoted: true };
     } else if (c === 123 /* { */ || c === 91 /* [ */) {
       const flow = this.flow(pos, line.end, 0);
       node = flow.node;
@@ -253,13 +266,14 @@ class BlockParser {
       }
       valueEnd = stop;
       while (valueEnd > pos && src.charCodeAt(valueEnd - 1) === 32) valueEnd--;
-      const text = src.slice(pos, valueEnd);
+      const span = this.ctx.span(pos, valueEnd);
+      const text = this.text(pos, valueEnd, span);
       const resolved = this.ctx.resolve(text, false);
       if (resolved === undefined) throw decline;
       const v = resolved.value;
       // As the Converter: anything but a primitive (a YAML 1.1 timestamp's Date) is kept as its string.
       const value: YScalar['value'] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === null ? v : String(v);
-      node = { type: 'scalar', span: this.ctx.span(pos, valueEnd), value, source: typeof value === 'string' && value === text ? value : text, quoted: false };
+      node = { type: 'scalar', span, value, source: typeof value === 'string' && value === text ? value : text, quoted: false };
       return { node, end: line.next };
     }
     // After a quoted scalar: spaces, then the end of the line or a comment (after at least one space).
@@ -312,9 +326,10 @@ class BlockParser {
       }
     }
     const span = this.ctx.span(pos, j);
-    if (!isMap) return { node: { type: 'seq', span, items, flow: true }, end: j };
+    // Exact-size arrays (push leaves spare capacity, and the tree lives as long as the file).
+    if (!isMap) return { node: { type: 'seq', span, items: items.slice(), flow: true }, end: j };
     const index = entries.length > this.ctx.indexedMapSize ? new Map(entries.map((e) => [e.key, e])) : undefined;
-    return { node: { type: 'map', span, entries, index, flow: true }, end: j };
+    return { node: { type: 'map', span, entries: entries.slice(), index, flow: true }, end: j };
   }
 
   private flowValue(j: number, lineEnd: number, depth: number): { node: YNode; end: number } {
@@ -339,10 +354,11 @@ class BlockParser {
         if (c === 39 && src.charCodeAt(close + 1) === 39) close += 2;
         else break;
       }
-      const raw = src.slice(j + 1, close);
+      const span = this.ctx.span(j, close + 1);
+      const raw = this.text(j + 1, close, { start: span.start + 1, end: span.end - 1 });
       if (c === 34 && raw.includes('\\')) throw decline;
       const text = c === 39 ? raw.replace(/''/g, "'") : raw;
-      return { node: { type: 'scalar', span: this.ctx.span(j, close + 1), value: text, source: text, quoted: true }, end: close + 1 };
+      return { node: { type: 'scalar', span, value: text, source: text, quoted: true }, end: close + 1 };
     }
     if ('?:,[]{}#&*!|>\'"%@`'.includes(src[j] ?? '') || (c === 45 && ' ,]}'.includes(src[j + 1] ?? ' '))) throw decline;
     let k = j;
@@ -359,12 +375,13 @@ class BlockParser {
     let valueEnd = k;
     while (valueEnd > j && src.charCodeAt(valueEnd - 1) === 32) valueEnd--;
     if (valueEnd === j || k === lineEnd) throw decline;
-    const text = src.slice(j, valueEnd);
+    const span = this.ctx.span(j, valueEnd);
+    const text = this.text(j, valueEnd, span);
     const resolved = this.ctx.resolve(text, atKey);
     if (resolved === undefined) throw decline;
     const v = resolved.value;
     const value: YScalar['value'] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === null ? v : String(v);
-    return { node: { type: 'scalar', span: this.ctx.span(j, valueEnd), value, source: typeof value === 'string' && value === text ? value : text, quoted: false }, end: k };
+    return { node: { type: 'scalar', span, value, source: typeof value === 'string' && value === text ? value : text, quoted: false }, end: k };
   }
 
   private spaces(j: number, end: number): number {

@@ -34,7 +34,7 @@ export function parseYamlDocument(text: string, start: number, end: number, json
   const map = pruned?.map;
   if (fast && !json) {
     // Plain block YAML (nearly every manifest) is read straight into the tree; the rest goes through the yaml library.
-    const root = fastBlock(source, start, map);
+    const root = fastBlock(text, source, start, map);
     if (root !== undefined) return { root, problems: [] };
   }
   const problems: SyntaxProblem[] = [];
@@ -64,8 +64,9 @@ export function parseYamlDocument(text: string, start: number, end: number, json
   return { root, problems };
 }
 
-function fastBlock(source: string, start: number, map: OffsetMap | undefined): YNode | undefined {
+function fastBlock(original: string, source: string, start: number, map: OffsetMap | undefined): YNode | undefined {
   return parseBlockSubset(source, {
+    original,
     span: map === undefined ? (from, to) => ({ start: start + from, end: start + to }) : (from, to) => ({ start: start + map.toOriginal(from), end: start + map.toOriginal(to) }),
     resolve: resolvePlain11,
     key: internKey,
@@ -77,7 +78,7 @@ function fastBlock(source: string, start: number, map: OffsetMap | undefined): Y
 export function parseYamlDocumentFast(text: string, start: number, end: number, prune: boolean): YNode | undefined {
   const slice = start === 0 && end === text.length ? text : text.slice(start, end);
   const pruned = prune ? pruneIrrelevant(slice) : undefined;
-  return fastBlock(pruned?.source ?? slice, start, pruned?.map);
+  return fastBlock(text, pruned?.source ?? slice, start, pruned?.map);
 }
 
 type Options = ParseOptions & DocumentOptions & SchemaOptions;
