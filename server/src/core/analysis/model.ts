@@ -74,12 +74,15 @@ export class WorkspaceModel {
   /** Workloads sorted by priority ascending, for ranks and "who can preempt whom". */
   readonly byPriority: AnalyzedWorkload[];
   private readonly byFile = new Map<string, AnalyzedWorkload[]>();
+  /** Where each file's objects start in `objects` (they are stored file by file), so an edit replaces them in place. */
+  private readonly firstObjectOfFile = new Map<string, number>();
   /** preemptorSuffix[i] = workloads at index >= i of byPriority that may preempt. */
   private readonly preemptorSuffix: number[];
 
   constructor(files: readonly ParsedFile[], clusterFiles: readonly ParsedFile[], readonly options: AnalysisOptions) {
     for (const f of files) {
       this.files.set(f.file, f);
+      this.firstObjectOfFile.set(f.file, this.objects.length);
       for (const o of f.objects) this.objects.push(o);
     }
     for (const f of clusterFiles) for (const o of f.objects) this.clusterObjects.push(o);
@@ -272,7 +275,10 @@ export class WorkspaceModel {
       const next = parsed.objects[i];
       if (next !== undefined) replacements.set(o, next);
     });
-    for (let i = 0; i < this.objects.length; i++) {
+    // The file's objects sit together in `objects`: replace that run (O(objects of the file), not of the workspace).
+    const first = this.firstObjectOfFile.get(parsed.file) ?? -1;
+    const inPlace = first >= 0 && old.objects.every((o, i) => this.objects[first + i] === o);
+    for (let i = inPlace ? first : 0, end = inPlace ? first + old.objects.length : this.objects.length; i < end; i++) {
       const next = replacements.get(this.objects[i] as K8sObject);
       if (next !== undefined) this.objects[i] = next;
     }
