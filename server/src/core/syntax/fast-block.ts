@@ -5,6 +5,7 @@
 // scalars, flow collections with content, escapes, tabs, non-ASCII, odd comments, anything erroneous) returns
 // undefined and the caller parses the document with the yaml library: the fast path only ever declines, never guesses.
 import type { Span } from '../text';
+import { entryNode, mapNode, nullNode, scalarNode, seqNode } from './tree';
 import type { YEntry, YMap, YNode, YScalar, YSeq } from './tree';
 
 /** Resolves a plain scalar as the YAML schema in use does (its tag's value); undefined when that is not simple. */
@@ -150,7 +151,7 @@ class BlockParser {
       for (const e of entries) if (e.key === keyText) throw decline; // duplicates: the full parser reports them
       const keySpan = this.ctx.span(keyAt, colon);
       const value = this.value(line, colon + 1, indent, true, depth);
-      entries.push({ key: keyText, keySpan, value: value.node });
+      entries.push(entryNode(keyText, keySpan, value.node));
       end = value.end;
       const next = this.lines[this.i];
       if (next === undefined || next.indent < indent) break;
@@ -158,7 +159,7 @@ class BlockParser {
       keyAt = next.content;
     }
     const index = entries.length > this.ctx.indexedMapSize ? new Map(entries.map((e) => [e.key, e])) : undefined;
-    return { node: { type: 'map', span: this.ctx.span(firstKey, end), entries: entries.slice(), index, flow: false }, end };
+    return { node: mapNode(this.ctx.span(firstKey, end), entries.slice(), index, false), end };
   }
 
   /** A block sequence whose `-` indicators sit at column `indent`. */
@@ -187,7 +188,7 @@ class BlockParser {
         throw decline;
       }
     }
-    return { node: { type: 'seq', span: this.ctx.span(first, end), items: items.slice(), flow: false }, end };
+    return { node: seqNode(this.ctx.span(first, end), items.slice(), false), end };
   }
 
   /**
@@ -208,7 +209,8 @@ class BlockParser {
       }
       // An empty value followed by comment lines ends after them in the library's ranges: not in the subset.
       if (next === undefined ? this.trailingComments : next.commentsBefore) throw decline;
-      const empty: YScalar = { type: 'scalar', span: this.ctx.span(pos, pos), value: null, source: '', quoted: false };
+      const emptySpan = this.ctx.span(pos, pos);
+      const empty = nullNode(emptySpan.start, emptySpan.end);
       // The library's node end: with a comment, everything up to the next content (line breaks, blank lines and its
       // indentation); without one the empty node ends where it starts.
       return { node: empty, end: comment ? (next?.content ?? this.src.length) : pos };
@@ -234,7 +236,7 @@ class BlockParser {
       const span = this.ctx.span(pos, valueEnd);
       const text = this.text(pos + 1, close, { start: span.start + 1, end: span.end - 1 });
       if (text.includes('\\')) throw decline;
-      node = { type: 'scalar', span, value: text, source: text, quoted: true };
+      node = scalarNode(span, text, text, true);
     } else if (c === 39 /* ' */) {
       let close = pos + 1;
       for (;;) {
@@ -246,7 +248,7 @@ class BlockParser {
       valueEnd = close + 1;
       const span = this.ctx.span(pos, valueEnd);
       const text = this.text(pos + 1, close, { start: span.start + 1, end: span.end - 1 }).replace(/''/g, "'");
-      node = { type: 'scalar', span, value: text, source: text, quoted: true };
+      node = scalarNode(span, text, text, true);
     } else if (c === 123 /* { */ || c === 91 /* [ */) {
       const flow = this.flow(pos, line.end, 0);
       node = flow.node;
@@ -273,7 +275,7 @@ class BlockParser {
       const v = resolved.value;
       // As the Converter: anything but a primitive (a YAML 1.1 timestamp's Date) is kept as its string.
       const value: YScalar['value'] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === null ? v : String(v);
-      node = { type: 'scalar', span, value, source: typeof value === 'string' && value === text ? value : text, quoted: false };
+      node = scalarNode(span, value, typeof value === 'string' && value === text ? value : text, false);
       return { node, end: line.next };
     }
     // After a quoted scalar: spaces, then the end of the line or a comment (after at least one space).
@@ -307,7 +309,7 @@ class BlockParser {
           const keyText = this.ctx.key(typeof v === 'string' ? v : v === null ? 'null' : String(v));
           for (const e of entries) if (e.key === keyText) throw decline;
           const value = this.flowValue(this.spaces(key.end + 1, lineEnd), lineEnd, depth);
-          entries.push({ key: keyText, keySpan: key.node.span, value: value.node });
+          entries.push(entryNode(keyText, key.node.span, value.node));
           j = value.end;
         } else {
           const value = this.flowValue(j, lineEnd, depth);
@@ -327,9 +329,9 @@ class BlockParser {
     }
     const span = this.ctx.span(pos, j);
     // Exact-size arrays (push leaves spare capacity, and the tree lives as long as the file).
-    if (!isMap) return { node: { type: 'seq', span, items: items.slice(), flow: true }, end: j };
+    if (!isMap) return { node: seqNode(span, items.slice(), true), end: j };
     const index = entries.length > this.ctx.indexedMapSize ? new Map(entries.map((e) => [e.key, e])) : undefined;
-    return { node: { type: 'map', span, entries: entries.slice(), index, flow: true }, end: j };
+    return { node: mapNode(span, entries.slice(), index, true), end: j };
   }
 
   private flowValue(j: number, lineEnd: number, depth: number): { node: YNode; end: number } {
@@ -358,7 +360,7 @@ class BlockParser {
       const raw = this.text(j + 1, close, { start: span.start + 1, end: span.end - 1 });
       if (c === 34 && raw.includes('\\')) throw decline;
       const text = c === 39 ? raw.replace(/''/g, "'") : raw;
-      return { node: { type: 'scalar', span, value: text, source: text, quoted: true }, end: close + 1 };
+      return { node: scalarNode(span, text, text, true), end: close + 1 };
     }
     if ('?:,[]{}#&*!|>\'"%@`'.includes(src[j] ?? '') || (c === 45 && ' ,]}'.includes(src[j + 1] ?? ' '))) throw decline;
     let k = j;
@@ -381,7 +383,7 @@ class BlockParser {
     if (resolved === undefined) throw decline;
     const v = resolved.value;
     const value: YScalar['value'] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === null ? v : String(v);
-    return { node: { type: 'scalar', span, value, source: typeof value === 'string' && value === text ? value : text, quoted: false }, end: k };
+    return { node: scalarNode(span, value, typeof value === 'string' && value === text ? value : text, false), end: k };
   }
 
   private spaces(j: number, end: number): number {

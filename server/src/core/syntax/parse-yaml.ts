@@ -3,8 +3,8 @@
 import { Composer, CST, Document, isAlias, isMap as isYamlMap, isPair, isScalar as isYamlScalar, isSeq as isYamlSeq, Parser, YAMLParseError } from 'yaml';
 import type { DocumentOptions, Node as YamlNode, Pair, ParseOptions, ScalarTag, SchemaOptions } from 'yaml';
 import type { Span } from '../text';
-import { indexedMapSize, lookup } from './tree';
-import type { YEntry, YMap, YNode, YScalar, YSeq } from './tree';
+import { entryNode, indexedMapSize, lookup, mapNode, nullNode, scalarNode, seqNode } from './tree';
+import type { MutableYMap, YEntry, YNode } from './tree';
 import { pruneIrrelevant } from './prune';
 import { parseBlockSubset } from './fast-block';
 import type { OffsetMap } from './prune';
@@ -216,7 +216,7 @@ export function parseOne(source: string, options: Options, fast = fastParserActi
 }
 
 /** A map node while it is being built. */
-type MutableMap = { -readonly [K in keyof YMap]: YMap[K] };
+type MutableMap = MutableYMap;
 
 const noEntries: YEntry[] = [];
 const noItems: YNode[] = [];
@@ -252,19 +252,19 @@ class Converter {
     const span = this.span(node.range);
     if (depth > maxDepth) {
       this.problems.push({ kind: 'too-deep', message: `nesting deeper than ${maxDepth} levels is not read`, span });
-      return { type: 'scalar', span, value: null, source: '', quoted: false };
+      return nullNode(span.start, span.end);
     }
     if (isAlias(node)) {
       const target = node.resolve(this.doc);
       if (target === undefined) {
         this.problems.push({ kind: 'alias', message: `unknown anchor "${node.source}"`, span });
-        return { type: 'scalar', span, value: null, source: '', quoted: false };
+        return nullNode(span.start, span.end);
       }
       // Aliases share the converted node: an alias bomb stays a small graph instead of an exponential copy.
       return this.convert(target, depth + 1);
     }
     if (isYamlMap(node)) {
-      const map: MutableMap = { type: 'map', span, entries: [], index: undefined, flow: node.flow === true };
+      const map = mapNode(span, [], undefined, node.flow === true);
       if (anchored) this.memo.set(node, map);
       for (const pair of node.items) this.addPair(map, pair as Pair<YamlNode | null, YamlNode | null>, depth);
       // Arrays grown by push keep spare capacity (16+ slots); the tree lives as long as the file, so store it exact.
@@ -273,30 +273,29 @@ class Converter {
     }
     if (isYamlSeq(node)) {
       const items: YNode[] = [];
-      const seq: YSeq = { type: 'seq', span, items, flow: node.flow === true };
+      const seq = seqNode(span, items, node.flow === true);
       if (anchored) this.memo.set(node, seq);
       for (const item of node.items) {
         if (item !== null && typeof item === 'object' && !isPair(item)) items.push(this.convert(item as YamlNode, depth + 1));
-        else items.push({ type: 'scalar', span, value: null, source: '', quoted: false });
+        else items.push(nullNode(span.start, span.end));
       }
-      (seq as { items: YNode[] }).items = items.length === 0 ? noItems : items.slice();
+      seq.items = items.length === 0 ? noItems : items.slice();
       return seq;
     }
     if (isYamlScalar(node)) {
       const value = node.value;
       const source = typeof node.source === 'string' ? node.source : String(value);
-      const scalar: YScalar = {
-        type: 'scalar',
+      const scalar = scalarNode(
         span,
-        value: typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value === null ? value : String(value),
+        typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value === null ? value : String(value),
         // One string object for both when they are equal (most plain scalars): the tree outlives the parse.
-        source: typeof value === 'string' && value === source ? value : source,
-        quoted: node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE',
-      };
+        typeof value === 'string' && value === source ? value : source,
+        node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE',
+      );
       if (anchored) this.memo.set(node, scalar);
       return scalar;
     }
-    return { type: 'scalar', span, value: null, source: '', quoted: false };
+    return nullNode(span.start, span.end);
   }
 
   private addPair(map: MutableMap, pair: Pair<YamlNode | null, YamlNode | null>, depth: number): void {
@@ -307,13 +306,13 @@ class Converter {
     const value: YNode =
       valueNode !== null && typeof valueNode === 'object'
         ? this.convert(valueNode, depth + 1)
-        : { type: 'scalar', span: { start: keySpan.end, end: keySpan.end }, value: null, source: '', quoted: false };
+        : nullNode(keySpan.end, keySpan.end);
     if (keyText === '<<' && !(keyNode !== null && isYamlScalar(keyNode) && (keyNode.type === 'QUOTE_DOUBLE' || keyNode.type === 'QUOTE_SINGLE'))) {
       this.merge(map, value);
       return;
     }
     if (keyText === undefined) return; // complex keys never name a Kubernetes field
-    const newEntry: YEntry = { key: keyText, keySpan, value };
+    const newEntry = entryNode(keyText, keySpan, value);
     const previous = lookup(map, keyText);
     if (previous !== undefined && !this.merged.has(previous)) {
       this.problems.push({ kind: 'duplicate-key', message: `duplicate key "${keyText}": the last value wins, as kubectl reads it`, span: keySpan });

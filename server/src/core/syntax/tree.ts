@@ -56,6 +56,94 @@ export interface YScalar {
   readonly quoted: boolean;
 }
 
+// Nodes are built by the classes below, not as object literals: a workspace's trees live as long as its files, and
+// per node a separate `{start, end}` span object plus a `type` field cost about a third of the tree's memory (issue 8).
+// Each class keeps its span as two numbers and hands out a fresh `Span` on read; `type` lives on the prototype.
+
+class MapNode implements YMap {
+  declare readonly type: 'map';
+  constructor(
+    private readonly spanStart: number,
+    private readonly spanEnd: number,
+    public entries: YEntry[],
+    public index: Map<string, YEntry> | undefined,
+    readonly flow: boolean,
+  ) {}
+
+  get span(): Span {
+    return { start: this.spanStart, end: this.spanEnd };
+  }
+}
+Object.defineProperty(MapNode.prototype, 'type', { value: 'map', enumerable: true });
+
+class SeqNode implements YSeq {
+  declare readonly type: 'seq';
+  constructor(
+    private readonly spanStart: number,
+    private readonly spanEnd: number,
+    public items: YNode[],
+    readonly flow: boolean,
+  ) {}
+
+  get span(): Span {
+    return { start: this.spanStart, end: this.spanEnd };
+  }
+}
+Object.defineProperty(SeqNode.prototype, 'type', { value: 'seq', enumerable: true });
+
+class ScalarNode implements YScalar {
+  declare readonly type: 'scalar';
+  constructor(
+    private readonly spanStart: number,
+    private readonly spanEnd: number,
+    readonly value: ScalarValue,
+    readonly source: string,
+    readonly quoted: boolean,
+  ) {}
+
+  get span(): Span {
+    return { start: this.spanStart, end: this.spanEnd };
+  }
+}
+Object.defineProperty(ScalarNode.prototype, 'type', { value: 'scalar', enumerable: true });
+
+class EntryNode implements YEntry {
+  constructor(
+    readonly key: string,
+    private readonly keyStart: number,
+    private readonly keyEnd: number,
+    readonly value: YNode,
+  ) {}
+
+  get keySpan(): Span {
+    return { start: this.keyStart, end: this.keyEnd };
+  }
+}
+
+/** A map whose entries and index the parser may still fill in (the node is shared with aliases before it is complete). */
+export type MutableYMap = YMap & { entries: YEntry[]; index: Map<string, YEntry> | undefined };
+
+export function mapNode(span: Span, entries: YEntry[], index: Map<string, YEntry> | undefined, flow: boolean): MutableYMap {
+  return new MapNode(span.start, span.end, entries, index, flow);
+}
+
+export function seqNode(span: Span, items: YNode[], flow: boolean): YSeq & { items: YNode[] } {
+  return new SeqNode(span.start, span.end, items, flow);
+}
+
+export function scalarNode(span: Span, value: ScalarValue, source: string, quoted: boolean): YScalar {
+  return new ScalarNode(span.start, span.end, value, source, quoted);
+}
+
+/** nullNode: an empty value (`key:` with nothing after it, a missing item). */
+export function nullNode(start: number, end: number): YScalar {
+  return new ScalarNode(start, end, null, '', false);
+}
+
+export function entryNode(key: string, keySpan: Span, value: YNode): YEntry {
+  return new EntryNode(key, keySpan.start, keySpan.end, value);
+}
+
 export function isMap(node: YNode | undefined): node is YMap {
   return node?.type === 'map';
 }
