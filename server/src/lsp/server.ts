@@ -248,7 +248,10 @@ export function startServer(options: StartOptions = {}): Connection {
   ];
   for (const r of routes) r.register(connection, log);
 
-  connection.onShutdown(() => cluster.dispose());
+  connection.onShutdown(() => {
+    session.compactor.dispose();
+    cluster.dispose();
+  });
   documents.listen(connection);
   connection.listen();
   return connection;

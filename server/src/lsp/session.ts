@@ -1,5 +1,6 @@
 // Session state of one language server: the AnalysisHost, open documents, settings, workspace folders, and the
 // incremental publishing of diagnostics (debounced per URI, only files whose diagnostics changed, never stale).
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver/node';
@@ -12,6 +13,7 @@ import type { ClusterSource } from './cluster-source';
 import { matchesAny } from './glob';
 import type { Logger } from './safe';
 import { defaultSettings, kubernetesMinor, ruleSettings } from './settings';
+import { IdleCompactor } from './heap';
 import { lineIndex, toDiagnostic } from './to-lsp';
 import { canonicalUri, manifestPattern, pathToUri, uriToPath } from './uri';
 
@@ -40,7 +42,7 @@ export class Session {
   folders: Folder[] = [];
   trusted = true;
   caps: ClientCapabilitiesSummary = { configuration: false, watchedFilesDynamic: false, documentChanges: false, snippets: false, codeActionResolve: false, diagnosticVersion: false, workDoneProgress: false, codeLensRefresh: false };
-  /** Last published diagnostics per canonical URI (JSON), to publish only what changed. */
+  /** Digest of the last published diagnostics per canonical URI, to publish only what changed (not the JSON: 80k diagnostics' worth at 50k workloads). */
   private readonly published = new Map<string, string>();
   /** Findings of the last analysis per file (for code actions). */
   readonly findings = new Map<string, Finding[]>();
@@ -58,6 +60,8 @@ export class Session {
   /** Incremented per index run, so an outdated run stops writing. */
   private indexGeneration = 0;
   stats = { files: 0, workloads: 0, lastIndexMs: 0, lastAnalysisMs: 0, publishes: 0 };
+  /** Gives the pages of a replaced model back to the system once the server is quiet. */
+  readonly compactor: IdleCompactor;
 
   constructor(
     private readonly connection: Connection,
@@ -67,6 +71,7 @@ export class Session {
     readonly repository: string,
   ) {
     this.host = new AnalysisHost({ kubernetesMinor: kubernetesMinor(this.settings) }, ruleSettings(this.settings));
+    this.compactor = new IdleCompactor((message) => this.log.info(message));
   }
 
   // ---- lookups used by the feature handlers ----
@@ -303,9 +308,10 @@ export class Session {
       if (doc !== undefined && this.analyzedVersion.get(file) !== doc.version) continue; // stale: newer text not analysed yet
       const parsed = result.model.files.get(file);
       if (parsed === undefined) continue;
-      const index = lineIndex(parsed);
-      const diagnostics: Diagnostic[] = findings.map((f) => toDiagnostic(f, index, this.repository));
-      const key = JSON.stringify(diagnostics);
+      // A line index only for a file with findings, and not the cached one: cached, it would be kept for every such file.
+      const index = findings.length === 0 ? undefined : doc !== undefined ? lineIndex(parsed) : new LineIndex(parsed.text);
+      const diagnostics: Diagnostic[] = index === undefined ? [] : findings.map((f) => toDiagnostic(f, index, this.repository));
+      const key = diagnostics.length === 0 ? '' : createHash('sha256').update(JSON.stringify(diagnostics)).digest('base64');
       const previous = this.published.get(file);
       if (!textChanged.has(file) && (previous === key || (previous === undefined && diagnostics.length === 0))) continue;
       this.published.set(file, key);
@@ -316,6 +322,8 @@ export class Session {
     }
     // Lenses of other open documents (ranks, preemptor counts) change with a rebuild.
     if (result.rebuilt && this.caps.codeLensRefresh) void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    if (result.rebuilt) this.compactor.rebuilt();
+    else this.compactor.touched();
     if (result.rebuilt) this.log.info(`analysis rebuilt: ${this.stats.files} file(s), ${this.stats.workloads} workload(s) in ${this.stats.lastAnalysisMs} ms`);
   }
 

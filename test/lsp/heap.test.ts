@@ -1,0 +1,54 @@
+// Idle heap compaction (server/src/lsp/heap.ts): after a rebuild frees most of the heap, the pages come back.
+// Each test file runs in its own process, so the fragmentation built here is this process's own.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import { IdleCompactor, worthCompacting } from '../../server/src/lsp/heap';
+
+/** fragment fills the heap with small objects and keeps one in ten: every page ends up mostly free. */
+function fragment(count: number): object[] {
+  const kept: object[] = [];
+  let garbage: object[] | undefined = [];
+  for (let i = 0; i < count; i++) {
+    const o = { index: i, name: `object-${i}` };
+    if (i % 10 === 0) kept.push(o);
+    else garbage.push(o);
+  }
+  garbage = undefined;
+  return kept;
+}
+
+test('worthCompacting wants 64 MiB and a quarter of the heap free', () => {
+  const mib = 1024 * 1024;
+  assert.equal(worthCompacting({ total_heap_size: 400 * mib, used_heap_size: 200 * mib }), true);
+  assert.equal(worthCompacting({ total_heap_size: 400 * mib, used_heap_size: 350 * mib }), false, 'only 50 MiB free');
+  assert.equal(worthCompacting({ total_heap_size: 1000 * mib, used_heap_size: 800 * mib }), false, '200 MiB free but under a quarter');
+});
+
+test('the idle compactor waits for quiet after a rebuild, then hands the free pages back', async () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const kept = fragment(2_000_000);
+  const fragmented = fragment(2_000_000);
+  gc(); // an ordinary full GC frees the garbage but keeps most of its pages
+  const before = v8.getHeapStatistics();
+  assert.ok(worthCompacting(before), `fragmented heap: ${before.used_heap_size} used of ${before.total_heap_size}`);
+  const logged: string[] = [];
+  const compactor = new IdleCompactor((m) => logged.push(m), 50);
+  compactor.touched(); // not armed: nothing scheduled
+  await new Promise((r) => setTimeout(r, 120));
+  assert.deepEqual(logged, []);
+  compactor.rebuilt();
+  await new Promise((r) => setTimeout(r, 30));
+  compactor.touched(); // busy again: the wait restarts
+  await new Promise((r) => setTimeout(r, 30));
+  assert.deepEqual(logged, [], 'still waiting for quiet');
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(logged.length, 1);
+  assert.match(logged[0] ?? '', /^compacted the heap while idle: \d+ -> \d+ MiB committed \(\d+ MiB live\) in \d+ ms$/);
+  const after = v8.getHeapStatistics();
+  assert.ok(after.total_heap_size < before.total_heap_size - 64 * 1024 * 1024, `committed ${before.total_heap_size} -> ${after.total_heap_size}`);
+  assert.equal(kept.length + fragmented.length, 400_000, 'the live objects survived the move');
+  compactor.dispose();
+});
