@@ -17,6 +17,16 @@ export interface Range {
   end: Position;
 }
 
+/**
+ * flat makes V8 store a string flat. Strings built by `+` and template literals are trees of their parts (cons strings)
+ * that keep every part alive; reading a character flattens one in place and the collector then drops the parts. Used
+ * for the keys and messages kept for the life of a file.
+ */
+export function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}
+
 /** LineIndex maps offsets to 0-based line/character positions with a binary search over line starts. */
 export class LineIndex {
   private readonly lineStarts: number[];

@@ -2,7 +2,7 @@
 import type { Finding, Report, RuleContext, Severity, SeveritySetting } from '../rules/rule';
 import { rules } from '../rules/index';
 import type { WorkspaceModel, AnalyzedWorkload } from './model';
-import { LineIndex } from '../text';
+import { flat } from '../text';
 import type { K8sObject } from '../model/objects';
 
 export interface RuleSettings {
@@ -28,7 +28,7 @@ export function runRules(model: WorkspaceModel, targets: ReadonlySet<string>, se
       text: (file) => model.files.get(file)?.text ?? '',
       report: (report: Report) => {
         if (!targets.has(report.file) || isSuppressed(model, rule.id, report)) return;
-        const finding: Finding = { ruleId: rule.id, severity, message: report.message, file: report.file, span: report.span };
+        const finding: Finding = { ruleId: rule.id, severity, message: flat(report.message), file: report.file, span: report.span };
         if (report.object !== undefined) finding.object = report.object.id;
         if (report.fix !== undefined) finding.fix = report.fix;
         findings.push(finding);
@@ -51,20 +51,17 @@ export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start || a.span.end - b.span.end || a.ruleId.localeCompare(b.ruleId)));
 }
 
-const lineIndexes = new WeakMap<object, LineIndex>();
-
 function isSuppressed(model: WorkspaceModel, ruleId: string, report: Report): boolean {
   if (report.object !== undefined && annotationSuppresses(report.object, ruleId)) return true;
   const parsed = model.files.get(report.file);
   if (parsed === undefined) return false;
-  let index = lineIndexes.get(parsed);
-  if (index === undefined) {
-    index = new LineIndex(parsed.text);
-    lineIndexes.set(parsed, index);
-  }
-  const line = index.position(report.span.start).line;
-  if (line === 0) return false;
-  const match = /#\s*kpl-ignore:\s*([\w\s,-]+)/.exec(index.lineText(line - 1));
+  // The line before the finding's line, found by scanning back (no line index: it would be kept for every file with findings).
+  const text = parsed.text;
+  const start = Math.min(report.span.start, text.length);
+  const lineStart = start <= 0 ? 0 : text.lastIndexOf('\n', start - 1) + 1;
+  if (lineStart === 0) return false;
+  const previousStart = lineStart >= 2 ? text.lastIndexOf('\n', lineStart - 2) + 1 : 0;
+  const match = /#\s*kpl-ignore:\s*([\w\s,-]+)/.exec(text.slice(previousStart, lineStart - 1));
   return match !== null && (match[1] ?? '').split(',').map((s) => s.trim()).some((id) => id === ruleId || id === 'all');
 }
 

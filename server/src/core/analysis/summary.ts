@@ -1,6 +1,7 @@
 // Per-file summaries: everything about a file's objects that other files' analysis can depend on, without positions.
 // When an edit leaves the summary unchanged, cross-file facts stay valid and only the edited file is re-checked.
 import type { ParsedFile } from '../model/objects';
+import { flat } from '../text';
 import { get } from '../syntax/tree';
 import type { YNode } from '../syntax/tree';
 
@@ -50,7 +51,7 @@ export function summarizeFile(parsed: ParsedFile): string {
       }
     }
   }
-  return JSON.stringify(parts);
+  return flat(JSON.stringify(parts));
 }
 
 /** The containers' memory requests and limits (and sidecar marks), which decide the pod's eviction tier. */

@@ -1,7 +1,7 @@
 // Turns a manifest file into Kubernetes objects of interest with identities and spans; never throws.
 // `kind: List` (and `*List`) items become objects of their own, as kubectl applies them.
 import type { Span } from '../text';
-import { decodeUtf8 } from '../text';
+import { decodeUtf8, flat } from '../text';
 import { isKindOfInterest, splitDocuments } from '../syntax/documents';
 import type { DocumentChunk } from '../syntax/documents';
 import { parseYamlDocument } from '../syntax/parse-yaml';
@@ -43,6 +43,10 @@ export interface FileProblem {
 
 export interface ParsedFile {
   file: string;
+  /**
+   * The file's text; '' when the file holds nothing analysed and nothing to report (no objects, no problems): nothing
+   * can point into it, and keeping every CRD bundle's and dashboard's text would double the server's memory.
+   */
   text: string;
   objects: K8sObject[];
   problems: FileProblem[];
@@ -71,7 +75,9 @@ export interface SourceInput {
 }
 
 /** parseFile reads every object of interest of one file; the result is cached per file by the analysis host. */
-export function parseFile(input: SourceInput): ParsedFile {
+export function parseFile(source: SourceInput): ParsedFile {
+  // The path is kept by every object and finding of the file: stored flat, not as the parts it was joined from.
+  const input = { ...source, path: flat(source.path) };
   const origin = input.origin ?? 'workspace';
   let text: string;
   if (typeof input.content === 'string') {
@@ -124,6 +130,7 @@ export function parseFile(input: SourceInput): ParsedFile {
       span: { start: firstSkipped.start, end: Math.min(firstSkipped.end, firstSkipped.start + 1) },
     });
   }
+  if (result.objects.length === 0 && result.problems.length === 0) result.text = '';
   return result;
 }
 
