@@ -20,9 +20,18 @@ describe('suppression', () => {
     ['the annotation takes a comma-separated list with spaces', podWith(['  priorityClassName: nope'], 'missing-requests , priority-class-not-found'), 0],
     ['the annotation "all" suppresses every rule of the object', podWith(['  priorityClassName: nope'], 'all'), 0],
     ['the annotation naming another rule does not suppress', podWith(['  priorityClassName: nope'], 'preemption-risk'), 1],
+    ['CRLF line endings: the comment on the line above still suppresses', podWith(['  # kpl-ignore: priority-class-not-found', '  priorityClassName: nope']).replace(/\n/g, '\r\n'), 0],
   ];
   for (const [name, text, expected] of cases) {
     test(name, () => assert.equal(findingsOf(analyze(text).findings, 'priority-class-not-found').length, expected));
+  }
+
+  // JSON manifests put a finding on the first line (no line above) or right after an empty one.
+  const json = '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"priorityClassName": "nope", "containers": [{"name": "a", "image": "a"}]}}';
+  for (const [name, text] of [['a finding on the first line of a file', json], ['a finding after an empty first line', `\n${json}`], ['a finding after two empty lines', `\n\n${json}`]]) {
+    test(`${name} is reported (no line above to read a comment from)`, () => {
+      assert.equal(findingsOf(analyze([{ path: 'p.json', content: text ?? '' }]).findings, 'priority-class-not-found').length, 1);
+    });
   }
 
   test('an annotation on one object does not suppress findings of the next object', () => {

@@ -252,4 +252,16 @@ describe('documents: List, templates, other kinds, syntax errors, non-text', () 
     const { findings } = analyze(text);
     assert.ok(findingsOf(findings, 'yaml-syntax-error').length >= 1);
   });
+
+  test('the text of a file with nothing of interest is not kept; files with objects or problems keep theirs', () => {
+    const configMap = yaml('apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: c}', 'data: {a: b}');
+    assert.equal(parseFile({ path: 'c.yaml', content: configMap }).text, '', 'no object, no problem: nothing can point into it');
+    const pod = yaml('apiVersion: v1', 'kind: Pod', 'metadata: {name: p}', 'spec: {containers: [{name: a, image: a}]}');
+    assert.equal(parseFile({ path: 'p.yaml', content: configMap + '---\n' + pod }).text, configMap + '---\n' + pod);
+    const broken = yaml('apiVersion: v1', 'kind: Pod', 'metadata: {name: "p}');
+    const parsed = parseFile({ path: 'b.yaml', content: broken });
+    assert.equal(parsed.objects.length, 0);
+    assert.ok(parsed.problems.length > 0);
+    assert.equal(parsed.text, broken, 'a problem points into the text, so it is kept');
+  });
 });
