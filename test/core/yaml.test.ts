@@ -264,4 +264,12 @@ describe('documents: List, templates, other kinds, syntax errors, non-text', () 
     assert.ok(parsed.problems.length > 0);
     assert.equal(parsed.text, broken, 'a problem points into the text, so it is kept');
   });
+
+  test('a YAML document written as one flow mapping (kubectl -o json saved as .yaml) is analysed', () => {
+    const json = '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"priorityClassName": "nope", "containers": [{"name": "a", "image": "a"}]}}';
+    const flow = '{apiVersion: v1, kind: Pod, metadata: {name: q}, spec: {priorityClassName: nope, containers: [{name: a, image: a}]}}';
+    const configMap = '{apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {kind: Pod}}';
+    const { findings } = analyze(['# exported', json, '---', flow, '---', configMap, ''].join('\n'));
+    assert.deepEqual(findingsOf(findings, 'priority-class-not-found').map((f) => f.object), ['Pod/default/p', 'Pod/default/q']);
+  });
 });

@@ -113,7 +113,7 @@ export function parseFile(source: SourceInput): ParsedFile {
     }
     result.parsedDocuments++;
     parsedBytes += chunk.end - chunk.start;
-    const parsed = parseYamlDocument(text, chunk.start, chunk.end, json, chunk.kind !== undefined && workloadLike.has(chunk.kind));
+    const parsed = parseYamlDocument(text, chunk.start, chunk.end, json, !chunk.flow && chunk.kind !== undefined && workloadLike.has(chunk.kind));
     for (const problem of parsed.problems) result.problems.push(problem);
     if (!isMap(parsed.root)) continue;
     const before = result.objects.length;

@@ -10,6 +10,8 @@ export interface DocumentChunk {
   kind: string | undefined;
   /** True when the chunk is a Helm/Go template rather than YAML; only looked for in chunks of a kind of interest (false otherwise). */
   template: boolean;
+  /** True when the document is one flow mapping (`{...}`): line-based pruning must not touch it. */
+  flow: boolean;
 }
 
 /** Kinds whose objects the engine reads. `*List` kinds are read for their items. */
@@ -38,6 +40,9 @@ export function isKindOfInterest(kind: string | undefined): boolean {
 const separator = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
 const topLevelKind = /^["']?kind["']?[ \t]*:[ \t]*["']?([A-Za-z][A-Za-z0-9]*)["']?[ \t]*(?:#.*)?\r?$/m;
 const jsonKind = /"kind"\s*:\s*"([A-Za-z][A-Za-z0-9]*)"/g;
+// A YAML document written as one flow mapping (`kubectl get -o json` saved as .yaml): `kind` is a flow key, quoted or not.
+const flowKind = /[{,\s]["']?kind["']?\s*:\s*["']?([A-Za-z][A-Za-z0-9]*)/g;
+const flowStart = /^(?:[ \t]*(?:#.*|%.*|---.*)?\r?\n)*[ \t]*\{/;
 // Go-template actions as Helm writes them; a `{{` inside an ordinary string value does not make a template.
 const templateAction = /\{\{-?\s*(?:\.|\$|-|include|if|else|end|range|with|define|template|toYaml|tpl|printf|default|quote|required|fail|\/\*)/;
 
@@ -68,9 +73,11 @@ export function splitDocuments(text: string, json: boolean): DocumentChunk[] {
 
 function pushChunk(chunks: DocumentChunk[], text: string, start: number, end: number, index: number): void {
   const body = text.slice(start, end);
-  const kind = topLevelKind.exec(body)?.[1];
+  const blockKind = topLevelKind.exec(body)?.[1];
+  const flow = blockKind === undefined && flowStart.test(body);
+  const kind = blockKind ?? (flow ? scanKind(body, flowKind) : undefined);
   // Most bytes of a repository are in documents of other kinds: never scan those for template actions.
-  chunks.push({ index, start, end, kind, template: isKindOfInterest(kind) && templateAction.test(body) });
+  chunks.push({ index, start, end, kind, template: isKindOfInterest(kind) && templateAction.test(body), flow });
 }
 
 /** hasContent is true when the range holds anything but blank lines, comments, directives and a bare `---`. */
@@ -87,15 +94,18 @@ function hasContent(text: string, start: number, end: number): boolean {
 }
 
 function classifyJson(text: string): DocumentChunk {
+  const kind = scanKind(text, jsonKind);
+  return { index: 0, start: 0, end: text.length, kind, template: isKindOfInterest(kind) && templateAction.test(text), flow: true };
+}
+
+/** scanKind: the first `kind` of interest anywhere (a List's items carry theirs), else the first kind at all. */
+function scanKind(text: string, pattern: RegExp): string | undefined {
   let kind: string | undefined;
-  jsonKind.lastIndex = 0;
-  for (let match = jsonKind.exec(text); match !== null; match = jsonKind.exec(text)) {
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
     const found = match[1];
-    if (isKindOfInterest(found)) {
-      kind = found;
-      break;
-    }
+    if (isKindOfInterest(found)) return found;
     kind ??= found;
   }
-  return { index: 0, start: 0, end: text.length, kind, template: isKindOfInterest(kind) && templateAction.test(text) };
+  return kind;
 }
