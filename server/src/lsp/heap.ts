@@ -6,7 +6,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 
 /** Free heap (committed minus used) below which compaction is not worth a pause. */
-export const minFreeBytes = 64 * 1024 * 1024;
+export const minFreeBytes = 32 * 1024 * 1024;
 /** Quiet time after the last analysis before compacting. */
 export const idleMs = 2_000;
 
@@ -52,10 +52,10 @@ export function compactHeap(): CompactionResult | undefined {
   return { beforeBytes: before, afterBytes: after.total_heap_size, usedBytes: after.used_heap_size, ms: Date.now() - started };
 }
 
-/** worthCompacting: at least `minFreeBytes` free and a quarter of the committed heap. */
+/** worthCompacting: at least `minFreeBytes` free and a tenth of the committed heap. */
 export function worthCompacting(stats: { total_heap_size: number; used_heap_size: number } = v8.getHeapStatistics()): boolean {
   const free = stats.total_heap_size - stats.used_heap_size;
-  return free >= minFreeBytes && free >= stats.total_heap_size / 4;
+  return free >= minFreeBytes && free >= stats.total_heap_size / 10;
 }
 
 /**

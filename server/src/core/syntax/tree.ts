@@ -60,18 +60,35 @@ export interface YScalar {
 // per node a separate `{start, end}` span object plus a `type` field cost about a third of the tree's memory (issue 8).
 // Each class keeps its span as two numbers and hands out a fresh `Span` on read; `type` lives on the prototype.
 
+// `start * 2 + flag` packs a span start with the node's one boolean (`flow`, `quoted`) into one small integer.
+const packed = (start: number, flag: boolean): number => start * 2 + (flag ? 1 : 0);
+
+/** Key indexes of the few maps large enough to have one, kept off the nodes (most maps have a handful of keys). */
+const mapIndexes = new WeakMap<object, Map<string, YEntry>>();
+
 class MapNode implements YMap {
   declare readonly type: 'map';
   constructor(
-    private readonly spanStart: number,
+    private readonly startAndFlow: number,
     private readonly spanEnd: number,
     public entries: YEntry[],
-    public index: Map<string, YEntry> | undefined,
-    readonly flow: boolean,
   ) {}
 
   get span(): Span {
-    return { start: this.spanStart, end: this.spanEnd };
+    return { start: Math.floor(this.startAndFlow / 2), end: this.spanEnd };
+  }
+
+  get flow(): boolean {
+    return this.startAndFlow % 2 === 1;
+  }
+
+  get index(): Map<string, YEntry> | undefined {
+    return this.entries.length > indexedMapSize ? mapIndexes.get(this) : undefined;
+  }
+
+  set index(index: Map<string, YEntry> | undefined) {
+    if (index === undefined) mapIndexes.delete(this);
+    else mapIndexes.set(this, index);
   }
 }
 Object.defineProperty(MapNode.prototype, 'type', { value: 'map', enumerable: true });
@@ -79,14 +96,17 @@ Object.defineProperty(MapNode.prototype, 'type', { value: 'map', enumerable: tru
 class SeqNode implements YSeq {
   declare readonly type: 'seq';
   constructor(
-    private readonly spanStart: number,
+    private readonly startAndFlow: number,
     private readonly spanEnd: number,
     public items: YNode[],
-    readonly flow: boolean,
   ) {}
 
   get span(): Span {
-    return { start: this.spanStart, end: this.spanEnd };
+    return { start: Math.floor(this.startAndFlow / 2), end: this.spanEnd };
+  }
+
+  get flow(): boolean {
+    return this.startAndFlow % 2 === 1;
   }
 }
 Object.defineProperty(SeqNode.prototype, 'type', { value: 'seq', enumerable: true });
@@ -94,15 +114,18 @@ Object.defineProperty(SeqNode.prototype, 'type', { value: 'seq', enumerable: tru
 class ScalarNode implements YScalar {
   declare readonly type: 'scalar';
   constructor(
-    private readonly spanStart: number,
+    private readonly startAndQuoted: number,
     private readonly spanEnd: number,
     readonly value: ScalarValue,
     readonly source: string,
-    readonly quoted: boolean,
   ) {}
 
   get span(): Span {
-    return { start: this.spanStart, end: this.spanEnd };
+    return { start: Math.floor(this.startAndQuoted / 2), end: this.spanEnd };
+  }
+
+  get quoted(): boolean {
+    return this.startAndQuoted % 2 === 1;
   }
 }
 Object.defineProperty(ScalarNode.prototype, 'type', { value: 'scalar', enumerable: true });
@@ -124,20 +147,22 @@ class EntryNode implements YEntry {
 export type MutableYMap = YMap & { entries: YEntry[]; index: Map<string, YEntry> | undefined };
 
 export function mapNode(span: Span, entries: YEntry[], index: Map<string, YEntry> | undefined, flow: boolean): MutableYMap {
-  return new MapNode(span.start, span.end, entries, index, flow);
+  const map = new MapNode(packed(span.start, flow), span.end, entries);
+  if (index !== undefined) map.index = index;
+  return map;
 }
 
 export function seqNode(span: Span, items: YNode[], flow: boolean): YSeq & { items: YNode[] } {
-  return new SeqNode(span.start, span.end, items, flow);
+  return new SeqNode(packed(span.start, flow), span.end, items);
 }
 
 export function scalarNode(span: Span, value: ScalarValue, source: string, quoted: boolean): YScalar {
-  return new ScalarNode(span.start, span.end, value, source, quoted);
+  return new ScalarNode(packed(span.start, quoted), span.end, value, source);
 }
 
 /** nullNode: an empty value (`key:` with nothing after it, a missing item). */
 export function nullNode(start: number, end: number): YScalar {
-  return new ScalarNode(start, end, null, '', false);
+  return new ScalarNode(packed(start, false), end, null, '');
 }
 
 export function entryNode(key: string, keySpan: Span, value: YNode): YEntry {
