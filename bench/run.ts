@@ -227,6 +227,8 @@ interface LspFigures {
   rssPerManifestByte: number;
   /** The same right after the initial index, before any edit. */
   afterIndex: ServerMemory;
+  /** The server's own idle heap compactions (server/src/lsp/heap.ts), as it logged them. */
+  idleCompactions: string[];
 }
 async function lsp(dir: string, editFile: string, manifestBytes: number): Promise<LspFigures | { skipped: string }> {
   if (!existsSync(serverJs)) return { skipped: 'dist/server.js does not exist yet (the language server is not built): LSP figures skipped' };
@@ -259,7 +261,9 @@ async function lsp(dir: string, editFile: string, manifestBytes: number): Promis
       }
     }
   });
+  const compactions: string[] = [];
   connection.onNotification('window/logMessage', (p: { message: string }) => {
+    if (p.message.includes('compacted the heap while idle')) compactions.push(p.message.replace(/^.*compacted/, 'compacted'));
     if (/indexed \d+ file/.test(p.message) && indexedAt === 0) {
       indexedAt = performance.now();
       indexedResolve?.();
@@ -352,6 +356,7 @@ async function lsp(dir: string, editFile: string, manifestBytes: number): Promis
       rssBusyBytes: m.busy?.rss,
       rssPerManifestByte: round(m.rss / manifestBytes, 2),
       afterIndex,
+      idleCompactions: compactions,
     };
   } catch (error) {
     return { skipped: `LSP run failed: ${(error as Error).message}; server stderr: ${stderr.slice(-500)}` };

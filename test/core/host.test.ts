@@ -102,4 +102,15 @@ describe('incremental analysis', () => {
     assert.equal(result.rebuilt, true);
     assert.equal((result.findings.get('w.yaml') ?? []).filter((f) => f.ruleId === 'priority-class-not-found').length, 0);
   });
+
+  test('findingsOf recomputes one file\'s findings exactly as the last analysis published them', () => {
+    const h = new AnalysisHost({ kubernetesMinor: newestKubernetesMinor }, { severities: {} });
+    h.setFile({ path: 'c.yaml', content: classes(1000) });
+    h.setFile({ path: 'w.yaml', content: workloads() });
+    const result = h.analyze();
+    const published = result.findings.get('w.yaml') ?? [];
+    assert.ok(published.length > 0);
+    assert.deepEqual(plain(h.findingsOf('w.yaml')), plain(published));
+    assert.deepEqual(h.findingsOf('missing.yaml'), []);
+  });
 });

@@ -19,12 +19,12 @@ function fragment(count: number): object[] {
   return kept;
 }
 
-test('worthCompacting wants 32 MiB and a tenth of the heap free', () => {
+test('worthCompacting wants a heap of 64 MiB that grew by a tenth since the last compaction', () => {
   const mib = 1024 * 1024;
-  assert.equal(worthCompacting({ total_heap_size: 400 * mib, used_heap_size: 300 * mib }), true);
-  assert.equal(worthCompacting({ total_heap_size: 200 * mib, used_heap_size: 170 * mib }), false, 'only 30 MiB free');
-  assert.equal(worthCompacting({ total_heap_size: 1000 * mib, used_heap_size: 920 * mib }), false, '80 MiB free but under a tenth');
-  assert.equal(worthCompacting({ total_heap_size: 1000 * mib, used_heap_size: 880 * mib }), true, '120 MiB free');
+  assert.equal(worthCompacting(50 * mib, 0), false, 'small heap');
+  assert.equal(worthCompacting(100 * mib, 0), true, 'never compacted');
+  assert.equal(worthCompacting(105 * mib, 100 * mib), false, 'barely grew');
+  assert.equal(worthCompacting(120 * mib, 100 * mib), true, 'grew by a fifth');
 });
 
 test('the idle compactor waits for quiet after a rebuild, then hands the free pages back', async () => {
@@ -34,7 +34,7 @@ test('the idle compactor waits for quiet after a rebuild, then hands the free pa
   const fragmented = fragment(2_000_000);
   gc(); // an ordinary full GC frees the garbage but keeps most of its pages
   const before = v8.getHeapStatistics();
-  assert.ok(worthCompacting(before), `fragmented heap: ${before.used_heap_size} used of ${before.total_heap_size}`);
+  assert.ok(before.total_heap_size - before.used_heap_size > 64 * 1024 * 1024, `fragmented heap: ${before.used_heap_size} used of ${before.total_heap_size}`);
   const logged: string[] = [];
   const compactor = new IdleCompactor((m) => logged.push(m), 50);
   compactor.touched(); // not armed: nothing scheduled
@@ -51,5 +51,8 @@ test('the idle compactor waits for quiet after a rebuild, then hands the free pa
   const after = v8.getHeapStatistics();
   assert.ok(after.total_heap_size < before.total_heap_size - 32 * 1024 * 1024, `committed ${before.total_heap_size} -> ${after.total_heap_size}`);
   assert.equal(kept.length + fragmented.length, 400_000, 'the live objects survived the move');
+  compactor.rebuilt(); // nothing grew since: no second compaction
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(logged.length, 1);
   compactor.dispose();
 });

@@ -25,7 +25,7 @@ function computeEdits(session: Session, data: ActionData): { title: string; edit
   if (parsed === undefined) return undefined;
   switch (data.kind) {
     case 'finding': {
-      const finding = (session.findings.get(file) ?? []).find((f) => f.ruleId === data.ruleId && f.span.start === data.span?.start && f.span.end === data.span?.end && f.fix !== undefined);
+      const finding = session.findingsOf(file).find((f) => f.ruleId === data.ruleId && f.span.start === data.span?.start && f.span.end === data.span?.end && f.fix !== undefined);
       return finding?.fix === undefined ? undefined : { title: finding.fix.description, edits: finding.fix.edits };
     }
     case 'guaranteed': {
@@ -58,7 +58,7 @@ export async function codeActions(session: Session, params: CodeActionParams): P
   const end = index.offset(params.range.end);
   const version = session.versionOf(file);
   const candidates: Array<{ data: ActionData; diagnostics?: Diagnostic[]; preferred?: boolean }> = [];
-  for (const f of session.findings.get(file) ?? []) {
+  for (const f of session.findingsOf(file)) {
     if (f.fix === undefined || f.span.end < start || f.span.start > end) continue;
     const diagnostics = params.context.diagnostics.filter((d) => d.code === f.ruleId);
     candidates.push({ data: { uri: params.textDocument.uri, version, kind: 'finding', ruleId: f.ruleId, span: f.span }, diagnostics, preferred: true });

@@ -5,8 +5,8 @@
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 
-/** Free heap (committed minus used) below which compaction is not worth a pause. */
-export const minFreeBytes = 32 * 1024 * 1024;
+/** Committed heap below which compaction is not worth a pause. */
+export const minHeapBytes = 64 * 1024 * 1024;
 /** Quiet time after the last analysis before compacting. */
 export const idleMs = 2_000;
 
@@ -52,10 +52,12 @@ export function compactHeap(): CompactionResult | undefined {
   return { beforeBytes: before, afterBytes: after.total_heap_size, usedBytes: after.used_heap_size, ms: Date.now() - started };
 }
 
-/** worthCompacting: at least `minFreeBytes` free and a tenth of the committed heap. */
-export function worthCompacting(stats: { total_heap_size: number; used_heap_size: number } = v8.getHeapStatistics()): boolean {
-  const free = stats.total_heap_size - stats.used_heap_size;
-  return free >= minFreeBytes && free >= stats.total_heap_size / 10;
+/**
+ * worthCompacting: the committed heap is large and grew by a tenth since the last compaction. (Free space cannot be
+ * judged before a GC: right after a rebuild the previous model still counts as used.)
+ */
+export function worthCompacting(committedBytes: number, lastCompactedBytes: number): boolean {
+  return committedBytes >= minHeapBytes && committedBytes > lastCompactedBytes * 1.1;
 }
 
 /**
@@ -65,6 +67,8 @@ export function worthCompacting(stats: { total_heap_size: number; used_heap_size
 export class IdleCompactor {
   private timer: NodeJS.Timeout | undefined;
   private armed = false;
+  /** Committed heap right after the last compaction. */
+  private lastCompactedBytes = 0;
 
   constructor(
     private readonly log: (message: string) => void,
@@ -88,9 +92,10 @@ export class IdleCompactor {
   private run(): void {
     this.timer = undefined;
     this.armed = false;
-    if (!worthCompacting()) return;
+    if (!worthCompacting(v8.getHeapStatistics().total_heap_size, this.lastCompactedBytes)) return;
     const result = compactHeap();
     if (result === undefined) return;
+    this.lastCompactedBytes = result.afterBytes;
     const mib = (n: number): string => (n / 1048576).toFixed(0);
     this.log(`compacted the heap while idle: ${mib(result.beforeBytes)} -> ${mib(result.afterBytes)} MiB committed (${mib(result.usedBytes)} MiB live) in ${result.ms} ms`);
   }

@@ -44,8 +44,11 @@ export class Session {
   caps: ClientCapabilitiesSummary = { configuration: false, watchedFilesDynamic: false, documentChanges: false, snippets: false, codeActionResolve: false, diagnosticVersion: false, workDoneProgress: false, codeLensRefresh: false };
   /** Digest of the last published diagnostics per canonical URI, to publish only what changed (not the JSON: 80k diagnostics' worth at 50k workloads). */
   private readonly published = new Map<string, string>();
-  /** Findings of the last analysis per file (for code actions). */
-  readonly findings = new Map<string, Finding[]>();
+  /**
+   * Findings of the last analysis per open document (for code actions). Other files' findings are published and then
+   * dropped (tens of MiB at 50k workloads); `findingsOf` recomputes them for one file when asked.
+   */
+  private readonly findings = new Map<string, Finding[]>();
   /** Document version whose text the host holds, per open document. */
   private readonly analyzedVersion = new Map<string, number>();
   /** The URI string the client uses for a canonical key (open documents). */
@@ -92,6 +95,11 @@ export class Session {
   indexOf(file: string): LineIndex | undefined {
     const parsed = this.model().files.get(file);
     return parsed === undefined ? undefined : lineIndex(parsed);
+  }
+
+  /** findingsOf: the findings of a file as last analysed (kept for open documents, recomputed for others). */
+  findingsOf(file: string): Finding[] {
+    return this.findings.get(file) ?? this.host.findingsOf(file);
   }
 
   /** clientUri: the URI to send to the client for an analysis key. */
@@ -302,7 +310,8 @@ export class Session {
     this.stats.files = result.model.files.size;
     this.stats.workloads = result.model.workloads.length;
     for (const [file, findings] of result.findings) {
-      this.findings.set(file, findings);
+      if (this.documentFor(file) !== undefined) this.findings.set(file, findings);
+      else this.findings.delete(file);
       if (this.timers.has(file) || this.pending.has(file)) continue;
       const doc = this.documentFor(file);
       if (doc !== undefined && this.analyzedVersion.get(file) !== doc.version) continue; // stale: newer text not analysed yet

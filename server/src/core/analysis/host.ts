@@ -96,6 +96,12 @@ export class AnalysisHost {
   current(): WorkspaceModel {
     return this.model ?? this.analyze().model;
   }
+
+  /** findingsOf re-runs the rules for one file against the current model (callers that did not keep its findings). */
+  findingsOf(file: string): Finding[] {
+    if (!this.files.has(file)) return [];
+    return runRules(this.current(), new Set([file]), this.settings);
+  }
 }
 
 function groupByFile(findings: Finding[], files: Iterable<string>): Map<string, Finding[]> {
