@@ -8,6 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisHost, LineIndex } from '../core/index';
 import type { AnalyzedWorkload, Finding, K8sObject, ParsedFile, WorkspaceModel } from '../core/index';
 import type { LensSettings } from '../protocol/index';
+import { FileReader } from '../workspace/read';
 import { walkPaths } from '../workspace/walk';
 import type { ClusterSource } from './cluster-source';
 import { matchesAny } from './glob';
@@ -199,7 +200,7 @@ export class Session {
     let content: Uint8Array | undefined;
     if (p !== undefined && this.inWorkspace(p) && !this.excluded(key) && manifestPattern.test(p)) {
       try {
-        content = new Uint8Array(await fs.readFile(p));
+        content = await fs.readFile(p);
       } catch {
         content = undefined;
       }
@@ -236,7 +237,7 @@ export class Session {
       }
       if (!manifestPattern.test(p) || this.excluded(key)) continue;
       try {
-        const content = new Uint8Array(await fs.readFile(p));
+        const content = await fs.readFile(p);
         if (this.documents.get(this.clientUri(key)) !== undefined) continue;
         this.host.setFile({ path: key, content });
         this.diskFiles.add(key);
@@ -372,26 +373,25 @@ export class Session {
       });
       for (const p of walked.problems) this.log.warn(p.message);
       const batch = 64;
+      const reader = new FileReader();
       for (let i = 0; i < walked.files.length; i += batch) {
         if (generation !== this.indexGeneration) return;
         progress?.(`${folder.fsPath}: ${i}/${walked.files.length} files`, Math.round((i / Math.max(1, walked.files.length)) * 100));
-        const slice = walked.files.slice(i, i + batch);
-        const contents = await Promise.all(
-          slice.map(async (f) => {
-            try {
-              return { key: pathToUri(f.absolute), content: new Uint8Array(await fs.readFile(f.absolute)) };
-            } catch (error) {
-              this.log.warn(`cannot read ${f.absolute}: ${(error as Error).message}`);
-              return undefined;
-            }
-          }),
-        );
-        for (const c of contents) {
-          if (c === undefined) continue;
-          seen.add(c.key);
-          if (this.documents.get(this.clientUri(c.key)) !== undefined) continue; // the open document wins
-          this.host.setFile({ path: c.key, content: c.content });
-          this.diskFiles.add(c.key);
+        await new Promise((resolve) => setImmediate(resolve)); // requests and newer index runs get through between batches
+        if (generation !== this.indexGeneration) return;
+        for (const f of walked.files.slice(i, i + batch)) {
+          const key = pathToUri(f.absolute);
+          let content: Uint8Array;
+          try {
+            content = reader.read(f.absolute);
+          } catch (error) {
+            this.log.warn(`cannot read ${f.absolute}: ${(error as Error).message}`);
+            continue;
+          }
+          seen.add(key);
+          if (this.documents.get(this.clientUri(key)) !== undefined) continue; // the open document wins
+          this.host.setFile({ path: key, content }); // parsed right away: the reader's buffer is reused for the next file
+          this.diskFiles.add(key);
         }
       }
     }
