@@ -303,6 +303,18 @@ async function main() {
       await up.locator('.statusbar-item', { hasText: /restricted/i }).first().waitFor({ timeout: 30_000 });
       await problems(up, (rs) => rs.some((r) => /priority-class-not-found|evaluation-hihg/i.test(r)));
     }, up);
+    // Granting trust restarts the language server with cluster access allowed (client/src/language-client.ts): the
+    // status bar leaves "restricted" for a cluster state, and findings are published again by the new server.
+    await it('Granting workspace trust restarts the server with cluster access', async () => {
+      await runCommand(up, 'Workspaces: Manage Workspace Trust');
+      const trust = up.locator('.workspace-trust-editor .workspace-trust-buttons-row .monaco-button', { hasText: /^Trust/ }).first();
+      await trust.waitFor({ timeout: 20_000 });
+      await trust.click();
+      await up.locator('.statusbar-item', { hasText: /KPL: (no cluster|cluster off)|connecting|offline|live/i }).first().waitFor({ timeout: 45_000 });
+      assert.equal(await up.locator('.statusbar-item', { hasText: /KPL: restricted/i }).count(), 0, 'the status bar still says restricted');
+      // Files never opened (results-api.yaml) have findings: the restarted server indexed the workspace.
+      await problems(up, (rs) => rs.some((r) => /priority-class-not-found|evaluation-hihg/i.test(r)) && rs.some((r) => /pdb-blocks-all-evictions/.test(r)));
+    }, up);
   } finally {
     await browser.close().catch(() => {});
     await cs?.stop();
