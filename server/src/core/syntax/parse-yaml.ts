@@ -215,16 +215,13 @@ export function parseOne(source: string, options: Options, fast = fastParserActi
   return doc;
 }
 
-/** A map node while it is being built. */
-type MutableMap = MutableYMap;
-
 const noEntries: YEntry[] = [];
 const noItems: YNode[] = [];
 Object.freeze(noEntries);
 Object.freeze(noItems);
 
 /** addEntry appends an entry whose key is not in the map yet, indexing the map once it grows large. */
-function addEntry(map: MutableMap, e: YEntry): void {
+function addEntry(map: MutableYMap, e: YEntry): void {
   map.entries.push(e);
   if (map.index !== undefined) map.index.set(e.key, e);
   else if (map.entries.length > indexedMapSize) map.index = new Map(map.entries.map((x) => [x.key, x]));
@@ -298,7 +295,7 @@ class Converter {
     return nullNode(span.start, span.end);
   }
 
-  private addPair(map: MutableMap, pair: Pair<YamlNode | null, YamlNode | null>, depth: number): void {
+  private addPair(map: MutableYMap, pair: Pair<YamlNode | null, YamlNode | null>, depth: number): void {
     const keyNode = pair.key;
     const keySpan = keyNode !== null && typeof keyNode === 'object' && 'range' in keyNode ? this.span(keyNode.range) : map.span;
     const keyText = keyNode !== null && isYamlScalar(keyNode) ? internKey(keyToString(keyNode.value)) : keyNode === null ? '' : undefined;
@@ -325,7 +322,7 @@ class Converter {
   }
 
   /** YAML 1.1 merge keys: entries of the merged map(s) that the map does not set itself. */
-  private merge(map: MutableMap, source: YNode): void {
+  private merge(map: MutableYMap, source: YNode): void {
     const sources = source.type === 'seq' ? source.items : [source];
     for (const item of sources) {
       if (item.type !== 'map') continue;

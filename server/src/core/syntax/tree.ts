@@ -60,26 +60,42 @@ export interface YScalar {
 // per node a separate `{start, end}` span object plus a `type` field cost about a third of the tree's memory (issue 8).
 // Each class keeps its span as two numbers and hands out a fresh `Span` on read; `type` lives on the prototype.
 
-// `start * 2 + flag` packs a span start with the node's one boolean (`flow`, `quoted`) into one small integer.
+/**
+ * A node's span, stored as two integers, with the node's one boolean (`flow` for collections, `quoted` for scalars)
+ * packed into the start as `start * 2 + flag`.
+ */
+abstract class LocatedNode {
+  constructor(
+    private readonly startAndFlag: number,
+    private readonly spanEnd: number,
+  ) {}
+
+  get span(): Span {
+    return { start: Math.floor(this.startAndFlag / 2), end: this.spanEnd };
+  }
+
+  protected get flag(): boolean {
+    return this.startAndFlag % 2 === 1;
+  }
+}
+
 const packed = (start: number, flag: boolean): number => start * 2 + (flag ? 1 : 0);
 
 /** Key indexes of the few maps large enough to have one, kept off the nodes (most maps have a handful of keys). */
 const mapIndexes = new WeakMap<object, Map<string, YEntry>>();
 
-class MapNode implements YMap {
+class MapNode extends LocatedNode implements YMap {
   declare readonly type: 'map';
   constructor(
-    private readonly startAndFlow: number,
-    private readonly spanEnd: number,
+    span: Span,
+    flow: boolean,
     public entries: YEntry[],
-  ) {}
-
-  get span(): Span {
-    return { start: Math.floor(this.startAndFlow / 2), end: this.spanEnd };
+  ) {
+    super(packed(span.start, flow), span.end);
   }
 
   get flow(): boolean {
-    return this.startAndFlow % 2 === 1;
+    return this.flag;
   }
 
   get index(): Map<string, YEntry> | undefined {
@@ -93,39 +109,36 @@ class MapNode implements YMap {
 }
 Object.defineProperty(MapNode.prototype, 'type', { value: 'map', enumerable: true });
 
-class SeqNode implements YSeq {
+class SeqNode extends LocatedNode implements YSeq {
   declare readonly type: 'seq';
   constructor(
-    private readonly startAndFlow: number,
-    private readonly spanEnd: number,
+    span: Span,
+    flow: boolean,
     public items: YNode[],
-  ) {}
-
-  get span(): Span {
-    return { start: Math.floor(this.startAndFlow / 2), end: this.spanEnd };
+  ) {
+    super(packed(span.start, flow), span.end);
   }
 
   get flow(): boolean {
-    return this.startAndFlow % 2 === 1;
+    return this.flag;
   }
 }
 Object.defineProperty(SeqNode.prototype, 'type', { value: 'seq', enumerable: true });
 
-class ScalarNode implements YScalar {
+class ScalarNode extends LocatedNode implements YScalar {
   declare readonly type: 'scalar';
   constructor(
-    private readonly startAndQuoted: number,
-    private readonly spanEnd: number,
+    start: number,
+    end: number,
+    quoted: boolean,
     readonly value: ScalarValue,
     readonly source: string,
-  ) {}
-
-  get span(): Span {
-    return { start: Math.floor(this.startAndQuoted / 2), end: this.spanEnd };
+  ) {
+    super(packed(start, quoted), end);
   }
 
   get quoted(): boolean {
-    return this.startAndQuoted % 2 === 1;
+    return this.flag;
   }
 }
 Object.defineProperty(ScalarNode.prototype, 'type', { value: 'scalar', enumerable: true });
@@ -147,22 +160,22 @@ class EntryNode implements YEntry {
 export type MutableYMap = YMap & { entries: YEntry[]; index: Map<string, YEntry> | undefined };
 
 export function mapNode(span: Span, entries: YEntry[], index: Map<string, YEntry> | undefined, flow: boolean): MutableYMap {
-  const map = new MapNode(packed(span.start, flow), span.end, entries);
+  const map = new MapNode(span, flow, entries);
   if (index !== undefined) map.index = index;
   return map;
 }
 
 export function seqNode(span: Span, items: YNode[], flow: boolean): YSeq & { items: YNode[] } {
-  return new SeqNode(packed(span.start, flow), span.end, items);
+  return new SeqNode(span, flow, items);
 }
 
 export function scalarNode(span: Span, value: ScalarValue, source: string, quoted: boolean): YScalar {
-  return new ScalarNode(packed(span.start, quoted), span.end, value, source);
+  return new ScalarNode(span.start, span.end, quoted, value, source);
 }
 
 /** nullNode: an empty value (`key:` with nothing after it, a missing item). */
 export function nullNode(start: number, end: number): YScalar {
-  return new ScalarNode(packed(start, false), end, null, '');
+  return new ScalarNode(start, end, false, null, '');
 }
 
 export function entryNode(key: string, keySpan: Span, value: YNode): YEntry {
