@@ -311,10 +311,10 @@ export class Session {
     this.stats.files = result.model.files.size;
     this.stats.workloads = result.model.workloads.length;
     for (const [file, findings] of result.findings) {
-      if (this.documentFor(file) !== undefined) this.findings.set(file, findings);
+      const doc = this.documentFor(file);
+      if (doc !== undefined) this.findings.set(file, findings);
       else this.findings.delete(file);
       if (this.timers.has(file) || this.pending.has(file)) continue;
-      const doc = this.documentFor(file);
       if (doc !== undefined && this.analyzedVersion.get(file) !== doc.version) continue; // stale: newer text not analysed yet
       const parsed = result.model.files.get(file);
       if (parsed === undefined) continue;
@@ -332,9 +332,10 @@ export class Session {
     }
     // Lenses of other open documents (ranks, preemptor counts) change with a rebuild.
     if (result.rebuilt && this.caps.codeLensRefresh) void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
-    if (result.rebuilt) this.compactor.rebuilt();
-    else this.compactor.touched();
-    if (result.rebuilt) this.log.info(`analysis rebuilt: ${this.stats.files} file(s), ${this.stats.workloads} workload(s) in ${this.stats.lastAnalysisMs} ms`);
+    if (result.rebuilt) {
+      this.log.info(`analysis rebuilt: ${this.stats.files} file(s), ${this.stats.workloads} workload(s) in ${this.stats.lastAnalysisMs} ms`);
+      this.compactor.rebuilt();
+    } else this.compactor.touched();
   }
 
   /** applySettings swaps the rule severities / Kubernetes version and republishes what changed. */
