@@ -1,22 +1,13 @@
 // Heap spaces of the engine's retained state after a compacting GC: `node --expose-gc out/bench/space-probe.js DIR`.
 // Shows where committed-but-unused heap sits (young generation, old space fragmentation, large objects).
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { AnalysisHost } from '../server/src/core/analysis/host';
 import { compactHeap } from '../server/src/lsp/heap';
+import { loadTree } from './corpus';
 
 const dir = process.argv[2] ?? '.';
-function walk(d: string, out: string[]): string[] {
-  for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-    const p = path.join(d, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (/\.(ya?ml|json)$/.test(e.name)) out.push(p);
-  }
-  return out;
-}
 const host = new AnalysisHost({ kubernetesMinor: 34 }, { severities: {} });
-for (const f of walk(dir, [])) host.setFile({ path: f, content: fs.readFileSync(f) });
+for (const f of loadTree(dir)) host.setFile({ path: f.path, content: f.bytes });
 const result = host.analyze();
 const mib = (n: number): string => (n / 1048576).toFixed(1).padStart(7);
 const show = (label: string): void => {

@@ -86,3 +86,16 @@ export function workloadNamePosition(doc: vscode.TextDocument): vscode.Position 
 export function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
 }
+
+/** Waits for a hover on the first workload name of the workspace that explains its priority; returns its text. */
+export async function workloadHover(timeoutMs = 30_000): Promise<string> {
+  const docs = await openWorkspaceManifests();
+  const target = docs.map((d) => ({ d, p: workloadNamePosition(d) })).find((x) => x.p);
+  assert.ok(target?.p, 'no workload in the workspace');
+  const position = target.p;
+  return waitFor('a hover on a workload name', async () => {
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', target.d.uri, position);
+    const t = hoverText(hovers ?? []);
+    return /priorit/i.test(t) ? t : undefined;
+  }, timeoutMs);
+}

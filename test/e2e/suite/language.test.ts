@@ -1,7 +1,7 @@
 // Language features end to end: the real server analyses examples/ci-preemption and the editor shows the results.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { api, codeOf, EXPECTED_CODES, findingWithCode, hoverText, openWorkspaceManifests, ourDiagnostics, waitFor, workloadNamePosition } from './helpers';
+import { api, codeOf, EXPECTED_CODES, findingWithCode, openWorkspaceManifests, ourDiagnostics, waitFor, workloadHover } from './helpers';
 
 describe('language features', () => {
   before(async () => {
@@ -16,15 +16,7 @@ describe('language features', () => {
   });
 
   it('answers a hover on a workload name', async () => {
-    const docs = await openWorkspaceManifests();
-    const target = docs.map((d) => ({ d, p: workloadNamePosition(d) })).find((x) => x.p);
-    assert.ok(target?.p, 'no workload in the workspace');
-    const text = await waitFor('a hover', async () => {
-      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', target.d.uri, target.p);
-      const t = hoverText(hovers ?? []);
-      return /priorit/i.test(t) ? t : undefined;
-    });
-    assert.match(text, /priorit/i);
+    assert.match(await workloadHover(), /priorit/i);
   });
 
   it('shows code lenses on workloads', async () => {

@@ -2,8 +2,7 @@
 // comes back without user action. Linux: the server process is found through /proc as a child of this extension host.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as vscode from 'vscode';
-import { api, findingWithCode, hoverText, EXPECTED_CODES, openWorkspaceManifests, waitFor, workloadNamePosition } from './helpers';
+import { api, findingWithCode, EXPECTED_CODES, waitFor, workloadHover } from './helpers';
 
 /** PIDs of this extension host's children running the bundled language server. */
 function serverPids(): number[] {
@@ -42,15 +41,7 @@ describe('language server crash', () => {
     assert.ok(after !== undefined && after !== before);
     // The new server indexes the workspace again and serves every feature.
     await findingWithCode(EXPECTED_CODES, 60_000);
-    const docs = await openWorkspaceManifests();
-    const target = docs.map((d) => ({ d, p: workloadNamePosition(d) })).find((x) => x.p);
-    assert.ok(target?.p, 'no workload in the workspace');
-    const text = await waitFor('a hover from the restarted server', async () => {
-      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', target.d.uri, target.p);
-      const t = hoverText(hovers ?? []);
-      return /priorit/i.test(t) ? t : undefined;
-    }, 60_000);
-    assert.match(text, /priorit/i);
+    assert.match(await workloadHover(60_000), /priorit/i);
     assert.deepEqual(serverPids(), [after], 'exactly one server runs after the restart');
   });
 });
