@@ -14,7 +14,7 @@ type Gc = () => void;
 let gcFunction: Gc | null | undefined;
 
 /** The engine's `gc` function: the global one under `--expose-gc`, otherwise enabled at run time (V8's own flag). */
-function gcFn(): Gc | undefined {
+export function engineGc(): Gc | undefined {
   if (gcFunction === undefined) {
     gcFunction = (globalThis as { gc?: Gc }).gc ?? null;
     if (gcFunction === null) {
@@ -38,7 +38,7 @@ export interface CompactionResult {
 
 /** compactHeap runs one full GC that compacts every page; undefined when the engine offers no GC hook. */
 export function compactHeap(): CompactionResult | undefined {
-  const gc = gcFn();
+  const gc = engineGc();
   if (gc === undefined) return undefined;
   const before = v8.getHeapStatistics().total_heap_size;
   const started = Date.now();
