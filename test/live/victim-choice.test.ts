@@ -1,7 +1,8 @@
 // Issue 7, "why the victim was chosen, using the simulator": hand-written UID-cache records → rebuilt node → simulate().
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildDiagnoseReport, effectivePodRequests, explainVictimChoice, podRecordFromObject, renderDiagnoseMarkdown } from '../../server/src/core/index';
+import { effectivePodRequests, explainVictimChoice, podRecordFromObject, renderDiagnoseMarkdown } from '../../server/src/core/index';
+import { buildDiagnoseReport } from './golden-record';
 import type { ApiObject, EventRecord, PodRecord } from '../../server/src/core/index';
 
 const T = '2026-11-20T10:05:00Z';
