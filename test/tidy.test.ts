@@ -99,3 +99,20 @@ test('no test is focused (.only) or unconditionally skipped (.skip / .todo)', ()
   const offenders = walk(path.join(root, 'test'), (f) => f.endsWith('.ts') && f !== self).filter((f) => pattern.test(fs.readFileSync(f, 'utf8')));
   assert.deepEqual(offenders.map(rel), []);
 });
+
+test('every upstream rule id (R-x.y) cited in code, tests or docs is defined in docs/semantics.md', () => {
+  const semantics = fs.readFileSync(path.join(root, 'docs', 'semantics.md'), 'utf8');
+  const defined = new Set([...semantics.matchAll(/\*\*(R-[A-Z]+\.\d+[a-z]?)\b/g)].map((m) => m[1]));
+  assert.ok(defined.size >= 50, `docs/semantics.md defines only ${defined.size} rule ids`);
+  const cited = /\bR-[A-Z]+\.\d+[a-z]?\b/g;
+  const sources = ['server/src', 'client/src', 'media/src', 'test', 'bench', 'scripts', 'docs']
+    .flatMap((d) => walk(path.join(root, d), (f) => /\.(ts|mjs|js|md)$/.test(f) && !f.endsWith(path.join('docs', 'semantics.md'))))
+    .concat(['README.md', 'ARCHITECTURE.md'].map((f) => path.join(root, f)));
+  const missing: string[] = [];
+  for (const file of sources)
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(cited)) if (!defined.has(m[0])) missing.push(`${rel(file)}: ${m[0]}`);
+  assert.deepEqual(missing, [], 'cited rule ids missing from docs/semantics.md (add the rule with its upstream source)');
+  // The research copy outside the repository is no longer the reference.
+  const stale = sources.filter((f) => fs.readFileSync(f, 'utf8').includes(['shared', 'semantics.md'].join('/'))).map(rel);
+  assert.deepEqual(stale, [], 'cite docs/semantics.md, not ../shared/semantics.md');
+});
