@@ -114,5 +114,5 @@ test('every upstream rule id (R-x.y) cited in code, tests or docs is defined in 
   assert.deepEqual(missing, [], 'cited rule ids missing from docs/semantics.md (add the rule with its upstream source)');
   // The research copy outside the repository is no longer the reference.
   const stale = sources.filter((f) => fs.readFileSync(f, 'utf8').includes(['shared', 'semantics.md'].join('/'))).map(rel);
-  assert.deepEqual(stale, [], 'cite docs/semantics.md, not ../shared/semantics.md');
+  assert.deepEqual(stale, [], 'cite docs/semantics.md, not the research copy outside the repository');
 });
