@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { MessageType, ShowMessageNotification } from 'vscode-languageserver/node';
 import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisHost, LineIndex } from '../core/index';
@@ -11,7 +12,7 @@ import type { LensSettings } from '../protocol/index';
 import { FileReader } from '../workspace/read';
 import { walkPaths } from '../workspace/walk';
 import type { ClusterSource } from './cluster-source';
-import { matchesAny } from './glob';
+import { GlobMatcher } from './glob';
 import type { Logger } from './safe';
 import { defaultSettings, kubernetesMinor, ruleSettings } from './settings';
 import { IdleCompactor } from './heap';
@@ -40,6 +41,9 @@ export class Session {
   host: AnalysisHost;
   settings: LensSettings = defaultSettings();
   excludes: string[] = [];
+  private excludeMatcher = new GlobMatcher([]);
+  /** Invalid exclude globs already reported to the user (once per glob for the server's lifetime). */
+  private readonly reportedGlobs = new Set<string>();
   folders: Folder[] = [];
   trusted = true;
   caps: ClientCapabilitiesSummary = { configuration: false, watchedFilesDynamic: false, documentChanges: false, snippets: false, codeActionResolve: false, diagnosticVersion: false, workDoneProgress: false, codeLensRefresh: false };
@@ -159,7 +163,7 @@ export class Session {
     for (const folder of this.folders) {
       const rel = path.relative(folder.fsPath, p);
       if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
-      return matchesAny(rel.split(path.sep).join('/'), this.excludes);
+      return this.excludeMatcher.matches(rel.split(path.sep).join('/'));
     }
     return false;
   }
@@ -343,10 +347,26 @@ export class Session {
     const excludesChanged = JSON.stringify(excludes) !== JSON.stringify(this.excludes);
     this.settings = settings;
     this.excludes = excludes;
+    this.excludeMatcher = new GlobMatcher(excludes);
+    this.reportInvalidGlobs(settings);
     this.host.setSettings(ruleSettings(settings), { kubernetesMinor: kubernetesMinor(settings) });
     this.cluster.configure({ enabled: settings.clusterAware, trusted: this.trusted, kubeconfig: settings.kubeconfig, context: settings.context, retentionDays: settings.history.retentionDays, maxRecords: settings.history.maxRecords });
     if (this.indexed && !excludesChanged) this.analyzeAndPublish(new Set());
     return { reindex: excludesChanged };
+  }
+
+  /** An unreadable exclude glob is ignored (the rest still apply) and named once in a warning the user sees. */
+  private reportInvalidGlobs(settings: LensSettings): void {
+    for (const { glob, reason } of this.excludeMatcher.invalid) {
+      if (this.reportedGlobs.has(glob)) continue;
+      this.reportedGlobs.add(glob);
+      const setting = settings.exclude.includes(glob) ? 'kubePriorityLens.exclude' : 'files.exclude';
+      const shown = glob.length > 80 ? `${glob.slice(0, 80)}…` : glob;
+      const message = `Kube Priority Lens: the ${setting} pattern ${JSON.stringify(shown)} is ignored: ${reason}. The other patterns still apply; fix or remove this one in your settings.`;
+      this.log.warn(message);
+      // A notification, not a request: nothing to answer, and clients without message support just drop it.
+      void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+    }
   }
 
   clusterChanged(): void {
@@ -369,7 +389,7 @@ export class Session {
       const walked = await walkPaths([folder.fsPath], {
         exclude: (shown) => {
           const rel = path.relative(folder.fsPath, shown);
-          return matchesAny(rel.split(path.sep).join('/'), this.excludes);
+          return this.excludeMatcher.matches(rel.split(path.sep).join('/'));
         },
       });
       for (const p of walked.problems) this.log.warn(p.message);
