@@ -1,5 +1,6 @@
 // Contract tests of `kpl check` (and the top-level help/version), running the built dist/kpl.js as a child process.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -348,6 +349,20 @@ describe('kpl check and explain: symbolic links out of the PATH arguments are no
     assert.ok(runKpl(['explain', '--follow-symlinks', 'repo'], root).stdout.includes('outside-secret-pod'));
     const both = checkJson(['repo', 'outside'], root);
     assert.deepEqual(both.findings.filter((f) => f.ruleId === 'path-symlink-outside'), [], 'the links lead into another PATH argument');
+  });
+});
+
+describe('kpl check: a hostile .kpl.yaml', () => {
+  test('a .kpl.yaml linked to /dev/zero, a FIFO or a giant file is a usage error at once, not a hang', { skip: process.platform === 'win32' ? 'no /dev/zero or mkfifo' : false }, () => {
+    for (const make of [(f: string) => fs.symlinkSync('/dev/zero', f), (f: string) => execFileSync('mkfifo', [f]), (f: string) => fs.writeFileSync(f, `rules: {}\n#${'x'.repeat(1024 * 1024)}\n`)]) {
+      const root = tree({ 'repo/a.yaml': clean });
+      make(path.join(root, 'repo', '.kpl.yaml'));
+      const started = Date.now();
+      const r = runKpl(['check', 'repo'], root);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /^kpl check: (cannot read config .*\.kpl\.yaml: not a regular file|config .*\.kpl\.yaml is larger than 1 MiB)\n/);
+      assert.ok(Date.now() - started < 30_000);
+    }
   });
 });
 

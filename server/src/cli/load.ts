@@ -45,6 +45,7 @@ export interface Loaded {
 }
 
 const severities: readonly string[] = ['off', 'hint', 'info', 'warning', 'error'];
+const maxConfigBytes = 1024 * 1024;
 
 export function parseKubernetesVersion(version: string | undefined): number {
   if (version === undefined) return newestKubernetesMinor;
@@ -145,10 +146,14 @@ async function findConfig(paths: readonly string[]): Promise<string | undefined>
 
 /** readConfig reads `.kpl.yaml`: `rules: {<id>: off|hint|info|warning|error}` and `kubernetesVersion: "1.N"`. */
 async function readConfig(file: string): Promise<{ severities: Record<string, SeveritySetting>; kubernetesVersion: string | undefined }> {
+  // The repository's own file: a regular file of at most 1 MiB (a link to /dev/zero or a FIFO must not hang CI).
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    const bytes = new FileReader(maxConfigBytes).read(file);
+    if (isTooLarge(bytes)) throw new UsageError(`config ${file} is larger than 1 MiB`);
+    text = Buffer.from(bytes).toString('utf8');
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot read config ${file}: ${describeError(error)}`);
   }
   const { parseDocument } = await import('yaml');
