@@ -7,6 +7,7 @@ import { rules } from '../server/src/core/index';
 
 interface Manifest {
   contributes: { configuration: { properties: Record<string, unknown> } };
+  capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
 }
 
 export function ruleSettings(): Record<string, unknown> {
@@ -44,5 +45,36 @@ test('kubePriorityLens.history.* settings: section object, flattened keys, bad v
   assert.deepEqual(readSettings({ 'history.retentionDays': 2 }).history, { retentionDays: 2, maxRecords: 50_000 });
   const logs: string[] = [];
   assert.deepEqual(readSettings({ history: { retentionDays: 'x', maxRecords: 5 } }, (m) => logs.push(m)).history, { retentionDays: 30, maxRecords: 50_000 });
+  assert.equal(logs.length, 2);
+});
+
+test('settings that change what is read, run or deleted: user-level (machine) where a workspace must not set them, all restricted in untrusted workspaces', () => {
+  const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as Manifest;
+  const properties = manifest.contributes.configuration.properties as Record<string, { scope?: string }>;
+  // Which kubeconfig is read and which exec plugin it runs, what is kept in (and pruned from) the history, how large
+  // a file may be read: a repository's .vscode/settings.json must not decide these. VS Code ignores workspace values
+  // of machine-scoped settings.
+  const machine = ['kubePriorityLens.kubeconfig', 'kubePriorityLens.context', 'kubePriorityLens.history.retentionDays', 'kubePriorityLens.history.maxRecords', 'kubePriorityLens.maxFileSizeMiB'];
+  for (const key of machine) assert.ok(['machine', 'application'].includes(properties[key]?.scope ?? ''), `${key} must be machine- or application-scoped (is ${properties[key]?.scope ?? 'window'})`);
+  // Whether the cluster is contacted at all and which files are read: workspace values are fine when trusted, ignored
+  // in Restricted Mode.
+  const restricted = [...machine, 'kubePriorityLens.clusterAware', 'kubePriorityLens.exclude'];
+  const listed = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
+  assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
+  assert.deepEqual([...listed].sort(), [...restricted].sort());
+  for (const key of listed) assert.ok(key in properties, `${key} is listed in restrictedConfigurations but is no setting`);
+  // Every other own setting (rule severities, Kubernetes version, tracing) only changes how findings are shown.
+  const others = Object.keys(properties).filter((k) => !restricted.includes(k));
+  for (const key of others) assert.match(key, /^kubePriorityLens\.(rules\.[a-z-]+|kubernetesVersion|trace\.server)$/, `${key}: decide whether it changes what is read, run or deleted`);
+});
+
+test('kubePriorityLens.maxFileSizeMiB: 64 by default, 1 to 4096, bad values fall back', async () => {
+  const { readSettings } = await import('../server/src/lsp/settings');
+  assert.equal(readSettings({}).maxFileSizeMiB, 64);
+  assert.equal(readSettings({ maxFileSizeMiB: 256 }).maxFileSizeMiB, 256);
+  assert.equal(readSettings({ maxFileSizeMiB: 1e9 }).maxFileSizeMiB, 4096);
+  const logs: string[] = [];
+  assert.equal(readSettings({ maxFileSizeMiB: 0 }, (m) => logs.push(m)).maxFileSizeMiB, 64);
+  assert.equal(readSettings({ maxFileSizeMiB: '100' }, (m) => logs.push(m)).maxFileSizeMiB, 64);
   assert.equal(logs.length, 2);
 });

@@ -1,5 +1,6 @@
 // Contract tests of `kpl check` (and the top-level help/version), running the built dist/kpl.js as a child process.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -304,5 +305,98 @@ describe('kpl check on directories', () => {
   test('node_modules and non-manifest files are not walked', () => {
     const { findings } = checkJson(['repo'], root);
     assert.ok(!findings.some((f) => f.file.includes('node_modules') || f.file.endsWith('.txt')));
+  });
+});
+
+describe('kpl check and explain: symbolic links out of the PATH arguments are not followed', () => {
+  // A pull request's tree linking to files of the CI machine: none of them may reach the report.
+  const secret = yaml('# SECRET-MARKER-7f3a', 'apiVersion: v1', 'kind: Pod', 'metadata: {name: outside-secret-pod}', 'spec:', '  priorityClassName: nope', '  containers:', `    - {name: c, image: c, resources: ${guaranteed}}`);
+  const root = tree({ 'outside/secret.yaml': secret, 'outside/nested/more.yaml': secret.replace('outside-secret-pod', 'outside-nested-pod'), 'repo/a.yaml': typo, 'repo/inside/real.yaml': clean });
+  fs.symlinkSync('../outside/secret.yaml', path.join(root, 'repo', 'evil.yaml'));
+  fs.symlinkSync(path.join(root, 'outside', 'secret.yaml'), path.join(root, 'repo', 'absolute.yaml'));
+  fs.symlinkSync('../outside', path.join(root, 'repo', 'dir-link'));
+  fs.symlinkSync('inside/real.yaml', path.join(root, 'repo', 'alias.yaml'));
+  const leaked = (text: string) => text.includes('outside-secret-pod') || text.includes('outside-nested-pod') || text.includes('SECRET-MARKER');
+
+  test('SARIF and JSON hold no byte of the outside files; a path-symlink-outside warning names each link', () => {
+    for (const format of ['sarif', 'json', 'text']) {
+      const r = runKpl(['check', '--format', format, 'repo'], root);
+      assert.ok(!leaked(r.stdout), `${format} output holds the outside file`);
+      assert.equal(r.stderr, '');
+      assert.equal(r.status, 1, 'exit 1 from the error of a.yaml, not 2');
+    }
+    const { findings } = checkJson(['repo'], root);
+    const outside = findings.filter((f) => f.ruleId === 'path-symlink-outside');
+    assert.deepEqual(outside.map((f) => f.file), ['repo/absolute.yaml', 'repo/dir-link', 'repo/evil.yaml']);
+    for (const f of outside) assert.equal(f.severity, 'warning');
+    assert.equal(outside.find((f) => f.file === 'repo/evil.yaml')?.message, 'repo/evil.yaml is a symbolic link to ../outside/secret.yaml, outside the PATH arguments; it was not followed (pass --follow-symlinks to follow it).');
+    // The rest is analysed, links inside the tree included.
+    assert.ok(findings.some((f) => f.file === 'repo/a.yaml' && f.ruleId === 'priority-class-not-found'));
+    assert.ok(!findings.some((f) => f.file === 'repo/alias.yaml' && f.ruleId === 'path-symlink-outside'));
+    const explain = runKpl(['explain', '--format', 'json', 'repo'], root);
+    assert.equal(explain.status, 0);
+    assert.ok(!leaked(explain.stdout) && !leaked(explain.stderr));
+    assert.ok(explain.stdout.includes('"name": "clean"'), 'the file linked inside the tree is explained');
+    assert.match(explain.stderr, /^kpl: note: repo\/absolute\.yaml is a symbolic link to .*, outside the PATH arguments; it was not followed \(pass --follow-symlinks to follow it\)$/m);
+    assert.equal(explain.stderr.split('\n').filter((l) => l.startsWith('kpl: note:')).length, 3);
+  });
+
+  test('--follow-symlinks follows them; the target named as a PATH argument is a root too', () => {
+    const followed = checkJson(['--follow-symlinks', 'repo'], root);
+    assert.ok(followed.findings.some((f) => f.file === 'repo/evil.yaml' && f.ruleId === 'priority-class-not-found'));
+    assert.ok(followed.findings.some((f) => f.file === 'repo/dir-link/nested/more.yaml'));
+    assert.ok(!followed.findings.some((f) => f.ruleId === 'path-symlink-outside'));
+    assert.ok(runKpl(['explain', '--follow-symlinks', 'repo'], root).stdout.includes('outside-secret-pod'));
+    const both = checkJson(['repo', 'outside'], root);
+    assert.deepEqual(both.findings.filter((f) => f.ruleId === 'path-symlink-outside'), [], 'the links lead into another PATH argument');
+  });
+});
+
+describe('kpl check: a hostile .kpl.yaml', () => {
+  test('a .kpl.yaml linked to /dev/zero, a FIFO or a giant file is a usage error at once, not a hang', { skip: process.platform === 'win32' ? 'no /dev/zero or mkfifo' : false }, () => {
+    for (const make of [(f: string) => fs.symlinkSync('/dev/zero', f), (f: string) => execFileSync('mkfifo', [f]), (f: string) => fs.writeFileSync(f, `rules: {}\n#${'x'.repeat(1024 * 1024)}\n`)]) {
+      const root = tree({ 'repo/a.yaml': clean });
+      make(path.join(root, 'repo', '.kpl.yaml'));
+      const started = Date.now();
+      const r = runKpl(['check', 'repo'], root);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /^kpl check: (cannot read config .*\.kpl\.yaml: not a regular file|config .*\.kpl\.yaml is larger than 1 MiB)\n/);
+      assert.ok(Date.now() - started < 30_000);
+    }
+  });
+});
+
+describe('kpl check: files over the size limit are not read', () => {
+  const root = tree({ 'repo/a.yaml': typo, 'repo/mid.yaml': `${batch}#${'x'.repeat(1.5 * 1024 * 1024)}\n` });
+  // A sparse file of 65 MiB: cheap on disk, and nothing of it is read.
+  fs.closeSync(fs.openSync(path.join(root, 'repo', 'big.yaml'), 'w'));
+  fs.truncateSync(path.join(root, 'repo', 'big.yaml'), 65 * 1024 * 1024);
+
+  test('one file-too-large info finding names the file and the 64 MiB bound; the other files are analysed', () => {
+    const { status, findings, stderr } = checkJson(['repo'], root);
+    assert.equal(stderr, '');
+    assert.equal(status, 1, 'a.yaml has an error finding');
+    const large = findings.filter((f) => f.ruleId === 'file-too-large');
+    assert.deepEqual(large.map((f) => [f.file, f.severity, f.message]), [['repo/big.yaml', 'info', 'repo/big.yaml is 65 MiB (68157440 bytes), larger than the 64 MiB limit for one file; it was not read (raise the limit with --max-file-size MiB).']]);
+    assert.ok(findings.some((f) => f.file === 'repo/a.yaml'));
+    assert.ok(findings.some((f) => f.file === 'repo/mid.yaml' && f.ruleId === 'missing-requests'));
+    assert.ok(!findings.some((f) => f.file === 'repo/big.yaml' && f.ruleId !== 'file-too-large'));
+  });
+
+  test('--max-file-size MiB sets the bound; a bad value is a usage error', () => {
+    const one = checkJson(['--max-file-size', '1', 'repo'], root);
+    assert.deepEqual(one.findings.filter((f) => f.ruleId === 'file-too-large').map((f) => f.file), ['repo/big.yaml', 'repo/mid.yaml']);
+    assert.match(one.findings.find((f) => f.file === 'repo/mid.yaml')?.message ?? '', /larger than the 1 MiB limit/);
+    const two = checkJson(['--max-file-size=2', 'repo'], root);
+    assert.ok(two.findings.some((f) => f.file === 'repo/mid.yaml' && f.ruleId === 'missing-requests'));
+    for (const bad of ['0', 'x', '5000']) {
+      const r = runKpl(['check', '--max-file-size', bad, 'repo'], root);
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /--max-file-size must be a number of MiB from 1 to 4096/);
+    }
+    const explain = runKpl(['explain', '--max-file-size', '1', '--format', 'json', 'repo'], root);
+    assert.equal(explain.status, 0);
+    assert.ok(!explain.stdout.includes('"name": "batch"'), 'explain skips the file over the bound too');
+    assert.match(explain.stderr, /^kpl: note: repo\/mid\.yaml is 1\.5 MiB \(\d+ bytes\), larger than the 1 MiB limit for one file; it was not read/m);
   });
 });

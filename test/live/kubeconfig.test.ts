@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { clientCertificateProblem, KubeconfigError, listKubeContexts, loadKubeconfig } from '../../server/src/cluster/kubeconfig';
-import { safeMessage } from '../../server/src/cluster/kubeconfig';
+import { redactCredentials, safeMessage } from '../../server/src/cluster/kubeconfig';
+import { stringify } from 'yaml';
 
 const kubeconfig = `apiVersion: v1
 kind: Config
@@ -60,6 +61,100 @@ test('clear errors: missing file, unknown context; no credential in any message'
   assert.equal(safeMessage(new Error('Authorization: Bearer abc.def\nstack')), 'Authorization: <redacted>');
   assert.equal(safeMessage(new Error('sent Bearer abc.def to x')), 'sent Bearer <redacted> to x');
   assert.ok(!safeMessage(new Error('token=abc123')).includes('abc123'));
+});
+
+// Credentials in the shapes real kubeconfigs hold them: an OIDC auth-provider, a GCP one with an access token, a
+// token and a token file, an exec plugin with env, basic auth, client certificate data, a proxy URL with userinfo.
+const secrets = {
+  idToken: 'eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJpc3MiOiJodHRwczovL2lzc3VlciIsInN1YiI6ImFsaWNlIn0.c2lnbmF0dXJlLXNlY3JldA',
+  refreshToken: 'refresh-R3fr3sh',
+  clientSecret: 'client-S3cr3t',
+  accessToken: 'ya29.AccessT0k3n',
+  token: 'tok-T0k3nValue',
+  password: 'hunter2-P4ss',
+  clientKeyData: 'LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS0tLS0tCk1IY0NBUUVFSUtleQ==',
+  clientCertificateData: 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJDZXJ0',
+  awsSecret: 'wJalrXUtnFEMI-K7MDENG',
+  proxyPassword: 'Pr0xyP4ss',
+};
+const realShapes = {
+  apiVersion: 'v1',
+  kind: 'Config',
+  clusters: [{ name: 'prod', cluster: { server: 'https://api.prod.example:6443', 'proxy-url': `http://proxyuser:${secrets.proxyPassword}@proxy.corp:3128`, 'certificate-authority-data': 'LS0tQ0E=' } }],
+  users: [
+    { name: 'oidc', user: { 'auth-provider': { name: 'oidc', config: { 'client-id': 'kpl-client', 'client-secret': secrets.clientSecret, 'id-token': secrets.idToken, 'idp-issuer-url': 'https://issuer.example', 'refresh-token': secrets.refreshToken } } } },
+    { name: 'gcp', user: { 'auth-provider': { name: 'gcp', config: { 'access-token': secrets.accessToken, 'cmd-path': '/usr/bin/gcloud', expiry: '2026-01-01T00:00:00Z' } } } },
+    { name: 'tok', user: { token: secrets.token } },
+    { name: 'token-file', user: { tokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token' } },
+    { name: 'eks', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', 'prod'], env: [{ name: 'AWS_PROFILE', value: 'prod' }, { name: 'AWS_SECRET_ACCESS_KEY', value: secrets.awsSecret }] } } },
+    { name: 'basic', user: { username: 'alice', password: secrets.password } },
+    { name: 'cert', user: { 'client-certificate-data': secrets.clientCertificateData, 'client-key-data': secrets.clientKeyData } },
+  ],
+  contexts: [{ name: 'prod', context: { cluster: 'prod', user: 'oidc' } }],
+  'current-context': 'prod',
+};
+
+function assertNoSecret(text: string, where: string): void {
+  for (const [name, value] of Object.entries(secrets)) assert.ok(!text.includes(value), `${where}: ${name} leaked in ${text.slice(0, 400)}`);
+  // Also no distinctive piece of a secret (a redaction that cut a value in two would leave one).
+  for (const piece of ['R3fr3sh', 'S3cr3t', 'T0k3n', 'P4ss', 'RUdJTi', 'wJalr', 'c2lnbmF0dXJl']) assert.ok(!text.includes(piece), `${where}: "${piece}" leaked in ${text.slice(0, 400)}`);
+}
+
+test('credential redaction: real kubeconfig shapes as YAML block, YAML flow, JSON and pretty JSON', () => {
+  const shapes: Record<string, string> = {
+    'YAML block': stringify(realShapes),
+    'YAML flow': stringify(realShapes, { collectionStyle: 'flow' }),
+    'YAML flow, one line per entry': [...realShapes.clusters, ...realShapes.users].map((u) => stringify(u, { collectionStyle: 'flow', lineWidth: 0 })).join(''),
+    JSON: JSON.stringify(realShapes),
+    'pretty JSON (kubectl config view -o json)': JSON.stringify(realShapes, null, 2),
+  };
+  for (const [shape, text] of Object.entries(shapes)) {
+    const out = redactCredentials(text);
+    assertNoSecret(out, shape);
+    // What helps a user find the problem stays: names, the issuer, the token file path, the env var names, hosts.
+    for (const kept of ['kpl-client', 'https://issuer.example', '/var/run/secrets/kubernetes.io/serviceaccount/token', 'AWS_PROFILE', 'AWS_SECRET_ACCESS_KEY', 'alice', 'proxy.corp:3128', 'https://api.prod.example:6443', 'get-token']) {
+      assert.ok(out.includes(kept), `${shape}: "${kept}" was removed too:\n${out}`);
+    }
+    // Every line as an error message's first line, as safeMessage sees them. (A block YAML `value:` line alone has no
+    // `name:` to tell it holds a secret; the whole text above covers it.)
+    for (const line of text.split('\n')) {
+      if (/^\s*"?value"?: /.test(line)) continue;
+      assertNoSecret(safeMessage(new Error(`kubeconfig: ${line}\nmore`)), `${shape} line "${line.slice(0, 40)}"`);
+    }
+  }
+});
+
+test('credential redaction: headers, URLs, private keys and tokens in error text', () => {
+  const cases: Array<[string, string]> = [
+    ['request failed: {"headers":{"Authorization":"Bearer tok-T0k3nValue"}}', 'request failed: {"headers":{"Authorization":"<redacted>"}}'],
+    ["authorization: Basic aHVudGVyMi1QNHNz, retrying", 'authorization: <redacted>, retrying'],
+    ['GET https://alice:hunter2-P4ss@api.prod.example:6443/api/v1/pods failed', 'GET https://<redacted>@api.prod.example:6443/api/v1/pods failed'],
+    ['proxy http://proxyuser:Pr0xyP4ss@proxy.corp:3128 refused', 'proxy http://<redacted>@proxy.corp:3128 refused'],
+    ['callback https://app/cb?code=1&access_token=ya29.AccessT0k3n&state=x', 'callback https://app/cb?code=1&access_token=<redacted>&state=x'],
+    ["{'refresh_token': 'refresh-R3fr3sh', 'expires_in': 3600}", "{'refresh_token': '<redacted>', 'expires_in': 3600}"],
+    ['{"kind":"ExecCredential","status":{"token":"tok-T0k3nValue","expirationTimestamp":"2026-01-01T00:00:00Z"}}', '{"kind":"ExecCredential","status":{"token":"<redacted>","expirationTimestamp":"2026-01-01T00:00:00Z"}}'],
+    ['idToken=eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJpc3MiOiJodHRwczovL2lzc3VlciIsInN1YiI6ImFsaWNlIn0.c2lnbmF0dXJlLXNlY3JldA', 'idToken=<redacted>'],
+    ['the token eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJpc3MiOiJodHRwczovL2lzc3VlciIsInN1YiI6ImFsaWNlIn0.c2lnbmF0dXJlLXNlY3JldA has expired', 'the token <redacted> has expired'],
+    ['AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI-K7MDENG aws: error', 'AWS_SECRET_ACCESS_KEY=<redacted> aws: error'],
+    ['bad key "-----BEGIN EC PRIVATE KEY-----\\nMHcCAQEEIKey\\n-----END EC PRIVATE KEY-----" in file', 'bad key "<redacted private key>" in file'],
+    ['clientSecret: "client-S3cr3t"', 'clientSecret: "<redacted>"'],
+    ['"password":"hunter2-P4ss\\"quoted"', '"password":"<redacted>"'],
+  ];
+  for (const [input, expected] of cases) assert.equal(safeMessage(new Error(input)), expected);
+  // What is not a credential is left alone.
+  for (const plain of ['tokens: 5 of 10 used', 'token-file: /var/run/secrets/token', 'Unauthorized: the server has asked for the client to provide credentials', 'connect ECONNREFUSED 127.0.0.1:6443']) assert.equal(safeMessage(new Error(plain)), plain);
+});
+
+test('credential redaction is linear: 1 MiB hostile messages take well under a second', () => {
+  const mib = 1024 * 1024;
+  const inputs = ['token:'.repeat(mib / 6), `"token": "${'a'.repeat(mib)}`, 'eyJ'.repeat(mib / 3), 'eyJa.'.repeat(mib / 5), 'https://'.repeat(mib / 8), `https://${'a:'.repeat(mib / 2)}`, 'name: a, value: '.repeat(mib / 16), 'PRIVATE KEY-----'.repeat(mib / 16), `${'-'.repeat(mib)}`, 'Bearer '.repeat(mib / 7)];
+  for (const input of inputs) {
+    const started = performance.now();
+    const out = redactCredentials(input);
+    const ms = performance.now() - started;
+    assert.ok(ms < 1000, `${JSON.stringify(input.slice(0, 16))}…: ${ms.toFixed(0)} ms`);
+    assert.ok(out.length <= input.length + 64 + input.length / 2);
+  }
 });
 
 test('listKubeContexts returns names only', () => {

@@ -72,7 +72,7 @@ export class TestClient {
       client.publishes.push(p);
     });
     connection.onNotification('window/logMessage', (p: { message: string }) => client.logs.push(p.message));
-    for (const method of ['kubePriorityLens/clusterState', 'kubePriorityLens/liveEventsChanged', '$/progress']) connection.onNotification(method, (params: unknown) => client.notifications.push({ method, params }));
+    for (const method of ['kubePriorityLens/clusterState', 'kubePriorityLens/liveEventsChanged', '$/progress', 'window/showMessage']) connection.onNotification(method, (params: unknown) => client.notifications.push({ method, params }));
     connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
       p.items.map((i) => (i.section === 'kubePriorityLens' ? client.settings : i.section === 'files.exclude' ? client.filesExclude : null)),
     );

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { FileReader } from '../../server/src/workspace/read';
+import { FileReader, isTooLarge } from '../../server/src/workspace/read';
 
 test('FileReader reads files of every size exactly, reusing its buffer for small ones', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kpl-read-'));
@@ -18,6 +18,7 @@ test('FileReader reads files of every size exactly, reusing its buffer for small
       const file = path.join(dir, `f${i}.yaml`);
       fs.writeFileSync(file, bytes);
       const view = reader.read(file);
+      assert.ok(!isTooLarge(view));
       assert.equal(view.length, size);
       assert.ok(Buffer.from(view).equals(bytes), `file ${i} (${size} bytes) read exactly`);
       views.push(view);
@@ -33,6 +34,30 @@ test('FileReader reads files of every size exactly, reusing its buffer for small
       execFileSync('mkfifo', [fifo]);
       assert.throws(() => reader.read(fifo), /not a regular file/, 'a FIFO is refused instead of blocking');
     }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('FileReader checks the size before reading: a file over the bound is not read, at the bound it is', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kpl-read-'));
+  try {
+    // A sparse file: 8 GiB claimed, no block written; reading it whole would need 8 GiB of memory.
+    const sparse = path.join(dir, 'sparse.yaml');
+    fs.closeSync(fs.openSync(sparse, 'w'));
+    fs.truncateSync(sparse, 8 * 1024 * 1024 * 1024);
+    const reader = new FileReader();
+    assert.equal(reader.maxBytes, 64 * 1024 * 1024, '64 MiB by default');
+    const before = process.memoryUsage().arrayBuffers;
+    assert.deepEqual(reader.read(sparse), { tooLarge: true, size: 8 * 1024 * 1024 * 1024 });
+    assert.ok(process.memoryUsage().arrayBuffers - before < 16 * 1024 * 1024, 'nothing of it was read into memory');
+    const small = new FileReader(1000);
+    const exact = path.join(dir, 'exact.yaml');
+    fs.writeFileSync(exact, Buffer.alloc(1000, 0x61));
+    const read = small.read(exact);
+    assert.ok(!isTooLarge(read) && read.length === 1000, 'a file of exactly the bound is read');
+    fs.appendFileSync(exact, 'a');
+    assert.deepEqual(small.read(exact), { tooLarge: true, size: 1001 });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -8,6 +8,7 @@
 //                                    comments (binary, JSON, column 0), and for directory cases
 //   <case>/                          a directory case, walked with server/src/workspace/walk.ts after copying it to a temp
 //                                    dir and creating the symlinks listed in its `.symlinks.json` ({"link": "target"})
+//                                    and the sparse files listed in its `.sparse.json` ({"file": size in bytes})
 //   generated cases                  below (`generatedCases`), for inputs too big to commit
 // A comment `# kpl-test-kubernetes-version: 1.N` anywhere in a fixture selects the modelled Kubernetes version.
 // UPDATE_FIXTURES=1 rewrites the caret comments from the actual findings: a maintainer aid, review every change.
@@ -19,8 +20,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { LineIndex, parseFile, rules, AnalysisHost, newestKubernetesMinor } from '../../server/src/core/index';
-import type { Finding, ParsedFile } from '../../server/src/core/index';
-import { walkPaths } from '../../server/src/workspace/walk';
+import type { Finding } from '../../server/src/core/index';
+import { unreadFile } from '../../server/src/core/index';
+import { FileReader, isTooLarge, tooLargeMessage } from '../../server/src/workspace/read';
+import { walkPaths, walkProblemFile } from '../../server/src/workspace/walk';
 import { analyze, findingsOf, repoRoot } from '../helpers/analyze';
 import type { InputFile } from '../helpers/analyze';
 import { locate, matches, parseExpectations, renderFinding, renderWithFindings } from '../helpers/expectations';
@@ -237,21 +240,31 @@ async function runDirCase(ruleId: string, spec: CaseSpec): Promise<number> {
       const links = JSON.parse(fs.readFileSync(linksFile, 'utf8')) as Record<string, string>;
       for (const [link, target] of Object.entries(links)) fs.symlinkSync(target, path.join(root, link));
     }
+    const sparseFile = path.join(root, '.sparse.json');
+    if (fs.existsSync(sparseFile)) {
+      for (const [file, size] of Object.entries(JSON.parse(fs.readFileSync(sparseFile, 'utf8')) as Record<string, number>)) {
+        fs.closeSync(fs.openSync(path.join(root, file), 'w'));
+        fs.truncateSync(path.join(root, file), size);
+      }
+    }
     // As `kpl check` loads a directory: walked files are parsed, problems inside the directory become pseudo-files.
     const walked = await walkPaths([root]);
     const host = new AnalysisHost({ kubernetesMinor: newestKubernetesMinor }, { severities: {} });
     const prefix = `${root.split(path.sep).join('/')}/`;
     const rel = (p: string): string => (p.startsWith(prefix) ? p.slice(prefix.length) : p);
     const texts = new Map<string, string>();
+    const reader = new FileReader();
     for (const f of walked.files) {
-      const parsed = parseFile({ path: rel(f.path), content: new Uint8Array(fs.readFileSync(f.absolute)) });
+      const content = reader.read(f.absolute);
+      if (isTooLarge(content)) {
+        host.addParsed(unreadFile(rel(f.path), 'file-too-large', tooLargeMessage(rel(f.path), content.size, reader.maxBytes, 'raise the limit with --max-file-size MiB')));
+        continue;
+      }
+      const parsed = parseFile({ path: rel(f.path), content });
       texts.set(parsed.file, parsed.text);
       host.addParsed(parsed);
     }
-    for (const p of walked.problems) {
-      const parsed: ParsedFile = { file: rel(p.path), text: '', objects: [], problems: [{ kind: p.kind === 'symlink-loop' ? 'symlink-loop' : 'not-text', message: p.message.split(prefix).join(''), span: { start: 0, end: 0 } }], documents: 0, parsedDocuments: 0 };
-      host.addParsed(parsed);
-    }
+    for (const p of walked.problems) host.addParsed(walkProblemFile({ ...p, message: p.message.split(prefix).join('') }, rel(p.path)));
     const findings = [...host.analyze().findings.values()].flat();
     assertNoInternalErrors(findings);
     const sidecar = readSidecar(`${source}.expect.json`);

@@ -1,23 +1,42 @@
 // Loads PATH arguments, `--cluster-state` files and `.kpl.yaml` into an AnalysisHost; the CLI's only file IO.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { AnalysisHost, newestKubernetesMinor, oldestKubernetesMinor, parseFile, rulesById } from '../core/index';
-import type { ParsedFile, SeveritySetting, RuleSettings } from '../core/index';
-import { describeError, walkPaths } from '../workspace/walk';
+import { AnalysisHost, newestKubernetesMinor, oldestKubernetesMinor, parseFile, rulesById, unreadFile } from '../core/index';
+import type { SeveritySetting, RuleSettings, SourceInput } from '../core/index';
+import { defaultMaxFileMiB, FileReader, isTooLarge, maxFileMiBLimit, tooLargeMessage } from '../workspace/read';
+import { describeError, walkPaths, walkProblemFile } from '../workspace/walk';
 import type { WalkProblem } from '../workspace/walk';
 import { UsageError } from './args';
+import type { ParsedArgs } from './args';
 
 export interface LoadOptions {
   paths: readonly string[];
   clusterState: readonly string[];
   configFile: string | undefined;
   kubernetesVersion: string | undefined;
+  /** `--follow-symlinks`: follow links that lead outside the PATH arguments too. Never from `.kpl.yaml` (the repository's). */
+  followSymlinks?: boolean;
+  /** `--max-file-size`: files larger than this many MiB are not read. Never from `.kpl.yaml`, which a repository could use to raise it. */
+  maxFileMiB?: number;
+}
+
+/** The flags every command that reads PATH arguments takes (check, explain). */
+export const pathFlags = { values: { 'max-file-size': {} }, booleans: ['follow-symlinks'] } as const;
+
+/** readPathFlags reads `--follow-symlinks` and `--max-file-size MiB` (a number from 1 to 4096). */
+export function readPathFlags(args: ParsedArgs): { followSymlinks: boolean; maxFileMiB: number } {
+  const raw = args.values.get('max-file-size')?.[0];
+  const maxFileMiB = raw === undefined ? defaultMaxFileMiB : Number(raw);
+  if (!(Number.isFinite(maxFileMiB) && maxFileMiB >= 1 && maxFileMiB <= maxFileMiBLimit)) throw new UsageError(`--max-file-size must be a number of MiB from 1 to ${maxFileMiBLimit} (got "${raw ?? ''}")`);
+  return { followSymlinks: args.booleans.has('follow-symlinks'), maxFileMiB };
 }
 
 export interface Loaded {
   host: AnalysisHost;
   /** Problems with PATH arguments (exit code 2) and inside directories (findings). */
   problems: WalkProblem[];
+  /** Why files inside the PATH arguments were not read (links out, loops, over the size bound), for commands without findings. */
+  skipped: string[];
   configFile: string | undefined;
   kubernetesMinor: number;
   settings: RuleSettings;
@@ -26,6 +45,7 @@ export interface Loaded {
 }
 
 const severities: readonly string[] = ['off', 'hint', 'info', 'warning', 'error'];
+const maxConfigBytes = 1024 * 1024;
 
 export function parseKubernetesVersion(version: string | undefined): number {
   if (version === undefined) return newestKubernetesMinor;
@@ -44,38 +64,58 @@ export async function load(options: LoadOptions): Promise<Loaded> {
   const kubernetesMinor = parseKubernetesVersion(options.kubernetesVersion ?? config.kubernetesVersion);
   const settings: RuleSettings = { severities: config.severities };
   const host = new AnalysisHost({ kubernetesMinor }, settings);
-  const walked = await walkPaths(options.paths);
+  const followSymlinks = options.followSymlinks === true;
+  const walked = await walkPaths(options.paths, { followSymlinks });
   const problems = [...walked.problems];
-  const contents = await Promise.all(
-    walked.files.map(async (f) => {
-      try {
-        return { path: f.path, content: new Uint8Array(await fs.readFile(f.absolute)) };
-      } catch (error) {
-        problems.push({ path: f.path, kind: 'unreadable', message: `${f.path}: ${describeError(error)}`, argument: options.paths.includes(f.path) });
-        return undefined;
-      }
-    }),
-  );
+  // One file at a time into one reused buffer, parsed right away; the size is checked before reading.
+  const reader = new FileReader((options.maxFileMiB ?? defaultMaxFileMiB) * 1024 * 1024);
+  const advice = 'raise the limit with --max-file-size MiB';
+  const skipped: string[] = [];
   let objectCount = 0;
-  for (const c of contents) {
-    if (c === undefined) continue;
-    const parsed = parseFile(c);
+  for (const f of walked.files) {
+    let content;
+    try {
+      content = reader.read(f.absolute);
+    } catch (error) {
+      problems.push({ path: f.path, kind: 'unreadable', message: `${f.path}: ${describeError(error)}`, argument: options.paths.includes(f.path) });
+      continue;
+    }
+    if (isTooLarge(content)) {
+      const message = tooLargeMessage(f.path, content.size, reader.maxBytes, advice);
+      skipped.push(message);
+      host.addParsed(unreadFile(f.path, 'file-too-large', message));
+      continue;
+    }
+    const parsed = parseFile({ path: f.path, content });
     objectCount += parsed.objects.length;
     host.addParsed(parsed);
   }
-  // Symlink loops and unreadable entries inside directories become findings on a pseudo-file named by the path.
+  // Symlink loops, links out of the PATH arguments and unreadable entries inside directories become findings on a
+  // pseudo-file named by the path.
   for (const p of problems) {
     if (p.argument) continue;
-    const parsed: ParsedFile = { file: p.path, text: '', objects: [], problems: [{ kind: p.kind === 'symlink-loop' ? 'symlink-loop' : 'not-text', message: p.message, span: { start: 0, end: 0 } }], documents: 0, parsedDocuments: 0 };
-    host.addParsed(parsed);
+    skipped.push(p.message);
+    host.addParsed(walkProblemFile(p));
   }
   if (options.clusterState.length > 0) {
-    const cluster = await walkPaths(options.clusterState);
+    const cluster = await walkPaths(options.clusterState, { followSymlinks });
     for (const p of cluster.problems) problems.push({ ...p, argument: true });
-    const inputs = await Promise.all(cluster.files.map(async (f) => ({ path: f.path, content: new Uint8Array(await fs.readFile(f.absolute)) })));
+    const inputs: SourceInput[] = [];
+    for (const f of cluster.files) {
+      let content;
+      try {
+        content = reader.read(f.absolute);
+      } catch (error) {
+        problems.push({ path: f.path, kind: 'unreadable', message: `${f.path}: ${describeError(error)}`, argument: true });
+        continue;
+      }
+      // Cluster state is parsed later, all files together: each needs its own copy of the reader's buffer.
+      if (isTooLarge(content)) problems.push({ path: f.path, kind: 'unreadable', message: tooLargeMessage(f.path, content.size, reader.maxBytes, advice), argument: true });
+      else inputs.push({ path: f.path, content: new Uint8Array(content) });
+    }
     host.setClusterState(inputs);
   }
-  return { host, problems, configFile, kubernetesMinor, settings, objectCount, fileCount: walked.files.length };
+  return { host, problems, skipped, configFile, kubernetesMinor, settings, objectCount, fileCount: walked.files.length };
 }
 
 async function findConfig(paths: readonly string[]): Promise<string | undefined> {
@@ -106,10 +146,14 @@ async function findConfig(paths: readonly string[]): Promise<string | undefined>
 
 /** readConfig reads `.kpl.yaml`: `rules: {<id>: off|hint|info|warning|error}` and `kubernetesVersion: "1.N"`. */
 async function readConfig(file: string): Promise<{ severities: Record<string, SeveritySetting>; kubernetesVersion: string | undefined }> {
+  // The repository's own file: a regular file of at most 1 MiB (a link to /dev/zero or a FIFO must not hang CI).
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    const bytes = new FileReader(maxConfigBytes).read(file);
+    if (isTooLarge(bytes)) throw new UsageError(`config ${file} is larger than 1 MiB`);
+    text = Buffer.from(bytes).toString('utf8');
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot read config ${file}: ${describeError(error)}`);
   }
   const { parseDocument } = await import('yaml');

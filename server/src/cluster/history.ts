@@ -2,6 +2,9 @@
 // compacted atomically (write a temp file, then rename). Survives the API server's 1 h event TTL and restarts.
 // A process killed mid-append leaves at most one partial last line, which is dropped on load; anything else
 // unreadable means the file is corrupted: it is moved aside and the readable records are kept.
+// Event notes and pod names are private to the user: the directory is 0700 and every file 0600 (where the platform
+// has modes), set explicitly rather than left to the umask; temp files are created exclusively (`wx`), so a file or
+// link already at the temp path is never written through.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { EventRecord, PodRecord } from '../core/index';
@@ -18,6 +21,26 @@ export interface HistoryOptions {
 }
 
 const header = { 'kube-priority-lens-history': 1 };
+const directoryMode = 0o700;
+const fileMode = 0o600;
+const hasModes = process.platform !== 'win32';
+
+/** The store's own file names in its directory: the history, its temp files and corrupted copies. */
+function isStoreFile(name: string, fileName: string): boolean {
+  return name === fileName || name.startsWith(`${fileName}.tmp-`) || name.startsWith(`${fileName}.corrupt-`);
+}
+
+/** tighten drops group/other bits from a path's mode; a path the user does not own (EPERM) is left as it is. */
+async function tighten(p: string, mode: number): Promise<void> {
+  if (!hasModes) return;
+  try {
+    const stat = await fs.stat(p);
+    if ((stat.mode & 0o077) !== 0) await fs.chmod(p, mode);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'EPERM') throw error;
+  }
+}
 const headerLine = JSON.stringify(header);
 
 function keyOf(r: HistoryRecord): string {
@@ -44,8 +67,13 @@ export class HistoryStore {
   private lines = 0;
   private queue: Promise<void> = Promise.resolve();
 
+  private readonly dir: string;
+  private readonly fileName: string;
+
   private constructor(options: HistoryOptions) {
-    this.file = path.join(options.dir, options.fileName ?? 'history.jsonl');
+    this.dir = options.dir;
+    this.fileName = options.fileName ?? 'history.jsonl';
+    this.file = path.join(options.dir, this.fileName);
     this.retentionMs = (options.retentionDays ?? 30) * 24 * 3600 * 1000;
     this.maxRecords = options.maxRecords ?? 50_000;
     this.now = options.now ?? Date.now;
@@ -53,9 +81,22 @@ export class HistoryStore {
 
   static async open(options: HistoryOptions): Promise<HistoryStore> {
     const store = new HistoryStore(options);
-    await fs.mkdir(options.dir, { recursive: true });
+    await fs.mkdir(options.dir, { recursive: true, mode: directoryMode });
+    await store.secure();
     await store.load();
     return store;
+  }
+
+  /**
+   * secure tightens what earlier versions created with the umask's modes: the store's files always, the directory
+   * when it holds nothing but the store's files (then it is the store's own; a directory shared with other files,
+   * such as one passed to `kpl diagnose --history`, keeps its mode, and the files in it are private anyway).
+   */
+  private async secure(): Promise<void> {
+    if (!hasModes) return;
+    const names = await fs.readdir(this.dir);
+    for (const name of names) if (isStoreFile(name, this.fileName)) await tighten(path.join(this.dir, name), fileMode);
+    if (names.every((name) => isStoreFile(name, this.fileName))) await tighten(this.dir, directoryMode);
   }
 
   get size(): number {
@@ -143,7 +184,15 @@ export class HistoryStore {
 
   private async compactNow(): Promise<void> {
     const tmp = `${this.file}.tmp-${process.pid}`;
-    const handle = await fs.open(tmp, 'w');
+    let handle;
+    try {
+      handle = await fs.open(tmp, 'wx', fileMode);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // Left by a killed writer with the same pid, or planted: remove the entry itself (never what a link points to).
+      await fs.unlink(tmp);
+      handle = await fs.open(tmp, 'wx', fileMode);
+    }
     try {
       await handle.writeFile(this.serialize(), 'utf8');
       await handle.sync();
@@ -181,7 +230,7 @@ export class HistoryStore {
         exists = false;
       }
       const body = fresh.map((r) => JSON.stringify(r)).join('\n') + '\n';
-      await fs.appendFile(this.file, exists ? body : `${headerLine}\n${body}`, 'utf8');
+      await fs.appendFile(this.file, exists ? body : `${headerLine}\n${body}`, { encoding: 'utf8', mode: fileMode });
       this.lines += fresh.length + (exists ? 0 : 1);
       if (this.records.size > this.maxRecords || this.lines > Math.max(1000, this.maxRecords * 1.5)) {
         this.prune();

@@ -100,14 +100,94 @@ function expandHome(p: string): string {
   return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
 }
 
-/** First line of an error message, with anything that looks like a credential removed. */
+/**
+ * A credential-like key (YAML, JSON, query string or header: `token`, `id-token`, `access_token`, `refreshToken`,
+ * `client-secret`, `password`, `AWS_SECRET_ACCESS_KEY`, `client-key-data`, `Authorization`, …), quoted or not, with
+ * `:` or `=`, and its value: a quoted string (to its closing quote, or the end), `Bearer x`/`Basic x`, or a bare word.
+ */
+const credentialPair =
+  /(?<![A-Za-z0-9])((?:access|id|refresh|auth|bearer|session|api)?[-_]?token|passw(?:or)?d|(?:client[-_]?)?secret|(?:secret[-_]?)?(?:access|private|api)[-_]?key|client-key-data|client-certificate-data|authorization)(["']?[ \t]*[:=][ \t]*)("(?:[^"\\]|\\.)*"?|'[^']*'?|(?:bearer|basic)\s+[^\s,;&"'}\]]+|[^\s,;&"'}\]]+)/gi;
+const schemeCredential = /\b(bearer|basic)\s+(?!<redacted>)\S+/gi;
+/** The value of an exec plugin's `env` entry (JSON, YAML flow or block): any of them may be a secret. */
+const envValueJson = /("name"\s*:\s*"[^"]*"\s*,\s*"value"\s*:\s*)"(?:[^"\\]|\\.)*"?/g;
+const envValueYaml = /(\bname\s*:[^,{}:\n]*(?:,|\n)\s*value\s*:)[ \t]*[^,{}\s]+/g;
+const redacted = '<redacted>';
+
+/** `scheme://user:password@host` → `scheme://<redacted>@host` (a scan, no regex: the authority ends at `/ ? #`, space or a quote). */
+function redactUserinfo(text: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = text.indexOf('://'); i !== -1; i = text.indexOf('://', Math.max(i + 3, from))) {
+    const start = i + 3;
+    let at = -1;
+    // The authority cannot hold a `/`, so each character is scanned once over all the `://` found.
+    for (let end = start; end < text.length && !'/?#"\'` \t\n<>'.includes(text[end] as string); end++) if (text[end] === '@') at = end;
+    if (at !== -1) {
+      out += text.slice(from, start) + redacted;
+      from = at;
+    }
+  }
+  return out + text.slice(from);
+}
+
+/** A PEM private key (kept on one line in JSON with `\n` escapes) → `<redacted private key>`. */
+function redactPrivateKeys(text: string): string {
+  const marker = 'PRIVATE KEY-----';
+  let out = '';
+  let from = 0;
+  for (let i = text.indexOf(marker); i !== -1; i = text.indexOf(marker, Math.max(i + marker.length, from))) {
+    const window = Math.max(from, i - 64);
+    const begin = text.slice(window, i).lastIndexOf('-----BEGIN');
+    const start = begin === -1 ? i : window + begin;
+    const endMarker = text.indexOf('-----END', i + marker.length);
+    const close = endMarker === -1 ? -1 : text.indexOf('-----', endMarker + 8);
+    out += `${text.slice(from, start)}<redacted private key>`;
+    from = close === -1 ? text.length : close + 5;
+  }
+  return out + text.slice(from);
+}
+
+/** A JSON Web Token (OIDC id-token, service account token) standing alone: `eyJ…` with two dots → `<redacted>`. */
+function redactJwts(text: string): string {
+  let out = '';
+  let from = 0;
+  const isTokenChar = (c: string | undefined): boolean => c !== undefined && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c === '-' || c === '_');
+  for (let i = text.indexOf('eyJ'); i !== -1; i = text.indexOf('eyJ', Math.max(i + 3, from))) {
+    if (i < from || isTokenChar(text[i - 1])) continue;
+    let end = i;
+    let dots = 0;
+    while (end < text.length && (isTokenChar(text[end]) || text[end] === '.')) {
+      if (text[end] === '.') dots++;
+      end++;
+    }
+    if (dots >= 2) {
+      out += text.slice(from, i) + redacted;
+      from = end;
+    }
+  }
+  return out + text.slice(from);
+}
+
+/**
+ * redactCredentials removes anything that looks like a credential: values of credential keys in YAML, JSON, query
+ * strings and headers, exec plugin `env` values, `Bearer`/`Basic` credentials, `user:password@` in URLs, PEM private
+ * keys and JSON Web Tokens. Every step is linear in the text's length.
+ */
+export function redactCredentials(text: string): string {
+  const pairs = redactPrivateKeys(text)
+    .replace(credentialPair, (_m, key: string, separator: string, value: string) => {
+      const quote = value[0] === '"' || value[0] === "'" ? value[0] : '';
+      return `${key}${separator}${quote}${redacted}${quote}`;
+    })
+    .replace(envValueJson, `$1"${redacted}"`)
+    .replace(envValueYaml, `$1 ${redacted}`);
+  return redactJwts(redactUserinfo(pairs.replace(schemeCredential, `$1 ${redacted}`)));
+}
+
+/** First line of an error message (at most 300 characters) with credentials removed (redactCredentials). */
 export function safeMessage(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return (text.split('\n')[0] ?? '')
-    .replace(/(authorization\s*[:=]\s*)(?:(?:bearer|basic)\s+)?\S+/gi, '$1<redacted>')
-    .replace(/\b(bearer|basic)\s+(?!<redacted>)\S+/gi, '$1 <redacted>')
-    .replace(/((?:token|password|secret)\s*[:=]\s*)\S+/gi, '$1<redacted>')
-    .slice(0, 300);
+  return redactCredentials((text.split('\n')[0] ?? '').slice(0, 8192)).slice(0, 300);
 }
 
 function readKubeConfig(options: KubeconfigOptions): { kc: KubeConfig; source: string } {

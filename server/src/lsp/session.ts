@@ -3,15 +3,16 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { MessageType, ShowMessageNotification } from 'vscode-languageserver/node';
 import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { AnalysisHost, LineIndex } from '../core/index';
+import { AnalysisHost, LineIndex, unreadFile } from '../core/index';
 import type { AnalyzedWorkload, Finding, K8sObject, ParsedFile, WorkspaceModel } from '../core/index';
 import type { LensSettings } from '../protocol/index';
-import { FileReader } from '../workspace/read';
-import { walkPaths } from '../workspace/walk';
+import { FileReader, isTooLarge, tooLargeMessage } from '../workspace/read';
+import { isInside, rootsOf, walkPaths, walkProblemFile } from '../workspace/walk';
 import type { ClusterSource } from './cluster-source';
-import { matchesAny } from './glob';
+import { GlobMatcher } from './glob';
 import type { Logger } from './safe';
 import { defaultSettings, kubernetesMinor, ruleSettings } from './settings';
 import { IdleCompactor } from './heap';
@@ -19,6 +20,10 @@ import { lineIndex, toDiagnostic } from './to-lsp';
 import { canonicalUri, manifestPattern, pathToUri, uriToPath } from './uri';
 
 export const debounceMs = 150;
+
+/** How the findings of links out of the workspace and of files over the size bound tell the user what to do. */
+const workspaceScope = { name: 'the workspace folders', advice: "add the target's folder to the workspace to analyse it" };
+const sizeAdvice = 'raise the limit with the kubePriorityLens.maxFileSizeMiB setting';
 
 export interface ClientCapabilitiesSummary {
   configuration: boolean;
@@ -40,6 +45,9 @@ export class Session {
   host: AnalysisHost;
   settings: LensSettings = defaultSettings();
   excludes: string[] = [];
+  private excludeMatcher = new GlobMatcher([]);
+  /** Invalid exclude globs already reported to the user (once per glob for the server's lifetime). */
+  private readonly reportedGlobs = new Set<string>();
   folders: Folder[] = [];
   trusted = true;
   caps: ClientCapabilitiesSummary = { configuration: false, watchedFilesDynamic: false, documentChanges: false, snippets: false, codeActionResolve: false, diagnosticVersion: false, workDoneProgress: false, codeLensRefresh: false };
@@ -63,6 +71,8 @@ export class Session {
   private indexRun: Promise<void> = Promise.resolve();
   /** Incremented per index run, so an outdated run stops writing. */
   private indexGeneration = 0;
+  /** Real paths of the workspace folders, for the folders they were computed from. */
+  private roots: { key: string; paths: string[] } | undefined;
   stats = { files: 0, workloads: 0, lastIndexMs: 0, lastAnalysisMs: 0, publishes: 0 };
   /** Gives the pages of a replaced model back to the system once the server is quiet. */
   readonly compactor: IdleCompactor;
@@ -159,7 +169,7 @@ export class Session {
     for (const folder of this.folders) {
       const rel = path.relative(folder.fsPath, p);
       if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
-      return matchesAny(rel.split(path.sep).join('/'), this.excludes);
+      return this.excludeMatcher.matches(rel.split(path.sep).join('/'));
     }
     return false;
   }
@@ -197,21 +207,10 @@ export class Session {
     this.analyzedVersion.delete(key);
     // Back to the file on disk when it belongs to the workspace; otherwise it leaves the analysis.
     const p = uriToPath(key);
-    let content: Uint8Array | undefined;
-    if (p !== undefined && this.inWorkspace(p) && !this.excluded(key) && manifestPattern.test(p)) {
-      try {
-        content = await fs.readFile(p);
-      } catch {
-        content = undefined;
-      }
-    }
+    const disk = p !== undefined && this.inWorkspace(p) && !this.excluded(key) && manifestPattern.test(p) ? await this.readDiskFile(key, p) : undefined;
     if (this.documents.get(uri) !== undefined) return; // re-opened meanwhile
-    if (content !== undefined) {
-      this.host.setFile({ path: key, content });
-      this.diskFiles.add(key);
-    } else {
-      this.removeFile(key);
-    }
+    if (disk !== undefined) this.applyDiskFile(key, disk);
+    else this.removeFile(key);
     this.clientUris.delete(key);
     this.analyzeAndPublish(new Set([key]));
   }
@@ -236,17 +235,67 @@ export class Session {
         continue;
       }
       if (!manifestPattern.test(p) || this.excluded(key)) continue;
-      try {
-        const content = await fs.readFile(p);
-        if (this.documents.get(this.clientUri(key)) !== undefined) continue;
-        this.host.setFile({ path: key, content });
-        this.diskFiles.add(key);
-        touched.add(key);
-      } catch (error) {
-        this.log.warn(`cannot read ${p}: ${(error as Error).message}`);
-      }
+      const disk = await this.readDiskFile(key, p);
+      if (disk === undefined || this.documents.get(this.clientUri(key)) !== undefined) continue;
+      this.applyDiskFile(key, disk);
+      touched.add(key);
     }
     if (touched.size > 0) this.analyzeAndPublish(touched);
+  }
+
+  /**
+   * readDiskFile reads a workspace file the watcher or a close named, under the index's rules: a path whose real path
+   * lies outside the workspace folders (a link out) and a file over the size bound are not read, but stand for a
+   * finding; undefined when the file cannot be read.
+   */
+  private async readDiskFile(key: string, p: string): Promise<{ content: Uint8Array } | { skipped: ParsedFile } | undefined> {
+    const shown = this.relativeName(p);
+    let real: string;
+    try {
+      real = await fs.realpath(p);
+    } catch (error) {
+      this.log.warn(`cannot read ${p}: ${(error as Error).message}`);
+      return undefined;
+    }
+    const roots = await this.workspaceRoots();
+    if (!isInside(real, roots)) {
+      const text = await fs.readlink(p).catch(() => real);
+      return { skipped: unreadFile(key, 'symlink-outside', `${shown} is a symbolic link to ${text}, outside ${workspaceScope.name}; it was not followed (${workspaceScope.advice})`) };
+    }
+    try {
+      const read = new FileReader(this.maxFileBytes()).read(p);
+      if (isTooLarge(read)) return { skipped: unreadFile(key, 'file-too-large', tooLargeMessage(shown, read.size, this.maxFileBytes(), sizeAdvice)) };
+      return { content: read };
+    } catch (error) {
+      this.log.warn(`cannot read ${p}: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private applyDiskFile(key: string, disk: { content: Uint8Array } | { skipped: ParsedFile }): void {
+    if ('content' in disk) this.host.setFile({ path: key, content: disk.content });
+    else this.host.addParsed(disk.skipped);
+    this.diskFiles.add(key);
+  }
+
+  /** The real paths of the workspace folders: links are followed only into them. */
+  private async workspaceRoots(): Promise<string[]> {
+    const key = JSON.stringify(this.folders.map((f) => f.fsPath));
+    if (this.roots?.key !== key) this.roots = { key, paths: await rootsOf(this.folders.map((f) => f.fsPath)) };
+    return this.roots.paths;
+  }
+
+  private maxFileBytes(): number {
+    return this.settings.maxFileSizeMiB * 1024 * 1024;
+  }
+
+  /** A path as the findings name it: relative to its workspace folder. */
+  private relativeName(p: string): string {
+    for (const f of this.folders) {
+      const rel = path.relative(f.fsPath, p);
+      if (!rel.startsWith('..') && !path.isAbsolute(rel)) return rel.split(path.sep).join('/');
+    }
+    return p;
   }
 
   private removeFile(key: string): void {
@@ -340,13 +389,29 @@ export class Session {
 
   /** applySettings swaps the rule severities / Kubernetes version and republishes what changed. */
   applySettings(settings: LensSettings, excludes: string[]): { reindex: boolean } {
-    const excludesChanged = JSON.stringify(excludes) !== JSON.stringify(this.excludes);
+    const excludesChanged = JSON.stringify(excludes) !== JSON.stringify(this.excludes) || settings.maxFileSizeMiB !== this.settings.maxFileSizeMiB;
     this.settings = settings;
     this.excludes = excludes;
+    this.excludeMatcher = new GlobMatcher(excludes);
+    this.reportInvalidGlobs(settings);
     this.host.setSettings(ruleSettings(settings), { kubernetesMinor: kubernetesMinor(settings) });
     this.cluster.configure({ enabled: settings.clusterAware, trusted: this.trusted, kubeconfig: settings.kubeconfig, context: settings.context, retentionDays: settings.history.retentionDays, maxRecords: settings.history.maxRecords });
     if (this.indexed && !excludesChanged) this.analyzeAndPublish(new Set());
     return { reindex: excludesChanged };
+  }
+
+  /** An unreadable exclude glob is ignored (the rest still apply) and named once in a warning the user sees. */
+  private reportInvalidGlobs(settings: LensSettings): void {
+    for (const { glob, reason } of this.excludeMatcher.invalid) {
+      if (this.reportedGlobs.has(glob)) continue;
+      this.reportedGlobs.add(glob);
+      const setting = settings.exclude.includes(glob) ? 'kubePriorityLens.exclude' : 'files.exclude';
+      const shown = glob.length > 80 ? `${glob.slice(0, 80)}…` : glob;
+      const message = `Kube Priority Lens: the ${setting} pattern ${JSON.stringify(shown)} is ignored: ${reason}. The other patterns still apply; fix or remove this one in your settings.`;
+      this.log.warn(message);
+      // A notification, not a request: nothing to answer, and clients without message support just drop it.
+      void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+    }
   }
 
   clusterChanged(): void {
@@ -365,16 +430,29 @@ export class Session {
   private async runIndex(generation: number, progress?: (message: string, percentage?: number) => void): Promise<void> {
     const started = Date.now();
     const seen = new Set<string>();
+    const roots = await this.workspaceRoots();
+    const reader = new FileReader(this.maxFileBytes());
     for (const folder of this.folders) {
       const walked = await walkPaths([folder.fsPath], {
         exclude: (shown) => {
           const rel = path.relative(folder.fsPath, shown);
-          return matchesAny(rel.split(path.sep).join('/'), this.excludes);
+          return this.excludeMatcher.matches(rel.split(path.sep).join('/'));
         },
+        roots,
+        scope: workspaceScope,
       });
-      for (const p of walked.problems) this.log.warn(p.message);
+      // Links out of the workspace, symlink loops, unreadable folders: a finding on the path (not read, not walked).
+      for (const p of walked.problems) {
+        this.log.warn(p.message);
+        const absolute = p.path.split('/').join(path.sep);
+        const key = pathToUri(absolute);
+        if (this.documents.get(this.clientUri(key)) !== undefined) continue;
+        const relative = this.relativeName(absolute);
+        this.host.addParsed(walkProblemFile({ ...p, message: p.message.split(p.path).join(relative) }, key));
+        this.diskFiles.add(key);
+        seen.add(key);
+      }
       const batch = 64;
-      const reader = new FileReader();
       for (let i = 0; i < walked.files.length; i += batch) {
         if (generation !== this.indexGeneration) return;
         progress?.(`${folder.fsPath}: ${i}/${walked.files.length} files`, Math.round((i / Math.max(1, walked.files.length)) * 100));
@@ -382,7 +460,7 @@ export class Session {
         if (generation !== this.indexGeneration) return;
         for (const f of walked.files.slice(i, i + batch)) {
           const key = pathToUri(f.absolute);
-          let content: Uint8Array;
+          let content;
           try {
             content = reader.read(f.absolute);
           } catch (error) {
@@ -391,7 +469,9 @@ export class Session {
           }
           seen.add(key);
           if (this.documents.get(this.clientUri(key)) !== undefined) continue; // the open document wins
-          this.host.setFile({ path: key, content }); // parsed right away: the reader's buffer is reused for the next file
+          // parsed right away: the reader's buffer is reused for the next file
+          if (isTooLarge(content)) this.host.addParsed(unreadFile(key, 'file-too-large', tooLargeMessage(this.relativeName(f.absolute), content.size, reader.maxBytes, sizeAdvice)));
+          else this.host.setFile({ path: key, content });
           this.diskFiles.add(key);
         }
       }

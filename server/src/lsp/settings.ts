@@ -2,11 +2,12 @@
 import { newestKubernetesMinor, oldestKubernetesMinor, rulesById } from '../core/index';
 import type { RuleSettings, SeveritySetting } from '../core/index';
 import type { LensSettings } from '../protocol/index';
+import { defaultMaxFileMiB, maxFileMiBLimit } from '../workspace/read';
 
 export const settingsSection = 'kubePriorityLens';
 
 export function defaultSettings(): LensSettings {
-  return { clusterAware: true, exclude: [], kubeconfig: '', context: '', rules: {}, kubernetesVersion: '', history: { retentionDays: 30, maxRecords: 50_000 } };
+  return { clusterAware: true, exclude: [], kubeconfig: '', context: '', rules: {}, kubernetesVersion: '', history: { retentionDays: 30, maxRecords: 50_000 }, maxFileSizeMiB: defaultMaxFileMiB };
 }
 
 const severityValues: ReadonlySet<string> = new Set(['off', 'hint', 'info', 'warning', 'error']);
@@ -32,6 +33,9 @@ export function readSettings(raw: unknown, log?: (message: string) => void): Len
   else if (retention !== undefined) log?.(`settings: kubePriorityLens.history.retentionDays must be a number >= 1 (got ${JSON.stringify(retention)})`);
   if (typeof maxRecords === 'number' && Number.isFinite(maxRecords) && maxRecords >= 100) settings.history.maxRecords = Math.min(Math.floor(maxRecords), 1_000_000);
   else if (maxRecords !== undefined) log?.(`settings: kubePriorityLens.history.maxRecords must be a number >= 100 (got ${JSON.stringify(maxRecords)})`);
+  const maxFileSize = obj['maxFileSizeMiB'];
+  if (typeof maxFileSize === 'number' && Number.isFinite(maxFileSize) && maxFileSize >= 1) settings.maxFileSizeMiB = Math.min(maxFileSize, maxFileMiBLimit);
+  else if (maxFileSize !== undefined) log?.(`settings: kubePriorityLens.maxFileSizeMiB must be a number >= 1 (got ${JSON.stringify(maxFileSize)})`);
   const rules: Record<string, unknown> = {};
   if (obj['rules'] !== null && typeof obj['rules'] === 'object') Object.assign(rules, obj['rules']);
   for (const [key, value] of Object.entries(obj)) if (key.startsWith('rules.')) rules[key.slice('rules.'.length)] = value;

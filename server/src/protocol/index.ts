@@ -304,8 +304,10 @@ export interface LensSettings {
   rules: Record<string, 'off' | 'hint' | 'info' | 'warning' | 'error'>;
   /** Kubernetes minor version modelled, e.g. "1.33"; empty = newest supported. */
   kubernetesVersion: string;
-  /** `kubePriorityLens.history.*`: limits of the local history store. */
+  /** `kubePriorityLens.history.*`: limits of the local history store (machine scope: a workspace cannot prune it). */
   history: { retentionDays: number; maxRecords: number };
+  /** `kubePriorityLens.maxFileSizeMiB`: files larger than this are not read (machine scope). */
+  maxFileSizeMiB: number;
 }
 
 /** Cap on the preemptor/victim ids listed per workload in `PriorityMapView` (the counts are exact). */

@@ -1,7 +1,12 @@
 // Finds manifest files below PATH arguments (files or directories), detecting symlink loops and unreadable paths.
 // Node IO lives here, outside the core; the core gets bytes and paths only.
+// Symbolic links are followed only into the real paths of the PATH arguments (or the workspace folders): a repository
+// linking `evil.yaml -> /etc/passwd` must not get that file read into a CI report. A link whose text already points
+// outside is not even resolved, so whether its target exists cannot be learned from the findings.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { unreadFile } from '../core/index';
+import type { FileProblem, ParsedFile } from '../core/index';
 
 export const manifestExtensions = /\.(ya?ml|json)$/i;
 const skippedDirectories = new Set(['.git', 'node_modules', '.hg', '.svn']);
@@ -14,7 +19,7 @@ export interface WalkedFile {
 
 export interface WalkProblem {
   path: string;
-  kind: 'unreadable' | 'symlink-loop';
+  kind: 'unreadable' | 'symlink-loop' | 'symlink-outside';
   message: string;
   /** True for a PATH argument itself (exit code 2), false for something met inside a directory. */
   argument: boolean;
@@ -28,11 +33,65 @@ export interface WalkResult {
 export interface WalkOptions {
   /** Returns true for paths to leave out (exclude globs). */
   exclude?: (relativePath: string) => boolean;
+  /** Follow symbolic links wherever they lead (`--follow-symlinks`); by default only into the roots. */
+  followSymlinks?: boolean;
+  /** Real paths links may lead into besides the PATH arguments' own (the language server's other workspace folders). */
+  roots?: readonly string[];
+  /** Words of the outside-link finding: what the roots are, and how to have such a link followed. */
+  scope?: { name: string; advice: string };
+}
+
+const defaultScope = { name: 'the PATH arguments', advice: 'pass --follow-symlinks to follow it' };
+
+/** isInside: `p` is one of the roots or below one (all absolute, real paths). */
+export function isInside(p: string, roots: readonly string[]): boolean {
+  return roots.some((r) => p === r || p.startsWith(r.endsWith(path.sep) ? r : `${r}${path.sep}`));
+}
+
+/** rootsOf: the real paths of existing paths (PATH arguments, workspace folders); missing ones are left out. */
+export async function rootsOf(paths: readonly string[]): Promise<string[]> {
+  const roots: string[] = [];
+  for (const p of paths) {
+    try {
+      roots.push(await fs.realpath(p));
+    } catch {
+      // reported where the path is walked
+    }
+  }
+  return roots;
+}
+
+/**
+ * linkOutside: the text of a symbolic link when it leads outside the roots, else undefined. The text is checked first,
+ * against the real path of the link's directory, and the target touched only when the text stays inside (a chain of
+ * links can still lead out: then the resolved path decides). Dangling links and loops are left to the caller.
+ */
+async function linkOutside(link: string, realDir: string, roots: readonly string[]): Promise<string | undefined> {
+  let text: string;
+  try {
+    text = await fs.readlink(link);
+  } catch {
+    return undefined;
+  }
+  if (!isInside(path.resolve(realDir, text), roots)) return text;
+  try {
+    return isInside(await fs.realpath(link), roots) ? undefined : text;
+  } catch {
+    return undefined;
+  }
+}
+
+/** walkProblemFile: a problem met while walking, as the file the core reports it on (the path of the link or folder). */
+export function walkProblemFile(problem: WalkProblem, file: string = problem.path): ParsedFile {
+  const kinds: Record<WalkProblem['kind'], FileProblem['kind']> = { unreadable: 'not-text', 'symlink-loop': 'symlink-loop', 'symlink-outside': 'symlink-outside' };
+  return unreadFile(file, kinds[problem.kind], problem.message);
 }
 
 export async function walkPaths(args: readonly string[], options: WalkOptions = {}): Promise<WalkResult> {
   const result: WalkResult = { files: [], problems: [] };
   const seenFiles = new Set<string>();
+  const roots = [...(await rootsOf(args)), ...(options.roots ?? [])];
+  const walk: Walk = { result, seenFiles, options, roots };
   for (const arg of args) {
     const shown = arg.split(path.sep).join('/');
     let stat;
@@ -44,7 +103,7 @@ export async function walkPaths(args: readonly string[], options: WalkOptions = 
     }
     if (stat.isDirectory()) {
       const real = await fs.realpath(arg);
-      await walkDirectory(arg, shown, new Set([real]), result, seenFiles, options);
+      await walkDirectory(arg, shown, real, new Set([real]), walk);
     } else {
       const absolute = path.resolve(arg);
       if (!seenFiles.has(absolute)) {
@@ -56,7 +115,15 @@ export async function walkPaths(args: readonly string[], options: WalkOptions = 
   return result;
 }
 
-async function walkDirectory(dir: string, shown: string, ancestors: Set<string>, result: WalkResult, seenFiles: Set<string>, options: WalkOptions): Promise<void> {
+interface Walk {
+  result: WalkResult;
+  seenFiles: Set<string>;
+  options: WalkOptions;
+  roots: readonly string[];
+}
+
+async function walkDirectory(dir: string, shown: string, realDir: string, ancestors: Set<string>, walk: Walk): Promise<void> {
+  const { result, seenFiles, options } = walk;
   let entries;
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
@@ -72,6 +139,12 @@ async function walkDirectory(dir: string, shown: string, ancestors: Set<string>,
     let isDirectory = entry.isDirectory();
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
+      const outside = options.followSymlinks === true ? undefined : await linkOutside(full, realDir, walk.roots);
+      if (outside !== undefined) {
+        const scope = options.scope ?? defaultScope;
+        result.problems.push({ path: shownChild, kind: 'symlink-outside', message: `${shownChild} is a symbolic link to ${outside}, outside ${scope.name}; it was not followed (${scope.advice})`, argument: false });
+        continue;
+      }
       try {
         const stat = await fs.stat(full);
         isDirectory = stat.isDirectory();
@@ -95,7 +168,7 @@ async function walkDirectory(dir: string, shown: string, ancestors: Set<string>,
         result.problems.push({ path: shownChild, kind: 'symlink-loop', message: `${shownChild} is a symbolic link back into ${real}, a directory already being walked; skipped`, argument: false });
         continue;
       }
-      await walkDirectory(full, shownChild, new Set([...ancestors, real]), result, seenFiles, options);
+      await walkDirectory(full, shownChild, real, new Set([...ancestors, real]), walk);
     } else if (isFile && manifestExtensions.test(entry.name)) {
       const absolute = path.resolve(full);
       if (seenFiles.has(absolute)) continue;

@@ -99,3 +99,37 @@ export async function workloadHover(timeoutMs = 30_000): Promise<string> {
     return /priorit/i.test(t) ? t : undefined;
   }, timeoutMs);
 }
+
+/**
+ * withWorkspaceSettings writes `.vscode/settings.json` into the first workspace folder (as a repository would ship it),
+ * waits until VS Code has read it (the `probe` setting, one every scope accepts, changed), runs `fn`, then removes it.
+ */
+export async function withWorkspaceSettings(settings: Record<string, unknown>, probe: string, fn: () => Promise<void> | void): Promise<void> {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  assert.ok(folder, 'no workspace folder');
+  const dir = path.join(folder, '.vscode');
+  const file = path.join(dir, 'settings.json');
+  assert.ok(!fs.existsSync(dir), `${dir} exists already: the test would overwrite it`);
+  const changed = (): Promise<void> =>
+    new Promise((resolve) => {
+      const d = vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(probe)) {
+          d.dispose();
+          resolve();
+        }
+      });
+    });
+  const read = changed();
+  fs.mkdirSync(dir);
+  try {
+    fs.writeFileSync(file, JSON.stringify(settings, null, 2));
+    await Promise.race([read, sleep(20_000).then(() => Promise.reject(new Error(`VS Code did not read ${file}`)))]);
+    await fn();
+  } finally {
+    const back = changed();
+    fs.rmSync(dir, { recursive: true, force: true });
+    await Promise.race([back, sleep(20_000)]);
+  }
+}

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DiagnoseOutcome } from '../../../server/src/protocol';
-import { api, EXPECTED_CODES, findingWithCode, waitFor } from './helpers';
+import { api, EXPECTED_CODES, findingWithCode, waitFor, withWorkspaceSettings } from './helpers';
 
 describe('untrusted workspace', () => {
   it('runs in Restricted Mode', () => {
@@ -20,5 +20,16 @@ describe('untrusted workspace', () => {
     const outcome = await vscode.commands.executeCommand<DiagnoseOutcome>('kubePriorityLens.diagnosePod');
     assert.equal(outcome.kind, 'no-cluster');
     if (outcome.kind === 'no-cluster') assert.match(outcome.message, /Restricted Mode/);
+  });
+
+  it("ignores the workspace's values of the restricted settings (exclude, clusterAware) in Restricted Mode", async () => {
+    const hostile = { 'kubePriorityLens.exclude': ['**'], 'kubePriorityLens.clusterAware': false, 'kubePriorityLens.rules.preemption-risk': 'hint' };
+    await withWorkspaceSettings(hostile, 'kubePriorityLens.rules.preemption-risk', () => {
+      const cfg = vscode.workspace.getConfiguration('kubePriorityLens');
+      assert.equal(cfg.get('rules.preemption-risk'), 'hint', 'the workspace settings file was read');
+      const section = vscode.workspace.getConfiguration().get<Record<string, unknown>>('kubePriorityLens') ?? {};
+      // The section object is what the language client answers the server's workspace/configuration with.
+      assert.deepEqual([cfg.get('exclude'), cfg.get('clusterAware'), section['exclude'], section['clusterAware']], [[], true, [], true]);
+    });
   });
 });

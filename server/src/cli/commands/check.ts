@@ -1,7 +1,7 @@
 // `kpl check`: lint manifests with every rule; text, JSON or SARIF; exit code by --fail-on.
 import type { Command } from '../command';
 import { parseArgs, single, UsageError } from '../args';
-import { load } from '../load';
+import { load, pathFlags, readPathFlags } from '../load';
 import { findingsSarif, findingsText, findingsToJson } from '../output';
 import { sortFindings } from '../../core/index';
 import type { Finding, Severity } from '../../core/index';
@@ -11,7 +11,7 @@ const rank: Record<Severity, number> = { hint: 0, info: 1, warning: 2, error: 3 
 export const checkCommand: Command = {
   name: 'check',
   summary: 'Report priority, QoS, PDB, affinity and Job findings for manifests',
-  usage: 'kpl check [--format text|json|sarif] [--cluster-state PATH]... [--config FILE] [--fail-on error|warning] [--kubernetes-version 1.N] [--timing] PATH...',
+  usage: 'kpl check [--format text|json|sarif] [--cluster-state PATH]... [--config FILE] [--fail-on error|warning] [--kubernetes-version 1.N] [--follow-symlinks] [--max-file-size MiB] [--timing] PATH...',
   async run(argv, io) {
     const args = parseArgs(argv, {
       values: {
@@ -20,11 +20,12 @@ export const checkCommand: Command = {
         config: {},
         'fail-on': { choices: ['error', 'warning'] },
         'kubernetes-version': {},
+        ...pathFlags.values,
       },
-      booleans: ['timing'],
+      booleans: ['timing', ...pathFlags.booleans],
     });
     const started = Date.now();
-    const loaded = await load({ paths: args.positionals, clusterState: args.values.get('cluster-state') ?? [], configFile: single(args, 'config'), kubernetesVersion: single(args, 'kubernetes-version') });
+    const loaded = await load({ paths: args.positionals, clusterState: args.values.get('cluster-state') ?? [], configFile: single(args, 'config'), kubernetesVersion: single(args, 'kubernetes-version'), ...readPathFlags(args) });
     const { model, findings } = loaded.host.analyze();
     const all: Finding[] = sortFindings([...findings.values()].flat());
     const json = findingsToJson(all, model);

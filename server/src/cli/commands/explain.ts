@@ -1,17 +1,17 @@
 // `kpl explain`: effective priority, QoS, ranks, eviction tier and PDBs of every workload, as a table or JSON.
 import type { Command } from '../command';
 import { parseArgs, single } from '../args';
-import { load } from '../load';
+import { load, pathFlags, readPathFlags } from '../load';
 import { explain, ignoresDisruptions, LineIndex } from '../../core/index';
 import type { AnalyzedWorkload } from '../../core/index';
 
 export const explainCommand: Command = {
   name: 'explain',
   summary: 'Explain effective priority, QoS class, preemption rank and eviction tier of each workload',
-  usage: 'kpl explain [--format text|json] [--cluster-state PATH]... [--kubernetes-version 1.N] PATH...',
+  usage: 'kpl explain [--format text|json] [--cluster-state PATH]... [--kubernetes-version 1.N] [--follow-symlinks] [--max-file-size MiB] PATH...',
   async run(argv, io) {
-    const args = parseArgs(argv, { values: { format: { choices: ['text', 'json'] }, 'cluster-state': { repeat: true }, config: {}, 'kubernetes-version': {} } });
-    const loaded = await load({ paths: args.positionals, clusterState: args.values.get('cluster-state') ?? [], configFile: single(args, 'config'), kubernetesVersion: single(args, 'kubernetes-version') });
+    const args = parseArgs(argv, { values: { format: { choices: ['text', 'json'] }, 'cluster-state': { repeat: true }, config: {}, 'kubernetes-version': {}, ...pathFlags.values }, booleans: [...pathFlags.booleans] });
+    const loaded = await load({ paths: args.positionals, clusterState: args.values.get('cluster-state') ?? [], configFile: single(args, 'config'), kubernetesVersion: single(args, 'kubernetes-version'), ...readPathFlags(args) });
     const { model } = loaded.host.analyze();
     const explanation = explain(model, (w: AnalyzedWorkload) => ignoresDisruptions(w.workload.job?.podFailurePolicy));
     const indexes = new Map<string, LineIndex>();
@@ -63,6 +63,8 @@ export const explainCommand: Command = {
       for (const w of rejected) io.stdout(`\n${w.kind}/${w.namespace}/${w.name}: ${w.admission.message ?? ''}`);
       if (rejected.length > 0) io.stdout('\n');
     }
+    // explain prints no findings: files it did not read are named on stderr instead (exit code unchanged).
+    for (const message of loaded.skipped) io.stderr(`kpl: note: ${message}\n`);
     for (const p of loaded.problems) if (p.argument) io.stderr(`kpl: ${p.message}\n`);
     return loaded.problems.some((p) => p.argument) ? 2 : 0;
   },

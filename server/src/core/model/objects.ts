@@ -36,7 +36,7 @@ export interface K8sObject {
 }
 
 export interface FileProblem {
-  kind: SyntaxProblem['kind'] | 'not-text' | 'too-large' | 'symlink-loop';
+  kind: SyntaxProblem['kind'] | 'not-text' | 'too-large' | 'symlink-loop' | 'symlink-outside' | 'file-too-large';
   message: string;
   span: Span;
 }
@@ -132,6 +132,14 @@ export function parseFile(source: SourceInput): ParsedFile {
   }
   if (result.objects.length === 0 && result.problems.length === 0) result.text = '';
   return result;
+}
+
+/**
+ * unreadFile stands for a path the IO layer did not read (a link it did not follow, a file over the size bound), with
+ * the reason as its one problem; the core never touches the disk, it gets this fact and reports it.
+ */
+export function unreadFile(file: string, kind: FileProblem['kind'], message: string): ParsedFile {
+  return { file: flat(file), text: '', objects: [], problems: [{ kind, message, span: { start: 0, end: 0 } }], documents: 0, parsedDocuments: 0 };
 }
 
 function notText(file: string, text: string, reason: string): ParsedFile {

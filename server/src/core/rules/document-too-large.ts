@@ -11,6 +11,8 @@ export const documentTooLarge: Rule = {
   docs: `## Why this matters
 No real workload, PriorityClass or PDB comes close to this size; reading it with positions would cost seconds and hundreds of megabytes, so it is skipped to keep the editor responsive.
 
+This bound applies to one document inside a file that was read; the file's other documents are analysed. A whole file over the file size limit (64 MiB by default) is not read at all: see [file-too-large](#file-too-large).
+
 ## How to fix
 Split generated \`List\` documents into smaller files.
 

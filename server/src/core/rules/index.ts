@@ -2,12 +2,14 @@
 import { affinityBlocksPreemption } from './affinity-blocks-preemption';
 import { documentTooLarge } from './document-too-large';
 import { fileNotText } from './file-not-text';
+import { fileTooLarge } from './file-too-large';
 import { highPriorityEvictedFirst } from './high-priority-evicted-first';
 import { invalidFieldValue } from './invalid-field-value';
 import { jobPreemptionFailsJob } from './job-preemption-fails-job';
 import { limitrangeChangesQos } from './limitrange-changes-qos';
 import { missingRequests } from './missing-requests';
 import { pathSymlinkLoop } from './path-symlink-loop';
+import { pathSymlinkOutside } from './path-symlink-outside';
 import { pdbBlocksAllEvictions } from './pdb-blocks-all-evictions';
 import { pdbOverlapping } from './pdb-overlapping';
 import { pdbSelectsNothing } from './pdb-selects-nothing';
@@ -30,12 +32,14 @@ export const rules: readonly Rule[] = [
   affinityBlocksPreemption,
   documentTooLarge,
   fileNotText,
+  fileTooLarge,
   highPriorityEvictedFirst,
   invalidFieldValue,
   jobPreemptionFailsJob,
   limitrangeChangesQos,
   missingRequests,
   pathSymlinkLoop,
+  pathSymlinkOutside,
   pdbBlocksAllEvictions,
   pdbOverlapping,
   pdbSelectsNothing,
