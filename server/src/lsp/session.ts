@@ -7,7 +7,7 @@ import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserve
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisHost, LineIndex } from '../core/index';
 import type { AnalyzedWorkload, Finding, K8sObject, ParsedFile, WorkspaceModel } from '../core/index';
-import type { LensSettings } from '../protocol/index';
+import type { ClusterTarget, LensSettings } from '../protocol/index';
 import { FileReader } from '../workspace/read';
 import { walkPaths } from '../workspace/walk';
 import type { ClusterSource } from './cluster-source';
@@ -41,7 +41,10 @@ export class Session {
   settings: LensSettings = defaultSettings();
   excludes: string[] = [];
   folders: Folder[] = [];
-  trusted = true;
+  /** Only `initializationOptions.trusted === true` makes a session trusted (server.ts): the cluster is never read otherwise. */
+  trusted = false;
+  /** kubeconfig and context: from initializationOptions and the clusterTarget notification, never from workspace settings. */
+  clusterTarget: ClusterTarget = { kubeconfig: '', context: '' };
   caps: ClientCapabilitiesSummary = { configuration: false, watchedFilesDynamic: false, documentChanges: false, snippets: false, codeActionResolve: false, diagnosticVersion: false, workDoneProgress: false, codeLensRefresh: false };
   /** Digest of the last published diagnostics per canonical URI, to publish only what changed (not the JSON: 80k diagnostics' worth at 50k workloads). */
   private readonly published = new Map<string, string>();
@@ -344,9 +347,20 @@ export class Session {
     this.settings = settings;
     this.excludes = excludes;
     this.host.setSettings(ruleSettings(settings), { kubernetesMinor: kubernetesMinor(settings) });
-    this.cluster.configure({ enabled: settings.clusterAware, trusted: this.trusted, kubeconfig: settings.kubeconfig, context: settings.context, retentionDays: settings.history.retentionDays, maxRecords: settings.history.maxRecords });
+    this.configureCluster();
     if (this.indexed && !excludesChanged) this.analyzeAndPublish(new Set());
     return { reindex: excludesChanged };
+  }
+
+  /** The client named another kubeconfig or context (the user's own settings): reconnect. */
+  setClusterTarget(target: ClusterTarget): void {
+    this.clusterTarget = { kubeconfig: target.kubeconfig, context: target.context };
+    this.configureCluster();
+  }
+
+  private configureCluster(): void {
+    const s = this.settings;
+    this.cluster.configure({ enabled: s.clusterAware, trusted: this.trusted, kubeconfig: this.clusterTarget.kubeconfig, context: this.clusterTarget.context, retentionDays: s.history.retentionDays, maxRecords: s.history.maxRecords });
   }
 
   clusterChanged(): void {
