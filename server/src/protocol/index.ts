@@ -269,6 +269,8 @@ export interface KplTestApi {
   waitRendered(view: WebviewKind, predicate?: (r: RenderedInfo) => boolean, timeoutMs?: number): Promise<RenderedInfo>;
   /** Clicks the element with `data-id` through the webview's real DOM handler. */
   clickInWebview(view: WebviewKind, id: string): Promise<boolean>;
+  /** Delivers `message` to the host as if the webview had posted it (a compromised webview's view of the host). */
+  postFromWebview(view: WebviewKind, message: unknown): Promise<void>;
   injectLiveEvents(rows: LiveEventRow[], replace: boolean): Promise<void>;
   clusterState(): ClusterConnectionState | undefined;
   /** Text and tooltip of the cluster status bar item, as the user sees them. */
