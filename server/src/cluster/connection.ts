@@ -587,7 +587,7 @@ export class ClusterConnection implements PodLookup {
     const pod = target.uid !== undefined ? this.byUid(target.uid) : this.byName(target.namespace, target.name);
     const jobs: ApiObject[] = [];
     for (const owner of pod?.owners ?? []) {
-      if (owner.kind !== 'Job' || !validTarget || !isObjectName(owner.name)) continue;
+      if (owner.kind !== 'Job' || !isNamespaceName(target.namespace) || !isObjectName(owner.name)) continue;
       const job = await this.getObject(readPaths.object('jobs', target.namespace, owner.name));
       if (job !== undefined) jobs.push(job);
     }
