@@ -2,6 +2,14 @@
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'stream', 'url', 'util', 'worker_threads'];
+// Read-only by construction: the Kubernetes client (which can exec, attach, port-forward and write) is imported by
+// server/src/cluster/api.ts and kubeconfig.ts only; everything else reaches a cluster through ApiClient's allow-list.
+// test/tidy.test.ts checks the same without ESLint. The real-cluster harness (test/cluster/**) is exempt.
+const clientNode = { group: ['@kubernetes/client-node', '@kubernetes/client-node/**'], message: 'Only server/src/cluster/api.ts and kubeconfig.ts may use the Kubernetes client: read the cluster through ApiClient (allow-listed reads).' };
+const clientNodeOwners = ['server/src/cluster/api.ts', 'server/src/cluster/kubeconfig.ts'];
+// kubeconfig.ts hands the loaded KubeConfig to api.ts alone.
+const kubeConfigHandoff = { group: ['**/kubeconfig', './kubeconfig'], importNames: ['openKubeconfig'], message: 'openKubeconfig returns the KubeConfig (credentials): only ApiClient.connect (server/src/cluster/api.ts) uses it.' };
+const serverOuter = (patterns) => ['error', { paths: [{ name: 'vscode', message: 'The server runs in any LSP client: no vscode API.' }], patterns: [{ group: ['**/core/*/**'], message: 'Import the engine through server/src/core/index.ts.' }, ...patterns] }];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '**/*.js', '**/*.mjs', 'test/e2e/harness/**'] },
@@ -23,7 +31,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: [...nodeBuiltins, 'vscode', 'vscode-languageserver*', 'vscode-jsonrpc*', '@kubernetes/client-node'], message: 'server/src/core is pure: no IO, editor, LSP or cluster imports.' },
+            { group: [...nodeBuiltins, 'vscode', 'vscode-languageserver*', 'vscode-jsonrpc*', '@kubernetes/client-node', '@kubernetes/client-node/**'], message: 'server/src/core is pure: no IO, editor, LSP or cluster imports.' },
             { group: ['**/lsp/**', '**/cluster/**', '**/cli/**', '**/workspace/**', '**/client/**', '**/media/**'], message: 'server/src/core must not import the layers built on it.' },
           ],
         },
@@ -33,23 +41,30 @@ export default tseslint.config(
   {
     // Outside the core, the engine is used through its public API only; the server never imports the vscode API.
     files: ['server/src/**/*.ts'],
-    ignores: ['server/src/core/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [{ name: 'vscode', message: 'The server runs in any LSP client: no vscode API.' }],
-          patterns: [{ group: ['**/core/*/**'], message: 'Import the engine through server/src/core/index.ts.' }],
-        },
-      ],
-    },
+    ignores: ['server/src/core/**', ...clientNodeOwners],
+    rules: { 'no-restricted-imports': serverOuter([clientNode, kubeConfigHandoff]) },
+  },
+  {
+    files: ['server/src/cluster/kubeconfig.ts'],
+    rules: { 'no-restricted-imports': serverOuter([]) },
+  },
+  {
+    files: ['server/src/cluster/api.ts'],
+    rules: { 'no-restricted-imports': serverOuter([]) },
   },
   {
     files: ['client/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/core/**', '**/lsp/**', '**/cluster/**'], message: 'The client is thin glue: it talks to the server over LSP (server/src/protocol only).' }] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/core/**', '**/lsp/**', '**/cluster/**'], message: 'The client is thin glue: it talks to the server over LSP (server/src/protocol only).' }, clientNode] }] },
   },
   {
     files: ['media/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: [...nodeBuiltins, 'vscode', 'vscode-languageclient*'], message: 'The webview is a sandboxed page: DOM only.' }] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: [...nodeBuiltins, 'vscode', 'vscode-languageclient*'], message: 'The webview is a sandboxed page: DOM only.' }, clientNode] }] },
+  },
+  {
+    // Tests and benchmarks use the product's cluster layer like the product does; only the real-cluster harness may
+    // drive the Kubernetes client directly.
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    ignores: ['test/cluster/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [clientNode, kubeConfigHandoff] }] },
   },
 );

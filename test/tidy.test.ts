@@ -116,3 +116,22 @@ test('every upstream rule id (R-x.y) cited in code, tests or docs is defined in 
   const stale = sources.filter((f) => fs.readFileSync(f, 'utf8').includes(['shared', 'semantics.md'].join('/'))).map(rel);
   assert.deepEqual(stale, [], 'cite docs/semantics.md, not the research copy outside the repository');
 });
+
+test('only server/src/cluster/api.ts and kubeconfig.ts import @kubernetes/client-node (the real-cluster harness aside)', () => {
+  // Read-only by construction: the client can exec, attach, port-forward and write; everything else reaches a cluster
+  // through ApiClient's allow-listed reads. Catches what ESLint's no-restricted-imports does not: require() and import().
+  const owners = new Set(['server/src/cluster/api.ts', 'server/src/cluster/kubeconfig.ts']);
+  const specifier = /(?:^|[\s;])(?:import|export)\s[^;]*?from\s*['"]([^'"]+)['"]|(?:^|[^\w.])(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
+  const code = (f: string) => /\.(ts|js|mjs|cjs)$/.test(f) && !rel(f).startsWith('test/cluster/');
+  const files = ['server/src', 'client', 'media', 'test', 'bench', 'scripts'].flatMap((d) => walk(path.join(root, d), code));
+  assert.ok(files.length > 100, `scanned ${files.length} files`);
+  const importers: string[] = [];
+  for (const file of files) {
+    for (const match of fs.readFileSync(file, 'utf8').matchAll(specifier)) {
+      const spec = match[1] ?? match[2] ?? match[3] ?? '';
+      if (spec === '@kubernetes/client-node' || spec.startsWith('@kubernetes/client-node/')) importers.push(rel(file));
+    }
+  }
+  assert.deepEqual([...new Set(importers)].filter((f) => !owners.has(f)), [], 'files importing @kubernetes/client-node');
+  assert.deepEqual([...new Set(importers)].sort(), [...owners].sort(), 'api.ts and kubeconfig.ts are where the client is used');
+});

@@ -54,8 +54,25 @@ export function noClusterMessage(state: ClusterStateView | undefined): string {
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+/**
+ * Are the scripting arguments of Export/Clear Preemption History (`{path}`, `{confirm: false}`) honoured? Only when
+ * the extension runs its own test suites (ExtensionMode.Test): in normal use any extension or command link could
+ * call the commands, and must not write a file of its choosing or delete the history without asking.
+ */
+export function honoursTestArguments(mode: vscode.ExtensionMode): boolean {
+  return mode === vscode.ExtensionMode.Test;
+}
+
 export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
   const { server, log } = deps;
+  const testArguments = honoursTestArguments(context.extensionMode);
+  /** The argument object of a command, or {} (and a log line) outside test mode. */
+  const scriptArgument = (command: string, arg: unknown): Record<string, unknown> => {
+    if (typeof arg !== 'object' || arg === null) return {};
+    if (testArguments) return arg as Record<string, unknown>;
+    log.warn(`${command}: arguments ${JSON.stringify(Object.keys(arg)).slice(0, 200)} ignored (honoured in the extension's test mode only); asking the user instead`);
+    return {};
+  };
   const reg = (id: string, fn: (...args: unknown[]) => unknown): void => {
     context.subscriptions.push(vscode.commands.registerCommand(id, fn));
   };
@@ -122,9 +139,9 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     }
   });
 
-  // Export Preemption History: a save dialog (JSON or CSV by extension), or `{path, format}` for scripts and tests.
+  // Export Preemption History: a save dialog (JSON or CSV by extension), or `{path, format}` in the test suites.
   reg('kubePriorityLens.exportHistory', async (arg?: unknown): Promise<{ path: string; events: number } | undefined> => {
-    const given = typeof arg === 'object' && arg !== null ? (arg as { path?: unknown; format?: unknown }) : {};
+    const given = scriptArgument('kubePriorityLens.exportHistory', arg) as { path?: unknown; format?: unknown };
     let target: vscode.Uri | undefined = typeof given.path === 'string' ? vscode.Uri.file(given.path) : undefined;
     if (target === undefined) {
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -152,9 +169,9 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     }
   });
 
-  // Clear Preemption History: asks first (modal) unless called with `{confirm: false}`.
+  // Clear Preemption History: asks first (modal) unless called with `{confirm: false}` in the test suites.
   reg('kubePriorityLens.clearHistory', async (arg?: unknown): Promise<boolean> => {
-    const ask = !(typeof arg === 'object' && arg !== null && (arg as { confirm?: unknown }).confirm === false);
+    const ask = scriptArgument('kubePriorityLens.clearHistory', arg)['confirm'] !== false;
     if (ask) {
       const pick = await vscode.window.showWarningMessage('Delete every recorded preemption and eviction, and the cached pod UIDs, from the local history?', { modal: true }, 'Clear History');
       if (pick !== 'Clear History') return false;

@@ -7,6 +7,7 @@ import { ServerConnection } from './language-client';
 import { LiveEventsPanel } from './live-events-panel';
 import { PriorityMapPanel } from './priority-map-panel';
 import { ClusterStatusBar } from './status-bar';
+import { configureOpenLocation } from './webview-host';
 
 let server: ServerConnection | undefined;
 
@@ -16,6 +17,8 @@ export function activate(context: vscode.ExtensionContext): KplTestApi | undefin
   log.info(`activating (trusted workspace: ${vscode.workspace.isTrusted}, mode: ${vscode.ExtensionMode[context.extensionMode]})`);
 
   const testMode = context.extensionMode !== vscode.ExtensionMode.Production;
+  // Views and command arguments open files inside the workspace folders (and the extension's examples) only.
+  configureOpenLocation(context.extensionUri, log);
   server = new ServerConnection(context, log);
   const statusBar = new ClusterStatusBar();
   const diagnoses = new DiagnosisDocuments();
@@ -37,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): KplTestApi | undefin
     whenServerStarted: () => s.start(),
     waitRendered: (view, predicate, timeoutMs) => panels[view].waitRendered(predicate, timeoutMs),
     clickInWebview: (view, id) => Promise.resolve(panels[view].post({ type: 'testClick', id })),
+    postFromWebview: (view, message) => panels[view].receive(message),
     injectLiveEvents: (rows, replace) => liveEvents.injectRows(rows, replace),
     clusterState: () => s.lastClusterState?.state,
     statusBar: () => statusBar.snapshot(),

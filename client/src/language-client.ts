@@ -17,9 +17,24 @@ import {
 import {
   Methods,
   type ClusterStateView,
+  type ClusterTarget,
   type InitializationOptions,
   type LiveEventsChangedParams,
 } from '../../server/src/protocol';
+
+/**
+ * kubeconfig and context from the user's own settings only. Both are machine-scoped (VS Code ignores them in workspace
+ * settings); reading `globalValue` says so explicitly. The server takes them from here, never from
+ * `workspace/configuration`, which a repository's `.vscode/settings.json` feeds.
+ */
+export function clusterTarget(): ClusterTarget {
+  const cfg = vscode.workspace.getConfiguration('kubePriorityLens');
+  const user = (key: string): string => {
+    const v = cfg.inspect<string>(key)?.globalValue;
+    return typeof v === 'string' ? v : '';
+  };
+  return { kubeconfig: user('kubeconfig'), context: user('context') };
+}
 
 /** Restarts allowed inside `RESTART_WINDOW_MS` before we give up (a crash loop would otherwise spin forever). */
 const MAX_RESTARTS = 4;
@@ -93,7 +108,7 @@ export class ServerConnection implements vscode.Disposable {
       },
       // A function, so a restart after a trust grant sends the new value.
       // historyDir: the extension's global storage, where the server keeps the preemption/eviction history.
-      initializationOptions: (): InitializationOptions => ({ trusted: vscode.workspace.isTrusted, historyDir: context.globalStorageUri.fsPath }),
+      initializationOptions: (): InitializationOptions => ({ trusted: vscode.workspace.isTrusted, historyDir: context.globalStorageUri.fsPath, ...clusterTarget() }),
       outputChannel: log,
       errorHandler: this.errorHandler,
     };
@@ -111,6 +126,12 @@ export class ServerConnection implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
         this.log.info('workspace trusted: restarting the language server with cluster access');
         void this.restart();
+      }),
+      // The user picked another kubeconfig or context: tell the running server (a (re)start reads them anyway).
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('kubePriorityLens.kubeconfig') && !e.affectsConfiguration('kubePriorityLens.context')) return;
+        if (this.client.state === State.Stopped) return;
+        void this.start().then(() => this.client.sendNotification(Methods.clusterTarget, clusterTarget())).catch((err: unknown) => this.log.warn(`could not send the cluster target: ${err instanceof Error ? err.message : String(err)}`));
       }),
     );
   }

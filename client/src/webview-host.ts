@@ -1,6 +1,7 @@
 // Shared hosting for the project's webviews: strict CSP with a per-load nonce, resource roots limited to dist/ and
 // media/, and a validated message channel. Both views share dist/webview.js; `<body data-view>` picks the app.
 import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HostToWebview, RenderedInfo, SourceLocation, WebviewKind, WebviewToHost } from '../../server/src/protocol';
 
@@ -52,11 +53,56 @@ export function isSourceLocation(l: unknown): l is SourceLocation {
   return typeof o.uri === 'string' && typeof o.line === 'number' && typeof o.character === 'number';
 }
 
+/** Where openLocation may go besides the workspace folders, and where it reports refusals (set at activation). */
+const openPolicy: { examples?: vscode.Uri; log?: vscode.LogOutputChannel } = {};
+
+export function configureOpenLocation(extensionUri: vscode.Uri, log: vscode.LogOutputChannel): void {
+  openPolicy.examples = vscode.Uri.joinPath(extensionUri, 'examples');
+  openPolicy.log = log;
+}
+
+interface UriLike {
+  scheme: string;
+  authority: string;
+  path: string;
+}
+
+/**
+ * Is `uri` the folder `root` or below it? Same scheme and authority, and the path, with `.`/`..` resolved, under the
+ * root's (case-insensitively for file URIs on Windows and macOS, whose default file systems are).
+ */
+export function isInside(uri: UriLike, root: UriLike, platform: NodeJS.Platform = process.platform): boolean {
+  if (uri.scheme !== root.scheme || uri.authority.toLowerCase() !== root.authority.toLowerCase()) return false;
+  const fold = (p: string) => (uri.scheme === 'file' && (platform === 'win32' || platform === 'darwin') ? p.toLowerCase() : p);
+  const target = fold(path.posix.normalize(uri.path));
+  const base = fold(path.posix.normalize(root.path)).replace(/\/+$/, '');
+  return target === base || target.startsWith(`${base}/`);
+}
+
+/**
+ * May a location from a webview message or a command argument be opened? Only a file inside a workspace folder, one of
+ * the extension's example manifests, or a document the editor already has open: a crafted message must not open
+ * other files (say `~/.kube/config`) or other schemes.
+ */
+export function mayOpen(uri: UriLike, roots: readonly UriLike[], openDocuments: readonly UriLike[]): boolean {
+  if (uri.scheme !== 'file' && uri.scheme !== 'vscode-remote') return false;
+  return roots.some((r) => isInside(uri, r)) || openDocuments.some((d) => d.scheme === uri.scheme && d.authority === uri.authority && d.path === uri.path);
+}
+
 /** Opens a manifest at a server-provided location, beside nothing: in the first editor group. */
 export async function openLocation(location: SourceLocation, column = vscode.ViewColumn.One): Promise<vscode.TextEditor | undefined> {
-  const uri = vscode.Uri.parse(location.uri, true);
-  // Only local manifests: a crafted message must not make us open arbitrary schemes.
-  if (uri.scheme !== 'file' && uri.scheme !== 'untitled' && uri.scheme !== 'vscode-remote') return undefined;
+  let uri: vscode.Uri;
+  try {
+    uri = vscode.Uri.parse(location.uri, true);
+  } catch {
+    openPolicy.log?.warn(`refused to open ${JSON.stringify(location.uri.slice(0, 200))}: not a URI`);
+    return undefined;
+  }
+  const roots = [...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri), ...(openPolicy.examples !== undefined ? [openPolicy.examples] : [])];
+  if (!mayOpen(uri, roots, vscode.workspace.textDocuments.map((d) => d.uri))) {
+    openPolicy.log?.warn(`refused to open ${uri.toString(true).slice(0, 300)}: only files inside the workspace folders are opened from a view or a command argument`);
+    return undefined;
+  }
   const pos = new vscode.Position(location.line, location.character);
   const doc = await vscode.workspace.openTextDocument(uri);
   return vscode.window.showTextDocument(doc, { viewColumn: column, selection: new vscode.Range(pos, pos), preview: false });
@@ -97,20 +143,23 @@ export abstract class WebviewPanelHost implements vscode.Disposable {
       this.panel = undefined;
       this.lastRendered = undefined;
     }, undefined, this.disposables);
-    panel.webview.onDidReceiveMessage((m: unknown) => {
-      if (!isWebviewToHost(m)) return;
-      if (m.type === 'rendered') {
-        this.lastRendered = m.domRows === undefined ? { text: m.text, count: m.count } : { text: m.text, count: m.count, domRows: m.domRows };
-        this.renderWaiters = this.renderWaiters.filter((w) => {
-          if (!w.predicate(this.lastRendered!)) return true;
-          w.resolve(this.lastRendered!);
-          return false;
-        });
-        return;
-      }
-      void this.onMessage(m);
-    }, undefined, this.disposables);
+    panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m), undefined, this.disposables);
     return panel;
+  }
+
+  /** Everything the webview posts arrives here (tests call it too, as a compromised webview would post). */
+  receive(m: unknown): Promise<void> {
+    if (!isWebviewToHost(m)) return Promise.resolve();
+    if (m.type === 'rendered') {
+      this.lastRendered = m.domRows === undefined ? { text: m.text, count: m.count } : { text: m.text, count: m.count, domRows: m.domRows };
+      this.renderWaiters = this.renderWaiters.filter((w) => {
+        if (!w.predicate(this.lastRendered!)) return true;
+        w.resolve(this.lastRendered!);
+        return false;
+      });
+      return Promise.resolve();
+    }
+    return this.onMessage(m);
   }
 
   get visible(): boolean {

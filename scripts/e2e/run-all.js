@@ -2,7 +2,8 @@
 // `npm run test:e2e`: install code-server (cached), build, package the VSIX, then run
 //   1. the extension-host mocha suite (trusted profile) through @vscode/test-electron + the code-server harness,
 //   2. the same suite's Restricted Mode part (untrusted profile),
-//   3. the playwright UI suite against the installed VSIX.
+//   3. the installed VSIX in production mode, driven by another extension (test-only command arguments ignored),
+//   4. the playwright UI suite against the installed VSIX.
 // Ends with one plain line: `e2e: N passed, M failed`. Exit 1 if anything failed or a suite died without a summary.
 // Options: --skip-install, --skip-ui, --prove-failure (also run scripts/e2e/prove-failure.js).
 'use strict';
@@ -51,6 +52,7 @@ function suite(name, cmd, args, env) {
   const results = [];
   results.push(await suite('extension host', process.execPath, ['test/e2e/run-tests.js']));
   results.push(await suite('extension host, untrusted', process.execPath, ['test/e2e/run-tests.js'], { KPL_E2E_TRUST: '1' }));
+  results.push(await suite('extension host, production mode', process.execPath, ['test/e2e/run-production.js']));
   if (!argv.includes('--skip-ui')) results.push(await suite('ui', process.execPath, ['test/e2e/ui/run-ui.js']));
   if (argv.includes('--prove-failure')) results.push(await suite('prove failure', process.execPath, ['scripts/e2e/prove-failure.js']));
   console.log('\ntimings:');

@@ -7,8 +7,9 @@
  *      which would mean a write was attempted and refused);
  *  (b) a kubeconfig whose user carries a bearer token and a client key: no connection log line, LSP message (logs,
  *      notifications, responses captured over stdio), kpl output, history file or webview-bound row contains either;
- *  (c) an `exec` credential plugin (writes a marker file) never runs in untrusted mode: untrusted LSP server,
- *      LiveClusterSource and ClusterConnection flows leave no marker; the trusted control run creates it.
+ *  (c) an `exec` credential plugin (writes a marker file) never runs in untrusted mode: untrusted LSP servers
+ *      (`trusted: false`, and no `trusted` at all: the default of `kpl lsp --stdio` in any editor), LiveClusterSource
+ *      and ClusterConnection flows leave no marker; the trusted control run creates it.
  *
  * Needs the binaries from scripts/cluster/build.sh; skipped when they are missing unless KPL_REQUIRE_CLUSTER=1.
  */
@@ -101,7 +102,8 @@ test('security on the real control plane: read-only verbs (audit log), secrets n
     const conn = new ClusterConnection({ kubeconfig: secretKubeconfig, history: await HistoryStore.open({ dir: path.join(work, 'history-conn') }), backoff: { initialMs: 200, maxMs: 2000 }, log: (m) => logs.push(m) });
     await conn.start();
     assert.equal(conn.state().state, 'live');
-    const lsp = await TestClient.start({ folder, settings: { kubeconfig: secretKubeconfig }, initializationOptions: { trusted: true, historyDir: path.join(work, 'history-lsp') } });
+    // The kubeconfig comes from initializationOptions (workspace settings cannot name one).
+    const lsp = await TestClient.start({ folder, initializationOptions: { trusted: true, kubeconfig: secretKubeconfig, historyDir: path.join(work, 'history-lsp') } });
     try {
       await lsp.waitFor('LSP cluster state live', () => lsp.notifications.some((n) => n.method === 'kubePriorityLens/clusterState' && (n.params as { state: string }).state === 'live'), 60_000);
       const story = await ciStory(cluster, { namespace: 'ci' });
@@ -188,20 +190,25 @@ test('(c) exec credential plugins never run in untrusted mode (marker file)', { 
     }),
   );
   try {
-    // Untrusted language server (Restricted Mode), with the kubeconfig in its settings and as $KUBECONFIG.
-    const lsp = await TestClient.start({ folder, settings: { kubeconfig }, initializationOptions: { trusted: false, historyDir: path.join(work, 'h') }, env: { KUBECONFIG: kubeconfig } });
-    try {
-      await lsp.waitFor('clusterState', () => lsp.notifications.find((n) => n.method === 'kubePriorityLens/clusterState'), 20_000);
-      for (const [m, p] of [['kubePriorityLens/listPods', {}], ['kubePriorityLens/liveEvents', {}], ['kubePriorityLens/diagnosePod', { target: 'ci/x' }], ['kubePriorityLens/listContexts', {}], ['kubePriorityLens/refresh', {}], ['kubePriorityLens/historyExport', { format: 'json' }]] as const) await lsp.request(m, p);
-      lsp.settings = { kubeconfig, context: 'exec-ctx' };
-      await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
-      await new Promise((r) => setTimeout(r, 2000));
-      const states = lsp.notifications.filter((n) => n.method === 'kubePriorityLens/clusterState').map((n) => (n.params as { state: string }).state);
-      t.diagnostic(`untrusted LSP states: ${states.join(' -> ')}`);
-      assert.deepEqual([...new Set(states)], ['untrusted']);
-      assert.equal(fs.existsSync(marker), false, 'the exec plugin ran in the untrusted language server');
-    } finally {
-      await lsp.stop();
+    // Untrusted language servers: Restricted Mode (`trusted: false`) and an editor that says nothing about trust
+    // (`kpl lsp --stdio`'s default), with the kubeconfig in initializationOptions, in the settings and as $KUBECONFIG;
+    // the editor's clusterTarget notification names it again.
+    for (const [label, init, command] of [['trusted: false', { trusted: false, kubeconfig, historyDir: path.join(work, 'h') }, 'server'], ['no trusted (default)', { kubeconfig, context: 'exec-ctx', historyDir: path.join(work, 'h') }, 'kpl']] as const) {
+      const lsp = await TestClient.start({ folder, command, settings: { kubeconfig }, initializationOptions: init, env: { KUBECONFIG: kubeconfig } });
+      try {
+        await lsp.waitFor('clusterState', () => lsp.notifications.find((n) => n.method === 'kubePriorityLens/clusterState'), 20_000);
+        for (const [m, p] of [['kubePriorityLens/listPods', {}], ['kubePriorityLens/liveEvents', {}], ['kubePriorityLens/diagnosePod', { target: 'ci/x' }], ['kubePriorityLens/listContexts', {}], ['kubePriorityLens/refresh', {}], ['kubePriorityLens/historyExport', { format: 'json' }]] as const) await lsp.request(m, p);
+        lsp.settings = { kubeconfig, context: 'exec-ctx' };
+        await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+        await lsp.connection.sendNotification('kubePriorityLens/clusterTarget', { kubeconfig, context: 'exec-ctx' });
+        await new Promise((r) => setTimeout(r, 2000));
+        const states = lsp.notifications.filter((n) => n.method === 'kubePriorityLens/clusterState').map((n) => (n.params as { state: string }).state);
+        t.diagnostic(`untrusted LSP (${label}) states: ${states.join(' -> ')}`);
+        assert.deepEqual([...new Set(states)], ['untrusted']);
+        assert.equal(fs.existsSync(marker), false, `the exec plugin ran in the untrusted language server (${label})`);
+      } finally {
+        await lsp.stop();
+      }
     }
     // The cluster layer directly: LiveClusterSource (never builds a connection) and ClusterConnection (refuses exec).
     const source = new LiveClusterSource({ historyDir: path.join(work, 'h2') });
@@ -248,12 +255,11 @@ test('(b) error paths: an unreachable cluster and a missing context log no token
   const leaks = (where: string, text: string): void => {
     for (const s of secrets) assert.ok(!text.includes(s), `a secret leaked into ${where}`);
   };
-  const lsp = await TestClient.start({ folder, settings: { kubeconfig }, initializationOptions: { trusted: true, historyDir: path.join(work, 'h') } });
+  const lsp = await TestClient.start({ folder, initializationOptions: { trusted: true, kubeconfig, historyDir: path.join(work, 'h') } });
   try {
     await lsp.waitFor('offline state', () => lsp.notifications.some((n) => n.method === 'kubePriorityLens/clusterState' && ['offline', 'reconnecting'].includes((n.params as { state: string }).state)), 30_000);
     const responses = [await lsp.request('kubePriorityLens/diagnosePod', { target: 'ci/x' }), await lsp.request('kubePriorityLens/liveEvents', {}), await lsp.request('kubePriorityLens/listContexts', {})];
-    lsp.settings = { kubeconfig, context: 'missing-context' };
-    await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await lsp.connection.sendNotification('kubePriorityLens/clusterTarget', { kubeconfig, context: 'missing-context' });
     await lsp.waitFor('context error state', () => lsp.notifications.some((n) => n.method === 'kubePriorityLens/clusterState' && /missing-context/.test(JSON.stringify(n.params))), 30_000);
     t.diagnostic(`states: ${lsp.notifications.filter((n) => n.method === 'kubePriorityLens/clusterState').map((n) => JSON.stringify(n.params)).join(' | ')}`);
     leaks('LSP logs', lsp.logs.join('\n'));

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ApiError } from '../../server/src/cluster/api';
 import type { ApiClient } from '../../server/src/cluster/api';
+import { readPaths } from '../../server/src/cluster/endpoints';
 import { ListWatch } from '../../server/src/cluster/list-watch';
 import type { StreamStatus } from '../../server/src/cluster/list-watch';
 import type { ApiObject } from '../../server/src/core/index';
@@ -13,8 +14,9 @@ type WatchScript = (emit: (type: string, o: ApiObject) => void, done: (err: ApiE
 function fakeApi(lists: Array<ApiObject | ApiError>, watches: WatchScript[]) {
   const calls = { gets: [] as string[], watchQueries: [] as Array<Record<string, unknown>> };
   const api = {
-    async get(p: string): Promise<ApiObject> {
-      calls.gets.push(p);
+    async get(p: string, query: Record<string, string> = {}): Promise<ApiObject> {
+      const q = new URLSearchParams(query).toString();
+      calls.gets.push(q === '' ? p : `${p}?${q}`);
       const next = lists.shift();
       if (next === undefined) throw new ApiError('no more lists', 0);
       if (next instanceof ApiError) throw next;
@@ -66,7 +68,7 @@ test('resumes from the last resourceVersion (bookmarks too), relists on 410, rec
   const lists: ApiObject[][] = [];
   const events: string[] = [];
   const statuses: StreamStatus[] = [];
-  const lw = new ListWatch({ api, path: '/api/v1/pods', watch: true, backoff: { initialMs: 10, maxMs: 20 }, onList: (items) => lists.push(items), onEvent: (t, o) => events.push(`${t} ${String((o['metadata'] as ApiObject)['name'])}`), onStatus: (s) => statuses.push(s) });
+  const lw = new ListWatch({ api, path: readPaths.list('pods'), watch: true, backoff: { initialMs: 10, maxMs: 20 }, onList: (items) => lists.push(items), onEvent: (t, o) => events.push(`${t} ${String((o['metadata'] as ApiObject)['name'])}`), onStatus: (s) => statuses.push(s) });
   await lw.start();
   await until(() => lists.length === 2 && lw.status === 'live');
   await lw.stop();
@@ -82,7 +84,7 @@ test('resumes from the last resourceVersion (bookmarks too), relists on 410, rec
 test('403 on list: forbidden, no retry loop', async () => {
   const { api, calls } = fakeApi([new ApiError('pods is forbidden: User "x" cannot list resource "pods"', 403)], []);
   const statuses: StreamStatus[] = [];
-  const lw = new ListWatch({ api, path: '/api/v1/pods', watch: true, onList: () => undefined, onEvent: () => undefined, onStatus: (s) => statuses.push(s) });
+  const lw = new ListWatch({ api, path: readPaths.list('pods'), watch: true, onList: () => undefined, onEvent: () => undefined, onStatus: (s) => statuses.push(s) });
   await lw.start();
   await lw.done();
   assert.equal(lw.status, 'forbidden');
@@ -92,7 +94,7 @@ test('403 on list: forbidden, no retry loop', async () => {
 
 test('unreachable at start: offline, then retries with backoff until stopped', async () => {
   const { api, calls } = fakeApi([new ApiError('connect ECONNREFUSED 127.0.0.1:1', 0), new ApiError('connect ECONNREFUSED 127.0.0.1:1', 0)], []);
-  const lw = new ListWatch({ api, path: '/api/v1/pods', watch: true, backoff: { initialMs: 10, maxMs: 10 }, onList: () => undefined, onEvent: () => undefined, onStatus: () => undefined });
+  const lw = new ListWatch({ api, path: readPaths.list('pods'), watch: true, backoff: { initialMs: 10, maxMs: 10 }, onList: () => undefined, onEvent: () => undefined, onStatus: () => undefined });
   await lw.start();
   assert.equal(lw.status, 'offline');
   await until(() => calls.gets.length >= 3);
@@ -103,7 +105,7 @@ test('unreachable at start: offline, then retries with backoff until stopped', a
 test('one-shot (watch: false) lists once, paginated', async () => {
   const { api, calls } = fakeApi([{ metadata: { resourceVersion: '7', continue: 'tok' }, items: [pod('a', '1')] }, list('7', pod('b', '2'))], []);
   let items: ApiObject[] = [];
-  const lw = new ListWatch({ api, path: '/api/v1/pods', watch: false, pageSize: 1, onList: (i) => (items = i), onEvent: () => undefined, onStatus: () => undefined });
+  const lw = new ListWatch({ api, path: readPaths.list('pods'), watch: false, pageSize: 1, onList: (i) => (items = i), onEvent: () => undefined, onStatus: () => undefined });
   await lw.start();
   await lw.done();
   assert.equal(items.length, 2);

@@ -32,6 +32,8 @@ export interface StartOptions {
   filesExclude?: Record<string, boolean>;
   command?: 'server' | 'kpl';
   capabilities?: ClientCapabilities;
+  /** Default `{ trusted: true }`; pass `undefined` explicitly (the key present) to send none, as an editor that knows
+   *  nothing of this server does. */
   initializationOptions?: unknown;
   /** Extra environment of the server process. By default KUBECONFIG points at a missing file, so a developer's
    *  own cluster is never contacted by the unit tests (state `no-kubeconfig`). */
@@ -90,7 +92,7 @@ export class TestClient {
       rootUri: uriOf(options.folder),
       workspaceFolders: [{ uri: uriOf(options.folder), name: path.basename(options.folder) }],
       capabilities,
-      initializationOptions: options.initializationOptions ?? { trusted: true },
+      initializationOptions: 'initializationOptions' in options ? options.initializationOptions : { trusted: true },
     })]);
     await connection.sendNotification('initialized', {});
     return client;

@@ -238,7 +238,11 @@ async function runDirCase(ruleId: string, spec: CaseSpec): Promise<number> {
     const linksFile = path.join(root, '.symlinks.json');
     if (fs.existsSync(linksFile)) {
       const links = JSON.parse(fs.readFileSync(linksFile, 'utf8')) as Record<string, string>;
-      for (const [link, target] of Object.entries(links)) fs.symlinkSync(target, path.join(root, link));
+      for (const [link, target] of Object.entries(links)) {
+        // git keeps no empty folders: a link may be the only thing its folder holds.
+        fs.mkdirSync(path.dirname(path.join(root, link)), { recursive: true });
+        fs.symlinkSync(target, path.join(root, link));
+      }
     }
     const sparseFile = path.join(root, '.sparse.json');
     if (fs.existsSync(sparseFile)) {

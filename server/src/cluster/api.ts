@@ -1,11 +1,16 @@
 // Read-only HTTP access to the API server: GET (list/get) with the kubeconfig's credentials, and watches through
-// @kubernetes/client-node's Watch. Nothing here sends anything but GET.
+// @kubernetes/client-node's Watch. Nothing here sends anything but GET, and only to the allow-listed read endpoints of
+// endpoints.ts. With kubeconfig.ts, the only file that may import @kubernetes/client-node (eslint.config.mjs), and
+// only from deep paths, so its exec/attach/port-forward/cp modules are not even bundled (test/bundle.test.ts).
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { Watch } from '@kubernetes/client-node';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import { Watch } from '@kubernetes/client-node/dist/watch.js';
 import type { ApiObject } from '../core/index';
-import { safeMessage } from './kubeconfig';
+import { assertReadPath } from './endpoints';
+import type { ReadPath } from './endpoints';
+import { openKubeconfig, safeMessage } from './kubeconfig';
+import type { KubeconfigOptions, LoadedKubeconfig } from './kubeconfig';
 
 export class ApiError extends Error {
   constructor(
@@ -25,20 +30,34 @@ export interface WatchHandle {
 export class ApiClient {
   private readonly watcher: Watch;
 
-  constructor(
+  private constructor(
     private readonly kc: KubeConfig,
-    private readonly timeoutMs = 15_000,
+    private readonly timeoutMs: number,
   ) {
     this.watcher = new Watch(kc);
+  }
+
+  /**
+   * The connection factory: loads the kubeconfig (KubeconfigError for problems; exec plugins refused when untrusted)
+   * and returns what it says about the context, plus a client for it. The KubeConfig itself never leaves this file.
+   */
+  static connect(options: KubeconfigOptions, timeoutMs = 15_000): { loaded: LoadedKubeconfig; api: ApiClient } {
+    const { kc, loaded } = openKubeconfig(options);
+    return { loaded, api: new ApiClient(kc, timeoutMs) };
   }
 
   get server(): string {
     return this.kc.getCurrentCluster()?.server ?? '';
   }
 
-  /** GET a path (with query) and parse JSON; throws ApiError (403, 404, 410, 0 for network errors). */
-  async get(pathWithQuery: string): Promise<ApiObject> {
-    const url = new URL(this.server + pathWithQuery);
+  /**
+   * GET an allow-listed path (query: `limit`, `continue`) and parse JSON; throws ApiError (403, 404, 410, 0 for
+   * network errors), or NotAReadEndpointError before sending anything when the path is not allow-listed.
+   */
+  async get(path: ReadPath, query: Record<string, string> = {}): Promise<ApiObject> {
+    assertReadPath(path, 'get', Object.keys(query));
+    const q = new URLSearchParams(query).toString();
+    const url = new URL(this.server + path + (q === '' ? '' : `?${q}`));
     const opts: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
     await this.kc.applyToHTTPSOptions(opts);
     const lib = url.protocol === 'http:' ? http : https;
@@ -78,7 +97,8 @@ export class ApiClient {
    * Starts a watch; `onEvent` gets every event (including ERROR objects with `code: 410`), `done` is called once
    * when the stream ends (err undefined = closed normally, e.g. the server's timeout).
    */
-  async watch(path: string, query: Record<string, string | number | boolean | undefined>, onEvent: (type: string, object: ApiObject) => void, done: (err: ApiError | undefined) => void): Promise<WatchHandle> {
+  async watch(path: ReadPath, query: Record<string, string | number | boolean | undefined>, onEvent: (type: string, object: ApiObject) => void, done: (err: ApiError | undefined) => void): Promise<WatchHandle> {
+    assertReadPath(path, 'watch', Object.keys(query));
     let called = false;
     const once = (err: unknown) => {
       if (called) return;

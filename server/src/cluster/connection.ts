@@ -6,8 +6,10 @@ import { buildDiagnoseReport, eventRecordFromObject, mergePodRecord, podRecordFr
 import type { ApiObject, DiagnoseReport, EventRecord, NodeEvictionRanking, ParsedFile, PodRecord } from '../core/index';
 import type { ClusterConnectionState, ClusterStateView, LiveEventRow } from '../protocol/index';
 import { ApiClient, ApiError } from './api';
+import { isNamespaceName, isObjectName, readPaths } from './endpoints';
+import type { ReadPath } from './endpoints';
 import type { HistoryRecord, HistoryStore } from './history';
-import { clientCertificateProblem, KubeconfigError, loadKubeconfig, safeMessage } from './kubeconfig';
+import { clientCertificateProblem, KubeconfigError, safeMessage } from './kubeconfig';
 import type { LoadedKubeconfig } from './kubeconfig';
 import { ListWatch } from './list-watch';
 import type { StreamStatus } from './list-watch';
@@ -186,8 +188,11 @@ export class ClusterConnection implements PodLookup {
     this.stopped = false;
     this.fatal = undefined;
     this.setState('connecting');
+    let api: ApiClient;
     try {
-      this.loaded = loadKubeconfig({ kubeconfig: this.options.kubeconfig, context: this.options.context, trusted: this.options.trusted });
+      const connected = ApiClient.connect({ kubeconfig: this.options.kubeconfig, context: this.options.context, trusted: this.options.trusted });
+      this.loaded = connected.loaded;
+      api = connected.api;
     } catch (error) {
       const msg = error instanceof Error ? error.message : String(error);
       this.fatal = msg;
@@ -196,10 +201,9 @@ export class ClusterConnection implements PodLookup {
     }
     const certificate = clientCertificateProblem(this.loaded.clientCertificate, this.now());
     if (certificate !== undefined) this.log(`context ${this.loaded.context}: ${certificate}`);
-    this.api = new ApiClient(this.loaded.kc);
-    const api = this.api;
+    this.api = api;
     try {
-      await api.get('/version');
+      await api.get(readPaths.version());
     } catch (error) {
       const e = error instanceof ApiError ? error : new ApiError(safeMessage(error), 0);
       if (e.status === 0 || e.status >= 500) {
@@ -264,14 +268,21 @@ export class ClusterConnection implements PodLookup {
   }
 
   private fallbackNamespaces(): string[] {
-    const configured = this.options.namespaces?.filter((n) => n !== '');
+    // Only names Kubernetes accepts reach a request path (endpoints.ts); say which ones were dropped.
+    const valid = (ns: string): boolean => {
+      if (isNamespaceName(ns)) return true;
+      this.log(`ignoring ${JSON.stringify(ns.slice(0, 80))}: not a valid namespace name`);
+      return false;
+    };
+    const configured = this.options.namespaces?.filter((n) => n !== '' && valid(n));
     if (configured !== undefined && configured.length > 0) return configured;
-    return [this.loaded?.namespace ?? 'default'];
+    const own = this.loaded?.namespace ?? 'default';
+    return [valid(own) ? own : 'default'];
   }
 
   private async canListClusterWide(api: ApiClient): Promise<boolean> {
     try {
-      await Promise.all([api.get('/api/v1/events?limit=1'), api.get('/api/v1/pods?limit=1')]);
+      await Promise.all([api.get(readPaths.list('events'), { limit: '1' }), api.get(readPaths.list('pods'), { limit: '1' })]);
       return true;
     } catch (error) {
       if (error instanceof ApiError && (error.status === 403 || error.status === 401)) {
@@ -284,7 +295,7 @@ export class ClusterConnection implements PodLookup {
 
   private makeStream(name: 'events' | 'pods', namespace: string | undefined): Stream {
     const api = this.api!;
-    const path = namespace === undefined ? `/api/v1/${name}` : `/api/v1/namespaces/${encodeURIComponent(namespace)}/${name}`;
+    const path = readPaths.list(name, namespace);
     const stream: Stream = { name, lw: undefined as unknown as ListWatch };
     if (namespace !== undefined) stream.namespace = namespace;
     const lwOptions = {
@@ -468,8 +479,8 @@ export class ClusterConnection implements PodLookup {
     if (api === undefined) return this.snap;
     const missing: string[] = [];
     const namespaces = this.scopeNamespaces;
-    const listAll = async (kind: string, clusterPath: string, namespaced: (ns: string) => string): Promise<ApiObject[]> => {
-      const paths = namespaces === undefined ? [clusterPath] : namespaces.map(namespaced);
+    const listAll = async (kind: string, resource: 'limitranges' | 'poddisruptionbudgets'): Promise<ApiObject[]> => {
+      const paths = namespaces === undefined ? [readPaths.list(resource)] : namespaces.map((ns) => readPaths.list(resource, ns));
       const out: ApiObject[] = [];
       for (const p of paths) {
         try {
@@ -482,7 +493,7 @@ export class ClusterConnection implements PodLookup {
       }
       return out;
     };
-    const clusterScoped = async (kind: string, p: string): Promise<ApiObject[]> => {
+    const clusterScoped = async (kind: string, p: ReadPath): Promise<ApiObject[]> => {
       try {
         return ((await api.get(p))['items'] as ApiObject[] | undefined) ?? [];
       } catch (error) {
@@ -491,10 +502,10 @@ export class ClusterConnection implements PodLookup {
       }
     };
     const [priorityClasses, nodes, limitRanges, pdbs] = await Promise.all([
-      clusterScoped('PriorityClass', '/apis/scheduling.k8s.io/v1/priorityclasses'),
-      clusterScoped('Node', '/api/v1/nodes'),
-      listAll('LimitRange', '/api/v1/limitranges', (ns) => `/api/v1/namespaces/${encodeURIComponent(ns)}/limitranges`),
-      listAll('PodDisruptionBudget', '/apis/policy/v1/poddisruptionbudgets', (ns) => `/apis/policy/v1/namespaces/${encodeURIComponent(ns)}/poddisruptionbudgets`),
+      clusterScoped('PriorityClass', readPaths.list('priorityclasses')),
+      clusterScoped('Node', readPaths.list('nodes')),
+      listAll('LimitRange', 'limitranges'),
+      listAll('PodDisruptionBudget', 'poddisruptionbudgets'),
     ]);
     // Optional: metrics-server may be absent (404/503) or forbidden; never a `missing` kind, never an error state.
     this.podMetrics = await this.listPodMetrics(api, namespaces);
@@ -514,7 +525,7 @@ export class ClusterConnection implements PodLookup {
   }
 
   private async listPodMetrics(api: ApiClient, namespaces: string[] | undefined): Promise<ApiObject[]> {
-    const paths = namespaces === undefined ? ['/apis/metrics.k8s.io/v1beta1/pods'] : namespaces.map((ns) => `/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(ns)}/pods`);
+    const paths = namespaces === undefined ? [readPaths.list('podmetrics')] : namespaces.map((ns) => readPaths.list('podmetrics', ns));
     const out: ApiObject[] = [];
     for (const p of paths) {
       try {
@@ -549,7 +560,7 @@ export class ClusterConnection implements PodLookup {
   // ---- one-off reads -------------------------------------------------------------------------
 
   /** GET one object; undefined on 404 (and on 403: the caller reports partial data). */
-  async getObject(path: string): Promise<ApiObject | undefined> {
+  async getObject(path: ReadPath): Promise<ApiObject | undefined> {
     if (this.api === undefined) return undefined;
     try {
       return await this.api.get(path);
@@ -566,7 +577,9 @@ export class ClusterConnection implements PodLookup {
   async diagnose(target: { namespace: string; name: string; uid?: string }, workspace?: readonly ParsedFile[]): Promise<DiagnoseReport> {
     // Classes, PDBs and nodes may have changed since the last periodic refresh: read them now (4 GETs).
     if (this.options.watch !== false) await this.refreshSnapshot();
-    const live = await this.getObject(`/api/v1/namespaces/${encodeURIComponent(target.namespace)}/pods/${encodeURIComponent(target.name)}`);
+    // A name Kubernetes would not accept cannot exist: no request (and no path that is not a plain object read).
+    const validTarget = isNamespaceName(target.namespace) && isObjectName(target.name);
+    const live = validTarget ? await this.getObject(readPaths.object('pods', target.namespace, target.name)) : undefined;
     if (live !== undefined) {
       const r = podRecordFromObject(live, this.now().toISOString());
       if (r !== undefined) this.putPod(r);
@@ -574,8 +587,8 @@ export class ClusterConnection implements PodLookup {
     const pod = target.uid !== undefined ? this.byUid(target.uid) : this.byName(target.namespace, target.name);
     const jobs: ApiObject[] = [];
     for (const owner of pod?.owners ?? []) {
-      if (owner.kind !== 'Job') continue;
-      const job = await this.getObject(`/apis/batch/v1/namespaces/${encodeURIComponent(target.namespace)}/jobs/${encodeURIComponent(owner.name)}`);
+      if (owner.kind !== 'Job' || !isNamespaceName(target.namespace) || !isObjectName(owner.name)) continue;
+      const job = await this.getObject(readPaths.object('jobs', target.namespace, owner.name));
       if (job !== undefined) jobs.push(job);
     }
     const view = this.state();

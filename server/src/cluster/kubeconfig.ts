@@ -1,10 +1,12 @@
 // Loads a kubeconfig with @kubernetes/client-node, selects the context, and refuses credential plugins when untrusted.
-// Never logs or returns tokens, keys or certificates: errors carry paths, context and cluster names only.
+// Never logs or returns tokens, keys or certificates: errors carry paths, context and cluster names only. The loaded
+// KubeConfig is handed to api.ts alone (openKubeconfig; eslint.config.mjs and test/tidy.test.ts enforce it): every other
+// caller gets plain data (context names, server URL, namespace) and reaches the cluster only through ApiClient.
 import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 
 export class KubeconfigError extends Error {
   constructor(
@@ -24,8 +26,8 @@ export interface KubeconfigOptions {
   trusted?: boolean;
 }
 
+/** What a loaded kubeconfig says about the selected context: data only, no credentials and no client. */
 export interface LoadedKubeconfig {
-  kc: KubeConfig;
   context: string;
   cluster: string;
   server: string;
@@ -49,7 +51,7 @@ export interface ClientCertificateValidity {
  * Only the public certificate is parsed, never the key; undefined when there is none or it cannot be read/parsed
  * (the TLS handshake reports that).
  */
-export function clientCertificateValidity(kc: KubeConfig): ClientCertificateValidity | undefined {
+function clientCertificateValidity(kc: KubeConfig): ClientCertificateValidity | undefined {
   const user = kc.getCurrentUser();
   if (user === null) return undefined;
   let raw: Buffer | undefined;
@@ -228,7 +230,16 @@ export function listKubeContexts(options: KubeconfigOptions): { contexts: { name
   return current ? { contexts, current, source } : { contexts, source };
 }
 
+/** Loads and checks the kubeconfig (KubeconfigError for problems): what it says about the selected context. */
 export function loadKubeconfig(options: KubeconfigOptions): LoadedKubeconfig {
+  return openKubeconfig(options).loaded;
+}
+
+/**
+ * loadKubeconfig plus the KubeConfig object. For ApiClient.connect (api.ts) only: importing it anywhere else is a lint
+ * error, so no other code can hold credentials or send a request that is not an allow-listed read.
+ */
+export function openKubeconfig(options: KubeconfigOptions): { kc: KubeConfig; loaded: LoadedKubeconfig } {
   const { kc, source } = readKubeConfig(options);
   const wanted = options.context !== undefined && options.context !== '' ? options.context : kc.getCurrentContext();
   if (!wanted) throw new KubeconfigError(`kubeconfig ${source} has no current-context; pass --context NAME`, 'no-context');
@@ -243,8 +254,8 @@ export function loadKubeconfig(options: KubeconfigOptions): LoadedKubeconfig {
   }
   const cluster = kc.getCurrentCluster();
   if (cluster === null) throw new KubeconfigError(`context "${wanted}" names cluster "${context.cluster}", which is not in kubeconfig ${source}`, 'invalid');
-  const loaded: LoadedKubeconfig = { kc, context: wanted, cluster: cluster.name, server: cluster.server, namespace: context.namespace || 'default', source };
+  const loaded: LoadedKubeconfig = { context: wanted, cluster: cluster.name, server: cluster.server, namespace: context.namespace || 'default', source };
   const clientCertificate = clientCertificateValidity(kc);
   if (clientCertificate !== undefined) loaded.clientCertificate = clientCertificate;
-  return loaded;
+  return { kc, loaded };
 }

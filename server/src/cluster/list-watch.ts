@@ -3,13 +3,14 @@
 import type { ApiObject } from '../core/index';
 import { ApiError } from './api';
 import type { ApiClient, WatchHandle } from './api';
+import type { ReadPath } from './endpoints';
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'forbidden' | 'offline' | 'stopped';
 
 export interface ListWatchOptions {
   api: ApiClient;
-  /** Collection path, e.g. `/api/v1/events` or `/api/v1/namespaces/ci/pods`. */
-  path: string;
+  /** Collection path, e.g. `/api/v1/events` or `/api/v1/namespaces/ci/pods` (readPaths.list). */
+  path: ReadPath;
   /** false = list once and stop (CLI). */
   watch: boolean;
   /** Full state of the collection (initial list and every relist). */
@@ -84,9 +85,9 @@ export class ListWatch {
     let cont: string | undefined;
     let rv: string | undefined;
     do {
-      const q = new URLSearchParams({ limit: String(this.o.pageSize ?? 500) });
-      if (cont !== undefined) q.set('continue', cont);
-      const page = await this.o.api.get(`${this.o.path}?${q.toString()}`);
+      const q: Record<string, string> = { limit: String(this.o.pageSize ?? 500) };
+      if (cont !== undefined) q['continue'] = cont;
+      const page = await this.o.api.get(this.o.path, q);
       const meta = (page['metadata'] ?? {}) as { resourceVersion?: string; continue?: string };
       rv = meta.resourceVersion;
       cont = meta.continue !== undefined && meta.continue !== '' ? meta.continue : undefined;

@@ -24,7 +24,7 @@ import * as path from 'node:path';
 import { LiveClusterSource } from '../cluster/source';
 import type { LiveClusterSourceOptions } from '../cluster/source';
 import { Methods } from '../protocol/index';
-import type { DiagnoseParams, ListPodsParams, HistoryClearResult, HistoryExportParams, HistoryExportResult, InitializationOptions, RefreshResult } from '../protocol/index';
+import type { ClusterTarget, DiagnoseParams, ListPodsParams, HistoryClearResult, HistoryExportParams, HistoryExportResult, InitializationOptions, RefreshResult } from '../protocol/index';
 import type { ClusterSource } from './cluster-source';
 import { codeActions, resolveCodeAction } from './code-actions';
 import { codeLens } from './code-lens';
@@ -46,6 +46,14 @@ const version = process.env.KPL_VERSION ?? '0.0.0';
 export interface StartOptions {
   /** The cluster seam; default LiveClusterSource (server/src/cluster), NoClusterSource for manifests only. */
   cluster?: ClusterSource;
+}
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** The cluster target of initializationOptions or a clusterTarget notification (strings only; anything else = empty). */
+export function clusterTargetOf(o: unknown): ClusterTarget {
+  const r = o !== null && typeof o === 'object' ? (o as Record<string, unknown>) : {};
+  return { kubeconfig: text(r['kubeconfig']), context: text(r['context']) };
 }
 
 /** History directory when the client does not pass one (editors other than VS Code): `~/.cache/kube-priority-lens/history`. */
@@ -139,8 +147,16 @@ export function startServer(options: StartOptions = {}): Connection {
       codeLensRefresh: c.workspace?.codeLens?.refreshSupport === true,
     };
     folderEvents = c.workspace?.workspaceFolders === true;
-    const init = params.initializationOptions as (Partial<InitializationOptions> & { settings?: unknown }) | undefined;
-    session.trusted = init?.trusted !== false;
+    const init = params.initializationOptions as (InitializationOptions & { settings?: unknown }) | undefined;
+    // Untrusted unless the client says `trusted: true`: an editor that knows nothing of this server (or a project
+    // config that starts it) gets manifests only, with no kubeconfig read, no cluster contacted, no plugin run.
+    session.trusted = init?.trusted === true;
+    session.clusterTarget = clusterTargetOf(init);
+    log.info(
+      session.trusted
+        ? `trusted: cluster access with kubeconfig ${session.clusterTarget.kubeconfig || '$KUBECONFIG or ~/.kube/config'}${session.clusterTarget.context ? `, context ${session.clusterTarget.context}` : ''}`
+        : 'untrusted: manifests only, no kubeconfig read and no cluster contacted (initializationOptions {"trusted": true} allows cluster access)',
+    );
     liveOptions.historyDir = typeof init?.historyDir === 'string' && init.historyDir !== '' ? init.historyDir : defaultHistoryDir();
     // Settings at start: `{settings: {kubePriorityLens: …}}`, or `{kubePriorityLens: …}` (Helix sends its `config` table).
     const initSettings = (init as Record<string, unknown> | undefined)?.[settingsSection] ?? (init?.settings as Record<string, unknown> | undefined)?.[settingsSection] ?? init?.settings;
@@ -205,6 +221,17 @@ export function startServer(options: StartOptions = {}): Connection {
       if (!initialized) return;
       const { reindex } = await pullSettings();
       if (reindex) await session.index();
+    }),
+  );
+
+  // The editor's own (user-level) kubeconfig/context changed: VS Code sends this for its machine-scoped settings.
+  connection.onNotification(
+    Methods.clusterTarget,
+    safeNotification(log, Methods.clusterTarget, (params: unknown) => {
+      const target = clusterTargetOf(params);
+      // Before `initialized` the settings are not read yet: keep the target, the first pullSettings() applies it.
+      if (initialized) session.setClusterTarget(target);
+      else session.clusterTarget = target;
     }),
   );
 

@@ -8,7 +8,7 @@ import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserve
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisHost, LineIndex, unreadFile } from '../core/index';
 import type { AnalyzedWorkload, Finding, K8sObject, ParsedFile, WorkspaceModel } from '../core/index';
-import type { LensSettings } from '../protocol/index';
+import type { ClusterTarget, LensSettings } from '../protocol/index';
 import { FileReader, isTooLarge, tooLargeMessage } from '../workspace/read';
 import { isInside, rootsOf, walkPaths, walkProblemFile } from '../workspace/walk';
 import type { ClusterSource } from './cluster-source';
@@ -49,7 +49,10 @@ export class Session {
   /** Invalid exclude globs already reported to the user (once per glob for the server's lifetime). */
   private readonly reportedGlobs = new Set<string>();
   folders: Folder[] = [];
-  trusted = true;
+  /** Only `initializationOptions.trusted === true` makes a session trusted (server.ts): the cluster is never read otherwise. */
+  trusted = false;
+  /** kubeconfig and context: from initializationOptions and the clusterTarget notification, never from workspace settings. */
+  clusterTarget: ClusterTarget = { kubeconfig: '', context: '' };
   caps: ClientCapabilitiesSummary = { configuration: false, watchedFilesDynamic: false, documentChanges: false, snippets: false, codeActionResolve: false, diagnosticVersion: false, workDoneProgress: false, codeLensRefresh: false };
   /** Digest of the last published diagnostics per canonical URI, to publish only what changed (not the JSON: 80k diagnostics' worth at 50k workloads). */
   private readonly published = new Map<string, string>();
@@ -395,7 +398,7 @@ export class Session {
     this.excludeMatcher = new GlobMatcher(excludes);
     this.reportInvalidGlobs(settings);
     this.host.setSettings(ruleSettings(settings), { kubernetesMinor: kubernetesMinor(settings) });
-    this.cluster.configure({ enabled: settings.clusterAware, trusted: this.trusted, kubeconfig: settings.kubeconfig, context: settings.context, retentionDays: settings.history.retentionDays, maxRecords: settings.history.maxRecords });
+    this.configureCluster();
     if (this.indexed && !excludesChanged) this.analyzeAndPublish(new Set());
     return { reindex: excludesChanged };
   }
@@ -412,6 +415,17 @@ export class Session {
       // A notification, not a request: nothing to answer, and clients without message support just drop it.
       void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
     }
+  }
+
+  /** The client named another kubeconfig or context (the user's own settings): reconnect. */
+  setClusterTarget(target: ClusterTarget): void {
+    this.clusterTarget = { kubeconfig: target.kubeconfig, context: target.context };
+    this.configureCluster();
+  }
+
+  private configureCluster(): void {
+    const s = this.settings;
+    this.cluster.configure({ enabled: s.clusterAware, trusted: this.trusted, kubeconfig: this.clusterTarget.kubeconfig, context: this.clusterTarget.context, retentionDays: s.history.retentionDays, maxRecords: s.history.maxRecords });
   }
 
   clusterChanged(): void {

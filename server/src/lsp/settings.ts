@@ -7,7 +7,7 @@ import { defaultMaxFileMiB, maxFileMiBLimit } from '../workspace/read';
 export const settingsSection = 'kubePriorityLens';
 
 export function defaultSettings(): LensSettings {
-  return { clusterAware: true, exclude: [], kubeconfig: '', context: '', rules: {}, kubernetesVersion: '', history: { retentionDays: 30, maxRecords: 50_000 }, maxFileSizeMiB: defaultMaxFileMiB };
+  return { clusterAware: true, exclude: [], rules: {}, kubernetesVersion: '', history: { retentionDays: 30, maxRecords: 50_000 }, maxFileSizeMiB: defaultMaxFileMiB };
 }
 
 const severityValues: ReadonlySet<string> = new Set(['off', 'hint', 'info', 'warning', 'error']);
@@ -22,8 +22,9 @@ export function readSettings(raw: unknown, log?: (message: string) => void): Len
   const obj = raw as Record<string, unknown>;
   if (typeof obj['clusterAware'] === 'boolean') settings.clusterAware = obj['clusterAware'];
   if (Array.isArray(obj['exclude'])) settings.exclude = obj['exclude'].filter((g): g is string => typeof g === 'string');
-  if (typeof obj['kubeconfig'] === 'string') settings.kubeconfig = obj['kubeconfig'];
-  if (typeof obj['context'] === 'string') settings.context = obj['context'];
+  // `kubeconfig` and `context` are not settings of the server: a repository can set workspace configuration (VS Code
+  // workspace settings, `.nvim.lua`, `.helix/languages.toml`) and must not point the server at another cluster. They
+  // come from initializationOptions and the clusterTarget notification (server.ts).
   if (typeof obj['kubernetesVersion'] === 'string') settings.kubernetesVersion = obj['kubernetesVersion'];
   // `history: {retentionDays, maxRecords}` (VS Code's section object) or flattened `history.retentionDays` keys.
   const history = obj['history'] !== null && typeof obj['history'] === 'object' ? (obj['history'] as Record<string, unknown>) : {};

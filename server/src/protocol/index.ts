@@ -24,6 +24,8 @@ export const Methods = {
   historyClear: 'kubePriorityLens/historyClear',
   /** client → server: re-read the workspace and the cluster. */
   refresh: 'kubePriorityLens/refresh',
+  /** client → server notification: the kubeconfig and context changed in the user's own settings (ClusterTarget). */
+  clusterTarget: 'kubePriorityLens/clusterTarget',
 } as const;
 
 export interface SourceLocation {
@@ -115,13 +117,25 @@ export type WebviewToHost =
 /** Which app `dist/webview.js` boots; set by the host as `<body data-view>`. */
 export type WebviewKind = 'priorityMap' | 'liveEvents';
 
-/** `initializationOptions` the client sends. `trusted: false` = untrusted workspace: no cluster access, static analysis only.
- *  When the user grants trust the client restarts the server with `trusted: true`. */
-export interface InitializationOptions {
-  trusted: boolean;
+/**
+ * `initializationOptions` the client sends. Only `trusted: true` lets the server read a kubeconfig, contact a cluster
+ * or run a credential plugin; absent or anything else = untrusted, static analysis only. VS Code sends its workspace
+ * trust and restarts the server when the user grants it. The cluster target comes from here (the editor's own user
+ * configuration), never from `workspace/configuration`, which a repository can set.
+ */
+export interface InitializationOptions extends Partial<ClusterTarget> {
+  trusted?: boolean;
   /** Directory of the local preemption/eviction history (VS Code: the extension's globalStorageUri). Other editors:
    *  omitted = `~/.cache/kube-priority-lens/history` (`$XDG_CACHE_HOME` respected). */
   historyDir?: string;
+}
+
+/** Which cluster to read (trusted servers only): `initializationOptions` and the `kubePriorityLens/clusterTarget` notification. */
+export interface ClusterTarget {
+  /** kubeconfig path; empty = `$KUBECONFIG`, then `~/.kube/config`. */
+  kubeconfig: string;
+  /** Context name; empty = the kubeconfig's current-context. */
+  context: string;
 }
 
 /** `kubePriorityLens/historyExport` params and result. */
@@ -255,6 +269,8 @@ export interface KplTestApi {
   waitRendered(view: WebviewKind, predicate?: (r: RenderedInfo) => boolean, timeoutMs?: number): Promise<RenderedInfo>;
   /** Clicks the element with `data-id` through the webview's real DOM handler. */
   clickInWebview(view: WebviewKind, id: string): Promise<boolean>;
+  /** Delivers `message` to the host as if the webview had posted it (a compromised webview's view of the host). */
+  postFromWebview(view: WebviewKind, message: unknown): Promise<void>;
   injectLiveEvents(rows: LiveEventRow[], replace: boolean): Promise<void>;
   clusterState(): ClusterConnectionState | undefined;
   /** Text and tooltip of the cluster status bar item, as the user sees them. */
@@ -297,9 +313,6 @@ export interface LensSettings {
   clusterAware: boolean;
   /** Globs relative to each workspace folder. */
   exclude: string[];
-  /** User-level only (machine scope). */
-  kubeconfig: string;
-  context: string;
   /** Per-rule severity: `kubePriorityLens.rules.<id>`. */
   rules: Record<string, 'off' | 'hint' | 'info' | 'warning' | 'error'>;
   /** Kubernetes minor version modelled, e.g. "1.33"; empty = newest supported. */

@@ -11,7 +11,7 @@
 //   E2E_TIMEOUT_MS      overall timeout (default 180000)
 //   CS_PORT             fixed port instead of a free one
 'use strict';
-const { spawn } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -100,6 +100,12 @@ async function startCodeServer(opts = {}) {
   return { host, port, tmp, userDataDir, extensionsDir, server, stop, entry };
 }
 
+/** Installs a VSIX into `extensionsDir` (under a second, like the desktop CLI): the extension then runs in production mode. */
+function installExtension(vsix, extensionsDir, userDataDir) {
+  execFileSync(process.execPath, [codeServerEntry(), '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir,
+    '--config', path.join(path.dirname(extensionsDir), 'config.yaml'), '--install-extension', vsix], { stdio: 'pipe' });
+}
+
 /** Workbench URL for `folder`, with an optional payload (extension development/test paths must be vscode-remote URIs). */
 function workbenchUrl(host, folder, { devPaths = [], testsPath } = {}) {
   const payload = [...devPaths.map((p) => ['extensionDevelopmentPath', `vscode-remote://${host}${path.resolve(p)}`])];
@@ -119,11 +125,16 @@ async function launchBrowser() {
   });
 }
 
-/** `code`-style CLI: [--extensionDevelopmentPath=P]... --extensionTestsPath=T [folder] */
+/**
+ * `code`-style CLI: [--extensionDevelopmentPath=P]... --extensionTestsPath=T [--extensions-dir=D] [--user-data-dir=U]
+ * [folder]. With --extensions-dir, the extensions installed there (e.g. a VSIX: production mode) load next to P.
+ */
 async function main(argv) {
   const arg = (n) => argv.filter((a) => a.startsWith(`--${n}=`)).map((a) => path.resolve(a.slice(n.length + 3)));
   const devPaths = arg('extensionDevelopmentPath');
   const [testsPath] = arg('extensionTestsPath');
+  const [extensionsDir] = arg('extensions-dir');
+  const [userDataDir] = arg('user-data-dir');
   if (!testsPath) {
     console.error('usage: code-server-run.js --extensionDevelopmentPath=DIR --extensionTestsPath=FILE [folder]');
     return 2;
@@ -134,7 +145,7 @@ async function main(argv) {
   let browser;
   let code = 1;
   try {
-    cs = await startCodeServer({ workspace, trust });
+    cs = await startCodeServer({ workspace, trust, extensionsDir, userDataDir });
     browser = await launchBrowser();
     const page = await browser.newPage();
     let timer;
@@ -161,7 +172,7 @@ async function main(argv) {
   return code;
 }
 
-module.exports = { CS_VERSION, codeServerEntry, defaultInstallDir, startCodeServer, launchBrowser, workbenchUrl, userSettings };
+module.exports = { CS_VERSION, codeServerEntry, defaultInstallDir, startCodeServer, installExtension, launchBrowser, workbenchUrl, userSettings };
 
 if (require.main === module) {
   main(process.argv.slice(2)).then((c) => process.exit(c), (e) => { console.error(e); process.exit(1); });

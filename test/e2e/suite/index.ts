@@ -10,9 +10,14 @@ export function run(): Promise<void> {
   const untrusted = process.env.KPL_E2E_TRUST === '1';
   // KPL_E2E_LIVE (a JSON file written by test/cluster/vscode-live.test.ts): only the real-cluster suite.
   const live = (process.env.KPL_E2E_LIVE ?? '') !== '';
+  // KPL_E2E_PRODUCTION=1 (test/e2e/run-production.js): the installed VSIX in production mode, only production.test.js.
+  const production = process.env.KPL_E2E_PRODUCTION === '1';
   for (const f of fs.readdirSync(__dirname).sort()) {
     if (!f.endsWith('.test.js')) continue;
-    if (live) {
+    if ((f === 'production.test.js') !== production) continue;
+    if (production) {
+      // the production suite alone
+    } else if (live) {
       if (f !== 'live-cluster.test.js') continue;
     } else if (f === 'live-cluster.test.js') continue;
     else if ((f === 'untrusted.test.js') !== untrusted) continue;
@@ -22,7 +27,7 @@ export function run(): Promise<void> {
     try {
       const runner = mocha.run((failures) => {
         // Plain closing line the runner scripts parse.
-        console.log(`e2e[extension-host${untrusted ? ', untrusted' : ''}${live ? ', live cluster' : ''}]: ${runner.stats?.passes ?? 0} passed, ${failures} failed`);
+        console.log(`e2e[extension-host${untrusted ? ', untrusted' : ''}${live ? ', live cluster' : ''}${production ? ', production mode' : ''}]: ${runner.stats?.passes ?? 0} passed, ${failures} failed`);
         if (failures > 0) reject(new Error(`${failures} tests failed.`));
         else resolve();
       });

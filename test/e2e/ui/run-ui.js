@@ -3,24 +3,17 @@
 // Problems panel, hover, Priority Map webview, an XSS probe and Restricted Mode. Prints `e2e[ui]: N passed, M failed`.
 // Prerequisites: scripts/e2e/install-code-server.sh, `npm run package` (dist/kube-priority-lens.vsix).
 'use strict';
-const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const assert = require('node:assert/strict');
-const { startCodeServer, launchBrowser, workbenchUrl, codeServerEntry } = require('../harness/code-server-run.js');
+const { startCodeServer, installExtension, launchBrowser, workbenchUrl } = require('../harness/code-server-run.js');
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const VSIX = process.env.KPL_VSIX || path.join(root, 'dist', 'kube-priority-lens.vsix');
 const EXAMPLE = path.join(root, 'examples', 'ci-preemption');
 const XSS = path.join(root, 'test', 'e2e', 'fixtures', 'xss');
 const artifacts = fs.mkdtempSync(path.join(os.tmpdir(), 'kpl-ui-'));
-
-/** Installs the VSIX into a fresh extensions dir (under a second, like the desktop CLI). */
-function installVsix(extensionsDir, userDataDir) {
-  execFileSync(process.execPath, [codeServerEntry(), '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir,
-    '--config', path.join(path.dirname(extensionsDir), 'config.yaml'), '--install-extension', VSIX], { stdio: 'pipe' });
-}
 
 async function openWorkbench(browser, cs, folder) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -237,7 +230,7 @@ async function main() {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'kpl-ui-cs-'));
   const extensionsDir = path.join(base, 'ext');
   const userDataDir = path.join(base, 'ud');
-  installVsix(extensionsDir, userDataDir);
+  installExtension(VSIX, extensionsDir, userDataDir);
   const browser = await launchBrowser();
   let cs;
   try {

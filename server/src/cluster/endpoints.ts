@@ -1,0 +1,126 @@
+// The read endpoints of the Kubernetes API this project uses, and nothing else: ApiClient sends a request only for a
+// path built here (GET; watch for events and pods), so a write, exec, attach, port-forward, log or secret read cannot
+// be expressed. Names are validated as Kubernetes validates them, so no `..`, `%2e` or `/` can change the path.
+
+declare const readPathBrand: unique symbol;
+/** A path of an allow-listed read endpoint (no query); only the builders below make one. */
+export type ReadPath = string & { readonly [readPathBrand]: true };
+
+/** A path outside the allow-list reached ApiClient: a programming error, never sent. */
+export class NotAReadEndpointError extends Error {
+  constructor(what: string) {
+    super(`not an allow-listed read endpoint of Kube Priority Lens: ${what}`);
+    this.name = 'NotAReadEndpointError';
+  }
+}
+
+interface Resource {
+  /** Path segments of the API group version: ['api', 'v1'] or ['apis', group, version]. */
+  groupVersion: readonly string[];
+  plural: string;
+  namespaced: boolean;
+  /** Listable across all namespaces (namespaced resources) or at all (cluster-scoped ones). */
+  list: boolean;
+  /** A single object can be read by name (namespaced only). */
+  get: boolean;
+  /** Can be watched (collections only). */
+  watch: boolean;
+}
+
+const core = ['api', 'v1'] as const;
+/** Every resource the project reads, and how. Adding a row here is the only way to read something new. */
+const resources = {
+  events: { groupVersion: core, plural: 'events', namespaced: true, list: true, get: false, watch: true },
+  pods: { groupVersion: core, plural: 'pods', namespaced: true, list: true, get: true, watch: true },
+  nodes: { groupVersion: core, plural: 'nodes', namespaced: false, list: true, get: false, watch: false },
+  limitranges: { groupVersion: core, plural: 'limitranges', namespaced: true, list: true, get: false, watch: false },
+  priorityclasses: { groupVersion: ['apis', 'scheduling.k8s.io', 'v1'], plural: 'priorityclasses', namespaced: false, list: true, get: false, watch: false },
+  poddisruptionbudgets: { groupVersion: ['apis', 'policy', 'v1'], plural: 'poddisruptionbudgets', namespaced: true, list: true, get: false, watch: false },
+  jobs: { groupVersion: ['apis', 'batch', 'v1'], plural: 'jobs', namespaced: true, list: false, get: true, watch: false },
+  podmetrics: { groupVersion: ['apis', 'metrics.k8s.io', 'v1beta1'], plural: 'pods', namespaced: true, list: true, get: false, watch: false },
+} as const satisfies Record<string, Resource>;
+
+export type ResourceName = keyof typeof resources;
+export type ListableResource = { [K in ResourceName]: (typeof resources)[K]['list'] extends true ? K : never }[ResourceName];
+export type NamespacedListableResource = { [K in ListableResource]: (typeof resources)[K]['namespaced'] extends true ? K : never }[ListableResource];
+export type GettableResource = { [K in ResourceName]: (typeof resources)[K]['get'] extends true ? K : never }[ResourceName];
+
+const isAlphanumeric = (c: string): boolean => (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+
+/** DNS-1123 label (namespaces): 1-63 of a-z, 0-9 and '-', starting and ending alphanumeric. No regular expression: linear. */
+export function isNamespaceName(s: string): boolean {
+  if (s.length === 0 || s.length > 63) return false;
+  for (const c of s) if (!isAlphanumeric(c) && c !== '-') return false;
+  return isAlphanumeric(s[0] ?? '') && isAlphanumeric(s[s.length - 1] ?? '');
+}
+
+/** DNS-1123 subdomain (pod and Job names): at most 253 characters, dot-separated labels of a-z, 0-9 and '-'. */
+export function isObjectName(s: string): boolean {
+  if (s.length === 0 || s.length > 253) return false;
+  for (const label of s.split('.')) {
+    if (label.length === 0) return false;
+    for (const c of label) if (!isAlphanumeric(c) && c !== '-') return false;
+    if (!isAlphanumeric(label[0] ?? '') || !isAlphanumeric(label[label.length - 1] ?? '')) return false;
+  }
+  return true;
+}
+
+const asPath = (segments: readonly string[]): ReadPath => `/${segments.join('/')}` as ReadPath;
+
+/** Builders of every path the project reads. They throw RangeError for a name Kubernetes would not accept. */
+export const readPaths = {
+  /** GET /version (reachability probe). */
+  version(): ReadPath {
+    return asPath(['version']);
+  },
+  /** A collection: cluster-wide (no namespace) or in one namespace. */
+  list(resource: ListableResource, namespace?: string): ReadPath {
+    const r: Resource = resources[resource];
+    if (namespace === undefined) return asPath([...r.groupVersion, r.plural]);
+    if (!r.namespaced) throw new RangeError(`${resource} are cluster-scoped`);
+    if (!isNamespaceName(namespace)) throw new RangeError(`not a namespace name: ${JSON.stringify(namespace.slice(0, 80))}`);
+    return asPath([...r.groupVersion, 'namespaces', namespace, r.plural]);
+  },
+  /** One object by namespace and name. */
+  object(resource: GettableResource, namespace: string, name: string): ReadPath {
+    const r: Resource = resources[resource];
+    if (!isNamespaceName(namespace)) throw new RangeError(`not a namespace name: ${JSON.stringify(namespace.slice(0, 80))}`);
+    if (!isObjectName(name)) throw new RangeError(`not an object name: ${JSON.stringify(name.slice(0, 80))}`);
+    return asPath([...r.groupVersion, 'namespaces', namespace, r.plural, name]);
+  },
+};
+
+export type ReadVerb = 'get' | 'watch';
+
+/** What an allow-listed path reads, or undefined when the path is not one (exact segment match, no normalisation). */
+export function matchReadPath(path: string, verb: ReadVerb): string | undefined {
+  if (!path.startsWith('/')) return undefined;
+  const segments = path.slice(1).split('/');
+  if (verb === 'get' && segments.length === 1 && segments[0] === 'version') return 'version';
+  for (const [id, r] of Object.entries(resources) as [ResourceName, Resource][]) {
+    const gv = r.groupVersion;
+    if (segments.length < gv.length + 1 || gv.some((g, i) => segments[i] !== g)) continue;
+    const rest = segments.slice(gv.length);
+    const collectionOk = verb === 'watch' ? r.watch : r.list;
+    // /<gv>/<plural>: cluster-wide list or watch
+    if (rest.length === 1 && rest[0] === r.plural && collectionOk) return `${id} (cluster-wide)`;
+    if (!r.namespaced || rest[0] !== 'namespaces' || !isNamespaceName(rest[1] ?? '') || rest[2] !== r.plural) continue;
+    // /<gv>/namespaces/<ns>/<plural>: list or watch in one namespace
+    if (rest.length === 3 && collectionOk) return `${id} in ${rest[1] ?? ''}`;
+    // /<gv>/namespaces/<ns>/<plural>/<name>: get one object (no subresource: nothing follows the name)
+    if (rest.length === 4 && verb === 'get' && r.get && isObjectName(rest[3] ?? '')) return `${id} ${rest[1] ?? ''}/${rest[3] ?? ''}`;
+  }
+  return undefined;
+}
+
+/** Query parameters each verb may carry (the watch adds `watch=true` itself). */
+const allowedQuery: Record<ReadVerb, ReadonlySet<string>> = {
+  get: new Set(['limit', 'continue']),
+  watch: new Set(['resourceVersion', 'allowWatchBookmarks', 'timeoutSeconds']),
+};
+
+/** Throws NotAReadEndpointError unless `path` is allow-listed for `verb` and the query uses only known parameters. */
+export function assertReadPath(path: string, verb: ReadVerb, query: Iterable<string> = []): void {
+  if (matchReadPath(path, verb) === undefined) throw new NotAReadEndpointError(`${verb} ${JSON.stringify(path.slice(0, 200))}`);
+  for (const key of query) if (!allowedQuery[verb].has(key)) throw new NotAReadEndpointError(`${verb} ${path} with query parameter ${JSON.stringify(key.slice(0, 80))}`);
+}
