@@ -147,6 +147,12 @@ function classItems(session: Session, range: Range): CompletionItem[] {
   });
 }
 
+/** A YAML plain value without its trailing ` # comment`. */
+function withoutComment(value: string): string {
+  const hash = value.search(/\s#/);
+  return hash === -1 ? value : value.slice(0, hash).trimEnd();
+}
+
 /** `limits:` children (`cpu: "2"`) of the resources block starting at `line`. */
 function limitsBelow(text: string, starts: number[], line: number, indent: number): Array<[string, string]> {
   const out: Array<[string, string]> = [];
@@ -158,8 +164,12 @@ function limitsBelow(text: string, starts: number[], line: number, indent: numbe
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     if (info.indent <= indent) break;
     if (inLimits !== -1 && info.indent > inLimits) {
-      const m = /^\s*([\w./-]+):\s*(.+?)\s*$/.exec(info.text);
-      if (m !== null) out.push([m[1] as string, (m[2] as string).replace(/\s+#.*$/, '')]);
+      // Key by an anchored class run, value by trim and indexOf: no adjacent `\s*`/`.+?` runs to backtrack over.
+      const m = /^([\w./-]+):/.exec(trimmed);
+      if (m !== null) {
+        const value = withoutComment(trimmed.slice(m[0].length).trim());
+        if (value !== '') out.push([m[1] as string, value]);
+      }
       continue;
     }
     inLimits = /^\s*limits:\s*$/.test(info.text) ? info.indent : -1;
@@ -174,7 +184,7 @@ function hasChild(text: string, starts: number[], line: number, indent: number, 
     const trimmed = info.text.trim();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     if (info.indent <= indent) break;
-    if (new RegExp(`^\\s*${key}:`).test(info.text)) return true;
+    if (trimmed.startsWith(`${key}:`)) return true;
   }
   return false;
 }

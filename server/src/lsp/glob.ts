@@ -9,7 +9,10 @@ export function globToRegExp(glob: string): RegExp {
   if (cached !== undefined) return cached;
   let source = '';
   let inGroup = 0;
-  const pattern = glob.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
+  const slashed = glob.replace(/\\/g, '/').replace(/^\.\//, '');
+  let end = slashed.length;
+  while (end > 0 && slashed[end - 1] === '/') end--; // not `/\/+$/`: quadratic on a long run of `/`
+  const pattern = slashed.slice(0, end);
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string;
     if (c === '*') {
