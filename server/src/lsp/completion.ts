@@ -2,7 +2,7 @@
 // QoS-shaping snippets (requests = limits) inside a container's `resources:`.
 import { CompletionItemKind, InsertTextFormat, InsertTextMode } from 'vscode-languageserver/node';
 import type { CompletionItem, CompletionParams, Range } from 'vscode-languageserver/node';
-import { get, stringValue } from '../core/index';
+import { escapeMarkdown, get, stringValue } from '../core/index';
 import type { PriorityClass } from '../core/index';
 import type { Session } from './session';
 
@@ -139,7 +139,8 @@ function classItems(session: Session, range: Range): CompletionItem[] {
       label: c.name,
       kind: CompletionItemKind.EnumMember,
       detail: classDetail(c, chosen?.name === c.name),
-      documentation: { kind: 'markdown', value: `${description ?? ''}${description !== undefined ? '\n\n' : ''}Used by ${users} workload(s).` },
+      // The description is the manifest author's text: escaped, it shows literally (no image, link or HTML).
+      documentation: { kind: 'markdown', value: `${description !== undefined ? `${escapeMarkdown(description)}\n\n` : ''}Used by ${users} workload(s).` },
       textEdit: { range, newText: c.name },
       sortText: String(i).padStart(5, '0'),
     };

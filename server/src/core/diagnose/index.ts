@@ -6,7 +6,7 @@ export type { WorkloadMatch, ApiObject, OwnerLink, PodCondition, ContainerTermin
 export { maxTextBytes, capText, capStrings } from './cap';
 export { classifyPod, eventsOfPod } from './classify';
 export type { CauseKind, Classification } from './classify';
-export { buildDiagnoseReport, renderDiagnoseText, renderDiagnoseMarkdown, escapeMarkdown } from './report';
+export { buildDiagnoseReport, renderDiagnoseText, renderDiagnoseMarkdown } from './report';
 export type { DiagnoseInput, DiagnoseReport, ManifestLink, PodSummary, PreemptorInfo, JobConsequence, PdbState, EvictionNodeState, FixSuggestion } from './report';
 export { explainVictimChoice, victimChoiceLines, podsOnNodeAt, rankNodeForEviction, evictionRankingLines, nodeConditions, evictionSignalFor } from './victim-choice';
 export type { VictimChoice, VictimChoicePod, VictimVerdict, VictimChoiceInput, NodeEvictionRanking, NextEvictionVictim, NodeConditionView } from './victim-choice';
