@@ -244,6 +244,17 @@ describe('the language server quotes hostile manifests inertly (real server over
     }
   });
 
+  test('code lens titles and reveal labels keep a `$(icon)` in a name literal (escaped as \\$()', async () => {
+    const i = entries.findIndex(([name]) => name === 'math and icons');
+    const evil = entries[i]?.[1] ?? '';
+    await client.open(file(i));
+    const lenses = await client.request<Array<{ command?: { title: string; arguments?: unknown[] } }>>('textDocument/codeLens', { textDocument: { uri: client.uri(file(i)) } });
+    const texts = lenses.flatMap((l) => [l.command?.title ?? '', JSON.stringify(l.command?.arguments ?? [])]);
+    assert.ok(texts.some((t) => t.includes(`class${i}`)), `a lens names the hostile class: ${JSON.stringify(texts)}`);
+    for (const t of texts) assert.doesNotMatch(t.replace(/\\\\/g, '\\'), /(^|[^\\])\$\(/, `an unescaped $( in ${t}`);
+    assert.ok(evil.includes('$('));
+  });
+
   test('explainWorkload and Diagnose Pod without a cluster (static explanation markdown)', async () => {
     for (const [i, [name, evil]] of entries.entries()) {
       const id = `Deployment/ns${i}${evil}/web${i}${evil}`;
