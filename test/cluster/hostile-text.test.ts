@@ -5,17 +5,22 @@
  * the real list and watch. They must be seen at once (no stall), kept at most 4 KiB each with the truncation marker
  * in memory, in the live-view rows, in the Diagnose Pod report and in the history file on disk.
  *
+ * Then a second event whose note carries terminal control sequences (ESC [2J, OSC 52, 8-bit CSI, BEL, CR) goes
+ * through `kpl diagnose NAMESPACE/NAME` (text, Markdown, JSON): no control character other than tab and newline
+ * reaches stdout or stderr, and the text is shown with each one escaped as `\uXXXX`.
+ *
  * Part of `npm run test:cluster`. Skipped when the cluster binaries are missing unless KPL_REQUIRE_CLUSTER=1; needs
  * `node esbuild.mjs` first.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { ClusterConnection, HistoryStore } from '../../server/src/cluster/index';
 import { renderDiagnoseMarkdown } from '../../server/src/core/index';
-import { defaultBinDir, startCluster, uniformNodes, waitFor } from './harness';
+import { defaultBinDir, findRepoFile, startCluster, uniformNodes, waitFor } from './harness';
 import type { Cluster, K8sObject } from './harness';
 import { applyManifests, namespace, pod, waitForPodBound } from './scenario';
 
@@ -87,6 +92,26 @@ test('a 1 MiB event note and 700 KiB pod messages from the real API server are c
     assert.ok(Date.now() - t1 < 15_000, `Diagnose Pod took ${Date.now() - t1} ms`);
     assert.ok(md.length < 64 * 1024, `report of ${md.length} chars`);
     assert.match(md, /truncated from \d+ bytes/);
+
+    // Terminal control sequences in a note, through the real kpl process.
+    const controls = `\u001b[2J\u001b[H|\u001b]52;c;ZWNobyBwd25lZA==\u0007|\u009b2J|\u0007|forged\rline`;
+    const controlEvent = { ...event, metadata: { name: 'victim.hostile-controls', namespace: ns }, reason: 'Killing', message: `Stopping container ${controls}` };
+    fs.writeFileSync(eventFile, JSON.stringify(controlEvent));
+    const created2 = await cluster.kubectl(['create', '-f', eventFile]);
+    assert.equal(created2.code, 0, created2.stderr);
+    const kpl = path.join(path.dirname(findRepoFile('esbuild.mjs')), 'dist', 'kpl.js');
+    for (const format of ['text', 'markdown', 'json']) {
+      const r = spawnSync(process.execPath, [kpl, 'diagnose', `${ns}/victim`, '--format', format, '--kubeconfig', cluster.kubeconfig], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
+      assert.equal(r.status, 0, `kpl diagnose --format ${format}: ${r.stderr}`);
+      for (const [stream, out] of [['stdout', r.stdout], ['stderr', r.stderr]] as const) {
+        const m = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.exec(out);
+        assert.equal(m, null, `kpl diagnose --format ${format}: ${stream} carries U+${(m?.[0] ?? '').charCodeAt(0).toString(16).padStart(4, '0')}`);
+      }
+      if (format === 'json') assert.ok(r.stdout.includes('Stopping container \\u001b[2J'), 'JSON escapes it (and keeps the note)');
+      else if (format === 'text') assert.ok(r.stdout.includes('\\u001b[2J') && r.stdout.includes('\\u009b2J') && r.stdout.includes('forged\\u000dline'), `${format}: the note is shown, escaped`);
+      else assert.ok(r.stdout.includes('\\u001b\\[2J') && r.stdout.includes('\\u009b2J'), `${format}: the note is shown, escaped (Markdown escapes the bracket)`);
+      assert.match(r.stdout, /truncated from \d+ bytes/, `${format}: the 1 MiB note is shown cut`);
+    }
 
     await history.flush();
     const text = fs.readFileSync(history.file, 'utf8');
