@@ -59,7 +59,7 @@ const testEntries = [...findTests('test'), ...testPrograms];
 const benchEntries = existsSync('bench') ? readdirSync('bench').filter((f) => f.endsWith('.ts')).map((f) => join('bench', f)) : [];
 const toEntryMap = (files) => Object.fromEntries(files.map((f) => [relative('.', f).replace(/\.ts$/, ''), f]));
 if (testEntries.length > 0) {
-  builds.push({ ...node, entryPoints: toEntryMap(testEntries), outdir: 'out', external: ['vscode', 'mocha', 'playwright-core', 'yaml-language-server', 'fast-check', 'js-yaml', 'typescript'] });
+  builds.push({ ...node, entryPoints: toEntryMap(testEntries), outdir: 'out', external: ['vscode', 'mocha', 'playwright-core', 'yaml-language-server', 'fast-check', 'js-yaml', 'typescript', 'recheck', 'markdown-it'] });
 }
 if (benchEntries.length > 0) {
   builds.push({ ...node, entryPoints: toEntryMap(benchEntries), outdir: 'out', external: ['yaml-language-server', 'js-yaml'] });

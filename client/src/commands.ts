@@ -17,6 +17,7 @@ import {
   type PodListItem,
   type SourceLocation,
 } from '../../server/src/protocol';
+import { escapeMarkdown } from '../../server/src/core/markdown';
 import type { DiagnosisDocuments } from './diagnosis-view';
 import type { ServerConnection } from './language-client';
 import type { LiveEventsPanel } from './live-events-panel';
@@ -295,7 +296,8 @@ async function explainWithoutCluster(deps: CommandDeps, list: ListPodsResult): P
     const res = await deps.server.request<DiagnoseResult | null>(Methods.explainWorkload, params);
     if (res?.markdown) {
       explanation = res.markdown;
-      await deps.diagnoses.show(`static ${vscode.workspace.asRelativePath(editor.document.uri)} ${params.position.line + 1}`, `> ${message}\n>\n> Static explanation of the workload under the cursor (from the manifests only):\n\n${res.markdown}`);
+      // The message carries the server's detail (context names, API server errors): escaped like all cluster text.
+      await deps.diagnoses.show(`static ${vscode.workspace.asRelativePath(editor.document.uri)} ${params.position.line + 1}`, `> ${escapeMarkdown(message)}\n>\n> Static explanation of the workload under the cursor (from the manifests only):\n\n${res.markdown}`);
     }
   }
   const suffix = explanation ? ' Showing the static explanation of the workload under the cursor.' : ' Place the cursor on a workload in a manifest to get its static explanation.';

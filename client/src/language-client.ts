@@ -111,6 +111,9 @@ export class ServerConnection implements vscode.Disposable {
       initializationOptions: (): InitializationOptions => ({ trusted: vscode.workspace.isTrusted, historyDir: context.globalStorageUri.fsPath, ...clusterTarget() }),
       outputChannel: log,
       errorHandler: this.errorHandler,
+      // Hovers and completion docs quote manifest text. The server builds no `command:` link, so none is trusted (an
+      // untrusted MarkdownString runs no command link) and raw HTML is not rendered: set explicitly, checked by a test.
+      markdown: { isTrusted: false, supportHtml: false },
     };
     // The id makes the client read `kubePriorityLens.trace.server`.
     this.client = new LanguageClient('kubePriorityLens', 'Kube Priority Lens', serverOptions, clientOptions);

@@ -75,7 +75,10 @@ export function isInside(uri: UriLike, root: UriLike, platform: NodeJS.Platform 
   if (uri.scheme !== root.scheme || uri.authority.toLowerCase() !== root.authority.toLowerCase()) return false;
   const fold = (p: string) => (uri.scheme === 'file' && (platform === 'win32' || platform === 'darwin') ? p.toLowerCase() : p);
   const target = fold(path.posix.normalize(uri.path));
-  const base = fold(path.posix.normalize(root.path)).replace(/\/+$/, '');
+  const normalized = fold(path.posix.normalize(root.path));
+  let end = normalized.length;
+  while (end > 0 && normalized[end - 1] === '/') end--; // not `/\/+$/`: quadratic on a long run of `/`
+  const base = normalized.slice(0, end);
   return target === base || target.startsWith(`${base}/`);
 }
 

@@ -1,5 +1,6 @@
 // Pure view-state logic of the live events table (filter, sort, window, buckets), kept apart from the DOM so it
 // stays cheap for 50,000 rows and easy to reason about.
+import { codeSpan, escapeMarkdown } from '../../server/src/core/markdown';
 import type { LiveEventRow } from '../../server/src/protocol';
 
 export interface Indexed {
@@ -141,24 +142,25 @@ export function summarizeNodes(rows: Indexed[], limit = 12): NodeSummary[] {
     .slice(0, limit);
 }
 
-const tick = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
-
-/** Clipboard text for one event (formatting only; the facts are the server's). */
+/**
+ * Clipboard text for one event (formatting only; the facts are the server's). Every string from the cluster is a code
+ * span or escaped text (server/src/core/markdown.ts), so pasting it into an issue or chat shows no image, link or HTML.
+ */
 export function rowToMarkdown(row: LiveEventRow): string {
   const v = row.victim;
   const p = row.preemptor;
-  const victimBits = [v.priority !== undefined ? `priority ${v.priority}` : '', v.priorityClassName ? `class ${tick(v.priorityClassName)}` : '', v.qosClass ? `QoS ${v.qosClass}` : '', v.owner ? `owner ${tick(v.owner)}` : ''].filter(Boolean).join(', ');
+  const victimBits = [v.priority !== undefined ? `priority ${v.priority}` : '', v.priorityClassName ? `class ${codeSpan(v.priorityClassName)}` : '', v.qosClass ? `QoS ${escapeMarkdown(v.qosClass)}` : '', v.owner ? `owner ${codeSpan(v.owner)}` : ''].filter(Boolean).join(', ');
   const lines = [
-    `**${row.reason}** ${tick(`${row.namespace}/${v.name}`)}${row.node ? ` on ${tick(row.node)}` : ''} at ${row.time}`,
+    `**${escapeMarkdown(row.reason)}** ${codeSpan(`${row.namespace}/${v.name}`)}${row.node ? ` on ${codeSpan(row.node)}` : ''} at ${escapeMarkdown(row.time)}`,
     '',
-    `- victim: ${tick(`${row.namespace}/${v.name}`)}${victimBits ? ` (${victimBits})` : ''}`,
+    `- victim: ${codeSpan(`${row.namespace}/${v.name}`)}${victimBits ? ` (${victimBits})` : ''}`,
   ];
   if (p) {
-    const who = p.resolved && p.name ? tick(`${p.namespace ? `${p.namespace}/` : ''}${p.name}`) : `unknown (gone before seen), UID ${tick(p.uid)}`;
-    const bits = [p.priority !== undefined ? `priority ${p.priority}` : '', p.priorityClassName ? `class ${tick(p.priorityClassName)}` : '', p.owner ? `owner ${tick(p.owner)}` : ''].filter(Boolean).join(', ');
+    const who = p.resolved && p.name ? codeSpan(`${p.namespace ? `${p.namespace}/` : ''}${p.name}`) : `unknown (gone before seen), UID ${codeSpan(p.uid)}`;
+    const bits = [p.priority !== undefined ? `priority ${p.priority}` : '', p.priorityClassName ? `class ${codeSpan(p.priorityClassName)}` : '', p.owner ? `owner ${codeSpan(p.owner)}` : ''].filter(Boolean).join(', ');
     lines.push(`- preemptor: ${who}${bits ? ` (${bits})` : ''}`);
   }
   if (row.priorityGap !== undefined) lines.push(`- priority gap: ${row.priorityGap}`);
-  lines.push(`- message: ${row.message.replace(/\s+/g, ' ')}`);
+  lines.push(`- message: ${escapeMarkdown(row.message)}`);
   return lines.join('\n');
 }

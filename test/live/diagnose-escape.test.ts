@@ -24,7 +24,7 @@ test('escapeMarkdown: HTML as entities, link syntax escaped, linkable words as c
   assert.equal(escapeMarkdown('[a](b)'), '\\[a\\](b)');
   assert.equal(escapeMarkdown('a\n# h'), 'a # h');
   // Backslash escapes do not stop VS Code's bundled markdown-it (older than 13) from linkifying: such words become code spans.
-  assert.equal(escapeMarkdown('see https://x.io www.y.io a@b.io, x'), 'see `https://x.io` `www.y.io` `a@b.io,` x');
+  assert.equal(escapeMarkdown('see https://x.io www.y.io a@b.io, x'), 'see `https://x.io` `www.y.io` `a@b.io`, x');
   assert.equal(escapeMarkdown("fetch('http://x/`a`');<b>"), "``fetch('http://x/`a`');<b>``");
   assert.equal(escapeMarkdown('`http://x`'), '`` `http://x` ``');
 });

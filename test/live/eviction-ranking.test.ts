@@ -51,6 +51,6 @@ test('Diagnose report of a kubelet eviction: node conditions and the predicted n
   assert.deepEqual(r.eviction?.nextVictims?.next.map((p) => p.name), ['burstable-low', 'besteffort', 'burstable-high', 'guaranteed']);
   const md = renderDiagnoseMarkdown(r);
   assert.match(md, /Node node-b conditions: Ready=True, MemoryPressure=True \(KubeletHasInsufficientMemory\)/);
-  assert.match(md, /Predicted next eviction victims on node-b for memory\.available/);
+  assert.match(md, /Predicted next eviction victims on node-b for `memory\.available`/);
   assert.match(md, /No PodMetrics/);
 });

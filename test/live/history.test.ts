@@ -23,9 +23,10 @@ const childDir = process.env['KPL_HISTORY_CHILD'];
 if (childDir !== undefined) {
   void (async () => {
     const store = await HistoryStore.open({ dir: childDir, now: () => Date.parse('2026-11-20T12:00:00Z') });
-    const big = 'x'.repeat(200_000);
+    // Notes are capped at 4 KiB (issue 14): ~200 KB per append comes from 50 records of ~4 KB each.
+    const big = 'x'.repeat(4000);
     for (let i = 0; ; i++) {
-      await store.append([ev(i, '2026-11-20T11:00:00Z', `${big}${i}`)]);
+      await store.append(Array.from({ length: 50 }, (_, k) => ev(i * 50 + k, '2026-11-20T11:00:00Z', `${big}${i}`)));
       if (i === 3) process.stdout.write('ready\n');
     }
   })();

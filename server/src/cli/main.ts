@@ -2,6 +2,7 @@
 import { commands } from './commands/index';
 import { UsageError } from './args';
 import type { Io } from './command';
+import { terminalSafe } from './terminal';
 
 const version = process.env.KPL_VERSION ?? '0.0.0';
 
@@ -21,7 +22,9 @@ function help(): string {
   ].join('\n');
 }
 
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+export async function main(argv: readonly string[], rawIo: Io): Promise<number> {
+  // Every command prints through this: no terminal control character from a manifest or a cluster reaches the terminal.
+  const io = terminalSafe(rawIo);
   const debug = argv.includes('--debug');
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {

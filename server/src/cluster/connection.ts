@@ -2,7 +2,7 @@
 // context: watches events (filtered to the preemption/eviction reasons) and pods (UID cache that keeps deleted pods),
 // lists PriorityClasses, LimitRanges, PDBs and Nodes into a snapshot, and falls back to namespaces when RBAC forbids
 // cluster scope. States (connecting, live, partial, reconnecting, forbidden, offline) go to listeners.
-import { buildDiagnoseReport, eventRecordFromObject, mergePodRecord, podRecordFromObject, rankNodeForEviction, watchedEventReasons } from '../core/index';
+import { buildDiagnoseReport, capStrings, eventRecordFromObject, mergePodRecord, podRecordFromObject, rankNodeForEviction, watchedEventReasons } from '../core/index';
 import type { ApiObject, DiagnoseReport, EventRecord, NodeEvictionRanking, ParsedFile, PodRecord } from '../core/index';
 import type { ClusterConnectionState, ClusterStateView, LiveEventRow } from '../protocol/index';
 import { ApiClient, ApiError } from './api';
@@ -501,12 +501,13 @@ export class ClusterConnection implements PodLookup {
         return [];
       }
     };
-    const [priorityClasses, nodes, limitRanges, pdbs] = await Promise.all([
+    // Free text in these objects (node condition messages, class descriptions, annotations) is bounded like event notes.
+    const [priorityClasses, nodes, limitRanges, pdbs] = (await Promise.all([
       clusterScoped('PriorityClass', readPaths.list('priorityclasses')),
       clusterScoped('Node', readPaths.list('nodes')),
       listAll('LimitRange', 'limitranges'),
       listAll('PodDisruptionBudget', 'poddisruptionbudgets'),
-    ]);
+    ])).map((items) => items.map((o) => capStrings(o)));
     // Optional: metrics-server may be absent (404/503) or forbidden; never a `missing` kind, never an error state.
     this.podMetrics = await this.listPodMetrics(api, namespaces);
     this.snap = { priorityClasses, nodes, limitRanges, pdbs, takenAt: this.now().toISOString(), missing: [...new Set(missing)] };
@@ -529,7 +530,7 @@ export class ClusterConnection implements PodLookup {
     const out: ApiObject[] = [];
     for (const p of paths) {
       try {
-        out.push(...(((await api.get(p))['items'] as ApiObject[] | undefined) ?? []));
+        out.push(...(((await api.get(p))['items'] as ApiObject[] | undefined) ?? []).map((o) => capStrings(o)));
       } catch {
         // No metrics-server: the eviction ranking falls back to the static tier.
       }
@@ -563,7 +564,7 @@ export class ClusterConnection implements PodLookup {
   async getObject(path: ReadPath): Promise<ApiObject | undefined> {
     if (this.api === undefined) return undefined;
     try {
-      return await this.api.get(path);
+      return capStrings(await this.api.get(path));
     } catch (error) {
       if (error instanceof ApiError && (error.status === 404 || error.status === 403 || error.status === 401)) return undefined;
       throw error;

@@ -7,6 +7,7 @@
 // link already at the temp path is never written through.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { capStrings, maxTextBytes } from '../core/index';
 import type { EventRecord, PodRecord } from '../core/index';
 
 export type HistoryRecord = { type: 'event'; at: string; event: EventRecord } | { type: 'pod'; at: string; pod: PodRecord };
@@ -133,6 +134,7 @@ export class HistoryStore {
       }
     }
     let bad = 0;
+    let oversized = 0;
     let headerSeen = false;
     for (const [i, line] of parts.entries()) {
       if (line.trim() === '') continue;
@@ -151,7 +153,10 @@ export class HistoryStore {
         bad++;
         continue;
       }
-      this.records.set(keyOf(value), value);
+      // A file written before notes were capped (or by hand) may hold megabytes of note: cap it like ingestion does.
+      const capped = capStrings(value);
+      if (capped !== value) oversized++;
+      this.records.set(keyOf(capped), capped);
     }
     this.lines = parts.length;
     if (bad > 0 || (!headerSeen && parts.length > 0)) {
@@ -164,7 +169,8 @@ export class HistoryStore {
     if (partial) this.messages.push(`dropped an incomplete last record of ${this.file} (an earlier write was interrupted)`);
     const before = this.records.size;
     this.prune();
-    if (partial || this.records.size !== before || this.lines > this.records.size * 2 + 100) await this.compactNow();
+    if (oversized > 0) this.messages.push(`cut ${oversized} record${oversized === 1 ? '' : 's'} of ${this.file} with text over ${maxTextBytes} bytes`);
+    if (partial || oversized > 0 || this.records.size !== before || this.lines > this.records.size * 2 + 100) await this.compactNow();
   }
 
   /** Drops records older than the retention and the oldest beyond maxRecords. */
@@ -212,7 +218,8 @@ export class HistoryStore {
   /** Adds records; an event already stored with the same resourceVersion (or a pod with the same content) is not written again. */
   append(records: readonly HistoryRecord[]): Promise<void> {
     const fresh: HistoryRecord[] = [];
-    for (const r of records) {
+    for (const input of records) {
+      const r = capStrings(input); // the connection's records are capped already; anything else is too
       const old = this.records.get(keyOf(r));
       if (old !== undefined) {
         if (r.type === 'event' && old.type === 'event' && old.event.resourceVersion === r.event.resourceVersion && old.event.count === r.event.count) continue;

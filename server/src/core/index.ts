@@ -34,6 +34,7 @@ export { readPodDisruptionBudget, expectedDisruptions } from './semantics/disrup
 export type { PodDisruptionBudget, DisruptionEstimate } from './semantics/disruption';
 export { selectorMatches, isEmptySelector, formatSelector } from './semantics/labels';
 export { explain, explainWorkload } from './explain';
+export { escapeMarkdown, codeSpan } from './markdown';
 export type { Explanation, WorkloadExplanation, PriorityClassExplanation } from './explain';
 export * from './predict/index';
 export * from './diagnose/index';

@@ -11,6 +11,11 @@ export const revealCommand = 'kubePriorityLens.revealWorkloads';
 /** Locations passed per lens; the count in the title stays exact. */
 export const maxRevealed = 200;
 
+/** Code lens titles and quick-pick labels are plain text, but VS Code draws `$(name)` in them as an icon: keep a manifest's text literal. */
+export function noIcons(text: string): string {
+  return text.replace(/\$\(/g, '\\$(');
+}
+
 export function fromLabel(w: AnalyzedWorkload): string {
   const p = w.priority;
   switch (p.from) {
@@ -45,20 +50,20 @@ export async function codeLens(session: Session, params: CodeLensParams, token: 
     let title: string;
     const locations: Array<SourceLocation & { label?: string }> = [];
     if (!w.priority.admission.allowed) {
-      title = `rejected at admission: ${w.priority.from === 'none' ? `no PriorityClass "${w.priority.priorityClassName ?? ''}"` : 'priority fields conflict with the class'} · ${w.qosClass}`;
+      title = `rejected at admission: ${w.priority.from === 'none' ? `no PriorityClass "${noIcons(w.priority.priorityClassName ?? '')}"` : 'priority fields conflict with the class'} · ${w.qosClass}`;
     } else {
       const count = model.preemptorCount(w);
-      title = `priority ${w.priority.priority} (${fromLabel(w)}) · ${w.qosClass} · preemptible by ${count}`;
+      title = `priority ${w.priority.priority} (${noIcons(fromLabel(w))}) · ${w.qosClass} · preemptible by ${count}`;
       if (count > 0) {
         for (const p of model.preemptorsOf(w, maxRevealed * 2)) {
           if (locations.length >= maxRevealed) break;
           const file = model.files.get(p.object.file);
           if (p.object.origin !== 'workspace' || file === undefined) continue;
-          locations.push({ ...toSourceLocation(session.clientUri(p.object.file), lineIndex(file), p.object.nameSpan), label: `${p.object.kind} ${p.object.namespace ?? ''}/${p.object.name} (${p.priority.priority})` });
+          locations.push({ ...toSourceLocation(session.clientUri(p.object.file), lineIndex(file), p.object.nameSpan), label: noIcons(`${p.object.kind} ${p.object.namespace ?? ''}/${p.object.name} (${p.priority.priority})`) });
         }
       }
     }
-    const args: RevealWorkloadsArgs = [locations, `Workloads that can preempt ${w.object.name}`];
+    const args: RevealWorkloadsArgs = [locations, `Workloads that can preempt ${noIcons(w.object.name)}`];
     lenses.push({ range, command: { title, command: revealCommand, arguments: args } });
   }
   return lenses;

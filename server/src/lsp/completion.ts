@@ -2,7 +2,7 @@
 // QoS-shaping snippets (requests = limits) inside a container's `resources:`.
 import { CompletionItemKind, InsertTextFormat, InsertTextMode } from 'vscode-languageserver/node';
 import type { CompletionItem, CompletionParams, Range } from 'vscode-languageserver/node';
-import { get, stringValue } from '../core/index';
+import { escapeMarkdown, get, stringValue } from '../core/index';
 import type { PriorityClass } from '../core/index';
 import type { Session } from './session';
 
@@ -139,12 +139,19 @@ function classItems(session: Session, range: Range): CompletionItem[] {
       label: c.name,
       kind: CompletionItemKind.EnumMember,
       detail: classDetail(c, chosen?.name === c.name),
-      documentation: { kind: 'markdown', value: `${description ?? ''}${description !== undefined ? '\n\n' : ''}Used by ${users} workload(s).` },
+      // The description is the manifest author's text: escaped, it shows literally (no image, link or HTML).
+      documentation: { kind: 'markdown', value: `${description !== undefined ? `${escapeMarkdown(description)}\n\n` : ''}Used by ${users} workload(s).` },
       textEdit: { range, newText: c.name },
       sortText: String(i).padStart(5, '0'),
     };
     return item;
   });
+}
+
+/** A YAML plain value without its trailing ` # comment`. */
+function withoutComment(value: string): string {
+  const hash = value.search(/\s#/);
+  return hash === -1 ? value : value.slice(0, hash).trimEnd();
 }
 
 /** `limits:` children (`cpu: "2"`) of the resources block starting at `line`. */
@@ -158,8 +165,12 @@ function limitsBelow(text: string, starts: number[], line: number, indent: numbe
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     if (info.indent <= indent) break;
     if (inLimits !== -1 && info.indent > inLimits) {
-      const m = /^\s*([\w./-]+):\s*(.+?)\s*$/.exec(info.text);
-      if (m !== null) out.push([m[1] as string, (m[2] as string).replace(/\s+#.*$/, '')]);
+      // Key by an anchored class run, value by trim and indexOf: no adjacent `\s*`/`.+?` runs to backtrack over.
+      const m = /^([\w./-]+):/.exec(trimmed);
+      if (m !== null) {
+        const value = withoutComment(trimmed.slice(m[0].length).trim());
+        if (value !== '') out.push([m[1] as string, value]);
+      }
       continue;
     }
     inLimits = /^\s*limits:\s*$/.test(info.text) ? info.indent : -1;
@@ -174,7 +185,7 @@ function hasChild(text: string, starts: number[], line: number, indent: number, 
     const trimmed = info.text.trim();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     if (info.indent <= indent) break;
-    if (new RegExp(`^\\s*${key}:`).test(info.text)) return true;
+    if (trimmed.startsWith(`${key}:`)) return true;
   }
   return false;
 }

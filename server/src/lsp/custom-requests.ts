@@ -95,7 +95,8 @@ export async function diagnosePod(session: Session, params: DiagnoseParams): Pro
     ? `No pod ${typeof params?.target === 'string' ? params.target : ''} is known in the cluster (context ${state.context ?? '?'}): explaining it from the manifests.`
     : `No cluster connection (${state.state}${state.detail !== undefined ? `: ${state.detail}` : ''}). Live pods, events and preemptors cannot be read.`;
   const report: NoClusterReport = { kind: 'no-cluster', message, state };
-  let markdown = connected ? `> ${escapeMarkdown(message)}` : `> **No cluster connection** — ${message}`;
+  // The target, context and detail come from the caller and the cluster: escaped like every such string.
+  let markdown = connected ? `> ${escapeMarkdown(message)}` : `> **No cluster connection** — ${escapeMarkdown(message)}`;
   const target = typeof params?.target === 'string' ? params.target : '';
   const model = session.model();
   const w = model.workloads.find((x) => x.object.id === target) ?? model.workloads.find((x) => `${x.object.namespace ?? ''}/${x.object.name}` === target);

@@ -1,6 +1,8 @@
 // Compact Markdown of a workload's and a PriorityClass's priority story, shared by hover and explainWorkload.
+// Every string that comes from a manifest or the cluster (names, namespaces, classes, messages) goes through
+// escapeMarkdown or codeSpan; the only links are the ones built here, to workspace files.
 import type { AnalyzedWorkload, K8sObject, PriorityClass, WorkspaceModel } from '../core/index';
-import { ignoresDisruptions } from '../core/index';
+import { codeSpan, escapeMarkdown, ignoresDisruptions } from '../core/index';
 import { lineIndex } from './to-lsp';
 
 /** How many related workloads a hover lists before "and N more". */
@@ -18,18 +20,23 @@ export function ordinal(n: number): string {
   return `${n}${['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`;
 }
 
-/** link renders `[label](file#Lline)` for workspace objects, plain text for cluster/built-in ones. */
+/** Link targets the server builds: workspace files (and the editor's own schemes), with no Markdown-significant character. */
+const linkableUri = /^(?:file|untitled|vscode-[a-z-]+):[^\s()<>[\]`\\]*$/;
+
+/** link renders `[label](file#Lline)` for workspace objects, the escaped label alone for cluster/built-in ones. */
 export function link(ctx: LinkContext, object: K8sObject | undefined, label: string): string {
-  const escaped = label.replace(/([\\`*_[\]])/g, '\\$1');
+  const escaped = escapeMarkdown(label);
   if (object === undefined || object.origin !== 'workspace') return escaped;
   const parsed = ctx.model.files.get(object.file);
   if (parsed === undefined) return escaped;
+  const uri = ctx.clientUri(object.file);
+  if (!linkableUri.test(uri)) return escaped;
   const line = lineIndex(parsed).position(object.nameSpan.start).line + 1;
-  return `[${escaped}](${ctx.clientUri(object.file)}#L${line})`;
+  return `[${escaped}](${uri}#L${line})`;
 }
 
 function classLink(ctx: LinkContext, c: PriorityClass | undefined, name: string): string {
-  return c?.source === 'workspace' ? link(ctx, c.object, name) : `\`${name}\``;
+  return c?.source === 'workspace' ? link(ctx, c.object, name) : codeSpan(name);
 }
 
 export function priorityFromText(ctx: LinkContext, w: AnalyzedWorkload): string {
@@ -41,13 +48,13 @@ export function priorityFromText(ctx: LinkContext, w: AnalyzedWorkload): string 
     case 'globalDefault':
       return `from the globalDefault class ${classLink(ctx, p.priorityClass, name)} (no priorityClassName)`;
     case 'builtin':
-      return `from the built-in class \`${name}\``;
+      return `from the built-in class ${codeSpan(name)}`;
     case 'cluster':
-      return `from the cluster's class \`${name}\``;
+      return `from the cluster's class ${codeSpan(name)}`;
     case 'spec':
       return 'from the pod spec (admitted by the cluster)';
     case 'none':
-      return p.admission.allowed ? '(no priorityClassName and no globalDefault class)' : `(class \`${name}\` does not exist)`;
+      return p.admission.allowed ? '(no priorityClassName and no globalDefault class)' : `(class ${codeSpan(name)} does not exist)`;
   }
 }
 
@@ -61,12 +68,12 @@ export function workloadMarkdown(ctx: LinkContext, w: AnalyzedWorkload): string 
   const model = ctx.model;
   const o = w.object;
   const lines: string[] = [];
-  lines.push(`**${o.kind} ${o.namespace ?? ''}/${o.name}**`);
+  lines.push(`**${escapeMarkdown(o.kind)} ${escapeMarkdown(`${o.namespace ?? ''}/${o.name}`)}**`);
   lines.push('');
   const p = w.priority;
-  lines.push(`- **Priority ${p.priority}** ${priorityFromText(ctx, w)} · \`${p.preemptionPolicy}\`${p.preemptionPolicy === 'Never' ? ' (never preempts others)' : ''}`);
-  if (!p.admission.allowed) lines.push(`- ⛔ **Rejected at admission**: ${p.admission.message ?? ''}`);
-  const qosNote = w.limitRange !== undefined && w.qosClass !== w.qosClassWithoutLimitRange ? ` — LimitRange \`${w.limitRange}\` changes it from ${w.qosClassWithoutLimitRange}` : '';
+  lines.push(`- **Priority ${p.priority}** ${priorityFromText(ctx, w)} · ${codeSpan(p.preemptionPolicy)}${p.preemptionPolicy === 'Never' ? ' (never preempts others)' : ''}`);
+  if (!p.admission.allowed) lines.push(`- ⛔ **Rejected at admission**: ${escapeMarkdown(p.admission.message ?? '')}`);
+  const qosNote = w.limitRange !== undefined && w.qosClass !== w.qosClassWithoutLimitRange ? ` — LimitRange ${codeSpan(w.limitRange)} changes it from ${w.qosClassWithoutLimitRange}` : '';
   lines.push(`- **QoS** ${w.qosClass}${qosNote}`);
   if (w.preemptionRank.of > 0) {
     const count = model.preemptorCount(w);
@@ -74,10 +81,10 @@ export function workloadMarkdown(ctx: LinkContext, w: AnalyzedWorkload): string 
     const by = count === 0 ? 'nothing in the workspace can preempt it' : `preemptible by: ${listWorkloads(ctx, preemptors, count)}`;
     lines.push(`- **Preemption rank** ${ordinal(w.preemptionRank.position)} of ${w.preemptionRank.of} from the bottom; ${by}`);
   }
-  lines.push(`- **Eviction** tier ${w.evictionTier.tier}: ${w.evictionTier.reason}`);
+  lines.push(`- **Eviction** tier ${w.evictionTier.tier}: ${escapeMarkdown(w.evictionTier.reason)}`);
   for (const pdb of w.pdbs) {
     const e = pdb.estimate;
-    lines.push(`- **PDB** ${link(ctx, pdb.pdb.object, pdb.pdb.id)}: expected disruptionsAllowed **${e.disruptionsAllowed}** (${e.explanation})`);
+    lines.push(`- **PDB** ${link(ctx, pdb.pdb.object, pdb.pdb.id)}: expected disruptionsAllowed **${e.disruptionsAllowed}** (${escapeMarkdown(e.explanation)})`);
   }
   const job = w.workload.job;
   if (job !== undefined) {
@@ -93,13 +100,13 @@ export function workloadMarkdown(ctx: LinkContext, w: AnalyzedWorkload): string 
 export function priorityClassMarkdown(ctx: LinkContext, c: PriorityClass, object: K8sObject | undefined): string {
   const model = ctx.model;
   const lines: string[] = [];
-  lines.push(`**PriorityClass ${c.name}** — value **${c.value}** · \`${c.preemptionPolicy}\``);
+  lines.push(`**PriorityClass ${escapeMarkdown(c.name)}** — value **${c.value}** · ${codeSpan(c.preemptionPolicy)}`);
   lines.push('');
   const chosen = model.classIndex.globalDefault;
   if (c.globalDefault) {
-    lines.push(chosen?.name === c.name ? '- **globalDefault**: pods without a priorityClassName get this class' : `- **globalDefault**, but \`${chosen?.name ?? '?'}\` (lower value) is the one admission uses`);
+    lines.push(chosen?.name === c.name ? '- **globalDefault**: pods without a priorityClassName get this class' : `- **globalDefault**, but ${codeSpan(chosen?.name ?? '?')} (lower value) is the one admission uses`);
   } else lines.push(`- Not the default${chosen !== undefined ? ` (the globalDefault is ${classLink(ctx, chosen, chosen.name)}, ${chosen.value})` : ' (no globalDefault class: pods without a class get 0)'}`);
-  if (object !== undefined && c.object !== undefined && c.object !== object) lines.push(`- ⚠ Another PriorityClass named \`${c.name}\` is defined at ${link(ctx, c.object, 'this location')} and wins`);
+  if (object !== undefined && c.object !== undefined && c.object !== object) lines.push(`- ⚠ Another PriorityClass named ${codeSpan(c.name)} is defined at ${link(ctx, c.object, 'this location')} and wins`);
   const shadowed = model.classIndex.clusterVersions.get(c.name);
   if (shadowed !== undefined && shadowed.value !== c.value) lines.push(`- The cluster has this class with value ${shadowed.value}`);
   const users = model.workloads.filter((w) => w.priority.priorityClassName === c.name && w.priority.admission.allowed);

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // UI-level e2e: installs the packaged VSIX into code-server and drives the real workbench in headless Chromium:
-// Problems panel, hover, Priority Map webview, an XSS probe and Restricted Mode. Prints `e2e[ui]: N passed, M failed`.
+// Problems panel, hover, Priority Map webview, XSS probes (webviews, Diagnose preview and hovers over hostile names,
+// trusted and in Restricted Mode) and Restricted Mode. Prints `e2e[ui]: N passed, M failed`.
 // Prerequisites: scripts/e2e/install-code-server.sh, `npm run package` (dist/kube-priority-lens.vsix).
 'use strict';
 const fs = require('node:fs');
+const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const assert = require('node:assert/strict');
@@ -99,6 +101,94 @@ async function xssFlags(page) {
   return flags;
 }
 
+
+/** A local HTTP server that records every request: anything hostile that loads or fetches calls it. */
+async function startRecorder() {
+  const hits = [];
+  const server = http.createServer((req, res) => {
+    hits.push(req.url);
+    res.writeHead(404);
+    res.end();
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}`, hits, close: () => new Promise((r) => server.close(r)) };
+}
+
+/**
+ * Manifest strings made to become live Markdown in a hover (issue 14): a remote image, raw HTML, `command:` links, a web
+ * link, a protocol-relative link, www and e-mail autolinks. Each URL points at the recorder.
+ */
+function hostileHover(recorder) {
+  return {
+    name: `hover-web ![x](${recorder}/hit/name-img) <img src=${recorder}/hit/name-html> [click](command:workbench.action.terminal.new) [web](${recorder}/hit/name-link)`,
+    namespace: `hover-ns ![n](${recorder}/hit/ns-img) <command:workbench.action.closeWindow> //127.0.0.1:${new URL(recorder).port}/hit/ns-proto www.evil.example admin@evil.example`,
+    className: `hover-class ![c](${recorder}/hit/class-img) [run](command:workbench.action.closeWindow)`,
+    description: `described ![d](${recorder}/hit/desc-img)`,
+  };
+}
+
+/** A copy of the XSS fixture folder plus hover.yaml, whose names carry the hover payloads. */
+function hoverWorkspace(base, recorder) {
+  const dir = path.join(base, 'xss-hover');
+  fs.cpSync(XSS, dir, { recursive: true });
+  const h = hostileHover(recorder);
+  const q = JSON.stringify; // JSON strings are YAML double-quoted scalars
+  fs.writeFileSync(path.join(dir, 'hover.yaml'), [
+    'apiVersion: scheduling.k8s.io/v1', 'kind: PriorityClass', 'metadata:', `  name: ${q(h.className)}`, 'value: 3000', `description: ${q(h.description)}`, '---',
+    'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', `  name: ${q(h.name)}`, `  namespace: ${q(h.namespace)}`, 'spec:', '  selector: {matchLabels: {app: hover}}',
+    '  template:', '    metadata: {labels: {app: hover}}', '    spec:', `      priorityClassName: ${q(h.className)}`, '      containers: [{name: c, image: i}]', '',
+  ].join('\n'));
+  return dir;
+}
+
+/** The hover's DOM after hovering `text` on the line containing `lineText`. */
+async function hoverFacts(page, text, lineText) {
+  await page.mouse.move(0, 0);
+  await page.keyboard.press('Escape');
+  try {
+    await hoverOn(page, text, lineText);
+  } catch {
+    // A mouse hover can be swallowed while the workbench settles (seen once under load): the keyboard's Show Hover
+    // (Ctrl+K Ctrl+I) on the same token asks the same provider.
+    await page.locator('.monaco-editor .view-line', { hasText: lineText }).first().locator('span span', { hasText: text }).first().click();
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    await page.locator('.monaco-hover-content:visible', { hasText: /Priority|value/ }).first().waitFor({ timeout: 15_000 });
+  }
+  return page.locator('.monaco-hover-content:visible').first().evaluate((el) => ({
+    text: el.innerText.replace(/\s+/g, ' '),
+    media: [...el.querySelectorAll('img, picture, video, audio, iframe, object, embed, image')].map((e) => e.outerHTML.slice(0, 200)),
+    links: [...el.querySelectorAll('a')].map((a) => ({ href: a.getAttribute('href') || '', dataHref: a.getAttribute('data-href') || '', text: (a.textContent || '').slice(0, 80) })),
+    handlers: [...el.querySelectorAll('*')].flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${e.tagName}[${a.name}]`)),
+  }));
+}
+
+/**
+ * Hovers on the hostile workload and class: the hostile text is shown literally, no image or media element, no
+ * link except the extension's own links to workspace files, no `command:` link, and the recorder is never called.
+ */
+async function hoverProbe(page, recorder, workspace, mode) {
+  await quickOpen(page, 'hover.yaml', 'hover-web');
+  // The code lens above the workload: the language server has analysed the file.
+  await page.locator('.codelens-decoration', { hasText: 'priority 3000' }).first().waitFor({ timeout: 60_000 });
+  const h = hostileHover(recorder.url);
+  const seen = [
+    ['workload', await hoverFacts(page, 'Deployment', 'kind: Deployment'), [h.name, h.namespace, h.className]],
+    ['PriorityClass', await hoverFacts(page, 'PriorityClass', 'kind: PriorityClass'), [h.className, h.name]],
+  ];
+  for (const [what, f, literals] of seen) {
+    assert.match(f.text, /Priority|value/, `${mode}, ${what} hover: not the extension's hover: ${f.text}`);
+    for (const l of literals) assert.ok(f.text.includes(l.replace(/\s+/g, ' ')), `${mode}, ${what} hover: ${JSON.stringify(l)} is not shown literally in ${JSON.stringify(f.text)}`);
+    assert.deepEqual(f.media, [], `${mode}, ${what} hover: an image or media element`);
+    assert.deepEqual(f.handlers, [], `${mode}, ${what} hover: an event handler attribute`);
+    for (const l of f.links) {
+      // The extension's links go to workspace files (file: URIs, vscode-remote: in code-server).
+      for (const v of [l.href, l.dataHref]) assert.ok(v === '' || v === '#' || (/^(file|vscode-remote):/i.test(v) && decodeURIComponent(v).includes(`${path.basename(workspace)}/hover.yaml#L`)), `${mode}, ${what} hover: a link the extension did not build: ${JSON.stringify(l)}`);
+    }
+  }
+  await page.waitForTimeout(1500);
+  assert.deepEqual(recorder.hits, [], `${mode}: the hover requested the recorder`);
+}
 
 /** Hostile strings from the cluster: each must be shown as text and never become markup or run. */
 const HOSTILE = ['<img src=x onerror=window.__xss=1>', '<script>window.__xss=1</script>', '"><svg onload=window.__xss=1>'];
@@ -280,6 +370,29 @@ async function main() {
       assert.deepEqual(await xssFlags(xss), [], 'window.__xss was set in a frame');
     }, xss);
     await xss.close();
+
+    // Hovers over hostile names: the Markdown is the server's, rendered by VS Code's own hover widget.
+    const recorder = await startRecorder();
+    const hoverDir = hoverWorkspace(base, recorder.url);
+    try {
+      const hx = await openWorkbench(browser, cs, hoverDir);
+      await it('XSS probe (hover): hostile names shown literally, no remote image, no foreign or command: link', () => hoverProbe(hx, recorder, hoverDir, 'trusted'), hx);
+      await hx.close();
+      // Restricted Mode: the hovers are there (static analysis) and just as inert.
+      const rcs = await startCodeServer({ trust: true, extensionsDir, userDataDir: path.join(base, 'ud-hover-untrusted') });
+      try {
+        const rx = await openWorkbench(browser, rcs, hoverDir);
+        await it('XSS probe (hover, Restricted Mode): the same hovers, just as inert', async () => {
+          await rx.locator('.statusbar-item', { hasText: /restricted/i }).first().waitFor({ timeout: 30_000 });
+          await hoverProbe(rx, recorder, hoverDir, 'Restricted Mode');
+        }, rx);
+        await rx.close();
+      } finally {
+        await rcs.stop();
+      }
+    } finally {
+      await recorder.close();
+    }
     await cs.stop();
     cs = undefined;
 

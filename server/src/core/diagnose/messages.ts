@@ -2,7 +2,9 @@
 // Pure string functions; every parser accepts the older forms too, because history outlives cluster upgrades.
 
 /** R-I.2: `Preempted by pod <UID> on node <node>` (1.29+), `Preempted by <ns>/<name> on node <node>` (≤1.26.0), `Preempted by a pod on node <node>` (1.26.1–1.28). */
-export const preemptedNoteRe = /^Preempted by (pod ([0-9a-f-]{36}|\S+)|a pod|(\S+)\/(\S+)) on node (\S+)$/;
+// Linear by construction (issue 14): every quantifier runs over a class the next token cannot start with
+// (`[^\s/]+` before `/`, `\S+` before a space), so a hostile `a/a/a/…` note cannot make it backtrack.
+export const preemptedNoteRe = /^Preempted by (?:pod (\S+)|a pod|([^\s/]+)\/(\S+)) on node (\S+)$/;
 
 export interface PreemptedNote {
   /** Preemptor UID (1.29+ form). */
@@ -18,12 +20,12 @@ export function parsePreemptedNote(note: string | undefined): PreemptedNote | un
   if (note === undefined) return undefined;
   const m = preemptedNoteRe.exec(note.trim());
   if (m === null) return undefined;
-  const node = m[5] ?? '';
-  if (m[2] !== undefined) {
+  const node = m[4] ?? '';
+  if (m[1] !== undefined) {
     // `pod <x>`: a UID in 1.29+; a name-like token is kept as the UID text it claims to be.
-    return { preemptorUid: m[2], form: 'uid', node };
+    return { preemptorUid: m[1], form: 'uid', node };
   }
-  if (m[3] !== undefined && m[4] !== undefined) return { preemptorRef: { namespace: m[3], name: m[4] }, form: 'name', node };
+  if (m[2] !== undefined && m[3] !== undefined) return { preemptorRef: { namespace: m[2], name: m[3] }, form: 'name', node };
   return { form: 'anonymous', node };
 }
 
@@ -53,7 +55,7 @@ export interface SchedulerDisruptionMessage {
 export function parseSchedulerDisruptionMessage(message: string | undefined): SchedulerDisruptionMessage | undefined {
   if (message === undefined) return undefined;
   const text = message.trim();
-  let m = /^Kube-scheduler: preempting to accommodate a higher priority pod: (\S+)\/(\S+)$/.exec(text);
+  let m = /^Kube-scheduler: preempting to accommodate a higher priority pod: ([^\s/]+)\/(\S+)$/.exec(text);
   if (m !== null) return { schedulerName: 'default-scheduler', preemptorRef: { namespace: m[1] ?? '', name: m[2] ?? '' } };
   m = /^Scheduler: preempting to accommodate a higher priority pod, scheduled by "([^"]*)"$/.exec(text);
   if (m !== null) return { schedulerName: m[1] ?? '' };
@@ -202,7 +204,7 @@ export function parseJobFailure(reason: string | undefined, message: string | un
   else if (reason === 'DeadlineExceeded') out.kind = 'deadline';
   else if (reason === 'PodFailurePolicy') {
     out.kind = 'pod-failure-policy';
-    const m = /^(?:Pod|Container \S+ for pod) (\S+\/\S+) (?:has condition \S+|failed with exit code \d+) matching FailJob rule at index (\d+)$/.exec(message ?? '');
+    const m = /^(?:Pod|Container \S+ for pod) ([^\s/]+\/\S+) (?:has condition \S+|failed with exit code \d+) matching FailJob rule at index (\d+)$/.exec(message ?? '');
     if (m !== null) {
       out.pod = m[1] ?? '';
       out.ruleIndex = Number(m[2]);

@@ -3,6 +3,7 @@
 import type { QosClass } from '../semantics/qos';
 import { parseQuantity } from '../quantity';
 import { canonicalQuantity, formatOf } from '../predict/quantity-text';
+import { capStrings } from './cap';
 
 /** A loosely typed API object as JSON. */
 export type ApiObject = Record<string, unknown>;
@@ -219,7 +220,8 @@ export function podRecordFromObject(pod: ApiObject, seenAt?: string): PodRecord 
     }
   }
   if (terminations.length > 0) r.terminations = terminations;
-  return r;
+  // status.message and condition messages are free text: bounded like event notes (cap.ts).
+  return capStrings(r);
 }
 
 function requestsOf(container: unknown): Map<string, { milli: number; text: string }> {
@@ -339,5 +341,6 @@ export function eventRecordFromObject(ev: ApiObject, seenAt?: string): EventReco
   const host = asString(ev, 'source', 'host') ?? asString(ev, 'deprecatedSource', 'host');
   if (host !== undefined && host !== '') r.host = host;
   if (seenAt !== undefined) r.seenAt = seenAt;
-  return r;
+  // The note is whatever the event's creator wrote: at most maxTextBytes of it is kept (cap.ts).
+  return capStrings(r);
 }

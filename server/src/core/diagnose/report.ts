@@ -1,5 +1,6 @@
 // Builds the Diagnose Pod report (structured JSON) from records and API objects, and renders it as Markdown and text.
 // Pure: the cluster layer (or a test) gathers the inputs.
+import { codeSpan, escapeMarkdown } from '../markdown';
 import { LineIndex } from '../text';
 import type { ParsedFile, K8sObject } from '../model/objects';
 import { get, entry, isMap } from '../syntax/tree';
@@ -647,47 +648,19 @@ export function renderDiagnoseText(r: DiagnoseReport): string {
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
-/**
- * Escapes text that came from the cluster for Markdown: HTML (`<`, `>`, `&` as entities), link and image syntax
- * (`[`, `]`; `(`, `)` and `!` only mean something next to them), emphasis, code spans, tables. Line breaks become
- * spaces: a message cannot start a heading, list or fence.
- *
- * A word that a linkifier would turn into a link (`scheme://…`, `www.…`, `user@host.tld`) is shown as a code span
- * instead: escaping its characters is not enough, because the markdown-it bundled in VS Code's preview (older than 13: no text_join) merges
- * backslash escapes and entities back into the text before linkify runs, so `http\://x` still became a link.
- */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\r\n\u2028\u2029]+/g, ' ')
-    .split(/(\s+)/)
-    .map((word) => (LINKABLE.test(word) ? codeSpan(word) : word.replace(/[\\`*_[\]|<>&]/g, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '&' ? '&amp;' : `\\${ch}`))))
-    .join('');
-}
-
-/** Words a markdown linkifier (markdown-it + linkify-it, GitHub) would link: URLs with a scheme, `www.` hosts, e-mails. */
-const LINKABLE = /:\/\/|(?:^|[^\w.-])www\.|[^\s@]@[^\s@]+\.[^\s@]/i;
-
-/** A code span showing `word` (no whitespace in it) literally, whatever backticks it contains. */
-function codeSpan(word: string): string {
-  const longest = Math.max(0, ...(word.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = word.startsWith('`') || word.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${word}${pad}${fence}`;
-}
-
-/** Text for a code span or fence from cluster data: no backticks, no line breaks. */
-function codeText(text: string): string {
+/** A line of a fenced code block from cluster data: no backtick (it could close the fence), no line break. */
+function fenceLine(text: string): string {
   return text.replace(/`/g, "'").replace(/[\r\n\u2028\u2029]+/g, ' ');
 }
 
 export function renderDiagnoseMarkdown(r: DiagnoseReport): string {
-  const lines = [`# Diagnosis of pod \`${codeText(r.target)}\``, ''];
+  const lines = [`# Diagnosis of pod ${codeSpan(r.target)}`, ''];
   for (const [heading, body] of sections(r)) {
     lines.push(`## ${heading}`, '');
     if (heading === 'Fixes') {
       for (const f of r.fixes) {
-        lines.push(`- **${escapeMarkdown(f.title)}**${f.manifest !== undefined ? ` — \`${codeText(f.manifest.file)}:${f.manifest.line + 1}\`` : ''}: ${escapeMarkdown(f.detail)}`);
-        if (f.snippet !== undefined) lines.push('', '  ```yaml', ...f.snippet.split('\n').map((s) => `  ${codeText(s)}`), '  ```');
+        lines.push(`- **${escapeMarkdown(f.title)}**${f.manifest !== undefined ? ` — ${codeSpan(`${f.manifest.file}:${f.manifest.line + 1}`)}` : ''}: ${escapeMarkdown(f.detail)}`);
+        if (f.snippet !== undefined) lines.push('', '  ```yaml', ...f.snippet.split('\n').map((s) => `  ${fenceLine(s)}`), '  ```');
       }
     } else {
       for (const b of body) lines.push(`- ${escapeMarkdown(b)}`);

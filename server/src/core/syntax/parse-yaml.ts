@@ -185,9 +185,36 @@ export function fingerprint(code: string): string {
   const props = new Set<string>();
   for (const m of code.matchAll(/\.([A-Za-z_$][\w$]*)/g)) props.add(m[1] ?? '');
   const strings = new Set<string>();
-  for (const m of code.matchAll(/(["'])((?:(?!\1)[^\\]|\\.)*)\1/g)) strings.add(m[2] ?? '');
+  for (const literal of quotedLiterals(code)) strings.add(literal);
   const yields = code.match(/yield\s*\*/g)?.length ?? 0;
   return `${[...props].sort().join(',')}|${[...strings].sort().join(',')}|${yields}`;
+}
+
+/**
+ * The bodies of the `'…'` and `"…"` literals in `code`, backslash escapes kept, read left to right (a scan, not a
+ * back-referencing regular expression, which backtracks quadratically). An unterminated literal ends the scan: the
+ * source of a compiled function has none, and a fingerprint that differs only falls back to the stock parser.
+ */
+function quotedLiterals(code: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < code.length; i++) {
+    const quote = code[i];
+    if (quote !== '"' && quote !== "'") continue;
+    let j = i + 1;
+    while (j < code.length && code[j] !== quote) {
+      if (code[j] === '\\') {
+        const next = code[j + 1];
+        // `.` in the old pattern: an escaped line break did not continue the literal.
+        if (next === undefined || next === '\n' || next === '\r' || next === '\u2028' || next === '\u2029') return out;
+        j++;
+      }
+      j++;
+    }
+    if (j >= code.length) return out;
+    out.push(code.slice(i + 1, j));
+    i = j;
+  }
+  return out;
 }
 
 /** True when FastParser may replace the stock parser (checked once). */
@@ -353,7 +380,7 @@ function placeError(text: string, start: number, end: number, span: Span, messag
     for (let at = start; at < end; ) {
       const next = text.indexOf('\n', at);
       const line = text.slice(at, next === -1 || next > end ? end : next);
-      const open = line.search(new RegExp(`(^|[:\\-\\[,{]\\s*)\\${quote}`));
+      const open = line.search(quote === "'" ? /(^|[:\-[,{]\s*)'/ : /(^|[:\-[,{]\s*)"/);
       if (open !== -1) {
         const q = line.indexOf(quote, open);
         if (line.indexOf(quote, q + 1) === -1) return { start: at + q, end: at + q + 1 };
