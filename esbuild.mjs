@@ -33,7 +33,12 @@ const clientNodeSideEffectFree = {
     build.onResolve({ filter: /.*/ }, async (args) => {
       if (args.pluginData === 'client-node-resolve') return undefined;
       if (!args.path.startsWith('@kubernetes/client-node') && !inClientNode(args.importer)) return undefined;
-      const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'client-node-resolve' });
+      const r = await build.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'client-node-resolve',
+      });
       if (r.errors.length > 0 || r.external || !inClientNode(r.path)) return undefined;
       return { path: r.path, namespace: r.namespace, sideEffects: false };
     });
@@ -41,8 +46,19 @@ const clientNodeSideEffectFree = {
 };
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-const define = { 'process.env.KPL_VERSION': JSON.stringify(pkg.version), 'process.env.KPL_REPOSITORY': JSON.stringify(pkg.repository?.url ?? '') };
-const common = { define, bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', target: 'node20', legalComments: 'none' };
+const define = {
+  'process.env.KPL_VERSION': JSON.stringify(pkg.version),
+  'process.env.KPL_REPOSITORY': JSON.stringify(pkg.repository?.url ?? ''),
+};
+const common = {
+  define,
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  target: 'node20',
+  legalComments: 'none',
+};
 const node = { ...common, platform: 'node', format: 'cjs', mainFields: ['module', 'main'], plugins: [clientNodeSideEffectFree] };
 // The bundles that ship: their module lists (esbuild metafile) are written next to them for test/read-only.test.ts.
 const shipped = { ...node, metafile: true };
@@ -56,10 +72,29 @@ const builds = [
 // Test programs that are not test files themselves: the local cluster's CLI (npm run cluster:up, the demo).
 const testPrograms = ['test/cluster/cli.ts'].filter((f) => existsSync(f));
 const testEntries = [...findTests('test'), ...testPrograms];
-const benchEntries = existsSync('bench') ? readdirSync('bench').filter((f) => f.endsWith('.ts')).map((f) => join('bench', f)) : [];
+const benchEntries = existsSync('bench')
+  ? readdirSync('bench')
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join('bench', f))
+  : [];
 const toEntryMap = (files) => Object.fromEntries(files.map((f) => [relative('.', f).replace(/\.ts$/, ''), f]));
 if (testEntries.length > 0) {
-  builds.push({ ...node, entryPoints: toEntryMap(testEntries), outdir: 'out', external: ['vscode', 'mocha', 'playwright-core', 'yaml-language-server', 'fast-check', 'js-yaml', 'typescript', 'recheck', 'markdown-it'] });
+  builds.push({
+    ...node,
+    entryPoints: toEntryMap(testEntries),
+    outdir: 'out',
+    external: [
+      'vscode',
+      'mocha',
+      'playwright-core',
+      'yaml-language-server',
+      'fast-check',
+      'js-yaml',
+      'typescript',
+      'recheck',
+      'markdown-it',
+    ],
+  });
 }
 if (benchEntries.length > 0) {
   builds.push({ ...node, entryPoints: toEntryMap(benchEntries), outdir: 'out', external: ['yaml-language-server', 'js-yaml'] });
@@ -72,7 +107,9 @@ if (watch) {
   const results = await Promise.all(existing.map((b) => esbuild.build(b)));
   existing.forEach((b, i) => {
     // dist/<entry>.meta.json (not packaged: .vscodeignore is an allow-list).
-    if (b.metafile) for (const name of Object.keys(b.entryPoints)) writeFileSync(join(b.outdir, `${name}.meta.json`), JSON.stringify(results[i].metafile));
+    if (b.metafile)
+      for (const name of Object.keys(b.entryPoints))
+        writeFileSync(join(b.outdir, `${name}.meta.json`), JSON.stringify(results[i].metafile));
   });
   if (existsSync('dist/kpl.js')) chmodSync('dist/kpl.js', 0o755);
 }

@@ -1,15 +1,43 @@
 // Lint = the architecture's boundaries made mechanical, plus a small set of correctness rules.
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'stream', 'url', 'util', 'worker_threads'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'net',
+  'http',
+  'https',
+  'crypto',
+  'stream',
+  'url',
+  'util',
+  'worker_threads',
+];
 // Read-only by construction: the Kubernetes client (which can exec, attach, port-forward and write) is imported by
 // server/src/cluster/api.ts and kubeconfig.ts only; everything else reaches a cluster through ApiClient's allow-list.
 // test/tidy.test.ts checks the same without ESLint. The real-cluster harness (test/cluster/**) is exempt.
-const clientNode = { group: ['@kubernetes/client-node', '@kubernetes/client-node/**'], message: 'Only server/src/cluster/api.ts and kubeconfig.ts may use the Kubernetes client: read the cluster through ApiClient (allow-listed reads).' };
+const clientNode = {
+  group: ['@kubernetes/client-node', '@kubernetes/client-node/**'],
+  message:
+    'Only server/src/cluster/api.ts and kubeconfig.ts may use the Kubernetes client: read the cluster through ApiClient (allow-listed reads).',
+};
 const clientNodeOwners = ['server/src/cluster/api.ts', 'server/src/cluster/kubeconfig.ts'];
 // kubeconfig.ts hands the loaded KubeConfig to api.ts alone.
-const kubeConfigHandoff = { group: ['**/kubeconfig', './kubeconfig'], importNames: ['openKubeconfig'], message: 'openKubeconfig returns the KubeConfig (credentials): only ApiClient.connect (server/src/cluster/api.ts) uses it.' };
-const serverOuter = (patterns) => ['error', { paths: [{ name: 'vscode', message: 'The server runs in any LSP client: no vscode API.' }], patterns: [{ group: ['**/core/*/**'], message: 'Import the engine through server/src/core/index.ts.' }, ...patterns] }];
+const kubeConfigHandoff = {
+  group: ['**/kubeconfig', './kubeconfig'],
+  importNames: ['openKubeconfig'],
+  message: 'openKubeconfig returns the KubeConfig (credentials): only ApiClient.connect (server/src/cluster/api.ts) uses it.',
+};
+const serverOuter = (patterns) => [
+  'error',
+  {
+    paths: [{ name: 'vscode', message: 'The server runs in any LSP client: no vscode API.' }],
+    patterns: [{ group: ['**/core/*/**'], message: 'Import the engine through server/src/core/index.ts.' }, ...patterns],
+  },
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '**/*.js', '**/*.mjs', 'test/e2e/harness/**'] },
@@ -31,8 +59,21 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: [...nodeBuiltins, 'vscode', 'vscode-languageserver*', 'vscode-jsonrpc*', '@kubernetes/client-node', '@kubernetes/client-node/**'], message: 'server/src/core is pure: no IO, editor, LSP or cluster imports.' },
-            { group: ['**/lsp/**', '**/cluster/**', '**/cli/**', '**/workspace/**', '**/client/**', '**/media/**'], message: 'server/src/core must not import the layers built on it.' },
+            {
+              group: [
+                ...nodeBuiltins,
+                'vscode',
+                'vscode-languageserver*',
+                'vscode-jsonrpc*',
+                '@kubernetes/client-node',
+                '@kubernetes/client-node/**',
+              ],
+              message: 'server/src/core is pure: no IO, editor, LSP or cluster imports.',
+            },
+            {
+              group: ['**/lsp/**', '**/cluster/**', '**/cli/**', '**/workspace/**', '**/client/**', '**/media/**'],
+              message: 'server/src/core must not import the layers built on it.',
+            },
           ],
         },
       ],
@@ -55,11 +96,34 @@ export default tseslint.config(
   {
     files: ['client/**/*.ts'],
     // core/markdown.ts is a pure leaf shared like the protocol: the one Markdown escaping of manifest and cluster text.
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/core/**', '!**/core/markdown', '**/lsp/**', '**/cluster/**'], message: 'The client is thin glue: it talks to the server over LSP (server/src/protocol and core/markdown only).' }, clientNode] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/core/**', '!**/core/markdown', '**/lsp/**', '**/cluster/**'],
+              message: 'The client is thin glue: it talks to the server over LSP (server/src/protocol and core/markdown only).',
+            },
+            clientNode,
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['media/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: [...nodeBuiltins, 'vscode', 'vscode-languageclient*'], message: 'The webview is a sandboxed page: DOM only.' }, clientNode] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: [...nodeBuiltins, 'vscode', 'vscode-languageclient*'], message: 'The webview is a sandboxed page: DOM only.' },
+            clientNode,
+          ],
+        },
+      ],
+    },
   },
   {
     // Tests and benchmarks use the product's cluster layer like the product does; only the real-cluster harness may

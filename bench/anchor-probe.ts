@@ -47,7 +47,9 @@ spec:
               cpu: 1
               memory: 256Mi
 `;
-const invalid = valid.replace('replicas: 2', 'replicas: "abc"').replace('image: nginx:1.27', 'image: nginx:1.27\n          imagePullPolicyy: Always');
+const invalid = valid
+  .replace('replicas: 2', 'replicas: "abc"')
+  .replace('image: nginx:1.27', 'image: nginx:1.27\n          imagePullPolicyy: Always');
 
 async function main(): Promise<void> {
   const t = performance.now();

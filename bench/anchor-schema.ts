@@ -69,7 +69,10 @@ function forbidAdditionalProperties(node: JsonObject): void {
 }
 
 /** yaml-language-server's Kubernetes schema (all.json + _definitions.json) from a Kubernetes OpenAPI v2 spec. */
-export function kubernetesSchemaFromSwagger(swagger: JsonObject, options: ConversionOptions = {}): { schema: JsonObject; definitions: number } {
+export function kubernetesSchemaFromSwagger(
+  swagger: JsonObject,
+  options: ConversionOptions = {},
+): { schema: JsonObject; definitions: number } {
   const { expanded = false, strict = true, kindsOnly = false } = options;
   const source = swagger['definitions'];
   if (!isObject(source)) throw new Error('swagger.json has no definitions');
@@ -87,7 +90,8 @@ export function kubernetesSchemaFromSwagger(swagger: JsonObject, options: Conver
     for (const gvk of gvks) {
       if (!isObject(gvk)) continue;
       const { group, version, kind } = gvk;
-      if (expanded && 'apiVersion' in properties && typeof version === 'string') appendEnum(properties['apiVersion'], typeof group === 'string' && group !== '' ? `${group}/${version}` : version);
+      if (expanded && 'apiVersion' in properties && typeof version === 'string')
+        appendEnum(properties['apiVersion'], typeof group === 'string' && group !== '' ? `${group}/${version}` : version);
       if ('kind' in properties && typeof kind === 'string') appendEnum(properties['kind'], kind);
     }
   }
@@ -105,12 +109,20 @@ export function findSwagger(): { path: string } | { reason: string } {
   if (cache === undefined && process.env['HOME'] !== undefined) cache = join(process.env['HOME'], 'go', 'pkg', 'mod');
   const cached = cache === undefined ? undefined : join(cache, k8sModule, swaggerInModule);
   if (cached !== undefined && existsSync(cached)) return { path: cached };
-  if (!hasGo) return { reason: `${k8sModule} is not in the Go module cache${cached === undefined ? '' : ` (${cached})`} and \`go\` is not installed to download it` };
+  if (!hasGo)
+    return {
+      reason: `${k8sModule} is not in the Go module cache${cached === undefined ? '' : ` (${cached})`} and \`go\` is not installed to download it`,
+    };
   const tmp = mkdtempSync(join(tmpdir(), 'kpl-anchor-'));
   try {
     const init = spawnSync('go', ['mod', 'init', 'tmp'], { cwd: tmp, encoding: 'utf8' });
     if (init.status !== 0) return { reason: `\`go mod init\` failed: ${(init.stderr ?? '').trim().split('\n')[0] ?? ''}` };
-    const dl = spawnSync('go', ['mod', 'download', '-json', k8sModule], { cwd: tmp, encoding: 'utf8', timeout: 600_000, maxBuffer: 16 * 1024 * 1024 });
+    const dl = spawnSync('go', ['mod', 'download', '-json', k8sModule], {
+      cwd: tmp,
+      encoding: 'utf8',
+      timeout: 600_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     let info: { Dir?: string; Error?: string } = {};
     try {
       info = JSON.parse(dl.stdout ?? '') as { Dir?: string; Error?: string };
@@ -132,7 +144,15 @@ export const fallbackSchema: JsonObject = {
   properties: {
     apiVersion: { type: 'string' },
     kind: { type: 'string' },
-    metadata: { type: 'object', properties: { name: { type: 'string' }, namespace: { type: 'string' }, labels: { type: 'object', additionalProperties: { type: 'string' } }, annotations: { type: 'object', additionalProperties: { type: 'string' } } } },
+    metadata: {
+      type: 'object',
+      properties: {
+        name: { type: 'string' },
+        namespace: { type: 'string' },
+        labels: { type: 'object', additionalProperties: { type: 'string' } },
+        annotations: { type: 'object', additionalProperties: { type: 'string' } },
+      },
+    },
     spec: { type: 'object' },
   },
 };
@@ -140,18 +160,34 @@ export const fallbackSchema: JsonObject = {
 /** The Kubernetes schema when the swagger can be had (`KPL_ANCHOR_SWAGGER` overrides the path), else the fallback. */
 export function loadAnchorSchema(options: ConversionOptions = {}): AnchorSchema {
   const override = process.env['KPL_ANCHOR_SWAGGER'];
-  const found = override !== undefined && override !== '' ? (existsSync(override) ? { path: override } : { reason: `KPL_ANCHOR_SWAGGER=${override} does not exist` }) : findSwagger();
+  const found =
+    override !== undefined && override !== ''
+      ? existsSync(override)
+        ? { path: override }
+        : { reason: `KPL_ANCHOR_SWAGGER=${override} does not exist` }
+      : findSwagger();
   let reason: string;
   if ('path' in found) {
     try {
       const { schema, definitions } = kubernetesSchemaFromSwagger(JSON.parse(readFileSync(found.path, 'utf8')) as JsonObject, options);
       const flavour = `openapi2jsonschema-style${options.strict === false ? '' : ' strict'}${options.expanded === true ? ' expanded' : ''}${options.kindsOnly === true ? ', kinds only' : ''}`;
-      return { label: `kubernetes v${kubernetesVersion} swagger.json (${flavour}, ${definitions} definitions)`, schema, kubernetes: true, definitions, swaggerPath: found.path };
+      return {
+        label: `kubernetes v${kubernetesVersion} swagger.json (${flavour}, ${definitions} definitions)`,
+        schema,
+        kubernetes: true,
+        definitions,
+        swaggerPath: found.path,
+      };
     } catch (error) {
       reason = `${found.path}: ${(error as Error).message}`;
     }
   } else reason = found.reason;
-  return { label: `fallback: small inline Kubernetes-object schema (apiVersion/kind/metadata/spec), because ${reason}`, schema: fallbackSchema, kubernetes: false, fallbackReason: reason };
+  return {
+    label: `fallback: small inline Kubernetes-object schema (apiVersion/kind/metadata/spec), because ${reason}`,
+    schema: fallbackSchema,
+    kubernetes: false,
+    fallbackReason: reason,
+  };
 }
 
 export interface AnchorFigures {
@@ -174,7 +210,9 @@ interface TextDocumentModule {
 }
 
 /** A yaml-language-server service set up like the server does for files associated with the schema. */
-export function anchorService(anchor: AnchorSchema): { validate(path: string, text: string): ReturnType<YamlLanguageService['doValidation']> } | { skipped: string } {
+export function anchorService(
+  anchor: AnchorSchema,
+): { validate(path: string, text: string): ReturnType<YamlLanguageService['doValidation']> } | { skipped: string } {
   let yls: YamlLanguageServer;
   let textDocument: TextDocumentModule;
   try {
@@ -183,16 +221,34 @@ export function anchorService(anchor: AnchorSchema): { validate(path: string, te
   } catch (error) {
     return { skipped: `yaml-language-server not installed (${(error as Error).message.split('\n')[0] ?? ''})` };
   }
-  const service = yls.getLanguageService({ schemaRequestService: () => Promise.resolve('{}'), workspaceContext: { resolveRelativePath: (r: string) => r }, clientCapabilities: {} });
-  const uri = anchor.kubernetes ? `file:///kpl-bench/v${kubernetesVersion}-standalone-strict/all.json` : 'file:///kpl-bench-kubernetes.json';
-  service.configure({ validate: true, customTags: [], isKubernetes: anchor.kubernetes, schemas: [{ uri, fileMatch: ['*.yaml', '*.yml', '*.json'], schema: anchor.schema }] });
+  const service = yls.getLanguageService({
+    schemaRequestService: () => Promise.resolve('{}'),
+    workspaceContext: { resolveRelativePath: (r: string) => r },
+    clientCapabilities: {},
+  });
+  const uri = anchor.kubernetes
+    ? `file:///kpl-bench/v${kubernetesVersion}-standalone-strict/all.json`
+    : 'file:///kpl-bench-kubernetes.json';
+  service.configure({
+    validate: true,
+    customTags: [],
+    isKubernetes: anchor.kubernetes,
+    schemas: [{ uri, fileMatch: ['*.yaml', '*.yml', '*.json'], schema: anchor.schema }],
+  });
   return {
-    validate: (path, text) => service.doValidation(textDocument.TextDocument.create(pathToFileURL(join('/anchor', path)).href, path.endsWith('.json') ? 'json' : 'yaml', 1, text), anchor.kubernetes),
+    validate: (path, text) =>
+      service.doValidation(
+        textDocument.TextDocument.create(pathToFileURL(join('/anchor', path)).href, path.endsWith('.json') ? 'json' : 'yaml', 1, text),
+        anchor.kubernetes,
+      ),
   };
 }
 
 /** yaml-language-server `doValidation` of every file, one after the other; wall and CPU time of the whole pass. */
-export async function runAnchor(files: readonly CorpusFile[], anchor: AnchorSchema): Promise<AnchorFigures | { skipped: string; schema: string }> {
+export async function runAnchor(
+  files: readonly CorpusFile[],
+  anchor: AnchorSchema,
+): Promise<AnchorFigures | { skipped: string; schema: string }> {
   const service = anchorService(anchor);
   if ('skipped' in service) return { skipped: service.skipped, schema: anchor.label };
   const decoder = new TextDecoder();
@@ -202,5 +258,11 @@ export async function runAnchor(files: readonly CorpusFile[], anchor: AnchorSche
   for (const f of files) diagnostics += (await service.validate(f.path, decoder.decode(f.bytes))).length;
   const wall = performance.now() - t;
   const used = process.cpuUsage(cpu);
-  return { wallMs: Math.round(wall * 10) / 10, cpuMs: Math.round((used.user + used.system) / 100) / 10, diagnostics, files: files.length, schema: anchor.label };
+  return {
+    wallMs: Math.round(wall * 10) / 10,
+    cpuMs: Math.round((used.user + used.system) / 100) / 10,
+    diagnostics,
+    files: files.length,
+    schema: anchor.label,
+  };
 }

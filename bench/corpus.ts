@@ -23,7 +23,8 @@ export function loadTree(root: string): CorpusFile[] {
       const p = join(dir, name);
       const st = statSync(p);
       if (st.isDirectory()) walk(p);
-      else if (st.isFile() && manifest.test(name)) out.push({ path: relative(root, p).split('\\').join('/'), bytes: new Uint8Array(readFileSync(p)) });
+      else if (st.isFile() && manifest.test(name))
+        out.push({ path: relative(root, p).split('\\').join('/'), bytes: new Uint8Array(readFileSync(p)) });
     }
   };
   walk(root);

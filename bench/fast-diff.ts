@@ -7,6 +7,9 @@ import { defaultCorpus, loadTree } from './corpus';
 const files = loadTree(process.argv[2] ?? defaultCorpus);
 const out: FastDiff = { documents: 0, fast: 0, mismatches: [] };
 for (const f of files) compareFile(f.path, f.bytes, out);
-console.log(`${out.documents} documents, ${out.fast} read by the fast path (${((100 * out.fast) / Math.max(1, out.documents)).toFixed(1)}%), ${out.mismatches.length} mismatches`);
-for (const m of out.mismatches.slice(0, 30)) console.log(`${m.file} #${m.document} ${m.path}\n  fast:    ${m.fast}\n  library: ${m.library}`);
+console.log(
+  `${out.documents} documents, ${out.fast} read by the fast path (${((100 * out.fast) / Math.max(1, out.documents)).toFixed(1)}%), ${out.mismatches.length} mismatches`,
+);
+for (const m of out.mismatches.slice(0, 30))
+  console.log(`${m.file} #${m.document} ${m.path}\n  fast:    ${m.fast}\n  library: ${m.library}`);
 process.exitCode = out.mismatches.length > 0 ? 1 : 0;

@@ -44,7 +44,10 @@ function record(label: string, input: SourceInput, violations: Violation[]): voi
   const file = join(crashDir, `crash-${seed}-${crashes}${input.path.endsWith('.json') ? '.json' : '.yaml'}`);
   writeFileSync(file, input.content);
   for (const v of violations) byKind.set(v.kind, (byKind.get(v.kind) ?? 0) + 1);
-  if (crashes <= 20) console.log(`CRASH ${label}\n  input: ${file}\n  ${violations.map((v) => `${v.kind}: ${v.message.split('\n').slice(0, 4).join(' | ')}`).join('\n  ')}`);
+  if (crashes <= 20)
+    console.log(
+      `CRASH ${label}\n  input: ${file}\n  ${violations.map((v) => `${v.kind}: ${v.message.split('\n').slice(0, 4).join(' | ')}`).join('\n  ')}`,
+    );
 }
 
 function size(input: SourceInput): number {
@@ -76,23 +79,77 @@ function hostileSet(): void {
     ['10,000-level flow nesting', () => ({ path: 'hostile/deep-flow.yaml', content: deepNesting(10_000, 'flow') }), 10_000],
     ['100,000-level flow nesting', () => ({ path: 'hostile/deep-flow2.yaml', content: deepNesting(100_000, 'flow') }), 20_000],
     ['kind: List of 100k items', () => ({ path: 'hostile/list.yaml', content: bigList(100_000) }), 60_000],
-    ['50 MB of workload documents', () => ({ path: 'hostile/big.yaml', content: big(50 * 1024 * 1024, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    resources: {requests: {cpu: 1e400}}\n---\n') }), 120_000],
-    ['50 MB single Pod document', () => ({ path: 'hostile/one.yaml', content: `kind: Pod\nmetadata:\n  name: huge\n  annotations:\n    a: "${big(50 * 1024 * 1024, 'x')}"\n` }), 30_000],
-    ['50 MB ConfigMap (irrelevant)', () => ({ path: 'hostile/cm.yaml', content: `kind: ConfigMap\ndata:\n${big(50 * 1024 * 1024, '  k: vvvvvvvvvvvvvvvvvvvvvvvvvvvvvv\n')}` }), 30_000],
-    ['50 MB single line', () => ({ path: 'hostile/line.yaml', content: `kind: Pod\nmetadata: {name: ${big(50 * 1024 * 1024, 'a')}}\n` }), 30_000],
+    [
+      '50 MB of workload documents',
+      () => ({
+        path: 'hostile/big.yaml',
+        content: big(
+          50 * 1024 * 1024,
+          'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    resources: {requests: {cpu: 1e400}}\n---\n',
+        ),
+      }),
+      120_000,
+    ],
+    [
+      '50 MB single Pod document',
+      () => ({
+        path: 'hostile/one.yaml',
+        content: `kind: Pod\nmetadata:\n  name: huge\n  annotations:\n    a: "${big(50 * 1024 * 1024, 'x')}"\n`,
+      }),
+      30_000,
+    ],
+    [
+      '50 MB ConfigMap (irrelevant)',
+      () => ({
+        path: 'hostile/cm.yaml',
+        content: `kind: ConfigMap\ndata:\n${big(50 * 1024 * 1024, '  k: vvvvvvvvvvvvvvvvvvvvvvvvvvvvvv\n')}`,
+      }),
+      30_000,
+    ],
+    [
+      '50 MB single line',
+      () => ({ path: 'hostile/line.yaml', content: `kind: Pod\nmetadata: {name: ${big(50 * 1024 * 1024, 'a')}}\n` }),
+      30_000,
+    ],
     ['1 MB random binary', () => ({ path: 'hostile/bin.yaml', content: randomBytes(1024 * 1024) }), 5_000],
-    ['invalid UTF-8', () => ({ path: 'hostile/utf8.yaml', content: new Uint8Array([0x6b, 0x69, 0x6e, 0x64, 0x3a, 0x20, 0xff, 0xfe, 0x0a]) }), 1_000],
-    ['NUL bytes (bytes)', () => ({ path: 'hostile/nul.yaml', content: new TextEncoder().encode('kind: Pod\u0000\nmetadata: {name: n}\n') }), 1_000],
+    [
+      'invalid UTF-8',
+      () => ({ path: 'hostile/utf8.yaml', content: new Uint8Array([0x6b, 0x69, 0x6e, 0x64, 0x3a, 0x20, 0xff, 0xfe, 0x0a]) }),
+      1_000,
+    ],
+    [
+      'NUL bytes (bytes)',
+      () => ({ path: 'hostile/nul.yaml', content: new TextEncoder().encode('kind: Pod\u0000\nmetadata: {name: n}\n') }),
+      1_000,
+    ],
     ['NUL bytes (string)', () => ({ path: 'hostile/nul2.yaml', content: 'kind: Pod\nmetadata: {name: "\u0000"}\n' }), 1_000],
-    ['type confusion', () => ({ path: 'hostile/types.yaml', content: 'apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: x}\nvalue: 1e400\n---\nkind: Pod\nmetadata: {name: p}\nspec:\n  priority: -9999999999\n  replicas: "abc"\n  containers:\n  - name: c\n    resources: {requests: {cpu: lots, memory: 1e400}, limits: {cpu: -1}}\n---\nkind: Deployment\nmetadata: {name: d}\nspec: {replicas: "abc", template: {spec: {containers: [{resources: {requests: {cpu: lots}}}]}}}\n' }), 2_000],
-    ['duplicated keys', () => ({ path: 'hostile/dup.yaml', content: 'kind: Pod\nkind: Deployment\nmetadata: {name: a, name: b}\nmetadata: {name: c}\nspec:\n  priorityClassName: high\n  priorityClassName: low\n  containers: []\n  containers: {}\n' }), 1_000],
+    [
+      'type confusion',
+      () => ({
+        path: 'hostile/types.yaml',
+        content:
+          'apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: x}\nvalue: 1e400\n---\nkind: Pod\nmetadata: {name: p}\nspec:\n  priority: -9999999999\n  replicas: "abc"\n  containers:\n  - name: c\n    resources: {requests: {cpu: lots, memory: 1e400}, limits: {cpu: -1}}\n---\nkind: Deployment\nmetadata: {name: d}\nspec: {replicas: "abc", template: {spec: {containers: [{resources: {requests: {cpu: lots}}}]}}}\n',
+      }),
+      2_000,
+    ],
+    [
+      'duplicated keys',
+      () => ({
+        path: 'hostile/dup.yaml',
+        content:
+          'kind: Pod\nkind: Deployment\nmetadata: {name: a, name: b}\nmetadata: {name: c}\nspec:\n  priorityClassName: high\n  priorityClassName: low\n  containers: []\n  containers: {}\n',
+      }),
+      1_000,
+    ],
   ];
   for (const [label, make, budget] of cases) {
     const input = make();
     const before = process.memoryUsage().rss;
     const ms = run(`hostile: ${label}`, input, budget, true);
     const after = process.memoryUsage();
-    console.log(`  ${label.padEnd(34)} ${(size(input) / 1048576).toFixed(1).padStart(6)} MB  ${ms.toFixed(0).padStart(6)} ms  rss ${(after.rss / 1048576).toFixed(0)} MB (${((after.rss - before) / 1048576).toFixed(0)} MB more)`);
+    console.log(
+      `  ${label.padEnd(34)} ${(size(input) / 1048576).toFixed(1).padStart(6)} MB  ${ms.toFixed(0).padStart(6)} ms  rss ${(after.rss / 1048576).toFixed(0)} MB (${((after.rss - before) / 1048576).toFixed(0)} MB more)`,
+    );
     (globalThis as { gc?: () => void }).gc?.();
   }
 }
@@ -113,10 +170,13 @@ function main(): void {
     process.exit(2);
   }
   const decoder = new TextDecoder('utf-8', { fatal: false });
-  const interesting = /^kind:\s*["']?(Pod|Deployment|ReplicaSet|StatefulSet|DaemonSet|Job|CronJob|ReplicationController|PriorityClass|PodDisruptionBudget|LimitRange|ResourceQuota|Namespace|Node|\w*List)\b/m;
+  const interesting =
+    /^kind:\s*["']?(Pod|Deployment|ReplicaSet|StatefulSet|DaemonSet|Job|CronJob|ReplicationController|PriorityClass|PodDisruptionBudget|LimitRange|ResourceQuota|Namespace|Node|\w*List)\b/m;
   const seeds = files.filter((f) => f.bytes.length <= 256 * 1024).map((f) => ({ path: f.path, text: decoder.decode(f.bytes) }));
   const relevant = seeds.filter((s) => interesting.test(s.text));
-  console.log(`fuzz: seed ${seed}, ${seeds.length} seed files (${relevant.length} with kinds of interest) from ${corpusDir}; up to ${iterations} iterations or ${seconds} s`);
+  console.log(
+    `fuzz: seed ${seed}, ${seeds.length} seed files (${relevant.length} with kinds of interest) from ${corpusDir}; up to ${iterations} iterations or ${seconds} s`,
+  );
   const started = performance.now();
   hostileSet();
   const r = rng(seed);
@@ -129,14 +189,19 @@ function main(): void {
     const label = `#${done} ${source.path} [${input.mutations.join('; ')}]`;
     const ms = run(label, input, 2_000 + size(input) / 1024, done % 1000 === 0);
     if (ms > slowestRandom.ms) slowestRandom = { ms, label, bytes: size(input) };
-    if (done % 10_000 === 0 && done > 0) console.log(`  ${done} iterations, ${crashes} crash(es), ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    if (done % 10_000 === 0 && done > 0)
+      console.log(`  ${done} iterations, ${crashes} crash(es), ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
   const elapsed = (performance.now() - started) / 1000;
   console.log('\nfuzz summary');
   console.log(`  iterations:      ${done} random + hostile set (${elapsed.toFixed(0)} s, ${(done / elapsed).toFixed(0)}/s)`);
-  console.log(`  crashes:         ${crashes}${crashes > 0 ? ` (${[...byKind].map(([k, n]) => `${k} ${n}`).join(', ')}; inputs in ${crashDir})` : ''}`);
+  console.log(
+    `  crashes:         ${crashes}${crashes > 0 ? ` (${[...byKind].map(([k, n]) => `${k} ${n}`).join(', ')}; inputs in ${crashDir})` : ''}`,
+  );
   console.log(`  slowest input:   ${slowest.ms.toFixed(0)} ms, ${(slowest.bytes / 1024).toFixed(0)} KiB: ${slowest.label.slice(0, 200)}`);
-  console.log(`  slowest mutated: ${slowestRandom.ms.toFixed(0)} ms, ${(slowestRandom.bytes / 1024).toFixed(0)} KiB: ${slowestRandom.label.slice(0, 200)}`);
+  console.log(
+    `  slowest mutated: ${slowestRandom.ms.toFixed(0)} ms, ${(slowestRandom.bytes / 1024).toFixed(0)} KiB: ${slowestRandom.label.slice(0, 200)}`,
+  );
   console.log(`  peak RSS:        ${(peakRss / 1048576).toFixed(0)} MB`);
   // Exit explicitly: the fuzzed engine must not keep the process alive, and a batch job should not wait on it.
   process.exit(crashes > 0 ? 1 : 0);

@@ -36,7 +36,10 @@ function podTemplate(name: string, pick: () => number, indent: string, i: number
     : guaranteed
       ? `\n${indent}      resources:\n${indent}        requests:\n${indent}          cpu: ${cpu}m\n${indent}          memory: ${mem}Mi\n${indent}        limits:\n${indent}          cpu: ${cpu}m\n${indent}          memory: ${mem}Mi`
       : `\n${indent}      resources:\n${indent}        requests:\n${indent}          cpu: ${cpu}m\n${indent}          memory: ${mem}Mi\n${indent}        limits:\n${indent}          memory: ${mem * 2}Mi`;
-  const env = Array.from({ length: 4 + Math.floor(pick() * 8) }, (_, k) => `\n${indent}        - name: VAR_${k}\n${indent}          value: "value-${i}-${k}"`).join('');
+  const env = Array.from(
+    { length: 4 + Math.floor(pick() * 8) },
+    (_, k) => `\n${indent}        - name: VAR_${k}\n${indent}          value: "value-${i}-${k}"`,
+  ).join('');
   return `${indent}metadata:
 ${indent}  labels:
 ${indent}    app: ${name}
@@ -105,11 +108,19 @@ export function generateWorkspace(dir: string, workloads: number, seed = 1): Gen
   };
   write(
     'cluster/priority-classes.yaml',
-    priorityClasses.map(([name, value, def]) => `apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: ${name}\nvalue: ${value}\nglobalDefault: ${def}\ndescription: ${name} workloads\n`).join('---\n'),
+    priorityClasses
+      .map(
+        ([name, value, def]) =>
+          `apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: ${name}\nvalue: ${value}\nglobalDefault: ${def}\ndescription: ${name} workloads\n`,
+      )
+      .join('---\n'),
   );
   const namespaces = Math.max(1, Math.round(workloads / 50));
   for (let n = 0; n < namespaces; n++) {
-    write(`ns-${n}/namespace.yaml`, `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns-${n}\n---\napiVersion: v1\nkind: LimitRange\nmetadata:\n  name: defaults\n  namespace: ns-${n}\nspec:\n  limits:\n    - type: Container\n      default:\n        cpu: 500m\n        memory: 512Mi\n      defaultRequest:\n        cpu: 100m\n        memory: 128Mi\n`);
+    write(
+      `ns-${n}/namespace.yaml`,
+      `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns-${n}\n---\napiVersion: v1\nkind: LimitRange\nmetadata:\n  name: defaults\n  namespace: ns-${n}\nspec:\n  limits:\n    - type: Container\n      default:\n        cpu: 500m\n        memory: 512Mi\n      defaultRequest:\n        cpu: 100m\n        memory: 128Mi\n`,
+    );
   }
   let editFile = '';
   for (let i = 0; i < workloads; i++) {
@@ -117,11 +128,20 @@ export function generateWorkspace(dir: string, workloads: number, seed = 1): Gen
     const kind = kinds[Math.floor(pick() * kinds.length)] ?? 'Deployment';
     const name = `app-${i}`;
     const docs = [workload(kind, name, ns, pick, i)];
-    if (kind !== 'Job' && kind !== 'CronJob') docs.push(`apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  selector:\n    app: ${name}\n  ports:\n    - port: 80\n      targetPort: 8080\n`);
+    if (kind !== 'Job' && kind !== 'CronJob')
+      docs.push(
+        `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  selector:\n    app: ${name}\n  ports:\n    - port: 80\n      targetPort: 8080\n`,
+      );
     if (kind === 'Deployment' || kind === 'StatefulSet') {
-      if (pick() < 0.4) docs.push(`apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  ${pick() < 0.8 ? 'minAvailable: 1' : 'maxUnavailable: 0'}\n  selector:\n    matchLabels:\n      app: ${name}\n`);
+      if (pick() < 0.4)
+        docs.push(
+          `apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  ${pick() < 0.8 ? 'minAvailable: 1' : 'maxUnavailable: 0'}\n  selector:\n    matchLabels:\n      app: ${name}\n`,
+        );
     }
-    if (pick() < 0.2) docs.push(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}-config\n  namespace: ${ns}\ndata:\n  config.yaml: |\n${Array.from({ length: 30 }, (_, k) => `    key${k}: value ${k} for ${name}`).join('\n')}\n`);
+    if (pick() < 0.2)
+      docs.push(
+        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}-config\n  namespace: ${ns}\ndata:\n  config.yaml: |\n${Array.from({ length: 30 }, (_, k) => `    key${k}: value ${k} for ${name}`).join('\n')}\n`,
+      );
     const rel = `${ns}/${name}.yaml`;
     if (i === Math.floor(workloads / 2)) editFile = rel;
     write(rel, docs.join('---\n'));
@@ -149,10 +169,17 @@ export function generateCluster(dir: string, nodes: number, podsPerNode: number,
     writeFileSync(join(dir, rel), text);
     bytes += Buffer.byteLength(text);
   };
-  write('priority-classes.yaml', priorityClasses.map(([name, value]) => `apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: ${name}\nvalue: ${value}\n`).join('---\n'));
+  write(
+    'priority-classes.yaml',
+    priorityClasses
+      .map(([name, value]) => `apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: ${name}\nvalue: ${value}\n`)
+      .join('---\n'),
+  );
   const nodeDocs: string[] = [];
   for (let n = 0; n < nodes; n++) {
-    nodeDocs.push(`apiVersion: v1\nkind: Node\nmetadata:\n  name: node-${n}\n  labels:\n    kubernetes.io/hostname: node-${n}\n    topology.kubernetes.io/zone: zone-${n % 3}\nstatus:\n  allocatable:\n    cpu: "8"\n    memory: 32Gi\n    pods: "110"\n  capacity:\n    cpu: "8"\n    memory: 32Gi\n    pods: "110"\n`);
+    nodeDocs.push(
+      `apiVersion: v1\nkind: Node\nmetadata:\n  name: node-${n}\n  labels:\n    kubernetes.io/hostname: node-${n}\n    topology.kubernetes.io/zone: zone-${n % 3}\nstatus:\n  allocatable:\n    cpu: "8"\n    memory: 32Gi\n    pods: "110"\n  capacity:\n    cpu: "8"\n    memory: 32Gi\n    pods: "110"\n`,
+    );
   }
   write('nodes.yaml', nodeDocs.join('---\n'));
   let pods = 0;
@@ -167,14 +194,26 @@ export function generateCluster(dir: string, nodes: number, podsPerNode: number,
     for (let p = 0; p < podsPerNode; p++) {
       const pc = priorityClasses[1 + Math.floor(pick() * (priorityClasses.length - 1))]?.[0] ?? 'low';
       const app = `app-${(n * podsPerNode + p) % 500}`;
-      chunk.push(`apiVersion: v1\nkind: Pod\nmetadata:\n  name: pod-${n}-${p}\n  namespace: ns-${n % 20}\n  labels:\n    app: ${app}\n  creationTimestamp: "2025-01-01T00:00:00Z"\nspec:\n  nodeName: node-${n}\n  priorityClassName: ${pc}\n  containers:\n    - name: main\n      image: example/${app}:1\n      resources:\n        requests:\n          cpu: 350m\n          memory: 1Gi\nstatus:\n  phase: Running\n  startTime: "2025-01-01T00:00:00Z"\n`);
+      chunk.push(
+        `apiVersion: v1\nkind: Pod\nmetadata:\n  name: pod-${n}-${p}\n  namespace: ns-${n % 20}\n  labels:\n    app: ${app}\n  creationTimestamp: "2025-01-01T00:00:00Z"\nspec:\n  nodeName: node-${n}\n  priorityClassName: ${pc}\n  containers:\n    - name: main\n      image: example/${app}:1\n      resources:\n        requests:\n          cpu: 350m\n          memory: 1Gi\nstatus:\n  phase: Running\n  startTime: "2025-01-01T00:00:00Z"\n`,
+      );
       pods++;
       if (chunk.length >= 1000) flush();
     }
   }
   flush();
-  write('pdbs.yaml', Array.from({ length: 50 }, (_, k) => `apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: pdb-${k}\n  namespace: ns-${k % 20}\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels:\n      app: app-${k}\n`).join('---\n'));
-  write('pending.yaml', `apiVersion: v1\nkind: Pod\nmetadata:\n  name: pending\n  namespace: ns-0\nspec:\n  priorityClassName: critical-infra\n  containers:\n    - name: main\n      image: example/critical:1\n      resources:\n        requests:\n          cpu: "2"\n          memory: 4Gi\n`);
+  write(
+    'pdbs.yaml',
+    Array.from(
+      { length: 50 },
+      (_, k) =>
+        `apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: pdb-${k}\n  namespace: ns-${k % 20}\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels:\n      app: app-${k}\n`,
+    ).join('---\n'),
+  );
+  write(
+    'pending.yaml',
+    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: pending\n  namespace: ns-0\nspec:\n  priorityClassName: critical-infra\n  containers:\n    - name: main\n      image: example/critical:1\n      resources:\n        requests:\n          cpu: "2"\n          memory: 4Gi\n`,
+  );
   return { dir, nodes, pods, bytes, pending: 'ns-0/pending' };
 }
 

@@ -10,14 +10,19 @@ import type { CodeAction, CodeLens, Diagnostic, Hover } from 'vscode-languageser
 import { TestClient } from '../test/lsp/harness';
 
 const root = (() => {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) if (fs.existsSync(path.join(dir, 'esbuild.mjs'))) return dir;
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir))
+    if (fs.existsSync(path.join(dir, 'esbuild.mjs'))) return dir;
   return process.cwd();
 })();
 
 type Emit = (record: unknown) => void;
 
 function kpl(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(root, 'dist', 'kpl.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [path.join(root, 'dist', 'kpl.js'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -52,11 +57,18 @@ export function cliSurfaces(emit: Emit): void {
     const expected = fs.existsSync(expectedFile) ? (JSON.parse(fs.readFileSync(expectedFile, 'utf8')) as { pod?: string }) : {};
     emit({ surface: 'kpl explain', scenario: name, ...kpl(['explain', '--format', 'json', ...files]) });
     emit({ surface: 'kpl check', scenario: name, ...kpl(['check', '--format', 'json', ...files]) });
-    if (expected.pod !== undefined) emit({ surface: 'kpl simulate', scenario: name, ...kpl(['simulate', '--format', 'json', '--pod', expected.pod, ...files]) });
+    if (expected.pod !== undefined)
+      emit({ surface: 'kpl simulate', scenario: name, ...kpl(['simulate', '--format', 'json', '--pod', expected.pod, ...files]) });
     const text = files.map((f) => fs.readFileSync(path.join(root, f), 'utf8')).join('\n---\n');
     for (const node of nodeNames(text))
       for (const signal of ['memory.available', 'nodefs.available', 'pid.available'])
-        emit({ surface: 'kpl evict', scenario: name, node, signal, ...kpl(['evict', '--format', 'json', '--node', node, '--signal', signal, ...files]) });
+        emit({
+          surface: 'kpl evict',
+          scenario: name,
+          node,
+          signal,
+          ...kpl(['evict', '--format', 'json', '--node', node, '--signal', signal, ...files]),
+        });
   }
   const examples = path.join(root, 'examples');
   for (const name of sortedDirs(examples)) {
@@ -78,10 +90,19 @@ export function diagnoseSurfaces(emit: Emit): void {
     .sort()
     .map((f) => path.join(root, 'out', 'test', 'live', f));
   for (const t of tests) {
-    const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', t], { cwd: root, encoding: 'utf8', env: { ...process.env, KPL_GOLDEN_DIAGNOSE: out } });
+    const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', t], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, KPL_GOLDEN_DIAGNOSE: out },
+    });
     if (r.status !== 0) throw new Error(`${t} failed under the golden recorder:\n${r.stdout}\n${r.stderr}`);
   }
-  const lines = fs.existsSync(out) ? fs.readFileSync(out, 'utf8').split('\n').filter((l) => l !== '') : [];
+  const lines = fs.existsSync(out)
+    ? fs
+        .readFileSync(out, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+    : [];
   fs.rmSync(out, { force: true });
   if (lines.length === 0) throw new Error('the diagnose tests recorded no report (is test/live/golden-record.ts still used?)');
   for (const line of lines) emit({ surface: 'diagnose', ...(JSON.parse(line) as object) });
@@ -140,13 +161,30 @@ export async function lspSurfaces(emit: Emit): Promise<void> {
       for (const l of lenses) resolved.push(l.command === undefined ? await client.request<CodeLens>('codeLens/resolve', l) : l);
       const text = client.text(c.file);
       const hovers: Array<{ at: { line: number; character: number }; hover: Hover | null }> = [];
-      for (const at of probes(text, diagnostics, resolved)) hovers.push({ at, hover: await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: at }) });
+      for (const at of probes(text, diagnostics, resolved))
+        hovers.push({ at, hover: await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: at }) });
       const actions: Array<{ diagnostic: string; actions: CodeAction[] | null }> = [];
       for (const d of diagnostics)
-        actions.push({ diagnostic: `${String(d.code)}@${d.range.start.line}:${d.range.start.character}`, actions: await client.request<CodeAction[] | null>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } }) });
+        actions.push({
+          diagnostic: `${String(d.code)}@${d.range.start.line}:${d.range.start.character}`,
+          actions: await client.request<CodeAction[] | null>('textDocument/codeAction', {
+            textDocument: { uri },
+            range: d.range,
+            context: { diagnostics: [d] },
+          }),
+        });
       const priorityMap = await client.request<unknown>('kubePriorityLens/priorityMap', {});
       const normalize = (v: unknown): unknown => JSON.parse(JSON.stringify(v).split(folder).join('<folder>'));
-      emit({ surface: 'lsp', rule: c.rule, file: c.file, diagnostics: normalize(diagnostics), codeLenses: normalize(resolved), hovers: normalize(hovers), codeActions: normalize(actions), priorityMap: normalize(priorityMap) });
+      emit({
+        surface: 'lsp',
+        rule: c.rule,
+        file: c.file,
+        diagnostics: normalize(diagnostics),
+        codeLenses: normalize(resolved),
+        hovers: normalize(hovers),
+        codeActions: normalize(actions),
+        priorityMap: normalize(priorityMap),
+      });
     } finally {
       await client.stop();
       fs.rmSync(folder, { recursive: true, force: true });

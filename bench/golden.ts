@@ -31,10 +31,23 @@ function engineDump(root: string): void {
     const parsed = parseFile({ path: f.path, content: f.bytes });
     host.addParsed(parsed);
     const objects = parsed.objects.map((o) => [o.id, o.span, o.nameSpan, o.labels, o.annotations, o.fieldProblems, dump(o.node)]);
-    lines.push(JSON.stringify({ file: f.path, documents: parsed.documents, parsedDocuments: parsed.parsedDocuments, problems: parsed.problems, summary: summarizeFile(parsed), objects }, big));
+    lines.push(
+      JSON.stringify(
+        {
+          file: f.path,
+          documents: parsed.documents,
+          parsedDocuments: parsed.parsedDocuments,
+          problems: parsed.problems,
+          summary: summarizeFile(parsed),
+          objects,
+        },
+        big,
+      ),
+    );
   }
   const { findings } = host.analyze();
-  for (const [file, list] of [...findings].sort((a, b) => (a[0] < b[0] ? -1 : 1))) if (list.length > 0) lines.push(JSON.stringify({ file, findings: list }));
+  for (const [file, list] of [...findings].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
+    if (list.length > 0) lines.push(JSON.stringify({ file, findings: list }));
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
@@ -50,6 +63,11 @@ function dump(node: import('../server/src/core/index').YNode, depth = 0, budget 
     case 'seq':
       return [node.span.start, node.span.end, node.flow, node.items.map((i) => dump(i, depth + 1, budget))];
     case 'map':
-      return [node.span.start, node.span.end, node.flow, node.entries.map((e) => [e.key, e.keySpan.start, e.keySpan.end, dump(e.value, depth + 1, budget)])];
+      return [
+        node.span.start,
+        node.span.end,
+        node.flow,
+        node.entries.map((e) => [e.key, e.keySpan.start, e.keySpan.end, dump(e.value, depth + 1, budget)]),
+      ];
   }
 }

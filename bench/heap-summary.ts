@@ -31,7 +31,8 @@ let all = 0;
 let edge = 0;
 for (let i = 0; i < snap.nodes.length; i += width) {
   const type = types[snap.nodes[i + iType] ?? 0] ?? '?';
-  let name = type === 'object' || type === 'closure' || type === 'native' ? `${type}:${snap.strings[snap.nodes[i + iName] ?? 0] ?? '?'}` : type;
+  let name =
+    type === 'object' || type === 'closure' || type === 'native' ? `${type}:${snap.strings[snap.nodes[i + iName] ?? 0] ?? '?'}` : type;
   const edgeCount = snap.nodes[i + iEdges] ?? 0;
   if (shapes && name === 'object:Object') {
     const props: string[] = [];
@@ -50,4 +51,5 @@ for (let i = 0; i < snap.nodes.length; i += width) {
 }
 const rows = [...totals.entries()].sort((a, b) => b[1].size - a[1].size).slice(0, top);
 console.log(`total self size ${(all / 1048576).toFixed(1)} MiB`);
-for (const [name, t] of rows) console.log(`${(t.size / 1048576).toFixed(1).padStart(8)} MiB ${String(t.count).padStart(9)}  ${name.slice(0, 160)}`);
+for (const [name, t] of rows)
+  console.log(`${(t.size / 1048576).toFixed(1).padStart(8)} MiB ${String(t.count).padStart(9)}  ${name.slice(0, 160)}`);

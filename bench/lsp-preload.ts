@@ -5,9 +5,18 @@
 process.on('SIGUSR2', () => {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc !== undefined) gc();
-  const pick = (m: NodeJS.MemoryUsage): Record<string, number> => ({ rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers });
+  const pick = (m: NodeJS.MemoryUsage): Record<string, number> => ({
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    heapTotal: m.heapTotal,
+    external: m.external,
+    arrayBuffers: m.arrayBuffers,
+  });
   const now = pick(process.memoryUsage());
-  setTimeout(() => {
-    process.stderr.write(`KPL-BENCH-MEMORY ${JSON.stringify({ ...pick(process.memoryUsage()), busy: now })}\n`);
-  }, Number(process.env['KPL_BENCH_REST_MS'] ?? 10_000));
+  setTimeout(
+    () => {
+      process.stderr.write(`KPL-BENCH-MEMORY ${JSON.stringify({ ...pick(process.memoryUsage()), busy: now })}\n`);
+    },
+    Number(process.env['KPL_BENCH_REST_MS'] ?? 10_000),
+  );
 });

@@ -33,7 +33,9 @@ gc();
 const m = process.memoryUsage();
 const mib = (n: number): string => (n / 1048576).toFixed(1);
 console.log(`${files.length} files, ${mib(bytes)} MiB, ${findings} findings`);
-console.log(`heapUsed +${mib(m.heapUsed - base.heapUsed)} MiB (${((m.heapUsed - base.heapUsed) / bytes).toFixed(2)}x bytes), rss ${mib(m.rss)} MiB (${(m.rss / bytes).toFixed(2)}x), external ${mib(m.external)} MiB, arrayBuffers ${mib(m.arrayBuffers)}`);
+console.log(
+  `heapUsed +${mib(m.heapUsed - base.heapUsed)} MiB (${((m.heapUsed - base.heapUsed) / bytes).toFixed(2)}x bytes), rss ${mib(m.rss)} MiB (${(m.rss / bytes).toFixed(2)}x), external ${mib(m.external)} MiB, arrayBuffers ${mib(m.arrayBuffers)}`,
+);
 if (process.argv[3] !== undefined) v8.writeHeapSnapshot(process.argv[3]);
 // keep everything alive until here
 if (result.model === undefined) console.log('');
@@ -47,11 +49,22 @@ if (process.env['KPL_MEM_PARTS'] === '1') {
     gc();
     console.log(`${label}: -${mib(before - process.memoryUsage().heapUsed)} MiB`);
   };
-  step('file texts', () => { for (const f of filesMap.values()) f.parsed.text = ''; });
-  step('object trees', () => { for (const f of filesMap.values()) for (const o of f.parsed.objects) o.node = undefined; });
-  step('model', () => { (result as { model: unknown }).model = undefined; (host as unknown as { model: unknown }).model = undefined; });
-  step('findings', () => { result.findings.clear(); });
-  step('parsed files', () => { filesMap.clear(); });
+  step('file texts', () => {
+    for (const f of filesMap.values()) f.parsed.text = '';
+  });
+  step('object trees', () => {
+    for (const f of filesMap.values()) for (const o of f.parsed.objects) o.node = undefined;
+  });
+  step('model', () => {
+    (result as { model: unknown }).model = undefined;
+    (host as unknown as { model: unknown }).model = undefined;
+  });
+  step('findings', () => {
+    result.findings.clear();
+  });
+  step('parsed files', () => {
+    filesMap.clear();
+  });
 }
 const mu = process.memoryUsage();
 console.log(`final: heapTotal ${mib(mu.heapTotal)} MiB heapUsed ${mib(mu.heapUsed)} rss ${mib(mu.rss)}`);
@@ -64,11 +77,26 @@ if (process.env['KPL_MEM_PARTS'] === '2') {
     gc();
     console.log(`${label}: -${mib(before - process.memoryUsage().heapUsed)} MiB`);
   };
-  for (const field of ['containers', 'containersWithoutLimitRange', 'podLevel', 'requests', 'priority', 'evictionTier', 'pdbs', 'preemptionRank']) {
-    step(`workload.${field}`, () => { for (const w of model.workloads) w[field] = undefined; });
+  for (const field of [
+    'containers',
+    'containersWithoutLimitRange',
+    'podLevel',
+    'requests',
+    'priority',
+    'evictionTier',
+    'pdbs',
+    'preemptionRank',
+  ]) {
+    step(`workload.${field}`, () => {
+      for (const w of model.workloads) w[field] = undefined;
+    });
   }
-  step('workload.workload', () => { for (const w of model.workloads) w['workload'] = undefined; });
+  step('workload.workload', () => {
+    for (const w of model.workloads) w['workload'] = undefined;
+  });
   for (const field of ['fieldProblems', 'byFile', 'memo', 'byPriority', 'preemptorSuffix', 'pdbs', 'objects', 'workloads', 'files']) {
-    step(`model.${field}`, () => { model[field] = undefined; });
+    step(`model.${field}`, () => {
+      model[field] = undefined;
+    });
   }
 }

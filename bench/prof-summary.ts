@@ -24,7 +24,8 @@ for (const n of profile.nodes) {
 }
 const show = (title: string, m: Map<string, number>): void => {
   console.log(`\n${title} (total ${total.toFixed(0)} ms)`);
-  for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${v.toFixed(0).padStart(7)} ms ${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
+  for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top))
+    console.log(`${v.toFixed(0).padStart(7)} ms ${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
 };
 show('self time by function', byFn);
 show('self time by file', byFile);

@@ -15,5 +15,7 @@ for (let r = 0; r < runs; r++) {
   let n = 0;
   for (const l of result.findings.values()) n += l.length;
   const used = process.cpuUsage(cpu);
-  console.log(`run ${r}: ${(performance.now() - t).toFixed(0)} ms wall, ${((used.user + used.system) / 1000).toFixed(0)} ms cpu, ${n} findings`);
+  console.log(
+    `run ${r}: ${(performance.now() - t).toFixed(0)} ms wall, ${((used.user + used.system) / 1000).toFixed(0)} ms cpu, ${n} findings`,
+  );
 }

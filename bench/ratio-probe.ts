@@ -36,7 +36,9 @@ for (let i = 0; i < 6; i++) {
   e1.push(cpu(engine));
   j1.push(cpu(js));
 }
-console.log(`alternating: engine ${med(e1.slice(1)).toFixed(0)} ms cpu, js-yaml ${med(j1.slice(1)).toFixed(0)} ms cpu, ratio ${(med(e1.slice(1)) / med(j1.slice(1))).toFixed(2)}`);
+console.log(
+  `alternating: engine ${med(e1.slice(1)).toFixed(0)} ms cpu, js-yaml ${med(j1.slice(1)).toFixed(0)} ms cpu, ratio ${(med(e1.slice(1)) / med(j1.slice(1))).toFixed(2)}`,
+);
 cpu(() => {
   for (const f of files) yaml.parseAllDocuments(decoder.decode(f.bytes));
 });

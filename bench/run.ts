@@ -178,7 +178,10 @@ function kplCheck(dir: string): { wallMs: number; runs: number; exitCode: number
   const n = quick ? 1 : 3;
   for (let r = 0; r < n; r++) {
     const t = performance.now();
-    const result = spawnSync(process.execPath, [kplJs, 'check', '--format', 'json', dir], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+    const result = spawnSync(process.execPath, [kplJs, 'check', '--format', 'json', dir], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
     times.push(performance.now() - t);
     exitCode = result.status;
   }
@@ -231,9 +234,12 @@ interface LspFigures {
   idleCompactions: string[];
 }
 async function lsp(dir: string, editFile: string, manifestBytes: number): Promise<LspFigures | { skipped: string }> {
-  if (!existsSync(serverJs)) return { skipped: 'dist/server.js does not exist yet (the language server is not built): LSP figures skipped' };
+  if (!existsSync(serverJs))
+    return { skipped: 'dist/server.js does not exist yet (the language server is not built): LSP figures skipped' };
   const rpc = require('vscode-languageserver-protocol/node') as typeof import('vscode-languageserver-protocol/node');
-  const child = spawn(process.execPath, ['--expose-gc', ...(existsSync(preload) ? ['-r', preload] : []), serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--expose-gc', ...(existsSync(preload) ? ['-r', preload] : []), serverJs, '--stdio'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   const memoryWaiters: Array<(m: ServerMemory) => void> = [];
   child.stderr.setEncoding('utf8');
@@ -290,7 +296,10 @@ async function lsp(dir: string, editFile: string, manifestBytes: number): Promis
       processId: process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'bench' }],
-      capabilities: { textDocument: { publishDiagnostics: { versionSupport: true }, hover: { contentFormat: ['markdown', 'plaintext'] } }, workspace: { workspaceFolders: true, configuration: false } },
+      capabilities: {
+        textDocument: { publishDiagnostics: { versionSupport: true }, hover: { contentFormat: ['markdown', 'plaintext'] } },
+        workspace: { workspaceFolders: true, configuration: false },
+      },
       initializationOptions: { trusted: true, settings: { clusterAware: false } },
     });
     const indexed = new Promise<void>((res) => (indexedResolve = res));
@@ -318,7 +327,10 @@ async function lsp(dir: string, editFile: string, manifestBytes: number): Promis
       version++;
       const done = waitDiagnostics(uri, version, 120_000);
       const t = performance.now();
-      void connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: old.length } }, text: newLine }] });
+      void connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version },
+        contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: old.length } }, text: newLine }],
+      });
       await done;
       return performance.now() - t;
     };
@@ -328,7 +340,8 @@ async function lsp(dir: string, editFile: string, manifestBytes: number): Promis
     for (let i = 0; i < editCount; i++) local.push(await edit(imageLine, imageText.replace(/:[^:]*$/, `:bench-${i}`)));
     const cross: number[] = [];
     const classText = lines[classLine] ?? '';
-    for (let i = 0; i < Math.max(3, editCount / 5); i++) cross.push(await edit(classLine, classText.replace(/priorityClassName: .*/, `priorityClassName: ${i % 2 === 0 ? 'high' : 'low'}`)));
+    for (let i = 0; i < Math.max(3, editCount / 5); i++)
+      cross.push(await edit(classLine, classText.replace(/priorityClassName: .*/, `priorityClassName: ${i % 2 === 0 ? 'high' : 'low'}`)));
     const hovers: number[] = [];
     const hoverCount = quick ? 20 : 50;
     const character = (lines[classLine] ?? '').indexOf(':') + 3;
@@ -382,12 +395,15 @@ function simulateFigures(nodes: number, podsPerNode: number): Record<string, unk
   let exitCode: number | null = null;
   for (let r = 0; r < n; r++) {
     const t = performance.now();
-    const result = spawnSync(process.execPath, [kplJs, 'simulate', '--format', 'json', '--pod', cluster.pending, dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const result = spawnSync(process.execPath, [kplJs, 'simulate', '--format', 'json', '--pod', cluster.pending, dir], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     cli.push(performance.now() - t);
     exitCode = result.status;
   }
   const lib = core as unknown as Record<string, unknown>;
-  const Snapshot = lib['ClusterSnapshot'] as (new (objects: core.K8sObject[], options: { kubernetesMinor: number }) => { podById: Map<string, unknown> }) | undefined;
+  const Snapshot = lib['ClusterSnapshot'] as
+    (new (objects: core.K8sObject[], options: { kubernetesMinor: number }) => { podById: Map<string, unknown> }) | undefined;
   const simulate = lib['simulate'] as Simulate | undefined;
   const parse: number[] = [];
   const sim: number[] = [];
@@ -435,7 +451,15 @@ interface CorpusResult {
 
 function machine(): Record<string, unknown> {
   const c = cpus();
-  return { cpu: c[0]?.model ?? 'unknown', cores: c.length, memoryBytes: totalmem(), freeMemoryBytes: freemem(), node: process.version, platform: `${process.platform} ${process.arch}`, loadAverage: loadavg().map((l) => round(l, 2)) };
+  return {
+    cpu: c[0]?.model ?? 'unknown',
+    cores: c.length,
+    memoryBytes: totalmem(),
+    freeMemoryBytes: freemem(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadAverage: loadavg().map((l) => round(l, 2)),
+  };
 }
 
 async function main(): Promise<void> {
@@ -481,7 +505,17 @@ async function main(): Promise<void> {
   } else simulateResults = { skipped: '`kpl simulate` does not exist yet in dist/kpl.js: simulate figures skipped' };
 
   const targets = computeTargets(results, simulateResults);
-  const output = { date: new Date().toISOString(), quick, runs, fastParser: fastParserActive, machine: { ...startMachine, loadAverageAtEnd: loadavg().map((l) => round(l, 2)) }, durationS: round((Date.now() - started) / 1000), corpora: results, simulate: simulateResults, targets };
+  const output = {
+    date: new Date().toISOString(),
+    quick,
+    runs,
+    fastParser: fastParserActive,
+    machine: { ...startMachine, loadAverageAtEnd: loadavg().map((l) => round(l, 2)) },
+    durationS: round((Date.now() - started) / 1000),
+    corpora: results,
+    simulate: simulateResults,
+    targets,
+  };
   writeFileSync(outFile, `${JSON.stringify(output, null, 2)}\n`);
   printTable(results, simulateResults, targets);
   console.log(`\nwritten ${outFile} in ${output.durationS} s`);
@@ -496,7 +530,13 @@ interface Target {
 function computeTargets(results: CorpusResult[], simulateResults: unknown): Target[] {
   const targets: Target[] = [];
   const corpus = results.find((r) => r.name === 'corpus');
-  if (corpus !== undefined) targets.push({ target: 'cold analysis of the corpus / js-yaml loadAll (wall)', value: corpus.cold.ratioToJsYaml, limit: '<= 1.0', pass: corpus.cold.ratioToJsYaml <= 1 });
+  if (corpus !== undefined)
+    targets.push({
+      target: 'cold analysis of the corpus / js-yaml loadAll (wall)',
+      value: corpus.cold.ratioToJsYaml,
+      limit: '<= 1.0',
+      pass: corpus.cold.ratioToJsYaml <= 1,
+    });
   const lspOf = (name: string): LspFigures | undefined => {
     const l = results.find((r) => r.name === name)?.lsp as LspFigures | undefined;
     return l !== undefined && 'editP50Ms' in l ? l : undefined;
@@ -506,30 +546,81 @@ function computeTargets(results: CorpusResult[], simulateResults: unknown): Targ
   if (small !== undefined && large !== undefined) {
     const name = lspOf('generated-50k') !== undefined ? '50k' : '10k (no 50k in --quick)';
     const allowed = Math.max(small.editP50Ms * 1.2, small.editP50Ms + 20);
-    targets.push({ target: `edit p50 at ${name} vs 1k`, value: `${large.editP50Ms} ms vs ${small.editP50Ms} ms`, limit: `<= ${round(allowed)} ms (max of 1.2x, +20 ms)`, pass: large.editP50Ms <= allowed });
+    targets.push({
+      target: `edit p50 at ${name} vs 1k`,
+      value: `${large.editP50Ms} ms vs ${small.editP50Ms} ms`,
+      limit: `<= ${round(allowed)} ms (max of 1.2x, +20 ms)`,
+      pass: large.editP50Ms <= allowed,
+    });
     const mem = results.find((r) => r.lsp === large);
-    if (mem !== undefined) targets.push({ target: `server RSS at ${name} / manifest bytes`, value: large.rssPerManifestByte, limit: '< 5', pass: large.rssPerManifestByte < 5 });
+    if (mem !== undefined)
+      targets.push({
+        target: `server RSS at ${name} / manifest bytes`,
+        value: large.rssPerManifestByte,
+        limit: '< 5',
+        pass: large.rssPerManifestByte < 5,
+      });
   }
   for (const r of results) {
-    if (r.anchorRatio !== undefined) targets.push({ target: `yaml-language-server / engine on ${r.name}`, value: r.anchorRatio, limit: '>= 50', pass: r.anchorRatio >= 50 });
+    if (r.anchorRatio !== undefined)
+      targets.push({
+        target: `yaml-language-server / engine on ${r.name}`,
+        value: r.anchorRatio,
+        limit: '>= 50',
+        pass: r.anchorRatio >= 50,
+      });
   }
   if (Array.isArray(simulateResults)) {
-    for (const s of simulateResults as Array<{ nodes: number; simulationToParseRatio: number }>) targets.push({ target: `simulate ${s.nodes} nodes: simulation / parse`, value: s.simulationToParseRatio, limit: '<= 1.0', pass: s.simulationToParseRatio <= 1 });
+    for (const s of simulateResults as Array<{ nodes: number; simulationToParseRatio: number }>)
+      targets.push({
+        target: `simulate ${s.nodes} nodes: simulation / parse`,
+        value: s.simulationToParseRatio,
+        limit: '<= 1.0',
+        pass: s.simulationToParseRatio <= 1,
+      });
   }
   return targets;
 }
 
 function printTable(results: CorpusResult[], simulateResults: unknown, targets: Target[]): void {
-  const rows: string[][] = [['corpus', 'files', 'MiB', 'engine ms', 'js-yaml ms', 'yaml ms', 'x js-yaml', 'x yaml', 'kpl check ms', 'yls ms', 'yls/engine']];
+  const rows: string[][] = [
+    ['corpus', 'files', 'MiB', 'engine ms', 'js-yaml ms', 'yaml ms', 'x js-yaml', 'x yaml', 'kpl check ms', 'yls ms', 'yls/engine'],
+  ];
   for (const r of results) {
     const check = r.kplCheck as { wallMs?: number };
     const a = r.anchor as { wallMs?: number } | undefined;
-    rows.push([r.name, String(r.cold.files), (r.cold.bytes / 1048576).toFixed(1), String(r.cold.engineMs), String(r.cold.jsYamlMs), String(r.cold.yamlMs), String(r.cold.ratioToJsYaml), String(r.cold.ratioToYaml), String(check.wallMs ?? '-'), String(a?.wallMs ?? '-'), String(r.anchorRatio ?? '-')]);
+    rows.push([
+      r.name,
+      String(r.cold.files),
+      (r.cold.bytes / 1048576).toFixed(1),
+      String(r.cold.engineMs),
+      String(r.cold.jsYamlMs),
+      String(r.cold.yamlMs),
+      String(r.cold.ratioToJsYaml),
+      String(r.cold.ratioToYaml),
+      String(check.wallMs ?? '-'),
+      String(a?.wallMs ?? '-'),
+      String(r.anchorRatio ?? '-'),
+    ]);
   }
   console.log(table(rows));
   const anchorSchemas = new Set(results.map((r) => (r.anchor as { schema?: string } | undefined)?.schema).filter((s) => s !== undefined));
   for (const s of anchorSchemas) console.log(`yls (yaml-language-server anchor) schema: ${s}`);
-  const lrows: string[][] = [['workspace', 'index→1st diag ms', 'index ms', 'edit p50', 'edit p95', 'x-file edit p50', 'hover p95', 'RSS MiB', 'RSS busy MiB', 'heap MiB', 'RSS/bytes']];
+  const lrows: string[][] = [
+    [
+      'workspace',
+      'index→1st diag ms',
+      'index ms',
+      'edit p50',
+      'edit p95',
+      'x-file edit p50',
+      'hover p95',
+      'RSS MiB',
+      'RSS busy MiB',
+      'heap MiB',
+      'RSS/bytes',
+    ],
+  ];
   for (const r of results) {
     if (r.lsp === undefined) continue;
     const l = r.lsp as Partial<LspFigures> & { skipped?: string };
@@ -537,15 +628,38 @@ function printTable(results: CorpusResult[], simulateResults: unknown, targets: 
       lrows.push([r.name, `skipped: ${l.skipped}`]);
       continue;
     }
-    lrows.push([r.name, String(l.indexToFirstDiagnosticsMs), String(l.indexCompleteMs), String(l.editP50Ms), String(l.editP95Ms), String(l.crossFileEditP50Ms), String(l.hoverP95Ms), ((l.rssBytes ?? 0) / 1048576).toFixed(0), ((l.rssBusyBytes ?? 0) / 1048576).toFixed(0), ((l.heapUsedBytes ?? 0) / 1048576).toFixed(0), String(l.rssPerManifestByte)]);
+    lrows.push([
+      r.name,
+      String(l.indexToFirstDiagnosticsMs),
+      String(l.indexCompleteMs),
+      String(l.editP50Ms),
+      String(l.editP95Ms),
+      String(l.crossFileEditP50Ms),
+      String(l.hoverP95Ms),
+      ((l.rssBytes ?? 0) / 1048576).toFixed(0),
+      ((l.rssBusyBytes ?? 0) / 1048576).toFixed(0),
+      ((l.heapUsedBytes ?? 0) / 1048576).toFixed(0),
+      String(l.rssPerManifestByte),
+    ]);
   }
   console.log(`\n${table(lrows)}`);
   if (Array.isArray(simulateResults)) {
     const srows = [['simulate', 'pods', 'kpl simulate ms', 'parse ms', 'simulation ms', 'sim/parse', 'outcome']];
-    for (const s of simulateResults as Array<Record<string, unknown>>) srows.push([`${String(s['nodes'])} nodes`, String(s['pods']), String(s['cliWallMs']), String(s['parseMs']), String(s['simulationMs']), String(s['simulationToParseRatio']), String(s['outcome'])]);
+    for (const s of simulateResults as Array<Record<string, unknown>>)
+      srows.push([
+        `${String(s['nodes'])} nodes`,
+        String(s['pods']),
+        String(s['cliWallMs']),
+        String(s['parseMs']),
+        String(s['simulationMs']),
+        String(s['simulationToParseRatio']),
+        String(s['outcome']),
+      ]);
     console.log(`\n${table(srows)}`);
   } else console.log(`\nsimulate: ${(simulateResults as { skipped: string }).skipped}`);
-  console.log(`\n${table([['target', 'value', 'limit', 'pass'], ...targets.map((t) => [t.target, String(t.value), t.limit, t.pass === null ? '-' : t.pass ? 'yes' : 'NO'])])}`);
+  console.log(
+    `\n${table([['target', 'value', 'limit', 'pass'], ...targets.map((t) => [t.target, String(t.value), t.limit, t.pass === null ? '-' : t.pass ? 'yes' : 'NO'])])}`,
+  );
 }
 
 function table(rows: string[][]): string {

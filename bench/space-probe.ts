@@ -12,7 +12,10 @@ const result = host.analyze();
 const mib = (n: number): string => (n / 1048576).toFixed(1).padStart(7);
 const show = (label: string): void => {
   console.log(label);
-  for (const s of v8.getHeapSpaceStatistics()) console.log(`  ${s.space_name.padEnd(24)} size ${mib(s.space_size)} used ${mib(s.space_used_size)} available ${mib(s.space_available_size)}`);
+  for (const s of v8.getHeapSpaceStatistics())
+    console.log(
+      `  ${s.space_name.padEnd(24)} size ${mib(s.space_size)} used ${mib(s.space_used_size)} available ${mib(s.space_available_size)}`,
+    );
   const m = process.memoryUsage();
   console.log(`  rss ${mib(m.rss)} heapTotal ${mib(m.heapTotal)} heapUsed ${mib(m.heapUsed)}`);
 };

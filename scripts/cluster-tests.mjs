@@ -13,10 +13,18 @@ if (build.status !== 0) {
 console.log(`test:cluster: control plane ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 const dir = join('out', 'test', 'cluster');
 const only = process.argv.slice(2);
-const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.js') && (only.length === 0 || only.some((o) => f.includes(o)))).sort().map((f) => join(dir, f)) : [];
+const files = existsSync(dir)
+  ? readdirSync(dir)
+      .filter((f) => f.endsWith('.test.js') && (only.length === 0 || only.some((o) => f.includes(o))))
+      .sort()
+      .map((f) => join(dir, f))
+  : [];
 if (files.length === 0) {
   console.error('test:cluster: no tests under out/test/cluster (run npm run build)');
   process.exit(1);
 }
-const run = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files], { stdio: 'inherit', env: { ...process.env, KPL_REQUIRE_CLUSTER: '1', KPL_REPO_ROOT: process.cwd() } });
+const run = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, KPL_REQUIRE_CLUSTER: '1', KPL_REPO_ROOT: process.cwd() },
+});
 process.exit(run.status ?? 1);

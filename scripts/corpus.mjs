@@ -22,9 +22,13 @@ for (const f of findings) {
   if (f.message.startsWith('internal error')) failures.push(`${f.file}: ${f.message}`);
   const text = existsSync(f.file) ? readFileSync(f.file, 'utf8') : '';
   const lines = text.split('\n');
-  if (f.range.start.line >= Math.max(lines.length, 1)) failures.push(`${f.file}: finding ${f.ruleId} at line ${f.range.start.line} is outside the file`);
+  if (f.range.start.line >= Math.max(lines.length, 1))
+    failures.push(`${f.file}: finding ${f.ruleId} at line ${f.range.start.line} is outside the file`);
 }
-const text = spawnSync(process.execPath, ['dist/kpl.js', 'check', corpus], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout.trim().split('\n').pop();
+const text = spawnSync(process.execPath, ['dist/kpl.js', 'check', corpus], { encoding: 'utf8', maxBuffer: 1 << 30 })
+  .stdout.trim()
+  .split('\n')
+  .pop();
 const byRule = {};
 for (const f of findings) byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
 console.log(`corpus: ${text}`);

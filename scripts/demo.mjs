@@ -41,21 +41,41 @@ const extensionsDir = join(demoDir, 'ext');
 const userDataDir = join(demoDir, 'ud');
 rmSync(extensionsDir, { recursive: true, force: true }); // always the VSIX just built
 mkdirSync(userDataDir, { recursive: true });
-run(process.execPath, [codeServerEntry(), '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--config', join(demoDir, 'config.yaml'),
-  '--install-extension', join(root, 'dist/kube-priority-lens.vsix'), '--force'], { stdio: ['ignore', 'ignore', 'inherit'] });
+run(
+  process.execPath,
+  [
+    codeServerEntry(),
+    '--extensions-dir',
+    extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--config',
+    join(demoDir, 'config.yaml'),
+    '--install-extension',
+    join(root, 'dist/kube-priority-lens.vsix'),
+    '--force',
+  ],
+  { stdio: ['ignore', 'ignore', 'inherit'] },
+);
 
 const settings = {};
 let clusterUp = false;
 const clusterCli = join(root, 'out/test/cluster/cli.js');
 if (withCluster) {
   if (!existsSync(clusterCli)) {
-    console.error(`demo --cluster: ${clusterCli} not found. The local cluster CLI (test/cluster/cli.ts) is not built or not written yet; run \`node esbuild.mjs\` and scripts/cluster/build.sh first.`);
+    console.error(
+      `demo --cluster: ${clusterCli} not found. The local cluster CLI (test/cluster/cli.ts) is not built or not written yet; run \`node esbuild.mjs\` and scripts/cluster/build.sh first.`,
+    );
     process.exit(1);
   }
   // Installs what is missing: the first run builds the control plane from the Go module proxy (cached afterwards).
   run('bash', [join(root, 'scripts/cluster/build.sh')]);
   console.log('demo: starting the local cluster…');
-  const up = spawnSync(process.execPath, [clusterCli, 'up', '--nodes', '3'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const up = spawnSync(process.execPath, [clusterCli, 'up', '--nodes', '3'], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (up.status !== 0) {
     console.error('demo --cluster: `cli up` failed; see the messages above (scripts/cluster/README.md explains the prerequisites).');
     process.exit(1);
@@ -63,7 +83,9 @@ if (withCluster) {
   clusterUp = true;
   const kubeconfig = up.stdout.split('\n')[0].trim();
   settings['kubePriorityLens.kubeconfig'] = kubeconfig;
-  console.log(`demo: cluster up (KUBECONFIG=${kubeconfig}); the CI preemption story starts ${storyDelaySeconds} s after the editor is served.`);
+  console.log(
+    `demo: cluster up (KUBECONFIG=${kubeconfig}); the CI preemption story starts ${storyDelaySeconds} s after the editor is served.`,
+  );
 }
 const cs = await startCodeServer({ port, workspace: join(root, 'examples/ci-preemption'), extensionsDir, userDataDir, settings });
 const url = `http://${cs.host}/?folder=${encodeURIComponent(join(root, 'examples/ci-preemption'))}`;
@@ -75,7 +97,13 @@ if (clusterUp) {
     console.log('demo: replaying the CI preemption story on the local cluster…');
     const story = spawn(process.execPath, [clusterCli, 'story'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     story.stdout.on('data', () => {});
-    story.on('exit', (code) => console.log(code === 0 ? 'demo: CI story done: see Kube Priority Lens: Show Live Preemptions & Evictions, then Diagnose Pod on a victim.' : `demo: the CI story exited ${code}`));
+    story.on('exit', (code) =>
+      console.log(
+        code === 0
+          ? 'demo: CI story done: see Kube Priority Lens: Show Live Preemptions & Evictions, then Diagnose Pod on a victim.'
+          : `demo: the CI story exited ${code}`,
+      ),
+    );
   }, storyDelaySeconds * 1000);
 }
 

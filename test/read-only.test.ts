@@ -54,7 +54,25 @@ const allowedClientModules: Record<string, string> = {
 };
 
 /** Modules that carry exec, attach, port-forward, cp or other non-read features: never in a shipped bundle. */
-const forbiddenClientModules = ['exec.js', 'attach.js', 'portforward.js', 'cp.js', 'web-socket-handler.js', 'terminal-size-queue.js', 'log.js', 'top.js', 'metrics.js', 'informer.js', 'cache.js', 'object.js', 'patch.js', 'health.js', 'proto-client.js', 'api.js', 'gen/index.js'];
+const forbiddenClientModules = [
+  'exec.js',
+  'attach.js',
+  'portforward.js',
+  'cp.js',
+  'web-socket-handler.js',
+  'terminal-size-queue.js',
+  'log.js',
+  'top.js',
+  'metrics.js',
+  'informer.js',
+  'cache.js',
+  'object.js',
+  'patch.js',
+  'health.js',
+  'proto-client.js',
+  'api.js',
+  'gen/index.js',
+];
 /** Packages only those features use (WebSocket streams, tar for cp). */
 const forbiddenPackages = ['ws', 'isomorphic-ws', 'tar-fs', 'tar-stream', 'stream-buffers', 'form-data'];
 
@@ -64,19 +82,31 @@ for (const name of ['server', 'kpl']) {
     const client = modules.filter((m) => m.startsWith(clientNodeDist)).map((m) => m.slice(clientNodeDist.length));
     assert.ok(client.includes('config.js') && client.includes('watch.js'), `the bundle uses the client: ${client.join(', ')}`);
     for (const m of forbiddenClientModules) assert.ok(!client.includes(m), `dist/${name}.js contains @kubernetes/client-node/dist/${m}`);
-    assert.deepEqual(client.filter((m) => m.startsWith('gen/apis/') || m.startsWith('gen/models/')), [], 'no generated API client (its CoreV1Api has exec, attach, proxy and every write)');
-    assert.deepEqual(client.filter((m) => allowedClientModules[m] === undefined).sort(), [], `client modules in dist/${name}.js without a reason in allowedClientModules`);
-    const packages = new Set(modules.map((m) => (m.startsWith('@') ? m.split('/').slice(0, 2).join('/') : m.split('/')[0] ?? '')));
+    assert.deepEqual(
+      client.filter((m) => m.startsWith('gen/apis/') || m.startsWith('gen/models/')),
+      [],
+      'no generated API client (its CoreV1Api has exec, attach, proxy and every write)',
+    );
+    assert.deepEqual(
+      client.filter((m) => allowedClientModules[m] === undefined).sort(),
+      [],
+      `client modules in dist/${name}.js without a reason in allowedClientModules`,
+    );
+    const packages = new Set(modules.map((m) => (m.startsWith('@') ? m.split('/').slice(0, 2).join('/') : (m.split('/')[0] ?? ''))));
     for (const p of forbiddenPackages) assert.ok(!packages.has(p), `dist/${name}.js bundles ${p}`);
     // The text too: the exec/attach stream protocol and the WebSocket transport appear nowhere.
     const text = fs.readFileSync(path.join(root, 'dist', `${name}.js`), 'utf8');
-    for (const s of ['v4.channel.k8s.io', 'channel.k8s.io', 'WebSocket', '/portforward', '/exec?', '/attach?']) assert.ok(!text.includes(s), `dist/${name}.js contains "${s}"`);
+    for (const s of ['v4.channel.k8s.io', 'channel.k8s.io', 'WebSocket', '/portforward', '/exec?', '/attach?'])
+      assert.ok(!text.includes(s), `dist/${name}.js contains "${s}"`);
   });
 }
 
 test('dist/client.js (the VS Code extension) contains no Kubernetes client at all', () => {
   const modules = bundledModules('client');
-  assert.deepEqual(modules.filter((m) => m.startsWith('@kubernetes/') || m.startsWith('ws/')), []);
+  assert.deepEqual(
+    modules.filter((m) => m.startsWith('@kubernetes/') || m.startsWith('ws/')),
+    [],
+  );
 });
 
 /** Does `type` (or a union/intersection member, or an array element) name KubeConfig? */
@@ -90,7 +120,8 @@ function isKubeConfig(checker: ts.TypeChecker, type: ts.Type, depth = 0): boolea
 }
 
 const isPrivate = (d: ts.Declaration | undefined): boolean =>
-  d !== undefined && (ts.getCombinedModifierFlags(d) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0 || (d !== undefined && 'name' in d && ts.isPrivateIdentifier((d as ts.NamedDeclaration).name as ts.Node));
+  (d !== undefined && (ts.getCombinedModifierFlags(d) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0) ||
+  (d !== undefined && 'name' in d && ts.isPrivateIdentifier((d as ts.NamedDeclaration).name as ts.Node));
 
 /** Where the public surface of `type` exposes a KubeConfig: call/construct signatures and public properties. */
 function exposures(checker: ts.TypeChecker, type: ts.Type, where: string, depth = 0, seen = new Set<ts.Type>()): string[] {
@@ -101,7 +132,8 @@ function exposures(checker: ts.TypeChecker, type: ts.Type, where: string, depth 
   for (const kind of [ts.SignatureKind.Call, ts.SignatureKind.Construct]) {
     for (const sig of checker.getSignaturesOfType(type, kind)) {
       if (isPrivate(sig.getDeclaration())) continue;
-      for (const p of sig.getParameters()) out.push(...exposures(checker, checker.getTypeOfSymbol(p), `${where}(${p.getName()})`, depth + 1, seen));
+      for (const p of sig.getParameters())
+        out.push(...exposures(checker, checker.getTypeOfSymbol(p), `${where}(${p.getName()})`, depth + 1, seen));
       out.push(...exposures(checker, sig.getReturnType(), `${where}() result`, depth + 1, seen));
     }
   }
@@ -115,12 +147,21 @@ function exposures(checker: ts.TypeChecker, type: ts.Type, where: string, depth 
 }
 
 test('no code outside server/src/cluster/api.ts and kubeconfig.ts holds a KubeConfig; their exports do not hand one out', () => {
-  const config = ts.getParsedCommandLineOfConfigFile(path.join(root, 'server', 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, '\n')) });
+  const config = ts.getParsedCommandLineOfConfigFile(
+    path.join(root, 'server', 'tsconfig.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, '\n')) },
+  );
   assert.ok(config);
-  const program = ts.createProgram({ rootNames: [path.join(root, 'server', 'src', 'main.ts'), path.join(root, 'server', 'src', 'cli.ts')], options: { ...config.options, noEmit: true, composite: false, declaration: false, emitDeclarationOnly: false } });
+  const program = ts.createProgram({
+    rootNames: [path.join(root, 'server', 'src', 'main.ts'), path.join(root, 'server', 'src', 'cli.ts')],
+    options: { ...config.options, noEmit: true, composite: false, declaration: false, emitDeclarationOnly: false },
+  });
   const checker = program.getTypeChecker();
   const owners = new Set(['server/src/cluster/api.ts', 'server/src/cluster/kubeconfig.ts']);
-  const ours = program.getSourceFiles().filter((f) => !f.isDeclarationFile && path.relative(root, f.fileName).split(path.sep)[0] === 'server');
+  const ours = program
+    .getSourceFiles()
+    .filter((f) => !f.isDeclarationFile && path.relative(root, f.fileName).split(path.sep)[0] === 'server');
   assert.ok(ours.length > 50, `${ours.length} source files`);
   const holders: string[] = [];
   for (const file of ours) {
@@ -129,7 +170,8 @@ test('no code outside server/src/cluster/api.ts and kubeconfig.ts holds a KubeCo
     const visit = (node: ts.Node): void => {
       if (ts.isExpression(node) || ts.isIdentifier(node)) {
         const type = checker.getTypeAtLocation(node);
-        if (isKubeConfig(checker, type)) holders.push(`${rel}:${file.getLineAndCharacterOfPosition(node.getStart()).line + 1} ${node.getText().slice(0, 60)}`);
+        if (isKubeConfig(checker, type))
+          holders.push(`${rel}:${file.getLineAndCharacterOfPosition(node.getStart()).line + 1} ${node.getText().slice(0, 60)}`);
       }
       ts.forEachChild(node, visit);
     };
@@ -148,9 +190,13 @@ test('no code outside server/src/cluster/api.ts and kubeconfig.ts holds a KubeCo
       const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
       const decl = symbol.valueDeclaration ?? symbol.getDeclarations()?.[0];
       if (decl === undefined) continue;
-      const type = symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias) ? checker.getDeclaredTypeOfSymbol(symbol) : checker.getTypeOfSymbolAtLocation(symbol, decl);
+      const type =
+        symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias)
+          ? checker.getDeclaredTypeOfSymbol(symbol)
+          : checker.getTypeOfSymbolAtLocation(symbol, decl);
       leaks.push(...exposures(checker, type, `${rel}: ${exported.getName()}`));
-      if (symbol.flags & ts.SymbolFlags.Class) leaks.push(...exposures(checker, checker.getDeclaredTypeOfSymbol(symbol), `${rel}: ${exported.getName()} instance`));
+      if (symbol.flags & ts.SymbolFlags.Class)
+        leaks.push(...exposures(checker, checker.getDeclaredTypeOfSymbol(symbol), `${rel}: ${exported.getName()} instance`));
     }
   }
   assert.deepEqual(leaks, [], 'exported API that hands out a KubeConfig');

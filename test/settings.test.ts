@@ -44,7 +44,10 @@ test('kubePriorityLens.history.* settings: section object, flattened keys, bad v
   assert.deepEqual(readSettings({ history: { retentionDays: 7, maxRecords: 1000 } }).history, { retentionDays: 7, maxRecords: 1000 });
   assert.deepEqual(readSettings({ 'history.retentionDays': 2 }).history, { retentionDays: 2, maxRecords: 50_000 });
   const logs: string[] = [];
-  assert.deepEqual(readSettings({ history: { retentionDays: 'x', maxRecords: 5 } }, (m) => logs.push(m)).history, { retentionDays: 30, maxRecords: 50_000 });
+  assert.deepEqual(readSettings({ history: { retentionDays: 'x', maxRecords: 5 } }, (m) => logs.push(m)).history, {
+    retentionDays: 30,
+    maxRecords: 50_000,
+  });
   assert.equal(logs.length, 2);
 });
 
@@ -54,8 +57,18 @@ test('settings that change what is read, run or deleted: user-level (machine) wh
   // Which kubeconfig is read and which exec plugin it runs, what is kept in (and pruned from) the history, how large
   // a file may be read: a repository's .vscode/settings.json must not decide these. VS Code ignores workspace values
   // of machine-scoped settings.
-  const machine = ['kubePriorityLens.kubeconfig', 'kubePriorityLens.context', 'kubePriorityLens.history.retentionDays', 'kubePriorityLens.history.maxRecords', 'kubePriorityLens.maxFileSizeMiB'];
-  for (const key of machine) assert.ok(['machine', 'application'].includes(properties[key]?.scope ?? ''), `${key} must be machine- or application-scoped (is ${properties[key]?.scope ?? 'window'})`);
+  const machine = [
+    'kubePriorityLens.kubeconfig',
+    'kubePriorityLens.context',
+    'kubePriorityLens.history.retentionDays',
+    'kubePriorityLens.history.maxRecords',
+    'kubePriorityLens.maxFileSizeMiB',
+  ];
+  for (const key of machine)
+    assert.ok(
+      ['machine', 'application'].includes(properties[key]?.scope ?? ''),
+      `${key} must be machine- or application-scoped (is ${properties[key]?.scope ?? 'window'})`,
+    );
   // Whether the cluster is contacted at all and which files are read: workspace values are fine when trusted, ignored
   // in Restricted Mode.
   const restricted = [...machine, 'kubePriorityLens.clusterAware', 'kubePriorityLens.exclude'];
@@ -65,7 +78,12 @@ test('settings that change what is read, run or deleted: user-level (machine) wh
   for (const key of listed) assert.ok(key in properties, `${key} is listed in restrictedConfigurations but is no setting`);
   // Every other own setting (rule severities, Kubernetes version, tracing) only changes how findings are shown.
   const others = Object.keys(properties).filter((k) => !restricted.includes(k));
-  for (const key of others) assert.match(key, /^kubePriorityLens\.(rules\.[a-z-]+|kubernetesVersion|trace\.server)$/, `${key}: decide whether it changes what is read, run or deleted`);
+  for (const key of others)
+    assert.match(
+      key,
+      /^kubePriorityLens\.(rules\.[a-z-]+|kubernetesVersion|trace\.server)$/,
+      `${key}: decide whether it changes what is read, run or deleted`,
+    );
 });
 
 test('kubePriorityLens.maxFileSizeMiB: 64 by default, 1 to 4096, bad values fall back', async () => {

@@ -32,7 +32,10 @@ test('docs/rules.md is the rendering of the rule registry (UPDATE_DOCS=1 rewrite
     return;
   }
   const actual = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  assert.ok(actual === expected, 'docs/rules.md is out of date with the rule registry: run `node scripts/gen-rules-doc.mjs` (or `UPDATE_DOCS=1 node scripts/unit-tests.mjs tidy` after `node esbuild.mjs`) and commit the result');
+  assert.ok(
+    actual === expected,
+    'docs/rules.md is out of date with the rule registry: run `node scripts/gen-rules-doc.mjs` (or `UPDATE_DOCS=1 node scripts/unit-tests.mjs tidy` after `node esbuild.mjs`) and commit the result',
+  );
 });
 
 test('docs/rules.md has a table row and a section (anchor = id) for every rule, with docs headings demoted', () => {
@@ -59,27 +62,34 @@ test('every rule lives in server/src/core/rules/<id>.ts, and every file there th
     assert.ok(fs.existsSync(file), `${rel(file)} is missing`);
     assert.match(fs.readFileSync(file, 'utf8'), new RegExp(`id: '${r.id}'`), `${rel(file)} must define the rule ${r.id}`);
   }
-  const defining = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && /:\s*Rule\s*=\s*\{/.test(fs.readFileSync(path.join(dir, f), 'utf8')));
+  const defining = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && /:\s*Rule\s*=\s*\{/.test(fs.readFileSync(path.join(dir, f), 'utf8')));
   assert.deepEqual(defining.map((f) => f.replace(/\.ts$/, '')).sort(), rules.map((r) => r.id).sort());
 });
 
 test('every rule has a summary, docs with the four headings, and a known category and severity', () => {
   for (const r of rules) {
     assert.ok(r.summary.length > 10 && r.summary.endsWith('.'), `${r.id}: summary is one sentence ending with a period`);
-    for (const heading of ['## Why this matters', '## How to fix', '## Invalid', '## Valid']) assert.ok(r.docs.includes(heading), `${r.id}: docs need "${heading}"`);
+    for (const heading of ['## Why this matters', '## How to fix', '## Invalid', '## Valid'])
+      assert.ok(r.docs.includes(heading), `${r.id}: docs need "${heading}"`);
     assert.ok(['correctness', 'admission', 'prediction', 'syntax'].includes(r.category), r.id);
     assert.ok(['error', 'warning', 'info', 'hint'].includes(r.defaultSeverity), r.id);
   }
 });
 
 test('every server/src/core file starts with a comment line saying what it is for', () => {
-  const offenders = walk(path.join(root, 'server', 'src', 'core'), (f) => f.endsWith('.ts')).filter((f) => !/^(\/\/|\/\*)/.test(fs.readFileSync(f, 'utf8')));
+  const offenders = walk(path.join(root, 'server', 'src', 'core'), (f) => f.endsWith('.ts')).filter(
+    (f) => !/^(\/\/|\/\*)/.test(fs.readFileSync(f, 'utf8')),
+  );
   assert.deepEqual(offenders.map(rel), []);
 });
 
 test('server/src/core imports no Node module, editor, LSP, cluster client or outer layer', () => {
-  const forbidden = /^(node:|vscode$|vscode-languageserver|vscode-jsonrpc|@kubernetes\/client-node)|(^|\/)(lsp|cluster|cli|workspace|client|media)(\/|$)|^(fs|path|os|child_process|net|http|https|crypto|stream|url|util|worker_threads)$/;
-  const specifier = /(?:^|[\s;])(?:import|export)\s[^;]*?from\s*['"]([^'"]+)['"]|(?:^|[^\w.])(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
+  const forbidden =
+    /^(node:|vscode$|vscode-languageserver|vscode-jsonrpc|@kubernetes\/client-node)|(^|\/)(lsp|cluster|cli|workspace|client|media)(\/|$)|^(fs|path|os|child_process|net|http|https|crypto|stream|url|util|worker_threads)$/;
+  const specifier =
+    /(?:^|[\s;])(?:import|export)\s[^;]*?from\s*['"]([^'"]+)['"]|(?:^|[^\w.])(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
   const offenders: string[] = [];
   for (const file of walk(path.join(root, 'server', 'src', 'core'), (f) => f.endsWith('.ts'))) {
     const text = fs.readFileSync(file, 'utf8');
@@ -96,7 +106,9 @@ test('server/src/core imports no Node module, editor, LSP, cluster client or out
 test('no test is focused (.only) or unconditionally skipped (.skip / .todo)', () => {
   const self = path.join(root, 'test', 'tidy.test.ts');
   const pattern = /\b(?:test|it|describe|suite)\.(?:only|skip|todo)\s*\(|\{\s*only:\s*true|\bonly:\s*true\b/;
-  const offenders = walk(path.join(root, 'test'), (f) => f.endsWith('.ts') && f !== self).filter((f) => pattern.test(fs.readFileSync(f, 'utf8')));
+  const offenders = walk(path.join(root, 'test'), (f) => f.endsWith('.ts') && f !== self).filter((f) =>
+    pattern.test(fs.readFileSync(f, 'utf8')),
+  );
   assert.deepEqual(offenders.map(rel), []);
 });
 
@@ -121,7 +133,8 @@ test('only server/src/cluster/api.ts and kubeconfig.ts import @kubernetes/client
   // Read-only by construction: the client can exec, attach, port-forward and write; everything else reaches a cluster
   // through ApiClient's allow-listed reads. Catches what ESLint's no-restricted-imports does not: require() and import().
   const owners = new Set(['server/src/cluster/api.ts', 'server/src/cluster/kubeconfig.ts']);
-  const specifier = /(?:^|[\s;])(?:import|export)\s[^;]*?from\s*['"]([^'"]+)['"]|(?:^|[^\w.])(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
+  const specifier =
+    /(?:^|[\s;])(?:import|export)\s[^;]*?from\s*['"]([^'"]+)['"]|(?:^|[^\w.])(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
   const code = (f: string) => /\.(ts|js|mjs|cjs)$/.test(f) && !rel(f).startsWith('test/cluster/');
   const files = ['server/src', 'client', 'media', 'test', 'bench', 'scripts'].flatMap((d) => walk(path.join(root, d), code));
   assert.ok(files.length > 100, `scanned ${files.length} files`);
@@ -132,6 +145,10 @@ test('only server/src/cluster/api.ts and kubeconfig.ts import @kubernetes/client
       if (spec === '@kubernetes/client-node' || spec.startsWith('@kubernetes/client-node/')) importers.push(rel(file));
     }
   }
-  assert.deepEqual([...new Set(importers)].filter((f) => !owners.has(f)), [], 'files importing @kubernetes/client-node');
+  assert.deepEqual(
+    [...new Set(importers)].filter((f) => !owners.has(f)),
+    [],
+    'files importing @kubernetes/client-node',
+  );
   assert.deepEqual([...new Set(importers)].sort(), [...owners].sort(), 'api.ts and kubeconfig.ts are where the client is used');
 });

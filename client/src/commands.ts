@@ -24,7 +24,6 @@ import type { LiveEventsPanel } from './live-events-panel';
 import type { PriorityMapPanel } from './priority-map-panel';
 import { isSourceLocation, openLocation } from './webview-host';
 
-
 export interface CommandDeps {
   server: ServerConnection;
   log: vscode.LogOutputChannel;
@@ -46,7 +45,8 @@ export function noClusterMessage(state: ClusterStateView | undefined): string {
     case 'disabled':
       return 'No cluster connection: kubePriorityLens.clusterAware is off. Turn it on to diagnose live pods.';
     case 'offline':
-      if (state.context) return `No cluster connection: the cluster of context "${state.context}" is unreachable${why}. Check kubePriorityLens.kubeconfig and kubePriorityLens.context.`;
+      if (state.context)
+        return `No cluster connection: the cluster of context "${state.context}" is unreachable${why}. Check kubePriorityLens.kubeconfig and kubePriorityLens.context.`;
       return `No cluster connection: set kubePriorityLens.kubeconfig (or KUBECONFIG) and kubePriorityLens.context to diagnose live pods${why}.`;
     default:
       return `No cluster connection: set kubePriorityLens.kubeconfig (or KUBECONFIG) and kubePriorityLens.context to diagnose live pods${why}.`;
@@ -71,7 +71,9 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   const scriptArgument = (command: string, arg: unknown): Record<string, unknown> => {
     if (typeof arg !== 'object' || arg === null) return {};
     if (testArguments) return arg as Record<string, unknown>;
-    log.warn(`${command}: arguments ${JSON.stringify(Object.keys(arg)).slice(0, 200)} ignored (honoured in the extension's test mode only); asking the user instead`);
+    log.warn(
+      `${command}: arguments ${JSON.stringify(Object.keys(arg)).slice(0, 200)} ignored (honoured in the extension's test mode only); asking the user instead`,
+    );
     return {};
   };
   const reg = (id: string, fn: (...args: unknown[]) => unknown): void => {
@@ -102,7 +104,10 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
 
   reg('kubePriorityLens.selectContext', async () => {
     if (!vscode.workspace.isTrusted) {
-      const pick = await vscode.window.showWarningMessage('Kube Priority Lens does not access clusters in Restricted Mode.', 'Manage Workspace Trust');
+      const pick = await vscode.window.showWarningMessage(
+        'Kube Priority Lens does not access clusters in Restricted Mode.',
+        'Manage Workspace Trust',
+      );
       if (pick) await vscode.commands.executeCommand('workbench.trust.manage');
       return;
     }
@@ -117,13 +122,19 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     const configured = vscode.workspace.getConfiguration('kubePriorityLens').get<string>('context') || undefined;
     const items: Item[] = res.contexts.map((c) => ({
       label: c.name,
-      description: [c.name === (configured ?? res.current) ? '$(check) active' : '', c.cluster ?? '', c.namespace ? `ns ${c.namespace}` : ''].filter(Boolean).join(' · '),
+      description: [
+        c.name === (configured ?? res.current) ? '$(check) active' : '',
+        c.cluster ?? '',
+        c.namespace ? `ns ${c.namespace}` : '',
+      ]
+        .filter(Boolean)
+        .join(' · '),
       action: 'context',
       name: c.name,
     }));
     items.push(
       { label: '', kind: vscode.QuickPickItemKind.Separator, action: 'settings' },
-      { label: '$(history) Use the kubeconfig\'s current context', action: 'default' },
+      { label: "$(history) Use the kubeconfig's current context", action: 'default' },
       { label: '$(gear) Set kubeconfig path…', action: 'settings' },
     );
     const pick = await vscode.window.showQuickPick(items, {
@@ -155,12 +166,16 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       });
       if (!target) return undefined;
     }
-    const format: HistoryExportParams['format'] = given.format === 'csv' || (given.format === undefined && target.path.toLowerCase().endsWith('.csv')) ? 'csv' : 'json';
+    const format: HistoryExportParams['format'] =
+      given.format === 'csv' || (given.format === undefined && target.path.toLowerCase().endsWith('.csv')) ? 'csv' : 'json';
     try {
       const res = await server.request<HistoryExportResult>(Methods.historyExport, { format } satisfies HistoryExportParams);
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(res.text));
       log.info(`exported ${res.events} history record(s) as ${format} to ${target.fsPath}`);
-      if (typeof given.path !== 'string') void vscode.window.showInformationMessage(`Kube Priority Lens: exported ${res.events} recorded event(s) to ${vscode.workspace.asRelativePath(target)}.`);
+      if (typeof given.path !== 'string')
+        void vscode.window.showInformationMessage(
+          `Kube Priority Lens: exported ${res.events} recorded event(s) to ${vscode.workspace.asRelativePath(target)}.`,
+        );
       return { path: target.fsPath, events: res.events };
     } catch (e) {
       const message = `Kube Priority Lens: export failed: ${errorText(e)}`;
@@ -174,7 +189,11 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   reg('kubePriorityLens.clearHistory', async (arg?: unknown): Promise<boolean> => {
     const ask = scriptArgument('kubePriorityLens.clearHistory', arg)['confirm'] !== false;
     if (ask) {
-      const pick = await vscode.window.showWarningMessage('Delete every recorded preemption and eviction, and the cached pod UIDs, from the local history?', { modal: true }, 'Clear History');
+      const pick = await vscode.window.showWarningMessage(
+        'Delete every recorded preemption and eviction, and the cached pod UIDs, from the local history?',
+        { modal: true },
+        'Clear History',
+      );
       if (pick !== 'Clear History') return false;
     }
     try {
@@ -201,24 +220,44 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     const editor = vscode.window.activeTextEditor;
     if (editor) {
       // Peek keeps the user in place, like "N references".
-      const vsLocations = locations.map((l) => new vscode.Location(vscode.Uri.parse(l.uri, true), new vscode.Position(l.line, l.character)));
-      await vscode.commands.executeCommand('editor.action.peekLocations', editor.document.uri, editor.selection.active, vsLocations, 'peek');
+      const vsLocations = locations.map(
+        (l) => new vscode.Location(vscode.Uri.parse(l.uri, true), new vscode.Position(l.line, l.character)),
+      );
+      await vscode.commands.executeCommand(
+        'editor.action.peekLocations',
+        editor.document.uri,
+        editor.selection.active,
+        vsLocations,
+        'peek',
+      );
       return;
     }
     const pick = await vscode.window.showQuickPick(
-      locations.map((l) => ({ label: l.label ?? vscode.workspace.asRelativePath(vscode.Uri.parse(l.uri, true)), description: `line ${l.line + 1}`, location: l })),
+      locations.map((l) => ({
+        label: l.label ?? vscode.workspace.asRelativePath(vscode.Uri.parse(l.uri, true)),
+        description: `line ${l.line + 1}`,
+        location: l,
+      })),
       { title },
     );
     if (pick) await openLocation(pick.location, vscode.ViewColumn.Active);
   });
 
   reg('kubePriorityLens.diagnosePod', async (arg?: unknown): Promise<DiagnoseOutcome> => {
-    const explicit = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as { target?: unknown }).target === 'string' ? (arg as { target: string }).target : undefined;
+    const explicit =
+      typeof arg === 'string'
+        ? arg
+        : typeof arg === 'object' && arg !== null && typeof (arg as { target?: unknown }).target === 'string'
+          ? (arg as { target: string }).target
+          : undefined;
     try {
       if (explicit) return await diagnose(deps, explicit);
       // The workload under the cursor (if any): its pods in the cluster are offered first, then its static explanation.
       const workload = await workloadUnderCursor(deps);
-      const list = await server.request<ListPodsResult>(Methods.listPods, (workload !== undefined ? { workload } : {}) satisfies ListPodsParams);
+      const list = await server.request<ListPodsResult>(
+        Methods.listPods,
+        (workload !== undefined ? { workload } : {}) satisfies ListPodsParams,
+      );
       const connected = CONNECTED.has(list.state.state);
       if (!connected) return await explainWithoutCluster(deps, list);
       const target = await pickPod(list.pods, list.state, list.workload);
@@ -243,8 +282,12 @@ async function diagnose(deps: CommandDeps, target: string): Promise<DiagnoseOutc
 /** `Kind/namespace/name` of the workload under the cursor of the active YAML/JSON editor, if any. */
 async function workloadUnderCursor(deps: CommandDeps): Promise<string | undefined> {
   const editor = vscode.window.activeTextEditor;
-  if (!editor || editor.document.uri.scheme !== 'file' || (editor.document.languageId !== 'yaml' && editor.document.languageId !== 'json')) return undefined;
-  const params: ExplainWorkloadParams = { uri: editor.document.uri.toString(), position: { line: editor.selection.active.line, character: editor.selection.active.character } };
+  if (!editor || editor.document.uri.scheme !== 'file' || (editor.document.languageId !== 'yaml' && editor.document.languageId !== 'json'))
+    return undefined;
+  const params: ExplainWorkloadParams = {
+    uri: editor.document.uri.toString(),
+    position: { line: editor.selection.active.line, character: editor.selection.active.character },
+  };
   try {
     const res = await deps.server.request<ExplainWorkloadResult | null>(Methods.explainWorkload, params);
     return res?.workload.id;
@@ -259,14 +302,26 @@ type PodPick = vscode.QuickPickItem & { target?: string };
 export function podPickItems(pods: readonly PodListItem[], workload: string | undefined): PodPick[] {
   const order: Record<PodListItem['source'], number> = { live: 0, deleted: 1, workspace: 2 };
   const sorted = [...pods].sort((a, b) => order[a.source] - order[b.source] || a.label.localeCompare(b.label));
-  const sourceLabel: Record<PodListItem['source'], string> = { live: 'running', deleted: 'recently deleted', workspace: 'workspace manifest' };
-  const item = (p: PodListItem): PodPick => ({ label: p.label, description: [sourceLabel[p.source], p.description].filter(Boolean).join(' · '), target: p.target });
+  const sourceLabel: Record<PodListItem['source'], string> = {
+    live: 'running',
+    deleted: 'recently deleted',
+    workspace: 'workspace manifest',
+  };
+  const item = (p: PodListItem): PodPick => ({
+    label: p.label,
+    description: [sourceLabel[p.source], p.description].filter(Boolean).join(' · '),
+    target: p.target,
+  });
   const items: PodPick[] = [];
   if (workload !== undefined) {
     const own = sorted.filter((p) => p.matchesWorkload === true);
     items.push({ label: `Workload under the cursor: ${workload}`, kind: vscode.QuickPickItemKind.Separator });
     items.push(...own.map(item));
-    items.push({ label: `$(book) Static explanation of ${workload}`, description: own.length ? 'from the manifests' : 'no pod of it in the cluster: from the manifests', target: workload });
+    items.push({
+      label: `$(book) Static explanation of ${workload}`,
+      description: own.length ? 'from the manifests' : 'no pod of it in the cluster: from the manifests',
+      target: workload,
+    });
     items.push({ label: 'All pods', kind: vscode.QuickPickItemKind.Separator });
     items.push(...sorted.filter((p) => p.matchesWorkload !== true).map(item));
     return items;
@@ -297,10 +352,15 @@ async function explainWithoutCluster(deps: CommandDeps, list: ListPodsResult): P
     if (res?.markdown) {
       explanation = res.markdown;
       // The message carries the server's detail (context names, API server errors): escaped like all cluster text.
-      await deps.diagnoses.show(`static ${vscode.workspace.asRelativePath(editor.document.uri)} ${params.position.line + 1}`, `> ${escapeMarkdown(message)}\n>\n> Static explanation of the workload under the cursor (from the manifests only):\n\n${res.markdown}`);
+      await deps.diagnoses.show(
+        `static ${vscode.workspace.asRelativePath(editor.document.uri)} ${params.position.line + 1}`,
+        `> ${escapeMarkdown(message)}\n>\n> Static explanation of the workload under the cursor (from the manifests only):\n\n${res.markdown}`,
+      );
     }
   }
-  const suffix = explanation ? ' Showing the static explanation of the workload under the cursor.' : ' Place the cursor on a workload in a manifest to get its static explanation.';
+  const suffix = explanation
+    ? ' Showing the static explanation of the workload under the cursor.'
+    : ' Place the cursor on a workload in a manifest to get its static explanation.';
   void vscode.window.showWarningMessage(message + suffix, 'Open Settings', 'Select Cluster Context').then((pick) => {
     if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'kubePriorityLens.kubeconfig');
     else if (pick === 'Select Cluster Context') void vscode.commands.executeCommand('kubePriorityLens.selectContext');

@@ -26,7 +26,13 @@ export function activate(context: vscode.ExtensionContext): KplTestApi | undefin
   // Fixture rows let screenshots and UI tests show the live view without a cluster; never in production.
   const fixture = testMode ? process.env.KPL_LIVE_EVENTS_FIXTURE || undefined : undefined;
   const liveEvents = new LiveEventsPanel(context.extensionUri, server, log, fixture);
-  context.subscriptions.push(statusBar, diagnoses, priorityMap, liveEvents, server.onClusterState((s) => statusBar.update(s)));
+  context.subscriptions.push(
+    statusBar,
+    diagnoses,
+    priorityMap,
+    liveEvents,
+    server.onClusterState((s) => statusBar.update(s)),
+  );
 
   registerCommands(context, { server, log, diagnoses, priorityMap, liveEvents });
 

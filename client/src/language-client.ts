@@ -89,7 +89,10 @@ export class ServerConnection implements vscode.Disposable {
   readonly onClusterState = this.clusterStateEmitter.event;
   readonly onLiveEventsChanged = this.liveEventsEmitter.event;
 
-  constructor(context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
     const serverOptions: ServerOptions = {
       run: { module: serverModule, transport: TransportKind.ipc },
@@ -108,7 +111,11 @@ export class ServerConnection implements vscode.Disposable {
       },
       // A function, so a restart after a trust grant sends the new value.
       // historyDir: the extension's global storage, where the server keeps the preemption/eviction history.
-      initializationOptions: (): InitializationOptions => ({ trusted: vscode.workspace.isTrusted, historyDir: context.globalStorageUri.fsPath, ...clusterTarget() }),
+      initializationOptions: (): InitializationOptions => ({
+        trusted: vscode.workspace.isTrusted,
+        historyDir: context.globalStorageUri.fsPath,
+        ...clusterTarget(),
+      }),
       outputChannel: log,
       errorHandler: this.errorHandler,
       // Hovers and completion docs quote manifest text. The server builds no `command:` link, so none is trusted (an
@@ -134,7 +141,9 @@ export class ServerConnection implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration('kubePriorityLens.kubeconfig') && !e.affectsConfiguration('kubePriorityLens.context')) return;
         if (this.client.state === State.Stopped) return;
-        void this.start().then(() => this.client.sendNotification(Methods.clusterTarget, clusterTarget())).catch((err: unknown) => this.log.warn(`could not send the cluster target: ${err instanceof Error ? err.message : String(err)}`));
+        void this.start()
+          .then(() => this.client.sendNotification(Methods.clusterTarget, clusterTarget()))
+          .catch((err: unknown) => this.log.warn(`could not send the cluster target: ${err instanceof Error ? err.message : String(err)}`));
       }),
     );
   }
@@ -144,7 +153,9 @@ export class ServerConnection implements vscode.Disposable {
       this.starting = undefined;
       const msg = e instanceof Error ? e.message : String(e);
       this.log.error(`language server failed to start: ${msg}`);
-      void vscode.window.showErrorMessage(`Kube Priority Lens: the language server failed to start: ${msg}`, 'Show Output').then((p) => p && this.log.show());
+      void vscode.window
+        .showErrorMessage(`Kube Priority Lens: the language server failed to start: ${msg}`, 'Show Output')
+        .then((p) => p && this.log.show());
       throw e;
     });
     return this.starting;

@@ -1,7 +1,14 @@
 // Hosts the Live Preemptions & Evictions webview: initial rows by request, then incremental server notifications.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { Methods, type ClusterStateView, type LiveEventRow, type LiveEventsResult, type LiveNodeView, type WebviewToHost } from '../../server/src/protocol';
+import {
+  Methods,
+  type ClusterStateView,
+  type LiveEventRow,
+  type LiveEventsResult,
+  type LiveNodeView,
+  type WebviewToHost,
+} from '../../server/src/protocol';
 import type { ServerConnection } from './language-client';
 import { openLocation, WebviewPanelHost } from './webview-host';
 
@@ -59,16 +66,33 @@ export class LiveEventsPanel extends WebviewPanelHost {
   async reload(): Promise<void> {
     if (!this.visible) return;
     if (this.fixtureRows) {
-      await this.post({ type: 'liveEvents', rows: this.fixtureRows, state: { state: 'live', context: 'fixture' }, replace: true, ...(this.fixtureNodes !== undefined ? { nodes: this.fixtureNodes } : {}) });
+      await this.post({
+        type: 'liveEvents',
+        rows: this.fixtureRows,
+        state: { state: 'live', context: 'fixture' },
+        replace: true,
+        ...(this.fixtureNodes !== undefined ? { nodes: this.fixtureNodes } : {}),
+      });
       return;
     }
     try {
       const res = await this.server.request<LiveEventsResult>(Methods.liveEvents, {});
       this.state = res.state;
-      await this.post({ type: 'liveEvents', rows: res.rows, state: res.state, replace: true, ...(res.nodes !== undefined ? { nodes: res.nodes } : {}) });
+      await this.post({
+        type: 'liveEvents',
+        rows: res.rows,
+        state: res.state,
+        replace: true,
+        ...(res.nodes !== undefined ? { nodes: res.nodes } : {}),
+      });
     } catch (e) {
       this.log.error(`liveEvents request failed: ${e instanceof Error ? e.message : String(e)}`);
-      await this.post({ type: 'liveEvents', rows: [], state: this.server.lastClusterState ?? { state: 'offline', detail: 'The language server did not answer.' }, replace: true });
+      await this.post({
+        type: 'liveEvents',
+        rows: [],
+        state: this.server.lastClusterState ?? { state: 'offline', detail: 'The language server did not answer.' },
+        replace: true,
+      });
     }
   }
 

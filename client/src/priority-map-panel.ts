@@ -8,7 +8,11 @@ export class PriorityMapPanel extends WebviewPanelHost {
   private refreshTimer: NodeJS.Timeout | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(extensionUri: vscode.Uri, private readonly server: ServerConnection, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    extensionUri: vscode.Uri,
+    private readonly server: ServerConnection,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     super(extensionUri, 'kubePriorityLens.priorityMap', 'Priority Map', 'priorityMap');
     // Diagnostics change after every re-analysis, which is exactly when the map may have changed too.
     this.subscriptions.push(vscode.languages.onDidChangeDiagnostics(() => this.scheduleRefresh()));

@@ -60,7 +60,8 @@ export class ClusterStatusBar implements vscode.Disposable {
     if (s.namespaces?.length) tip.appendText(`\n\nWatching namespaces: ${s.namespaces.join(', ')}`);
     tip.appendText('\n\nClick to select a cluster context.');
     this.item.tooltip = tip;
-    this.item.backgroundColor = s.state === 'forbidden' || s.state === 'offline' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.backgroundColor =
+      s.state === 'forbidden' || s.state === 'offline' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }
 
   /** What the item shows (test API). */

@@ -10,7 +10,9 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, v
   const nonce = randomBytes(16).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'styles.css'));
-  const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${webview.cspSource}`, `img-src ${webview.cspSource}`].join('; ');
+  const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${webview.cspSource}`, `img-src ${webview.cspSource}`].join(
+    '; ',
+  );
   const safeTitle = title.replace(/[<>&"']/g, '');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -89,7 +91,10 @@ export function isInside(uri: UriLike, root: UriLike, platform: NodeJS.Platform 
  */
 export function mayOpen(uri: UriLike, roots: readonly UriLike[], openDocuments: readonly UriLike[]): boolean {
   if (uri.scheme !== 'file' && uri.scheme !== 'vscode-remote') return false;
-  return roots.some((r) => isInside(uri, r)) || openDocuments.some((d) => d.scheme === uri.scheme && d.authority === uri.authority && d.path === uri.path);
+  return (
+    roots.some((r) => isInside(uri, r)) ||
+    openDocuments.some((d) => d.scheme === uri.scheme && d.authority === uri.authority && d.path === uri.path)
+  );
 }
 
 /** Opens a manifest at a server-provided location, beside nothing: in the first editor group. */
@@ -101,9 +106,20 @@ export async function openLocation(location: SourceLocation, column = vscode.Vie
     openPolicy.log?.warn(`refused to open ${JSON.stringify(location.uri.slice(0, 200))}: not a URI`);
     return undefined;
   }
-  const roots = [...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri), ...(openPolicy.examples !== undefined ? [openPolicy.examples] : [])];
-  if (!mayOpen(uri, roots, vscode.workspace.textDocuments.map((d) => d.uri))) {
-    openPolicy.log?.warn(`refused to open ${uri.toString(true).slice(0, 300)}: only files inside the workspace folders are opened from a view or a command argument`);
+  const roots = [
+    ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri),
+    ...(openPolicy.examples !== undefined ? [openPolicy.examples] : []),
+  ];
+  if (
+    !mayOpen(
+      uri,
+      roots,
+      vscode.workspace.textDocuments.map((d) => d.uri),
+    )
+  ) {
+    openPolicy.log?.warn(
+      `refused to open ${uri.toString(true).slice(0, 300)}: only files inside the workspace folders are opened from a view or a command argument`,
+    );
     return undefined;
   }
   const pos = new vscode.Position(location.line, location.character);
@@ -133,19 +149,28 @@ export abstract class WebviewPanelHost implements vscode.Disposable {
       this.panel.reveal(column);
       return this.panel;
     }
-    const panel = vscode.window.createWebviewPanel(this.viewType, this.title, { viewColumn: column, preserveFocus: false }, {
-      enableScripts: true,
-      retainContextWhenHidden: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-    });
+    const panel = vscode.window.createWebviewPanel(
+      this.viewType,
+      this.title,
+      { viewColumn: column, preserveFocus: false },
+      {
+        enableScripts: true,
+        retainContextWhenHidden: true,
+        localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+      },
+    );
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, this.view, this.title);
     this.panel = panel;
     this.lastRendered = undefined;
-    panel.onDidDispose(() => {
-      this.panel = undefined;
-      this.lastRendered = undefined;
-    }, undefined, this.disposables);
+    panel.onDidDispose(
+      () => {
+        this.panel = undefined;
+        this.lastRendered = undefined;
+      },
+      undefined,
+      this.disposables,
+    );
     panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m), undefined, this.disposables);
     return panel;
   }
@@ -177,8 +202,17 @@ export abstract class WebviewPanelHost implements vscode.Disposable {
   waitRendered(predicate: (r: RenderedInfo) => boolean = () => true, timeoutMs = 20_000): Promise<RenderedInfo> {
     if (this.lastRendered && predicate(this.lastRendered)) return Promise.resolve(this.lastRendered);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.view} webview did not render in ${timeoutMs} ms (last: ${JSON.stringify(this.lastRendered)})`)), timeoutMs);
-      this.renderWaiters.push({ predicate, resolve: (r) => { clearTimeout(timer); resolve(r); } });
+      const timer = setTimeout(
+        () => reject(new Error(`${this.view} webview did not render in ${timeoutMs} ms (last: ${JSON.stringify(this.lastRendered)})`)),
+        timeoutMs,
+      );
+      this.renderWaiters.push({
+        predicate,
+        resolve: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+      });
     });
   }
 

@@ -26,9 +26,22 @@ export const EMPTY_FILTERS: Filters = { namespace: '', reason: '', node: '', cls
 export function index(row: LiveEventRow): Indexed {
   const p = row.preemptor;
   const hay = [
-    row.reason, row.message, row.namespace, row.victim.name, row.victim.owner, row.victim.priorityClassName, row.node,
-    p?.name, p?.namespace, p?.uid, p?.owner, p?.priorityClassName,
-  ].filter(Boolean).join('\n').toLowerCase();
+    row.reason,
+    row.message,
+    row.namespace,
+    row.victim.name,
+    row.victim.owner,
+    row.victim.priorityClassName,
+    row.node,
+    p?.name,
+    p?.namespace,
+    p?.uid,
+    p?.owner,
+    p?.priorityClassName,
+  ]
+    .filter(Boolean)
+    .join('\n')
+    .toLowerCase();
   return { row, ts: Date.parse(row.time) || 0, hay };
 }
 
@@ -76,7 +89,13 @@ export function sortRows(rows: Indexed[], key: SortKey, desc: boolean): Indexed[
 }
 
 /** Row indices to materialise for a viewport: visible rows plus `overscan` on each side. */
-export function visibleWindow(scrollTop: number, viewportHeight: number, rowHeight: number, total: number, overscan = 8): { start: number; end: number } {
+export function visibleWindow(
+  scrollTop: number,
+  viewportHeight: number,
+  rowHeight: number,
+  total: number,
+  overscan = 8,
+): { start: number; end: number } {
   const first = Math.floor(scrollTop / rowHeight);
   const start = Math.max(0, first - overscan);
   const end = Math.min(total, first + Math.ceil(viewportHeight / rowHeight) + overscan);
@@ -137,7 +156,13 @@ export function summarizeNodes(rows: Indexed[], limit = 12): NodeSummary[] {
     s.reasons.set(row.reason, (s.reasons.get(row.reason) ?? 0) + 1);
   }
   return [...m.entries()]
-    .map(([node, s]) => ({ node, total: s.total, preemptions: s.preemptions, evictions: s.evictions, topReason: [...s.reasons.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '' }))
+    .map(([node, s]) => ({
+      node,
+      total: s.total,
+      preemptions: s.preemptions,
+      evictions: s.evictions,
+      topReason: [...s.reasons.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '',
+    }))
     .sort((a, b) => b.total - a.total || a.node.localeCompare(b.node))
     .slice(0, limit);
 }
@@ -149,15 +174,31 @@ export function summarizeNodes(rows: Indexed[], limit = 12): NodeSummary[] {
 export function rowToMarkdown(row: LiveEventRow): string {
   const v = row.victim;
   const p = row.preemptor;
-  const victimBits = [v.priority !== undefined ? `priority ${v.priority}` : '', v.priorityClassName ? `class ${codeSpan(v.priorityClassName)}` : '', v.qosClass ? `QoS ${escapeMarkdown(v.qosClass)}` : '', v.owner ? `owner ${codeSpan(v.owner)}` : ''].filter(Boolean).join(', ');
+  const victimBits = [
+    v.priority !== undefined ? `priority ${v.priority}` : '',
+    v.priorityClassName ? `class ${codeSpan(v.priorityClassName)}` : '',
+    v.qosClass ? `QoS ${escapeMarkdown(v.qosClass)}` : '',
+    v.owner ? `owner ${codeSpan(v.owner)}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   const lines = [
     `**${escapeMarkdown(row.reason)}** ${codeSpan(`${row.namespace}/${v.name}`)}${row.node ? ` on ${codeSpan(row.node)}` : ''} at ${escapeMarkdown(row.time)}`,
     '',
     `- victim: ${codeSpan(`${row.namespace}/${v.name}`)}${victimBits ? ` (${victimBits})` : ''}`,
   ];
   if (p) {
-    const who = p.resolved && p.name ? codeSpan(`${p.namespace ? `${p.namespace}/` : ''}${p.name}`) : `unknown (gone before seen), UID ${codeSpan(p.uid)}`;
-    const bits = [p.priority !== undefined ? `priority ${p.priority}` : '', p.priorityClassName ? `class ${codeSpan(p.priorityClassName)}` : '', p.owner ? `owner ${codeSpan(p.owner)}` : ''].filter(Boolean).join(', ');
+    const who =
+      p.resolved && p.name
+        ? codeSpan(`${p.namespace ? `${p.namespace}/` : ''}${p.name}`)
+        : `unknown (gone before seen), UID ${codeSpan(p.uid)}`;
+    const bits = [
+      p.priority !== undefined ? `priority ${p.priority}` : '',
+      p.priorityClassName ? `class ${codeSpan(p.priorityClassName)}` : '',
+      p.owner ? `owner ${codeSpan(p.owner)}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     lines.push(`- preemptor: ${who}${bits ? ` (${bits})` : ''}`);
   }
   if (row.priorityGap !== undefined) lines.push(`- priority gap: ${row.priorityGap}`);

@@ -3,8 +3,17 @@
 import type { ClusterStateView, HostToWebview, LiveEventRow, LiveNodeView } from '../../server/src/protocol';
 import { clear, h, svg } from './dom';
 import {
-  applyFilters, bucketize, EMPTY_FILTERS, index, rowToMarkdown, sortRows, summarizeNodes, visibleWindow,
-  type Filters, type Indexed, type SortKey,
+  applyFilters,
+  bucketize,
+  EMPTY_FILTERS,
+  index,
+  rowToMarkdown,
+  sortRows,
+  summarizeNodes,
+  visibleWindow,
+  type Filters,
+  type Indexed,
+  type SortKey,
 } from './live-events-model';
 import type { App } from './priority-map';
 import { post, vscodeApi } from './vscode-api';
@@ -20,7 +29,14 @@ const COLUMNS: { key: SortKey | null; label: string; cls: string }[] = [
   { key: 'gap', label: 'Gap', cls: 'c-gap' },
   { key: null, label: 'Actions', cls: 'c-actions' },
 ];
-const RANGES: [number, string][] = [[0, 'All time'], [15, 'Last 15 min'], [60, 'Last hour'], [360, 'Last 6 hours'], [1440, 'Last 24 hours'], [10080, 'Last 7 days']];
+const RANGES: [number, string][] = [
+  [0, 'All time'],
+  [15, 'Last 15 min'],
+  [60, 'Last hour'],
+  [360, 'Last 6 hours'],
+  [1440, 'Last 24 hours'],
+  [10080, 'Last 7 days'],
+];
 
 interface Saved {
   filters: Filters;
@@ -46,7 +62,10 @@ function select(label: string, onChange: (v: string) => void): HTMLSelectElement
 function fillOptions(s: HTMLSelectElement, all: string, values: Iterable<string>, current: string): void {
   const sorted = [...new Set([...values, ...(current ? [current] : [])])].sort();
   clear(s);
-  s.append(h('option', { text: all, attrs: { value: '' } }), ...sorted.map((v) => h('option', { text: v || '(none)', attrs: { value: v } })));
+  s.append(
+    h('option', { text: all, attrs: { value: '' } }),
+    ...sorted.map((v) => h('option', { text: v || '(none)', attrs: { value: v } })),
+  );
   s.value = current;
 }
 
@@ -65,7 +84,10 @@ export function mountLiveEvents(root: HTMLElement): App {
 
   // Toolbar
   const stateBadge = h('span', { class: 'state' });
-  const search = h('input', { class: 'filter', attrs: { type: 'search', placeholder: 'Search victim, preemptor, message, UID…', 'aria-label': 'Search events' } });
+  const search = h('input', {
+    class: 'filter',
+    attrs: { type: 'search', placeholder: 'Search victim, preemptor, message, UID…', 'aria-label': 'Search events' },
+  });
   search.value = filters.query;
   const nsSel = select('Namespace', (v) => setFilter('namespace', v));
   const reasonSel = select('Reason', (v) => setFilter('reason', v));
@@ -90,13 +112,23 @@ export function mountLiveEvents(root: HTMLElement): App {
   const header = h('div', { class: 'ev-row ev-header', attrs: { role: 'row' } });
   const spacer = h('div', { class: 'spacer' });
   const rowsLayer = h('div', { class: 'rows' });
-  const viewport = h('div', { class: 'viewport', attrs: { role: 'grid', tabindex: '0', 'aria-label': 'Preemption and eviction events' } }, spacer, rowsLayer);
+  const viewport = h(
+    'div',
+    { class: 'viewport', attrs: { role: 'grid', tabindex: '0', 'aria-label': 'Preemption and eviction events' } },
+    spacer,
+    rowsLayer,
+  );
   const empty = h('div', { class: 'empty' });
 
   root.append(
     h('header', { class: 'toolbar' }, h('h1', { text: 'Live Preemptions & Evictions' }), stateBadge, countLabel),
     h('div', { class: 'filters' }, search, nsSel, reasonSel, nodeSel, clsSel, rangeSel),
-    h('div', { class: 'charts' }, h('section', { class: 'chart' }, h('h2', { text: 'Timeline' }), timeline, legend), h('section', { class: 'per-node' }, h('h2', { text: 'Per node' }), nodes)),
+    h(
+      'div',
+      { class: 'charts' },
+      h('section', { class: 'chart' }, h('h2', { text: 'Timeline' }), timeline, legend),
+      h('section', { class: 'per-node' }, h('h2', { text: 'Per node' }), nodes),
+    ),
     h('div', { class: 'table' }, header, viewport, empty),
   );
   root.classList.add('live');
@@ -110,7 +142,11 @@ export function mountLiveEvents(root: HTMLElement): App {
       }
       const key = c.key;
       const arrow = sortKey === key ? (desc ? ' ▼' : ' ▲') : '';
-      const btn = h('button', { class: `cell sort ${c.cls}`, text: c.label + arrow, attrs: { 'aria-sort': sortKey === key ? (desc ? 'descending' : 'ascending') : 'none' } });
+      const btn = h('button', {
+        class: `cell sort ${c.cls}`,
+        text: c.label + arrow,
+        attrs: { 'aria-sort': sortKey === key ? (desc ? 'descending' : 'ascending') : 'none' },
+      });
       btn.addEventListener('click', () => {
         if (sortKey === key) desc = !desc;
         else {
@@ -145,27 +181,53 @@ export function mountLiveEvents(root: HTMLElement): App {
   function rowElement(r: Indexed, i: number): HTMLElement {
     const row = r.row;
     const v = row.victim;
-    const victimSub = [v.priority !== undefined ? `prio ${v.priority}` : '', v.priorityClassName ?? '', v.qosClass ?? '', v.owner ?? ''].filter(Boolean).join(' · ');
+    const victimSub = [v.priority !== undefined ? `prio ${v.priority}` : '', v.priorityClassName ?? '', v.qosClass ?? '', v.owner ?? '']
+      .filter(Boolean)
+      .join(' · ');
     const p = row.preemptor;
     const preemptor = p
-      ? h('div', { class: `cell c-preemptor${p.resolved ? '' : ' unresolved'}` },
-          h('div', { class: 'main', text: p.resolved && p.name ? `${p.namespace ? `${p.namespace}/` : ''}${p.name}` : 'unknown (gone before seen)' }),
-          h('div', { class: 'sub', text: p.resolved ? [p.priority !== undefined ? `prio ${p.priority}` : '', p.priorityClassName ?? '', p.owner ?? ''].filter(Boolean).join(' · ') : `UID ${p.uid}` }))
+      ? h(
+          'div',
+          { class: `cell c-preemptor${p.resolved ? '' : ' unresolved'}` },
+          h('div', {
+            class: 'main',
+            text: p.resolved && p.name ? `${p.namespace ? `${p.namespace}/` : ''}${p.name}` : 'unknown (gone before seen)',
+          }),
+          h('div', {
+            class: 'sub',
+            text: p.resolved
+              ? [p.priority !== undefined ? `prio ${p.priority}` : '', p.priorityClassName ?? '', p.owner ?? ''].filter(Boolean).join(' · ')
+              : `UID ${p.uid}`,
+          }),
+        )
       : h('div', { class: 'cell c-preemptor muted', text: '—' });
     const target = `${row.namespace}/${v.name}`;
     const el = h(
       'div',
-      { class: `ev-row type-${row.type}${row.id === selected ? ' selected' : ''}`, attrs: { role: 'row', 'aria-selected': String(row.id === selected), title: row.message }, data: { id: `row:${row.id}` } },
+      {
+        class: `ev-row type-${row.type}${row.id === selected ? ' selected' : ''}`,
+        attrs: { role: 'row', 'aria-selected': String(row.id === selected), title: row.message },
+        data: { id: `row:${row.id}` },
+      },
       h('div', { class: 'cell c-time', text: fmtTime(r.ts), title: new Date(r.ts).toString() }),
       h('div', { class: 'cell c-victim' }, h('div', { class: 'main', text: target }), h('div', { class: 'sub', text: victimSub })),
       h('div', { class: 'cell c-reason' }, h('span', { class: `reason-pill type-${row.type}`, text: row.reason })),
       h('div', { class: 'cell c-node', text: row.node ?? '' }),
       preemptor,
       h('div', { class: 'cell c-gap', text: row.priorityGap !== undefined ? String(row.priorityGap) : '' }),
-      h('div', { class: 'cell c-actions' },
+      h(
+        'div',
+        { class: 'cell c-actions' },
         actionButton('Diagnose', `Diagnose ${target}`, `diagnose:${row.id}`, () => post({ type: 'diagnose', target })),
-        actionButton('Open', row.location ? 'Open the manifest' : 'No manifest in the workspace', `open:${row.id}`, () => row.location && post({ type: 'open', location: row.location }), !row.location),
-        actionButton('Copy', 'Copy as Markdown', `copy:${row.id}`, () => post({ type: 'copy', text: rowToMarkdown(row) }))),
+        actionButton(
+          'Open',
+          row.location ? 'Open the manifest' : 'No manifest in the workspace',
+          `open:${row.id}`,
+          () => row.location && post({ type: 'open', location: row.location }),
+          !row.location,
+        ),
+        actionButton('Copy', 'Copy as Markdown', `copy:${row.id}`, () => post({ type: 'copy', text: rowToMarkdown(row) })),
+      ),
     );
     el.style.transform = `translateY(${i * ROW_H}px)`;
     el.addEventListener('click', () => select_(row.id));
@@ -200,7 +262,8 @@ export function mountLiveEvents(root: HTMLElement): App {
     const r = view[next];
     if (!r) return;
     if (next * ROW_H < viewport.scrollTop) viewport.scrollTop = next * ROW_H;
-    else if ((next + 1) * ROW_H > viewport.scrollTop + viewport.clientHeight) viewport.scrollTop = (next + 1) * ROW_H - viewport.clientHeight;
+    else if ((next + 1) * ROW_H > viewport.scrollTop + viewport.clientHeight)
+      viewport.scrollTop = (next + 1) * ROW_H - viewport.clientHeight;
     selected = r.row.id;
     persist();
     renderWindow();
@@ -251,7 +314,15 @@ export function mountLiveEvents(root: HTMLElement): App {
     }
     const max = Math.max(1, list[0]?.total ?? 1);
     const withNodeViews = nodeViews.size > 0;
-    const head = h('tr', {}, h('th', { text: 'Node' }), h('th', { text: 'Events' }), h('th', { text: 'Preempt.' }), h('th', { text: 'Evict.' }), h('th', { text: 'Top reason' }));
+    const head = h(
+      'tr',
+      {},
+      h('th', { text: 'Node' }),
+      h('th', { text: 'Events' }),
+      h('th', { text: 'Preempt.' }),
+      h('th', { text: 'Evict.' }),
+      h('th', { text: 'Top reason' }),
+    );
     if (withNodeViews) head.append(h('th', { text: 'Pressure' }), h('th', { text: 'Next eviction victims' }));
     const table = h('table', { class: 'node-table' }, h('thead', {}, head));
     const body = h('tbody');
@@ -260,23 +331,65 @@ export function mountLiveEvents(root: HTMLElement): App {
       const v = nodeViews.get(name);
       if (v === undefined) return [h('td', { class: 'muted', text: '—' }), h('td', { class: 'muted', text: '—' })];
       const conditions = v.conditions.map((c) => `${c.type}=${c.status}${c.message ? `: ${c.message}` : ''}`).join('\n');
-      const pressure = h('td', { class: v.pressure.length ? 'pressure' : 'muted', text: v.pressure.length ? v.pressure.join(', ') : 'none', title: conditions });
-      const victims = v.nextVictims.map((x, i) => `${i + 1}. ${x.namespace}/${x.name} (prio ${x.priority}${x.qosClass ? `, ${x.qosClass}` : ''}${x.exceeds ? ', over request' : ''})`);
-      const how = v.usageSource === 'podmetrics' ? `ranked for ${v.signal} by PodMetrics usage` : `ranked for ${v.signal} by QoS tier and priority (no PodMetrics)`;
-      const next = h('td', { class: 'next-victims', text: victims.length ? victims.slice(0, 3).join('  ') : 'no pods', title: `${how}\n${victims.join('\n')}` });
+      const pressure = h('td', {
+        class: v.pressure.length ? 'pressure' : 'muted',
+        text: v.pressure.length ? v.pressure.join(', ') : 'none',
+        title: conditions,
+      });
+      const victims = v.nextVictims.map(
+        (x, i) =>
+          `${i + 1}. ${x.namespace}/${x.name} (prio ${x.priority}${x.qosClass ? `, ${x.qosClass}` : ''}${x.exceeds ? ', over request' : ''})`,
+      );
+      const how =
+        v.usageSource === 'podmetrics'
+          ? `ranked for ${v.signal} by PodMetrics usage`
+          : `ranked for ${v.signal} by QoS tier and priority (no PodMetrics)`;
+      const next = h('td', {
+        class: 'next-victims',
+        text: victims.length ? victims.slice(0, 3).join('  ') : 'no pods',
+        title: `${how}\n${victims.join('\n')}`,
+      });
       return [pressure, next];
     };
     for (const n of list) {
-      const link = h('button', { class: 'link', text: n.node || '(no node)', title: 'Filter by this node', data: { id: `node:${n.node}` } });
+      const link = h('button', {
+        class: 'link',
+        text: n.node || '(no node)',
+        title: 'Filter by this node',
+        data: { id: `node:${n.node}` },
+      });
       link.addEventListener('click', () => {
         nodeSel.value = n.node;
         setFilter('node', filters.node === n.node ? '' : n.node);
       });
       const bar = h('div', { class: 'bar' });
       bar.style.width = `${Math.round((n.total / max) * 100)}%`;
-      body.append(h('tr', {}, h('td', {}, link), h('td', {}, h('div', { class: 'bar-cell' }, bar, h('span', { text: String(n.total) }))), h('td', { text: String(n.preemptions) }), h('td', { text: String(n.evictions) }), h('td', { text: n.topReason }), ...nodeCells(n.node)));
+      body.append(
+        h(
+          'tr',
+          {},
+          h('td', {}, link),
+          h('td', {}, h('div', { class: 'bar-cell' }, bar, h('span', { text: String(n.total) }))),
+          h('td', { text: String(n.preemptions) }),
+          h('td', { text: String(n.evictions) }),
+          h('td', { text: n.topReason }),
+          ...nodeCells(n.node),
+        ),
+      );
     }
-    for (const v of extra) body.append(h('tr', {}, h('td', { text: v.node }), h('td', { text: '0' }), h('td', { text: '0' }), h('td', { text: '0' }), h('td', { text: '' }), ...nodeCells(v.node)));
+    for (const v of extra)
+      body.append(
+        h(
+          'tr',
+          {},
+          h('td', { text: v.node }),
+          h('td', { text: '0' }),
+          h('td', { text: '0' }),
+          h('td', { text: '0' }),
+          h('td', { text: '' }),
+          ...nodeCells(v.node),
+        ),
+      );
     table.append(body);
     nodes.append(table);
   }
@@ -305,7 +418,13 @@ export function mountLiveEvents(root: HTMLElement): App {
     empty.textContent = all.size === 0 ? emptyText() : view.length === 0 ? 'No events match the filters.' : '';
     empty.hidden = view.length > 0;
     // What the user sees: the state badge, the count and every row in the DOM (virtualised: at most a screenful or two).
-    post({ type: 'rendered', view: 'liveEvents', text: `${stateBadge.textContent ?? ''}\n${countLabel.textContent}\n${rowsLayer.innerText}\n${empty.hidden ? '' : empty.textContent}`, count: view.length, domRows: rowsLayer.childElementCount });
+    post({
+      type: 'rendered',
+      view: 'liveEvents',
+      text: `${stateBadge.textContent ?? ''}\n${countLabel.textContent}\n${rowsLayer.innerText}\n${empty.hidden ? '' : empty.textContent}`,
+      count: view.length,
+      domRows: rowsLayer.childElementCount,
+    });
   }
 
   function emptyText(): string {
@@ -326,10 +445,30 @@ export function mountLiveEvents(root: HTMLElement): App {
 
   function refreshOptions(): void {
     const rows = [...all.values()].map((r) => r.row);
-    fillOptions(nsSel, 'All namespaces', rows.map((r) => r.namespace), filters.namespace);
-    fillOptions(reasonSel, 'All reasons', rows.map((r) => r.reason), filters.reason);
-    fillOptions(nodeSel, 'All nodes', rows.map((r) => r.node ?? ''), filters.node);
-    fillOptions(clsSel, 'All classes', rows.map((r) => r.victim.priorityClassName ?? ''), filters.cls);
+    fillOptions(
+      nsSel,
+      'All namespaces',
+      rows.map((r) => r.namespace),
+      filters.namespace,
+    );
+    fillOptions(
+      reasonSel,
+      'All reasons',
+      rows.map((r) => r.reason),
+      filters.reason,
+    );
+    fillOptions(
+      nodeSel,
+      'All nodes',
+      rows.map((r) => r.node ?? ''),
+      filters.node,
+    );
+    fillOptions(
+      clsSel,
+      'All classes',
+      rows.map((r) => r.victim.priorityClassName ?? ''),
+      filters.cls,
+    );
   }
 
   renderHeader();
@@ -364,4 +503,3 @@ export function mountLiveEvents(root: HTMLElement): App {
     },
   };
 }
-

@@ -20,7 +20,8 @@ interface Rung {
 /** Groups workloads under their class; classes referenced but not defined and "no class" get their own rungs. */
 export function buildRungs(map: PriorityMapView): Rung[] {
   const rungs = new Map<string, Rung>();
-  for (const c of map.priorityClasses) rungs.set(`class:${c.name}`, { key: `class:${c.name}`, title: c.name, value: c.value, cls: c, missing: false, workloads: [] });
+  for (const c of map.priorityClasses)
+    rungs.set(`class:${c.name}`, { key: `class:${c.name}`, title: c.name, value: c.value, cls: c, missing: false, workloads: [] });
   for (const w of map.workloads) {
     let key: string;
     if (w.priorityClassName && rungs.has(`class:${w.priorityClassName}`)) key = `class:${w.priorityClassName}`;
@@ -29,7 +30,13 @@ export function buildRungs(map: PriorityMapView): Rung[] {
     let r = rungs.get(key);
     if (!r) {
       const missing = key.startsWith('missing:');
-      r = { key, title: missing ? `${w.priorityClassName ?? ''} (not found)` : 'No PriorityClass', value: w.priority, missing, workloads: [] };
+      r = {
+        key,
+        title: missing ? `${w.priorityClassName ?? ''} (not found)` : 'No PriorityClass',
+        value: w.priority,
+        missing,
+        workloads: [],
+      };
       rungs.set(key, r);
     }
     r.workloads.push(w);
@@ -61,7 +68,13 @@ function workloadRow(w: WorkloadView): HTMLElement {
   const badges = h(
     'span',
     { class: 'badges' },
-    badge(w.qosClass, `qos-${w.qosClass.toLowerCase()}`, w.qosClass !== w.qosClassWithoutLimitRange ? `QoS after LimitRange defaulting (without: ${w.qosClassWithoutLimitRange})` : 'QoS class'),
+    badge(
+      w.qosClass,
+      `qos-${w.qosClass.toLowerCase()}`,
+      w.qosClass !== w.qosClassWithoutLimitRange
+        ? `QoS after LimitRange defaulting (without: ${w.qosClassWithoutLimitRange})`
+        : 'QoS class',
+    ),
     badge(`rank ${w.preemptionRank.position}/${w.preemptionRank.of}`, 'rank', 'Preemption rank: 1 = preempted first'),
     badge(`evict tier ${w.evictionTier.tier}`, 'tier', w.evictionTier.reason),
     w.preemptionPolicy === 'Never' ? badge('never preempts', 'never', 'preemptionPolicy: Never') : null,
@@ -69,7 +82,12 @@ function workloadRow(w: WorkloadView): HTMLElement {
     w.pdbs.length ? badge(`PDB ×${w.pdbs.length}`, 'pdb', w.pdbs.join(', ')) : null,
   );
   const by = w.preemptibleBy.length
-    ? h('details', { class: 'preemptible' }, h('summary', { text: `preemptible by ${w.preemptibleBy.length}` }), h('ul', {}, ...w.preemptibleBy.map((p) => h('li', { text: p }))))
+    ? h(
+        'details',
+        { class: 'preemptible' },
+        h('summary', { text: `preemptible by ${w.preemptibleBy.length}` }),
+        h('ul', {}, ...w.preemptibleBy.map((p) => h('li', { text: p }))),
+      )
     : h('span', { class: 'preemptible none', text: 'preemptible by none' });
   return h('li', { class: 'workload-row' }, btn, badges, by);
 }
@@ -85,7 +103,10 @@ function rungElement(r: Rung): HTMLElement {
     c?.preemptionPolicy === 'Never' ? badge('preemptionPolicy: Never', 'never') : null,
     c ? badge(c.source, 'source') : null,
     r.missing ? badge('missing PriorityClass', 'error') : null,
-    h('span', { class: 'rung-count', text: r.workloads.length ? `${r.workloads.length} workload${r.workloads.length === 1 ? '' : 's'}` : 'no workloads' }),
+    h('span', {
+      class: 'rung-count',
+      text: r.workloads.length ? `${r.workloads.length} workload${r.workloads.length === 1 ? '' : 's'}` : 'no workloads',
+    }),
   );
   // Unused classes stay on the ladder (they still rank everything else) but take one line.
   const body = r.workloads.length ? h('ul', { class: 'workloads' }, ...r.workloads.map(workloadRow)) : null;
@@ -94,10 +115,17 @@ function rungElement(r: Rung): HTMLElement {
 
 export function mountPriorityMap(root: HTMLElement): App {
   const saved = vscodeApi().getState() as { filter?: string } | undefined;
-  const filter = h('input', { class: 'filter', attrs: { type: 'search', placeholder: 'Filter workloads (name, namespace, kind)', 'aria-label': 'Filter workloads' } });
+  const filter = h('input', {
+    class: 'filter',
+    attrs: { type: 'search', placeholder: 'Filter workloads (name, namespace, kind)', 'aria-label': 'Filter workloads' },
+  });
   filter.value = saved?.filter ?? '';
   const summary = h('span', { class: 'summary' });
-  const ladder = h('div', { class: 'ladder', attrs: { 'aria-live': 'polite' } }, h('div', { class: 'empty', text: 'Loading the priority map…' }));
+  const ladder = h(
+    'div',
+    { class: 'ladder', attrs: { 'aria-live': 'polite' } },
+    h('div', { class: 'empty', text: 'Loading the priority map…' }),
+  );
   root.append(h('header', { class: 'toolbar' }, h('h1', { text: 'Priority Map' }), summary, filter), ladder);
   let map: PriorityMapView | undefined;
 
@@ -105,7 +133,12 @@ export function mountPriorityMap(root: HTMLElement): App {
     if (!map) return;
     const q = filter.value.trim().toLowerCase();
     const shown: PriorityMapView = q
-      ? { ...map, workloads: map.workloads.filter((w) => `${w.kind} ${w.namespace}/${w.name} ${w.priorityClassName ?? ''}`.toLowerCase().includes(q)) }
+      ? {
+          ...map,
+          workloads: map.workloads.filter((w) =>
+            `${w.kind} ${w.namespace}/${w.name} ${w.priorityClassName ?? ''}`.toLowerCase().includes(q),
+          ),
+        }
       : map;
     const rungs = buildRungs(shown);
     clear(ladder);

@@ -10,9 +10,14 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..', '..');
 const wrong = fs.mkdtempSync(path.join(os.tmpdir(), 'kpl-not-the-extension-'));
 // A valid but different extension: loads fine, contributes nothing, so ours is missing.
-fs.writeFileSync(path.join(wrong, 'package.json'), JSON.stringify({ name: 'decoy', publisher: 'nobody', version: '0.0.0', engines: { vscode: '*' } }));
+fs.writeFileSync(
+  path.join(wrong, 'package.json'),
+  JSON.stringify({ name: 'decoy', publisher: 'nobody', version: '0.0.0', engines: { vscode: '*' } }),
+);
 const r = spawnSync(process.execPath, [path.join(root, 'test', 'e2e', 'run-tests.js')], {
-  cwd: root, encoding: 'utf8', env: { ...process.env, KPL_E2E_EXTENSION_PATH: wrong, E2E_TIMEOUT_MS: '120000' },
+  cwd: root,
+  encoding: 'utf8',
+  env: { ...process.env, KPL_E2E_EXTENSION_PATH: wrong, E2E_TIMEOUT_MS: '120000' },
 });
 fs.rmSync(wrong, { recursive: true, force: true });
 const out = `${r.stdout}${r.stderr}`;

@@ -31,8 +31,14 @@ function suite(name, cmd, args, env) {
     const t0 = Date.now();
     const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
-    child.stderr.on('data', (d) => { out += d; process.stderr.write(d); });
+    child.stdout.on('data', (d) => {
+      out += d;
+      process.stdout.write(d);
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+      process.stderr.write(d);
+    });
     child.on('close', (code) => {
       timings.push([name, Date.now() - t0]);
       const m = [...out.matchAll(/^e2e\[[^\]]*\]: (\d+) passed, (\d+) failed/gm)].pop();

@@ -20,7 +20,11 @@ async function main() {
   fs.writeFileSync(fixture, JSON.stringify(makeLiveRows(1200, 240)));
   fs.mkdirSync(out, { recursive: true });
 
-  const cs = await startCodeServer({ workspace, env: { KPL_LIVE_EVENTS_FIXTURE: fixture }, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false } });
+  const cs = await startCodeServer({
+    workspace,
+    env: { KPL_LIVE_EVENTS_FIXTURE: fixture },
+    settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false },
+  });
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -30,7 +34,10 @@ async function main() {
       await page.locator('.part.sidebar .title-label').first().click();
       await page.keyboard.press('F1');
       await page.keyboard.type(title);
-      await page.locator(`.quick-input-list .monaco-list-row:visible:has-text(${JSON.stringify(title)})`).first().waitFor({ timeout: 10_000 });
+      await page
+        .locator(`.quick-input-list .monaco-list-row:visible:has-text(${JSON.stringify(title)})`)
+        .first()
+        .waitFor({ timeout: 10_000 });
       await page.keyboard.press('Enter');
     };
     const frameWith = async (selector) => {
@@ -54,11 +61,25 @@ async function main() {
 
     // Hover on the Job's name
     await page.keyboard.press('Control+Shift+M');
-    const span = page.locator('.monaco-editor .view-line', { hasText: 'name: integration-tests' }).first().locator('span span', { hasText: 'integration-tests' }).first();
+    const span = page
+      .locator('.monaco-editor .view-line', { hasText: 'name: integration-tests' })
+      .first()
+      .locator('span span', { hasText: 'integration-tests' })
+      .first();
     for (let i = 0; i < 6; i++) {
       await page.mouse.move(0, 0);
       await span.hover();
-      if (await page.locator('.monaco-hover-content:visible').first().waitFor({ timeout: 4000 }).then(() => true, () => false)) break;
+      if (
+        await page
+          .locator('.monaco-hover-content:visible')
+          .first()
+          .waitFor({ timeout: 4000 })
+          .then(
+            () => true,
+            () => false,
+          )
+      )
+        break;
     }
     await page.waitForTimeout(800);
     await page.screenshot({ path: path.join(out, 'hover.png') });
@@ -78,7 +99,11 @@ async function main() {
     const live = await frameWith('.viewport .ev-row');
     await command('View: Toggle Primary Side Bar Visibility');
     await page.waitForTimeout(800);
-    await live.locator('.ev-row').nth(2).click().catch(() => {});
+    await live
+      .locator('.ev-row')
+      .nth(2)
+      .click()
+      .catch(() => {});
     await page.waitForTimeout(800);
     await page.screenshot({ path: path.join(out, 'live-events.png') });
     console.log(`screenshots written to ${path.relative(root, out)}/`);

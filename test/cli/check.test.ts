@@ -8,12 +8,52 @@ import { rulesById } from '../../server/src/core/index';
 import { repoRoot, yaml } from '../helpers/analyze';
 import { parseJson, removeTree, runKpl, tempTree } from '../helpers/cli';
 
-const classes = yaml('apiVersion: scheduling.k8s.io/v1', 'kind: PriorityClass', 'metadata: {name: high}', 'value: 1000', '---', 'apiVersion: scheduling.k8s.io/v1', 'kind: PriorityClass', 'metadata: {name: unused-class}', 'value: 5');
+const classes = yaml(
+  'apiVersion: scheduling.k8s.io/v1',
+  'kind: PriorityClass',
+  'metadata: {name: high}',
+  'value: 1000',
+  '---',
+  'apiVersion: scheduling.k8s.io/v1',
+  'kind: PriorityClass',
+  'metadata: {name: unused-class}',
+  'value: 5',
+);
 const guaranteed = '{requests: {cpu: 100m, memory: 64Mi}, limits: {cpu: 100m, memory: 64Mi}}';
-const web = yaml('apiVersion: v1', 'kind: Pod', 'metadata: {name: web, namespace: shop}', 'spec:', '  priorityClassName: high', '  containers:', `    - {name: web, image: nginx, resources: ${guaranteed}}`);
-const batch = yaml('apiVersion: v1', 'kind: Pod', 'metadata: {name: batch, namespace: shop}', 'spec:', '  containers:', '    - {name: batch, image: batch}');
-const typo = yaml('apiVersion: v1', 'kind: Pod', 'metadata: {name: typo, namespace: shop}', 'spec:', '  priorityClassName: hgih', '  containers:', `    - {name: t, image: t, resources: ${guaranteed}}`);
-const clean = yaml('apiVersion: v1', 'kind: Pod', 'metadata: {name: clean}', 'spec:', '  containers:', `    - {name: c, image: c, resources: ${guaranteed}}`);
+const web = yaml(
+  'apiVersion: v1',
+  'kind: Pod',
+  'metadata: {name: web, namespace: shop}',
+  'spec:',
+  '  priorityClassName: high',
+  '  containers:',
+  `    - {name: web, image: nginx, resources: ${guaranteed}}`,
+);
+const batch = yaml(
+  'apiVersion: v1',
+  'kind: Pod',
+  'metadata: {name: batch, namespace: shop}',
+  'spec:',
+  '  containers:',
+  '    - {name: batch, image: batch}',
+);
+const typo = yaml(
+  'apiVersion: v1',
+  'kind: Pod',
+  'metadata: {name: typo, namespace: shop}',
+  'spec:',
+  '  priorityClassName: hgih',
+  '  containers:',
+  `    - {name: t, image: t, resources: ${guaranteed}}`,
+);
+const clean = yaml(
+  'apiVersion: v1',
+  'kind: Pod',
+  'metadata: {name: clean}',
+  'spec:',
+  '  containers:',
+  `    - {name: c, image: c, resources: ${guaranteed}}`,
+);
 // An astral character (2 UTF-16 code units, 4 UTF-8 bytes) and a BMP accent before the finding on the same line.
 const unicodeLine = '  nodeSelector: {zone: "zürich-😀"}, priorityClassName: nope, containers: []}';
 const unicode = yaml('apiVersion: v1', 'kind: Pod', 'metadata: {name: unicode}', `spec: {${unicodeLine.trim()}`);
@@ -80,7 +120,13 @@ describe('kpl --help and --version', () => {
 });
 
 describe('kpl check --format json', () => {
-  const root = tree({ 'manifests/classes.yaml': classes, 'manifests/apps/web.yaml': web, 'manifests/apps/batch.yaml': batch, 'manifests/typo.yaml': typo, 'unicode.yaml': unicode });
+  const root = tree({
+    'manifests/classes.yaml': classes,
+    'manifests/apps/web.yaml': web,
+    'manifests/apps/batch.yaml': batch,
+    'manifests/typo.yaml': typo,
+    'unicode.yaml': unicode,
+  });
 
   test('the output is exactly {"findings": [...]} with the contract\'s keys and types', () => {
     const r = runKpl(['check', '--format', 'json', 'manifests'], root);
@@ -92,7 +138,11 @@ describe('kpl check --format json', () => {
       const where = JSON.stringify(f);
       const keys = Object.keys(f);
       for (const k of ['ruleId', 'severity', 'message', 'file', 'range']) assert.ok(keys.includes(k), `${k} missing in ${where}`);
-      assert.deepEqual(keys.filter((k) => !['ruleId', 'severity', 'message', 'file', 'range', 'object', 'fix'].includes(k)), [], where);
+      assert.deepEqual(
+        keys.filter((k) => !['ruleId', 'severity', 'message', 'file', 'range', 'object', 'fix'].includes(k)),
+        [],
+        where,
+      );
       assert.ok(rulesById.has(f['ruleId'] as string), where);
       assert.ok(['error', 'warning', 'info', 'hint'].includes(f['severity'] as string), where);
       assert.equal(typeof f['message'], 'string');
@@ -139,7 +189,10 @@ describe('kpl check --format json', () => {
     const { findings } = checkJson(['manifests/typo.yaml', 'manifests/classes.yaml'], root);
     const f = findings.find((x) => x.ruleId === 'priority-class-not-found');
     assert.deepEqual(f?.range, { start: { line: 4, character: 21 }, end: { line: 4, character: 25 } });
-    assert.deepEqual(f?.fix, { description: 'Change priorityClassName to "high"', edits: [{ range: { start: { line: 4, character: 21 }, end: { line: 4, character: 25 } }, newText: 'high' }] });
+    assert.deepEqual(f?.fix, {
+      description: 'Change priorityClassName to "high"',
+      edits: [{ range: { start: { line: 4, character: 21 }, end: { line: 4, character: 25 } }, newText: 'high' }],
+    });
     assert.equal(f?.severity, 'error');
   });
 
@@ -163,8 +216,10 @@ describe('kpl check exit codes and errors', () => {
     assert.ok(findings.some((f) => f.severity === 'warning') && !findings.some((f) => f.severity === 'error'));
     assert.equal(status, 0);
   });
-  test('warnings only with --fail-on warning: exit 1', () => assert.equal(runKpl(['check', '--fail-on', 'warning', 'batch.yaml'], root).status, 1));
-  test('--fail-on error explicitly: warnings exit 0', () => assert.equal(runKpl(['check', '--fail-on=error', 'batch.yaml'], root).status, 0));
+  test('warnings only with --fail-on warning: exit 1', () =>
+    assert.equal(runKpl(['check', '--fail-on', 'warning', 'batch.yaml'], root).status, 1));
+  test('--fail-on error explicitly: warnings exit 0', () =>
+    assert.equal(runKpl(['check', '--fail-on=error', 'batch.yaml'], root).status, 0));
 
   test('an unreadable PATH: one stderr line, findings of the readable paths still printed, exit 2', () => {
     const r = runKpl(['check', '--format', 'json', 'typo.yaml', 'does-not-exist.yaml', 'classes.yaml'], root);
@@ -180,8 +235,16 @@ describe('kpl check exit codes and errors', () => {
     ['a bad --fail-on value', ['check', '--fail-on', 'info', 'clean.yaml'], /--fail-on must be one of error, warning/],
     ['a flag without its value', ['check', 'clean.yaml', '--format'], /--format needs a value/],
     ['no PATH', ['check'], /no PATH given/],
-    ['a --kubernetes-version that is not a version', ['check', '--kubernetes-version', 'latest', 'clean.yaml'], /--kubernetes-version must be 1\.\d+ to 1\.\d+ \(got "latest"\)/],
-    ['a --kubernetes-version out of the supported range', ['check', '--kubernetes-version', '1.99', 'clean.yaml'], /--kubernetes-version must be 1\.\d+ to 1\.\d+ \(got "1\.99"\)/],
+    [
+      'a --kubernetes-version that is not a version',
+      ['check', '--kubernetes-version', 'latest', 'clean.yaml'],
+      /--kubernetes-version must be 1\.\d+ to 1\.\d+ \(got "latest"\)/,
+    ],
+    [
+      'a --kubernetes-version out of the supported range',
+      ['check', '--kubernetes-version', '1.99', 'clean.yaml'],
+      /--kubernetes-version must be 1\.\d+ to 1\.\d+ \(got "1\.99"\)/,
+    ],
     ['--format given twice', ['check', '--format', 'json', '--format', 'text', 'clean.yaml'], /--format given more than once/],
   ];
   for (const [name, args, message] of usage) {
@@ -195,20 +258,39 @@ describe('kpl check exit codes and errors', () => {
   }
 
   test('--kubernetes-version accepts 1.N, v1.N and 1.N.P', () => {
-    for (const v of ['1.33', 'v1.34', '1.36.2']) assert.equal(runKpl(['check', '--kubernetes-version', v, 'clean.yaml'], root).status, 0, v);
+    for (const v of ['1.33', 'v1.34', '1.36.2'])
+      assert.equal(runKpl(['check', '--kubernetes-version', v, 'clean.yaml'], root).status, 0, v);
   });
 
   test('the text format prints file:line:column (1-based), severity, rule and a summary line', () => {
     const r = runKpl(['check', 'typo.yaml', 'classes.yaml'], root);
-    assert.match(r.stdout, /^typo\.yaml:5:22: error priority-class-not-found: pods "typo" is forbidden: no PriorityClass with name hgih was found/m);
+    assert.match(
+      r.stdout,
+      /^typo\.yaml:5:22: error priority-class-not-found: pods "typo" is forbidden: no PriorityClass with name hgih was found/m,
+    );
     assert.match(r.stdout, /^ {2}fix: Change priorityClassName to "high"$/m);
     assert.match(r.stdout, /2 file\(s\), \d+ object\(s\), 1 workload\(s\) analysed[^:\n]*: 1 error, /);
   });
 });
 
 describe('kpl check --cluster-state, --config and .kpl.yaml', () => {
-  const usesBoth = yaml('apiVersion: v1', 'kind: Pod', 'metadata: {name: p}', 'spec:', '  priorityClassName: alpha', '  containers: []', '---', 'apiVersion: v1', 'kind: Pod', 'metadata: {name: q}', 'spec:', '  priorityClassName: beta', '  containers: []');
-  const classFile = (name: string): string => yaml('apiVersion: scheduling.k8s.io/v1', 'kind: PriorityClass', `metadata: {name: ${name}}`, 'value: 10');
+  const usesBoth = yaml(
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata: {name: p}',
+    'spec:',
+    '  priorityClassName: alpha',
+    '  containers: []',
+    '---',
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata: {name: q}',
+    'spec:',
+    '  priorityClassName: beta',
+    '  containers: []',
+  );
+  const classFile = (name: string): string =>
+    yaml('apiVersion: scheduling.k8s.io/v1', 'kind: PriorityClass', `metadata: {name: ${name}}`, 'value: 10');
   const root = tree({
     'project/.kpl.yaml': 'rules:\n  priority-class-not-found: warning\n  missing-requests: off\n',
     'project/deploy/app/typo.yaml': typo,
@@ -219,14 +301,24 @@ describe('kpl check --cluster-state, --config and .kpl.yaml', () => {
     'other/strict.yaml': 'rules:\n  priority-class-not-found: error\n',
     'other/bad.yaml': 'rules:\n  no-such-rule: off\n',
     'other/old.yaml': 'kubernetesVersion: "1.33"\n',
-    'podlevel.yaml': yaml('apiVersion: v1', 'kind: Pod', 'metadata: {name: pl}', 'spec:', '  resources: {requests: {cpu: "1", memory: 1Gi}}', '  containers: [{name: a, image: a}]'),
+    'podlevel.yaml': yaml(
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: {name: pl}',
+      'spec:',
+      '  resources: {requests: {cpu: "1", memory: 1Gi}}',
+      '  containers: [{name: a, image: a}]',
+    ),
   });
 
   test('--cluster-state may be repeated (files and directories); classes from all of them are known', () => {
     const without = checkJson(['project/deploy/both.yaml'], root);
     assert.equal(without.findings.filter((f) => f.ruleId === 'priority-class-not-found').length, 2);
     const withBoth = checkJson(['--cluster-state', 'cluster/a.yaml', '--cluster-state', 'cluster/more', 'project/deploy/both.yaml'], root);
-    assert.deepEqual(withBoth.findings.filter((f) => f.ruleId === 'priority-class-not-found'), []);
+    assert.deepEqual(
+      withBoth.findings.filter((f) => f.ruleId === 'priority-class-not-found'),
+      [],
+    );
   });
 
   test('cluster-state objects produce no findings of their own', () => {
@@ -310,13 +402,28 @@ describe('kpl check on directories', () => {
 
 describe('kpl check and explain: symbolic links out of the PATH arguments are not followed', () => {
   // A pull request's tree linking to files of the CI machine: none of them may reach the report.
-  const secret = yaml('# SECRET-MARKER-7f3a', 'apiVersion: v1', 'kind: Pod', 'metadata: {name: outside-secret-pod}', 'spec:', '  priorityClassName: nope', '  containers:', `    - {name: c, image: c, resources: ${guaranteed}}`);
-  const root = tree({ 'outside/secret.yaml': secret, 'outside/nested/more.yaml': secret.replace('outside-secret-pod', 'outside-nested-pod'), 'repo/a.yaml': typo, 'repo/inside/real.yaml': clean });
+  const secret = yaml(
+    '# SECRET-MARKER-7f3a',
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata: {name: outside-secret-pod}',
+    'spec:',
+    '  priorityClassName: nope',
+    '  containers:',
+    `    - {name: c, image: c, resources: ${guaranteed}}`,
+  );
+  const root = tree({
+    'outside/secret.yaml': secret,
+    'outside/nested/more.yaml': secret.replace('outside-secret-pod', 'outside-nested-pod'),
+    'repo/a.yaml': typo,
+    'repo/inside/real.yaml': clean,
+  });
   fs.symlinkSync('../outside/secret.yaml', path.join(root, 'repo', 'evil.yaml'));
   fs.symlinkSync(path.join(root, 'outside', 'secret.yaml'), path.join(root, 'repo', 'absolute.yaml'));
   fs.symlinkSync('../outside', path.join(root, 'repo', 'dir-link'));
   fs.symlinkSync('inside/real.yaml', path.join(root, 'repo', 'alias.yaml'));
-  const leaked = (text: string) => text.includes('outside-secret-pod') || text.includes('outside-nested-pod') || text.includes('SECRET-MARKER');
+  const leaked = (text: string) =>
+    text.includes('outside-secret-pod') || text.includes('outside-nested-pod') || text.includes('SECRET-MARKER');
 
   test('SARIF and JSON hold no byte of the outside files; a path-symlink-outside warning names each link', () => {
     for (const format of ['sarif', 'json', 'text']) {
@@ -327,9 +434,15 @@ describe('kpl check and explain: symbolic links out of the PATH arguments are no
     }
     const { findings } = checkJson(['repo'], root);
     const outside = findings.filter((f) => f.ruleId === 'path-symlink-outside');
-    assert.deepEqual(outside.map((f) => f.file), ['repo/absolute.yaml', 'repo/dir-link', 'repo/evil.yaml']);
+    assert.deepEqual(
+      outside.map((f) => f.file),
+      ['repo/absolute.yaml', 'repo/dir-link', 'repo/evil.yaml'],
+    );
     for (const f of outside) assert.equal(f.severity, 'warning');
-    assert.equal(outside.find((f) => f.file === 'repo/evil.yaml')?.message, 'repo/evil.yaml is a symbolic link to ../outside/secret.yaml, outside the PATH arguments; it was not followed (pass --follow-symlinks to follow it).');
+    assert.equal(
+      outside.find((f) => f.file === 'repo/evil.yaml')?.message,
+      'repo/evil.yaml is a symbolic link to ../outside/secret.yaml, outside the PATH arguments; it was not followed (pass --follow-symlinks to follow it).',
+    );
     // The rest is analysed, links inside the tree included.
     assert.ok(findings.some((f) => f.file === 'repo/a.yaml' && f.ruleId === 'priority-class-not-found'));
     assert.ok(!findings.some((f) => f.file === 'repo/alias.yaml' && f.ruleId === 'path-symlink-outside'));
@@ -337,7 +450,10 @@ describe('kpl check and explain: symbolic links out of the PATH arguments are no
     assert.equal(explain.status, 0);
     assert.ok(!leaked(explain.stdout) && !leaked(explain.stderr));
     assert.ok(explain.stdout.includes('"name": "clean"'), 'the file linked inside the tree is explained');
-    assert.match(explain.stderr, /^kpl: note: repo\/absolute\.yaml is a symbolic link to .*, outside the PATH arguments; it was not followed \(pass --follow-symlinks to follow it\)$/m);
+    assert.match(
+      explain.stderr,
+      /^kpl: note: repo\/absolute\.yaml is a symbolic link to .*, outside the PATH arguments; it was not followed \(pass --follow-symlinks to follow it\)$/m,
+    );
     assert.equal(explain.stderr.split('\n').filter((l) => l.startsWith('kpl: note:')).length, 3);
   });
 
@@ -348,22 +464,37 @@ describe('kpl check and explain: symbolic links out of the PATH arguments are no
     assert.ok(!followed.findings.some((f) => f.ruleId === 'path-symlink-outside'));
     assert.ok(runKpl(['explain', '--follow-symlinks', 'repo'], root).stdout.includes('outside-secret-pod'));
     const both = checkJson(['repo', 'outside'], root);
-    assert.deepEqual(both.findings.filter((f) => f.ruleId === 'path-symlink-outside'), [], 'the links lead into another PATH argument');
+    assert.deepEqual(
+      both.findings.filter((f) => f.ruleId === 'path-symlink-outside'),
+      [],
+      'the links lead into another PATH argument',
+    );
   });
 });
 
 describe('kpl check: a hostile .kpl.yaml', () => {
-  test('a .kpl.yaml linked to /dev/zero, a FIFO or a giant file is a usage error at once, not a hang', { skip: process.platform === 'win32' ? 'no /dev/zero or mkfifo' : false }, () => {
-    for (const make of [(f: string) => fs.symlinkSync('/dev/zero', f), (f: string) => execFileSync('mkfifo', [f]), (f: string) => fs.writeFileSync(f, `rules: {}\n#${'x'.repeat(1024 * 1024)}\n`)]) {
-      const root = tree({ 'repo/a.yaml': clean });
-      make(path.join(root, 'repo', '.kpl.yaml'));
-      const started = Date.now();
-      const r = runKpl(['check', 'repo'], root);
-      assert.equal(r.status, 2, r.stderr);
-      assert.match(r.stderr, /^kpl check: (cannot read config .*\.kpl\.yaml: not a regular file|config .*\.kpl\.yaml is larger than 1 MiB)\n/);
-      assert.ok(Date.now() - started < 30_000);
-    }
-  });
+  test(
+    'a .kpl.yaml linked to /dev/zero, a FIFO or a giant file is a usage error at once, not a hang',
+    { skip: process.platform === 'win32' ? 'no /dev/zero or mkfifo' : false },
+    () => {
+      for (const make of [
+        (f: string) => fs.symlinkSync('/dev/zero', f),
+        (f: string) => execFileSync('mkfifo', [f]),
+        (f: string) => fs.writeFileSync(f, `rules: {}\n#${'x'.repeat(1024 * 1024)}\n`),
+      ]) {
+        const root = tree({ 'repo/a.yaml': clean });
+        make(path.join(root, 'repo', '.kpl.yaml'));
+        const started = Date.now();
+        const r = runKpl(['check', 'repo'], root);
+        assert.equal(r.status, 2, r.stderr);
+        assert.match(
+          r.stderr,
+          /^kpl check: (cannot read config .*\.kpl\.yaml: not a regular file|config .*\.kpl\.yaml is larger than 1 MiB)\n/,
+        );
+        assert.ok(Date.now() - started < 30_000);
+      }
+    },
+  );
 });
 
 describe('kpl check: files over the size limit are not read', () => {
@@ -377,7 +508,16 @@ describe('kpl check: files over the size limit are not read', () => {
     assert.equal(stderr, '');
     assert.equal(status, 1, 'a.yaml has an error finding');
     const large = findings.filter((f) => f.ruleId === 'file-too-large');
-    assert.deepEqual(large.map((f) => [f.file, f.severity, f.message]), [['repo/big.yaml', 'info', 'repo/big.yaml is 65 MiB (68157440 bytes), larger than the 64 MiB limit for one file; it was not read (raise the limit with --max-file-size MiB).']]);
+    assert.deepEqual(
+      large.map((f) => [f.file, f.severity, f.message]),
+      [
+        [
+          'repo/big.yaml',
+          'info',
+          'repo/big.yaml is 65 MiB (68157440 bytes), larger than the 64 MiB limit for one file; it was not read (raise the limit with --max-file-size MiB).',
+        ],
+      ],
+    );
     assert.ok(findings.some((f) => f.file === 'repo/a.yaml'));
     assert.ok(findings.some((f) => f.file === 'repo/mid.yaml' && f.ruleId === 'missing-requests'));
     assert.ok(!findings.some((f) => f.file === 'repo/big.yaml' && f.ruleId !== 'file-too-large'));
@@ -385,7 +525,10 @@ describe('kpl check: files over the size limit are not read', () => {
 
   test('--max-file-size MiB sets the bound; a bad value is a usage error', () => {
     const one = checkJson(['--max-file-size', '1', 'repo'], root);
-    assert.deepEqual(one.findings.filter((f) => f.ruleId === 'file-too-large').map((f) => f.file), ['repo/big.yaml', 'repo/mid.yaml']);
+    assert.deepEqual(
+      one.findings.filter((f) => f.ruleId === 'file-too-large').map((f) => f.file),
+      ['repo/big.yaml', 'repo/mid.yaml'],
+    );
     assert.match(one.findings.find((f) => f.file === 'repo/mid.yaml')?.message ?? '', /larger than the 1 MiB limit/);
     const two = checkJson(['--max-file-size=2', 'repo'], root);
     assert.ok(two.findings.some((f) => f.file === 'repo/mid.yaml' && f.ruleId === 'missing-requests'));
@@ -397,6 +540,9 @@ describe('kpl check: files over the size limit are not read', () => {
     const explain = runKpl(['explain', '--max-file-size', '1', '--format', 'json', 'repo'], root);
     assert.equal(explain.status, 0);
     assert.ok(!explain.stdout.includes('"name": "batch"'), 'explain skips the file over the bound too');
-    assert.match(explain.stderr, /^kpl: note: repo\/mid\.yaml is 1\.5 MiB \(\d+ bytes\), larger than the 1 MiB limit for one file; it was not read/m);
+    assert.match(
+      explain.stderr,
+      /^kpl: note: repo\/mid\.yaml is 1\.5 MiB \(\d+ bytes\), larger than the 1 MiB limit for one file; it was not read/m,
+    );
   });
 });

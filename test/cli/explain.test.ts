@@ -6,7 +6,26 @@ import { after, describe, test } from 'node:test';
 import { repoRoot, yaml } from '../helpers/analyze';
 import { parseJson, removeTree, runKpl, tempTree } from '../helpers/cli';
 
-const workloadKeys = ['kind', 'namespace', 'name', 'file', 'range', 'priority', 'priorityClassName', 'priorityFrom', 'preemptionPolicy', 'qosClass', 'qosClassWithoutLimitRange', 'limitRange', 'admission', 'preemptibleBy', 'canPreempt', 'preemptionRank', 'evictionTier', 'pdbs'];
+const workloadKeys = [
+  'kind',
+  'namespace',
+  'name',
+  'file',
+  'range',
+  'priority',
+  'priorityClassName',
+  'priorityFrom',
+  'preemptionPolicy',
+  'qosClass',
+  'qosClassWithoutLimitRange',
+  'limitRange',
+  'admission',
+  'preemptibleBy',
+  'canPreempt',
+  'preemptionRank',
+  'evictionTier',
+  'pdbs',
+];
 const classKeys = ['name', 'value', 'globalDefault', 'preemptionPolicy', 'file', 'usedBy'];
 
 interface WorkloadJson {
@@ -31,15 +50,38 @@ interface WorkloadJson {
 }
 interface ExplainJson {
   workloads: WorkloadJson[];
-  priorityClasses: Array<{ name: string; value: number; globalDefault: boolean; preemptionPolicy: string; file?: string; usedBy: string[] }>;
+  priorityClasses: Array<{
+    name: string;
+    value: number;
+    globalDefault: boolean;
+    preemptionPolicy: string;
+    file?: string;
+    usedBy: string[];
+  }>;
 }
 
 describe('kpl explain --format json on examples/ci-preemption', () => {
   const example = path.join(repoRoot(), 'examples', 'ci-preemption');
   const files: Record<string, string> = {};
-  for (const name of fs.readdirSync(example)) if (name.endsWith('.yaml')) files[`ci/${name}`] = fs.readFileSync(path.join(example, name), 'utf8');
-  files['ci/limits.yaml'] = yaml('apiVersion: v1', 'kind: LimitRange', 'metadata: {name: defaults, namespace: ci}', 'spec:', '  limits:', '    - type: Container', '      max: {cpu: "4", memory: 8Gi}');
-  files['ci/bare.yaml'] = yaml('apiVersion: v1', 'kind: Pod', 'metadata: {name: bare, namespace: ci}', 'spec:', '  priorityClassName: evaluation-high', '  containers: [{name: a, image: a}]');
+  for (const name of fs.readdirSync(example))
+    if (name.endsWith('.yaml')) files[`ci/${name}`] = fs.readFileSync(path.join(example, name), 'utf8');
+  files['ci/limits.yaml'] = yaml(
+    'apiVersion: v1',
+    'kind: LimitRange',
+    'metadata: {name: defaults, namespace: ci}',
+    'spec:',
+    '  limits:',
+    '    - type: Container',
+    '      max: {cpu: "4", memory: 8Gi}',
+  );
+  files['ci/bare.yaml'] = yaml(
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata: {name: bare, namespace: ci}',
+    'spec:',
+    '  priorityClassName: evaluation-high',
+    '  containers: [{name: a, image: a}]',
+  );
   const root = tempTree(files);
   after(() => removeTree(root));
   const r = runKpl(['explain', '--format', 'json', 'ci'], root);
@@ -56,11 +98,19 @@ describe('kpl explain --format json on examples/ci-preemption', () => {
     assert.deepEqual(Object.keys(out()), ['workloads', 'priorityClasses']);
   });
 
-  test('every workload has exactly the contract\'s keys (limitRange and priorityClassName only when they apply)', () => {
+  test("every workload has exactly the contract's keys (limitRange and priorityClassName only when they apply)", () => {
     for (const x of out().workloads) {
       const keys = Object.keys(x);
-      assert.deepEqual(keys.filter((k) => !workloadKeys.includes(k)), [], `keys outside the contract in ${x.name}`);
-      assert.deepEqual(workloadKeys.filter((k) => !keys.includes(k) && k !== 'limitRange' && k !== 'priorityClassName'), [], `missing keys in ${x.name}`);
+      assert.deepEqual(
+        keys.filter((k) => !workloadKeys.includes(k)),
+        [],
+        `keys outside the contract in ${x.name}`,
+      );
+      assert.deepEqual(
+        workloadKeys.filter((k) => !keys.includes(k) && k !== 'limitRange' && k !== 'priorityClassName'),
+        [],
+        `missing keys in ${x.name}`,
+      );
       assert.deepEqual(Object.keys(x.preemptionRank).sort(), ['of', 'position']);
       assert.deepEqual(Object.keys(x.evictionTier).sort(), ['reason', 'tier']);
       assert.ok(['explicit', 'globalDefault', 'builtin', 'cluster', 'spec', 'none'].includes(x.priorityFrom));
@@ -69,33 +119,50 @@ describe('kpl explain --format json on examples/ci-preemption', () => {
     }
   });
 
-  test('every PriorityClass has exactly the contract\'s keys', () => {
+  test("every PriorityClass has exactly the contract's keys", () => {
     for (const c of out().priorityClasses) {
       const keys = Object.keys(c);
-      assert.deepEqual(keys.filter((k) => !classKeys.includes(k)), [], `keys outside the contract in ${c.name}`);
-      assert.deepEqual(classKeys.filter((k) => !keys.includes(k) && k !== 'file'), [], `missing keys in ${c.name}`);
+      assert.deepEqual(
+        keys.filter((k) => !classKeys.includes(k)),
+        [],
+        `keys outside the contract in ${c.name}`,
+      );
+      assert.deepEqual(
+        classKeys.filter((k) => !keys.includes(k) && k !== 'file'),
+        [],
+        `missing keys in ${c.name}`,
+      );
     }
   });
 
   test('the integration tests take the global default ci-default (100) and are preemptible by the evaluation runs', () => {
     const tests = w('integration-tests');
     assert.deepEqual([tests.kind, tests.namespace, tests.file], ['Job', 'ci', 'ci/test-job.yaml']);
-    assert.deepEqual([tests.priority, tests.priorityClassName, tests.priorityFrom, tests.preemptionPolicy], [100, 'ci-default', 'globalDefault', 'PreemptLowerPriority']);
+    assert.deepEqual(
+      [tests.priority, tests.priorityClassName, tests.priorityFrom, tests.preemptionPolicy],
+      [100, 'ci-default', 'globalDefault', 'PreemptLowerPriority'],
+    );
     assert.deepEqual(tests.preemptibleBy, ['Deployment/ci/results-api', 'Job/ci/eval-runner', 'Pod/ci/bare']);
     assert.deepEqual(tests.canPreempt, []);
     assert.deepEqual(tests.preemptionRank, { position: 1, of: 4 });
     assert.deepEqual(tests.range, { start: { line: 5, character: 8 }, end: { line: 5, character: 25 } });
   });
 
-  test('the misspelt class is rejected at admission with the apiserver\'s text and left out of the ranking', () => {
+  test("the misspelt class is rejected at admission with the apiserver's text and left out of the ranking", () => {
     const baseline = w('eval-baseline');
-    assert.deepEqual(baseline.admission, { allowed: false, message: 'pods "eval-baseline-…" is forbidden: no PriorityClass with name evaluation-hihg was found' });
+    assert.deepEqual(baseline.admission, {
+      allowed: false,
+      message: 'pods "eval-baseline-…" is forbidden: no PriorityClass with name evaluation-hihg was found',
+    });
     assert.deepEqual(baseline.preemptionRank, { position: 0, of: 0 });
   });
 
   test('the evaluation runner is explicit at 1000 and can preempt the tests; Guaranteed, eviction tier 2', () => {
     const runner = w('eval-runner');
-    assert.deepEqual([runner.priority, runner.priorityFrom, runner.qosClass, runner.evictionTier.tier], [1000, 'explicit', 'Guaranteed', 2]);
+    assert.deepEqual(
+      [runner.priority, runner.priorityFrom, runner.qosClass, runner.evictionTier.tier],
+      [1000, 'explicit', 'Guaranteed', 2],
+    );
     assert.deepEqual(runner.canPreempt, ['Job/ci/integration-tests']);
     assert.deepEqual(runner.admission, { allowed: true });
   });
@@ -113,17 +180,26 @@ describe('kpl explain --format json on examples/ci-preemption', () => {
 
   test('the class ladder lists classes highest first with their users; unused classes have none', () => {
     const classes = out().priorityClasses;
-    assert.deepEqual(classes.map((c) => c.name), ['system-node-critical', 'system-cluster-critical', 'evaluation-high', 'ci-default', 'nightly-batch']);
+    assert.deepEqual(
+      classes.map((c) => c.name),
+      ['system-node-critical', 'system-cluster-critical', 'evaluation-high', 'ci-default', 'nightly-batch'],
+    );
     const ci = classes.find((c) => c.name === 'ci-default');
-    assert.deepEqual([ci?.value, ci?.globalDefault, ci?.file, ci?.usedBy], [100, true, 'ci/priority-classes.yaml', ['Job/ci/integration-tests']]);
+    assert.deepEqual(
+      [ci?.value, ci?.globalDefault, ci?.file, ci?.usedBy],
+      [100, true, 'ci/priority-classes.yaml', ['Job/ci/integration-tests']],
+    );
     assert.deepEqual(classes.find((c) => c.name === 'nightly-batch')?.usedBy, []);
   });
 
-  test('the text format prints a table with a header and the rejected pod\'s message', () => {
+  test("the text format prints a table with a header and the rejected pod's message", () => {
     const text = runKpl(['explain', 'ci'], root);
     assert.equal(text.status, 0);
     assert.match(text.stdout, /^WORKLOAD\s+PRIORITY\s+CLASS\s+FROM/);
-    assert.match(text.stdout, /Job\/ci\/eval-baseline: pods "eval-baseline-…" is forbidden: no PriorityClass with name evaluation-hihg was found/);
+    assert.match(
+      text.stdout,
+      /Job\/ci\/eval-baseline: pods "eval-baseline-…" is forbidden: no PriorityClass with name evaluation-hihg was found/,
+    );
   });
 
   test('--cluster-state is accepted and an unreadable PATH exits 2', () => {

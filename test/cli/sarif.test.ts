@@ -11,11 +11,24 @@ import { rules } from '../../server/src/core/index';
 import { repoRoot, yaml } from '../helpers/analyze';
 import { parseJson, removeTree, runKpl, tempTree } from '../helpers/cli';
 
-const schema = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'test', 'cli', 'sarif-schema-2.1.0-rtm.5.json'), 'utf8')) as Record<string, unknown>;
+const schema = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'test', 'cli', 'sarif-schema-2.1.0-rtm.5.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 // One finding of each severity: error (unknown class), warning (missing requests), info (preemption risk), hint (unused class).
 const files = {
-  'k8s/classes.yaml': yaml('apiVersion: scheduling.k8s.io/v1', 'kind: PriorityClass', 'metadata: {name: high}', 'value: 1000', '---', 'apiVersion: scheduling.k8s.io/v1', 'kind: PriorityClass', 'metadata: {name: unused}', 'value: 1'),
+  'k8s/classes.yaml': yaml(
+    'apiVersion: scheduling.k8s.io/v1',
+    'kind: PriorityClass',
+    'metadata: {name: high}',
+    'value: 1000',
+    '---',
+    'apiVersion: scheduling.k8s.io/v1',
+    'kind: PriorityClass',
+    'metadata: {name: unused}',
+    'value: 1',
+  ),
   'k8s/pods.yaml': yaml(
     'apiVersion: v1',
     'kind: Pod',
@@ -48,8 +61,16 @@ interface SarifLog {
       ruleIndex: number;
       level: string;
       message: { text: string };
-      locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number; endLine: number; endColumn: number } } }>;
-      fixes?: Array<{ description: { text: string }; artifactChanges: Array<{ replacements: Array<{ deletedRegion: { startLine: number; startColumn: number } }> }> }>;
+      locations: Array<{
+        physicalLocation: {
+          artifactLocation: { uri: string };
+          region: { startLine: number; startColumn: number; endLine: number; endColumn: number };
+        };
+      }>;
+      fixes?: Array<{
+        description: { text: string };
+        artifactChanges: Array<{ replacements: Array<{ deletedRegion: { startLine: number; startColumn: number } }> }>;
+      }>;
     }>;
   }>;
 }
@@ -66,7 +87,7 @@ describe('kpl check --format sarif', () => {
   });
 
   test('the log validates against the SARIF 2.1.0 JSON schema', () => {
-    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true, unicodeRegExp: false }) // the schema's language pattern is not valid with the u flag;
+    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true, unicodeRegExp: false }); // the schema's language pattern is not valid with the u flag;
     addFormats(ajv);
     const validate = ajv.compile(schema);
     const log = parseJson(sarif.stdout);
@@ -91,7 +112,10 @@ describe('kpl check --format sarif', () => {
     assert.equal(log.runs.length, 1);
     const driver = log.runs[0]?.tool.driver;
     assert.equal(driver?.name, 'kpl');
-    assert.deepEqual(driver?.rules.map((r) => r.id), rules.map((r) => r.id));
+    assert.deepEqual(
+      driver?.rules.map((r) => r.id),
+      rules.map((r) => r.id),
+    );
     for (const r of driver?.rules ?? []) assert.match(r.helpUri, new RegExp(`^https://.+/docs/rules\\.md#${r.id}$`));
   });
 
@@ -100,8 +124,15 @@ describe('kpl check --format sarif', () => {
     const findings = (parseJson(json.stdout) as { findings: Array<{ ruleId: string; severity: string }> }).findings;
     const expected: Record<string, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
     const results = log.runs[0]?.results ?? [];
-    assert.deepEqual(new Set(findings.map((f) => f.severity)), new Set(['error', 'warning', 'info', 'hint']), 'the fixture covers every severity');
-    assert.deepEqual(results.map((r) => [r.ruleId, r.level]), findings.map((f) => [f.ruleId, expected[f.severity]]));
+    assert.deepEqual(
+      new Set(findings.map((f) => f.severity)),
+      new Set(['error', 'warning', 'info', 'hint']),
+      'the fixture covers every severity',
+    );
+    assert.deepEqual(
+      results.map((r) => [r.ruleId, r.level]),
+      findings.map((f) => [f.ruleId, expected[f.severity]]),
+    );
     for (const r of log.runs[0]?.tool.driver.rules ?? []) {
       assert.equal(r.defaultConfiguration.level, expected[rules.find((x) => x.id === r.id)?.defaultSeverity ?? ''], r.id);
     }
@@ -109,13 +140,26 @@ describe('kpl check --format sarif', () => {
 
   test('regions are 1-based (the JSON range plus one), ruleIndex points into the rules array', () => {
     const log = parseJson(sarif.stdout) as SarifLog;
-    const findings = (parseJson(json.stdout) as { findings: Array<{ ruleId: string; file: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }> }).findings;
+    const findings = (
+      parseJson(json.stdout) as {
+        findings: Array<{
+          ruleId: string;
+          file: string;
+          range: { start: { line: number; character: number }; end: { line: number; character: number } };
+        }>;
+      }
+    ).findings;
     const results = log.runs[0]?.results ?? [];
     assert.equal(results.length, findings.length);
     results.forEach((r, i) => {
       const f = findings[i];
       const location = r.locations[0]?.physicalLocation;
-      assert.deepEqual(location?.region, { startLine: (f?.range.start.line ?? 0) + 1, startColumn: (f?.range.start.character ?? 0) + 1, endLine: (f?.range.end.line ?? 0) + 1, endColumn: (f?.range.end.character ?? 0) + 1 });
+      assert.deepEqual(location?.region, {
+        startLine: (f?.range.start.line ?? 0) + 1,
+        startColumn: (f?.range.start.character ?? 0) + 1,
+        endLine: (f?.range.end.line ?? 0) + 1,
+        endColumn: (f?.range.end.character ?? 0) + 1,
+      });
       assert.equal(location?.artifactLocation.uri, f?.file);
       assert.equal(log.runs[0]?.tool.driver.rules[r.ruleIndex]?.id, r.ruleId);
     });
@@ -125,6 +169,11 @@ describe('kpl check --format sarif', () => {
     const log = parseJson(sarif.stdout) as SarifLog;
     const withFix = (log.runs[0]?.results ?? []).find((r) => r.ruleId === 'priority-class-not-found');
     assert.equal(withFix?.fixes?.[0]?.description.text, 'Change priorityClassName to "high"');
-    assert.deepEqual(withFix?.fixes?.[0]?.artifactChanges[0]?.replacements[0]?.deletedRegion, { startLine: 18, startColumn: 22, endLine: 18, endColumn: 26 });
+    assert.deepEqual(withFix?.fixes?.[0]?.artifactChanges[0]?.replacements[0]?.deletedRegion, {
+      startLine: 18,
+      startColumn: 22,
+      endLine: 18,
+      endColumn: 26,
+    });
   });
 });

@@ -76,14 +76,21 @@ function assertNoControls(r: KplResult, what: string): void {
     ['stderr', r.stderr],
   ] as const) {
     const m = CONTROL.exec(text);
-    assert.equal(m, null, `${what}: ${stream} carries control character U+${(m?.[0] ?? '').charCodeAt(0).toString(16).padStart(4, '0')} at ${m?.index ?? -1}: ${JSON.stringify(text.slice(Math.max(0, (m?.index ?? 0) - 40), (m?.index ?? 0) + 40))}`);
+    assert.equal(
+      m,
+      null,
+      `${what}: ${stream} carries control character U+${(m?.[0] ?? '').charCodeAt(0).toString(16).padStart(4, '0')} at ${m?.index ?? -1}: ${JSON.stringify(text.slice(Math.max(0, (m?.index ?? 0) - 40), (m?.index ?? 0) + 40))}`,
+    );
   }
 }
 
 /** The escaped spelling of every payload, so the check is not passing because the text was dropped. */
 function assertVisible(text: string, what: string): void {
   for (const [name, payload] of Object.entries(PAYLOADS)) {
-    const shown = payload.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const shown = payload.replace(
+      /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
     assert.ok(text.includes(shown), `${what}: ${name} not shown as ${JSON.stringify(shown)}`);
   }
 }
@@ -101,12 +108,21 @@ test('kpl check --format json and sarif: no raw control character, and the parse
   const json = runKpl(['check', '--format', 'json', 'manifests'], root);
   assertNoControls(json, 'kpl check --format json');
   const findings = (parseJson(json.stdout) as { findings: Array<{ message: string; file: string }> }).findings;
-  assert.ok(findings.some((f) => f.message.includes(`missing${EVIL}`)), 'JSON keeps the exact message (escapes decode to the original)');
-  assert.ok(findings.some((f) => f.file.includes(`file${ESC}[2J\u009b.yaml`)), 'JSON keeps the exact file name');
+  assert.ok(
+    findings.some((f) => f.message.includes(`missing${EVIL}`)),
+    'JSON keeps the exact message (escapes decode to the original)',
+  );
+  assert.ok(
+    findings.some((f) => f.file.includes(`file${ESC}[2J\u009b.yaml`)),
+    'JSON keeps the exact file name',
+  );
   const sarif = runKpl(['check', '--format', 'sarif', 'manifests'], root);
   assertNoControls(sarif, 'kpl check --format sarif');
   const results = (parseJson(sarif.stdout) as { runs: Array<{ results: Array<{ message: { text: string } }> }> }).runs[0]?.results ?? [];
-  assert.ok(results.some((x) => x.message.text.includes(`missing${EVIL}`)), 'SARIF keeps the exact message');
+  assert.ok(
+    results.some((x) => x.message.text.includes(`missing${EVIL}`)),
+    'SARIF keeps the exact message',
+  );
 });
 
 test('kpl explain (text and json): workload and class tables, admission messages', () => {
@@ -115,7 +131,10 @@ test('kpl explain (text and json): workload and class tables, admission messages
   assertVisible(text.stdout, 'kpl explain');
   const json = runKpl(['explain', '--format', 'json', 'manifests'], root);
   assertNoControls(json, 'kpl explain --format json');
-  assert.ok(json.stdout.includes('web') && JSON.stringify(parseJson(json.stdout)).includes(JSON.stringify(`web${EVIL}`).slice(1, -1)), 'JSON keeps the exact names');
+  assert.ok(
+    json.stdout.includes('web') && JSON.stringify(parseJson(json.stdout)).includes(JSON.stringify(`web${EVIL}`).slice(1, -1)),
+    'JSON keeps the exact names',
+  );
 });
 
 test('kpl diagnose of a workload (text, markdown, json): static explanation from hostile manifests', () => {
@@ -129,7 +148,24 @@ test('kpl diagnose of a workload (text, markdown, json): static explanation from
 
 test('kpl diagnose of a pod with an unreachable cluster: the error naming a hostile context prints no control character', () => {
   const kubeconfig = path.join(root, 'kubeconfig');
-  fs.writeFileSync(kubeconfig, ['apiVersion: v1', 'kind: Config', `current-context: ${q(`ctx${EVIL}`)}`, 'contexts:', `- name: ${q(`ctx${EVIL}`)}`, '  context: {cluster: k, user: u}', 'clusters:', '- name: k', '  cluster: {server: "https://127.0.0.1:1"}', 'users:', '- name: u', '  user: {token: t}', ''].join('\n'));
+  fs.writeFileSync(
+    kubeconfig,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      `current-context: ${q(`ctx${EVIL}`)}`,
+      'contexts:',
+      `- name: ${q(`ctx${EVIL}`)}`,
+      '  context: {cluster: k, user: u}',
+      'clusters:',
+      '- name: k',
+      '  cluster: {server: "https://127.0.0.1:1"}',
+      'users:',
+      '- name: u',
+      '  user: {token: t}',
+      '',
+    ].join('\n'),
+  );
   const r = runKpl(['diagnose', 'ml/victim', '--kubeconfig', kubeconfig], root);
   assert.equal(r.status, 2);
   assertNoControls(r, 'kpl diagnose (unreachable)');

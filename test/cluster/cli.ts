@@ -53,13 +53,20 @@ async function main(): Promise<number> {
       const cpuFlag = str(flags, 'cpu', '4');
       const t0 = Date.now();
       const c = await startCluster({
-        nodes: uniformNodes(n, /^\d+$/.test(cpuFlag) ? Number(cpuFlag) : cpuFlag, str(flags, 'memory', '8Gi'), Number(str(flags, 'pods', '110'))),
+        nodes: uniformNodes(
+          n,
+          /^\d+$/.test(cpuFlag) ? Number(cpuFlag) : cpuFlag,
+          str(flags, 'memory', '8Gi'),
+          Number(str(flags, 'pods', '110')),
+        ),
         auditLog: flags.has('audit-log'),
         dir,
         detached: true,
         log: (m) => process.stderr.write(`[cluster] ${m}\n`),
       });
-      process.stderr.write(`cluster ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (${c.server}); stop with: cli down --dir ${c.dir}\n`);
+      process.stderr.write(
+        `cluster ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (${c.server}); stop with: cli down --dir ${c.dir}\n`,
+      );
       if (c.auditLogPath) process.stderr.write(`audit log: ${c.auditLogPath}\n`);
       process.stdout.write(`${c.kubeconfig}\nexport KUBECONFIG=${c.kubeconfig}\n`);
       return 0;
@@ -67,7 +74,9 @@ async function main(): Promise<number> {
     case 'down': {
       const had = fs.existsSync(dir);
       const found = await stopClusterDir(dir);
-      process.stderr.write(found ? `stopped cluster in ${dir}\n` : had ? `no running cluster in ${dir}; removed it\n` : `nothing in ${dir}\n`);
+      process.stderr.write(
+        found ? `stopped cluster in ${dir}\n` : had ? `no running cluster in ${dir}; removed it\n` : `nothing in ${dir}\n`,
+      );
       return 0;
     }
     case 'status': {

@@ -43,7 +43,10 @@ import { defaultBinDir, findRepoFile, startCluster, waitFor, type Cluster, type 
 import { PREEMPTED_NOTE_RE } from './scenario';
 
 const binsPresent = fs.existsSync(path.join(defaultBinDir(), 'kube-apiserver'));
-const skip = !binsPresent && process.env.KPL_REQUIRE_CLUSTER !== '1' ? `no cluster binaries in ${defaultBinDir()}; run scripts/cluster/build.sh` : false;
+const skip =
+  !binsPresent && process.env.KPL_REQUIRE_CLUSTER !== '1'
+    ? `no cluster binaries in ${defaultBinDir()}; run scripts/cluster/build.sh`
+    : false;
 
 /** Finalizer put on every replayed bound pod (removed again by the cleanup). */
 const HOLD = 'kpl.test/hold';
@@ -145,16 +148,31 @@ async function applyRetry(c: Cluster, items: K8sObject[]): Promise<void> {
 async function cleanup(c: Cluster): Promise<void> {
   const pods = (await c.getJson(['pods', '-A'])).items as K8sObject[];
   for (const p of pods.filter((x) => (x.metadata.finalizers ?? []).length > 0)) {
-    await c.kubectl(['patch', 'pod', '-n', p.metadata.namespace, p.metadata.name, '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+    await c.kubectl([
+      'patch',
+      'pod',
+      '-n',
+      p.metadata.namespace,
+      p.metadata.name,
+      '--type=merge',
+      '-p',
+      '{"metadata":{"finalizers":null}}',
+    ]);
   }
   if (pods.length > 0) await c.kubectl(['delete', 'pods', '--all', '--all-namespaces', '--grace-period=0', '--force', '--wait=false']);
   await c.kubectl(['delete', 'pdb', '--all', '--all-namespaces', '--wait=false']);
-  const pcs = ((await c.getJson(['priorityclasses'])).items as K8sObject[]).map((x) => x.metadata.name as string).filter((n) => !n.startsWith('system-'));
+  const pcs = ((await c.getJson(['priorityclasses'])).items as K8sObject[])
+    .map((x) => x.metadata.name as string)
+    .filter((n) => !n.startsWith('system-'));
   if (pcs.length > 0) await c.kubectl(['delete', 'priorityclass', ...pcs, '--wait=false']);
   await c.kubectl(['delete', 'nodes', '--all', '--wait=false']);
   await waitFor(
     async () => {
-      const left = [...((await c.getJson(['pods', '-A'])).items as K8sObject[]), ...((await c.getJson(['nodes'])).items as K8sObject[]), ...((await c.getJson(['pdb', '-A'])).items as K8sObject[])];
+      const left = [
+        ...((await c.getJson(['pods', '-A'])).items as K8sObject[]),
+        ...((await c.getJson(['nodes'])).items as K8sObject[]),
+        ...((await c.getJson(['pdb', '-A'])).items as K8sObject[]),
+      ];
       return left.length === 0;
     },
     60_000,
@@ -167,7 +185,11 @@ function nodeObject(n: K8sObject): K8sObject {
   return {
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name: n.metadata.name, labels: n.metadata.labels ?? {}, annotations: { ...(n.metadata.annotations ?? {}), 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' } },
+    metadata: {
+      name: n.metadata.name,
+      labels: n.metadata.labels ?? {},
+      annotations: { ...(n.metadata.annotations ?? {}), 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+    },
     spec: n.spec ?? {},
     status: { allocatable: alloc, capacity: n.status?.capacity ?? alloc },
   };
@@ -193,7 +215,17 @@ function podObject(p: K8sObject, extra: { finalizers?: string[]; nodeSelector?: 
 }
 
 async function patchStatus(c: Cluster, p: K8sObject, status: K8sObject): Promise<void> {
-  await kubectlOk(c, ['patch', 'pod', '-n', p.metadata.namespace ?? 'default', p.metadata.name, '--subresource=status', '--type=strategic', '-p', JSON.stringify({ status })]);
+  await kubectlOk(c, [
+    'patch',
+    'pod',
+    '-n',
+    p.metadata.namespace ?? 'default',
+    p.metadata.name,
+    '--subresource=status',
+    '--type=strategic',
+    '-p',
+    JSON.stringify({ status }),
+  ]);
 }
 
 function selectorMatches(sel: K8sObject | undefined, labels: Record<string, string> | undefined): boolean {
@@ -230,7 +262,9 @@ async function replay(c: Cluster, objects: K8sObject[], podRef: string, log: (m:
         (n) =>
           names.has(n.metadata.name) &&
           (n.status?.conditions ?? []).some((x: K8sObject) => x.type === 'Ready' && x.status === 'True') &&
-          !(n.spec?.taints ?? []).some((t: K8sObject) => t.key === 'node.kubernetes.io/not-ready' || t.key === 'node.kubernetes.io/unreachable'),
+          !(n.spec?.taints ?? []).some(
+            (t: K8sObject) => t.key === 'node.kubernetes.io/not-ready' || t.key === 'node.kubernetes.io/unreachable',
+          ),
       );
       return ready.length === names.size;
     },
@@ -240,11 +274,23 @@ async function replay(c: Cluster, objects: K8sObject[], podRef: string, log: (m:
 
   // 2. Namespaces and PriorityClasses.
   const nss = [...new Set([...pods, ...of('PodDisruptionBudget')].map((o) => (o.metadata.namespace as string | undefined) ?? 'default'))];
-  await applyRetry(c, nss.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })));
-  await applyRetry(c, of('PriorityClass').map((pc) => ({ ...pc, metadata: { name: pc.metadata.name, ...(pc.metadata.labels ? { labels: pc.metadata.labels } : {}) } })));
+  await applyRetry(
+    c,
+    nss.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
+  );
+  await applyRetry(
+    c,
+    of('PriorityClass').map((pc) => ({
+      ...pc,
+      metadata: { name: pc.metadata.name, ...(pc.metadata.labels ? { labels: pc.metadata.labels } : {}) },
+    })),
+  );
 
   // 3. Bound pods, Running, then the scenario's startTime / conditions.
-  await applyRetry(c, bound.map((p) => podObject(p, { finalizers: [HOLD] })));
+  await applyRetry(
+    c,
+    bound.map((p) => podObject(p, { finalizers: [HOLD] })),
+  );
   await waitFor(
     async () => {
       const live = new Map(((await c.getJson(['pods', '-A'])).items as K8sObject[]).map((p) => [id(p), p]));
@@ -256,26 +302,45 @@ async function replay(c: Cluster, objects: K8sObject[], podRef: string, log: (m:
   for (const p of bound) {
     const status: K8sObject = {};
     if (p.status?.startTime) status.startTime = p.status.startTime;
-    const conds = ((p.status?.conditions ?? []) as K8sObject[]).map((x) => ({ lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), ...x }));
+    const conds = ((p.status?.conditions ?? []) as K8sObject[]).map((x) => ({
+      lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      ...x,
+    }));
     if (conds.length > 0) status.conditions = conds;
     if (Object.keys(status).length > 0) await patchStatus(c, p, status);
   }
 
   // 4. PDBs, observed by the disruption controller with every matching pod counted.
   const pdbs = of('PodDisruptionBudget');
-  await applyRetry(c, pdbs.map((b) => ({ apiVersion: b.apiVersion, kind: b.kind, metadata: { name: b.metadata.name, namespace: b.metadata.namespace ?? 'default' }, spec: b.spec })));
+  await applyRetry(
+    c,
+    pdbs.map((b) => ({
+      apiVersion: b.apiVersion,
+      kind: b.kind,
+      metadata: { name: b.metadata.name, namespace: b.metadata.namespace ?? 'default' },
+      spec: b.spec,
+    })),
+  );
   for (const b of pdbs) {
     const ns = b.metadata.namespace ?? 'default';
-    const matching = bound.filter((p) => (p.metadata.namespace ?? 'default') === ns && selectorMatches(b.spec?.selector, p.metadata.labels)).length;
+    const matching = bound.filter(
+      (p) => (p.metadata.namespace ?? 'default') === ns && selectorMatches(b.spec?.selector, p.metadata.labels),
+    ).length;
     const live = await waitFor(
       async () => {
         const x = await c.getJson(['pdb', '-n', ns, b.metadata.name]);
-        return x.status?.observedGeneration !== undefined && x.status.observedGeneration >= x.metadata.generation && x.status.currentHealthy === matching ? x : undefined;
+        return x.status?.observedGeneration !== undefined &&
+          x.status.observedGeneration >= x.metadata.generation &&
+          x.status.currentHealthy === matching
+          ? x
+          : undefined;
       },
       30_000,
       { intervalMs: 250, description: `PDB ${ns}/${b.metadata.name} observed` },
     );
-    log(`    pdb ${ns}/${b.metadata.name}: ${JSON.stringify({ currentHealthy: live.status.currentHealthy, desiredHealthy: live.status.desiredHealthy, expectedPods: live.status.expectedPods, disruptionsAllowed: live.status.disruptionsAllowed })}`);
+    log(
+      `    pdb ${ns}/${b.metadata.name}: ${JSON.stringify({ currentHealthy: live.status.currentHealthy, desiredHealthy: live.status.desiredHealthy, expectedPods: live.status.expectedPods, disruptionsAllowed: live.status.disruptionsAllowed })}`,
+    );
   }
 
   // 5. Terminating pods.
@@ -291,7 +356,12 @@ async function replay(c: Cluster, objects: K8sObject[], podRef: string, log: (m:
       async () => {
         const x = await c.getJson(['pod', '-n', p.metadata.namespace ?? 'default', p.metadata.name]);
         if (nom) return x.status?.nominatedNodeName === nom;
-        return x.spec?.nodeName || (x.status?.conditions ?? []).some((k: K8sObject) => k.type === 'PodScheduled' && k.status === 'False' && k.reason === 'Unschedulable');
+        return (
+          x.spec?.nodeName ||
+          (x.status?.conditions ?? []).some(
+            (k: K8sObject) => k.type === 'PodScheduled' && k.status === 'False' && k.reason === 'Unschedulable',
+          )
+        );
       },
       30_000,
       { intervalMs: 250, description: `pending pod ${id(p)} ${nom ? `nominated to ${nom}` : 'scheduled or unschedulable'}` },
@@ -305,29 +375,50 @@ async function replay(c: Cluster, objects: K8sObject[], podRef: string, log: (m:
   // Pods already terminating or disrupted before the pending pod exists (their events name other preemptors).
   const preDisrupted = new Set(
     ((await c.getJson(['pods', '-A'])).items as K8sObject[])
-      .filter((p) => p.metadata.deletionTimestamp || (p.status?.conditions ?? []).some((k: K8sObject) => k.type === 'DisruptionTarget' && k.status === 'True'))
+      .filter(
+        (p) =>
+          p.metadata.deletionTimestamp ||
+          (p.status?.conditions ?? []).some((k: K8sObject) => k.type === 'DisruptionTarget' && k.status === 'True'),
+      )
       .map(id),
   );
   const w: Watch = await c.watch(['pods', '-A']);
   try {
-    const created = JSON.parse(await kubectlOk(c, ['create', '-o', 'json', '-f', '-'], JSON.stringify(podObject(target, { gate: !!preset }))));
+    const created = JSON.parse(
+      await kubectlOk(c, ['create', '-o', 'json', '-f', '-'], JSON.stringify(podObject(target, { gate: !!preset }))),
+    );
     const uid = created.metadata.uid as string;
     if (preset) {
       await patchStatus(c, target, { nominatedNodeName: preset });
-      await kubectlOk(c, ['patch', 'pod', '-n', ns, target.metadata.name, '--type=json', '-p', JSON.stringify([{ op: 'remove', path: '/spec/schedulingGates' }])]);
+      await kubectlOk(c, [
+        'patch',
+        'pod',
+        '-n',
+        ns,
+        target.metadata.name,
+        '--type=json',
+        '-p',
+        JSON.stringify([{ op: 'remove', path: '/spec/schedulingGates' }]),
+      ]);
     }
     // 8. Observe: first scheduling result, then let preemption (possibly asynchronous) and events settle.
     await w.waitFor(
       (e) =>
         e.object?.metadata?.uid === uid &&
-        (!!e.object.spec?.nodeName || (e.object.status?.conditions ?? []).some((k: K8sObject) => k.type === 'PodScheduled' && k.status === 'False' && k.reason !== 'SchedulingGated')),
+        (!!e.object.spec?.nodeName ||
+          (e.object.status?.conditions ?? []).some(
+            (k: K8sObject) => k.type === 'PodScheduled' && k.status === 'False' && k.reason !== 'SchedulingGated',
+          )),
       30_000,
       `first scheduling result of ${podRef}`,
     );
     const victimsNow = async () => {
       const evs = (await c.getJson(['events.v1.events.k8s.io', '-A', '--field-selector', 'reason=Preempted'])).items as K8sObject[];
       const mine = evs.filter((e) => PREEMPTED_NOTE_RE.exec(e.note ?? '')?.[1] === uid);
-      return { victims: [...new Set(mine.map((e) => `${e.regarding.namespace}/${e.regarding.name}`))].sort(), nodes: [...new Set(mine.map((e) => PREEMPTED_NOTE_RE.exec(e.note)![2]))] };
+      return {
+        victims: [...new Set(mine.map((e) => `${e.regarding.namespace}/${e.regarding.name}`))].sort(),
+        nodes: [...new Set(mine.map((e) => PREEMPTED_NOTE_RE.exec(e.note)![2]))],
+      };
     };
     const started = Date.now();
     let last = await victimsNow();
@@ -342,18 +433,33 @@ async function replay(c: Cluster, objects: K8sObject[], podRef: string, log: (m:
       // Victims' DisruptionTarget seen on the watch but their events not yet listed: keep waiting.
       const disrupted = new Set(
         w.events
-          .filter((e) => (e.object?.status?.conditions ?? []).some((k: K8sObject) => k.type === 'DisruptionTarget' && k.status === 'True' && k.reason === 'PreemptionByScheduler'))
+          .filter((e) =>
+            (e.object?.status?.conditions ?? []).some(
+              (k: K8sObject) => k.type === 'DisruptionTarget' && k.status === 'True' && k.reason === 'PreemptionByScheduler',
+            ),
+          )
           .map((e) => id(e.object)),
       );
       const pendingEvents = [...disrupted].some((v) => !preDisrupted.has(v) && !last.victims.includes(v));
       if (Date.now() - started >= 3_000 && Date.now() - stableSince >= 2_000 && !pendingEvents) break;
     }
     const pod = await c.tryGetJson(['pod', '-n', ns, target.metadata.name]);
-    const fsEvents = ((await c.getJson(['events.v1.events.k8s.io', '-n', ns, '--field-selector', 'reason=FailedScheduling'])).items as K8sObject[])
+    const fsEvents = (
+      (await c.getJson(['events.v1.events.k8s.io', '-n', ns, '--field-selector', 'reason=FailedScheduling'])).items as K8sObject[]
+    )
       .filter((e) => e.regarding?.uid === uid)
-      .sort((a, b) => String(a.eventTime ?? a.metadata.creationTimestamp).localeCompare(String(b.eventTime ?? b.metadata.creationTimestamp)));
-    const nominated = [...new Set(w.events.filter((e) => e.object?.metadata?.uid === uid && e.object.status?.nominatedNodeName).map((e) => e.object.status.nominatedNodeName as string))];
-    const bn = pod?.spec?.nodeName ?? w.events.find((e) => e.object?.metadata?.uid === uid && e.object.spec?.nodeName)?.object.spec.nodeName;
+      .sort((a, b) =>
+        String(a.eventTime ?? a.metadata.creationTimestamp).localeCompare(String(b.eventTime ?? b.metadata.creationTimestamp)),
+      );
+    const nominated = [
+      ...new Set(
+        w.events
+          .filter((e) => e.object?.metadata?.uid === uid && e.object.status?.nominatedNodeName)
+          .map((e) => e.object.status.nominatedNodeName as string),
+      ),
+    ];
+    const bn =
+      pod?.spec?.nodeName ?? w.events.find((e) => e.object?.metadata?.uid === uid && e.object.spec?.nodeName)?.object.spec.nodeName;
     return {
       ...(bn ? { bound: bn } : {}),
       nominated,
@@ -396,7 +502,8 @@ function compare(exp: Expected, kpl: KplResult, real: Observed): { agree: boolea
 function describeReal(r: Observed): string {
   const parts: string[] = [];
   if (r.bound) parts.push(`bound ${r.bound}`);
-  if (r.nominated.length > 0) parts.push(`nominated ${r.nominated.join(',')}${r.presetNomination ? ` (preset ${r.presetNomination})` : ''}`);
+  if (r.nominated.length > 0)
+    parts.push(`nominated ${r.nominated.join(',')}${r.presetNomination ? ` (preset ${r.presetNomination})` : ''}`);
   parts.push(`victims [${r.victims.join(', ')}]`);
   if (!r.bound && r.failedScheduling) parts.push(`FailedScheduling "${r.failedScheduling}"`);
   return parts.join('; ');

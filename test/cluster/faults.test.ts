@@ -38,8 +38,21 @@ import { defaultBinDir, findRepoFile, startCluster, uniformNodes, waitFor } from
 import type { Cluster } from './harness';
 
 const binsPresent = fs.existsSync(path.join(defaultBinDir(), 'kube-apiserver'));
-const skip = !binsPresent && process.env['KPL_REQUIRE_CLUSTER'] !== '1' ? `no cluster binaries in ${defaultBinDir()}; run scripts/cluster/build.sh` : false;
-const watchedReasons = new Set(['Preempted', 'Evicted', 'FailedScheduling', 'Killing', 'BackoffLimitExceeded', 'PodFailurePolicy', 'OOMKilling', 'TaintManagerEviction', 'Preempting']);
+const skip =
+  !binsPresent && process.env['KPL_REQUIRE_CLUSTER'] !== '1'
+    ? `no cluster binaries in ${defaultBinDir()}; run scripts/cluster/build.sh`
+    : false;
+const watchedReasons = new Set([
+  'Preempted',
+  'Evicted',
+  'FailedScheduling',
+  'Killing',
+  'BackoffLimitExceeded',
+  'PodFailurePolicy',
+  'OOMKilling',
+  'TaintManagerEviction',
+  'Preempting',
+]);
 const fast = { backoff: { initialMs: 200, maxMs: 2000 }, watchTimeoutSeconds: 60, snapshotIntervalMs: 0 };
 
 /** A throwaway CA with a 127.0.0.1 serving cert and an admin client cert (not trusted by the cluster). */
@@ -127,7 +140,12 @@ function holdSeat(server: string, ca: string, cert: { crt: string; key: string }
 }
 
 function unschedulablePod(namespace: string, name: string): string {
-  return JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace }, spec: { containers: [{ name: 'c', image: 'registry.invalid/x:1', resources: { requests: { cpu: '500' } } }] } });
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace },
+    spec: { containers: [{ name: 'c', image: 'registry.invalid/x:1', resources: { requests: { cpu: '500' } } }] },
+  });
 }
 
 /** Every history line of type event as `uid@resourceVersion`; duplicates = the same delivery written twice. */
@@ -148,7 +166,11 @@ function historyEventKeys(file: string): string[] {
 
 async function clusterEventUids(cluster: Cluster): Promise<Set<string>> {
   const list = await cluster.getJson(['events', '-A']);
-  return new Set((list['items'] as { metadata: { uid: string }; reason?: string }[]).filter((e) => watchedReasons.has(e.reason ?? '')).map((e) => e.metadata.uid));
+  return new Set(
+    (list['items'] as { metadata: { uid: string }; reason?: string }[])
+      .filter((e) => watchedReasons.has(e.reason ?? ''))
+      .map((e) => e.metadata.uid),
+  );
 }
 
 test('cluster faults on the real control plane', { skip, timeout: 15 * 60_000 }, async (t) => {
@@ -167,7 +189,9 @@ test('cluster faults on the real control plane', { skip, timeout: 15 * 60_000 },
       await conn.start();
       assert.equal(conn.state().state, 'live');
       await cluster.apply(unschedulablePod('faults', 'before-kill'));
-      await waitFor(() => conn.events().find((e) => e.reason === 'FailedScheduling' && e.regarding.name === 'before-kill'), 30_000, { description: 'FailedScheduling before the kill' });
+      await waitFor(() => conn.events().find((e) => e.reason === 'FailedScheduling' && e.regarding.name === 'before-kill'), 30_000, {
+        description: 'FailedScheduling before the kill',
+      });
       const before = states.length;
       const pid = cluster.pids()['kube-apiserver'];
       assert.ok(pid !== undefined);
@@ -185,9 +209,13 @@ test('cluster faults on the real control plane', { skip, timeout: 15 * 60_000 },
       assert.equal(sequence[sequence.length - 1], 'live');
       assert.ok(!sequence.includes('forbidden') && !sequence.includes('partial'), sequence.join(','));
       await cluster.apply(unschedulablePod('faults', 'after-kill'));
-      await waitFor(() => conn.events().find((e) => e.reason === 'FailedScheduling' && e.regarding.name === 'after-kill'), 30_000, { description: 'FailedScheduling after the restart' });
+      await waitFor(() => conn.events().find((e) => e.reason === 'FailedScheduling' && e.regarding.name === 'after-kill'), 30_000, {
+        description: 'FailedScheduling after the restart',
+      });
       const inCluster = await clusterEventUids(cluster);
-      await waitFor(() => [...inCluster].every((uid) => conn.events().some((e) => e.uid === uid)), 30_000, { description: 'every cluster event seen' });
+      await waitFor(() => [...inCluster].every((uid) => conn.events().some((e) => e.uid === uid)), 30_000, {
+        description: 'every cluster event seen',
+      });
       await conn.stop();
       await history.flush();
       const keys = historyEventKeys(history.file);
@@ -212,37 +240,56 @@ test('cluster faults on the real control plane', { skip, timeout: 15 * 60_000 },
       await cluster.startApiserver();
       await waitFor(() => conn.state().state === 'live', 60_000, { description: 'live once the apiserver is up' });
       // The snapshot is re-read once the streams are back (not left `partial` until the next periodic refresh).
-      await waitFor(() => conn.snapshot().nodes.length === 1 && conn.snapshot().missing.length === 0, 10_000, { description: 'snapshot re-read' });
+      await waitFor(() => conn.snapshot().nodes.length === 1 && conn.snapshot().missing.length === 0, 10_000, {
+        description: 'snapshot re-read',
+      });
       t.diagnostic(`states: ${states.join(' -> ')}`);
       assert.ok(!states.includes('partial'), 'not mislabelled partial while the snapshot is re-read');
       await conn.stop();
     });
 
-    await t.test('invalid credentials: client cert from another CA, bogus token → forbidden with a readable message, no crash', async () => {
-      const other = otherPki();
-      const rd = (f: string) => fs.readFileSync(path.join(other, f), 'utf8');
-      const b64 = (s: string) => Buffer.from(s).toString('base64');
-      const foreign = kubeconfigFile(work, 'foreign-cert', cluster.server, caPem, { 'client-certificate-data': b64(rd('admin.crt')), 'client-key-data': b64(rd('admin.key')) });
-      const token = 'kpl-bogus-token-0123456789abcdef';
-      const bogus = kubeconfigFile(work, 'bogus-token', cluster.server, caPem, { token });
-      for (const [label, kc] of [['foreign CA client cert', foreign], ['bogus token', bogus]] as const) {
-        const logs: string[] = [];
-        const conn = new ClusterConnection({ kubeconfig: kc, ...fast, log: (m) => logs.push(m) });
-        await conn.start();
-        const s = conn.state();
-        t.diagnostic(`${label}: ${JSON.stringify(s)}`);
-        assert.ok(s.state === 'forbidden' || s.state === 'offline', `${label}: ${s.state}`);
-        assert.match(s.detail ?? '', /Unauthorized|forbidden|not allowed|certificate/i);
-        assert.ok(!JSON.stringify(s).includes(token) && !logs.some((l) => l.includes(token)), 'the token leaked into a message');
-        await conn.stop();
-      }
-      fs.rmSync(other, { recursive: true, force: true });
-    });
+    await t.test(
+      'invalid credentials: client cert from another CA, bogus token → forbidden with a readable message, no crash',
+      async () => {
+        const other = otherPki();
+        const rd = (f: string) => fs.readFileSync(path.join(other, f), 'utf8');
+        const b64 = (s: string) => Buffer.from(s).toString('base64');
+        const foreign = kubeconfigFile(work, 'foreign-cert', cluster.server, caPem, {
+          'client-certificate-data': b64(rd('admin.crt')),
+          'client-key-data': b64(rd('admin.key')),
+        });
+        const token = 'kpl-bogus-token-0123456789abcdef';
+        const bogus = kubeconfigFile(work, 'bogus-token', cluster.server, caPem, { token });
+        for (const [label, kc] of [
+          ['foreign CA client cert', foreign],
+          ['bogus token', bogus],
+        ] as const) {
+          const logs: string[] = [];
+          const conn = new ClusterConnection({ kubeconfig: kc, ...fast, log: (m) => logs.push(m) });
+          await conn.start();
+          const s = conn.state();
+          t.diagnostic(`${label}: ${JSON.stringify(s)}`);
+          assert.ok(s.state === 'forbidden' || s.state === 'offline', `${label}: ${s.state}`);
+          assert.match(s.detail ?? '', /Unauthorized|forbidden|not allowed|certificate/i);
+          assert.ok(!JSON.stringify(s).includes(token) && !logs.some((l) => l.includes(token)), 'the token leaked into a message');
+          await conn.stop();
+        }
+        fs.rmSync(other, { recursive: true, force: true });
+      },
+    );
 
     await t.test('expired client certificate from the cluster CA: forbidden, the message says it expired and when', async () => {
       // RBAC would allow this user to read everything: only the certificate's validity window is wrong.
       const items = [
-        { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'kpl-expired-read' }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] }, { nonResourceURLs: ['*'], verbs: ['get'] }] },
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'ClusterRole',
+          metadata: { name: 'kpl-expired-read' },
+          rules: [
+            { apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] },
+            { nonResourceURLs: ['*'], verbs: ['get'] },
+          ],
+        },
         {
           apiVersion: 'rbac.authorization.k8s.io/v1',
           kind: 'ClusterRoleBinding',
@@ -254,8 +301,15 @@ test('cluster faults on the real control plane', { skip, timeout: 15 * 60_000 },
       await cluster.apply(JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
       const old = clusterCert(cluster, 'expired', 'kpl-expired');
       const b64 = (s: string) => Buffer.from(s).toString('base64');
-      const kc = kubeconfigFile(work, 'expired-cert', cluster.server, caPem, { 'client-certificate-data': b64(old.crt), 'client-key-data': b64(old.key) });
-      assert.equal(await rawStatus(cluster.server, caPem, old, '/api/v1/pods'), 401, 'the apiserver answers a bare 401 for an expired cert');
+      const kc = kubeconfigFile(work, 'expired-cert', cluster.server, caPem, {
+        'client-certificate-data': b64(old.crt),
+        'client-key-data': b64(old.key),
+      });
+      assert.equal(
+        await rawStatus(cluster.server, caPem, old, '/api/v1/pods'),
+        401,
+        'the apiserver answers a bare 401 for an expired cert',
+      );
       const secrets = [old.key, b64(old.key), b64(old.crt), ...old.key.split('\n').filter((l) => l !== '' && !l.startsWith('-----'))];
       const logs: string[] = [];
       const conn = new ClusterConnection({ kubeconfig: kc, ...fast, log: (m) => logs.push(m) });
@@ -263,7 +317,10 @@ test('cluster faults on the real control plane', { skip, timeout: 15 * 60_000 },
       const s = conn.state();
       t.diagnostic(`expired cert: ${JSON.stringify(s)}`);
       assert.equal(s.state, 'forbidden');
-      assert.match(s.detail ?? '', /^the client certificate of user "u" expired on 2020-01-02T00:00:00Z; renew it \(e\.g\. re-run your cloud CLI's get-credentials.*\(context expired-cert; the API server answered: Unauthorized\)$/);
+      assert.match(
+        s.detail ?? '',
+        /^the client certificate of user "u" expired on 2020-01-02T00:00:00Z; renew it \(e\.g\. re-run your cloud CLI's get-credentials.*\(context expired-cert; the API server answered: Unauthorized\)$/,
+      );
       await conn.stop();
       // The UI's view of it (the language server's LiveClusterSource): the same state and message, no crash.
       const source = new LiveClusterSource({ log: (m) => logs.push(m) });
@@ -276,9 +333,14 @@ test('cluster faults on the real control plane', { skip, timeout: 15 * 60_000 },
       for (const secret of secrets) assert.ok(!all.includes(secret), 'key or certificate material leaked into a message');
       // Renewed (same user, fresh cert from the same CA): live; so the expiry was the only problem.
       const renewed = clusterCert(cluster, 'user', 'kpl-expired');
-      const renewedKc = kubeconfigFile(work, 'renewed-cert', cluster.server, caPem, { 'client-certificate-data': b64(renewed.crt), 'client-key-data': b64(renewed.key) });
+      const renewedKc = kubeconfigFile(work, 'renewed-cert', cluster.server, caPem, {
+        'client-certificate-data': b64(renewed.crt),
+        'client-key-data': b64(renewed.key),
+      });
       // RBAC is served from an informer cache: the binding made above may take a moment to apply.
-      await waitFor(async () => (await rawStatus(cluster.server, caPem, renewed, '/api/v1/nodes')) === 200, 15_000, { description: 'RBAC for the renewed cert' });
+      await waitFor(async () => (await rawStatus(cluster.server, caPem, renewed, '/api/v1/nodes')) === 200, 15_000, {
+        description: 'RBAC for the renewed cert',
+      });
       const again = new ClusterConnection({ kubeconfig: renewedKc, ...fast });
       await again.start();
       assert.equal(again.state().state, 'live', JSON.stringify(again.state()));
@@ -295,127 +357,182 @@ test('cluster faults on the real control plane', { skip, timeout: 15 * 60_000 },
       assert.deepEqual(s.namespaces, ['faults']);
       assert.match(s.detail ?? '', /cluster scope forbidden; watching namespaces faults/);
       await cluster.apply(unschedulablePod('faults', 'scoped-watch'));
-      await waitFor(() => conn.events().find((e) => e.regarding.name === 'scoped-watch'), 30_000, { description: 'event in the scoped namespace, live' });
+      await waitFor(() => conn.events().find((e) => e.regarding.name === 'scoped-watch'), 30_000, {
+        description: 'event in the scoped namespace, live',
+      });
       await conn.stop();
     });
 
-    await t.test('429 from API Priority and Fairness (real apiserver): throttled state with the server message, backoff, live again when the FlowSchema goes, history without loss or duplicates', async () => {
-      const throttledKc = await cluster.createUser('kpl-throttled', { kind: 'read-only' });
-      const throttledCert = { crt: fs.readFileSync(path.join(cluster.dir, 'pki', 'users', 'kpl-throttled.crt'), 'utf8'), key: fs.readFileSync(path.join(cluster.dir, 'pki', 'users', 'kpl-throttled.key'), 'utf8') };
-      const holderCert = clusterCert(cluster, 'user', 'kpl-seat-holder');
-      const historyDir = path.join(work, 'history-429');
-      const history = await HistoryStore.open({ dir: historyDir });
-      const logs: { at: number; line: string }[] = [];
-      // Short server-side watch timeout: the open watch ends within 3 s and its re-watch meets the throttling.
-      const conn = new ClusterConnection({ kubeconfig: throttledKc, history, ...fast, watchTimeoutSeconds: 3, log: (m) => logs.push({ at: Date.now(), line: m }) });
-      const states: ClusterStateView[] = [];
-      conn.onState((s) => states.push(s));
-      await conn.start();
-      assert.equal(conn.state().state, 'live');
-      await cluster.apply(unschedulablePod('faults', 'before-throttle'));
-      await waitFor(() => conn.events().find((e) => e.reason === 'FailedScheduling' && e.regarding.name === 'before-throttle'), 30_000, { description: 'FailedScheduling before the throttling' });
-      const before = states.length;
+    await t.test(
+      '429 from API Priority and Fairness (real apiserver): throttled state with the server message, backoff, live again when the FlowSchema goes, history without loss or duplicates',
+      async () => {
+        const throttledKc = await cluster.createUser('kpl-throttled', { kind: 'read-only' });
+        const throttledCert = {
+          crt: fs.readFileSync(path.join(cluster.dir, 'pki', 'users', 'kpl-throttled.crt'), 'utf8'),
+          key: fs.readFileSync(path.join(cluster.dir, 'pki', 'users', 'kpl-throttled.key'), 'utf8'),
+        };
+        const holderCert = clusterCert(cluster, 'user', 'kpl-seat-holder');
+        const historyDir = path.join(work, 'history-429');
+        const history = await HistoryStore.open({ dir: historyDir });
+        const logs: { at: number; line: string }[] = [];
+        // Short server-side watch timeout: the open watch ends within 3 s and its re-watch meets the throttling.
+        const conn = new ClusterConnection({
+          kubeconfig: throttledKc,
+          history,
+          ...fast,
+          watchTimeoutSeconds: 3,
+          log: (m) => logs.push({ at: Date.now(), line: m }),
+        });
+        const states: ClusterStateView[] = [];
+        conn.onState((s) => states.push(s));
+        await conn.start();
+        assert.equal(conn.state().state, 'live');
+        await cluster.apply(unschedulablePod('faults', 'before-throttle'));
+        await waitFor(() => conn.events().find((e) => e.reason === 'FailedScheduling' && e.regarding.name === 'before-throttle'), 30_000, {
+          description: 'FailedScheduling before the throttling',
+        });
+        const before = states.length;
 
-      // A priority level with no seats of its own, none borrowable, rejecting instead of queueing, and a FlowSchema
-      // (precedence 100, ahead of global-default 9900) sending both users there.
-      const apf = [
-        {
-          apiVersion: 'flowcontrol.apiserver.k8s.io/v1',
-          kind: 'PriorityLevelConfiguration',
-          metadata: { name: 'kpl-throttle' },
-          spec: { type: 'Limited', limited: { nominalConcurrencyShares: 0, lendablePercent: 0, borrowingLimitPercent: 0, limitResponse: { type: 'Reject' } } },
-        },
-        {
-          apiVersion: 'flowcontrol.apiserver.k8s.io/v1',
-          kind: 'FlowSchema',
-          metadata: { name: 'kpl-throttle' },
-          spec: {
-            priorityLevelConfiguration: { name: 'kpl-throttle' },
-            matchingPrecedence: 100,
-            distinguisherMethod: { type: 'ByUser' },
-            rules: [
-              {
-                subjects: ['kpl-throttled', 'kpl-seat-holder'].map((name) => ({ kind: 'User', user: { name } })),
-                resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'], clusterScope: true, namespaces: ['*'] }],
-                nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
-              },
-            ],
+        // A priority level with no seats of its own, none borrowable, rejecting instead of queueing, and a FlowSchema
+        // (precedence 100, ahead of global-default 9900) sending both users there.
+        const apf = [
+          {
+            apiVersion: 'flowcontrol.apiserver.k8s.io/v1',
+            kind: 'PriorityLevelConfiguration',
+            metadata: { name: 'kpl-throttle' },
+            spec: {
+              type: 'Limited',
+              limited: { nominalConcurrencyShares: 0, lendablePercent: 0, borrowingLimitPercent: 0, limitResponse: { type: 'Reject' } },
+            },
           },
-        },
-      ];
-      await cluster.apply(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: apf }));
-      const holder = holdSeat(cluster.server, caPem, holderCert);
-      let late: ClusterConnection | undefined;
-      try {
-        await waitFor(async () => (await rawStatus(cluster.server, caPem, throttledCert, '/api/v1/pods?limit=1')) === 429, 30_000, { description: 'the apiserver answers 429 to kpl-throttled' });
-        const probes = await Promise.all([1, 2, 3, 4, 5].map(() => rawStatus(cluster.server, caPem, throttledCert, '/api/v1/events?limit=1')));
-        assert.deepEqual(probes, [429, 429, 429, 429, 429], 'every request of the throttled user is rejected');
-        const throttledAt = Date.now();
-        await waitFor(() => conn.state().state === 'reconnecting' && /429/.test(conn.state().detail ?? ''), 30_000, { description: 'reconnecting (throttled) once the watch ends' });
-        const throttledView = conn.state();
-        t.diagnostic(`while throttled: ${JSON.stringify(throttledView)}`);
-        assert.match(throttledView.detail ?? '', /^the API server of context \S+ is throttling requests \(429\), retrying with backoff: Too Many Requests/);
-        // An event while the client is throttled: must reach the history once the throttling ends.
-        await cluster.apply(unschedulablePod('faults', 'during-throttle'));
+          {
+            apiVersion: 'flowcontrol.apiserver.k8s.io/v1',
+            kind: 'FlowSchema',
+            metadata: { name: 'kpl-throttle' },
+            spec: {
+              priorityLevelConfiguration: { name: 'kpl-throttle' },
+              matchingPrecedence: 100,
+              distinguisherMethod: { type: 'ByUser' },
+              rules: [
+                {
+                  subjects: ['kpl-throttled', 'kpl-seat-holder'].map((name) => ({ kind: 'User', user: { name } })),
+                  resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'], clusterScope: true, namespaces: ['*'] }],
+                  nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
+                },
+              ],
+            },
+          },
+        ];
+        await cluster.apply(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: apf }));
+        const holder = holdSeat(cluster.server, caPem, holderCert);
+        let late: ClusterConnection | undefined;
+        try {
+          await waitFor(async () => (await rawStatus(cluster.server, caPem, throttledCert, '/api/v1/pods?limit=1')) === 429, 30_000, {
+            description: 'the apiserver answers 429 to kpl-throttled',
+          });
+          const probes = await Promise.all(
+            [1, 2, 3, 4, 5].map(() => rawStatus(cluster.server, caPem, throttledCert, '/api/v1/events?limit=1')),
+          );
+          assert.deepEqual(probes, [429, 429, 429, 429, 429], 'every request of the throttled user is rejected');
+          const throttledAt = Date.now();
+          await waitFor(() => conn.state().state === 'reconnecting' && /429/.test(conn.state().detail ?? ''), 30_000, {
+            description: 'reconnecting (throttled) once the watch ends',
+          });
+          const throttledView = conn.state();
+          t.diagnostic(`while throttled: ${JSON.stringify(throttledView)}`);
+          assert.match(
+            throttledView.detail ?? '',
+            /^the API server of context \S+ is throttling requests \(429\), retrying with backoff: Too Many Requests/,
+          );
+          // An event while the client is throttled: must reach the history once the throttling ends.
+          await cluster.apply(unschedulablePod('faults', 'during-throttle'));
 
-        // A client that starts while throttled: its lists get the apiserver's own text (a plain-text 429 body).
-        late = new ClusterConnection({ kubeconfig: throttledKc, ...fast });
-        await late.start();
-        const lateView = late.state();
-        t.diagnostic(`started while throttled: ${JSON.stringify(lateView)}`);
-        assert.equal(lateView.state, 'offline');
-        assert.match(lateView.detail ?? '', /is throttling requests \(429\), retrying with backoff: Too many requests, please try again later\./);
+          // A client that starts while throttled: its lists get the apiserver's own text (a plain-text 429 body).
+          late = new ClusterConnection({ kubeconfig: throttledKc, ...fast });
+          await late.start();
+          const lateView = late.state();
+          t.diagnostic(`started while throttled: ${JSON.stringify(lateView)}`);
+          assert.equal(lateView.state, 'offline');
+          assert.match(
+            lateView.detail ?? '',
+            /is throttling requests \(429\), retrying with backoff: Too many requests, please try again later\./,
+          );
 
-        // Backoff: the events stream's rejected attempts come further and further apart (200, 400, 800, 1600 ms…).
-        const attempts = () => logs.filter((l) => l.at >= throttledAt && /^events: reconnecting: .*Too Many Requests/.test(l.line)).map((l) => l.at);
-        await waitFor(() => attempts().length >= 5, 30_000, { description: '5 throttled attempts of the events stream' });
-        const at = attempts();
-        const gaps = at.slice(1).map((x, i) => x - (at[i] ?? x));
-        t.diagnostic(`gaps between throttled re-watches: ${gaps.join(', ')} ms`);
-        for (let i = 1; i < 4; i++) assert.ok((gaps[i] ?? 0) > (gaps[i - 1] ?? 0), `backoff grows: ${gaps.join(', ')}`);
-        assert.ok((gaps[3] ?? 0) >= 4 * (gaps[0] ?? 0), `backoff doubles: ${gaps.join(', ')}`);
-        assert.ok(gaps.every((g) => g < fast.backoff.maxMs + 1500), `backoff capped near ${fast.backoff.maxMs} ms: ${gaps.join(', ')}`);
-        const dump = await cluster.kubectl(['get', '--raw', '/debug/api_priority_and_fairness/dump_priority_levels']);
-        const row = dump.stdout.split('\n').find((l) => l.startsWith('kpl-throttle,'));
-        t.diagnostic(`apiserver APF (name, active queues, idle, quiescing, waiting, executing, dispatched, rejected, …): ${row ?? dump.stdout.slice(0, 200)}`);
-        // Columns: PriorityLevelName, ActiveQueues, IsIdle, IsQuiescing, WaitingRequests, ExecutingRequests, DispatchedRequests, RejectedRequests, …
-        const cols = (row ?? '').split(',').map((c) => c.trim());
-        assert.ok(Number(cols[5]) >= 1, `the seat is held: ${row ?? ''}`);
-        assert.ok(Number(cols[7]) >= 5 + at.length, `the apiserver itself rejected the throttled requests: ${row ?? ''}`);
-        assert.equal(states.slice(before).find((s) => s.state !== 'reconnecting' && s.state !== 'live'), undefined, 'only reconnecting while throttled');
+          // Backoff: the events stream's rejected attempts come further and further apart (200, 400, 800, 1600 ms…).
+          const attempts = () =>
+            logs.filter((l) => l.at >= throttledAt && /^events: reconnecting: .*Too Many Requests/.test(l.line)).map((l) => l.at);
+          await waitFor(() => attempts().length >= 5, 30_000, { description: '5 throttled attempts of the events stream' });
+          const at = attempts();
+          const gaps = at.slice(1).map((x, i) => x - (at[i] ?? x));
+          t.diagnostic(`gaps between throttled re-watches: ${gaps.join(', ')} ms`);
+          for (let i = 1; i < 4; i++) assert.ok((gaps[i] ?? 0) > (gaps[i - 1] ?? 0), `backoff grows: ${gaps.join(', ')}`);
+          assert.ok((gaps[3] ?? 0) >= 4 * (gaps[0] ?? 0), `backoff doubles: ${gaps.join(', ')}`);
+          assert.ok(
+            gaps.every((g) => g < fast.backoff.maxMs + 1500),
+            `backoff capped near ${fast.backoff.maxMs} ms: ${gaps.join(', ')}`,
+          );
+          const dump = await cluster.kubectl(['get', '--raw', '/debug/api_priority_and_fairness/dump_priority_levels']);
+          const row = dump.stdout.split('\n').find((l) => l.startsWith('kpl-throttle,'));
+          t.diagnostic(
+            `apiserver APF (name, active queues, idle, quiescing, waiting, executing, dispatched, rejected, …): ${row ?? dump.stdout.slice(0, 200)}`,
+          );
+          // Columns: PriorityLevelName, ActiveQueues, IsIdle, IsQuiescing, WaitingRequests, ExecutingRequests, DispatchedRequests, RejectedRequests, …
+          const cols = (row ?? '').split(',').map((c) => c.trim());
+          assert.ok(Number(cols[5]) >= 1, `the seat is held: ${row ?? ''}`);
+          assert.ok(Number(cols[7]) >= 5 + at.length, `the apiserver itself rejected the throttled requests: ${row ?? ''}`);
+          assert.equal(
+            states.slice(before).find((s) => s.state !== 'reconnecting' && s.state !== 'live'),
+            undefined,
+            'only reconnecting while throttled',
+          );
 
-        // The admin removes the FlowSchema (the seat stays held): the clients recover by themselves.
-        await cluster.kubectl(['delete', 'flowschema', 'kpl-throttle']);
-        const deletedAt = Date.now();
-        await waitFor(() => conn.state().state === 'live', 30_000, { description: 'live after the FlowSchema is deleted' });
-        await waitFor(() => late?.state().state === 'live', 30_000, { description: 'the late client live too' });
-        t.diagnostic(`live again ${Date.now() - deletedAt} ms after the FlowSchema was deleted; seat-holder requests: ${holder.issued()}`);
-      } finally {
-        holder.release();
-        await late?.stop();
-        await cluster.kubectl(['delete', 'flowschema,prioritylevelconfiguration', 'kpl-throttle', '--ignore-not-found']);
-      }
-      const sequence = states.slice(before).map((s) => s.state);
-      t.diagnostic(`state sequence: live -> ${sequence.join(' -> ')}`);
-      assert.equal(sequence[0], 'reconnecting');
-      assert.equal(sequence[sequence.length - 1], 'live');
-      assert.ok(!sequence.includes('forbidden') && !sequence.includes('partial') && !sequence.includes('offline'), sequence.join(','));
-      await waitFor(() => conn.events().find((e) => e.reason === 'FailedScheduling' && e.regarding.name === 'during-throttle'), 30_000, { description: 'the event from the throttled period' });
-      await cluster.apply(unschedulablePod('faults', 'after-throttle'));
-      await waitFor(() => conn.events().find((e) => e.reason === 'FailedScheduling' && e.regarding.name === 'after-throttle'), 30_000, { description: 'FailedScheduling after the throttling' });
-      const inCluster = await clusterEventUids(cluster);
-      await waitFor(() => [...inCluster].every((uid) => conn.events().some((e) => e.uid === uid)), 30_000, { description: 'every cluster event seen' });
-      t.diagnostic(`streams: ${JSON.stringify(conn.streamStats())}; duplicates dropped: ${conn.duplicatesDropped}`);
-      await conn.stop();
-      await history.flush();
-      const keys = historyEventKeys(history.file);
-      assert.equal(new Set(keys).size, keys.length, `duplicated history lines: ${keys.filter((k, i) => keys.indexOf(k) !== i).join(', ')}`);
-      const reopened = await HistoryStore.open({ dir: historyDir });
-      const uids = reopened.events().map((e) => e.uid);
-      assert.equal(new Set(uids).size, uids.length, 'one record per event');
-      for (const uid of inCluster) assert.ok(uids.includes(uid), `event ${uid} lost from the history`);
-      t.diagnostic(`history: ${uids.length} event record(s), ${keys.length} event line(s); cluster has ${inCluster.size} watched event(s)`);
-    });
+          // The admin removes the FlowSchema (the seat stays held): the clients recover by themselves.
+          await cluster.kubectl(['delete', 'flowschema', 'kpl-throttle']);
+          const deletedAt = Date.now();
+          await waitFor(() => conn.state().state === 'live', 30_000, { description: 'live after the FlowSchema is deleted' });
+          await waitFor(() => late?.state().state === 'live', 30_000, { description: 'the late client live too' });
+          t.diagnostic(
+            `live again ${Date.now() - deletedAt} ms after the FlowSchema was deleted; seat-holder requests: ${holder.issued()}`,
+          );
+        } finally {
+          holder.release();
+          await late?.stop();
+          await cluster.kubectl(['delete', 'flowschema,prioritylevelconfiguration', 'kpl-throttle', '--ignore-not-found']);
+        }
+        const sequence = states.slice(before).map((s) => s.state);
+        t.diagnostic(`state sequence: live -> ${sequence.join(' -> ')}`);
+        assert.equal(sequence[0], 'reconnecting');
+        assert.equal(sequence[sequence.length - 1], 'live');
+        assert.ok(!sequence.includes('forbidden') && !sequence.includes('partial') && !sequence.includes('offline'), sequence.join(','));
+        await waitFor(() => conn.events().find((e) => e.reason === 'FailedScheduling' && e.regarding.name === 'during-throttle'), 30_000, {
+          description: 'the event from the throttled period',
+        });
+        await cluster.apply(unschedulablePod('faults', 'after-throttle'));
+        await waitFor(() => conn.events().find((e) => e.reason === 'FailedScheduling' && e.regarding.name === 'after-throttle'), 30_000, {
+          description: 'FailedScheduling after the throttling',
+        });
+        const inCluster = await clusterEventUids(cluster);
+        await waitFor(() => [...inCluster].every((uid) => conn.events().some((e) => e.uid === uid)), 30_000, {
+          description: 'every cluster event seen',
+        });
+        t.diagnostic(`streams: ${JSON.stringify(conn.streamStats())}; duplicates dropped: ${conn.duplicatesDropped}`);
+        await conn.stop();
+        await history.flush();
+        const keys = historyEventKeys(history.file);
+        assert.equal(
+          new Set(keys).size,
+          keys.length,
+          `duplicated history lines: ${keys.filter((k, i) => keys.indexOf(k) !== i).join(', ')}`,
+        );
+        const reopened = await HistoryStore.open({ dir: historyDir });
+        const uids = reopened.events().map((e) => e.uid);
+        assert.equal(new Set(uids).size, uids.length, 'one record per event');
+        for (const uid of inCluster) assert.ok(uids.includes(uid), `event ${uid} lost from the history`);
+        t.diagnostic(
+          `history: ${uids.length} event record(s), ${keys.length} event line(s); cluster has ${inCluster.size} watched event(s)`,
+        );
+      },
+    );
 
     await t.test('etcd slow (SIGSTOP 6 s, SIGCONT): the connection recovers and new events arrive', async () => {
       const historyDir = path.join(work, 'history-etcd');
@@ -433,9 +550,13 @@ test('cluster faults on the real control plane', { skip, timeout: 15 * 60_000 },
       } finally {
         process.kill(-etcd, 'SIGCONT');
       }
-      await waitFor(async () => (await cluster.kubectl(['get', '--raw', '/readyz'])).code === 0, 60_000, { description: 'apiserver ready after SIGCONT' });
+      await waitFor(async () => (await cluster.kubectl(['get', '--raw', '/readyz'])).code === 0, 60_000, {
+        description: 'apiserver ready after SIGCONT',
+      });
       await cluster.apply(unschedulablePod('faults', 'after-etcd-stall'));
-      await waitFor(() => conn.events().find((e) => e.reason === 'FailedScheduling' && e.regarding.name === 'after-etcd-stall'), 60_000, { description: 'event after the etcd stall' });
+      await waitFor(() => conn.events().find((e) => e.reason === 'FailedScheduling' && e.regarding.name === 'after-etcd-stall'), 60_000, {
+        description: 'event after the etcd stall',
+      });
       await waitFor(() => conn.state().state === 'live', 60_000, { description: 'live after the etcd stall' });
       t.diagnostic(`states from start through the stall: ${states.join(' -> ')}`);
       await conn.stop();
@@ -462,17 +583,31 @@ test('429 throttling (HTTPS stub): offline with the server message, backoff betw
       res.writeHead(405).end();
       return;
     }
-    const json = (code: number, body: unknown, headers: Record<string, string> = {}) => res.writeHead(code, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(body));
+    const json = (code: number, body: unknown, headers: Record<string, string> = {}) =>
+      res.writeHead(code, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(body));
     if (url.pathname === '/version') return json(200, { major: '1', minor: '36' });
     const isStream = url.pathname === '/api/v1/events' || url.pathname === '/api/v1/pods';
     if (isStream && url.searchParams.get('watch') === 'true') {
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: 'Event', apiVersion: 'v1', metadata: { resourceVersion: '2' } } })}\n`);
+      res.write(
+        `${JSON.stringify({ type: 'BOOKMARK', object: { kind: 'Event', apiVersion: 'v1', metadata: { resourceVersion: '2' } } })}\n`,
+      );
       return; // held open
     }
     if (url.pathname === '/api/v1/events' && url.searchParams.get('limit') !== '1' && throttled.length < 4) {
       throttled.push(Date.now());
-      return json(429, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'Too many requests, please try again later.', reason: 'TooManyRequests', code: 429 }, { 'Retry-After': '1' });
+      return json(
+        429,
+        {
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          message: 'Too many requests, please try again later.',
+          reason: 'TooManyRequests',
+          code: 429,
+        },
+        { 'Retry-After': '1' },
+      );
     }
     return json(200, { kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: '1' }, items: [] });
   });
@@ -480,7 +615,12 @@ test('429 throttling (HTTPS stub): offline with the server message, backoff betw
   const port = (server.address() as { port: number }).port;
   const kc = kubeconfigFile(other, 'stub', `https://127.0.0.1:${port}`, rd('ca.crt'), { token });
   const logs: string[] = [];
-  const conn = new ClusterConnection({ kubeconfig: kc, backoff: { initialMs: 200, maxMs: 5000 }, snapshotIntervalMs: 0, log: (m) => logs.push(m) });
+  const conn = new ClusterConnection({
+    kubeconfig: kc,
+    backoff: { initialMs: 200, maxMs: 5000 },
+    snapshotIntervalMs: 0,
+    log: (m) => logs.push(m),
+  });
   const states: ClusterStateView[] = [];
   conn.onState((s) => states.push(s));
   try {

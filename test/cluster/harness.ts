@@ -163,7 +163,9 @@ export async function waitFor<T>(
     }
     if (Date.now() >= deadline) {
       const what = opts.description ?? 'condition';
-      const detail = lastErr ? `; last error: ${lastErr instanceof Error ? lastErr.message : String(lastErr)}` : `; last value: ${JSON.stringify(lastValue)}`;
+      const detail = lastErr
+        ? `; last error: ${lastErr instanceof Error ? lastErr.message : String(lastErr)}`
+        : `; last value: ${JSON.stringify(lastValue)}`;
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
     }
     await sleep(interval);
@@ -234,16 +236,12 @@ function httpGet(url: string, opts: { ca?: string; insecure?: boolean; timeoutMs
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const mod = u.protocol === 'https:' ? https : http;
-    const req = mod.get(
-      u,
-      { ca: opts.ca, rejectUnauthorized: !opts.insecure, timeout: opts.timeoutMs ?? 3000, agent: false },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
+    const req = mod.get(u, { ca: opts.ca, rejectUnauthorized: !opts.insecure, timeout: opts.timeoutMs ?? 3000, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
     req.on('timeout', () => req.destroy(new Error(`timeout GET ${url}`)));
     req.on('error', reject);
   });
@@ -384,7 +382,10 @@ export async function stopClusterDir(dir: string, opts: { keepDir?: boolean } = 
     const ours = st.procs.filter(isOurProcess);
     found = ours.length > 0;
     for (const phase of STOP_PHASES) {
-      await killProcessGroups(ours.filter((p) => phase.includes(p.name)).map((p) => p.pid), 10_000);
+      await killProcessGroups(
+        ours.filter((p) => phase.includes(p.name)).map((p) => p.pid),
+        10_000,
+      );
     }
   }
   if (!opts.keepDir && fs.existsSync(dir)) {
@@ -634,12 +635,7 @@ class ClusterImpl implements Cluster {
           ...extra,
         ];
       case 'kube-scheduler':
-        return [
-          ...controllerArgs(this.ports.scheduler, 'scheduler-certs'),
-          '--profiling=false',
-          '--v=2',
-          ...extra,
-        ];
+        return [...controllerArgs(this.ports.scheduler, 'scheduler-certs'), '--profiling=false', '--v=2', ...extra];
       case 'kwok':
         return [
           `--kubeconfig=${kc}`,
@@ -761,7 +757,9 @@ class ClusterImpl implements Cluster {
       const r = spawnSync('bash', [findRepoFile('scripts/cluster/pki.sh'), 'init', this.pkiDir], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`pki.sh init failed: ${r.stderr || r.error}`);
       const rd = (f: string) => fs.readFileSync(path.join(this.pkiDir, f), 'utf8');
-      fs.writeFileSync(this.kubeconfig, yamlKubeconfig(this.server, rd('ca.crt'), rd('admin.crt'), rd('admin.key'), 'admin'), { mode: 0o600 });
+      fs.writeFileSync(this.kubeconfig, yamlKubeconfig(this.server, rd('ca.crt'), rd('admin.crt'), rd('admin.key'), 'admin'), {
+        mode: 0o600,
+      });
       if (this.auditLogPath) {
         fs.writeFileSync(
           path.join(this.dir, 'audit-policy.yaml'),
@@ -808,7 +806,9 @@ class ClusterImpl implements Cluster {
           (n) =>
             names.has(n.metadata.name) &&
             (n.status?.conditions ?? []).some((c: K8sObject) => c.type === 'Ready' && c.status === 'True') &&
-            !(n.spec?.taints ?? []).some((t: K8sObject) => t.key === 'node.kubernetes.io/not-ready' || t.key === 'node.kubernetes.io/unreachable'),
+            !(n.spec?.taints ?? []).some(
+              (t: K8sObject) => t.key === 'node.kubernetes.io/not-ready' || t.key === 'node.kubernetes.io/unreachable',
+            ),
         );
         return ready.length === names.size;
       },
@@ -821,10 +821,14 @@ class ClusterImpl implements Cluster {
 
   kubectl(args: string[], input?: string, opts: { kubeconfig?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
-      const child = spawn(this.bin('kubectl'), [`--kubeconfig=${opts.kubeconfig ?? this.kubeconfig}`, `--cache-dir=${this.kubectlCache}`, ...args], {
-        stdio: ['pipe', 'pipe', 'pipe'],
-        env: { ...process.env, HOME: this.homeDir, KUBECONFIG: '' },
-      });
+      const child = spawn(
+        this.bin('kubectl'),
+        [`--kubeconfig=${opts.kubeconfig ?? this.kubeconfig}`, `--cache-dir=${this.kubectlCache}`, ...args],
+        {
+          stdio: ['pipe', 'pipe', 'pipe'],
+          env: { ...process.env, HOME: this.homeDir, KUBECONFIG: '' },
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -870,7 +874,16 @@ class ClusterImpl implements Cluster {
   async watch(resourceArgs: string[], opts: { kubeconfig?: string } = {}): Promise<Watch> {
     const child = spawn(
       this.bin('kubectl'),
-      [`--kubeconfig=${opts.kubeconfig ?? this.kubeconfig}`, `--cache-dir=${this.kubectlCache}`, 'get', ...resourceArgs, '--watch', '--output-watch-events', '-o', 'json'],
+      [
+        `--kubeconfig=${opts.kubeconfig ?? this.kubeconfig}`,
+        `--cache-dir=${this.kubectlCache}`,
+        'get',
+        ...resourceArgs,
+        '--watch',
+        '--output-watch-events',
+        '-o',
+        'json',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: this.homeDir, KUBECONFIG: '' } },
     );
     const events: WatchEvent[] = [];
@@ -928,7 +941,11 @@ class ClusterImpl implements Cluster {
           const timer = setTimeout(() => {
             const i = waiters.indexOf(w);
             if (i >= 0) waiters.splice(i, 1);
-            reject(new Error(`timed out after ${timeoutMs} ms waiting for ${description} (${events.length} events seen${closed ? `; watch closed: ${stderr.trim()}` : ''})`));
+            reject(
+              new Error(
+                `timed out after ${timeoutMs} ms waiting for ${description} (${events.length} events seen${closed ? `; watch closed: ${stderr.trim()}` : ''})`,
+              ),
+            );
           }, timeoutMs);
           waiters.push(w);
         });
@@ -947,20 +964,29 @@ class ClusterImpl implements Cluster {
 
   async createUser(name: string, scope: UserScope, opts: { groups?: string[] } = {}): Promise<string> {
     if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) throw new Error(`invalid user name ${name}`);
-    const r = spawnSync('bash', [findRepoFile('scripts/cluster/pki.sh'), 'user', this.pkiDir, name, ...(opts.groups ?? [])], { encoding: 'utf8' });
+    const r = spawnSync('bash', [findRepoFile('scripts/cluster/pki.sh'), 'user', this.pkiDir, name, ...(opts.groups ?? [])], {
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`pki.sh user failed: ${r.stderr || r.error}`);
     const rd = (f: string) => fs.readFileSync(path.join(this.pkiDir, f), 'utf8');
     const kcPath = path.join(this.dir, 'users', `${name}.kubeconfig`);
     fs.mkdirSync(path.dirname(kcPath), { recursive: true });
     const ns = scope.kind === 'namespace-scoped' ? scope.namespace : undefined;
-    fs.writeFileSync(kcPath, yamlKubeconfig(this.server, rd('ca.crt'), rd(`users/${name}.crt`), rd(`users/${name}.key`), name, ns), { mode: 0o600 });
+    fs.writeFileSync(kcPath, yamlKubeconfig(this.server, rd('ca.crt'), rd(`users/${name}.crt`), rd(`users/${name}.key`), name, ns), {
+      mode: 0o600,
+    });
     const readRule = { apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] };
     const subject = { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name };
     let items: K8sObject[];
     if (scope.kind === 'namespace-scoped') {
       items = [
         { apiVersion: 'v1', kind: 'Namespace', metadata: { name: scope.namespace } },
-        { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'kpl-test-read', namespace: scope.namespace }, rules: [readRule] },
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'Role',
+          metadata: { name: 'kpl-test-read', namespace: scope.namespace },
+          rules: [readRule],
+        },
         {
           apiVersion: 'rbac.authorization.k8s.io/v1',
           kind: 'RoleBinding',
@@ -971,7 +997,12 @@ class ClusterImpl implements Cluster {
       ];
     } else {
       items = [
-        { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'kpl-test-read-only' }, rules: [readRule, { nonResourceURLs: ['*'], verbs: ['get'] }] },
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'ClusterRole',
+          metadata: { name: 'kpl-test-read-only' },
+          rules: [readRule, { nonResourceURLs: ['*'], verbs: ['get'] }],
+        },
         {
           apiVersion: 'rbac.authorization.k8s.io/v1',
           kind: 'ClusterRoleBinding',
@@ -983,7 +1014,8 @@ class ClusterImpl implements Cluster {
     }
     await this.apply(JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
     // RBAC is served from an informer cache: wait until the new binding is effective.
-    const probe = scope.kind === 'namespace-scoped' ? ['auth', 'can-i', 'list', 'pods', '-n', scope.namespace] : ['auth', 'can-i', 'list', 'nodes'];
+    const probe =
+      scope.kind === 'namespace-scoped' ? ['auth', 'can-i', 'list', 'pods', '-n', scope.namespace] : ['auth', 'can-i', 'list', 'nodes'];
     await waitFor(async () => (await this.kubectl(probe, undefined, { kubeconfig: kcPath })).stdout.trim() === 'yes', 10_000, {
       description: `RBAC for user ${name}`,
     });
@@ -1113,7 +1145,12 @@ async function prepareRunDir(want: string | undefined, log: (m: string) => void)
 
 /** A handy node list: `count` identical nodes named node-a, node-b, ... */
 export function uniformNodes(count: number, cpu: number | string = 4, memory = '8Gi', pods = 110): NodeSpec[] {
-  return Array.from({ length: count }, (_, i) => ({ name: `node-${String.fromCharCode(97 + (i % 26))}${i >= 26 ? Math.floor(i / 26) : ''}`, cpu, memory, pods }));
+  return Array.from({ length: count }, (_, i) => ({
+    name: `node-${String.fromCharCode(97 + (i % 26))}${i >= 26 ? Math.floor(i / 26) : ''}`,
+    cpu,
+    memory,
+    pods,
+  }));
 }
 
 /**

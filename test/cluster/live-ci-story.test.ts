@@ -22,7 +22,10 @@ import type { Cluster } from './harness';
 import { ciStory, waitForPodDeleted, jobPods } from './scenario';
 
 const binsPresent = fs.existsSync(path.join(defaultBinDir(), 'kube-apiserver'));
-const skip = !binsPresent && process.env['KPL_REQUIRE_CLUSTER'] !== '1' ? `no cluster binaries in ${defaultBinDir()}; run scripts/cluster/build.sh` : false;
+const skip =
+  !binsPresent && process.env['KPL_REQUIRE_CLUSTER'] !== '1'
+    ? `no cluster binaries in ${defaultBinDir()}; run scripts/cluster/build.sh`
+    : false;
 
 async function runKpl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const r = runKplSync(args, process.cwd());
@@ -36,7 +39,12 @@ test('live: CI story diagnosed end to end on the real cluster', { skip, timeout:
   const seen = new Map<string, { record: EventRecord; at: number }>();
   let duplicates = 0;
   let history = await HistoryStore.open({ dir: historyDir });
-  const conn = new ClusterConnection({ kubeconfig: cluster.kubeconfig, history, backoff: { initialMs: 200, maxMs: 2000 }, watchTimeoutSeconds: 60 });
+  const conn = new ClusterConnection({
+    kubeconfig: cluster.kubeconfig,
+    history,
+    backoff: { initialMs: 200, maxMs: 2000 },
+    watchTimeoutSeconds: 60,
+  });
   conn.onState((s) => states.push(s));
   conn.onEvents((records) => {
     for (const r of records) {
@@ -56,7 +64,11 @@ test('live: CI story diagnosed end to end on the real cluster', { skip, timeout:
 
     await t.test('Preempted events reach the view model within 30 s (measured delay)', async () => {
       for (const p of story.preemptions) {
-        const entry = await waitFor(() => [...seen.values()].find((s) => s.record.reason === 'Preempted' && s.record.regarding.uid === p.victim.uid), 30_000, { description: `Preempted event of ${p.victim.name} in the view` });
+        const entry = await waitFor(
+          () => [...seen.values()].find((s) => s.record.reason === 'Preempted' && s.record.regarding.uid === p.victim.uid),
+          30_000,
+          { description: `Preempted event of ${p.victim.name} in the view` },
+        );
         const eventMs = Date.parse(entry.record.time);
         t.diagnostic(`Preempted ${p.victim.name}: event time ${entry.record.time}, seen by the connection after ${entry.at - eventMs} ms`);
         const row = conn.liveRows().find((r) => r.id === entry.record.uid);
@@ -101,7 +113,11 @@ test('live: CI story diagnosed end to end on the real cluster', { skip, timeout:
       const src = new LiveClusterSource({ onLiveEvents: (p) => pushes.push(p) });
       src.configure({ enabled: true, trusted: true, kubeconfig: cluster.kubeconfig, context: '' });
       await waitFor(() => src.state().state === 'live', 30_000, { description: 'source live' });
-      const classes = src.snapshot().flatMap((f) => f.objects).filter((o) => o.kind === 'PriorityClass').map((o) => o.name);
+      const classes = src
+        .snapshot()
+        .flatMap((f) => f.objects)
+        .filter((o) => o.kind === 'PriorityClass')
+        .map((o) => o.name);
       assert.ok(classes.includes('ci-default') && classes.includes('evaluation'), classes.join(','));
       assert.ok(src.snapshot().every((f) => f.objects.every((o) => o.origin === 'cluster')));
       const rows = (await src.liveEvents()).rows.filter((r) => r.reason === 'Preempted');
@@ -126,8 +142,19 @@ test('live: CI story diagnosed end to end on the real cluster', { skip, timeout:
       t.diagnostic(`states during restart: ${path2.join(' -> ')}; streams ${JSON.stringify(conn.streamStats())}`);
       assert.ok(path2.includes('reconnecting'), 'reconnecting was reported');
       // An event created after the restart arrives, exactly once.
-      await cluster.apply(JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'after-restart-huge', namespace: 'ci' }, spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '100' } } }] } }));
-      await waitFor(() => [...seen.values()].find((s) => s.record.reason === 'FailedScheduling' && s.record.regarding.name === 'after-restart-huge'), 30_000, { description: 'FailedScheduling after the restart' });
+      await cluster.apply(
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'after-restart-huge', namespace: 'ci' },
+          spec: { containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '100' } } }] },
+        }),
+      );
+      await waitFor(
+        () => [...seen.values()].find((s) => s.record.reason === 'FailedScheduling' && s.record.regarding.name === 'after-restart-huge'),
+        30_000,
+        { description: 'FailedScheduling after the restart' },
+      );
       const after = new Set(conn.liveRows().map((r) => r.id));
       for (const id of before) assert.ok(after.has(id), `row ${id} kept`);
       const ids = conn.liveRows().map((r) => r.id);
@@ -158,7 +185,16 @@ test('live: CI story diagnosed end to end on the real cluster', { skip, timeout:
       assert.equal(text.code, 0, text.stderr);
       t.diagnostic(`kpl diagnose ci/${victim.victim.name}:\n${text.stdout}`);
       assert.match(text.stdout, new RegExp(`Preemptor: ci/${victim.preemptor.name}`));
-      const json = await runKpl(['diagnose', `ci/${victim.victim.name}`, '--kubeconfig', cluster.kubeconfig, '--history', historyDir, '--format', 'json']);
+      const json = await runKpl([
+        'diagnose',
+        `ci/${victim.victim.name}`,
+        '--kubeconfig',
+        cluster.kubeconfig,
+        '--history',
+        historyDir,
+        '--format',
+        'json',
+      ]);
       assert.equal((JSON.parse(json.stdout) as { preemptor: { name: string } }).preemptor.name, victim.preemptor.name);
     });
 

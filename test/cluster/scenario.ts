@@ -37,7 +37,11 @@ export function namespace(name: string): K8sObject {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
 }
 
-export function priorityClass(name: string, value: number, opts: { globalDefault?: boolean; preemptionPolicy?: 'PreemptLowerPriority' | 'Never'; description?: string } = {}): K8sObject {
+export function priorityClass(
+  name: string,
+  value: number,
+  opts: { globalDefault?: boolean; preemptionPolicy?: 'PreemptLowerPriority' | 'Never'; description?: string } = {},
+): K8sObject {
   return {
     apiVersion: 'scheduling.k8s.io/v1',
     kind: 'PriorityClass',
@@ -84,7 +88,11 @@ export function pod(ns: string, name: string, o: PodOpts): K8sObject {
   };
 }
 
-export function job(ns: string, name: string, o: PodOpts & { parallelism?: number; completions?: number; backoffLimit?: number }): K8sObject {
+export function job(
+  ns: string,
+  name: string,
+  o: PodOpts & { parallelism?: number; completions?: number; backoffLimit?: number },
+): K8sObject {
   const n = o.parallelism ?? 1;
   return {
     apiVersion: 'batch/v1',
@@ -124,7 +132,9 @@ export async function waitForPodBound(cluster: Cluster, ns: string, name: string
 }
 
 export async function waitForPodDeleted(cluster: Cluster, ns: string, name: string, timeoutMs = 30_000): Promise<void> {
-  await waitFor(async () => (await cluster.tryGetJson(['pod', '-n', ns, name])) === undefined, timeoutMs, { description: `pod ${ns}/${name} deleted` });
+  await waitFor(async () => (await cluster.tryGetJson(['pod', '-n', ns, name])) === undefined, timeoutMs, {
+    description: `pod ${ns}/${name} deleted`,
+  });
 }
 
 /** events.k8s.io/v1 events of a namespace. */
@@ -167,7 +177,14 @@ export async function waitForEvent(cluster: Cluster, ns: string, f: EventFilter,
 }
 
 /** Wait until the Job has condition `type` = True (and `reason` if given); returns the Job. */
-export async function waitForJobCondition(cluster: Cluster, ns: string, name: string, type: string, reason?: string, timeoutMs = 30_000): Promise<K8sObject> {
+export async function waitForJobCondition(
+  cluster: Cluster,
+  ns: string,
+  name: string,
+  type: string,
+  reason?: string,
+  timeoutMs = 30_000,
+): Promise<K8sObject> {
   return waitFor(
     async () => {
       const j = await cluster.getJson(['job', '-n', ns, name]);
@@ -186,7 +203,9 @@ export async function jobPods(cluster: Cluster, ns: string, jobName: string): Pr
 /** Wait until the namespace is gone (its pods deleted by the namespace controller and KWOK). */
 export async function deleteNamespace(cluster: Cluster, ns: string, timeoutMs = 60_000): Promise<void> {
   await cluster.kubectl(['delete', 'namespace', ns, '--ignore-not-found', '--wait=false']);
-  await waitFor(async () => (await cluster.tryGetJson(['namespace', ns])) === undefined, timeoutMs, { description: `namespace ${ns} deleted` });
+  await waitFor(async () => (await cluster.tryGetJson(['namespace', ns])) === undefined, timeoutMs, {
+    description: `namespace ${ns} deleted`,
+  });
 }
 
 /** The DisruptionTarget condition a watch saw on a pod (the pod itself may be gone by now). */
@@ -202,12 +221,16 @@ export function disruptionTargetSeen(w: Watch, podUid: string): K8sObject | unde
 /** nominatedNodeName values a watch saw on a pod (transient: cleared once the pod is bound). */
 export function nominatedNodesSeen(w: Watch, podUid: string): string[] {
   const out = new Set<string>();
-  for (const e of w.events) if (e.object?.metadata?.uid === podUid && e.object.status?.nominatedNodeName) out.add(e.object.status.nominatedNodeName);
+  for (const e of w.events)
+    if (e.object?.metadata?.uid === podUid && e.object.status?.nominatedNodeName) out.add(e.object.status.nominatedNodeName);
   return [...out];
 }
 
 function isDisruptedBy(e: WatchEvent, uid: string): boolean {
-  return e.object?.metadata?.uid === uid && (e.object.status?.conditions ?? []).some((c: K8sObject) => c.type === 'DisruptionTarget' && c.status === 'True');
+  return (
+    e.object?.metadata?.uid === uid &&
+    (e.object.status?.conditions ?? []).some((c: K8sObject) => c.type === 'DisruptionTarget' && c.status === 'True')
+  );
 }
 
 /** Nodes' allocatable CPU (millicores) and the CPU requested by their non-terminal pods. */
@@ -230,7 +253,15 @@ export interface PreemptionFact {
   victim: { namespace: string; name: string; uid: string; node: string; priority: number; disruptionTarget: K8sObject };
   preemptor: { namespace: string; name: string; uid: string; node: string; priority: number };
   /** The scheduler's Preempted event (events.k8s.io/v1). */
-  event: { note: string; reason: string; action: string; type: string; reportingController: string; related: K8sObject; regarding: K8sObject };
+  event: {
+    note: string;
+    reason: string;
+    action: string;
+    type: string;
+    reportingController: string;
+    related: K8sObject;
+    regarding: K8sObject;
+  };
 }
 
 export interface SmokeResult extends PreemptionFact {
@@ -291,7 +322,10 @@ export interface CiStoryResult {
   evaluationPods: Array<{ name: string; uid: string; node: string; priority: number; nominatedNodeNames: string[] }>;
   preemptions: PreemptionFact[];
   /** Final status of every test Job (failed ones carry reason BackoffLimitExceeded). */
-  jobStatus: Record<string, { failed: number; active: number; conditions: Array<{ type: string; status: string; reason?: string; message?: string }> }>;
+  jobStatus: Record<
+    string,
+    { failed: number; active: number; conditions: Array<{ type: string; status: string; reason?: string; message?: string }> }
+  >;
   failedJobs: string[];
   survivingJobs: string[];
   /** FailedScheduling messages the evaluation pods got before preempting. */
@@ -302,7 +336,10 @@ export interface CiStoryResult {
  * The CI story. Uses every node of the cluster (all must have the same allocatable CPU, >= 3,
  * and no pods); `evaluationPods` (default 2, at most the node count) pods preempt one test pod each.
  */
-export async function ciStory(cluster: Cluster, opts: { namespace?: string; evaluationPods?: number; timeoutMs?: number } = {}): Promise<CiStoryResult> {
+export async function ciStory(
+  cluster: Cluster,
+  opts: { namespace?: string; evaluationPods?: number; timeoutMs?: number } = {},
+): Promise<CiStoryResult> {
   const ns = opts.namespace ?? 'ci';
   const timeout = opts.timeoutMs ?? 60_000;
   const cpu = await nodeCpu(cluster);
@@ -324,7 +361,10 @@ export async function ciStory(cluster: Cluster, opts: { namespace?: string; eval
     priorityClass('evaluation', 1000, { description: 'Model evaluation runs' }),
   );
   const testJobNames = cpu.map((_, i) => `test-shard-${i}`);
-  await applyManifests(cluster, ...testJobNames.map((n) => job(ns, n, { cpu: `${testCpu}m`, memory: '1Gi', backoffLimit: 0, image: 'registry.invalid/ci/tests:1' })));
+  await applyManifests(
+    cluster,
+    ...testJobNames.map((n) => job(ns, n, { cpu: `${testCpu}m`, memory: '1Gi', backoffLimit: 0, image: 'registry.invalid/ci/tests:1' })),
+  );
   const testJobs: CiStoryResult['testJobs'] = [];
   for (const jn of testJobNames) {
     const p = await waitFor(
@@ -335,13 +375,30 @@ export async function ciStory(cluster: Cluster, opts: { namespace?: string; eval
       timeout,
       { description: `test job ${jn} pod Running` },
     );
-    testJobs.push({ name: jn, pod: p.metadata.name, podUid: p.metadata.uid, node: p.spec.nodeName, priority: p.spec.priority, priorityClassName: p.spec.priorityClassName });
+    testJobs.push({
+      name: jn,
+      pod: p.metadata.name,
+      podUid: p.metadata.uid,
+      node: p.spec.nodeName,
+      priority: p.spec.priority,
+      priorityClassName: p.spec.priorityClassName,
+    });
   }
-  if (new Set(testJobs.map((t) => t.node)).size !== testJobs.length) throw new Error(`test pods not spread one per node: ${JSON.stringify(testJobs)}`);
+  if (new Set(testJobs.map((t) => t.node)).size !== testJobs.length)
+    throw new Error(`test pods not spread one per node: ${JSON.stringify(testJobs)}`);
 
   const w = await cluster.watch(['pods', '-n', ns]);
   try {
-    await applyManifests(cluster, job(ns, 'evaluation', { cpu: `${evalCpu}m`, memory: '1Gi', parallelism: evalCount, priorityClassName: 'evaluation', image: 'registry.invalid/ml/eval:1' }));
+    await applyManifests(
+      cluster,
+      job(ns, 'evaluation', {
+        cpu: `${evalCpu}m`,
+        memory: '1Gi',
+        parallelism: evalCount,
+        priorityClassName: 'evaluation',
+        image: 'registry.invalid/ml/eval:1',
+      }),
+    );
     const evalPods = await waitFor(
       async () => {
         const ps = (await jobPods(cluster, ns, 'evaluation')).filter((x) => x.status?.phase === 'Running' && x.spec.nodeName);
@@ -361,7 +418,14 @@ export async function ciStory(cluster: Cluster, opts: { namespace?: string; eval
       if (!t || !m || !pre) throw new Error(`unexpected Preempted event: ${JSON.stringify(pickEvent(ev))}`);
       await w.waitFor((e) => isDisruptedBy(e, t.podUid), 10_000, `DisruptionTarget on ${t.pod}`);
       preemptions.push({
-        victim: { namespace: ns, name: t.pod, uid: t.podUid, node: t.node, priority: t.priority, disruptionTarget: disruptionTargetSeen(w, t.podUid)! },
+        victim: {
+          namespace: ns,
+          name: t.pod,
+          uid: t.podUid,
+          node: t.node,
+          priority: t.priority,
+          disruptionTarget: disruptionTargetSeen(w, t.podUid)!,
+        },
         preemptor: { namespace: ns, name: pre.metadata.name, uid: pre.metadata.uid, node: m[2], priority: pre.spec.priority },
         event: pickEvent(ev),
       });
@@ -374,7 +438,12 @@ export async function ciStory(cluster: Cluster, opts: { namespace?: string; eval
       jobStatus[jn] = {
         failed: j.status?.failed ?? 0,
         active: j.status?.active ?? 0,
-        conditions: (j.status?.conditions ?? []).map((c: K8sObject) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message })),
+        conditions: (j.status?.conditions ?? []).map((c: K8sObject) => ({
+          type: c.type,
+          status: c.status,
+          reason: c.reason,
+          message: c.message,
+        })),
       };
     }
     const failedSchedulingMessages = (await listEvents(cluster, ns))
@@ -385,7 +454,13 @@ export async function ciStory(cluster: Cluster, opts: { namespace?: string; eval
       testCpuMillis: testCpu,
       evaluationCpuMillis: evalCpu,
       testJobs,
-      evaluationPods: evalPods.map((p) => ({ name: p.metadata.name, uid: p.metadata.uid, node: p.spec.nodeName, priority: p.spec.priority, nominatedNodeNames: nominatedNodesSeen(w, p.metadata.uid) })),
+      evaluationPods: evalPods.map((p) => ({
+        name: p.metadata.name,
+        uid: p.metadata.uid,
+        node: p.spec.nodeName,
+        priority: p.spec.priority,
+        nominatedNodeNames: nominatedNodesSeen(w, p.metadata.uid),
+      })),
       preemptions,
       jobStatus,
       failedJobs: [...victimJobs].sort(),

@@ -27,10 +27,17 @@ import type { Cluster } from './harness';
 import { ciStory } from './scenario';
 
 const binsPresent = fs.existsSync(path.join(defaultBinDir(), 'kube-apiserver'));
-const skip = !binsPresent && process.env['KPL_REQUIRE_CLUSTER'] !== '1' ? `no cluster binaries in ${defaultBinDir()}; run scripts/cluster/build.sh` : false;
+const skip =
+  !binsPresent && process.env['KPL_REQUIRE_CLUSTER'] !== '1'
+    ? `no cluster binaries in ${defaultBinDir()}; run scripts/cluster/build.sh`
+    : false;
 
 function kpl(args: string[], env: NodeJS.ProcessEnv = {}): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'kpl.js'), ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', ...env } });
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'kpl.js'), ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -68,7 +75,10 @@ function rewriteKubeconfig(src: string, dest: string, extra: Record<string, unkn
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath, d.name));
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => path.join(d.parentPath, d.name));
 }
 
 test('security on the real control plane: read-only verbs (audit log), secrets never logged', { skip, timeout: 15 * 60_000 }, async (t) => {
@@ -82,9 +92,19 @@ test('security on the real control plane: read-only verbs (audit log), secrets n
     const token = 'kplsecrettoken-7f3a9c2e1b4d8a6f0c5e9b2d7a1f4c8e';
     const secretKubeconfig = path.join(work, 'secret.kubeconfig');
     rewriteKubeconfig(roKubeconfig, secretKubeconfig, { token });
-    const keyPem = Buffer.from(String((JSON.parse(fs.readFileSync(roKubeconfig, 'utf8')) as { users: { user: Record<string, string> }[] }).users[0]?.user['client-key-data']), 'base64').toString('utf8');
+    const keyPem = Buffer.from(
+      String(
+        (JSON.parse(fs.readFileSync(roKubeconfig, 'utf8')) as { users: { user: Record<string, string> }[] }).users[0]?.user[
+          'client-key-data'
+        ],
+      ),
+      'base64',
+    ).toString('utf8');
     const keyBody = keyPem.split('\n').filter((l) => l !== '' && !l.startsWith('-----'));
-    const keyData = (JSON.parse(fs.readFileSync(roKubeconfig, 'utf8')) as { users: { user: Record<string, string> }[] }).users[0]?.user['client-key-data'] ?? '';
+    const keyData =
+      (JSON.parse(fs.readFileSync(roKubeconfig, 'utf8')) as { users: { user: Record<string, string> }[] }).users[0]?.user[
+        'client-key-data'
+      ] ?? '';
     assert.ok(keyBody.length > 2 && keyData.length > 100);
     const secrets = [token, keyData.slice(0, 64), ...keyBody.filter((l) => l.length >= 40)];
     const leaks = (where: string, text: string): void => {
@@ -99,17 +119,39 @@ test('security on the real control plane: read-only verbs (audit log), secrets n
     const source = new LiveClusterSource({ historyDir, log: (m) => logs.push(m), onLiveEvents: (p) => pushes.push(p) });
     source.configure({ enabled: true, trusted: true, kubeconfig: secretKubeconfig, context: '' });
     await waitFor(() => source.state().state === 'live', 60_000, { description: 'LiveClusterSource live as kpl-ro' });
-    const conn = new ClusterConnection({ kubeconfig: secretKubeconfig, history: await HistoryStore.open({ dir: path.join(work, 'history-conn') }), backoff: { initialMs: 200, maxMs: 2000 }, log: (m) => logs.push(m) });
+    const conn = new ClusterConnection({
+      kubeconfig: secretKubeconfig,
+      history: await HistoryStore.open({ dir: path.join(work, 'history-conn') }),
+      backoff: { initialMs: 200, maxMs: 2000 },
+      log: (m) => logs.push(m),
+    });
     await conn.start();
     assert.equal(conn.state().state, 'live');
     // The kubeconfig comes from initializationOptions (workspace settings cannot name one).
-    const lsp = await TestClient.start({ folder, initializationOptions: { trusted: true, kubeconfig: secretKubeconfig, historyDir: path.join(work, 'history-lsp') } });
+    const lsp = await TestClient.start({
+      folder,
+      initializationOptions: { trusted: true, kubeconfig: secretKubeconfig, historyDir: path.join(work, 'history-lsp') },
+    });
     try {
-      await lsp.waitFor('LSP cluster state live', () => lsp.notifications.some((n) => n.method === 'kubePriorityLens/clusterState' && (n.params as { state: string }).state === 'live'), 60_000);
+      await lsp.waitFor(
+        'LSP cluster state live',
+        () =>
+          lsp.notifications.some((n) => n.method === 'kubePriorityLens/clusterState' && (n.params as { state: string }).state === 'live'),
+        60_000,
+      );
       const story = await ciStory(cluster, { namespace: 'ci' });
       const victim = story.preemptions[0]!;
-      await waitFor(() => conn.events().find((e) => e.reason === 'Preempted' && e.regarding.name === victim.victim.name), 30_000, { description: 'Preempted seen' });
-      await lsp.waitFor('Preempted row over LSP', () => lsp.notifications.some((n) => n.method === 'kubePriorityLens/liveEventsChanged' && JSON.stringify(n.params).includes(victim.preemptor.name)), 30_000);
+      await waitFor(() => conn.events().find((e) => e.reason === 'Preempted' && e.regarding.name === victim.victim.name), 30_000, {
+        description: 'Preempted seen',
+      });
+      await lsp.waitFor(
+        'Preempted row over LSP',
+        () =>
+          lsp.notifications.some(
+            (n) => n.method === 'kubePriorityLens/liveEventsChanged' && JSON.stringify(n.params).includes(victim.preemptor.name),
+          ),
+        30_000,
+      );
       const responses: unknown[] = [];
       responses.push(await lsp.request('kubePriorityLens/liveEvents', {}));
       responses.push(await lsp.request('kubePriorityLens/listPods', {}));
@@ -123,7 +165,14 @@ test('security on the real control plane: read-only verbs (audit log), secrets n
       responses.push(await source.liveEvents(), await source.listPods(), await source.diagnosePod({ target: `ci/${victim.victim.name}` }));
       await source.refresh();
       responses.push(await conn.diagnose({ namespace: 'ci', name: victim.victim.name }));
-      const cli = kpl(['diagnose', `ci/${victim.victim.name}`, '--kubeconfig', secretKubeconfig, '--history', path.join(work, 'history-cli')]);
+      const cli = kpl([
+        'diagnose',
+        `ci/${victim.victim.name}`,
+        '--kubeconfig',
+        secretKubeconfig,
+        '--history',
+        path.join(work, 'history-cli'),
+      ]);
       assert.equal(cli.code, 0, cli.stderr);
       assert.match(cli.stdout, new RegExp(`Preemptor: ci/${victim.preemptor.name}`));
       const cliJson = kpl(['diagnose', `ci/${victim.victim.name}`, '--kubeconfig', secretKubeconfig, '--format', 'json', '--debug']);
@@ -139,10 +188,17 @@ test('security on the real control plane: read-only verbs (audit log), secrets n
         leaks('LSP responses', JSON.stringify(responses));
         leaks('LSP stderr', lsp.stderr);
         for (const r of [cli, cliJson, cliBad]) leaks('kpl output', r.stdout + r.stderr);
-        const historyFiles = [historyDir, path.join(work, 'history-conn'), path.join(work, 'history-lsp'), path.join(work, 'history-cli')].flatMap(filesUnder);
+        const historyFiles = [
+          historyDir,
+          path.join(work, 'history-conn'),
+          path.join(work, 'history-lsp'),
+          path.join(work, 'history-cli'),
+        ].flatMap(filesUnder);
         assert.ok(historyFiles.length >= 3, historyFiles.join(', '));
         for (const f of historyFiles) leaks(`history file ${f}`, fs.readFileSync(f, 'utf8'));
-        t.diagnostic(`checked ${logs.length} log line(s), ${lsp.logs.length} LSP log line(s), ${lsp.notifications.length} notification(s), ${historyFiles.length} history file(s) for ${secrets.length} secret fragment(s)`);
+        t.diagnostic(
+          `checked ${logs.length} log line(s), ${lsp.logs.length} LSP log line(s), ${lsp.notifications.length} notification(s), ${historyFiles.length} history file(s) for ${secrets.length} secret fragment(s)`,
+        );
       });
     } finally {
       await lsp.stop();
@@ -160,7 +216,11 @@ test('security on the real control plane: read-only verbs (audit log), secrets n
       assert.ok(events.length > 20, 'the features did talk to the cluster as kpl-ro');
       assert.ok(verbs.has('watch') && verbs.has('list') && verbs.has('get'), [...verbs.keys()].join(','));
       const other = events.filter((e) => !['get', 'list', 'watch'].includes(e.verb));
-      assert.deepEqual(other.map((e) => `${e.verb} ${e.requestURI}`), [], 'only read verbs');
+      assert.deepEqual(
+        other.map((e) => `${e.verb} ${e.requestURI}`),
+        [],
+        'only read verbs',
+      );
       const refused = events.filter((e) => e.responseStatus?.code === 403);
       t.diagnostic(`403 answers to kpl-ro: ${refused.length}`);
     });
@@ -176,7 +236,11 @@ test('(c) exec credential plugins never run in untrusted mode (marker file)', { 
   const folder = copyExample('ci-preemption');
   const marker = path.join(work, 'exec-plugin-ran');
   const script = path.join(work, 'plugin.sh');
-  fs.writeFileSync(script, `#!/bin/sh\necho ran >> "${marker}"\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"from-exec-plugin"}}'\n`, { mode: 0o755 });
+  fs.writeFileSync(
+    script,
+    `#!/bin/sh\necho ran >> "${marker}"\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"from-exec-plugin"}}'\n`,
+    { mode: 0o755 },
+  );
   const kubeconfig = path.join(work, 'exec.kubeconfig');
   fs.writeFileSync(
     kubeconfig,
@@ -184,7 +248,12 @@ test('(c) exec credential plugins never run in untrusted mode (marker file)', { 
       apiVersion: 'v1',
       kind: 'Config',
       clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:9', 'insecure-skip-tls-verify': true } }],
-      users: [{ name: 'u', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: script, args: [], interactiveMode: 'Never' } } }],
+      users: [
+        {
+          name: 'u',
+          user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: script, args: [], interactiveMode: 'Never' } },
+        },
+      ],
       contexts: [{ name: 'exec-ctx', context: { cluster: 'c', user: 'u' } }],
       'current-context': 'exec-ctx',
     }),
@@ -193,16 +262,35 @@ test('(c) exec credential plugins never run in untrusted mode (marker file)', { 
     // Untrusted language servers: Restricted Mode (`trusted: false`) and an editor that says nothing about trust
     // (`kpl lsp --stdio`'s default), with the kubeconfig in initializationOptions, in the settings and as $KUBECONFIG;
     // the editor's clusterTarget notification names it again.
-    for (const [label, init, command] of [['trusted: false', { trusted: false, kubeconfig, historyDir: path.join(work, 'h') }, 'server'], ['no trusted (default)', { kubeconfig, context: 'exec-ctx', historyDir: path.join(work, 'h') }, 'kpl']] as const) {
-      const lsp = await TestClient.start({ folder, command, settings: { kubeconfig }, initializationOptions: init, env: { KUBECONFIG: kubeconfig } });
+    for (const [label, init, command] of [
+      ['trusted: false', { trusted: false, kubeconfig, historyDir: path.join(work, 'h') }, 'server'],
+      ['no trusted (default)', { kubeconfig, context: 'exec-ctx', historyDir: path.join(work, 'h') }, 'kpl'],
+    ] as const) {
+      const lsp = await TestClient.start({
+        folder,
+        command,
+        settings: { kubeconfig },
+        initializationOptions: init,
+        env: { KUBECONFIG: kubeconfig },
+      });
       try {
         await lsp.waitFor('clusterState', () => lsp.notifications.find((n) => n.method === 'kubePriorityLens/clusterState'), 20_000);
-        for (const [m, p] of [['kubePriorityLens/listPods', {}], ['kubePriorityLens/liveEvents', {}], ['kubePriorityLens/diagnosePod', { target: 'ci/x' }], ['kubePriorityLens/listContexts', {}], ['kubePriorityLens/refresh', {}], ['kubePriorityLens/historyExport', { format: 'json' }]] as const) await lsp.request(m, p);
+        for (const [m, p] of [
+          ['kubePriorityLens/listPods', {}],
+          ['kubePriorityLens/liveEvents', {}],
+          ['kubePriorityLens/diagnosePod', { target: 'ci/x' }],
+          ['kubePriorityLens/listContexts', {}],
+          ['kubePriorityLens/refresh', {}],
+          ['kubePriorityLens/historyExport', { format: 'json' }],
+        ] as const)
+          await lsp.request(m, p);
         lsp.settings = { kubeconfig, context: 'exec-ctx' };
         await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
         await lsp.connection.sendNotification('kubePriorityLens/clusterTarget', { kubeconfig, context: 'exec-ctx' });
         await new Promise((r) => setTimeout(r, 2000));
-        const states = lsp.notifications.filter((n) => n.method === 'kubePriorityLens/clusterState').map((n) => (n.params as { state: string }).state);
+        const states = lsp.notifications
+          .filter((n) => n.method === 'kubePriorityLens/clusterState')
+          .map((n) => (n.params as { state: string }).state);
         t.diagnostic(`untrusted LSP (${label}) states: ${states.join(' -> ')}`);
         assert.deepEqual([...new Set(states)], ['untrusted']);
         assert.equal(fs.existsSync(marker), false, `the exec plugin ran in the untrusted language server (${label})`);
@@ -257,11 +345,32 @@ test('(b) error paths: an unreachable cluster and a missing context log no token
   };
   const lsp = await TestClient.start({ folder, initializationOptions: { trusted: true, kubeconfig, historyDir: path.join(work, 'h') } });
   try {
-    await lsp.waitFor('offline state', () => lsp.notifications.some((n) => n.method === 'kubePriorityLens/clusterState' && ['offline', 'reconnecting'].includes((n.params as { state: string }).state)), 30_000);
-    const responses = [await lsp.request('kubePriorityLens/diagnosePod', { target: 'ci/x' }), await lsp.request('kubePriorityLens/liveEvents', {}), await lsp.request('kubePriorityLens/listContexts', {})];
+    await lsp.waitFor(
+      'offline state',
+      () =>
+        lsp.notifications.some(
+          (n) =>
+            n.method === 'kubePriorityLens/clusterState' && ['offline', 'reconnecting'].includes((n.params as { state: string }).state),
+        ),
+      30_000,
+    );
+    const responses = [
+      await lsp.request('kubePriorityLens/diagnosePod', { target: 'ci/x' }),
+      await lsp.request('kubePriorityLens/liveEvents', {}),
+      await lsp.request('kubePriorityLens/listContexts', {}),
+    ];
     await lsp.connection.sendNotification('kubePriorityLens/clusterTarget', { kubeconfig, context: 'missing-context' });
-    await lsp.waitFor('context error state', () => lsp.notifications.some((n) => n.method === 'kubePriorityLens/clusterState' && /missing-context/.test(JSON.stringify(n.params))), 30_000);
-    t.diagnostic(`states: ${lsp.notifications.filter((n) => n.method === 'kubePriorityLens/clusterState').map((n) => JSON.stringify(n.params)).join(' | ')}`);
+    await lsp.waitFor(
+      'context error state',
+      () => lsp.notifications.some((n) => n.method === 'kubePriorityLens/clusterState' && /missing-context/.test(JSON.stringify(n.params))),
+      30_000,
+    );
+    t.diagnostic(
+      `states: ${lsp.notifications
+        .filter((n) => n.method === 'kubePriorityLens/clusterState')
+        .map((n) => JSON.stringify(n.params))
+        .join(' | ')}`,
+    );
     leaks('LSP logs', lsp.logs.join('\n'));
     leaks('LSP notifications', JSON.stringify(lsp.notifications));
     leaks('LSP responses', JSON.stringify(responses));
@@ -269,7 +378,11 @@ test('(b) error paths: an unreachable cluster and a missing context log no token
   } finally {
     await lsp.stop();
   }
-  for (const args of [['diagnose', 'ci/x', '--kubeconfig', kubeconfig], ['diagnose', 'ci/x', '--kubeconfig', kubeconfig, '--debug'], ['diagnose', 'ci/x', '--kubeconfig', kubeconfig, '--context', 'nope', '--debug']]) {
+  for (const args of [
+    ['diagnose', 'ci/x', '--kubeconfig', kubeconfig],
+    ['diagnose', 'ci/x', '--kubeconfig', kubeconfig, '--debug'],
+    ['diagnose', 'ci/x', '--kubeconfig', kubeconfig, '--context', 'nope', '--debug'],
+  ]) {
     const r = kpl(args);
     assert.equal(r.code, 2, r.stderr);
     leaks(`kpl ${args.join(' ')}`, r.stdout + r.stderr);

@@ -14,7 +14,10 @@ import { defaultBinDir, processGroupMembers, startCluster, uniformNodes, type Cl
 import { ciStory, DISRUPTION_MESSAGE, deleteNamespace, smokePreemption, waitForPodBound } from './scenario';
 
 const binsPresent = fs.existsSync(path.join(defaultBinDir(), 'kube-apiserver'));
-const skip = !binsPresent && process.env.KPL_REQUIRE_CLUSTER !== '1' ? `no cluster binaries in ${defaultBinDir()}; run scripts/cluster/build.sh` : false;
+const skip =
+  !binsPresent && process.env.KPL_REQUIRE_CLUSTER !== '1'
+    ? `no cluster binaries in ${defaultBinDir()}; run scripts/cluster/build.sh`
+    : false;
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -119,7 +122,10 @@ test('real cluster: preemption stories', { skip, timeout: 10 * 60_000 }, async (
       for (const j of r.failedJobs) {
         const st = r.jobStatus[j];
         assert.equal(st.failed, 1);
-        assert.ok(st.conditions.some((c) => c.type === 'Failed' && c.status === 'True' && c.reason === 'BackoffLimitExceeded'), JSON.stringify(st));
+        assert.ok(
+          st.conditions.some((c) => c.type === 'Failed' && c.status === 'True' && c.reason === 'BackoffLimitExceeded'),
+          JSON.stringify(st),
+        );
       }
       assert.equal(r.survivingJobs.length, 1);
       const s = r.jobStatus[r.survivingJobs[0]];
@@ -130,7 +136,8 @@ test('real cluster: preemption stories', { skip, timeout: 10 * 60_000 }, async (
     await t.test('users: namespace-scoped and read-only', async () => {
       const nsUser = await cluster.createUser('alice', { kind: 'namespace-scoped', namespace: 'ci' });
       const roUser = await cluster.createUser('bob', { kind: 'read-only' });
-      const can = async (kc: string, ...args: string[]) => (await cluster.kubectl(['auth', 'can-i', ...args], undefined, { kubeconfig: kc })).stdout.trim();
+      const can = async (kc: string, ...args: string[]) =>
+        (await cluster.kubectl(['auth', 'can-i', ...args], undefined, { kubeconfig: kc })).stdout.trim();
       assert.equal(await can(nsUser, 'list', 'pods', '-n', 'ci'), 'yes');
       assert.equal(await can(nsUser, 'list', 'pods', '-n', 'default'), 'no');
       // (`auth can-i list nodes` would say yes: the review carries the context's namespace and the
@@ -151,7 +158,11 @@ test('real cluster: preemption stories', { skip, timeout: 10 * 60_000 }, async (
 
     await t.test('audit log and apiserver restart', async () => {
       assert.ok(cluster.auditLogPath && fs.existsSync(cluster.auditLogPath));
-      const lines = fs.readFileSync(cluster.auditLogPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const lines = fs
+        .readFileSync(cluster.auditLogPath, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       assert.ok(lines.every((l) => l.level === 'Metadata'));
       assert.ok(lines.some((l) => l.user?.username === 'alice'));
       const before = await cluster.getJson(['jobs', '-n', 'ci']);

@@ -19,10 +19,13 @@ import { loadKubeconfig } from '../../server/src/cluster/kubeconfig';
 import { defaultBinDir, findRepoFile, startCluster, uniformNodes, waitFor } from './harness';
 import { ciStory } from './scenario';
 
-
 const binsPresent = fs.existsSync(path.join(defaultBinDir(), 'kube-apiserver'));
-const codeServerDir = process.env['KPL_CODE_SERVER_DIR'] ?? path.join(process.env['XDG_CACHE_HOME'] || path.join(os.homedir(), '.cache'), 'kube-priority-lens', 'code-server');
-const codeServerPresent = fs.existsSync(process.env['CODE_SERVER_ENTRY'] ?? path.join(codeServerDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'));
+const codeServerDir =
+  process.env['KPL_CODE_SERVER_DIR'] ??
+  path.join(process.env['XDG_CACHE_HOME'] || path.join(os.homedir(), '.cache'), 'kube-priority-lens', 'code-server');
+const codeServerPresent = fs.existsSync(
+  process.env['CODE_SERVER_ENTRY'] ?? path.join(codeServerDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
+);
 const skip =
   !binsPresent && process.env['KPL_REQUIRE_CLUSTER'] !== '1'
     ? `no cluster binaries in ${defaultBinDir()}; run scripts/cluster/build.sh`
@@ -50,7 +53,17 @@ test('real VS Code: live webview rows and Diagnose Pod for a real preemption', {
     const setupFile = path.join(work, 'setup.json');
     const connectedFile = path.join(work, 'connected');
     const storyFile = path.join(work, 'story.json');
-    fs.writeFileSync(setupFile, JSON.stringify({ kubeconfig: cluster.kubeconfig, context, namespace: 'ci', connectedFile, storyFile, historyExport: path.join(work, 'history-export.json') }));
+    fs.writeFileSync(
+      setupFile,
+      JSON.stringify({
+        kubeconfig: cluster.kubeconfig,
+        context,
+        namespace: 'ci',
+        connectedFile,
+        storyFile,
+        historyExport: path.join(work, 'history-export.json'),
+      }),
+    );
     const started = Date.now();
     const env: NodeJS.ProcessEnv = { ...process.env, KPL_E2E_LIVE: setupFile, E2E_TIMEOUT_MS: '500000' };
     delete env['KUBECONFIG'];
@@ -64,10 +77,18 @@ test('real VS Code: live webview rows and Diagnose Pod for a real preemption', {
       const story = await ciStory(cluster, { namespace: 'ci' });
       assert.ok(story.preemptions.length >= 1);
       t.diagnostic(`preemptions: ${story.preemptions.map((p) => `${p.victim.name} <- ${p.preemptor.name}`).join(', ')}`);
-      fs.writeFileSync(storyFile, JSON.stringify({ preemptions: story.preemptions.map((p) => ({ victim: p.victim.name, preemptor: p.preemptor.name })) }));
+      fs.writeFileSync(
+        storyFile,
+        JSON.stringify({ preemptions: story.preemptions.map((p) => ({ victim: p.victim.name, preemptor: p.preemptor.name })) }),
+      );
     }
     const r = await suite;
-    t.diagnostic(`extension-host suite (${((Date.now() - started) / 1000).toFixed(1)} s):\n${r.out.split('\n').filter((l) => /passing|failing|✔|✓|[0-9]+\) |e2e\[|Error|assert/i.test(l)).join('\n')}`);
+    t.diagnostic(
+      `extension-host suite (${((Date.now() - started) / 1000).toFixed(1)} s):\n${r.out
+        .split('\n')
+        .filter((l) => /passing|failing|✔|✓|[0-9]+\) |e2e\[|Error|assert/i.test(l))
+        .join('\n')}`,
+    );
     const summary = [...r.out.matchAll(/^\s*e2e\[extension-host, live cluster\]: (\d+) passed, (\d+) failed/gm)].pop();
     assert.ok(summary, `no summary line from the live suite (exit ${r.code}):\n${r.out.slice(-4000)}`);
     assert.equal(Number(summary[2]), 0, r.out.slice(-6000));

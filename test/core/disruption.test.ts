@@ -6,7 +6,11 @@ import { isEmptySelector, selectorMatches, formatSelector } from '../../server/s
 import type { LabelSelector } from '../../server/src/core/index';
 import { analyze, workload, yaml } from '../helpers/analyze';
 
-const selector = (matchLabels: Record<string, string>, matchExpressions: LabelSelector['matchExpressions'] = []): LabelSelector => ({ matchLabels, matchExpressions, span: { start: 0, end: 0 } });
+const selector = (matchLabels: Record<string, string>, matchExpressions: LabelSelector['matchExpressions'] = []): LabelSelector => ({
+  matchLabels,
+  matchExpressions,
+  span: { start: 0, end: 0 },
+});
 
 describe('label selectors', () => {
   const cases: Array<[string, LabelSelector, Record<string, string>, boolean]> = [
@@ -18,25 +22,68 @@ describe('label selectors', () => {
     ['NotIn matches when the key is absent', selector({}, [{ key: 'env', operator: 'NotIn', values: ['prod'] }]), {}, true],
     ['NotIn fails on a listed value', selector({}, [{ key: 'env', operator: 'NotIn', values: ['prod'] }]), { env: 'prod' }, false],
     ['Exists matches any value, even empty', selector({}, [{ key: 'canary', operator: 'Exists', values: [] }]), { canary: '' }, true],
-    ['DoesNotExist fails when the key is present', selector({}, [{ key: 'canary', operator: 'DoesNotExist', values: [] }]), { canary: 'x' }, false],
-    ['matchLabels and matchExpressions are ANDed', selector({ app: 'web' }, [{ key: 'env', operator: 'In', values: ['prod'] }]), { app: 'web', env: 'dev' }, false],
-    ['an unknown operator matches nothing (an invalid selector)', selector({}, [{ key: 'app', operator: 'Equals', values: ['web'] }]), { app: 'web' }, false],
+    [
+      'DoesNotExist fails when the key is present',
+      selector({}, [{ key: 'canary', operator: 'DoesNotExist', values: [] }]),
+      { canary: 'x' },
+      false,
+    ],
+    [
+      'matchLabels and matchExpressions are ANDed',
+      selector({ app: 'web' }, [{ key: 'env', operator: 'In', values: ['prod'] }]),
+      { app: 'web', env: 'dev' },
+      false,
+    ],
+    [
+      'an unknown operator matches nothing (an invalid selector)',
+      selector({}, [{ key: 'app', operator: 'Equals', values: ['web'] }]),
+      { app: 'web' },
+      false,
+    ],
   ];
   for (const [name, s, labels, expected] of cases) test(name, () => assert.equal(selectorMatches(s, labels), expected));
 
   test('an empty selector is recognised, and selectors print the way kubectl describes them', () => {
     assert.equal(isEmptySelector(selector({})), true);
-    assert.equal(formatSelector(selector({ app: 'web' }, [{ key: 'tier', operator: 'In', values: ['a', 'b'] }, { key: 'x', operator: 'Exists', values: [] }, { key: 'y', operator: 'DoesNotExist', values: [] }])), 'app=web,tier in (a,b),x,!y');
+    assert.equal(
+      formatSelector(
+        selector({ app: 'web' }, [
+          { key: 'tier', operator: 'In', values: ['a', 'b'] },
+          { key: 'x', operator: 'Exists', values: [] },
+          { key: 'y', operator: 'DoesNotExist', values: [] },
+        ]),
+      ),
+      'app=web,tier in (a,b),x,!y',
+    );
     assert.equal(formatSelector(selector({})), '<empty>');
   });
 });
 
 function deployment(name: string, replicas: number | undefined, labels: string, namespace = 'default', kind = 'Deployment'): string {
-  return yaml('---', 'apiVersion: apps/v1', `kind: ${kind}`, `metadata: {name: ${name}, namespace: ${namespace}}`, 'spec:', ...(replicas === undefined ? [] : [`  replicas: ${replicas}`]), '  template:', `    metadata: {labels: ${labels}}`, '    spec:', '      containers: [{name: c, image: c}]');
+  return yaml(
+    '---',
+    'apiVersion: apps/v1',
+    `kind: ${kind}`,
+    `metadata: {name: ${name}, namespace: ${namespace}}`,
+    'spec:',
+    ...(replicas === undefined ? [] : [`  replicas: ${replicas}`]),
+    '  template:',
+    `    metadata: {labels: ${labels}}`,
+    '    spec:',
+    '      containers: [{name: c, image: c}]',
+  );
 }
 
 function pdb(name: string, spec: string[], apiVersion = 'policy/v1', namespace = 'default', status: string[] = []): string {
-  return yaml('---', `apiVersion: ${apiVersion}`, 'kind: PodDisruptionBudget', `metadata: {name: ${name}, namespace: ${namespace}}`, 'spec:', ...spec.map((s) => `  ${s}`), ...(status.length > 0 ? ['status:', ...status.map((s) => `  ${s}`)] : []));
+  return yaml(
+    '---',
+    `apiVersion: ${apiVersion}`,
+    'kind: PodDisruptionBudget',
+    `metadata: {name: ${name}, namespace: ${namespace}}`,
+    'spec:',
+    ...spec.map((s) => `  ${s}`),
+    ...(status.length > 0 ? ['status:', ...status.map((s) => `  ${s}`)] : []),
+  );
 }
 
 describe('PDB coverage in the model', () => {
@@ -45,7 +92,9 @@ describe('PDB coverage in the model', () => {
     assert.deepEqual(workload(model, 'web').pdbs, []);
   });
   test('policy/v1: an empty selector selects every pod of its namespace', () => {
-    const { model } = analyze(deployment('web', 2, '{app: web}') + deployment('api', 2, '{app: api}') + pdb('all', ['minAvailable: 1', 'selector: {}']));
+    const { model } = analyze(
+      deployment('web', 2, '{app: web}') + deployment('api', 2, '{app: api}') + pdb('all', ['minAvailable: 1', 'selector: {}']),
+    );
     assert.deepEqual([workload(model, 'web').pdbs.length, workload(model, 'api').pdbs.length], [1, 1]);
   });
   test('policy/v1beta1: an empty selector selects nothing', () => {
@@ -53,12 +102,23 @@ describe('PDB coverage in the model', () => {
     assert.deepEqual(workload(model, 'web').pdbs, []);
   });
   test('a PDB only covers pods of its own namespace', () => {
-    const { model } = analyze(deployment('web', 2, '{app: web}', 'a') + pdb('p', ['minAvailable: 1', 'selector: {matchLabels: {app: web}}'], 'policy/v1', 'b'));
+    const { model } = analyze(
+      deployment('web', 2, '{app: web}', 'a') + pdb('p', ['minAvailable: 1', 'selector: {matchLabels: {app: web}}'], 'policy/v1', 'b'),
+    );
     assert.deepEqual(workload(model, 'web').pdbs, []);
   });
   test('a workload selected by two PDBs lists both', () => {
-    const { model } = analyze(deployment('web', 2, '{app: web, tier: fe}') + pdb('a', ['maxUnavailable: 1', 'selector: {matchLabels: {app: web}}']) + pdb('b', ['maxUnavailable: 1', 'selector: {matchLabels: {tier: fe}}']));
-    assert.deepEqual(workload(model, 'web').pdbs.map((p) => p.pdb.id).sort(), ['default/a', 'default/b']);
+    const { model } = analyze(
+      deployment('web', 2, '{app: web, tier: fe}') +
+        pdb('a', ['maxUnavailable: 1', 'selector: {matchLabels: {app: web}}']) +
+        pdb('b', ['maxUnavailable: 1', 'selector: {matchLabels: {tier: fe}}']),
+    );
+    assert.deepEqual(
+      workload(model, 'web')
+        .pdbs.map((p) => p.pdb.id)
+        .sort(),
+      ['default/a', 'default/b'],
+    );
   });
 });
 
@@ -78,8 +138,20 @@ describe('disruptionsAllowed with every pod healthy', () => {
     ['maxUnavailable 0% allows 0', deployment('w', 3, '{app: w}'), 'maxUnavailable: 0%', 3, 0],
     ['maxUnavailable above the pod count allows every pod', deployment('w', 3, '{app: w}'), 'maxUnavailable: 5', 3, 3],
     ['replicas default to 1 when absent', deployment('w', undefined, '{app: w}'), 'maxUnavailable: 1', 1, 1],
-    ['pods of several selected workloads add up', deployment('w', 3, '{app: w}') + deployment('w2', 2, '{app: w}'), 'minAvailable: 4', 5, 1],
-    ['a DaemonSet counts one pod per known node (at least one)', deployment('w', undefined, '{app: w}', 'default', 'DaemonSet'), 'minAvailable: 1', 1, 0],
+    [
+      'pods of several selected workloads add up',
+      deployment('w', 3, '{app: w}') + deployment('w2', 2, '{app: w}'),
+      'minAvailable: 4',
+      5,
+      1,
+    ],
+    [
+      'a DaemonSet counts one pod per known node (at least one)',
+      deployment('w', undefined, '{app: w}', 'default', 'DaemonSet'),
+      'minAvailable: 1',
+      1,
+      0,
+    ],
   ];
   for (const [name, workloads, field, expectedPods, allowed] of cases) {
     test(name, () => {
@@ -91,12 +163,19 @@ describe('disruptionsAllowed with every pod healthy', () => {
 
   test('a DaemonSet counts one pod per Node object of the workspace', () => {
     const nodes = ['n1', 'n2', 'n3'].map((n) => yaml('---', 'apiVersion: v1', 'kind: Node', `metadata: {name: ${n}}`)).join('');
-    const { model } = analyze(nodes + deployment('w', undefined, '{app: w}', 'default', 'DaemonSet') + pdb('p', ['minAvailable: 1', 'selector: {matchLabels: {app: w}}']));
+    const { model } = analyze(
+      nodes +
+        deployment('w', undefined, '{app: w}', 'default', 'DaemonSet') +
+        pdb('p', ['minAvailable: 1', 'selector: {matchLabels: {app: w}}']),
+    );
     assert.deepEqual([model.pdbs[0]?.estimate.expectedPods, model.pdbs[0]?.estimate.disruptionsAllowed], [3, 2]);
   });
 
   test('status.disruptionsAllowed of a PDB read back from a cluster is taken as is', () => {
-    const { model } = analyze(deployment('w', 3, '{app: w}') + pdb('p', ['minAvailable: 1', 'selector: {matchLabels: {app: w}}'], 'policy/v1', 'default', ['disruptionsAllowed: 0']));
+    const { model } = analyze(
+      deployment('w', 3, '{app: w}') +
+        pdb('p', ['minAvailable: 1', 'selector: {matchLabels: {app: w}}'], 'policy/v1', 'default', ['disruptionsAllowed: 0']),
+    );
     assert.equal(model.pdbs[0]?.estimate.disruptionsAllowed, 0);
   });
 });

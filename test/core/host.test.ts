@@ -6,7 +6,18 @@ import { AnalysisHost, newestKubernetesMinor } from '../../server/src/core/index
 import type { Finding } from '../../server/src/core/index';
 import { analyze, yaml } from '../helpers/analyze';
 
-const classes = (high: number): string => yaml('apiVersion: scheduling.k8s.io/v1', 'kind: PriorityClass', 'metadata: {name: high}', `value: ${high}`, '---', 'apiVersion: scheduling.k8s.io/v1', 'kind: PriorityClass', 'metadata: {name: low}', 'value: 10');
+const classes = (high: number): string =>
+  yaml(
+    'apiVersion: scheduling.k8s.io/v1',
+    'kind: PriorityClass',
+    'metadata: {name: high}',
+    `value: ${high}`,
+    '---',
+    'apiVersion: scheduling.k8s.io/v1',
+    'kind: PriorityClass',
+    'metadata: {name: low}',
+    'value: 10',
+  );
 const workloads = (comment = ''): string =>
   yaml(
     `# workloads${comment}`,
@@ -26,7 +37,8 @@ const workloads = (comment = ''): string =>
     '  containers: [{name: a, image: a}]',
   );
 
-const plain = (findings: readonly Finding[]): unknown => findings.map((f) => ({ ruleId: f.ruleId, message: f.message, span: f.span, severity: f.severity, object: f.object, fix: f.fix }));
+const plain = (findings: readonly Finding[]): unknown =>
+  findings.map((f) => ({ ruleId: f.ruleId, message: f.message, span: f.span, severity: f.severity, object: f.object, fix: f.fix }));
 
 function host(): AnalysisHost {
   const h = new AnalysisHost({ kubernetesMinor: newestKubernetesMinor }, { severities: {} });
@@ -50,7 +62,10 @@ describe('incremental analysis', () => {
     const result = h.analyze();
     assert.equal(result.rebuilt, false);
     assert.deepEqual([...result.findings.keys()], ['workloads.yaml']);
-    const full = analyze([{ path: 'classes.yaml', content: classes(1000) }, { path: 'workloads.yaml', content: edited }]).findings.filter((f) => f.file === 'workloads.yaml');
+    const full = analyze([
+      { path: 'classes.yaml', content: classes(1000) },
+      { path: 'workloads.yaml', content: edited },
+    ]).findings.filter((f) => f.file === 'workloads.yaml');
     assert.ok(full.length > 0);
     assert.deepEqual(plain(result.findings.get('workloads.yaml') ?? []), plain(full));
   });
@@ -62,7 +77,10 @@ describe('incremental analysis', () => {
     const model = h.analyze().model;
     const batch = model.workloads.find((w) => w.object.name === 'batch');
     assert.ok(batch !== undefined);
-    assert.deepEqual(model.preemptorsOf(batch).map((w) => w.object.id), ['Pod/default/api']);
+    assert.deepEqual(
+      model.preemptorsOf(batch).map((w) => w.object.id),
+      ['Pod/default/api'],
+    );
     assert.equal(batch.object.nameSpan.start, workloads(' shifted').indexOf('batch'));
   });
 
@@ -74,7 +92,10 @@ describe('incremental analysis', () => {
     const result = h.analyze();
     assert.equal(result.rebuilt, true);
     const after = result.findings.get('workloads.yaml') ?? [];
-    assert.match(after.find((f) => f.ruleId === 'priority-conflicts-with-class')?.message ?? '', /priority admission controller computed 2000/);
+    assert.match(
+      after.find((f) => f.ruleId === 'priority-conflicts-with-class')?.message ?? '',
+      /priority admission controller computed 2000/,
+    );
   });
 
   test('removing a file rebuilds: the class it defined is no longer found', () => {
@@ -86,7 +107,7 @@ describe('incremental analysis', () => {
     assert.equal((result.findings.get('workloads.yaml') ?? []).filter((f) => f.ruleId === 'priority-class-not-found').length, 2);
   });
 
-  test('an edit that changes a workload\'s priorityClassName rebuilds (the summary changed)', () => {
+  test("an edit that changes a workload's priorityClassName rebuilds (the summary changed)", () => {
     const h = host();
     h.analyze();
     h.setFile({ path: 'workloads.yaml', content: workloads().replace('priorityClassName: low', 'priorityClassName: high') });
@@ -95,15 +116,20 @@ describe('incremental analysis', () => {
 
   test('changing cluster state rebuilds and cluster classes become known', () => {
     const h = new AnalysisHost({ kubernetesMinor: newestKubernetesMinor }, { severities: {} });
-    h.setFile({ path: 'w.yaml', content: yaml('apiVersion: v1', 'kind: Pod', 'metadata: {name: p}', 'spec:', '  priorityClassName: prod', '  containers: []') });
+    h.setFile({
+      path: 'w.yaml',
+      content: yaml('apiVersion: v1', 'kind: Pod', 'metadata: {name: p}', 'spec:', '  priorityClassName: prod', '  containers: []'),
+    });
     assert.equal((h.analyze().findings.get('w.yaml') ?? []).filter((f) => f.ruleId === 'priority-class-not-found').length, 1);
-    h.setClusterState([{ path: 'c.yaml', content: yaml('apiVersion: scheduling.k8s.io/v1', 'kind: PriorityClass', 'metadata: {name: prod}', 'value: 5') }]);
+    h.setClusterState([
+      { path: 'c.yaml', content: yaml('apiVersion: scheduling.k8s.io/v1', 'kind: PriorityClass', 'metadata: {name: prod}', 'value: 5') },
+    ]);
     const result = h.analyze();
     assert.equal(result.rebuilt, true);
     assert.equal((result.findings.get('w.yaml') ?? []).filter((f) => f.ruleId === 'priority-class-not-found').length, 0);
   });
 
-  test('findingsOf recomputes one file\'s findings exactly as the last analysis published them', () => {
+  test("findingsOf recomputes one file's findings exactly as the last analysis published them", () => {
     const h = new AnalysisHost({ kubernetesMinor: newestKubernetesMinor }, { severities: {} });
     h.setFile({ path: 'c.yaml', content: classes(1000) });
     h.setFile({ path: 'w.yaml', content: workloads() });

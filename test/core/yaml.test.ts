@@ -6,9 +6,20 @@ import { LineIndex, parseFile } from '../../server/src/core/index';
 import { analyze, findingsOf, workload, yaml } from '../helpers/analyze';
 
 const pod = (name: string, extra: string[] = []): string =>
-  yaml('apiVersion: v1', 'kind: Pod', 'metadata:', `  name: ${name}`, 'spec:', ...extra, '  containers:', '    - name: app', '      image: app:1');
+  yaml(
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    `  name: ${name}`,
+    'spec:',
+    ...extra,
+    '  containers:',
+    '    - name: app',
+    '      image: app:1',
+  );
 
-const priorityClass = (name: string, ...fields: string[]): string => yaml('apiVersion: scheduling.k8s.io/v1', 'kind: PriorityClass', 'metadata:', `  name: ${name}`, ...fields);
+const priorityClass = (name: string, ...fields: string[]): string =>
+  yaml('apiVersion: scheduling.k8s.io/v1', 'kind: PriorityClass', 'metadata:', `  name: ${name}`, ...fields);
 
 describe('YAML 1.1 scalars', () => {
   test('a leading-zero integer is octal in YAML 1.1: value 0400 is 256', () => {
@@ -35,7 +46,9 @@ describe('YAML 1.1 scalars', () => {
   }
 
   test('an unquoted version-like label (1.10) is a number to YAML and is reported, keeping its source text as the label', () => {
-    const { model } = analyze(yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  labels:', '    version: 1.10', 'spec:', '  containers: []'));
+    const { model } = analyze(
+      yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  labels:', '    version: 1.10', 'spec:', '  containers: []'),
+    );
     assert.equal(workload(model, 'p').workload.podLabels['version'], '1.10');
   });
 });
@@ -79,9 +92,27 @@ describe('duplicate keys, anchors, aliases and merge keys', () => {
       '    spec:',
       '      containers: [{name: web, image: nginx}]',
     );
-    const { model } = analyze([{ path: 'a.yaml', content: text }, { path: 'pdb.yaml', content: yaml('apiVersion: policy/v1', 'kind: PodDisruptionBudget', 'metadata:', '  name: web', 'spec:', '  maxUnavailable: 1', '  selector:', '    matchLabels: {app: web}') }]);
+    const { model } = analyze([
+      { path: 'a.yaml', content: text },
+      {
+        path: 'pdb.yaml',
+        content: yaml(
+          'apiVersion: policy/v1',
+          'kind: PodDisruptionBudget',
+          'metadata:',
+          '  name: web',
+          'spec:',
+          '  maxUnavailable: 1',
+          '  selector:',
+          '    matchLabels: {app: web}',
+        ),
+      },
+    ]);
     assert.deepEqual(workload(model, 'web').workload.podLabels, { app: 'web' });
-    assert.deepEqual(workload(model, 'web').pdbs.map((p) => p.pdb.id), ['default/web']);
+    assert.deepEqual(
+      workload(model, 'web').pdbs.map((p) => p.pdb.id),
+      ['default/web'],
+    );
   });
 
   test('a merge key (<<) brings in entries, and a key set next to it overrides without a duplicate-key finding', () => {
@@ -117,7 +148,10 @@ describe('duplicate keys, anchors, aliases and merge keys', () => {
     );
     const { model } = analyze(text);
     const w = workload(model, 'p');
-    assert.deepEqual(w.workload.containers.map((c) => c.name), ['one', 'two']);
+    assert.deepEqual(
+      w.workload.containers.map((c) => c.name),
+      ['one', 'two'],
+    );
     assert.equal(w.qosClass, 'Guaranteed');
   });
 
@@ -154,7 +188,11 @@ describe('line endings, BOM and JSON', () => {
   });
 
   test('a .json manifest is read with JSON semantics: "yes" stays a string and numbers are numbers', () => {
-    const json = JSON.stringify({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'c' }, value: 10, globalDefault: 'yes' }, null, 2);
+    const json = JSON.stringify(
+      { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'c' }, value: 10, globalDefault: 'yes' },
+      null,
+      2,
+    );
     const { model, findings } = analyze([{ path: 'c.json', content: json }]);
     assert.equal(model.priorityClasses[0]?.value, 10);
     assert.equal(model.priorityClasses[0]?.globalDefault, false);
@@ -162,9 +200,19 @@ describe('line endings, BOM and JSON', () => {
   });
 
   test('a .json manifest with a kind: List of items yields every item', () => {
-    const json = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a' }, spec: { containers: [] } }, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }] });
+    const json = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a' }, spec: { containers: [] } },
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } },
+      ],
+    });
     const parsed = parseFile({ path: 'list.json', content: json });
-    assert.deepEqual(parsed.objects.map((o) => o.id), ['Pod/default/a']);
+    assert.deepEqual(
+      parsed.objects.map((o) => o.id),
+      ['Pod/default/a'],
+    );
   });
 });
 
@@ -178,16 +226,34 @@ describe('documents: List, templates, other kinds, syntax errors, non-text', () 
       '  - {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: c}, value: 5}',
       '  - {apiVersion: v1, kind: ConfigMap, metadata: {name: ignored}}',
     );
-    assert.deepEqual(parseFile({ path: 'l.yaml', content: text }).objects.map((o) => o.id), ['Pod/x/a', 'PriorityClass/c']);
+    assert.deepEqual(
+      parseFile({ path: 'l.yaml', content: text }).objects.map((o) => o.id),
+      ['Pod/x/a', 'PriorityClass/c'],
+    );
   });
 
   test('a typed list (PodList) is read for its items like List', () => {
-    const text = yaml('apiVersion: v1', 'kind: PodList', 'items:', '  - {apiVersion: v1, kind: Pod, metadata: {name: a}, spec: {containers: []}}');
-    assert.deepEqual(parseFile({ path: 'l.yaml', content: text }).objects.map((o) => o.id), ['Pod/default/a']);
+    const text = yaml(
+      'apiVersion: v1',
+      'kind: PodList',
+      'items:',
+      '  - {apiVersion: v1, kind: Pod, metadata: {name: a}, spec: {containers: []}}',
+    );
+    assert.deepEqual(
+      parseFile({ path: 'l.yaml', content: text }).objects.map((o) => o.id),
+      ['Pod/default/a'],
+    );
   });
 
   test('a Helm template document is skipped without a syntax error', () => {
-    const text = yaml('apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: {{ .Release.Name }}', 'spec:', '  replicas: {{ .Values.replicas }}');
+    const text = yaml(
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: {{ .Release.Name }}',
+      'spec:',
+      '  replicas: {{ .Values.replicas }}',
+    );
     const parsed = parseFile({ path: 'templates/d.yaml', content: text });
     assert.equal(parsed.objects.length, 0);
     assert.equal(parsed.problems.length, 0);
@@ -205,7 +271,10 @@ describe('documents: List, templates, other kinds, syntax errors, non-text', () 
     assert.equal(parsed.documents, 2);
     assert.equal(parsed.parsedDocuments, 1);
     assert.equal(parsed.problems.length, 0);
-    assert.deepEqual(parsed.objects.map((o) => o.id), ['Pod/default/p']);
+    assert.deepEqual(
+      parsed.objects.map((o) => o.id),
+      ['Pod/default/p'],
+    );
   });
 
   test('a syntax error in one document is reported there, and the other documents are still analysed', () => {
@@ -223,12 +292,23 @@ describe('documents: List, templates, other kinds, syntax errors, non-text', () 
     const text = `${broken}---\n${pod('fine')}`;
     const syntax = findingsOf(analyze(text).findings, 'yaml-syntax-error');
     assert.equal(syntax.length, 1);
-    assert.ok((syntax[0]?.span.end ?? Infinity) <= broken.length, `span ${JSON.stringify(syntax[0]?.span)} leaves the broken document (length ${broken.length})`);
+    assert.ok(
+      (syntax[0]?.span.end ?? Infinity) <= broken.length,
+      `span ${JSON.stringify(syntax[0]?.span)} leaves the broken document (length ${broken.length})`,
+    );
   });
 
   const notText: Array<[string, Uint8Array, RegExp]> = [
-    ['a file with a NUL byte gives exactly one info finding and nothing else', new Uint8Array([0x6b, 0x69, 0x6e, 0x64, 0x00, 0x0a]), /not a text manifest: it contains a NUL byte at offset 4; it was not analysed\./],
-    ['a file with invalid UTF-8 gives exactly one info finding and nothing else', new Uint8Array([0x6b, 0x69, 0x6e, 0x64, 0x3a, 0x20, 0xc3, 0x28, 0x0a]), /not a text manifest: it is not valid UTF-8; it was not analysed\./],
+    [
+      'a file with a NUL byte gives exactly one info finding and nothing else',
+      new Uint8Array([0x6b, 0x69, 0x6e, 0x64, 0x00, 0x0a]),
+      /not a text manifest: it contains a NUL byte at offset 4; it was not analysed\./,
+    ],
+    [
+      'a file with invalid UTF-8 gives exactly one info finding and nothing else',
+      new Uint8Array([0x6b, 0x69, 0x6e, 0x64, 0x3a, 0x20, 0xc3, 0x28, 0x0a]),
+      /not a text manifest: it is not valid UTF-8; it was not analysed\./,
+    ],
   ];
   for (const [name, bytes, message] of notText) {
     test(name, () => {
@@ -243,7 +323,10 @@ describe('documents: List, templates, other kinds, syntax errors, non-text', () 
 
   test('a string content with a NUL character is not text either', () => {
     const parsed = parseFile({ path: 'x.yaml', content: 'kind: Pod\u0000' });
-    assert.deepEqual(parsed.problems.map((p) => p.kind), ['not-text']);
+    assert.deepEqual(
+      parsed.problems.map((p) => p.kind),
+      ['not-text'],
+    );
   });
 
   test('a document nested deeper than any manifest is reported instead of overflowing the stack', () => {
@@ -266,10 +349,14 @@ describe('documents: List, templates, other kinds, syntax errors, non-text', () 
   });
 
   test('a YAML document written as one flow mapping (kubectl -o json saved as .yaml) is analysed', () => {
-    const json = '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"priorityClassName": "nope", "containers": [{"name": "a", "image": "a"}]}}';
+    const json =
+      '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"priorityClassName": "nope", "containers": [{"name": "a", "image": "a"}]}}';
     const flow = '{apiVersion: v1, kind: Pod, metadata: {name: q}, spec: {priorityClassName: nope, containers: [{name: a, image: a}]}}';
     const configMap = '{apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {kind: Pod}}';
     const { findings } = analyze(['# exported', json, '---', flow, '---', configMap, ''].join('\n'));
-    assert.deepEqual(findingsOf(findings, 'priority-class-not-found').map((f) => f.object), ['Pod/default/p', 'Pod/default/q']);
+    assert.deepEqual(
+      findingsOf(findings, 'priority-class-not-found').map((f) => f.object),
+      ['Pod/default/p', 'Pod/default/q'],
+    );
   });
 });

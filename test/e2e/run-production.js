@@ -30,26 +30,50 @@ function main() {
   const historyDir = path.join(userDataDir, 'User', 'globalStorage', EXTENSION_ID);
   fs.mkdirSync(historyDir, { recursive: true });
   const at = new Date().toISOString();
-  const event = { uid: 'kpl-production-seeded-event', resourceVersion: '1', reason: 'Preempted', note: 'Preempted by pod 29a25210-aaaa-bbbb-cccc-0123456789ab on node node-a', time: at, regarding: { kind: 'Pod', namespace: 'ci', name: 'seeded-victim', uid: 'seeded-victim-uid' } };
-  fs.writeFileSync(path.join(historyDir, 'history.jsonl'), `${JSON.stringify({ 'kube-priority-lens-history': 1 })}\n${JSON.stringify({ type: 'event', at, event })}\n`);
+  const event = {
+    uid: 'kpl-production-seeded-event',
+    resourceVersion: '1',
+    reason: 'Preempted',
+    note: 'Preempted by pod 29a25210-aaaa-bbbb-cccc-0123456789ab on node node-a',
+    time: at,
+    regarding: { kind: 'Pod', namespace: 'ci', name: 'seeded-victim', uid: 'seeded-victim-uid' },
+  };
+  fs.writeFileSync(
+    path.join(historyDir, 'history.jsonl'),
+    `${JSON.stringify({ 'kube-priority-lens-history': 1 })}\n${JSON.stringify({ type: 'event', at, event })}\n`,
+  );
   // The stand-in extension under test: contributes nothing, only hosts the suite (like a third-party extension).
   const prober = path.join(base, 'prober');
   fs.mkdirSync(prober);
-  fs.writeFileSync(path.join(prober, 'package.json'), JSON.stringify({ name: 'kpl-production-prober', publisher: 'test', version: '0.0.0', engines: { vscode: '*' } }));
+  fs.writeFileSync(
+    path.join(prober, 'package.json'),
+    JSON.stringify({ name: 'kpl-production-prober', publisher: 'test', version: '0.0.0', engines: { vscode: '*' } }),
+  );
   const workspace = path.resolve(root, process.env.KPL_E2E_WORKSPACE || 'examples/ci-preemption');
-  const r = spawnSync(process.execPath, [path.join(__dirname, 'harness', 'code-server-run.js'), `--extensionDevelopmentPath=${prober}`, `--extensionTestsPath=${testsPath}`, `--extensions-dir=${extensionsDir}`, `--user-data-dir=${userDataDir}`, workspace], {
-    cwd: root,
-    stdio: 'inherit',
-    env: {
-      ...process.env,
-      KPL_E2E_PRODUCTION: '1',
-      KPL_E2E_EXTENSIONS_DIR: extensionsDir,
-      KPL_E2E_HISTORY_FILE: path.join(historyDir, 'history.jsonl'),
-      KPL_E2E_SCRATCH: base,
-      // Never a developer's own cluster.
-      KUBECONFIG: path.join(base, 'no-kubeconfig'),
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(__dirname, 'harness', 'code-server-run.js'),
+      `--extensionDevelopmentPath=${prober}`,
+      `--extensionTestsPath=${testsPath}`,
+      `--extensions-dir=${extensionsDir}`,
+      `--user-data-dir=${userDataDir}`,
+      workspace,
+    ],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        KPL_E2E_PRODUCTION: '1',
+        KPL_E2E_EXTENSIONS_DIR: extensionsDir,
+        KPL_E2E_HISTORY_FILE: path.join(historyDir, 'history.jsonl'),
+        KPL_E2E_SCRATCH: base,
+        // Never a developer's own cluster.
+        KUBECONFIG: path.join(base, 'no-kubeconfig'),
+      },
     },
-  });
+  );
   if (r.status === 0 && !process.env.KPL_E2E_KEEP_LOGS) fs.rmSync(base, { recursive: true, force: true });
   else console.error(`production-mode run files: ${base}`);
   return r.status ?? 1;

@@ -72,8 +72,13 @@ export class Harness {
         }
       }
       for (const p of parsed.problems) {
-        if (typeof p.message !== 'string' || p.message === '') violations.push({ kind: 'bad-range', message: `file problem ${p.kind} without a message` });
-        if (!validSpan(p.span, parsed.text.length)) violations.push({ kind: 'bad-range', message: `file problem ${p.kind} span ${p.span.start}-${p.span.end} outside 0-${parsed.text.length}` });
+        if (typeof p.message !== 'string' || p.message === '')
+          violations.push({ kind: 'bad-range', message: `file problem ${p.kind} without a message` });
+        if (!validSpan(p.span, parsed.text.length))
+          violations.push({
+            kind: 'bad-range',
+            message: `file problem ${p.kind} span ${p.span.start}-${p.span.end} outside 0-${parsed.text.length}`,
+          });
       }
     } catch (error) {
       violations.push({ kind: 'exception', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
@@ -96,10 +101,19 @@ function checkFinding(f: Finding, file: string, texts: Map<string, string>, viol
     violations.push({ kind: 'bad-range', message: `finding of ${f.ruleId} names file ${f.file} (grouped under ${file})` });
     return;
   }
-  if (!validSpan(f.span, text.length)) violations.push({ kind: 'bad-range', message: `${f.ruleId} span ${f.span.start}-${f.span.end} outside 0-${text.length}: ${f.message.slice(0, 120)}` });
-  if (typeof f.message !== 'string' || f.message.length === 0) violations.push({ kind: 'bad-range', message: `${f.ruleId} has an empty message` });
+  if (!validSpan(f.span, text.length))
+    violations.push({
+      kind: 'bad-range',
+      message: `${f.ruleId} span ${f.span.start}-${f.span.end} outside 0-${text.length}: ${f.message.slice(0, 120)}`,
+    });
+  if (typeof f.message !== 'string' || f.message.length === 0)
+    violations.push({ kind: 'bad-range', message: `${f.ruleId} has an empty message` });
   for (const edit of f.fix?.edits ?? []) {
     const target = texts.get(edit.file ?? f.file);
-    if (target === undefined || !validSpan(edit.span, target.length)) violations.push({ kind: 'bad-fix', message: `${f.ruleId} fix edit ${edit.span.start}-${edit.span.end} outside ${edit.file ?? f.file} (${target?.length ?? 'missing'})` });
+    if (target === undefined || !validSpan(edit.span, target.length))
+      violations.push({
+        kind: 'bad-fix',
+        message: `${f.ruleId} fix edit ${edit.span.start}-${edit.span.end} outside ${edit.file ?? f.file} (${target?.length ?? 'missing'})`,
+      });
   }
 }

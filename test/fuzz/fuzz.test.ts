@@ -50,7 +50,38 @@ test('property: any text, as string or bytes, never throws and keeps ranges insi
   const harness = new Harness();
   const yamlish = fc.array(
     fc.oneof(
-      fc.constantFrom('kind: Pod\n', 'kind: PriorityClass\n', 'kind: List\nitems:\n', '---\n', 'metadata:\n', '  name: x\n', 'spec:\n', '  containers:\n', '  - resources: {requests: {cpu: 1}}\n', 'value: ', 'priority: ', '&a ', '*a', '<<: ', '[', ']', '{', '}', ': ', '- ', '\n', '  ', '\t', '"', "'", '#', '|\n', '\r\n', '\u0000', '\ufeff'),
+      fc.constantFrom(
+        'kind: Pod\n',
+        'kind: PriorityClass\n',
+        'kind: List\nitems:\n',
+        '---\n',
+        'metadata:\n',
+        '  name: x\n',
+        'spec:\n',
+        '  containers:\n',
+        '  - resources: {requests: {cpu: 1}}\n',
+        'value: ',
+        'priority: ',
+        '&a ',
+        '*a',
+        '<<: ',
+        '[',
+        ']',
+        '{',
+        '}',
+        ': ',
+        '- ',
+        '\n',
+        '  ',
+        '\t',
+        '"',
+        "'",
+        '#',
+        '|\n',
+        '\r\n',
+        '\u0000',
+        '\ufeff',
+      ),
       fc.constantFrom(...hostileValues),
       fc.constantFrom(...interestingKeys).map((k) => `${k}: `),
       fc.string({ maxLength: 12 }),
@@ -79,7 +110,11 @@ test('property: arbitrary bytes are rejected or analysed, never thrown', () => {
 });
 
 test('property: pruning keeps every kept character at its mapped offset', () => {
-  const line = fc.tuple(fc.constantFrom('', '  ', '    ', '      ', '- ', '  - '), fc.constantFrom('env', 'args', 'name', 'resources', 'command', 'cpu', 'data', '#c', '- x', ']', '"a'), fc.constantFrom(':', ': 1', ': [', ': |', ':', ' x', ': "a', '\r'));
+  const line = fc.tuple(
+    fc.constantFrom('', '  ', '    ', '      ', '- ', '  - '),
+    fc.constantFrom('env', 'args', 'name', 'resources', 'command', 'cpu', 'data', '#c', '- x', ']', '"a'),
+    fc.constantFrom(':', ': 1', ': [', ': |', ':', ' x', ': "a', '\r'),
+  );
   fc.assert(
     fc.property(fc.array(line, { maxLength: 40 }), (lines) => {
       const source = lines.map(([i, k, v]) => `${i}${k}${v}`).join('\n');
@@ -96,10 +131,19 @@ test('property: pruning keeps every kept character at its mapped offset', () => 
   );
 });
 
-test('the fast parser is active and yields the same tokens and documents as yaml\'s stock parser', () => {
-  assert.equal(fastParserActive, true, `yaml's Parser.next changed (fingerprint ${fingerprint(Parser.prototype.next.toString())}): review FastParser`);
+test("the fast parser is active and yields the same tokens and documents as yaml's stock parser", () => {
+  assert.equal(
+    fastParserActive,
+    true,
+    `yaml's Parser.next changed (fingerprint ${fingerprint(Parser.prototype.next.toString())}): review FastParser`,
+  );
   const r = rng(99);
-  const samples = [...fixtures.map((f) => f.text), billionLaughs(3, 3), deepNesting(30, 'flow'), 'a: [1, {b: c}]\n? x\n: y\n--- |\n  text\n...\n'];
+  const samples = [
+    ...fixtures.map((f) => f.text),
+    billionLaughs(3, 3),
+    deepNesting(30, 'flow'),
+    'a: [1, {b: c}]\n? x\n: y\n--- |\n  text\n...\n',
+  ];
   for (let i = 0; i < 100; i++) samples.push(mutate(r, fixtures[i % fixtures.length]?.text ?? '', 'x.yaml').content as string);
   for (const s of samples) {
     if (typeof s !== 'string') continue;
@@ -107,7 +151,10 @@ test('the fast parser is active and yields the same tokens and documents as yaml
     assert.deepEqual([...new FastParser().parse(s)], stock, 'same CST tokens');
     const fast = parseOne(s, { version: '1.1' }, true);
     const slow = parseOne(s, { version: '1.1' }, false);
-    assert.deepEqual(fast.errors.map((e) => [e.code, e.pos]), slow.errors.map((e) => [e.code, e.pos]));
+    assert.deepEqual(
+      fast.errors.map((e) => [e.code, e.pos]),
+      slow.errors.map((e) => [e.code, e.pos]),
+    );
     if (fast.errors.length === 0) assert.equal(String(fast), String(slow));
   }
 });
@@ -125,11 +172,19 @@ test('hostile: 10,000-level nesting is reported, not a stack overflow', () => {
     assertClean(harness, input, `10,000-level ${style} nesting`, 15_000);
   }
   const parsed = parseFile({ path: 'h/deep.yaml', content: deepNesting(10_000, 'flow') });
-  assert.ok(parsed.problems.some((p) => p.kind === 'too-deep' || p.kind === 'syntax'), 'deep nesting is reported');
+  assert.ok(
+    parsed.problems.some((p) => p.kind === 'too-deep' || p.kind === 'syntax'),
+    'deep nesting is reported',
+  );
 });
 
 test('hostile: NUL bytes, invalid UTF-8 and binary make a "not text" problem', () => {
-  for (const content of [new Uint8Array([0x6b, 0x3a, 0xff, 0xfe]), new TextEncoder().encode('kind: Pod\u0000'), 'kind: Pod\u0000\n', new Uint8Array(1000).map((_, i) => (i * 7919) % 256)]) {
+  for (const content of [
+    new Uint8Array([0x6b, 0x3a, 0xff, 0xfe]),
+    new TextEncoder().encode('kind: Pod\u0000'),
+    'kind: Pod\u0000\n',
+    new Uint8Array(1000).map((_, i) => (i * 7919) % 256),
+  ]) {
     const parsed = parseFile({ path: 'h/bin.yaml', content });
     assert.equal(parsed.problems[0]?.kind, 'not-text');
     assert.match(parsed.problems[0]?.message ?? '', /h\/bin\.yaml is not a text manifest/);
@@ -138,7 +193,8 @@ test('hostile: NUL bytes, invalid UTF-8 and binary make a "not text" problem', (
 
 test('hostile: type confusion is a finding, not a crash', () => {
   const harness = new Harness();
-  const text = 'apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: x}\nvalue: 1e400\n---\nkind: Pod\nmetadata: {name: p}\nspec:\n  priority: -9999999999\n  containers:\n  - name: c\n    resources: {requests: {cpu: lots, memory: 1e400}}\n---\nkind: Deployment\nmetadata: {name: d}\nspec: {replicas: "abc", template: {spec: {containers: [{resources: {requests: {cpu: lots}}}]}}}\n';
+  const text =
+    'apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: x}\nvalue: 1e400\n---\nkind: Pod\nmetadata: {name: p}\nspec:\n  priority: -9999999999\n  containers:\n  - name: c\n    resources: {requests: {cpu: lots, memory: 1e400}}\n---\nkind: Deployment\nmetadata: {name: d}\nspec: {replicas: "abc", template: {spec: {containers: [{resources: {requests: {cpu: lots}}}]}}}\n';
   const result = harness.check({ path: 'h/types.yaml', content: text }, 5_000);
   assert.deepEqual(result.violations, []);
   assert.ok(result.findings > 0);
@@ -163,7 +219,19 @@ test('regression: documents beyond the per-file budget are reported once, not pa
 // findings (30k Pods took 330 s); the line ending is now computed once per text.
 test('regression: many fixes in one file stay linear', () => {
   const text = 'a:\n  b: 1\n'.repeat(50_000);
-  const map = { type: 'map' as const, span: { start: 0, end: 10 }, entries: [{ key: 'b', keySpan: { start: 5, end: 6 }, value: { type: 'scalar' as const, span: { start: 8, end: 9 }, value: 1, source: '1', quoted: false } }], index: undefined, flow: false };
+  const map = {
+    type: 'map' as const,
+    span: { start: 0, end: 10 },
+    entries: [
+      {
+        key: 'b',
+        keySpan: { start: 5, end: 6 },
+        value: { type: 'scalar' as const, span: { start: 8, end: 9 }, value: 1, source: '1', quoted: false },
+      },
+    ],
+    index: undefined,
+    flow: false,
+  };
   const started = performance.now();
   for (let i = 0; i < 20_000; i++) insertKey(text, map, 'k', 'v');
   assert.ok(performance.now() - started < 2_000, `${(performance.now() - started).toFixed(0)} ms`);

@@ -166,7 +166,11 @@ export function deepNesting(depth: number, style: 'block' | 'flow' | 'seq'): str
 export function bigList(items: number): string {
   const parts = ['apiVersion: v1\nkind: List\nitems:\n'];
   for (let i = 0; i < items; i++) {
-    parts.push(i % 10 === 0 ? `- {kind: PriorityClass, metadata: {name: pc-${i}}, value: ${i}}\n` : `- {kind: Pod, metadata: {name: p${i}, labels: {app: a${i % 7}}}, spec: {priorityClassName: pc-${i - (i % 10)}, containers: [{resources: {requests: {cpu: ${i % 5}00m}}}]}}\n`);
+    parts.push(
+      i % 10 === 0
+        ? `- {kind: PriorityClass, metadata: {name: pc-${i}}, value: ${i}}\n`
+        : `- {kind: Pod, metadata: {name: p${i}, labels: {app: a${i % 7}}}, spec: {priorityClassName: pc-${i - (i % 10)}, containers: [{resources: {requests: {cpu: ${i % 5}00m}}}]}}\n`,
+    );
   }
   return parts.join('');
 }
@@ -199,7 +203,38 @@ export function mutate(r: Rng, source: string, path: string): FuzzInput {
         for (let i = 0; i < n && chars.length > 0; i++) {
           const at = int(r, chars.length);
           const op = int(r, 3);
-          const c = pick(r, [':', '-', ' ', '\t', '\n', '"', "'", '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '%', '@', '`', ',', '?', '\r', '\u00a0', '\ufeff', '\u2028', 'x', '0', '\\', '\ud800']);
+          const c = pick(r, [
+            ':',
+            '-',
+            ' ',
+            '\t',
+            '\n',
+            '"',
+            "'",
+            '[',
+            ']',
+            '{',
+            '}',
+            '#',
+            '&',
+            '*',
+            '!',
+            '|',
+            '>',
+            '%',
+            '@',
+            '`',
+            ',',
+            '?',
+            '\r',
+            '\u00a0',
+            '\ufeff',
+            '\u2028',
+            'x',
+            '0',
+            '\\',
+            '\ud800',
+          ]);
           if (op === 0) chars[at] = c;
           else if (op === 1) chars.splice(at, 0, c);
           else chars.splice(at, 1);
@@ -244,7 +279,9 @@ export function mutate(r: Rng, source: string, path: string): FuzzInput {
         // type confusion on a key the engine reads
         const key = pick(r, interestingKeys);
         const value = pick(r, hostileValues);
-        const candidates = lines.map((l, i) => (new RegExp(`^\\s*(?:- )?["']?${key.replace(/[-]/g, '\\-')}["']?\\s*:`).test(l) ? i : -1)).filter((i) => i >= 0);
+        const candidates = lines
+          .map((l, i) => (new RegExp(`^\\s*(?:- )?["']?${key.replace(/[-]/g, '\\-')}["']?\\s*:`).test(l) ? i : -1))
+          .filter((i) => i >= 0);
         const target = candidates.length > 0 ? pick(r, candidates) : line;
         const l = lines[target] ?? '';
         const colon = l.indexOf(':');
@@ -280,7 +317,8 @@ export function mutate(r: Rng, source: string, path: string): FuzzInput {
           () => '? [complex, key]\n: value\nkind: PriorityClass\nvalue: 1\n',
           () => 'kind: PriorityClass\nvalue: !!python/object:os.system ls\n',
           () => '"kind": "Pod"\n"metadata": {"name": "j"}\n',
-          () => 'kind: Pod\nmetadata:\n  name: x\nspec:\n  containers:\n  - resources:\n      requests:\n        cpu: 1e400\n        memory: -9999999999\n',
+          () =>
+            'kind: Pod\nmetadata:\n  name: x\nspec:\n  containers:\n  - resources:\n      requests:\n        cpu: 1e400\n        memory: -9999999999\n',
         ])();
         const at = int(r, 3);
         text = at === 0 ? `${snippet}---\n${text}` : at === 1 ? `${text}\n---\n${snippet}` : snippet;
@@ -288,7 +326,13 @@ export function mutate(r: Rng, source: string, path: string): FuzzInput {
         break;
       }
       case 11:
-        text = pick(r, [text.replace(/\n/g, '\r\n'), text.replace(/\n/g, '\r'), `\ufeff${text}`, text.replace(/ {2}/g, '\t'), text.replace(/---/g, '...')]);
+        text = pick(r, [
+          text.replace(/\n/g, '\r\n'),
+          text.replace(/\n/g, '\r'),
+          `\ufeff${text}`,
+          text.replace(/ {2}/g, '\t'),
+          text.replace(/---/g, '...'),
+        ]);
         mutations.push('line endings / BOM / tabs');
         break;
       case 12: {

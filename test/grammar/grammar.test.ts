@@ -33,7 +33,10 @@ async function registry(baseGrammarFile: string): Promise<vsctm.Registry> {
     [INJECTION]: path.join(root, 'syntaxes', 'kube-priority.injection.json'),
   };
   return new vsctm.Registry({
-    onigLib: Promise.resolve({ createOnigScanner: (s: string[]) => new oniguruma.OnigScanner(s), createOnigString: (s: string) => new oniguruma.OnigString(s) }),
+    onigLib: Promise.resolve({
+      createOnigScanner: (s: string[]) => new oniguruma.OnigScanner(s),
+      createOnigString: (s: string) => new oniguruma.OnigString(s),
+    }),
     loadGrammar: async (scope) => {
       const f = files[scope] ?? siblingGrammar(baseGrammarFile, scope);
       return f ? vsctm.parseRawGrammar(fs.readFileSync(f, 'utf8'), f) : null;
@@ -74,7 +77,8 @@ function snapshot(tokens: Tok[]): string {
   return tokens.map((t) => `${String(t.line).padStart(3)} | ${JSON.stringify(t.text)} | ${t.scopes.join(' ') || '-'}`).join('\n') + '\n';
 }
 
-const has = (toks: Tok[], text: string, scope: string): boolean => toks.some((t) => t.text === text && t.scopes.some((s) => s.includes(scope)));
+const has = (toks: Tok[], text: string, scope: string): boolean =>
+  toks.some((t) => t.text === text && t.scopes.some((s) => s.includes(scope)));
 
 const baseFixture = path.join(here, 'fixtures', 'yaml-base.tmLanguage.json');
 
@@ -97,7 +101,8 @@ test('injection scopes the keys and values it is meant for', async () => {
   assert.ok(grammar);
   const p = tokenize(grammar, fs.readFileSync(path.join(here, 'fixtures', 'priority.yaml'), 'utf8'));
   const j = tokenize(grammar, fs.readFileSync(path.join(here, 'fixtures', 'job.yaml'), 'utf8'));
-  for (const key of ['priorityClassName', 'preemptionPolicy', 'globalDefault']) assert.ok(has(p, key, 'kube-priority'), `${key} not highlighted`);
+  for (const key of ['priorityClassName', 'preemptionPolicy', 'globalDefault'])
+    assert.ok(has(p, key, 'kube-priority'), `${key} not highlighted`);
   assert.ok(has(j, 'podFailurePolicy', 'kube-priority'));
   assert.ok(has(p, 'PreemptLowerPriority', 'constant.language.kube-priority'));
   assert.ok(has(p, 'Never', 'constant.language.kube-priority'));
@@ -106,21 +111,44 @@ test('injection scopes the keys and values it is meant for', async () => {
   // Not ours: comments, strings, look-alike keys.
   assert.ok(!j.some((t) => t.text.includes('mypriorityClassName') && t.scopes.some((s) => s.includes('kube-priority'))));
   assert.ok(!p.some((t) => t.scopes.some((s) => s.startsWith('comment')) && t.scopes.some((s) => s.includes('kube-priority'))));
-  assert.ok(!j.some((t) => t.scopes.some((s) => s.startsWith('string.quoted')) && t.text.includes('DisruptionTarget') && t.scopes.some((s) => s.includes('kube-priority'))));
+  assert.ok(
+    !j.some(
+      (t) =>
+        t.scopes.some((s) => s.startsWith('string.quoted')) &&
+        t.text.includes('DisruptionTarget') &&
+        t.scopes.some((s) => s.includes('kube-priority')),
+    ),
+  );
 });
 
 // VS Code's own YAML grammar, when code-server is installed (scripts/e2e/install-code-server.sh): not required.
 const realYaml = [
   process.env.KPL_YAML_GRAMMAR,
-  path.join(process.env.XDG_CACHE_HOME || path.join(process.env.HOME ?? '', '.cache'), 'kube-priority-lens', 'code-server', 'node_modules', 'code-server', 'lib', 'vscode', 'extensions', 'yaml', 'syntaxes', 'yaml.tmLanguage.json'),
+  path.join(
+    process.env.XDG_CACHE_HOME || path.join(process.env.HOME ?? '', '.cache'),
+    'kube-priority-lens',
+    'code-server',
+    'node_modules',
+    'code-server',
+    'lib',
+    'vscode',
+    'extensions',
+    'yaml',
+    'syntaxes',
+    'yaml.tmLanguage.json',
+  ),
 ].find((f): f is string => !!f && fs.existsSync(f));
 
-test('injection also works over VS Code\'s YAML grammar', { skip: realYaml ? false : 'code-server not installed' }, async () => {
+test("injection also works over VS Code's YAML grammar", { skip: realYaml ? false : 'code-server not installed' }, async () => {
   const grammar = await (await registry(realYaml!)).loadGrammar('source.yaml');
   assert.ok(grammar);
   const p = tokenize(grammar, fs.readFileSync(path.join(here, 'fixtures', 'priority.yaml'), 'utf8'));
   const j = tokenize(grammar, fs.readFileSync(path.join(here, 'fixtures', 'job.yaml'), 'utf8'));
-  for (const key of ['priorityClassName', 'preemptionPolicy', 'globalDefault']) assert.ok(has(p, key, 'kube-priority'), `${key} not highlighted over the real YAML grammar: ${JSON.stringify(p.filter((t) => t.text === key))}`);
+  for (const key of ['priorityClassName', 'preemptionPolicy', 'globalDefault'])
+    assert.ok(
+      has(p, key, 'kube-priority'),
+      `${key} not highlighted over the real YAML grammar: ${JSON.stringify(p.filter((t) => t.text === key))}`,
+    );
   assert.ok(has(p, 'PreemptLowerPriority', 'constant.language.kube-priority'));
   assert.ok(has(j, 'DisruptionTarget', 'constant.language.kube-priority'), JSON.stringify(j.filter((t) => t.text.includes('Disruption'))));
 });

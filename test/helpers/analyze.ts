@@ -38,7 +38,10 @@ export interface Analyzed {
 /** analyze builds a fresh AnalysisHost over `files` (workspace) and `cluster` (origin 'cluster') and returns every finding. */
 export function analyze(files: readonly InputFile[] | string, options: AnalyzeOptions = {}): Analyzed {
   const list: readonly InputFile[] = typeof files === 'string' ? [{ path: 'test.yaml', content: files }] : files;
-  const host = new AnalysisHost({ kubernetesMinor: options.kubernetesMinor ?? newestKubernetesMinor }, { severities: options.severities ?? {} });
+  const host = new AnalysisHost(
+    { kubernetesMinor: options.kubernetesMinor ?? newestKubernetesMinor },
+    { severities: options.severities ?? {} },
+  );
   for (const f of list) host.setFile({ path: f.path, content: f.content });
   if (options.cluster !== undefined) host.setClusterState(options.cluster.map((c) => ({ path: c.path, content: c.content })));
   const result = host.analyze();

@@ -18,7 +18,12 @@ export function kplPath(): string {
 }
 
 export function runKpl(args: readonly string[], cwd: string): KplResult {
-  const result = spawnSync(process.execPath, [kplPath(), ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(process.execPath, [kplPath(), ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -50,7 +50,13 @@ export function parseExpectations(text: string): Expectation[] {
     const caret = caretLine.exec(content);
     if (caret !== null) {
       if (target === undefined) throw new Error(`line ${line + 1}: an expectation needs a line above it to point at`);
-      last = { line: target, character: 1 + (caret[1] ?? '').length, carets: (caret[2] ?? '').length, message: (caret[3] ?? '').trim(), sourceLine: line };
+      last = {
+        line: target,
+        character: 1 + (caret[1] ?? '').length,
+        carets: (caret[2] ?? '').length,
+        message: (caret[3] ?? '').trim(),
+        sourceLine: line,
+      };
       result.push(last);
       continue;
     }

@@ -37,14 +37,21 @@ export function compareFile(file: string, content: string | Uint8Array, out: Fas
       // The fast path never reports problems, so the library must find none either, and build the same tree.
       const same = diff(fast, library.root, '');
       if (library.problems.length === 0 && same === undefined) continue;
-      out.mismatches.push({ file, document: chunk.index, path: same?.path ?? 'problems', fast: same?.a ?? '(no problems)', library: same?.b ?? JSON.stringify(library.problems) });
+      out.mismatches.push({
+        file,
+        document: chunk.index,
+        path: same?.path ?? 'problems',
+        fast: same?.a ?? '(no problems)',
+        library: same?.b ?? JSON.stringify(library.problems),
+      });
     }
   }
 }
 
 function show(n: YNode | undefined): string {
   if (n === undefined) return 'undefined';
-  if (n.type === 'scalar') return `scalar ${String(n.value)}:${typeof n.value} source=${JSON.stringify(n.source)} quoted=${n.quoted} [${n.span.start},${n.span.end}]`;
+  if (n.type === 'scalar')
+    return `scalar ${String(n.value)}:${typeof n.value} source=${JSON.stringify(n.source)} quoted=${n.quoted} [${n.span.start},${n.span.end}]`;
   if (n.type === 'map') return `map(${n.entries.length}) flow=${n.flow} index=${n.index !== undefined} [${n.span.start},${n.span.end}]`;
   return `seq(${n.items.length}) flow=${n.flow} [${n.span.start},${n.span.end}]`;
 }
@@ -70,7 +77,12 @@ function diff(a: YNode | undefined, b: YNode | undefined, path: string): { path:
       const x = a.entries[i];
       const y = b.entries[i];
       if (x === undefined || y === undefined) return head;
-      if (x.key !== y.key || x.keySpan.start !== y.keySpan.start || x.keySpan.end !== y.keySpan.end) return { path: `${path}.${x.key}`, a: `key ${x.key} [${x.keySpan.start},${x.keySpan.end}]`, b: `key ${y.key} [${y.keySpan.start},${y.keySpan.end}]` };
+      if (x.key !== y.key || x.keySpan.start !== y.keySpan.start || x.keySpan.end !== y.keySpan.end)
+        return {
+          path: `${path}.${x.key}`,
+          a: `key ${x.key} [${x.keySpan.start},${x.keySpan.end}]`,
+          b: `key ${y.key} [${y.keySpan.start},${y.keySpan.end}]`,
+        };
       const d = diff(x.value, y.value, `${path}.${x.key}`);
       if (d !== undefined) return d;
     }

@@ -9,7 +9,7 @@ const header = [
   '<!-- Generated from server/src/core/rules/ by test/helpers/rules-doc.ts. Do not edit: run `node scripts/gen-rules-doc.mjs`',
   '     (or `UPDATE_DOCS=1 node scripts/unit-tests.mjs tidy` after `node esbuild.mjs`). -->',
   '',
-  'Every finding of `kpl check` and of the editor names one of these rules. Set a rule\'s severity (or `off`) in `.kpl.yaml`:',
+  "Every finding of `kpl check` and of the editor names one of these rules. Set a rule's severity (or `off`) in `.kpl.yaml`:",
   '',
   '```yaml',
   'rules:',
@@ -39,13 +39,26 @@ function demoteHeadings(markdown: string): string {
 }
 
 function section(rule: Rule): string[] {
-  const lines = [`## ${rule.id}`, '', `${rule.summary}`, '', `Category: **${rule.category}** · Default severity: **${rule.defaultSeverity}** · Depends on: **${rule.scope}**`, '', demoteHeadings(rule.docs.trim()), ''];
+  const lines = [
+    `## ${rule.id}`,
+    '',
+    `${rule.summary}`,
+    '',
+    `Category: **${rule.category}** · Default severity: **${rule.defaultSeverity}** · Depends on: **${rule.scope}**`,
+    '',
+    demoteHeadings(rule.docs.trim()),
+    '',
+  ];
   if (rule.versions !== undefined && rule.versions.trim() !== '') lines.push('### Kubernetes versions', '', rule.versions.trim(), '');
   lines.push(`Fixtures: [test/rules/${rule.id}/](../test/rules/${rule.id}/)`, '');
   return lines;
 }
 
 export function renderRulesDoc(): string {
-  const table = ['| Rule | Category | Default severity | Summary |', '| --- | --- | --- | --- |', ...rules.map((r) => `| [\`${r.id}\`](#${r.id}) | ${r.category} | ${r.defaultSeverity} | ${cell(r.summary)} |`)];
+  const table = [
+    '| Rule | Category | Default severity | Summary |',
+    '| --- | --- | --- | --- |',
+    ...rules.map((r) => `| [\`${r.id}\`](#${r.id}) | ${r.category} | ${r.defaultSeverity} | ${cell(r.summary)} |`),
+  ];
   return [...header, ...table, '', ...rules.flatMap(section)].join('\n').replace(/\n+$/, '\n');
 }

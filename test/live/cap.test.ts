@@ -49,17 +49,34 @@ test('capStrings: every string of a JSON value (keys too), the same object when 
 });
 
 test('ingestion: a 1 MiB event note and pod messages are capped by the record constructors (memory, history, rows)', () => {
-  const event = eventRecordFromObject({ metadata: { uid: 'e1', namespace: 'ci', resourceVersion: '1' }, reason: 'Preempted', message: hugeNote, involvedObject: { kind: 'Pod', namespace: 'ci', name: 'victim', uid: 'v1' }, lastTimestamp: '2026-11-20T10:00:00Z' });
+  const event = eventRecordFromObject({
+    metadata: { uid: 'e1', namespace: 'ci', resourceVersion: '1' },
+    reason: 'Preempted',
+    message: hugeNote,
+    involvedObject: { kind: 'Pod', namespace: 'ci', name: 'victim', uid: 'v1' },
+    lastTimestamp: '2026-11-20T10:00:00Z',
+  });
   assert.ok(event !== undefined);
   assert.ok(bytes(event.note) <= 4096, `note kept: ${bytes(event.note)} bytes`);
   assert.match(event.note, marker);
   // events.k8s.io/v1 spelling (note) too.
-  const v1 = eventRecordFromObject({ metadata: { uid: 'e2', namespace: 'ci' }, reason: 'Evicted', note: hugeNote, regarding: { kind: 'Pod', namespace: 'ci', name: 'victim' }, eventTime: '2026-11-20T10:00:00Z' });
+  const v1 = eventRecordFromObject({
+    metadata: { uid: 'e2', namespace: 'ci' },
+    reason: 'Evicted',
+    note: hugeNote,
+    regarding: { kind: 'Pod', namespace: 'ci', name: 'victim' },
+    eventTime: '2026-11-20T10:00:00Z',
+  });
   assert.ok(v1 !== undefined && bytes(v1.note) <= 4096);
   const pod = podRecordFromObject({
     metadata: { uid: 'v1', name: 'victim', namespace: 'ci', labels: { app: hugeNote } },
     spec: { priority: 0 },
-    status: { phase: 'Failed', reason: 'Evicted', message: hugeNote, conditions: [{ type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: hugeNote }] },
+    status: {
+      phase: 'Failed',
+      reason: 'Evicted',
+      message: hugeNote,
+      conditions: [{ type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: hugeNote }],
+    },
   });
   assert.ok(pod !== undefined);
   assert.ok(bytes(JSON.stringify(pod)) < 4 * 4096, `pod record: ${bytes(JSON.stringify(pod))} bytes`);
@@ -76,9 +93,42 @@ test('history: a file written by an older version with a 1 MiB note loads capped
   const at = '2026-11-20T10:00:00Z';
   const lines = [
     JSON.stringify({ 'kube-priority-lens-history': 1 }),
-    JSON.stringify({ type: 'event', at, event: { uid: 'e1', resourceVersion: '1', reason: 'Preempted', note: hugeNote, time: at, regarding: { kind: 'Pod', namespace: 'ci', name: 'victim', uid: 'v1' } } }),
-    JSON.stringify({ type: 'pod', at, pod: { uid: 'v1', name: 'victim', namespace: 'ci', owners: [], message: hugeNote, conditions: [{ type: 'DisruptionTarget', status: 'True', message: hugeNote }] } }),
-    JSON.stringify({ type: 'event', at, event: { uid: 'e2', resourceVersion: '1', reason: 'Evicted', note: 'The node was low on resource: memory.', time: at, regarding: { kind: 'Pod', namespace: 'ci', name: 'other' } } }),
+    JSON.stringify({
+      type: 'event',
+      at,
+      event: {
+        uid: 'e1',
+        resourceVersion: '1',
+        reason: 'Preempted',
+        note: hugeNote,
+        time: at,
+        regarding: { kind: 'Pod', namespace: 'ci', name: 'victim', uid: 'v1' },
+      },
+    }),
+    JSON.stringify({
+      type: 'pod',
+      at,
+      pod: {
+        uid: 'v1',
+        name: 'victim',
+        namespace: 'ci',
+        owners: [],
+        message: hugeNote,
+        conditions: [{ type: 'DisruptionTarget', status: 'True', message: hugeNote }],
+      },
+    }),
+    JSON.stringify({
+      type: 'event',
+      at,
+      event: {
+        uid: 'e2',
+        resourceVersion: '1',
+        reason: 'Evicted',
+        note: 'The node was low on resource: memory.',
+        time: at,
+        regarding: { kind: 'Pod', namespace: 'ci', name: 'other' },
+      },
+    }),
   ];
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
   assert.ok(fs.statSync(file).size > 3 * MiB);
@@ -90,12 +140,28 @@ test('history: a file written by an older version with a 1 MiB note loads capped
   assert.match(note, marker);
   assert.equal(events.find((e) => e.uid === 'e2')?.note, 'The node was low on resource: memory.', 'short notes untouched');
   assert.match(store.pods()[0]?.message ?? '', marker);
-  assert.ok(store.messages.some((m) => /cut 2 records/.test(m)), `message about the cut: ${JSON.stringify(store.messages)}`);
+  assert.ok(
+    store.messages.some((m) => /cut 2 records/.test(m)),
+    `message about the cut: ${JSON.stringify(store.messages)}`,
+  );
   await store.flush();
   const size = fs.statSync(file).size;
   assert.ok(size < 32 * 1024, `the file is rewritten without the megabytes: ${size} bytes`);
   // Appending an uncapped record (any caller) stores it capped too.
-  await store.append([{ type: 'event', at, event: { uid: 'e3', resourceVersion: '1', reason: 'Preempted', note: hugeNote, time: at, regarding: { kind: 'Pod', namespace: 'ci', name: 'x' } } }]);
+  await store.append([
+    {
+      type: 'event',
+      at,
+      event: {
+        uid: 'e3',
+        resourceVersion: '1',
+        reason: 'Preempted',
+        note: hugeNote,
+        time: at,
+        regarding: { kind: 'Pod', namespace: 'ci', name: 'x' },
+      },
+    },
+  ]);
   await store.flush();
   assert.ok(fs.statSync(file).size < 48 * 1024, `append stays small: ${fs.statSync(file).size} bytes`);
   const again = await HistoryStore.open({ dir, now: () => Date.parse('2026-11-21T00:00:00Z') });

@@ -60,7 +60,11 @@ test('workload target Kind/ns/name with PATHs: static explanation and predicted 
   const md = runKpl(['diagnose', 'Job/ci/integration-tests', '--format', 'markdown', example], dir);
   assert.match(md.stdout, /^# Workload Job\/ci\/integration-tests/);
   assert.match(md.stdout, /## Predicted risks/);
-  const json = JSON.parse(runKpl(['diagnose', 'Job/ci/integration-tests', '--format', 'json', example], dir).stdout) as { kind: string; workload: { priority: number }; livePods: string[] };
+  const json = JSON.parse(runKpl(['diagnose', 'Job/ci/integration-tests', '--format', 'json', example], dir).stdout) as {
+    kind: string;
+    workload: { priority: number };
+    livePods: string[];
+  };
   assert.equal(json.kind, 'static');
   assert.equal(json.workload.priority, 100);
   assert.deepEqual(json.livePods, []);

@@ -6,17 +6,81 @@ import { escapeMarkdown, renderDiagnoseMarkdown } from '../../server/src/core/in
 import { buildDiagnoseReport } from './golden-record';
 import type { ApiObject, EventRecord, PodRecord } from '../../server/src/core/index';
 
-const HOSTILE = ['<img src=x onerror=window.__xss=1>', '<script>window.__xss=1</script>', '"><svg onload=window.__xss=1>', '[click](javascript:alert(1))', '![x](http://evil.example/x.png)', 'line\n# Injected heading\n```\nfence', 'see https://evil.example and www.evil.example', 'mail admin@evil.example or <img src=x onerror="fetch(\'http://evil.example/x\')">'];
+const HOSTILE = [
+  '<img src=x onerror=window.__xss=1>',
+  '<script>window.__xss=1</script>',
+  '"><svg onload=window.__xss=1>',
+  '[click](javascript:alert(1))',
+  '![x](http://evil.example/x.png)',
+  'line\n# Injected heading\n```\nfence',
+  'see https://evil.example and www.evil.example',
+  'mail admin@evil.example or <img src=x onerror="fetch(\'http://evil.example/x\')">',
+];
 
 function hostileReport(evil: string) {
   const pUid = 'p-uid';
-  const victim: PodRecord = { uid: 'v-uid', name: `victim${evil}`, namespace: `ns${evil}`, priority: 0, priorityClassName: `low${evil}`, owners: [{ kind: 'Job', name: `owner${evil}` }], node: `node${evil}`, phase: 'Failed', labels: { app: evil }, requests: { cpu: '1' }, startTime: '2026-11-20T09:00:00Z', deletedAt: '2026-11-20T10:05:01Z', message: evil, conditions: [{ type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: `${evil} preempted by pod ${evil}` }] };
-  const preemptor: PodRecord = { uid: pUid, name: `preemptor${evil}`, namespace: `pns${evil}`, priority: 1000, priorityClassName: `high${evil}`, owners: [{ kind: 'Job', name: `powner${evil}` }], node: `node${evil}`, requests: { cpu: '1' } };
-  const events: EventRecord[] = [{ uid: 'e1', reason: 'Preempted', note: `Preempted by pod ${pUid} on node node-x`, time: '2026-11-20T10:05:00Z', regarding: { kind: 'Pod', namespace: victim.namespace, name: victim.name, uid: victim.uid } }];
-  const classes: ApiObject[] = [{ metadata: { name: `low${evil}` }, value: 0, globalDefault: true }, { metadata: { name: `high${evil}` }, value: 1000 }];
-  const pdbs: ApiObject[] = [{ metadata: { name: `pdb${evil}`, namespace: victim.namespace }, spec: { selector: { matchLabels: { app: evil } } }, status: { disruptionsAllowed: 0 } }];
-  const nodes: ApiObject[] = [{ metadata: { name: `node${evil}` }, status: { allocatable: { cpu: '1', pods: '10' }, conditions: [{ type: 'MemoryPressure', status: 'True', message: evil }] } }];
-  return buildDiagnoseReport({ target: { namespace: victim.namespace, name: victim.name }, pods: [victim, preemptor], events, priorityClasses: classes, pdbs, nodes });
+  const victim: PodRecord = {
+    uid: 'v-uid',
+    name: `victim${evil}`,
+    namespace: `ns${evil}`,
+    priority: 0,
+    priorityClassName: `low${evil}`,
+    owners: [{ kind: 'Job', name: `owner${evil}` }],
+    node: `node${evil}`,
+    phase: 'Failed',
+    labels: { app: evil },
+    requests: { cpu: '1' },
+    startTime: '2026-11-20T09:00:00Z',
+    deletedAt: '2026-11-20T10:05:01Z',
+    message: evil,
+    conditions: [
+      { type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: `${evil} preempted by pod ${evil}` },
+    ],
+  };
+  const preemptor: PodRecord = {
+    uid: pUid,
+    name: `preemptor${evil}`,
+    namespace: `pns${evil}`,
+    priority: 1000,
+    priorityClassName: `high${evil}`,
+    owners: [{ kind: 'Job', name: `powner${evil}` }],
+    node: `node${evil}`,
+    requests: { cpu: '1' },
+  };
+  const events: EventRecord[] = [
+    {
+      uid: 'e1',
+      reason: 'Preempted',
+      note: `Preempted by pod ${pUid} on node node-x`,
+      time: '2026-11-20T10:05:00Z',
+      regarding: { kind: 'Pod', namespace: victim.namespace, name: victim.name, uid: victim.uid },
+    },
+  ];
+  const classes: ApiObject[] = [
+    { metadata: { name: `low${evil}` }, value: 0, globalDefault: true },
+    { metadata: { name: `high${evil}` }, value: 1000 },
+  ];
+  const pdbs: ApiObject[] = [
+    {
+      metadata: { name: `pdb${evil}`, namespace: victim.namespace },
+      spec: { selector: { matchLabels: { app: evil } } },
+      status: { disruptionsAllowed: 0 },
+    },
+  ];
+  const nodes: ApiObject[] = [
+    {
+      metadata: { name: `node${evil}` },
+      status: { allocatable: { cpu: '1', pods: '10' }, conditions: [{ type: 'MemoryPressure', status: 'True', message: evil }] },
+    },
+  ];
+  return buildDiagnoseReport({
+    target: { namespace: victim.namespace, name: victim.name },
+    pods: [victim, preemptor],
+    events,
+    priorityClasses: classes,
+    pdbs,
+    nodes,
+  });
 }
 
 test('escapeMarkdown: HTML as entities, link syntax escaped, linkable words as code spans, no line breaks', () => {

@@ -12,7 +12,14 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { ApiClient } from '../../server/src/cluster/api';
 import { ClusterConnection } from '../../server/src/cluster/connection';
-import { assertReadPath, isNamespaceName, isObjectName, matchReadPath, NotAReadEndpointError, readPaths } from '../../server/src/cluster/endpoints';
+import {
+  assertReadPath,
+  isNamespaceName,
+  isObjectName,
+  matchReadPath,
+  NotAReadEndpointError,
+  readPaths,
+} from '../../server/src/cluster/endpoints';
 import type { ListableResource, ReadPath } from '../../server/src/cluster/endpoints';
 import type { ApiObject } from '../../server/src/core/index';
 
@@ -34,7 +41,8 @@ test('every path shape the code builds is allow-listed (lists, watches of events
     assertReadPath(readPaths.list(r), 'watch', ['resourceVersion', 'allowWatchBookmarks', 'timeoutSeconds']);
     for (const ns of namespaces) assertReadPath(readPaths.list(r, ns), 'watch', ['resourceVersion']);
   }
-  for (const r of ['pods', 'jobs'] as const) for (const ns of namespaces) for (const name of objectNames) assertReadPath(readPaths.object(r, ns, name), 'get');
+  for (const r of ['pods', 'jobs'] as const)
+    for (const ns of namespaces) for (const name of objectNames) assertReadPath(readPaths.object(r, ns, name), 'get');
   assert.equal(readPaths.object('pods', 'ci', 'victim'), '/api/v1/namespaces/ci/pods/victim');
   assert.equal(readPaths.object('jobs', 'ci', 'tests'), '/apis/batch/v1/namespaces/ci/jobs/tests');
   assert.equal(readPaths.list('podmetrics', 'ci'), '/apis/metrics.k8s.io/v1beta1/namespaces/ci/pods');
@@ -42,10 +50,15 @@ test('every path shape the code builds is allow-listed (lists, watches of events
 });
 
 test('only the collections of events and pods can be watched; objects and other kinds cannot', () => {
-  for (const r of ['nodes', 'limitranges', 'priorityclasses', 'poddisruptionbudgets', 'podmetrics'] as const) assert.throws(() => assertReadPath(readPaths.list(r), 'watch'), NotAReadEndpointError, r);
+  for (const r of ['nodes', 'limitranges', 'priorityclasses', 'poddisruptionbudgets', 'podmetrics'] as const)
+    assert.throws(() => assertReadPath(readPaths.list(r), 'watch'), NotAReadEndpointError, r);
   assert.throws(() => assertReadPath(readPaths.object('pods', 'ci', 'x'), 'watch'), NotAReadEndpointError);
   assert.throws(() => assertReadPath(readPaths.version(), 'watch'), NotAReadEndpointError);
-  assert.throws(() => assertReadPath(readPaths.list('pods'), 'get', ['watch']), NotAReadEndpointError, 'a GET cannot become a watch or take other parameters');
+  assert.throws(
+    () => assertReadPath(readPaths.list('pods'), 'get', ['watch']),
+    NotAReadEndpointError,
+    'a GET cannot become a watch or take other parameters',
+  );
   assert.throws(() => assertReadPath(readPaths.list('pods'), 'get', ['dryRun']), NotAReadEndpointError);
   assert.throws(() => assertReadPath(readPaths.list('pods'), 'watch', ['fieldSelector']), NotAReadEndpointError);
 });
@@ -105,7 +118,7 @@ const refused = [
   '',
 ];
 
-test('everything else is refused: writes\' targets, subresources, secrets, traversal and encoded segments', () => {
+test("everything else is refused: writes' targets, subresources, secrets, traversal and encoded segments", () => {
   for (const p of refused) {
     assert.equal(matchReadPath(p, 'get'), undefined, p);
     assert.equal(matchReadPath(p, 'watch'), undefined, p);
@@ -114,7 +127,26 @@ test('everything else is refused: writes\' targets, subresources, secrets, trave
 });
 
 test('the builders refuse names Kubernetes would not accept, so no name can reshape a path', () => {
-  for (const bad of ['', '.', '..', 'a/b', '%2e%2e', 'a%2Fb', 'A', 'a_b', '-a', 'a-', 'a..b', '.a', 'a.', 'ü', 'a b', 'a?b', 'a#b', 'x'.repeat(64)]) {
+  for (const bad of [
+    '',
+    '.',
+    '..',
+    'a/b',
+    '%2e%2e',
+    'a%2Fb',
+    'A',
+    'a_b',
+    '-a',
+    'a-',
+    'a..b',
+    '.a',
+    'a.',
+    'ü',
+    'a b',
+    'a?b',
+    'a#b',
+    'x'.repeat(64),
+  ]) {
     assert.equal(isNamespaceName(bad), false, bad);
     assert.throws(() => readPaths.list('pods', bad), RangeError, bad);
     assert.throws(() => readPaths.object('pods', bad, 'x'), RangeError, bad);
@@ -141,7 +173,13 @@ async function apiServer(o: { forbidClusterWide: boolean }): Promise<{ url: stri
   const pod: ApiObject = {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: 'victim', namespace: 'ci', uid: 'uid-victim', resourceVersion: '5', ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'tests', uid: 'uid-job', controller: true }] },
+    metadata: {
+      name: 'victim',
+      namespace: 'ci',
+      uid: 'uid-victim',
+      resourceVersion: '5',
+      ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'tests', uid: 'uid-job', controller: true }],
+    },
     spec: { nodeName: 'node-a', priority: 100, containers: [{ name: 'c', image: 'x' }] },
     status: { phase: 'Running' },
   };
@@ -162,13 +200,22 @@ async function apiServer(o: { forbidClusterWide: boolean }): Promise<{ url: stri
       return;
     }
     if (p === '/version') return send(200, { major: '1', minor: '33', gitVersion: 'v1.33.0' });
-    if (o.forbidClusterWide && (p === '/api/v1/events' || p === '/api/v1/pods' || p === '/api/v1/limitranges' || p === '/apis/policy/v1/poddisruptionbudgets' || p === '/apis/metrics.k8s.io/v1beta1/pods')) {
+    if (
+      o.forbidClusterWide &&
+      (p === '/api/v1/events' ||
+        p === '/api/v1/pods' ||
+        p === '/api/v1/limitranges' ||
+        p === '/apis/policy/v1/poddisruptionbudgets' ||
+        p === '/apis/metrics.k8s.io/v1beta1/pods')
+    ) {
       return send(403, { kind: 'Status', status: 'Failure', reason: 'Forbidden', message: 'forbidden at cluster scope', code: 403 });
     }
     if (p === '/api/v1/pods' || p === '/api/v1/namespaces/ci/pods') return send(200, list([pod]));
     if (p === '/api/v1/namespaces/ci/pods/victim') return send(200, pod);
-    if (p === '/apis/batch/v1/namespaces/ci/jobs/tests') return send(200, { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'tests', namespace: 'ci' }, spec: { backoffLimit: 0 } });
-    if (p.endsWith('/pods/victim') || p.includes('/jobs/')) return send(404, { kind: 'Status', reason: 'NotFound', code: 404, message: 'not found' });
+    if (p === '/apis/batch/v1/namespaces/ci/jobs/tests')
+      return send(200, { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'tests', namespace: 'ci' }, spec: { backoffLimit: 0 } });
+    if (p.endsWith('/pods/victim') || p.includes('/jobs/'))
+      return send(404, { kind: 'Status', reason: 'NotFound', code: 404, message: 'not found' });
     return send(200, list());
   });
   server.on('connection', (s) => {
@@ -191,7 +238,17 @@ async function apiServer(o: { forbidClusterWide: boolean }): Promise<{ url: stri
 function kubeconfigFor(url: string, namespace: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kpl-endpoints-'));
   const file = path.join(dir, 'config');
-  fs.writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'Config', 'current-context': 'local', contexts: [{ name: 'local', context: { cluster: 'local', user: 'u', namespace } }], clusters: [{ name: 'local', cluster: { server: url, 'insecure-skip-tls-verify': true } }], users: [{ name: 'u', user: { token: 'token-value' } }] }));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'local',
+      contexts: [{ name: 'local', context: { cluster: 'local', user: 'u', namespace } }],
+      clusters: [{ name: 'local', cluster: { server: url, 'insecure-skip-tls-verify': true } }],
+      users: [{ name: 'u', user: { token: 'token-value' } }],
+    }),
+  );
   return file;
 }
 
@@ -201,12 +258,31 @@ test('a path outside the allow-list is never sent: ApiClient throws before any r
     const { api: client } = ApiClient.connect({ kubeconfig: kubeconfigFor(api.url, 'ci') });
     for (const p of refused) await assert.rejects(client.get(p as ReadPath), NotAReadEndpointError, p);
     await assert.rejects(client.get(readPaths.list('pods'), { watch: 'true' }), NotAReadEndpointError);
-    await assert.rejects(client.watch('/api/v1/namespaces/ci/pods/victim/exec' as ReadPath, {}, () => undefined, () => undefined), NotAReadEndpointError);
-    await assert.rejects(client.watch(readPaths.list('nodes'), {}, () => undefined, () => undefined), NotAReadEndpointError);
+    await assert.rejects(
+      client.watch(
+        '/api/v1/namespaces/ci/pods/victim/exec' as ReadPath,
+        {},
+        () => undefined,
+        () => undefined,
+      ),
+      NotAReadEndpointError,
+    );
+    await assert.rejects(
+      client.watch(
+        readPaths.list('nodes'),
+        {},
+        () => undefined,
+        () => undefined,
+      ),
+      NotAReadEndpointError,
+    );
     assert.equal(api.requests.length, 0, 'nothing reached the server');
     // Control: an allow-listed read does reach it.
     assert.equal((await client.get(readPaths.version()))['minor'], '33');
-    assert.deepEqual(api.requests.map((r) => r.path), ['/version']);
+    assert.deepEqual(
+      api.requests.map((r) => r.path),
+      ['/version'],
+    );
   } finally {
     await api.close();
   }
@@ -218,7 +294,14 @@ test('every call site sends only allow-listed GETs, and together they use every 
     const api = await apiServer({ forbidClusterWide });
     const logs: string[] = [];
     // The context's namespace is used when cluster scope is forbidden; an invalid configured namespace is dropped.
-    const conn = new ClusterConnection({ kubeconfig: kubeconfigFor(api.url, 'ci'), ...(forbidClusterWide ? { namespaces: ['ci', '../secrets'] } : {}), watchTimeoutSeconds: 30, snapshotIntervalMs: 0, backoff: { initialMs: 50, maxMs: 100 }, log: (m) => logs.push(m) });
+    const conn = new ClusterConnection({
+      kubeconfig: kubeconfigFor(api.url, 'ci'),
+      ...(forbidClusterWide ? { namespaces: ['ci', '../secrets'] } : {}),
+      watchTimeoutSeconds: 30,
+      snapshotIntervalMs: 0,
+      backoff: { initialMs: 50, maxMs: 100 },
+      log: (m) => logs.push(m),
+    });
     try {
       await conn.start();
       const report = await conn.diagnose({ namespace: 'ci', name: 'victim' });
@@ -228,17 +311,29 @@ test('every call site sends only allow-listed GETs, and together they use every 
       await conn.diagnose({ namespace: '..', name: 'secrets' });
       await conn.diagnose({ namespace: 'ci', name: 'victim/exec' });
       const extra = api.requests.slice(before).filter((r) => r.query.get('watch') !== 'true');
-      assert.ok(extra.every((r) => !r.path.includes('secrets') && !r.path.includes('exec')), extra.map((r) => r.path).join(', '));
+      assert.ok(
+        extra.every((r) => !r.path.includes('secrets') && !r.path.includes('exec')),
+        extra.map((r) => r.path).join(', '),
+      );
       // Let the watches connect.
       const deadline = Date.now() + 5000;
-      while (api.requests.filter((r) => r.query.get('watch') === 'true').length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while (api.requests.filter((r) => r.query.get('watch') === 'true').length < 2 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
     } finally {
       await conn.stop();
       await api.close();
     }
-    assert.equal(conn.state().state === 'live' || conn.state().state === 'partial' || conn.state().state === 'connecting', true, JSON.stringify(conn.state()));
+    assert.equal(
+      conn.state().state === 'live' || conn.state().state === 'partial' || conn.state().state === 'connecting',
+      true,
+      JSON.stringify(conn.state()),
+    );
     assert.ok(!logs.some((l) => /not an allow-listed read endpoint/.test(l)), logs.join('\n'));
-    if (forbidClusterWide) assert.ok(logs.some((l) => /ignoring "\.\.\/secrets": not a valid namespace name/.test(l)), logs.join('\n'));
+    if (forbidClusterWide)
+      assert.ok(
+        logs.some((l) => /ignoring "\.\.\/secrets": not a valid namespace name/.test(l)),
+        logs.join('\n'),
+      );
     for (const r of api.requests) {
       assert.equal(r.method, 'GET', `${r.method} ${r.path}`);
       const verb = r.query.get('watch') === 'true' ? 'watch' : 'get';

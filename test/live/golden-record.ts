@@ -12,7 +12,13 @@ export function buildDiagnoseReport(input: DiagnoseInput): DiagnoseReport {
   const report = build(input);
   const out = process.env.KPL_GOLDEN_DIAGNOSE;
   if (out !== undefined && out !== '') {
-    const record = { test: path.basename(process.argv[1] ?? ''), sequence: sequence++, report, text: renderDiagnoseText(report), markdown: renderDiagnoseMarkdown(report) };
+    const record = {
+      test: path.basename(process.argv[1] ?? ''),
+      sequence: sequence++,
+      report,
+      text: renderDiagnoseText(report),
+      markdown: renderDiagnoseMarkdown(report),
+    };
     fs.appendFileSync(out, `${JSON.stringify(record)}\n`);
   }
   return report;

@@ -8,12 +8,32 @@ import { HistoryStore } from '../../server/src/cluster/history';
 import type { HistoryRecord } from '../../server/src/cluster/history';
 import type { EventRecord, PodRecord } from '../../server/src/core/index';
 
-function ev(i: number, at = '2026-11-20T10:00:00Z', note = `Preempted by pod 29a25210-aaaa-bbbb-cccc-0123456789ab on node node-${i}`): HistoryRecord {
-  const event: EventRecord = { uid: `ev-${i}`, resourceVersion: String(i), reason: 'Preempted', type: 'Normal', note, time: at, regarding: { kind: 'Pod', namespace: 'ci', name: `p-${i}`, uid: `uid-${i}` } };
+function ev(
+  i: number,
+  at = '2026-11-20T10:00:00Z',
+  note = `Preempted by pod 29a25210-aaaa-bbbb-cccc-0123456789ab on node node-${i}`,
+): HistoryRecord {
+  const event: EventRecord = {
+    uid: `ev-${i}`,
+    resourceVersion: String(i),
+    reason: 'Preempted',
+    type: 'Normal',
+    note,
+    time: at,
+    regarding: { kind: 'Pod', namespace: 'ci', name: `p-${i}`, uid: `uid-${i}` },
+  };
   return { type: 'event', at, event };
 }
 function podRec(uid: string, at: string): HistoryRecord {
-  const pod: PodRecord = { uid, name: `pod-${uid}`, namespace: 'ci', priority: 100, priorityClassName: 'ci-default', owners: [{ kind: 'Job', name: 'j' }], deletedAt: at };
+  const pod: PodRecord = {
+    uid,
+    name: `pod-${uid}`,
+    namespace: 'ci',
+    priority: 100,
+    priorityClassName: 'ci-default',
+    owners: [{ kind: 'Job', name: 'j' }],
+    deletedAt: at,
+  };
   return { type: 'pod', at, pod };
 }
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'kpl-history-'));
@@ -57,12 +77,16 @@ if (childDir !== undefined) {
     const s = await HistoryStore.open({ dir, now, retentionDays: 30, maxRecords: 100 });
     await s.append([ev(0, '2026-09-01T00:00:00Z')]); // older than 30 days
     const many: HistoryRecord[] = [];
-    for (let i = 1; i <= 150; i++) many.push(ev(i, `2026-11-20T10:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z`));
+    for (let i = 1; i <= 150; i++)
+      many.push(ev(i, `2026-11-20T10:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z`));
     await s.append(many);
     await s.compact();
     assert.equal(s.size, 100);
     assert.ok(!s.events().some((e) => e.uid === 'ev-0'));
-    assert.ok(s.events().some((e) => e.uid === 'ev-150'), 'newest kept');
+    assert.ok(
+      s.events().some((e) => e.uid === 'ev-150'),
+      'newest kept',
+    );
     assert.ok(!s.events().some((e) => e.uid === 'ev-1'), 'oldest dropped');
     assert.deepEqual(fs.readdirSync(dir), ['history.jsonl']);
     const reopened = await HistoryStore.open({ dir, now, retentionDays: 30, maxRecords: 100 });
@@ -118,66 +142,81 @@ if (childDir !== undefined) {
 
   const modeOf = (p: string): number => fs.statSync(p).mode & 0o777;
 
-  test('modes: directory 0700, files 0600 whatever the umask; the temp file is created exclusively', { skip: process.platform === 'win32' ? 'no POSIX modes' : false }, async () => {
-    const root = tmp();
-    const previous = process.umask(0); // modes must not come from the umask (0 would give 0777/0666)
-    try {
-      const dir = path.join(root, 'globalStorage', 'history');
-      const s = await HistoryStore.open({ dir, now, maxRecords: 100 });
-      await s.append([ev(1), podRec('a', '2026-11-20T10:00:00Z')]);
-      await s.flush();
-      assert.equal(modeOf(dir).toString(8), '700');
-      assert.equal(modeOf(path.join(root, 'globalStorage')).toString(8), '700', 'parents created on the way too');
-      assert.equal(modeOf(s.file).toString(8), '600', 'the appended file');
-      // A link planted at the temp path is not written through: compaction removes it and writes a fresh file.
-      const victim = path.join(root, 'victim.txt');
-      fs.writeFileSync(victim, 'untouched');
-      const tmpPath = `${s.file}.tmp-${process.pid}`;
-      fs.symlinkSync(victim, tmpPath);
-      await s.compact();
-      assert.equal(fs.readFileSync(victim, 'utf8'), 'untouched');
-      assert.ok(!fs.existsSync(tmpPath));
-      assert.equal(modeOf(s.file).toString(8), '600', 'the compacted file');
-      assert.equal((await HistoryStore.open({ dir, now })).size, 2);
-      // A corrupted file moved aside stays private too.
-      fs.appendFileSync(s.file, 'not json\n');
-      const reopened = await HistoryStore.open({ dir, now });
-      const aside = fs.readdirSync(dir).filter((n) => n.includes('.corrupt-'));
-      assert.equal(aside.length, 1, reopened.messages.join('\n'));
-      assert.equal(modeOf(path.join(dir, aside[0] ?? '')).toString(8), '600');
-    } finally {
-      process.umask(previous);
-      fs.rmSync(root, { recursive: true, force: true });
-    }
-  });
-
-  test('modes: a store left world-readable by an earlier version is tightened; a shared directory keeps its mode', { skip: process.platform === 'win32' ? 'no POSIX modes' : false }, async () => {
-    const own = tmp();
-    const shared = tmp();
-    try {
-      for (const dir of [own, shared]) {
-        fs.chmodSync(dir, 0o755);
-        fs.writeFileSync(path.join(dir, 'history.jsonl'), `${JSON.stringify({ 'kube-priority-lens-history': 1 })}\n${JSON.stringify(ev(1))}\n`, { mode: 0o644 });
-        fs.chmodSync(path.join(dir, 'history.jsonl'), 0o644);
+  test(
+    'modes: directory 0700, files 0600 whatever the umask; the temp file is created exclusively',
+    { skip: process.platform === 'win32' ? 'no POSIX modes' : false },
+    async () => {
+      const root = tmp();
+      const previous = process.umask(0); // modes must not come from the umask (0 would give 0777/0666)
+      try {
+        const dir = path.join(root, 'globalStorage', 'history');
+        const s = await HistoryStore.open({ dir, now, maxRecords: 100 });
+        await s.append([ev(1), podRec('a', '2026-11-20T10:00:00Z')]);
+        await s.flush();
+        assert.equal(modeOf(dir).toString(8), '700');
+        assert.equal(modeOf(path.join(root, 'globalStorage')).toString(8), '700', 'parents created on the way too');
+        assert.equal(modeOf(s.file).toString(8), '600', 'the appended file');
+        // A link planted at the temp path is not written through: compaction removes it and writes a fresh file.
+        const victim = path.join(root, 'victim.txt');
+        fs.writeFileSync(victim, 'untouched');
+        const tmpPath = `${s.file}.tmp-${process.pid}`;
+        fs.symlinkSync(victim, tmpPath);
+        await s.compact();
+        assert.equal(fs.readFileSync(victim, 'utf8'), 'untouched');
+        assert.ok(!fs.existsSync(tmpPath));
+        assert.equal(modeOf(s.file).toString(8), '600', 'the compacted file');
+        assert.equal((await HistoryStore.open({ dir, now })).size, 2);
+        // A corrupted file moved aside stays private too.
+        fs.appendFileSync(s.file, 'not json\n');
+        const reopened = await HistoryStore.open({ dir, now });
+        const aside = fs.readdirSync(dir).filter((n) => n.includes('.corrupt-'));
+        assert.equal(aside.length, 1, reopened.messages.join('\n'));
+        assert.equal(modeOf(path.join(dir, aside[0] ?? '')).toString(8), '600');
+      } finally {
+        process.umask(previous);
+        fs.rmSync(root, { recursive: true, force: true });
       }
-      fs.writeFileSync(path.join(shared, 'notes.txt'), 'mine');
-      fs.chmodSync(path.join(shared, 'notes.txt'), 0o644);
-      assert.equal((await HistoryStore.open({ dir: own, now })).size, 1);
-      assert.equal((await HistoryStore.open({ dir: shared, now })).size, 1);
-      assert.equal(modeOf(own).toString(8), '700', "the store's own directory");
-      assert.equal(modeOf(path.join(own, 'history.jsonl')).toString(8), '600');
-      assert.equal(modeOf(shared).toString(8), '755', 'a directory with other files is not the store\'s to change');
-      assert.equal(modeOf(path.join(shared, 'history.jsonl')).toString(8), '600');
-      assert.equal(modeOf(path.join(shared, 'notes.txt')).toString(8), '644', 'other files untouched');
-    } finally {
-      fs.rmSync(own, { recursive: true, force: true });
-      fs.rmSync(shared, { recursive: true, force: true });
-    }
-  });
+    },
+  );
+
+  test(
+    'modes: a store left world-readable by an earlier version is tightened; a shared directory keeps its mode',
+    { skip: process.platform === 'win32' ? 'no POSIX modes' : false },
+    async () => {
+      const own = tmp();
+      const shared = tmp();
+      try {
+        for (const dir of [own, shared]) {
+          fs.chmodSync(dir, 0o755);
+          fs.writeFileSync(
+            path.join(dir, 'history.jsonl'),
+            `${JSON.stringify({ 'kube-priority-lens-history': 1 })}\n${JSON.stringify(ev(1))}\n`,
+            { mode: 0o644 },
+          );
+          fs.chmodSync(path.join(dir, 'history.jsonl'), 0o644);
+        }
+        fs.writeFileSync(path.join(shared, 'notes.txt'), 'mine');
+        fs.chmodSync(path.join(shared, 'notes.txt'), 0o644);
+        assert.equal((await HistoryStore.open({ dir: own, now })).size, 1);
+        assert.equal((await HistoryStore.open({ dir: shared, now })).size, 1);
+        assert.equal(modeOf(own).toString(8), '700', "the store's own directory");
+        assert.equal(modeOf(path.join(own, 'history.jsonl')).toString(8), '600');
+        assert.equal(modeOf(shared).toString(8), '755', "a directory with other files is not the store's to change");
+        assert.equal(modeOf(path.join(shared, 'history.jsonl')).toString(8), '600');
+        assert.equal(modeOf(path.join(shared, 'notes.txt')).toString(8), '644', 'other files untouched');
+      } finally {
+        fs.rmSync(own, { recursive: true, force: true });
+        fs.rmSync(shared, { recursive: true, force: true });
+      }
+    },
+  );
 
   test('a writer killed with SIGKILL mid-write leaves a store that loads', async (t) => {
     const dir = tmp();
-    const child = spawn(process.execPath, [__filename], { env: { ...process.env, KPL_HISTORY_CHILD: dir }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [__filename], {
+      env: { ...process.env, KPL_HISTORY_CHILD: dir },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {
         if (d.toString().includes('ready')) resolve();
@@ -192,7 +231,9 @@ if (childDir !== undefined) {
     const size = fs.statSync(file).size;
     const endsClean = fs.readFileSync(file, 'utf8').endsWith('\n');
     const s = await HistoryStore.open({ dir, now: () => Date.parse('2026-11-20T12:00:00Z') });
-    t.diagnostic(`file ${size} bytes when killed; ends with newline: ${endsClean}; loaded ${s.size} records; messages: ${JSON.stringify(s.messages)}`);
+    t.diagnostic(
+      `file ${size} bytes when killed; ends with newline: ${endsClean}; loaded ${s.size} records; messages: ${JSON.stringify(s.messages)}`,
+    );
     assert.ok(s.size >= 4, 'records written before the kill are there');
     for (const e of s.events()) assert.ok(e.note.startsWith('xxx'), 'every loaded record is complete');
     // Still writable after recovery.

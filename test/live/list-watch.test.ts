@@ -22,7 +22,12 @@ function fakeApi(lists: Array<ApiObject | ApiError>, watches: WatchScript[]) {
       if (next instanceof ApiError) throw next;
       return next;
     },
-    async watch(_p: string, query: Record<string, unknown>, onEvent: (t: string, o: ApiObject) => void, done: (err: ApiError | undefined) => void) {
+    async watch(
+      _p: string,
+      query: Record<string, unknown>,
+      onEvent: (t: string, o: ApiObject) => void,
+      done: (err: ApiError | undefined) => void,
+    ) {
       calls.watchQueries.push(query);
       const script = watches.shift();
       let aborted = false;
@@ -68,15 +73,29 @@ test('resumes from the last resourceVersion (bookmarks too), relists on 410, rec
   const lists: ApiObject[][] = [];
   const events: string[] = [];
   const statuses: StreamStatus[] = [];
-  const lw = new ListWatch({ api, path: readPaths.list('pods'), watch: true, backoff: { initialMs: 10, maxMs: 20 }, onList: (items) => lists.push(items), onEvent: (t, o) => events.push(`${t} ${String((o['metadata'] as ApiObject)['name'])}`), onStatus: (s) => statuses.push(s) });
+  const lw = new ListWatch({
+    api,
+    path: readPaths.list('pods'),
+    watch: true,
+    backoff: { initialMs: 10, maxMs: 20 },
+    onList: (items) => lists.push(items),
+    onEvent: (t, o) => events.push(`${t} ${String((o['metadata'] as ApiObject)['name'])}`),
+    onStatus: (s) => statuses.push(s),
+  });
   await lw.start();
   await until(() => lists.length === 2 && lw.status === 'live');
   await lw.stop();
   assert.deepEqual(events, ['ADDED b', 'MODIFIED b']);
-  assert.deepEqual(calls.watchQueries.map((q) => q['resourceVersion']), ['10', '15', '16', '30']);
+  assert.deepEqual(
+    calls.watchQueries.map((q) => q['resourceVersion']),
+    ['10', '15', '16', '30'],
+  );
   assert.ok(calls.watchQueries.every((q) => q['allowWatchBookmarks'] === true));
   assert.equal(lw.lists, 2, 'one relist after 410');
-  assert.deepEqual(lists[1]?.map((o) => (o['metadata'] as ApiObject)['name']), ['a', 'c']);
+  assert.deepEqual(
+    lists[1]?.map((o) => (o['metadata'] as ApiObject)['name']),
+    ['a', 'c'],
+  );
   assert.ok(statuses.includes('reconnecting'), statuses.join(','));
   assert.equal(statuses[statuses.length - 1], 'stopped');
 });
@@ -84,7 +103,14 @@ test('resumes from the last resourceVersion (bookmarks too), relists on 410, rec
 test('403 on list: forbidden, no retry loop', async () => {
   const { api, calls } = fakeApi([new ApiError('pods is forbidden: User "x" cannot list resource "pods"', 403)], []);
   const statuses: StreamStatus[] = [];
-  const lw = new ListWatch({ api, path: readPaths.list('pods'), watch: true, onList: () => undefined, onEvent: () => undefined, onStatus: (s) => statuses.push(s) });
+  const lw = new ListWatch({
+    api,
+    path: readPaths.list('pods'),
+    watch: true,
+    onList: () => undefined,
+    onEvent: () => undefined,
+    onStatus: (s) => statuses.push(s),
+  });
   await lw.start();
   await lw.done();
   assert.equal(lw.status, 'forbidden');
@@ -93,8 +119,19 @@ test('403 on list: forbidden, no retry loop', async () => {
 });
 
 test('unreachable at start: offline, then retries with backoff until stopped', async () => {
-  const { api, calls } = fakeApi([new ApiError('connect ECONNREFUSED 127.0.0.1:1', 0), new ApiError('connect ECONNREFUSED 127.0.0.1:1', 0)], []);
-  const lw = new ListWatch({ api, path: readPaths.list('pods'), watch: true, backoff: { initialMs: 10, maxMs: 10 }, onList: () => undefined, onEvent: () => undefined, onStatus: () => undefined });
+  const { api, calls } = fakeApi(
+    [new ApiError('connect ECONNREFUSED 127.0.0.1:1', 0), new ApiError('connect ECONNREFUSED 127.0.0.1:1', 0)],
+    [],
+  );
+  const lw = new ListWatch({
+    api,
+    path: readPaths.list('pods'),
+    watch: true,
+    backoff: { initialMs: 10, maxMs: 10 },
+    onList: () => undefined,
+    onEvent: () => undefined,
+    onStatus: () => undefined,
+  });
   await lw.start();
   assert.equal(lw.status, 'offline');
   await until(() => calls.gets.length >= 3);
@@ -103,9 +140,20 @@ test('unreachable at start: offline, then retries with backoff until stopped', a
 });
 
 test('one-shot (watch: false) lists once, paginated', async () => {
-  const { api, calls } = fakeApi([{ metadata: { resourceVersion: '7', continue: 'tok' }, items: [pod('a', '1')] }, list('7', pod('b', '2'))], []);
+  const { api, calls } = fakeApi(
+    [{ metadata: { resourceVersion: '7', continue: 'tok' }, items: [pod('a', '1')] }, list('7', pod('b', '2'))],
+    [],
+  );
   let items: ApiObject[] = [];
-  const lw = new ListWatch({ api, path: readPaths.list('pods'), watch: false, pageSize: 1, onList: (i) => (items = i), onEvent: () => undefined, onStatus: () => undefined });
+  const lw = new ListWatch({
+    api,
+    path: readPaths.list('pods'),
+    watch: false,
+    pageSize: 1,
+    onList: (i) => (items = i),
+    onEvent: () => undefined,
+    onStatus: () => undefined,
+  });
   await lw.start();
   await lw.done();
   assert.equal(items.length, 2);

@@ -44,12 +44,40 @@ test('Clear Preemption History empties the file, the rows in memory and the open
   const store = await HistoryStore.open({ dir: historyDir });
   const at = new Date().toISOString();
   await store.append([
-    { type: 'event', at, event: { uid: 'ev-1', resourceVersion: '1', reason: 'Preempted', note: 'Preempted by pod 29a25210-aaaa-bbbb-cccc-0123456789ab on node node-a', time: at, regarding: { kind: 'Pod', namespace: 'ci', name: 'victim', uid: 'v-1' } } },
+    {
+      type: 'event',
+      at,
+      event: {
+        uid: 'ev-1',
+        resourceVersion: '1',
+        reason: 'Preempted',
+        note: 'Preempted by pod 29a25210-aaaa-bbbb-cccc-0123456789ab on node node-a',
+        time: at,
+        regarding: { kind: 'Pod', namespace: 'ci', name: 'victim', uid: 'v-1' },
+      },
+    },
     { type: 'pod', at, pod: { uid: 'v-1', name: 'victim', namespace: 'ci', priority: 100, owners: [], deletedAt: at } },
   ]);
   await store.flush();
   const kubeconfig = path.join(dir, 'config');
-  fs.writeFileSync(kubeconfig, ['apiVersion: v1', 'kind: Config', 'current-context: c', 'contexts:', '- name: c', '  context: {cluster: k, user: u}', 'clusters:', '- name: k', '  cluster: {server: "https://127.0.0.1:1"}', 'users:', '- name: u', '  user: {token: t}', ''].join('\n'));
+  fs.writeFileSync(
+    kubeconfig,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'current-context: c',
+      'contexts:',
+      '- name: c',
+      '  context: {cluster: k, user: u}',
+      'clusters:',
+      '- name: k',
+      '  cluster: {server: "https://127.0.0.1:1"}',
+      'users:',
+      '- name: u',
+      '  user: {token: t}',
+      '',
+    ].join('\n'),
+  );
   const notified: { rows: number; replace: boolean }[] = [];
   const source = new LiveClusterSource({ historyDir, onLiveEvents: (p) => notified.push({ rows: p.rows.length, replace: p.replace }) });
   source.configure({ enabled: true, trusted: true, kubeconfig, context: '' });
@@ -77,14 +105,34 @@ test('listPods with the workload under the cursor marks its pods (owner chain) a
   ]);
   await store.flush();
   const kubeconfig = path.join(dir, 'config');
-  fs.writeFileSync(kubeconfig, ['apiVersion: v1', 'kind: Config', 'current-context: c', 'contexts:', '- name: c', '  context: {cluster: k, user: u}', 'clusters:', '- name: k', '  cluster: {server: "https://127.0.0.1:1"}', 'users:', '- name: u', '  user: {token: t}', ''].join('\n'));
+  fs.writeFileSync(
+    kubeconfig,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'current-context: c',
+      'contexts:',
+      '- name: c',
+      '  context: {cluster: k, user: u}',
+      'clusters:',
+      '- name: k',
+      '  cluster: {server: "https://127.0.0.1:1"}',
+      'users:',
+      '- name: u',
+      '  user: {token: t}',
+      '',
+    ].join('\n'),
+  );
   let ready = false;
   const source = new LiveClusterSource({ historyDir, onLiveEvents: (p) => (ready ||= p.replace) });
   source.configure({ enabled: true, trusted: true, kubeconfig, context: '' });
   await until(() => ready, 10_000);
   const res = await source.listPods({ kind: 'Job', namespace: 'ci', name: 'tests' });
   assert.equal(res.workload, 'Job/ci/tests');
-  assert.deepEqual(res.pods.filter((p) => p.matchesWorkload === true).map((p) => p.target), ['ci/tests-x1']);
+  assert.deepEqual(
+    res.pods.filter((p) => p.matchesWorkload === true).map((p) => p.target),
+    ['ci/tests-x1'],
+  );
   assert.equal(res.pods.length, 2);
   source.dispose();
 });

@@ -64,7 +64,10 @@ function expandFlat(p: string): string[] {
   const open = p.indexOf('{');
   if (open === -1) return [p];
   const close = p.indexOf('}', open);
-  return p.slice(open + 1, close).split(',').flatMap((choice) => expandFlat(p.slice(0, open) + choice + p.slice(close + 1)));
+  return p
+    .slice(open + 1, close)
+    .split(',')
+    .flatMap((choice) => expandFlat(p.slice(0, open) + choice + p.slice(close + 1)));
 }
 function reference(path: string, glob: string): boolean {
   const ss = path.split('/');
@@ -88,7 +91,10 @@ test('globs: the automaton agrees with a slow reference matcher on 25,000+ rando
     for (let k = 1 + random(6); k > 0; k--) glob += parts[random(parts.length)];
     let p = '';
     for (let k = 1 + random(8); k > 0; k--) p += 'ab/'[random(3)];
-    p = p.split('/').filter((x) => x !== '').join('/');
+    p = p
+      .split('/')
+      .filter((x) => x !== '')
+      .join('/');
     if (p === '' || /\{[^}]*\{/.test(glob)) continue; // the reference reads flat braces only
     assert.equal(matchesAny(p, [glob]), reference(p, glob), `${JSON.stringify(glob)} on ${JSON.stringify(p)}`);
     compared++;
@@ -154,7 +160,10 @@ test('globs: unreadable globs are reported with a reason and match nothing; the 
     assert.match(c.reason, reason);
   }
   const matcher = new GlobMatcher(['{abc', 'test-*.yaml', '[bad', '']);
-  assert.deepEqual(matcher.invalid.map((i) => i.glob), ['{abc', '[bad']);
+  assert.deepEqual(
+    matcher.invalid.map((i) => i.glob),
+    ['{abc', '[bad'],
+  );
   assert.ok(matcher.matches('test-job.yaml'));
   assert.ok(!matcher.matches('{abc'));
   assert.ok(!matchesAny('x.yaml', ['{x.yaml']));

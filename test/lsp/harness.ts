@@ -7,11 +7,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
-import type { ProtocolConnection, PublishDiagnosticsParams, Diagnostic, WorkspaceEdit, ClientCapabilities } from 'vscode-languageserver-protocol/node';
+import type {
+  ProtocolConnection,
+  PublishDiagnosticsParams,
+  Diagnostic,
+  WorkspaceEdit,
+  ClientCapabilities,
+} from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
 export const repoRoot = (() => {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) if (fs.existsSync(path.join(dir, 'esbuild.mjs'))) return dir;
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir))
+    if (fs.existsSync(path.join(dir, 'esbuild.mjs'))) return dir;
   return process.cwd();
 })();
 
@@ -62,8 +69,16 @@ export class TestClient {
   }
 
   static async start(options: StartOptions): Promise<TestClient> {
-    const args = options.command === 'kpl' ? [path.join(repoRoot, 'dist', 'kpl.js'), 'lsp', '--stdio'] : [path.join(repoRoot, 'dist', 'server.js'), '--stdio'];
-    const env = { ...process.env, KUBECONFIG: path.join(os.tmpdir(), 'kpl-lsp-tests-no-kubeconfig'), XDG_CACHE_HOME: path.join(os.tmpdir(), 'kpl-lsp-tests-cache'), ...(options.env ?? {}) };
+    const args =
+      options.command === 'kpl'
+        ? [path.join(repoRoot, 'dist', 'kpl.js'), 'lsp', '--stdio']
+        : [path.join(repoRoot, 'dist', 'server.js'), '--stdio'];
+    const env = {
+      ...process.env,
+      KUBECONFIG: path.join(os.tmpdir(), 'kpl-lsp-tests-no-kubeconfig'),
+      XDG_CACHE_HOME: path.join(os.tmpdir(), 'kpl-lsp-tests-cache'),
+      ...(options.env ?? {}),
+    };
     const proc = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'], env });
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
     const client = new TestClient(proc, connection, options.folder, options);
@@ -74,7 +89,8 @@ export class TestClient {
       client.publishes.push(p);
     });
     connection.onNotification('window/logMessage', (p: { message: string }) => client.logs.push(p.message));
-    for (const method of ['kubePriorityLens/clusterState', 'kubePriorityLens/liveEventsChanged', '$/progress', 'window/showMessage']) connection.onNotification(method, (params: unknown) => client.notifications.push({ method, params }));
+    for (const method of ['kubePriorityLens/clusterState', 'kubePriorityLens/liveEventsChanged', '$/progress', 'window/showMessage'])
+      connection.onNotification(method, (params: unknown) => client.notifications.push({ method, params }));
     connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
       p.items.map((i) => (i.section === 'kubePriorityLens' ? client.settings : i.section === 'files.exclude' ? client.filesExclude : null)),
     );
@@ -82,18 +98,28 @@ export class TestClient {
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.listen();
     const capabilities: ClientCapabilities = options.capabilities ?? {
-      workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, workspaceEdit: { documentChanges: true }, workspaceFolders: true },
+      workspace: {
+        configuration: true,
+        didChangeWatchedFiles: { dynamicRegistration: true },
+        workspaceEdit: { documentChanges: true },
+        workspaceFolders: true,
+      },
       textDocument: { completion: { completionItem: { snippetSupport: true } }, publishDiagnostics: { versionSupport: true } },
     };
-    const exited = new Promise<never>((_, reject) => proc.on('exit', (code) => reject(new Error(`server exited (${String(code)}) during initialize\n${client.stderr}`))));
+    const exited = new Promise<never>((_, reject) =>
+      proc.on('exit', (code) => reject(new Error(`server exited (${String(code)}) during initialize\n${client.stderr}`))),
+    );
     exited.catch(() => undefined);
-    await Promise.race([exited, connection.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: uriOf(options.folder),
-      workspaceFolders: [{ uri: uriOf(options.folder), name: path.basename(options.folder) }],
-      capabilities,
-      initializationOptions: 'initializationOptions' in options ? options.initializationOptions : { trusted: true },
-    })]);
+    await Promise.race([
+      exited,
+      connection.sendRequest('initialize', {
+        processId: process.pid,
+        rootUri: uriOf(options.folder),
+        workspaceFolders: [{ uri: uriOf(options.folder), name: path.basename(options.folder) }],
+        capabilities,
+        initializationOptions: 'initializationOptions' in options ? options.initializationOptions : { trusted: true },
+      }),
+    ]);
     await connection.sendNotification('initialized', {});
     return client;
   }
@@ -148,14 +174,22 @@ export class TestClient {
     const range = { start: { line: 0, character: 0 }, end: old.positionAt(old.getText().length) };
     const doc = TextDocument.create(uri, old.languageId, old.version + 1, text);
     this.docs.set(uri, doc);
-    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: doc.version }, contentChanges: [{ range, text }] });
+    await this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: doc.version },
+      contentChanges: [{ range, text }],
+    });
     return doc;
   }
 
   /** applyEdit applies a WorkspaceEdit to the open documents and sends the changes. */
   async applyEdit(edit: WorkspaceEdit): Promise<void> {
-    const perUri = new Map<string, { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]>();
-    for (const c of edit.documentChanges ?? []) if ('textDocument' in c) perUri.set(c.textDocument.uri, [...(perUri.get(c.textDocument.uri) ?? []), ...c.edits.map((e) => ('range' in e ? e : e))]);
+    const perUri = new Map<
+      string,
+      { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]
+    >();
+    for (const c of edit.documentChanges ?? [])
+      if ('textDocument' in c)
+        perUri.set(c.textDocument.uri, [...(perUri.get(c.textDocument.uri) ?? []), ...c.edits.map((e) => ('range' in e ? e : e))]);
     for (const [uri, edits] of Object.entries(edit.changes ?? {})) perUri.set(uri, [...(perUri.get(uri) ?? []), ...edits]);
     for (const [uri, edits] of perUri) {
       const doc = this.docs.get(uri);

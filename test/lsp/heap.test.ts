@@ -33,7 +33,10 @@ test('the idle compactor waits for quiet after a rebuild, then hands the free pa
   const fragmented = fragment(2_000_000);
   gc(); // an ordinary full GC frees the garbage but keeps most of its pages
   const before = v8.getHeapStatistics();
-  assert.ok(before.total_heap_size - before.used_heap_size > 64 * 1024 * 1024, `fragmented heap: ${before.used_heap_size} used of ${before.total_heap_size}`);
+  assert.ok(
+    before.total_heap_size - before.used_heap_size > 64 * 1024 * 1024,
+    `fragmented heap: ${before.used_heap_size} used of ${before.total_heap_size}`,
+  );
   const logged: string[] = [];
   const compactor = new IdleCompactor((m) => logged.push(m), 50);
   compactor.touched(); // not armed: nothing scheduled
@@ -48,7 +51,10 @@ test('the idle compactor waits for quiet after a rebuild, then hands the free pa
   assert.equal(logged.length, 1);
   assert.match(logged[0] ?? '', /^compacted the heap while idle: \d+ -> \d+ MiB committed \(\d+ MiB live\) in \d+ ms$/);
   const after = v8.getHeapStatistics();
-  assert.ok(after.total_heap_size < before.total_heap_size - 32 * 1024 * 1024, `committed ${before.total_heap_size} -> ${after.total_heap_size}`);
+  assert.ok(
+    after.total_heap_size < before.total_heap_size - 32 * 1024 * 1024,
+    `committed ${before.total_heap_size} -> ${after.total_heap_size}`,
+  );
   assert.equal(kept.length + fragmented.length, 400_000, 'the live objects survived the move');
   compactor.rebuilt(); // nothing grew since: no second compaction
   await new Promise((r) => setTimeout(r, 200));

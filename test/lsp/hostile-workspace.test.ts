@@ -6,10 +6,13 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { TestClient, copyExample } from './harness';
 
-const pod = (name: string): string => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n    - name: app\n      image: nginx\n`;
+const pod = (name: string): string =>
+  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n    - name: app\n      image: nginx\n`;
 
 function warnings(client: TestClient): string[] {
-  return client.notifications.filter((n) => n.method === 'window/showMessage' && (n.params as { type: number }).type === 2).map((n) => (n.params as { message: string }).message);
+  return client.notifications
+    .filter((n) => n.method === 'window/showMessage' && (n.params as { type: number }).type === 2)
+    .map((n) => (n.params as { message: string }).message);
 }
 
 describe('language server: hostile exclude globs', () => {
@@ -21,15 +24,25 @@ describe('language server: hostile exclude globs', () => {
     const settings = { exclude: ['**a'.repeat(30), '{unbalanced', 'test-*.yaml'] };
     const client = await TestClient.start({ folder, settings, filesExclude: { '[bad': true, '**/evaluation-jobs.yaml': true } });
     try {
-      await client.waitFor('diagnostics of the files that are not excluded', () => ['results-api.yaml', 'priority-classes.yaml', longName].every((f) => client.diagnostics.has(client.uri(f))), 15_000);
+      await client.waitFor(
+        'diagnostics of the files that are not excluded',
+        () => ['results-api.yaml', 'priority-classes.yaml', longName].every((f) => client.diagnostics.has(client.uri(f))),
+        15_000,
+      );
       await client.waitFor('two warnings', () => warnings(client).length >= 2);
       assert.ok(client.codes(longName).includes('missing-requests'), 'the long-named file is analysed');
       assert.ok(!client.diagnostics.has(client.uri('test-job.yaml')), 'the valid kubePriorityLens.exclude glob still applies');
       assert.ok(!client.diagnostics.has(client.uri('evaluation-jobs.yaml')), 'the valid files.exclude glob still applies');
       const shown = warnings(client);
       assert.equal(shown.length, 2, shown.join('\n'));
-      assert.match(shown.find((m) => m.includes('{unbalanced')) ?? '', /kubePriorityLens\.exclude pattern "\{unbalanced" is ignored: "\{" at position 1 has no closing "\}"/);
-      assert.match(shown.find((m) => m.includes('[bad')) ?? '', /files\.exclude pattern "\[bad" is ignored: "\[" at position 1 has no closing "\]"/);
+      assert.match(
+        shown.find((m) => m.includes('{unbalanced')) ?? '',
+        /kubePriorityLens\.exclude pattern "\{unbalanced" is ignored: "\{" at position 1 has no closing "\}"/,
+      );
+      assert.match(
+        shown.find((m) => m.includes('[bad')) ?? '',
+        /files\.exclude pattern "\[bad" is ignored: "\[" at position 1 has no closing "\]"/,
+      );
       // A settings change re-reads the globs: the same bad ones are not reported again, a new one is.
       client.settings = { exclude: [...settings.exclude, 'x/[z-a]'] };
       await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
@@ -61,16 +74,24 @@ describe('language server: links out of the workspace and files over the size bo
     const client = await TestClient.start({ folder });
     const leaked = () => JSON.stringify(client.publishes).match(/outside-secret-pod|outside-nested-pod|SECRET-MARKER/);
     try {
-      await client.waitFor('diagnostics of the links and the big file', () => ['evil.yaml', 'dir-link', 'big.yaml', 'results-api.yaml', 'mid.yaml'].every((f) => client.diagnostics.has(client.uri(f))));
+      await client.waitFor('diagnostics of the links and the big file', () =>
+        ['evil.yaml', 'dir-link', 'big.yaml', 'results-api.yaml', 'mid.yaml'].every((f) => client.diagnostics.has(client.uri(f))),
+      );
       assert.deepEqual(client.codes('evil.yaml'), ['path-symlink-outside']);
       assert.deepEqual(client.codes('dir-link'), ['path-symlink-outside']);
       const evil = client.diagnosticsOf('evil.yaml')[0];
       assert.equal(evil?.severity, 2);
-      assert.equal(evil?.message, `evil.yaml is a symbolic link to ${path.join(outside, 'secret.yaml')}, outside the workspace folders; it was not followed (add the target's folder to the workspace to analyse it).`);
+      assert.equal(
+        evil?.message,
+        `evil.yaml is a symbolic link to ${path.join(outside, 'secret.yaml')}, outside the workspace folders; it was not followed (add the target's folder to the workspace to analyse it).`,
+      );
       assert.deepEqual(client.codes('big.yaml'), ['file-too-large']);
       const big = client.diagnosticsOf('big.yaml')[0];
       assert.equal(big?.severity, 3);
-      assert.equal(big?.message, 'big.yaml is 65 MiB (68157440 bytes), larger than the 64 MiB limit for one file; it was not read (raise the limit with the kubePriorityLens.maxFileSizeMiB setting).');
+      assert.equal(
+        big?.message,
+        'big.yaml is 65 MiB (68157440 bytes), larger than the 64 MiB limit for one file; it was not read (raise the limit with the kubePriorityLens.maxFileSizeMiB setting).',
+      );
       assert.ok(client.codes('mid.yaml').includes('missing-requests'), 'a 1.5 MiB file is read');
       assert.ok(client.codes('alias.yaml').includes('missing-requests'), 'a link inside the workspace is followed');
       assert.equal(leaked(), null, 'nothing of the outside files reached the client');

@@ -15,7 +15,12 @@ const classes = ['batch-low', 'batch-mid', 'services', 'critical-apps'];
 function generate(dir: string): void {
   fs.writeFileSync(
     path.join(dir, 'classes.yaml'),
-    classes.map((c, i) => `apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: ${c}\nvalue: ${(i + 1) * 1000}\n${i === 0 ? 'globalDefault: true\n' : ''}`).join('---\n'),
+    classes
+      .map(
+        (c, i) =>
+          `apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: ${c}\nvalue: ${(i + 1) * 1000}\n${i === 0 ? 'globalDefault: true\n' : ''}`,
+      )
+      .join('---\n'),
   );
   for (let f = 0; f < files; f++) {
     const docs: string[] = [];
@@ -23,9 +28,13 @@ function generate(dir: string): void {
       const n = f * perFile + w;
       const cls = classes[n % classes.length] as string;
       if (n % 2 === 0) {
-        docs.push(`apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${n}\n  namespace: ns-${f % 20}\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: app-${n}\n  template:\n    metadata:\n      labels:\n        app: app-${n}\n    spec:\n      priorityClassName: ${cls}\n      containers:\n        - name: main\n          image: example.com/app:${n}\n          resources:\n            requests:\n              cpu: 100m\n            limits:\n              cpu: 200m\n`);
+        docs.push(
+          `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${n}\n  namespace: ns-${f % 20}\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: app-${n}\n  template:\n    metadata:\n      labels:\n        app: app-${n}\n    spec:\n      priorityClassName: ${cls}\n      containers:\n        - name: main\n          image: example.com/app:${n}\n          resources:\n            requests:\n              cpu: 100m\n            limits:\n              cpu: 200m\n`,
+        );
       } else {
-        docs.push(`apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: job-${n}\n  namespace: ns-${f % 20}\nspec:\n  backoffLimit: 1\n  parallelism: 4\n  template:\n    spec:\n      ${n % 3 === 0 ? '' : `priorityClassName: ${cls}\n      `}restartPolicy: Never\n      containers:\n        - name: main\n          image: example.com/job:${n}\n          resources:\n            requests:\n              cpu: 500m\n              memory: 256Mi\n`);
+        docs.push(
+          `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: job-${n}\n  namespace: ns-${f % 20}\nspec:\n  backoffLimit: 1\n  parallelism: 4\n  template:\n    spec:\n      ${n % 3 === 0 ? '' : `priorityClassName: ${cls}\n      `}restartPolicy: Never\n      containers:\n        - name: main\n          image: example.com/job:${n}\n          resources:\n            requests:\n              cpu: 500m\n              memory: 256Mi\n`,
+        );
       }
     }
     fs.writeFileSync(path.join(dir, `team-${String(f).padStart(3, '0')}.yaml`), docs.join('---\n'));
@@ -51,7 +60,11 @@ test('10,000 workloads: indexed, one-line edits republish, server memory below 1
     let before = client.publishes.length;
     let t0 = Date.now();
     const doc1 = await client.change(name, client.text(name).replace('priorityClassName: batch-mid\n', 'priorityClassName: batch-mdi\n'));
-    const rebuilt = await client.waitFor('edited file republished', () => client.publishes.slice(before).find((p) => p.uri === client.uri(name) && p.version === doc1.version), 5 * 60_000);
+    const rebuilt = await client.waitFor(
+      'edited file republished',
+      () => client.publishes.slice(before).find((p) => p.uri === client.uri(name) && p.version === doc1.version),
+      5 * 60_000,
+    );
     const rebuildMs = Date.now() - t0;
     assert.ok(rebuilt.diagnostics.some((d) => d.code === 'priority-class-not-found'));
     await client.settle(1000);
@@ -61,7 +74,11 @@ test('10,000 workloads: indexed, one-line edits republish, server memory below 1
     before = client.publishes.length;
     t0 = Date.now();
     const doc2 = await client.change(name, client.text(name).replace('image: example.com/app:140\n', 'image: example.com/app:141\n'));
-    await client.waitFor('local edit republished', () => client.publishes.slice(before).find((p) => p.uri === client.uri(name) && p.version === doc2.version), 60_000);
+    await client.waitFor(
+      'local edit republished',
+      () => client.publishes.slice(before).find((p) => p.uri === client.uri(name) && p.version === doc2.version),
+      60_000,
+    );
     const localMs = Date.now() - t0;
     await new Promise((r) => setTimeout(r, 300));
     assert.deepEqual([...new Set(client.publishes.slice(before).map((p) => path.basename(p.uri)))], [name]);
@@ -75,8 +92,12 @@ test('10,000 workloads: indexed, one-line edits republish, server memory below 1
     const map = await client.request<{ workloads: unknown[] }>('kubePriorityLens/priorityMap', {});
     assert.equal(map.workloads.length, files * perFile);
     const end = client.memory();
-    t.diagnostic(`index ${indexMs} ms (${files * perFile} workloads, ${files + 1} files); rebuild edit ${rebuildMs} ms republished ${rebuiltRepublished} file(s); local edit ${localMs} ms`);
-    t.diagnostic(`server RSS after index ${afterIndex.rssMiB.toFixed(0)} MiB, at end ${end.rssMiB.toFixed(0)} MiB, peak ${end.peakMiB.toFixed(0)} MiB`);
+    t.diagnostic(
+      `index ${indexMs} ms (${files * perFile} workloads, ${files + 1} files); rebuild edit ${rebuildMs} ms republished ${rebuiltRepublished} file(s); local edit ${localMs} ms`,
+    );
+    t.diagnostic(
+      `server RSS after index ${afterIndex.rssMiB.toFixed(0)} MiB, at end ${end.rssMiB.toFixed(0)} MiB, peak ${end.peakMiB.toFixed(0)} MiB`,
+    );
     if (!Number.isNaN(end.peakMiB)) assert.ok(end.peakMiB < 1024, `server peak RSS ${end.peakMiB.toFixed(0)} MiB exceeds 1 GiB`);
   } finally {
     await client.stop();

@@ -83,7 +83,18 @@ export function pod(name: string, o: PodOpts = {}): Obj {
   };
 }
 
-export function pdb(name: string, selector: Obj | null, o: { ns?: string; allowed?: number; minAvailable?: number | string; maxUnavailable?: number | string; disrupted?: string[]; apiVersion?: string } = {}): Obj {
+export function pdb(
+  name: string,
+  selector: Obj | null,
+  o: {
+    ns?: string;
+    allowed?: number;
+    minAvailable?: number | string;
+    maxUnavailable?: number | string;
+    disrupted?: string[];
+    apiVersion?: string;
+  } = {},
+): Obj {
   const spec: Obj = {};
   if (selector !== null) spec['selector'] = selector;
   if (o.minAvailable !== undefined) spec['minAvailable'] = o.minAvailable;
@@ -91,7 +102,13 @@ export function pdb(name: string, selector: Obj | null, o: { ns?: string; allowe
   const status: Obj = {};
   if (o.allowed !== undefined) status['disruptionsAllowed'] = o.allowed;
   if (o.disrupted !== undefined) status['disruptedPods'] = Object.fromEntries(o.disrupted.map((d) => [d, '2024-01-01T00:00:00Z']));
-  return { apiVersion: o.apiVersion ?? 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name, namespace: o.ns ?? 'default' }, spec, status };
+  return {
+    apiVersion: o.apiVersion ?? 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name, namespace: o.ns ?? 'default' },
+    spec,
+    status,
+  };
 }
 
 /** t(minutes) is a start time `minutes` after a fixed epoch, for ordering tests. */

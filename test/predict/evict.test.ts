@@ -4,7 +4,16 @@
 // eviction_manager_test.go (TestStaticCriticalPodsAreNotEvicted).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { rankEviction, readSummary, signalResource, measuredParts, evictionSignals, canonicalQuantity, canonicalText, bytesQuantity } from '../../server/src/core/index';
+import {
+  rankEviction,
+  readSummary,
+  signalResource,
+  measuredParts,
+  evictionSignals,
+  canonicalQuantity,
+  canonicalText,
+  bytesQuantity,
+} from '../../server/src/core/index';
 import type { EvictionSignal, FsLayout } from '../../server/src/core/index';
 import { node, pod, snapshotOf } from './build';
 import type { Obj } from './build';
@@ -96,7 +105,13 @@ describe('R-F.4 memory ranking (exceeds request, priority, usage above request)'
   ];
   for (const [name, signal] of cases) {
     it(`${name}: exceeding pods first, by priority, then by usage − request`, () => {
-      assert.deepEqual(names(order(pods, signal, stats)), ['above-low-big', 'above-low-small', 'above-high', 'besteffort-high', 'below-low']);
+      assert.deepEqual(names(order(pods, signal, stats)), [
+        'above-low-big',
+        'above-low-small',
+        'above-high',
+        'besteffort-high',
+        'below-low',
+      ]);
     });
   }
   it('pods without stats are ranked first', () => {
@@ -104,27 +119,74 @@ describe('R-F.4 memory ranking (exceeds request, priority, usage above request)'
     assert.equal(names(r)[0], 'no-stats');
   });
   it('exceeding is strict: usage == request does not exceed', () => {
-    const r = order([pod('equal', { node: 'n1', memory: '100Mi', priority: 1 }), pod('over', { node: 'n1', memory: '100Mi', priority: 5 })], 'memory.available', summary([{ name: 'equal', memory: 100 * Mi }, { name: 'over', memory: 100 * Mi + 1 }]));
+    const r = order(
+      [pod('equal', { node: 'n1', memory: '100Mi', priority: 1 }), pod('over', { node: 'n1', memory: '100Mi', priority: 5 })],
+      'memory.available',
+      summary([
+        { name: 'equal', memory: 100 * Mi },
+        { name: 'over', memory: 100 * Mi + 1 },
+      ]),
+    );
     assert.deepEqual(names(r), ['over', 'equal']);
   });
   it('QoS is not a key: a Guaranteed pod above… its request cannot be, but a low-priority Burstable under request goes after a high-priority BestEffort', () => {
     const r = order(
-      [pod('guaranteed', { node: 'n1', priority: 1, containers: [{ name: 'main', image: 'x', resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } }] }), pod('besteffort', { node: 'n1', priority: 1000 })],
+      [
+        pod('guaranteed', {
+          node: 'n1',
+          priority: 1,
+          containers: [
+            { name: 'main', image: 'x', resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } },
+          ],
+        }),
+        pod('besteffort', { node: 'n1', priority: 1000 }),
+      ],
       'memory.available',
-      summary([{ name: 'guaranteed', memory: 512 * Mi }, { name: 'besteffort', memory: 1 * Mi }]),
+      summary([
+        { name: 'guaranteed', memory: 512 * Mi },
+        { name: 'besteffort', memory: 1 * Mi },
+      ]),
     );
     assert.deepEqual(names(r), ['besteffort', 'guaranteed']);
   });
   it('PodMetrics supply memory usage without --stats', () => {
-    const metrics = (name: string, memory: string): Obj => ({ apiVersion: 'metrics.k8s.io/v1beta1', kind: 'PodMetrics', metadata: { name, namespace: 'default' }, containers: [{ name: 'main', usage: { cpu: '1m', memory } }] });
-    const r = order([pod('a', { node: 'n1', memory: '100Mi', priority: 1 }), pod('b', { node: 'n1', memory: '100Mi', priority: 1 }), metrics('a', '150Mi'), metrics('b', '300Mi')], 'memory.available', undefined);
+    const metrics = (name: string, memory: string): Obj => ({
+      apiVersion: 'metrics.k8s.io/v1beta1',
+      kind: 'PodMetrics',
+      metadata: { name, namespace: 'default' },
+      containers: [{ name: 'main', usage: { cpu: '1m', memory } }],
+    });
+    const r = order(
+      [
+        pod('a', { node: 'n1', memory: '100Mi', priority: 1 }),
+        pod('b', { node: 'n1', memory: '100Mi', priority: 1 }),
+        metrics('a', '150Mi'),
+        metrics('b', '300Mi'),
+      ],
+      'memory.available',
+      undefined,
+    );
     assert.equal(r.static, false);
     assert.equal(r.usageSource, 'podmetrics');
     assert.deepEqual(names(r), ['b', 'a']);
-    assert.equal(r.message, 'The node was low on resource: memory. Container main was using 300Mi, request is 100Mi, has larger consumption of memory. ');
+    assert.equal(
+      r.message,
+      'The node was low on resource: memory. Container main was using 300Mi, request is 100Mi, has larger consumption of memory. ',
+    );
   });
   it('without usage: static tier order and static: true', () => {
-    const r = order([pod('bounded', { node: 'n1', priority: 1, containers: [{ name: 'main', image: 'x', resources: { requests: { memory: '1Gi' }, limits: { memory: '1Gi' } } }] }), pod('unbounded', { node: 'n1', priority: 1000 })], 'memory.available', undefined);
+    const r = order(
+      [
+        pod('bounded', {
+          node: 'n1',
+          priority: 1,
+          containers: [{ name: 'main', image: 'x', resources: { requests: { memory: '1Gi' }, limits: { memory: '1Gi' } } }],
+        }),
+        pod('unbounded', { node: 'n1', priority: 1000 }),
+      ],
+      'memory.available',
+      undefined,
+    );
     assert.equal(r.static, true);
     assert.deepEqual(names(r), ['unbounded', 'bounded']);
     assert.equal(r.message, 'The node was low on resource: memory. ');
@@ -136,7 +198,16 @@ describe('R-F.4/R-F.5 disk ranking by filesystem layout', () => {
   const pods = [
     pod('logs', { node: 'n1', priority: 1 }),
     pod('layer', { node: 'n1', priority: 1 }),
-    pod('vol', { node: 'n1', priority: 1, spec: { volumes: [{ name: 'scratch', emptyDir: {} }, { name: 'mem', emptyDir: { medium: 'Memory' } }] } }),
+    pod('vol', {
+      node: 'n1',
+      priority: 1,
+      spec: {
+        volumes: [
+          { name: 'scratch', emptyDir: {} },
+          { name: 'mem', emptyDir: { medium: 'Memory' } },
+        ],
+      },
+    }),
   ];
   const stats = summary([
     { name: 'logs', logs: 300 * Mi, logsInodes: 30 },
@@ -166,19 +237,41 @@ describe('R-F.4/R-F.5 disk ranking by filesystem layout', () => {
 
   it('ephemeral-storage requests: exceeding first, then priority, then usage − request', () => {
     const withRequests = [
-      pod('big-request', { node: 'n1', priority: 1, containers: [{ name: 'main', image: 'x', resources: { requests: { 'ephemeral-storage': '1Gi' } } }] }),
+      pod('big-request', {
+        node: 'n1',
+        priority: 1,
+        containers: [{ name: 'main', image: 'x', resources: { requests: { 'ephemeral-storage': '1Gi' } } }],
+      }),
       pod('small', { node: 'n1', priority: 5 }),
     ];
-    const r = order(withRequests, 'nodefs.available', summary([{ name: 'big-request', rootfs: 900 * Mi }, { name: 'small', rootfs: 10 * Mi }]));
+    const r = order(
+      withRequests,
+      'nodefs.available',
+      summary([
+        { name: 'big-request', rootfs: 900 * Mi },
+        { name: 'small', rootfs: 10 * Mi },
+      ]),
+    );
     assert.deepEqual(names(r), ['small', 'big-request']);
   });
 
   it('inodes: the "exceeds" check uses no request, usage − ephemeral-storage request breaks ties (upstream quirk)', () => {
     const withRequests = [
-      pod('a', { node: 'n1', priority: 1, containers: [{ name: 'main', image: 'x', resources: { requests: { 'ephemeral-storage': '1k' } } }] }),
+      pod('a', {
+        node: 'n1',
+        priority: 1,
+        containers: [{ name: 'main', image: 'x', resources: { requests: { 'ephemeral-storage': '1k' } } }],
+      }),
       pod('b', { node: 'n1', priority: 1 }),
     ];
-    const r = order(withRequests, 'nodefs.inodesFree', summary([{ name: 'a', rootfsInodes: 600 }, { name: 'b', rootfsInodes: 500 }]));
+    const r = order(
+      withRequests,
+      'nodefs.inodesFree',
+      summary([
+        { name: 'a', rootfsInodes: 600 },
+        { name: 'b', rootfsInodes: 500 },
+      ]),
+    );
     assert.deepEqual(names(r), ['b', 'a']);
   });
 });
@@ -186,9 +279,18 @@ describe('R-F.4/R-F.5 disk ranking by filesystem layout', () => {
 describe('R-F.4 pid ranking (priority, then processes)', () => {
   it('lower priority first, then more processes; stats-less pods do not jump priorities', () => {
     const r = order(
-      [pod('hi-many', { node: 'n1', priority: 10 }), pod('lo-few', { node: 'n1', priority: 1 }), pod('lo-many', { node: 'n1', priority: 1 }), pod('hi-nostats', { node: 'n1', priority: 10 })],
+      [
+        pod('hi-many', { node: 'n1', priority: 10 }),
+        pod('lo-few', { node: 'n1', priority: 1 }),
+        pod('lo-many', { node: 'n1', priority: 1 }),
+        pod('hi-nostats', { node: 'n1', priority: 10 }),
+      ],
       'pid.available',
-      summary([{ name: 'hi-many', processes: 500 }, { name: 'lo-few', processes: 3 }, { name: 'lo-many', processes: 50 }]),
+      summary([
+        { name: 'hi-many', processes: 500 },
+        { name: 'lo-few', processes: 3 },
+        { name: 'lo-many', processes: 50 },
+      ]),
     );
     assert.deepEqual(names(r), ['lo-many', 'lo-few', 'hi-nostats', 'hi-many']);
     assert.equal(r.message, 'The node was low on resource: pids. ');
@@ -214,7 +316,11 @@ describe('R-F.6 exemptions (IsCriticalPod)', () => {
 });
 
 describe('R-I.4 Evicted message', () => {
-  const nodeStats = { memory: { availableBytes: 80 * Mi, workingSetBytes: 7 * Gi }, fs: { availableBytes: 2 * Gi, capacityBytes: 100 * Gi, inodesFree: 12000, inodes: 100000 }, rlimit: { maxpid: 4096, curproc: 2896 } };
+  const nodeStats = {
+    memory: { availableBytes: 80 * Mi, workingSetBytes: 7 * Gi },
+    fs: { availableBytes: 2 * Gi, capacityBytes: 100 * Gi, inodesFree: 12000, inodes: 100000 },
+    rlimit: { maxpid: 4096, curproc: 2896 },
+  };
   it('memory with threshold and per-container fragments in canonical form', () => {
     const p = pod('hog', {
       node: 'n1',
@@ -246,23 +352,42 @@ describe('R-I.4 Evicted message', () => {
     );
   });
   it('ephemeral-storage: rootfs + logs per container, percentage threshold', () => {
-    const p = pod('writer', { node: 'n1', priority: 1, containers: [{ name: 'main', image: 'x', resources: { requests: { 'ephemeral-storage': '1G' } } }] });
+    const p = pod('writer', {
+      node: 'n1',
+      priority: 1,
+      containers: [{ name: 'main', image: 'x', resources: { requests: { 'ephemeral-storage': '1G' } } }],
+    });
     const r = order([p], 'nodefs.available', summary([{ name: 'writer', rootfs: Gi, logs: 512 * Mi }], nodeStats), shared, '10%');
-    assert.equal(r.message, 'The node was low on resource: ephemeral-storage. Threshold quantity: 10Gi, available: 2Gi. Container main was using 1536Mi, request is 1G, has larger consumption of ephemeral-storage. ');
+    assert.equal(
+      r.message,
+      'The node was low on resource: ephemeral-storage. Threshold quantity: 10Gi, available: 2Gi. Container main was using 1536Mi, request is 1G, has larger consumption of ephemeral-storage. ',
+    );
   });
   it('inodes and pids observations are DecimalSI; percentage thresholds are BinarySI (GetThresholdQuantity)', () => {
     const p = pod('p', { node: 'n1', priority: 1 });
-    assert.equal(order([p], 'nodefs.inodesFree', summary([{ name: 'p', rootfsInodes: 10 }], nodeStats), shared, '5%').message, 'The node was low on resource: inodes. Threshold quantity: 5000, available: 12k. ');
-    assert.equal(order([p], 'pid.available', summary([{ name: 'p', processes: 10 }], nodeStats), shared, '2000').message, 'The node was low on resource: pids. Threshold quantity: 2k, available: 1200. ');
+    assert.equal(
+      order([p], 'nodefs.inodesFree', summary([{ name: 'p', rootfsInodes: 10 }], nodeStats), shared, '5%').message,
+      'The node was low on resource: inodes. Threshold quantity: 5000, available: 12k. ',
+    );
+    assert.equal(
+      order([p], 'pid.available', summary([{ name: 'p', processes: 10 }], nodeStats), shared, '2000').message,
+      'The node was low on resource: pids. Threshold quantity: 2k, available: 1200. ',
+    );
   });
   it('a missing request prints 0', () => {
     const r = order([pod('be', { node: 'n1' })], 'memory.available', summary([{ name: 'be', memory: 300 * Mi }]));
-    assert.equal(r.message, 'The node was low on resource: memory. Container main was using 300Mi, request is 0, has larger consumption of memory. ');
+    assert.equal(
+      r.message,
+      'The node was low on resource: memory. Container main was using 300Mi, request is 0, has larger consumption of memory. ',
+    );
   });
   it('pod-level memory request adds the Pod fragment', () => {
     const p = pod('pl', { node: 'n1', spec: { resources: { requests: { memory: '1Gi' } } }, containers: [{ name: 'main', image: 'x' }] });
     const r = order([p], 'memory.available', summary([{ name: 'pl', memory: 2 * Gi }]));
-    assert.equal(r.message, 'The node was low on resource: memory. Pod pl was using 2Gi, request is 1Gi, has larger consumption of memory. Container main was using 2Gi, request is 0, has larger consumption of memory. ');
+    assert.equal(
+      r.message,
+      'The node was low on resource: memory. Pod pl was using 2Gi, request is 1Gi, has larger consumption of memory. Container main was using 2Gi, request is 0, has larger consumption of memory. ',
+    );
   });
 });
 

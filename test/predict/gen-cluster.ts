@@ -45,7 +45,9 @@ export function generateCluster(options: GenOptions): string {
     }
   }
   for (let i = 0; i < 20; i++) {
-    push(`apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: service-${i}\n  namespace: ns-${i}\nspec:\n  maxUnavailable: 1\n  selector:\n    matchLabels:\n      tier: service\n`);
+    push(
+      `apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: service-${i}\n  namespace: ns-${i}\nspec:\n  maxUnavailable: 1\n  selector:\n    matchLabels:\n      tier: service\n`,
+    );
   }
   push(
     `apiVersion: v1\nkind: Pod\nmetadata:\n  name: pending\n  namespace: bench\n  labels:\n    app: bench\nspec:\n  priorityClassName: urgent\n  containers:\n  - name: main\n    image: registry.example.com/bench:1\n    resources:\n      requests:\n        cpu: "${(cpuPerPod * 3) / 1000}"\n        memory: 1Gi\n`,

@@ -18,7 +18,11 @@ interface Expected {
 }
 
 const root = join(process.cwd(), 'test', 'scenarios');
-const names = existsSync(root) ? readdirSync(root).filter((n) => existsSync(join(root, n, 'expected.json'))).sort() : [];
+const names = existsSync(root)
+  ? readdirSync(root)
+      .filter((n) => existsSync(join(root, n, 'expected.json')))
+      .sort()
+  : [];
 
 async function kpl(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -44,16 +48,36 @@ describe('scenarios: kpl simulate against expected.json', () => {
       const expected = JSON.parse(readFileSync(join(root, name, 'expected.json'), 'utf8')) as Expected;
       const run = await kpl(['simulate', '--format', 'json', '--pod', expected.pod, join(root, name, 'cluster.yaml')]);
       assert.equal(run.code, 0, run.stderr);
-      const got = JSON.parse(run.stdout) as { pod: string; outcome: string; node: string | null; victims: string[]; candidates: Array<{ node: string }>; nodes: Array<{ node: string }> };
+      const got = JSON.parse(run.stdout) as {
+        pod: string;
+        outcome: string;
+        node: string | null;
+        victims: string[];
+        candidates: Array<{ node: string }>;
+        nodes: Array<{ node: string }>;
+      };
       assert.equal(got.pod, expected.pod);
       assert.equal(got.outcome, expected.outcome, `${name}: ${run.stdout}`);
-      if (expected.acceptedNodes !== undefined) assert.ok(got.node !== null && expected.acceptedNodes.includes(got.node), `${name}: node ${got.node}`);
+      if (expected.acceptedNodes !== undefined)
+        assert.ok(got.node !== null && expected.acceptedNodes.includes(got.node), `${name}: node ${got.node}`);
       else assert.equal(got.node, expected.node);
-      if (expected.acceptedVictims !== undefined) assert.ok(expected.acceptedVictims.some((v) => JSON.stringify(v) === JSON.stringify(got.victims)), `${name}: victims ${JSON.stringify(got.victims)}`);
+      if (expected.acceptedVictims !== undefined)
+        assert.ok(
+          expected.acceptedVictims.some((v) => JSON.stringify(v) === JSON.stringify(got.victims)),
+          `${name}: victims ${JSON.stringify(got.victims)}`,
+        );
       else if (got.node === expected.node) assert.deepEqual(got.victims, expected.victims);
       const sorted = (xs: string[]) => [...xs].sort();
-      assert.deepEqual(got.nodes.map((n) => n.node), sorted(got.nodes.map((n) => n.node)), 'nodes sorted by name');
-      assert.deepEqual(got.candidates.map((n) => n.node), sorted(got.candidates.map((n) => n.node)), 'candidates sorted by name');
+      assert.deepEqual(
+        got.nodes.map((n) => n.node),
+        sorted(got.nodes.map((n) => n.node)),
+        'nodes sorted by name',
+      );
+      assert.deepEqual(
+        got.candidates.map((n) => n.node),
+        sorted(got.candidates.map((n) => n.node)),
+        'candidates sorted by name',
+      );
       assert.deepEqual(got.victims, sorted(got.victims), 'victims sorted');
     });
   }
@@ -82,7 +106,14 @@ describe('kpl simulate / kpl evict exit codes', () => {
     assert.equal((await kpl(['evict', '--node', 'node-a', '--signal', 'memory.low', ci])).code, 2);
     const r = await kpl(['evict', '--format', 'json', '--node', 'node-a', '--signal', 'memory.available', ci]);
     assert.equal(r.code, 0);
-    const json = JSON.parse(r.stdout) as { node: string; signal: string; order: string[]; exempt: unknown[]; static?: boolean; message?: string };
+    const json = JSON.parse(r.stdout) as {
+      node: string;
+      signal: string;
+      order: string[];
+      exempt: unknown[];
+      static?: boolean;
+      message?: string;
+    };
     assert.equal(json.static, true);
     assert.deepEqual(json.order, ['ci/test-a0', 'ci/test-a1', 'ci/test-a2']);
     assert.equal(json.message, 'The node was low on resource: memory. ');

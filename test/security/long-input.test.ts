@@ -7,7 +7,18 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
 import { liveEventRow } from '../../server/src/cluster/rows';
-import { buildDiagnoseReport, capText, escapeMarkdown, parseEvictedMessage, parseJobFailure, parsePreemptedNote, parseQuantity, parseSchedulerDisruptionMessage, renderDiagnoseMarkdown, renderDiagnoseText } from '../../server/src/core/index';
+import {
+  buildDiagnoseReport,
+  capText,
+  escapeMarkdown,
+  parseEvictedMessage,
+  parseJobFailure,
+  parsePreemptedNote,
+  parseQuantity,
+  parseSchedulerDisruptionMessage,
+  renderDiagnoseMarkdown,
+  renderDiagnoseText,
+} from '../../server/src/core/index';
 import type { EventRecord, PodRecord } from '../../server/src/core/index';
 import { fingerprint } from '../../server/src/core/syntax/parse-yaml';
 
@@ -69,23 +80,59 @@ linear(
 );
 
 // Quantities (manifest and cluster resource values).
-linear('quantities (parseQuantity)', { '0000…K': (n) => shaped('0', '0', 'K', n), '1.2222…e': (n) => shaped('1.', '2', 'e', n), '.5555…Kix': (n) => shaped('.', '5', 'Kix', n) }, parseQuantity);
+linear(
+  'quantities (parseQuantity)',
+  {
+    '0000…K': (n) => shaped('0', '0', 'K', n),
+    '1.2222…e': (n) => shaped('1.', '2', 'e', n),
+    '.5555…Kix': (n) => shaped('.', '5', 'Kix', n),
+  },
+  parseQuantity,
+);
 
 // The yaml-version fingerprint's literal scanner (parse-yaml.ts), on quotes and escapes.
-linear('yaml fingerprint literal scan (fingerprint)', { '"\\"\\"…': (n) => shaped('"', '\\"', '\\', n), "'\"'\"…": (n) => shaped('', `'"`, '', n) }, fingerprint);
+linear(
+  'yaml fingerprint literal scan (fingerprint)',
+  { '"\\"\\"…': (n) => shaped('"', '\\"', '\\', n), '\'"\'"…': (n) => shaped('', `'"`, '', n) },
+  fingerprint,
+);
 
 // Whole paths a hostile event takes when it is not capped: live-view row, Diagnose Pod report in text and Markdown.
 function hostileStory(note: string): void {
-  const victim: PodRecord = { uid: 'v', name: 'victim', namespace: 'ns', priority: 0, owners: [{ kind: 'Job', name: 'j' }], node: 'n1', message: note, conditions: [{ type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: note }] };
-  const event: EventRecord = { uid: 'e', reason: 'Preempted', note, time: '2026-11-20T10:00:00Z', regarding: { kind: 'Pod', namespace: 'ns', name: 'victim', uid: 'v' } };
+  const victim: PodRecord = {
+    uid: 'v',
+    name: 'victim',
+    namespace: 'ns',
+    priority: 0,
+    owners: [{ kind: 'Job', name: 'j' }],
+    node: 'n1',
+    message: note,
+    conditions: [{ type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: note }],
+  };
+  const event: EventRecord = {
+    uid: 'e',
+    reason: 'Preempted',
+    note,
+    time: '2026-11-20T10:00:00Z',
+    regarding: { kind: 'Pod', namespace: 'ns', name: 'victim', uid: 'v' },
+  };
   liveEventRow(event, { byUid: (u) => (u === 'v' ? victim : undefined), byName: () => undefined });
-  const report = buildDiagnoseReport({ target: { namespace: 'ns', name: 'victim' }, pods: [victim], events: [event, { ...event, uid: 'e2', reason: 'Evicted' }] });
+  const report = buildDiagnoseReport({
+    target: { namespace: 'ns', name: 'victim' },
+    pods: [victim],
+    events: [event, { ...event, uid: 'e2', reason: 'Evicted' }],
+  });
   renderDiagnoseMarkdown(report);
   renderDiagnoseText(report);
 }
 // The report quotes the note in several sections (evidence, timeline, message): a larger bound, still far below the
 // seconds that one 128 KiB note cost the old parsers.
-linear('live row and Diagnose report (liveEventRow, buildDiagnoseReport, render*)', { ...preemptedShapes, ...schedulerShapes }, hostileStory, 1500);
+linear(
+  'live row and Diagnose report (liveEventRow, buildDiagnoseReport, render*)',
+  { ...preemptedShapes, ...schedulerShapes },
+  hostileStory,
+  1500,
+);
 
 // Regression guards for parsers that were already linear (these pass on the old code too): Evicted messages, the
 // Markdown escaping of cluster text, and the cap itself.

@@ -63,7 +63,13 @@ export const HOSTILE: Record<string, string> = {
 
 /** The text a reader sees: inline tags dropped, block tags as spaces, entities decoded, whitespace collapsed. */
 const textOf = (html: string): string => flat(decode(html.replace(/<\/?(?:code|a|strong|em|s)\b[^>]*>/g, '').replace(/<[^>]*>/g, ' ')));
-const decode = (s: string): string => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+const decode = (s: string): string =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 const flat = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
 /** Rendered by both markdown-it configurations: no markup from the text, only server-built file links. */
@@ -74,16 +80,25 @@ export function assertInert(markdown: string, where: string, literals: readonly 
   ] as const) {
     const html = md.render(markdown);
     const ctx = `${where}, ${name}:\n${html.slice(0, 600)}`;
-    assert.doesNotMatch(html, /<(img|script|svg|iframe|object|embed|video|audio|source|style|link|form|input|textarea)\b/i, `markup element in ${ctx}`);
+    assert.doesNotMatch(
+      html,
+      /<(img|script|svg|iframe|object|embed|video|audio|source|style|link|form|input|textarea)\b/i,
+      `markup element in ${ctx}`,
+    );
     assert.doesNotMatch(html, /<[a-z][^>]*\s(on[a-z]+|src|srcset|style)=/i, `attribute in ${ctx}`);
     for (const m of html.matchAll(/<a\b[^>]*>/gi)) {
       const href = /href="([^"]*)"/.exec(m[0])?.[1] ?? '';
       assert.match(href, /^file:\/\/\//, `a link that the server did not build (${href}) in ${ctx}`);
     }
     assert.doesNotMatch(html, /command:[^\s<]*"/i, `command: link in ${ctx}`);
-    assert.doesNotMatch(html, /<h[1-6]>(?!Diagnosis of pod|What happened|Who preempted it|Eviction|Job consequence|PodDisruptionBudgets|Fixes|Events|Data|Explanation|Predicted risks|Pods in the cluster)/, `injected heading in ${ctx}`);
+    assert.doesNotMatch(
+      html,
+      /<h[1-6]>(?!Diagnosis of pod|What happened|Who preempted it|Eviction|Job consequence|PodDisruptionBudgets|Fixes|Events|Data|Explanation|Predicted risks|Pods in the cluster)/,
+      `injected heading in ${ctx}`,
+    );
     const text = textOf(html);
-    for (const l of literals) assert.ok(text.includes(flat(l)), `${where}, ${name}: the text ${JSON.stringify(l)} is not shown literally in ${text.slice(0, 400)}`);
+    for (const l of literals)
+      assert.ok(text.includes(flat(l)), `${where}, ${name}: the text ${JSON.stringify(l)} is not shown literally in ${text.slice(0, 400)}`);
   }
 }
 
@@ -93,7 +108,11 @@ for (const [name, evil] of Object.entries(HOSTILE)) {
   test(`escapeMarkdown and codeSpan keep a hostile string literal and inert: ${name}`, () => {
     assertInert(`- ${escapeMarkdown(evil)}`, `escapeMarkdown(${name})`, [evil]);
     assertInert(`Evidence: ${escapeMarkdown(evil)} and ${escapeMarkdown(`x ${evil} y`)}`, `escapeMarkdown mid-line (${name})`, [evil]);
-    assertInert(`Pod **${escapeMarkdown(`ns/${evil}`)}** in [${escapeMarkdown(evil)}](file:///w/x.yaml#L1)`, `escapeMarkdown in bold and link text (${name})`, [evil]);
+    assertInert(
+      `Pod **${escapeMarkdown(`ns/${evil}`)}** in [${escapeMarkdown(evil)}](file:///w/x.yaml#L1)`,
+      `escapeMarkdown in bold and link text (${name})`,
+      [evil],
+    );
     assertInert(`- class ${codeSpan(evil)}`, `codeSpan(${name})`, [evil]);
     assert.doesNotMatch(escapeMarkdown(evil), /\n/, 'no line break survives');
   });
@@ -109,30 +128,101 @@ test('rowToMarkdown (live view "Copy as Markdown") quotes every cluster string i
       message: `Preempted by pod ${evil} on node ${evil}`,
       namespace: `ns${evil}`,
       node: `node${evil}`,
-      victim: { name: `victim${evil}`, uid: 'u', priority: 0, priorityClassName: `low${evil}`, qosClass: `BestEffort${evil}` as LiveEventRow['victim']['qosClass'], owner: `Job/owner${evil}` },
-      preemptor: { uid: `uid${evil}`, name: `preemptor${evil}`, namespace: `pns${evil}`, priority: 1000, priorityClassName: `high${evil}`, owner: `Job/p${evil}`, resolved: true },
+      victim: {
+        name: `victim${evil}`,
+        uid: 'u',
+        priority: 0,
+        priorityClassName: `low${evil}`,
+        qosClass: `BestEffort${evil}` as LiveEventRow['victim']['qosClass'],
+        owner: `Job/owner${evil}`,
+      },
+      preemptor: {
+        uid: `uid${evil}`,
+        name: `preemptor${evil}`,
+        namespace: `pns${evil}`,
+        priority: 1000,
+        priorityClassName: `high${evil}`,
+        owner: `Job/p${evil}`,
+        resolved: true,
+      },
       priorityGap: 1000,
     };
-    assertInert(rowToMarkdown(row), `rowToMarkdown(${name})`, [`Preempted${evil}`, `Preempted by pod ${evil} on node ${evil}`, `ns${evil}/victim${evil}`, `low${evil}`]);
-    assertInert(rowToMarkdown({ ...row, preemptor: { uid: `uid${evil}`, resolved: false } }), `rowToMarkdown unresolved (${name})`, [`uid${evil}`]);
+    assertInert(rowToMarkdown(row), `rowToMarkdown(${name})`, [
+      `Preempted${evil}`,
+      `Preempted by pod ${evil} on node ${evil}`,
+      `ns${evil}/victim${evil}`,
+      `low${evil}`,
+    ]);
+    assertInert(rowToMarkdown({ ...row, preemptor: { uid: `uid${evil}`, resolved: false } }), `rowToMarkdown unresolved (${name})`, [
+      `uid${evil}`,
+    ]);
   }
 });
 
 test('the Diagnose Pod report from hostile cluster data renders inertly (names, classes, messages, notes)', () => {
   for (const [name, evil] of Object.entries(HOSTILE)) {
-    const victim: PodRecord = { uid: 'v-uid', name: `victim${evil}`, namespace: `ns${evil}`, priority: 0, priorityClassName: `low${evil}`, owners: [{ kind: 'Job', name: `owner${evil}` }], node: `node${evil}`, phase: 'Failed', labels: { app: 'x' }, requests: { cpu: '1' }, startTime: '2026-11-20T09:00:00Z', deletedAt: '2026-11-20T10:05:01Z', message: evil, conditions: [{ type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: `${evil} preempted` }] };
-    const preemptor: PodRecord = { uid: 'p-uid', name: `preemptor${evil}`, namespace: `pns${evil}`, priority: 1000, priorityClassName: `high${evil}`, owners: [{ kind: 'Job', name: `powner${evil}` }], node: `node${evil}`, requests: { cpu: '1' } };
+    const victim: PodRecord = {
+      uid: 'v-uid',
+      name: `victim${evil}`,
+      namespace: `ns${evil}`,
+      priority: 0,
+      priorityClassName: `low${evil}`,
+      owners: [{ kind: 'Job', name: `owner${evil}` }],
+      node: `node${evil}`,
+      phase: 'Failed',
+      labels: { app: 'x' },
+      requests: { cpu: '1' },
+      startTime: '2026-11-20T09:00:00Z',
+      deletedAt: '2026-11-20T10:05:01Z',
+      message: evil,
+      conditions: [{ type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: `${evil} preempted` }],
+    };
+    const preemptor: PodRecord = {
+      uid: 'p-uid',
+      name: `preemptor${evil}`,
+      namespace: `pns${evil}`,
+      priority: 1000,
+      priorityClassName: `high${evil}`,
+      owners: [{ kind: 'Job', name: `powner${evil}` }],
+      node: `node${evil}`,
+      requests: { cpu: '1' },
+    };
     const regarding = { kind: 'Pod', namespace: victim.namespace, name: victim.name, uid: victim.uid };
     const events: EventRecord[] = [
       { uid: 'e1', reason: 'Preempted', note: 'Preempted by pod p-uid on node node-x', time: '2026-11-20T10:05:00Z', regarding },
       { uid: 'e2', reason: 'Killing', note: `Stopping container ${evil}`, time: '2026-11-20T10:05:01Z', regarding },
     ];
-    const classes: ApiObject[] = [{ metadata: { name: `low${evil}` }, value: 0, globalDefault: true }, { metadata: { name: `high${evil}` }, value: 1000 }];
-    const pdbs: ApiObject[] = [{ metadata: { name: `pdb${evil}`, namespace: victim.namespace }, spec: { selector: { matchLabels: { app: 'x' } } }, status: { disruptionsAllowed: 0 } }];
-    const nodes: ApiObject[] = [{ metadata: { name: `node${evil}` }, status: { allocatable: { cpu: '1', pods: '10' }, conditions: [{ type: 'MemoryPressure', status: 'True', message: evil }] } }];
-    const r = buildDiagnoseReport({ target: { namespace: victim.namespace, name: victim.name }, pods: [victim, preemptor], events, priorityClasses: classes, pdbs, nodes });
+    const classes: ApiObject[] = [
+      { metadata: { name: `low${evil}` }, value: 0, globalDefault: true },
+      { metadata: { name: `high${evil}` }, value: 1000 },
+    ];
+    const pdbs: ApiObject[] = [
+      {
+        metadata: { name: `pdb${evil}`, namespace: victim.namespace },
+        spec: { selector: { matchLabels: { app: 'x' } } },
+        status: { disruptionsAllowed: 0 },
+      },
+    ];
+    const nodes: ApiObject[] = [
+      {
+        metadata: { name: `node${evil}` },
+        status: { allocatable: { cpu: '1', pods: '10' }, conditions: [{ type: 'MemoryPressure', status: 'True', message: evil }] },
+      },
+    ];
+    const r = buildDiagnoseReport({
+      target: { namespace: victim.namespace, name: victim.name },
+      pods: [victim, preemptor],
+      events,
+      priorityClasses: classes,
+      pdbs,
+      nodes,
+    });
     assert.equal(r.preemptor?.name, `preemptor${evil}`, 'the preemptor is resolved (the report is not vacuous)');
-    assertInert(renderDiagnoseMarkdown(r), `Diagnose report (${name})`, [`pns${evil}/preemptor${evil}`, `pdb${evil}`, `Stopping container ${evil}`]);
+    assertInert(renderDiagnoseMarkdown(r), `Diagnose report (${name})`, [
+      `pns${evil}/preemptor${evil}`,
+      `pdb${evil}`,
+      `Stopping container ${evil}`,
+    ]);
   }
 });
 
@@ -212,7 +302,11 @@ describe('the language server quotes hostile manifests inertly (real server over
     folder = fs.mkdtempSync(path.join(os.tmpdir(), 'kpl-md-'));
     entries.forEach(([, evil], i) => fs.writeFileSync(path.join(folder, file(i)), hostileManifest(i, evil)));
     client = await TestClient.start({ folder });
-    await client.waitFor('diagnostics of every hostile file', () => entries.every((_, i) => client.diagnostics.has(client.uri(file(i)))), 60_000);
+    await client.waitFor(
+      'diagnostics of every hostile file',
+      () => entries.every((_, i) => client.diagnostics.has(client.uri(file(i)))),
+      60_000,
+    );
   });
   after(async () => {
     await client.stop();
@@ -223,18 +317,36 @@ describe('the language server quotes hostile manifests inertly (real server over
     for (const [i, [name, evil]] of entries.entries()) {
       await client.open(file(i));
       const uri = client.uri(file(i));
-      const workload = hoverValue(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: client.positionOf(file(i), 'kind: Deployment', 2) }));
+      const workload = hoverValue(
+        await client.request<Hover | null>('textDocument/hover', {
+          textDocument: { uri },
+          position: client.positionOf(file(i), 'kind: Deployment', 2),
+        }),
+      );
       assertInert(workload, `workload hover (${name})`, [`ns${i}${evil}/web${i}${evil}`, `pdb${i}${evil}`]);
-      const rejected = hoverValue(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: client.positionOf(file(i), `name: low${i}`, 8) }));
+      const rejected = hoverValue(
+        await client.request<Hover | null>('textDocument/hover', {
+          textDocument: { uri },
+          position: client.positionOf(file(i), `name: low${i}`, 8),
+        }),
+      );
       assertInert(rejected, `rejected workload hover (${name})`, [`missing${i}${evil}`]);
-      const cls = hoverValue(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: client.positionOf(file(i), 'kind: PriorityClass', 2) }));
+      const cls = hoverValue(
+        await client.request<Hover | null>('textDocument/hover', {
+          textDocument: { uri },
+          position: client.positionOf(file(i), 'kind: PriorityClass', 2),
+        }),
+      );
       assertInert(cls, `PriorityClass hover (${name})`, [`class${i}${evil}`, `web${i}${evil}`]);
     }
   });
 
   test('completion docs of hostile classes (description and name)', async () => {
     await client.open(file(0));
-    const items = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: client.uri(file(0)) }, position: client.positionOf(file(0), 'priorityClassName: \n', 'priorityClassName: '.length) });
+    const items = await client.request<CompletionItem[]>('textDocument/completion', {
+      textDocument: { uri: client.uri(file(0)) },
+      position: client.positionOf(file(0), 'priorityClassName: \n', 'priorityClassName: '.length),
+    });
     for (const [i, [name, evil]] of entries.entries()) {
       const item = items.find((x) => x.label === `class${i}${evil}`);
       assert.ok(item, `completion item of class${i} (${name})`);
@@ -248,9 +360,14 @@ describe('the language server quotes hostile manifests inertly (real server over
     const i = entries.findIndex(([name]) => name === 'math and icons');
     const evil = entries[i]?.[1] ?? '';
     await client.open(file(i));
-    const lenses = await client.request<Array<{ command?: { title: string; arguments?: unknown[] } }>>('textDocument/codeLens', { textDocument: { uri: client.uri(file(i)) } });
+    const lenses = await client.request<Array<{ command?: { title: string; arguments?: unknown[] } }>>('textDocument/codeLens', {
+      textDocument: { uri: client.uri(file(i)) },
+    });
     const texts = lenses.flatMap((l) => [l.command?.title ?? '', JSON.stringify(l.command?.arguments ?? [])]);
-    assert.ok(texts.some((t) => t.includes(`class${i}`)), `a lens names the hostile class: ${JSON.stringify(texts)}`);
+    assert.ok(
+      texts.some((t) => t.includes(`class${i}`)),
+      `a lens names the hostile class: ${JSON.stringify(texts)}`,
+    );
     for (const t of texts) assert.doesNotMatch(t.replace(/\\\\/g, '\\'), /(^|[^\\])\$\(/, `an unescaped $( in ${t}`);
     assert.ok(evil.includes('$('));
   });
@@ -281,7 +398,7 @@ function sources(dir: string): ts.SourceFile[] {
   return out;
 }
 
-test('client/src trusts no Markdown beyond the project\'s own commands; the language client sets it explicitly', () => {
+test("client/src trusts no Markdown beyond the project's own commands; the language client sets it explicitly", () => {
   const offenders: string[] = [];
   let clientOptions = '';
   for (const sf of sources('client/src')) {
@@ -289,23 +406,37 @@ test('client/src trusts no Markdown beyond the project\'s own commands; the lang
     const visit = (n: ts.Node): void => {
       let name: string | undefined;
       let value: ts.Expression | undefined;
-      if (ts.isPropertyAssignment(n) && (ts.isIdentifier(n.name) || ts.isStringLiteral(n.name))) [name, value] = [n.name.text, n.initializer];
-      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left)) [name, value] = [n.left.name.text, n.right];
+      if (ts.isPropertyAssignment(n) && (ts.isIdentifier(n.name) || ts.isStringLiteral(n.name)))
+        [name, value] = [n.name.text, n.initializer];
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left))
+        [name, value] = [n.left.name.text, n.right];
       if (name === 'isTrusted' && value !== undefined) {
         const ok =
           value.kind === ts.SyntaxKind.FalseKeyword ||
           (ts.isObjectLiteralExpression(value) &&
-            value.properties.every((p) => ts.isPropertyAssignment(p) && p.name.getText(sf) === 'enabledCommands' && ts.isArrayLiteralExpression(p.initializer) && p.initializer.elements.every((e) => ts.isStringLiteral(e) && e.text.startsWith('kubePriorityLens.'))));
+            value.properties.every(
+              (p) =>
+                ts.isPropertyAssignment(p) &&
+                p.name.getText(sf) === 'enabledCommands' &&
+                ts.isArrayLiteralExpression(p.initializer) &&
+                p.initializer.elements.every((e) => ts.isStringLiteral(e) && e.text.startsWith('kubePriorityLens.')),
+            ));
         if (!ok) offenders.push(`${where(n)}: isTrusted = ${value.getText(sf)}`);
       }
-      if (name === 'supportHtml' && value !== undefined && value.kind !== ts.SyntaxKind.FalseKeyword) offenders.push(`${where(n)}: supportHtml = ${value.getText(sf)}`);
-      if (name === 'markdown' && value !== undefined && ts.isObjectLiteralExpression(value) && sf.fileName.endsWith('language-client.ts')) clientOptions = value.getText(sf);
+      if (name === 'supportHtml' && value !== undefined && value.kind !== ts.SyntaxKind.FalseKeyword)
+        offenders.push(`${where(n)}: supportHtml = ${value.getText(sf)}`);
+      if (name === 'markdown' && value !== undefined && ts.isObjectLiteralExpression(value) && sf.fileName.endsWith('language-client.ts'))
+        clientOptions = value.getText(sf);
       ts.forEachChild(n, visit);
     };
     visit(sf);
   }
-  assert.deepEqual(offenders, [], 'trusted Markdown or HTML outside the project\'s own commands');
-  assert.match(clientOptions, /isTrusted:\s*false/, 'LanguageClientOptions.markdown.isTrusted is set (false) in client/src/language-client.ts');
+  assert.deepEqual(offenders, [], "trusted Markdown or HTML outside the project's own commands");
+  assert.match(
+    clientOptions,
+    /isTrusted:\s*false/,
+    'LanguageClientOptions.markdown.isTrusted is set (false) in client/src/language-client.ts',
+  );
   assert.match(clientOptions, /supportHtml:\s*false/, 'LanguageClientOptions.markdown.supportHtml is set (false)');
 });
 
@@ -313,8 +444,15 @@ test('the server builds no command: link into any Markdown (string and template 
   const found: string[] = [];
   for (const sf of sources('server/src')) {
     const visit = (n: ts.Node): void => {
-      if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateHead(n) || ts.isTemplateMiddle(n) || ts.isTemplateTail(n)) {
-        if (/\]\(\s*<?\s*command:|<command:|href=["']?command:/i.test(n.text)) found.push(`${path.basename(sf.fileName)}: ${n.text.slice(0, 80)}`);
+      if (
+        ts.isStringLiteral(n) ||
+        ts.isNoSubstitutionTemplateLiteral(n) ||
+        ts.isTemplateHead(n) ||
+        ts.isTemplateMiddle(n) ||
+        ts.isTemplateTail(n)
+      ) {
+        if (/\]\(\s*<?\s*command:|<command:|href=["']?command:/i.test(n.text))
+          found.push(`${path.basename(sf.fileName)}: ${n.text.slice(0, 80)}`);
       }
       ts.forEachChild(n, visit);
     };

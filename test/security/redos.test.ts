@@ -80,7 +80,9 @@ type Check = (source: string, flags: string, params: { timeout: number }) => Pro
 /** recheck's native binary (an optional dependency for this platform) when installed; its JS build is ~50× slower. */
 function backend(): 'native' | 'auto' {
   try {
-    requireHere.resolve(`recheck-${process.platform === 'darwin' ? 'macos' : process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}/package.json`);
+    requireHere.resolve(
+      `recheck-${process.platform === 'darwin' ? 'macos' : process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}/package.json`,
+    );
     return 'native';
   } catch {
     return 'auto';
@@ -90,18 +92,29 @@ function backend(): 'native' | 'auto' {
 test('every regular expression in the product is linear (recheck: safe)', { timeout: 600_000 }, async (t) => {
   const { found, dynamic } = collect();
   assert.ok(found.length > 50, `the collector found only ${found.length} regular expressions: the walk is broken`);
-  assert.ok(found.some((f) => f.where.startsWith('server/src/core/diagnose/messages.ts')), 'the event-note parsers were not found');
+  assert.ok(
+    found.some((f) => f.where.startsWith('server/src/core/diagnose/messages.ts')),
+    'the event-note parsers were not found',
+  );
 
   process.env['RECHECK_BACKEND'] ??= backend();
   const { check } = requireHere('recheck') as { check: Check };
   t.diagnostic(`${found.length} regular expressions, recheck backend ${process.env['RECHECK_BACKEND']}`);
   // Per regex: generous for a loaded 2-core machine; the slowest here takes ~1.5 s natively.
   const timeout = process.env['RECHECK_BACKEND'] === 'native' ? 20_000 : 120_000;
-  const failures = [...new Set(dynamic)].filter((f) => dynamicRegExps[f] === undefined).map((f) => `${f}: RegExp built from a non-literal source: use a literal, or list the file in dynamicRegExps with the reason it is bounded`);
+  const failures = [...new Set(dynamic)]
+    .filter((f) => dynamicRegExps[f] === undefined)
+    .map(
+      (f) =>
+        `${f}: RegExp built from a non-literal source: use a literal, or list the file in dynamicRegExps with the reason it is bounded`,
+    );
   // One at a time: the native agent checks sequentially anyway, and the machine is shared.
   for (const f of found) {
     const d = await check(f.source, f.flags, { timeout });
-    if (d.status !== 'safe') failures.push(`${f.where} /${f.source}/${f.flags}: ${d.status}${d.complexity ? ` (${d.complexity.type})` : ''}${d.error ? ` (${d.error.kind})` : ''}${d.attack ? `, attack ${d.attack.pattern.slice(0, 120)}` : ''}`);
+    if (d.status !== 'safe')
+      failures.push(
+        `${f.where} /${f.source}/${f.flags}: ${d.status}${d.complexity ? ` (${d.complexity.type})` : ''}${d.error ? ` (${d.error.kind})` : ''}${d.attack ? `, attack ${d.attack.pattern.slice(0, 120)}` : ''}`,
+      );
   }
   assert.deepEqual(failures, [], `regular expressions recheck does not prove linear:\n${failures.join('\n')}`);
 });

@@ -45,7 +45,8 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
       i++;
     }
     if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
-    if (flag.choices !== undefined && !flag.choices.includes(value)) throw new UsageError(`--${name} must be one of ${flag.choices.join(', ')} (got "${value}")`);
+    if (flag.choices !== undefined && !flag.choices.includes(value))
+      throw new UsageError(`--${name} must be one of ${flag.choices.join(', ')} (got "${value}")`);
     const list = result.values.get(name) ?? [];
     if (list.length > 0 && flag.repeat !== true) throw new UsageError(`--${name} given more than once`);
     list.push(value);

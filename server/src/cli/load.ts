@@ -27,7 +27,8 @@ export const pathFlags = { values: { 'max-file-size': {} }, booleans: ['follow-s
 export function readPathFlags(args: ParsedArgs): { followSymlinks: boolean; maxFileMiB: number } {
   const raw = args.values.get('max-file-size')?.[0];
   const maxFileMiB = raw === undefined ? defaultMaxFileMiB : Number(raw);
-  if (!(Number.isFinite(maxFileMiB) && maxFileMiB >= 1 && maxFileMiB <= maxFileMiBLimit)) throw new UsageError(`--max-file-size must be a number of MiB from 1 to ${maxFileMiBLimit} (got "${raw ?? ''}")`);
+  if (!(Number.isFinite(maxFileMiB) && maxFileMiB >= 1 && maxFileMiB <= maxFileMiBLimit))
+    throw new UsageError(`--max-file-size must be a number of MiB from 1 to ${maxFileMiBLimit} (got "${raw ?? ''}")`);
   return { followSymlinks: args.booleans.has('follow-symlinks'), maxFileMiB };
 }
 
@@ -77,7 +78,12 @@ export async function load(options: LoadOptions): Promise<Loaded> {
     try {
       content = reader.read(f.absolute);
     } catch (error) {
-      problems.push({ path: f.path, kind: 'unreadable', message: `${f.path}: ${describeError(error)}`, argument: options.paths.includes(f.path) });
+      problems.push({
+        path: f.path,
+        kind: 'unreadable',
+        message: `${f.path}: ${describeError(error)}`,
+        argument: options.paths.includes(f.path),
+      });
       continue;
     }
     if (isTooLarge(content)) {
@@ -110,7 +116,13 @@ export async function load(options: LoadOptions): Promise<Loaded> {
         continue;
       }
       // Cluster state is parsed later, all files together: each needs its own copy of the reader's buffer.
-      if (isTooLarge(content)) problems.push({ path: f.path, kind: 'unreadable', message: tooLargeMessage(f.path, content.size, reader.maxBytes, advice), argument: true });
+      if (isTooLarge(content))
+        problems.push({
+          path: f.path,
+          kind: 'unreadable',
+          message: tooLargeMessage(f.path, content.size, reader.maxBytes, advice),
+          argument: true,
+        });
       else inputs.push({ path: f.path, content: new Uint8Array(content) });
     }
     host.setClusterState(inputs);
@@ -168,7 +180,8 @@ async function readConfig(file: string): Promise<{ severities: Record<string, Se
       for (const [id, value] of Object.entries(rulesValue as Record<string, unknown>)) {
         if (!rulesById.has(id)) throw new UsageError(`${file}: unknown rule "${id}"`);
         const setting = value === false ? 'off' : String(value);
-        if (!severities.includes(setting)) throw new UsageError(`${file}: rule ${id} must be one of ${severities.join(', ')} (got "${setting}")`);
+        if (!severities.includes(setting))
+          throw new UsageError(`${file}: rule ${id} must be one of ${severities.join(', ')} (got "${setting}")`);
         result[id] = setting as SeveritySetting;
       }
     }

@@ -56,4 +56,3 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
     return 2;
   }
 }
-

@@ -27,13 +27,20 @@ export function findingsToJson(findings: readonly Finding[], model: WorkspaceMod
     const index = indexOf(f.file);
     const json: FindingJson = { ruleId: f.ruleId, severity: f.severity, message: f.message, file: f.file, range: index.range(f.span) };
     if (f.object !== undefined) json.object = f.object;
-    if (f.fix !== undefined) json.fix = { description: f.fix.description, edits: f.fix.edits.map((e) => ({ range: indexOf(e.file ?? f.file).range(e.span), newText: e.newText })) };
+    if (f.fix !== undefined)
+      json.fix = {
+        description: f.fix.description,
+        edits: f.fix.edits.map((e) => ({ range: indexOf(e.file ?? f.file).range(e.span), newText: e.newText })),
+      };
     return json;
   });
 }
 
 export function findingsText(findings: readonly FindingJson[], summary: string): string {
-  const lines = findings.map((f) => `${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.ruleId}: ${f.message}${f.fix === undefined ? '' : `\n  fix: ${f.fix.description}`}`);
+  const lines = findings.map(
+    (f) =>
+      `${f.file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.ruleId}: ${f.message}${f.fix === undefined ? '' : `\n  fix: ${f.fix.description}`}`,
+  );
   lines.push(summary);
   return `${lines.join('\n')}\n`;
 }
@@ -74,7 +81,12 @@ export function findingsSarif(findings: readonly FindingJson[], version: string)
         },
         columnKind: 'utf16CodeUnits',
         results: findings.map((f) => {
-          const region = { startLine: f.range.start.line + 1, startColumn: f.range.start.character + 1, endLine: f.range.end.line + 1, endColumn: f.range.end.character + 1 };
+          const region = {
+            startLine: f.range.start.line + 1,
+            startColumn: f.range.start.character + 1,
+            endLine: f.range.end.line + 1,
+            endColumn: f.range.end.character + 1,
+          };
           const result: Record<string, unknown> = {
             ruleId: f.ruleId,
             ruleIndex: ruleIndex.get(f.ruleId) ?? -1,
@@ -91,7 +103,12 @@ export function findingsSarif(findings: readonly FindingJson[], version: string)
                   {
                     artifactLocation: { uri: encodeURI(f.file) },
                     replacements: f.fix.edits.map((e) => ({
-                      deletedRegion: { startLine: e.range.start.line + 1, startColumn: e.range.start.character + 1, endLine: e.range.end.line + 1, endColumn: e.range.end.character + 1 },
+                      deletedRegion: {
+                        startLine: e.range.start.line + 1,
+                        startColumn: e.range.start.character + 1,
+                        endLine: e.range.end.line + 1,
+                        endColumn: e.range.end.character + 1,
+                      },
                       insertedContent: { text: e.newText },
                     })),
                   },

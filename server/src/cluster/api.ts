@@ -80,7 +80,10 @@ export class ApiClient {
           else {
             // Status objects carry `message`; some answers are plain text (API Priority and Fairness's 429 says
             // "Too many requests, please try again later."): keep that text instead of a bare status code.
-            const plain = body === undefined && /^text\/plain\b/.test(String(res.headers['content-type'] ?? '')) ? (text.trim().split('\n')[0] ?? '') : '';
+            const plain =
+              body === undefined && /^text\/plain\b/.test(String(res.headers['content-type'] ?? ''))
+                ? (text.trim().split('\n')[0] ?? '')
+                : '';
             const message = typeof body?.['message'] === 'string' ? (body['message'] as string) : plain !== '' ? plain : `HTTP ${status}`;
             const reason = typeof body?.['reason'] === 'string' ? (body['reason'] as string) : undefined;
             reject(new ApiError(safeMessage(message), status, reason));
@@ -97,7 +100,12 @@ export class ApiClient {
    * Starts a watch; `onEvent` gets every event (including ERROR objects with `code: 410`), `done` is called once
    * when the stream ends (err undefined = closed normally, e.g. the server's timeout).
    */
-  async watch(path: ReadPath, query: Record<string, string | number | boolean | undefined>, onEvent: (type: string, object: ApiObject) => void, done: (err: ApiError | undefined) => void): Promise<WatchHandle> {
+  async watch(
+    path: ReadPath,
+    query: Record<string, string | number | boolean | undefined>,
+    onEvent: (type: string, object: ApiObject) => void,
+    done: (err: ApiError | undefined) => void,
+  ): Promise<WatchHandle> {
     assertReadPath(path, 'watch', Object.keys(query));
     let called = false;
     const once = (err: unknown) => {
@@ -105,11 +113,16 @@ export class ApiClient {
       called = true;
       if (err === null || err === undefined) done(undefined);
       else {
-        const status = typeof (err as { statusCode?: unknown }).statusCode === 'number' ? ((err as { statusCode: number }).statusCode) : 0;
+        const status = typeof (err as { statusCode?: unknown }).statusCode === 'number' ? (err as { statusCode: number }).statusCode : 0;
         done(new ApiError(safeMessage(err), status));
       }
     };
-    const controller = await this.watcher.watch(path, query, (type: string, object: unknown) => onEvent(type, (object ?? {}) as ApiObject), once);
+    const controller = await this.watcher.watch(
+      path,
+      query,
+      (type: string, object: unknown) => onEvent(type, (object ?? {}) as ApiObject),
+      once,
+    );
     return {
       abort: () => {
         called = true;

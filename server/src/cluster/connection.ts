@@ -2,7 +2,15 @@
 // context: watches events (filtered to the preemption/eviction reasons) and pods (UID cache that keeps deleted pods),
 // lists PriorityClasses, LimitRanges, PDBs and Nodes into a snapshot, and falls back to namespaces when RBAC forbids
 // cluster scope. States (connecting, live, partial, reconnecting, forbidden, offline) go to listeners.
-import { buildDiagnoseReport, capStrings, eventRecordFromObject, mergePodRecord, podRecordFromObject, rankNodeForEviction, watchedEventReasons } from '../core/index';
+import {
+  buildDiagnoseReport,
+  capStrings,
+  eventRecordFromObject,
+  mergePodRecord,
+  podRecordFromObject,
+  rankNodeForEviction,
+  watchedEventReasons,
+} from '../core/index';
 import type { ApiObject, DiagnoseReport, EventRecord, NodeEvictionRanking, ParsedFile, PodRecord } from '../core/index';
 import type { ClusterConnectionState, ClusterStateView, LiveEventRow } from '../protocol/index';
 import { ApiClient, ApiError } from './api';
@@ -162,15 +170,22 @@ export class ClusterConnection implements PodLookup {
       // An expired (or not yet valid) client certificate only yields "401 Unauthorized": say what is wrong and when.
       const certificate = lastError?.status === 401 ? clientCertificateProblem(this.loaded?.clientCertificate, this.now()) : undefined;
       if (certificate !== undefined) {
-        this.setState('forbidden', `${certificate} (context ${this.contextName ?? '?'}; the API server answered: ${lastError?.message ?? 'Unauthorized'})`);
+        this.setState(
+          'forbidden',
+          `${certificate} (context ${this.contextName ?? '?'}; the API server answered: ${lastError?.message ?? 'Unauthorized'})`,
+        );
         return;
       }
-      this.setState('forbidden', `not allowed to list events or pods with context ${this.contextName ?? '?'}${this.scopeNamespaces !== undefined ? ` in namespaces ${this.scopeNamespaces.join(', ')}` : ''}: ${lastError?.message ?? ''}`);
+      this.setState(
+        'forbidden',
+        `not allowed to list events or pods with context ${this.contextName ?? '?'}${this.scopeNamespaces !== undefined ? ` in namespaces ${this.scopeNamespaces.join(', ')}` : ''}: ${lastError?.message ?? ''}`,
+      );
       return;
     }
     const parts: string[] = [];
     if (this.scopeNamespaces !== undefined) parts.push(`cluster scope forbidden; watching namespaces ${this.scopeNamespaces.join(', ')}`);
-    if (forbidden.length > 0) parts.push(`forbidden: ${forbidden.map((s) => `${s.name}${s.namespace !== undefined ? ` in ${s.namespace}` : ''}`).join(', ')}`);
+    if (forbidden.length > 0)
+      parts.push(`forbidden: ${forbidden.map((s) => `${s.name}${s.namespace !== undefined ? ` in ${s.namespace}` : ''}`).join(', ')}`);
     // While the snapshot is being re-read after an outage, its network failures are stale: not a reason for `partial`.
     const missing = this.resnapshotting ? this.snap.missing.filter((m) => m.endsWith('(forbidden)')) : this.snap.missing;
     if (missing.length > 0) parts.push(`not readable: ${missing.join(', ')}`);
@@ -190,13 +205,24 @@ export class ClusterConnection implements PodLookup {
     this.setState('connecting');
     let api: ApiClient;
     try {
-      const connected = ApiClient.connect({ kubeconfig: this.options.kubeconfig, context: this.options.context, trusted: this.options.trusted });
+      const connected = ApiClient.connect({
+        kubeconfig: this.options.kubeconfig,
+        context: this.options.context,
+        trusted: this.options.trusted,
+      });
       this.loaded = connected.loaded;
       api = connected.api;
     } catch (error) {
       const msg = error instanceof Error ? error.message : String(error);
       this.fatal = msg;
-      this.setState(error instanceof KubeconfigError && error.kind === 'missing' ? 'no-kubeconfig' : error instanceof KubeconfigError && error.kind === 'untrusted-exec' ? 'untrusted' : 'offline', msg);
+      this.setState(
+        error instanceof KubeconfigError && error.kind === 'missing'
+          ? 'no-kubeconfig'
+          : error instanceof KubeconfigError && error.kind === 'untrusted-exec'
+            ? 'untrusted'
+            : 'offline',
+        msg,
+      );
       throw error;
     }
     const certificate = clientCertificateProblem(this.loaded.clientCertificate, this.now());
@@ -241,9 +267,21 @@ export class ClusterConnection implements PodLookup {
   }
 
   /** Streams' counters, for tests: lists and watch connections per stream. */
-  streamStats(): Array<{ name: string; namespace?: string; status: StreamStatus; lists: number; watches: number; resourceVersion?: string }> {
+  streamStats(): Array<{
+    name: string;
+    namespace?: string;
+    status: StreamStatus;
+    lists: number;
+    watches: number;
+    resourceVersion?: string;
+  }> {
     return this.streams.map((s) => {
-      const out: { name: string; namespace?: string; status: StreamStatus; lists: number; watches: number; resourceVersion?: string } = { name: s.name, status: s.lw.status, lists: s.lw.lists, watches: s.lw.watches };
+      const out: { name: string; namespace?: string; status: StreamStatus; lists: number; watches: number; resourceVersion?: string } = {
+        name: s.name,
+        status: s.lw.status,
+        lists: s.lw.lists,
+        watches: s.lw.watches,
+      };
       if (s.namespace !== undefined) out.namespace = s.namespace;
       if (s.lw.resourceVersion !== undefined) out.resourceVersion = s.lw.resourceVersion;
       return out;
@@ -303,7 +341,8 @@ export class ClusterConnection implements PodLookup {
       path,
       watch: this.options.watch !== false,
       onStatus: (status: StreamStatus, error?: ApiError) => {
-        if (error !== undefined && status !== 'live') this.log(`${name}${namespace !== undefined ? ` in ${namespace}` : ''}: ${status}: ${error.message}`);
+        if (error !== undefined && status !== 'live')
+          this.log(`${name}${namespace !== undefined ? ` in ${namespace}` : ''}: ${status}: ${error.message}`);
         if (status === 'offline' || status === 'reconnecting') this.outage = true;
         // Back after an outage (or the snapshot failed while the server was away): re-read the snapshot at once, so
         // the state does not stay `partial` ("not readable: … ECONNREFUSED") until the next periodic refresh.
@@ -311,7 +350,8 @@ export class ClusterConnection implements PodLookup {
         this.recomputeState();
       },
       onList: (items: ApiObject[]) => (name === 'events' ? this.onEventList(items) : this.onPodList(items, namespace)),
-      onEvent: (type: 'ADDED' | 'MODIFIED' | 'DELETED', o: ApiObject) => (name === 'events' ? this.onEventObject(type, o) : this.onPodObject(type, o)),
+      onEvent: (type: 'ADDED' | 'MODIFIED' | 'DELETED', o: ApiObject) =>
+        name === 'events' ? this.onEventObject(type, o) : this.onPodObject(type, o),
       ...(this.options.backoff !== undefined ? { backoff: this.options.backoff } : {}),
       ...(this.options.watchTimeoutSeconds !== undefined ? { watchTimeoutSeconds: this.options.watchTimeoutSeconds } : {}),
     };
@@ -415,7 +455,11 @@ export class ClusterConnection implements PodLookup {
     // written when an event references them (emitEvents). Healthy pods stay in memory only.
     const history = this.options.history;
     if (history !== undefined) {
-      const interesting = this.preemptorUids.has(merged.uid) || merged.deletedAt !== undefined || merged.phase === 'Failed' || merged.conditions?.some((c) => c.type === 'DisruptionTarget') === true;
+      const interesting =
+        this.preemptorUids.has(merged.uid) ||
+        merged.deletedAt !== undefined ||
+        merged.phase === 'Failed' ||
+        merged.conditions?.some((c) => c.type === 'DisruptionTarget') === true;
       if (interesting) void history.append([{ type: 'pod', at: this.now().toISOString(), pod: merged }]).catch(() => undefined);
     }
   }
@@ -497,25 +541,37 @@ export class ClusterConnection implements PodLookup {
       try {
         return ((await api.get(p))['items'] as ApiObject[] | undefined) ?? [];
       } catch (error) {
-        missing.push(`${kind} (${error instanceof ApiError && (error.status === 403 || error.status === 401) ? 'forbidden' : error instanceof Error ? error.message : String(error)})`);
+        missing.push(
+          `${kind} (${error instanceof ApiError && (error.status === 403 || error.status === 401) ? 'forbidden' : error instanceof Error ? error.message : String(error)})`,
+        );
         return [];
       }
     };
     // Free text in these objects (node condition messages, class descriptions, annotations) is bounded like event notes.
-    const [priorityClasses, nodes, limitRanges, pdbs] = (await Promise.all([
-      clusterScoped('PriorityClass', readPaths.list('priorityclasses')),
-      clusterScoped('Node', readPaths.list('nodes')),
-      listAll('LimitRange', 'limitranges'),
-      listAll('PodDisruptionBudget', 'poddisruptionbudgets'),
-    ])).map((items) => items.map((o) => capStrings(o)));
+    const [priorityClasses, nodes, limitRanges, pdbs] = (
+      await Promise.all([
+        clusterScoped('PriorityClass', readPaths.list('priorityclasses')),
+        clusterScoped('Node', readPaths.list('nodes')),
+        listAll('LimitRange', 'limitranges'),
+        listAll('PodDisruptionBudget', 'poddisruptionbudgets'),
+      ])
+    ).map((items) => items.map((o) => capStrings(o)));
     // Optional: metrics-server may be absent (404/503) or forbidden; never a `missing` kind, never an error state.
     this.podMetrics = await this.listPodMetrics(api, namespaces);
     this.snap = { priorityClasses, nodes, limitRanges, pdbs, takenAt: this.now().toISOString(), missing: [...new Set(missing)] };
     this.recomputeState();
     // Node status changes every heartbeat: compare what the analysis uses (resourceVersions of all but Nodes, node conditions/allocatable).
     const key = JSON.stringify([
-      [priorityClasses, limitRanges, pdbs].map((xs) => xs.map((o) => (o['metadata'] as { uid?: string; resourceVersion?: string } | undefined)?.resourceVersion)),
-      nodes.map((n) => [(n['metadata'] as { name?: string } | undefined)?.name, (n['status'] as ApiObject | undefined)?.['allocatable'], ((n['status'] as ApiObject | undefined)?.['conditions'] as ApiObject[] | undefined)?.map((c) => `${String(c['type'])}=${String(c['status'])}`)]),
+      [priorityClasses, limitRanges, pdbs].map((xs) =>
+        xs.map((o) => (o['metadata'] as { uid?: string; resourceVersion?: string } | undefined)?.resourceVersion),
+      ),
+      nodes.map((n) => [
+        (n['metadata'] as { name?: string } | undefined)?.name,
+        (n['status'] as ApiObject | undefined)?.['allocatable'],
+        ((n['status'] as ApiObject | undefined)?.['conditions'] as ApiObject[] | undefined)?.map(
+          (c) => `${String(c['type'])}=${String(c['status'])}`,
+        ),
+      ]),
       this.snap.missing,
     ]);
     if (key !== this.snapshotKey) {
@@ -546,16 +602,29 @@ export class ClusterConnection implements PodLookup {
     const named = new Set<string>();
     for (const n of this.snap.nodes) {
       const conds = ((n['status'] as ApiObject | undefined)?.['conditions'] as ApiObject[] | undefined) ?? [];
-      if (conds.some((c) => /Pressure$/.test(String(c['type'])) && c['status'] === 'True')) named.add(String((n['metadata'] as ApiObject | undefined)?.['name'] ?? ''));
+      if (conds.some((c) => /Pressure$/.test(String(c['type'])) && c['status'] === 'True'))
+        named.add(String((n['metadata'] as ApiObject | undefined)?.['name'] ?? ''));
     }
     for (const e of [...this.eventsByUid.values()].sort((a, b) => b.time.localeCompare(a.time))) {
-      const node = e.host ?? /on node (\S+)$/.exec(e.note)?.[1] ?? (e.regarding.uid !== undefined ? this.podsByUid.get(e.regarding.uid)?.node : undefined);
+      const node =
+        e.host ??
+        /on node (\S+)$/.exec(e.note)?.[1] ??
+        (e.regarding.uid !== undefined ? this.podsByUid.get(e.regarding.uid)?.node : undefined);
       if (node !== undefined && node !== '') named.add(node);
       if (named.size >= limit) break;
     }
     named.delete('');
     const pods = this.pods();
-    return [...named].slice(0, limit).map((node) => rankNodeForEviction({ node, pods, nodes: this.snap.nodes, priorityClasses: this.snap.priorityClasses, podMetrics: this.podMetrics, limit: 5 }));
+    return [...named].slice(0, limit).map((node) =>
+      rankNodeForEviction({
+        node,
+        pods,
+        nodes: this.snap.nodes,
+        priorityClasses: this.snap.priorityClasses,
+        podMetrics: this.podMetrics,
+        limit: 5,
+      }),
+    );
   }
 
   // ---- one-off reads -------------------------------------------------------------------------
@@ -593,7 +662,10 @@ export class ClusterConnection implements PodLookup {
       if (job !== undefined) jobs.push(job);
     }
     const view = this.state();
-    const source: NonNullable<Parameters<typeof buildDiagnoseReport>[0]['source']> = { state: view.state, partial: view.state === 'partial' };
+    const source: NonNullable<Parameters<typeof buildDiagnoseReport>[0]['source']> = {
+      state: view.state,
+      partial: view.state === 'partial',
+    };
     if (view.context !== undefined) source.context = view.context;
     if (this.scopeNamespaces !== undefined) source.namespaces = this.scopeNamespaces;
     return buildDiagnoseReport({

@@ -34,15 +34,38 @@ const resources = {
   pods: { groupVersion: core, plural: 'pods', namespaced: true, list: true, get: true, watch: true },
   nodes: { groupVersion: core, plural: 'nodes', namespaced: false, list: true, get: false, watch: false },
   limitranges: { groupVersion: core, plural: 'limitranges', namespaced: true, list: true, get: false, watch: false },
-  priorityclasses: { groupVersion: ['apis', 'scheduling.k8s.io', 'v1'], plural: 'priorityclasses', namespaced: false, list: true, get: false, watch: false },
-  poddisruptionbudgets: { groupVersion: ['apis', 'policy', 'v1'], plural: 'poddisruptionbudgets', namespaced: true, list: true, get: false, watch: false },
+  priorityclasses: {
+    groupVersion: ['apis', 'scheduling.k8s.io', 'v1'],
+    plural: 'priorityclasses',
+    namespaced: false,
+    list: true,
+    get: false,
+    watch: false,
+  },
+  poddisruptionbudgets: {
+    groupVersion: ['apis', 'policy', 'v1'],
+    plural: 'poddisruptionbudgets',
+    namespaced: true,
+    list: true,
+    get: false,
+    watch: false,
+  },
   jobs: { groupVersion: ['apis', 'batch', 'v1'], plural: 'jobs', namespaced: true, list: false, get: true, watch: false },
-  podmetrics: { groupVersion: ['apis', 'metrics.k8s.io', 'v1beta1'], plural: 'pods', namespaced: true, list: true, get: false, watch: false },
+  podmetrics: {
+    groupVersion: ['apis', 'metrics.k8s.io', 'v1beta1'],
+    plural: 'pods',
+    namespaced: true,
+    list: true,
+    get: false,
+    watch: false,
+  },
 } as const satisfies Record<string, Resource>;
 
 export type ResourceName = keyof typeof resources;
 export type ListableResource = { [K in ResourceName]: (typeof resources)[K]['list'] extends true ? K : never }[ResourceName];
-export type NamespacedListableResource = { [K in ListableResource]: (typeof resources)[K]['namespaced'] extends true ? K : never }[ListableResource];
+export type NamespacedListableResource = {
+  [K in ListableResource]: (typeof resources)[K]['namespaced'] extends true ? K : never;
+}[ListableResource];
 export type GettableResource = { [K in ResourceName]: (typeof resources)[K]['get'] extends true ? K : never }[ResourceName];
 
 const isAlphanumeric = (c: string): boolean => (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
@@ -122,5 +145,7 @@ const allowedQuery: Record<ReadVerb, ReadonlySet<string>> = {
 /** Throws NotAReadEndpointError unless `path` is allow-listed for `verb` and the query uses only known parameters. */
 export function assertReadPath(path: string, verb: ReadVerb, query: Iterable<string> = []): void {
   if (matchReadPath(path, verb) === undefined) throw new NotAReadEndpointError(`${verb} ${JSON.stringify(path.slice(0, 200))}`);
-  for (const key of query) if (!allowedQuery[verb].has(key)) throw new NotAReadEndpointError(`${verb} ${path} with query parameter ${JSON.stringify(key.slice(0, 80))}`);
+  for (const key of query)
+    if (!allowedQuery[verb].has(key))
+      throw new NotAReadEndpointError(`${verb} ${path} with query parameter ${JSON.stringify(key.slice(0, 80))}`);
 }

@@ -162,14 +162,17 @@ export class HistoryStore {
     if (bad > 0 || (!headerSeen && parts.length > 0)) {
       const aside = `${this.file}.corrupt-${new Date(this.now()).toISOString().replace(/[:.]/g, '-')}`;
       await fs.rename(this.file, aside);
-      this.messages.push(`history file ${this.file} was corrupted (${bad} unreadable line${bad === 1 ? '' : 's'}${headerSeen ? '' : ', no header'}); moved it to ${aside} and kept ${this.records.size} readable records`);
+      this.messages.push(
+        `history file ${this.file} was corrupted (${bad} unreadable line${bad === 1 ? '' : 's'}${headerSeen ? '' : ', no header'}); moved it to ${aside} and kept ${this.records.size} readable records`,
+      );
       await this.compactNow();
       return;
     }
     if (partial) this.messages.push(`dropped an incomplete last record of ${this.file} (an earlier write was interrupted)`);
     const before = this.records.size;
     this.prune();
-    if (oversized > 0) this.messages.push(`cut ${oversized} record${oversized === 1 ? '' : 's'} of ${this.file} with text over ${maxTextBytes} bytes`);
+    if (oversized > 0)
+      this.messages.push(`cut ${oversized} record${oversized === 1 ? '' : 's'} of ${this.file} with text over ${maxTextBytes} bytes`);
     if (partial || oversized > 0 || this.records.size !== before || this.lines > this.records.size * 2 + 100) await this.compactNow();
   }
 
@@ -222,8 +225,19 @@ export class HistoryStore {
       const r = capStrings(input); // the connection's records are capped already; anything else is too
       const old = this.records.get(keyOf(r));
       if (old !== undefined) {
-        if (r.type === 'event' && old.type === 'event' && old.event.resourceVersion === r.event.resourceVersion && old.event.count === r.event.count) continue;
-        if (r.type === 'pod' && old.type === 'pod' && JSON.stringify({ ...old.pod, seenAt: undefined }) === JSON.stringify({ ...r.pod, seenAt: undefined })) continue;
+        if (
+          r.type === 'event' &&
+          old.type === 'event' &&
+          old.event.resourceVersion === r.event.resourceVersion &&
+          old.event.count === r.event.count
+        )
+          continue;
+        if (
+          r.type === 'pod' &&
+          old.type === 'pod' &&
+          JSON.stringify({ ...old.pod, seenAt: undefined }) === JSON.stringify({ ...r.pod, seenAt: undefined })
+        )
+          continue;
       }
       this.records.set(keyOf(r), r);
       fresh.push(r);
@@ -279,10 +293,26 @@ export class HistoryStore {
       const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
       return /[",\n\r]/.test(safe) || safe !== s ? `"${safe.replace(/"/g, '""')}"` : safe;
     };
-    const rows = [['time', 'reason', 'type', 'namespace', 'kind', 'name', 'uid', 'priority', 'priorityClassName', 'node', 'related', 'count', 'note']];
+    const rows = [
+      ['time', 'reason', 'type', 'namespace', 'kind', 'name', 'uid', 'priority', 'priorityClassName', 'node', 'related', 'count', 'note'],
+    ];
     for (const e of this.events().sort((a, b) => a.time.localeCompare(b.time))) {
       const p = e.regarding.uid === undefined ? undefined : pods.get(e.regarding.uid);
-      rows.push([e.time, e.reason, e.type ?? '', e.regarding.namespace, e.regarding.kind, e.regarding.name, e.regarding.uid ?? '', p?.priority === undefined ? '' : String(p.priority), p?.priorityClassName ?? '', p?.node ?? e.host ?? '', e.related === undefined ? '' : `${e.related.namespace}/${e.related.name}`, e.count === undefined ? '' : String(e.count), e.note]);
+      rows.push([
+        e.time,
+        e.reason,
+        e.type ?? '',
+        e.regarding.namespace,
+        e.regarding.kind,
+        e.regarding.name,
+        e.regarding.uid ?? '',
+        p?.priority === undefined ? '' : String(p.priority),
+        p?.priorityClassName ?? '',
+        p?.node ?? e.host ?? '',
+        e.related === undefined ? '' : `${e.related.namespace}/${e.related.name}`,
+        e.count === undefined ? '' : String(e.count),
+        e.note,
+      ]);
     }
     return `${rows.map((r) => r.map(cell).join(',')).join('\n')}\n`;
   }

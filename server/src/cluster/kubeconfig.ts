@@ -153,7 +153,8 @@ function redactPrivateKeys(text: string): string {
 function redactJwts(text: string): string {
   let out = '';
   let from = 0;
-  const isTokenChar = (c: string | undefined): boolean => c !== undefined && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c === '-' || c === '_');
+  const isTokenChar = (c: string | undefined): boolean =>
+    c !== undefined && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c === '-' || c === '_');
   for (let i = text.indexOf('eyJ'); i !== -1; i = text.indexOf('eyJ', Math.max(i + 3, from))) {
     if (i < from || isTokenChar(text[i - 1])) continue;
     let end = i;
@@ -195,7 +196,8 @@ export function safeMessage(error: unknown): string {
 function readKubeConfig(options: KubeconfigOptions): { kc: KubeConfig; source: string } {
   const paths = kubeconfigPaths(options.kubeconfig);
   if (paths.length === 0) {
-    if (options.kubeconfig !== undefined && options.kubeconfig !== '') throw new KubeconfigError(`no kubeconfig at ${options.kubeconfig}`, 'missing');
+    if (options.kubeconfig !== undefined && options.kubeconfig !== '')
+      throw new KubeconfigError(`no kubeconfig at ${options.kubeconfig}`, 'missing');
     throw new KubeconfigError('no kubeconfig found: pass --kubeconfig PATH, set $KUBECONFIG, or create ~/.kube/config', 'missing');
   }
   const kc = new KubeConfig();
@@ -218,7 +220,11 @@ function readKubeConfig(options: KubeconfigOptions): { kc: KubeConfig; source: s
   return { kc, source: paths.join(path.delimiter) };
 }
 
-export function listKubeContexts(options: KubeconfigOptions): { contexts: { name: string; cluster?: string; namespace?: string }[]; current?: string; source: string } {
+export function listKubeContexts(options: KubeconfigOptions): {
+  contexts: { name: string; cluster?: string; namespace?: string }[];
+  current?: string;
+  source: string;
+} {
   const { kc, source } = readKubeConfig(options);
   const contexts = kc.getContexts().map((c) => {
     const out: { name: string; cluster?: string; namespace?: string } = { name: c.name };
@@ -244,17 +250,41 @@ export function openKubeconfig(options: KubeconfigOptions): { kc: KubeConfig; lo
   const wanted = options.context !== undefined && options.context !== '' ? options.context : kc.getCurrentContext();
   if (!wanted) throw new KubeconfigError(`kubeconfig ${source} has no current-context; pass --context NAME`, 'no-context');
   const context = kc.getContextObject(wanted);
-  if (context === null) throw new KubeconfigError(`context "${wanted}" not found in kubeconfig ${source} (contexts: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`, 'no-context');
+  if (context === null)
+    throw new KubeconfigError(
+      `context "${wanted}" not found in kubeconfig ${source} (contexts: ${
+        kc
+          .getContexts()
+          .map((c) => c.name)
+          .join(', ') || 'none'
+      })`,
+      'no-context',
+    );
   kc.setCurrentContext(wanted);
   const user = kc.getCurrentUser();
   if (options.trusted === false && user !== null) {
-    if (user.exec !== undefined && user.exec !== null) throw new KubeconfigError(`context "${wanted}" uses an exec credential plugin, which is not run in an untrusted workspace`, 'untrusted-exec');
+    if (user.exec !== undefined && user.exec !== null)
+      throw new KubeconfigError(
+        `context "${wanted}" uses an exec credential plugin, which is not run in an untrusted workspace`,
+        'untrusted-exec',
+      );
     const provider = user.authProvider as { config?: Record<string, unknown> } | undefined;
-    if (provider?.config?.['cmd-path'] !== undefined) throw new KubeconfigError(`context "${wanted}" uses an auth provider command, which is not run in an untrusted workspace`, 'untrusted-exec');
+    if (provider?.config?.['cmd-path'] !== undefined)
+      throw new KubeconfigError(
+        `context "${wanted}" uses an auth provider command, which is not run in an untrusted workspace`,
+        'untrusted-exec',
+      );
   }
   const cluster = kc.getCurrentCluster();
-  if (cluster === null) throw new KubeconfigError(`context "${wanted}" names cluster "${context.cluster}", which is not in kubeconfig ${source}`, 'invalid');
-  const loaded: LoadedKubeconfig = { context: wanted, cluster: cluster.name, server: cluster.server, namespace: context.namespace || 'default', source };
+  if (cluster === null)
+    throw new KubeconfigError(`context "${wanted}" names cluster "${context.cluster}", which is not in kubeconfig ${source}`, 'invalid');
+  const loaded: LoadedKubeconfig = {
+    context: wanted,
+    cluster: cluster.name,
+    server: cluster.server,
+    namespace: context.namespace || 'default',
+    source,
+  };
   const clientCertificate = clientCertificateValidity(kc);
   if (clientCertificate !== undefined) loaded.clientCertificate = clientCertificate;
   return { kc, loaded };

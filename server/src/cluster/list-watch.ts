@@ -121,7 +121,14 @@ export class ListWatch {
             if (type === 'ERROR') {
               const code = typeof object['code'] === 'number' ? (object['code'] as number) : 0;
               if (code === 410) finish('gone');
-              else finish(new ApiError(String(object['message'] ?? 'watch error'), code, typeof object['reason'] === 'string' ? (object['reason'] as string) : undefined));
+              else
+                finish(
+                  new ApiError(
+                    String(object['message'] ?? 'watch error'),
+                    code,
+                    typeof object['reason'] === 'string' ? (object['reason'] as string) : undefined,
+                  ),
+                );
               return;
             }
             const rv = (object['metadata'] as { resourceVersion?: string } | undefined)?.resourceVersion;

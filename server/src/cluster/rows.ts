@@ -19,7 +19,9 @@ export interface PodLookup {
 }
 
 export function liveEventRow(e: EventRecord, pods: PodLookup): LiveEventRow {
-  const victim = (e.regarding.uid !== undefined ? pods.byUid(e.regarding.uid) : undefined) ?? (e.regarding.kind === 'Pod' ? pods.byName(e.regarding.namespace, e.regarding.name) : undefined);
+  const victim =
+    (e.regarding.uid !== undefined ? pods.byUid(e.regarding.uid) : undefined) ??
+    (e.regarding.kind === 'Pod' ? pods.byName(e.regarding.namespace, e.regarding.name) : undefined);
   const row: LiveEventRow = {
     id: e.uid,
     time: e.time,
@@ -43,7 +45,10 @@ export function liveEventRow(e: EventRecord, pods: PodLookup): LiveEventRow {
     const note = parsePreemptedNote(e.note);
     if (note !== undefined) row.node = note.node;
     const uid = note?.preemptorUid ?? e.related?.uid;
-    const pre = (uid !== undefined ? pods.byUid(uid) : undefined) ?? (note?.preemptorRef !== undefined ? pods.byName(note.preemptorRef.namespace, note.preemptorRef.name) : undefined) ?? (e.related !== undefined ? pods.byName(e.related.namespace, e.related.name) : undefined);
+    const pre =
+      (uid !== undefined ? pods.byUid(uid) : undefined) ??
+      (note?.preemptorRef !== undefined ? pods.byName(note.preemptorRef.namespace, note.preemptorRef.name) : undefined) ??
+      (e.related !== undefined ? pods.byName(e.related.namespace, e.related.name) : undefined);
     if (pre !== undefined) {
       row.preemptor = { uid: pre.uid, name: pre.name, namespace: pre.namespace, resolved: true };
       if (pre.priority !== undefined) row.preemptor.priority = pre.priority;

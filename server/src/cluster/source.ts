@@ -3,7 +3,16 @@
 // and the history store; the server calls configure() on start and on every settings/trust change.
 import type { ParsedFile, WorkloadMatch } from '../core/index';
 import { podsOfWorkload, renderDiagnoseMarkdown } from '../core/index';
-import type { ClusterStateView, DiagnoseParams, ListContextsResult, ListPodsResult, LiveEventsChangedParams, LiveEventsResult, LiveNodeView, PodListItem } from '../protocol/index';
+import type {
+  ClusterStateView,
+  DiagnoseParams,
+  ListContextsResult,
+  ListPodsResult,
+  LiveEventsChangedParams,
+  LiveEventsResult,
+  LiveNodeView,
+  PodListItem,
+} from '../protocol/index';
 import { ClusterConnection } from './connection';
 import { HistoryStore } from './history';
 import { kubeconfigPaths, listKubeContexts, safeMessage } from './kubeconfig';
@@ -49,7 +58,11 @@ export class LiveClusterSource {
     this.config = config;
     if (!config.enabled || !config.trusted) {
       this.teardown();
-      this.setFixed(config.enabled ? { state: 'untrusted', detail: 'Restricted Mode: the cluster is not read; manifests only.' } : { state: 'disabled', detail: 'Cluster-aware analysis is off (kubePriorityLens.clusterAware): manifests only.' });
+      this.setFixed(
+        config.enabled
+          ? { state: 'untrusted', detail: 'Restricted Mode: the cluster is not read; manifests only.' }
+          : { state: 'disabled', detail: 'Cluster-aware analysis is off (kubePriorityLens.clusterAware): manifests only.' },
+      );
       return;
     }
     const key = JSON.stringify([config.kubeconfig, config.context, config.namespaces ?? [], config.retentionDays, config.maxRecords]);
@@ -79,7 +92,11 @@ export class LiveClusterSource {
     this.historyOpening ??= (async () => {
       try {
         await this.history?.flush();
-        const h = await HistoryStore.open({ dir, ...(c.retentionDays !== undefined ? { retentionDays: c.retentionDays } : {}), ...(c.maxRecords !== undefined ? { maxRecords: c.maxRecords } : {}) });
+        const h = await HistoryStore.open({
+          dir,
+          ...(c.retentionDays !== undefined ? { retentionDays: c.retentionDays } : {}),
+          ...(c.maxRecords !== undefined ? { maxRecords: c.maxRecords } : {}),
+        });
         for (const m of h.messages) this.options.log?.(m);
         this.history = h;
         this.historyKey = key;
@@ -109,13 +126,16 @@ export class LiveClusterSource {
     this.connection = connection;
     connection.onState(() => this.fire({ snapshot: false, state: true }));
     connection.onSnapshot(() => this.fire({ snapshot: true, state: false }));
-    connection.onEvents((records) => this.options.onLiveEvents?.({ rows: records.map((r) => liveEventRow(r, connection)), replace: false, state: connection.state() }));
+    connection.onEvents((records) =>
+      this.options.onLiveEvents?.({ rows: records.map((r) => liveEventRow(r, connection)), replace: false, state: connection.state() }),
+    );
     try {
       await connection.start();
     } catch {
       // The state (no-kubeconfig, offline, untrusted) says why; watches keep retrying when the server was unreachable.
     }
-    if (generation === this.generation) this.options.onLiveEvents?.({ rows: connection.liveRows(), replace: true, state: connection.state() });
+    if (generation === this.generation)
+      this.options.onLiveEvents?.({ rows: connection.liveRows(), replace: true, state: connection.state() });
   }
 
   private teardown(): void {
@@ -145,15 +165,28 @@ export class LiveClusterSource {
     const matching = match === undefined ? new Set<string>() : new Set(podsOfWorkload(all, match).map((p) => p.uid));
     for (const p of all) {
       const deleted = p.deletedAt !== undefined;
-      const parts = [p.priority !== undefined ? `priority ${p.priority}` : undefined, p.priorityClassName, deleted ? `deleted ${p.deletedAt ?? ''}` : p.phase, p.node].filter((x): x is string => x !== undefined && x !== '');
-      const item: PodListItem = { target: `${p.namespace}/${p.name}`, label: `${p.namespace}/${p.name}`, description: parts.join(' · '), source: deleted ? 'deleted' : 'live' };
+      const parts = [
+        p.priority !== undefined ? `priority ${p.priority}` : undefined,
+        p.priorityClassName,
+        deleted ? `deleted ${p.deletedAt ?? ''}` : p.phase,
+        p.node,
+      ].filter((x): x is string => x !== undefined && x !== '');
+      const item: PodListItem = {
+        target: `${p.namespace}/${p.name}`,
+        label: `${p.namespace}/${p.name}`,
+        description: parts.join(' · '),
+        source: deleted ? 'deleted' : 'live',
+      };
       if (matching.has(p.uid)) item.matchesWorkload = true;
       pods.push(item);
     }
     // Live first, then recently deleted (newest first), each by name.
     pods.sort((a, b) => (a.source === b.source ? a.label.localeCompare(b.label) : a.source === 'live' ? -1 : 1));
     const seen = new Set<string>();
-    const result: ListPodsResult = { state: this.state(), pods: pods.filter((p) => (seen.has(`${p.source}:${p.target}`) ? false : (seen.add(`${p.source}:${p.target}`), true))) };
+    const result: ListPodsResult = {
+      state: this.state(),
+      pods: pods.filter((p) => (seen.has(`${p.source}:${p.target}`) ? false : (seen.add(`${p.source}:${p.target}`), true))),
+    };
     if (match !== undefined) result.workload = `${match.kind}/${match.namespace}/${match.name}`;
     return result;
   }
@@ -181,7 +214,13 @@ export class LiveClusterSource {
         pressure: r.pressure,
         conditions: r.conditions,
         signal: r.signal,
-        nextVictims: r.next.map((v) => ({ namespace: v.namespace, name: v.name, priority: v.priority, ...(v.qosClass !== undefined ? { qosClass: v.qosClass } : {}), ...(v.exceeds !== undefined ? { exceeds: v.exceeds } : {}) })),
+        nextVictims: r.next.map((v) => ({
+          namespace: v.namespace,
+          name: v.name,
+          priority: v.priority,
+          ...(v.qosClass !== undefined ? { qosClass: v.qosClass } : {}),
+          ...(v.exceeds !== undefined ? { exceeds: v.exceeds } : {}),
+        })),
         usageSource: r.usageSource,
       }));
     }

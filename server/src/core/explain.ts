@@ -54,7 +54,12 @@ export interface ExplainOptions {
   maxListed?: number;
 }
 
-export function explainWorkload(model: WorkspaceModel, w: AnalyzedWorkload, ignoresDisruptionTarget: (w: AnalyzedWorkload) => boolean, maxListed = Infinity): WorkloadExplanation {
+export function explainWorkload(
+  model: WorkspaceModel,
+  w: AnalyzedWorkload,
+  ignoresDisruptionTarget: (w: AnalyzedWorkload) => boolean,
+  maxListed = Infinity,
+): WorkloadExplanation {
   const job = w.workload.job;
   const result: WorkloadExplanation = {
     kind: w.object.kind,
@@ -69,12 +74,22 @@ export function explainWorkload(model: WorkspaceModel, w: AnalyzedWorkload, igno
     qosClass: w.qosClass,
     qosClassWithoutLimitRange: w.qosClassWithoutLimitRange,
     admission: w.priority.admission,
-    preemptibleBy: model.preemptorsOf(w, maxListed).map((p) => p.object.id).sort(),
-    canPreempt: model.victimsOf(w, maxListed).map((p) => p.object.id).sort(),
+    preemptibleBy: model
+      .preemptorsOf(w, maxListed)
+      .map((p) => p.object.id)
+      .sort(),
+    canPreempt: model
+      .victimsOf(w, maxListed)
+      .map((p) => p.object.id)
+      .sort(),
     preemptionRank: w.preemptionRank,
     evictionTier: w.evictionTier,
     pdbs: w.pdbs.map((p) => p.pdb.id).sort(),
-    pdbDetails: w.pdbs.map((p) => ({ id: p.pdb.id, disruptionsAllowed: p.estimate.disruptionsAllowed, explanation: p.estimate.explanation })),
+    pdbDetails: w.pdbs.map((p) => ({
+      id: p.pdb.id,
+      disruptionsAllowed: p.estimate.disruptionsAllowed,
+      explanation: p.estimate.explanation,
+    })),
   };
   if (w.priority.priorityClassName !== undefined) result.priorityClassName = w.priority.priorityClassName;
   if (w.limitRange !== undefined) result.limitRange = w.limitRange;
@@ -89,7 +104,11 @@ export function explainWorkload(model: WorkspaceModel, w: AnalyzedWorkload, igno
   return result;
 }
 
-export function explain(model: WorkspaceModel, ignoresDisruptionTarget: (w: AnalyzedWorkload) => boolean, options: ExplainOptions = {}): Explanation {
+export function explain(
+  model: WorkspaceModel,
+  ignoresDisruptionTarget: (w: AnalyzedWorkload) => boolean,
+  options: ExplainOptions = {},
+): Explanation {
   const workloads = model.workloads
     .filter((w) => w.object.origin === 'workspace' && (options.files === undefined || options.files.has(w.object.file)))
     .map((w) => explainWorkload(model, w, ignoresDisruptionTarget, options.maxListed))

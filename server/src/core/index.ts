@@ -22,7 +22,13 @@ export { closest } from './rules/suggest';
 export { insertKey, replace, removeLine } from './rules/edits';
 export { resolvePriority, PriorityClassIndex } from './semantics/priority';
 export type { ResolvedPriority, PriorityFrom } from './semantics/priority';
-export { readPriorityClass, validatePriorityClass, systemPriorityClasses, systemCriticalPriority, highestUserDefinablePriority } from './semantics/priority-class';
+export {
+  readPriorityClass,
+  validatePriorityClass,
+  systemPriorityClasses,
+  systemCriticalPriority,
+  highestUserDefinablePriority,
+} from './semantics/priority-class';
 export type { PriorityClass, PreemptionPolicy } from './semantics/priority-class';
 export { computePodQos, stanzaQos } from './semantics/qos';
 export type { QosClass } from './semantics/qos';

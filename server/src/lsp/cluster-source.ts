@@ -56,7 +56,8 @@ export class NoClusterSource implements ClusterSource {
   }
 
   state(): ClusterStateView {
-    if (!this.config.enabled) return { state: 'disabled', detail: 'Cluster-aware analysis is off (kubePriorityLens.clusterAware): manifests only.' };
+    if (!this.config.enabled)
+      return { state: 'disabled', detail: 'Cluster-aware analysis is off (kubePriorityLens.clusterAware): manifests only.' };
     if (!this.config.trusted) return { state: 'untrusted', detail: 'Restricted Mode: the cluster is not read; manifests only.' };
     const view: ClusterStateView = { state: 'offline', detail: 'No cluster connection: this server analyses the manifests only.' };
     if (this.config.context !== '') view.context = this.config.context;

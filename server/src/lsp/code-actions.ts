@@ -25,7 +25,9 @@ function computeEdits(session: Session, data: ActionData): { title: string; edit
   if (parsed === undefined) return undefined;
   switch (data.kind) {
     case 'finding': {
-      const finding = session.findingsOf(file).find((f) => f.ruleId === data.ruleId && f.span.start === data.span?.start && f.span.end === data.span?.end && f.fix !== undefined);
+      const finding = session
+        .findingsOf(file)
+        .find((f) => f.ruleId === data.ruleId && f.span.start === data.span?.start && f.span.end === data.span?.end && f.fix !== undefined);
       return finding?.fix === undefined ? undefined : { title: finding.fix.description, edits: finding.fix.edits };
     }
     case 'guaranteed': {
@@ -43,7 +45,10 @@ function computeEdits(session: Session, data: ActionData): { title: string; edit
 }
 
 function toEdit(session: Session, file: string, edits: TextEdit[]): CodeAction['edit'] {
-  return toWorkspaceEdit(edits, file, (f) => session.indexOf(f), { documentChanges: session.caps.documentChanges, version: (f) => session.versionOf(f) });
+  return toWorkspaceEdit(edits, file, (f) => session.indexOf(f), {
+    documentChanges: session.caps.documentChanges,
+    version: (f) => session.versionOf(f),
+  });
 }
 
 export async function codeActions(session: Session, params: CodeActionParams): Promise<CodeAction[]> {
@@ -61,13 +66,19 @@ export async function codeActions(session: Session, params: CodeActionParams): P
   for (const f of session.findingsOf(file)) {
     if (f.fix === undefined || f.span.end < start || f.span.start > end) continue;
     const diagnostics = params.context.diagnostics.filter((d) => d.code === f.ruleId);
-    candidates.push({ data: { uri: params.textDocument.uri, version, kind: 'finding', ruleId: f.ruleId, span: f.span }, diagnostics, preferred: true });
+    candidates.push({
+      data: { uri: params.textDocument.uri, version, kind: 'finding', ruleId: f.ruleId, span: f.span },
+      diagnostics,
+      preferred: true,
+    });
   }
   const object = session.objectAt(file, start);
-  if (object?.kind === 'PriorityClass') candidates.push({ data: { uri: params.textDocument.uri, version, kind: 'never', at: object.span.start } });
+  if (object?.kind === 'PriorityClass')
+    candidates.push({ data: { uri: params.textDocument.uri, version, kind: 'never', at: object.span.start } });
   const w = object === undefined ? undefined : session.workloadOf(object);
   const container = w?.workload.containers.find((c) => c.span.start <= start && start <= c.span.end);
-  if (container !== undefined && Object.keys(container.limits.values).length > 0) candidates.push({ data: { uri: params.textDocument.uri, version, kind: 'guaranteed', at: container.span.start } });
+  if (container !== undefined && Object.keys(container.limits.values).length > 0)
+    candidates.push({ data: { uri: params.textDocument.uri, version, kind: 'guaranteed', at: container.span.start } });
 
   const actions: CodeAction[] = [];
   for (const c of candidates) {
@@ -89,7 +100,9 @@ export async function resolveCodeAction(session: Session, action: CodeAction): P
   const file = canonicalUri(data.uri);
   const current = session.versionOf(file);
   if (current !== data.version) {
-    session.log.info(`code action "${action.title}" ignored: computed for version ${data.version ?? 'disk'} of ${data.uri}, now ${current ?? 'disk'}`);
+    session.log.info(
+      `code action "${action.title}" ignored: computed for version ${data.version ?? 'disk'} of ${data.uri}, now ${current ?? 'disk'}`,
+    );
     return { ...action, disabled: { reason: 'The document changed; request the fix again.' } };
   }
   const computed = computeEdits(session, data);

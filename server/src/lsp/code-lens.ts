@@ -59,7 +59,10 @@ export async function codeLens(session: Session, params: CodeLensParams, token: 
           if (locations.length >= maxRevealed) break;
           const file = model.files.get(p.object.file);
           if (p.object.origin !== 'workspace' || file === undefined) continue;
-          locations.push({ ...toSourceLocation(session.clientUri(p.object.file), lineIndex(file), p.object.nameSpan), label: noIcons(`${p.object.kind} ${p.object.namespace ?? ''}/${p.object.name} (${p.priority.priority})`) });
+          locations.push({
+            ...toSourceLocation(session.clientUri(p.object.file), lineIndex(file), p.object.nameSpan),
+            label: noIcons(`${p.object.kind} ${p.object.namespace ?? ''}/${p.object.name} (${p.priority.priority})`),
+          });
         }
       }
     }

@@ -66,11 +66,26 @@ export async function completion(session: Session, params: CompletionParams): Pr
   const value = /^(\s*(?:-\s+)?)(priorityClassName|preemptionPolicy)(\s*:\s*)(["']?)([\w.-]*)$/.exec(before);
   if (value !== null) {
     const typed = value[5] ?? '';
-    const range: Range = { start: { line: params.position.line, character: params.position.character - typed.length }, end: { line: params.position.line, character: params.position.character + wordAfter.length } };
+    const range: Range = {
+      start: { line: params.position.line, character: params.position.character - typed.length },
+      end: { line: params.position.line, character: params.position.character + wordAfter.length },
+    };
     if (value[2] === 'priorityClassName') return classItems(session, range);
     return [
-      { label: 'PreemptLowerPriority', kind: CompletionItemKind.EnumMember, detail: 'default: may preempt lower-priority pods', textEdit: { range, newText: 'PreemptLowerPriority' }, sortText: '1' },
-      { label: 'Never', kind: CompletionItemKind.EnumMember, detail: 'waits for room instead of preempting (still preemptible itself)', textEdit: { range, newText: 'Never' }, sortText: '0' },
+      {
+        label: 'PreemptLowerPriority',
+        kind: CompletionItemKind.EnumMember,
+        detail: 'default: may preempt lower-priority pods',
+        textEdit: { range, newText: 'PreemptLowerPriority' },
+        sortText: '1',
+      },
+      {
+        label: 'Never',
+        kind: CompletionItemKind.EnumMember,
+        detail: 'waits for room instead of preempting (still preemptible itself)',
+        textEdit: { range, newText: 'Never' },
+        sortText: '0',
+      },
     ];
   }
 
@@ -78,7 +93,10 @@ export async function completion(session: Session, params: CompletionParams): Pr
   const partial = /^(\s*)([\w-]*)$/.exec(before);
   if (partial === null) return [];
   const indent = (partial[1] as string).length;
-  const range: Range = { start: { line: params.position.line, character: indent }, end: { line: params.position.line, character: params.position.character + wordAfter.length } };
+  const range: Range = {
+    start: { line: params.position.line, character: indent },
+    end: { line: params.position.line, character: params.position.character + wordAfter.length },
+  };
   const parent = parentLine(text, starts, params.position.line, indent);
   if (parent === undefined) return [];
   const parentKey = keyOf(parent.info);
@@ -104,7 +122,12 @@ export async function completion(session: Session, params: CompletionParams): Pr
     const limits = limitsBelow(text, starts, parent.line, parent.info.indent);
     if (limits.length > 0 && !hasChild(text, starts, parent.line, parent.info.indent, 'requests')) {
       const lines = ['requests:', ...limits.map(([k, v]) => `${step}${k}: ${v}`)];
-      add('requests from limits (Guaranteed)', 'copy the limits into requests: QoS Guaranteed when cpu and memory are both set', lines, lines);
+      add(
+        'requests from limits (Guaranteed)',
+        'copy the limits into requests: QoS Guaranteed when cpu and memory are both set',
+        lines,
+        lines,
+      );
     }
     add(
       'requests = limits (Guaranteed)',
@@ -112,7 +135,12 @@ export async function completion(session: Session, params: CompletionParams): Pr
       ['requests:', `${step}cpu: \${1:500m}`, `${step}memory: \${2:512Mi}`, 'limits:', `${step}cpu: \${1}`, `${step}memory: \${2}`],
       ['requests:', `${step}cpu: 500m`, `${step}memory: 512Mi`, 'limits:', `${step}cpu: 500m`, `${step}memory: 512Mi`],
     );
-    add('requests only (Burstable)', 'requests without limits: QoS Burstable', ['requests:', `${step}cpu: \${1:250m}`, `${step}memory: \${2:256Mi}`], ['requests:', `${step}cpu: 250m`, `${step}memory: 256Mi`]);
+    add(
+      'requests only (Burstable)',
+      'requests without limits: QoS Burstable',
+      ['requests:', `${step}cpu: \${1:250m}`, `${step}memory: \${2:256Mi}`],
+      ['requests:', `${step}cpu: 250m`, `${step}memory: 256Mi`],
+    );
   } else if (/^\s*-\s+/.test(parent.info.text) || parentKey === 'containers' || parentKey === 'initContainers') {
     const grand = parentLine(text, starts, parent.line, parent.info.indent + 1);
     const grandKey = grand === undefined ? undefined : keyOf(grand.info);
@@ -120,8 +148,24 @@ export async function completion(session: Session, params: CompletionParams): Pr
       add(
         'resources: requests = limits (Guaranteed)',
         'container resources with requests equal to limits: QoS Guaranteed',
-        ['resources:', `${step}requests:`, `${step}${step}cpu: \${1:500m}`, `${step}${step}memory: \${2:512Mi}`, `${step}limits:`, `${step}${step}cpu: \${1}`, `${step}${step}memory: \${2}`],
-        ['resources:', `${step}requests:`, `${step}${step}cpu: 500m`, `${step}${step}memory: 512Mi`, `${step}limits:`, `${step}${step}cpu: 500m`, `${step}${step}memory: 512Mi`],
+        [
+          'resources:',
+          `${step}requests:`,
+          `${step}${step}cpu: \${1:500m}`,
+          `${step}${step}memory: \${2:512Mi}`,
+          `${step}limits:`,
+          `${step}${step}cpu: \${1}`,
+          `${step}${step}memory: \${2}`,
+        ],
+        [
+          'resources:',
+          `${step}requests:`,
+          `${step}${step}cpu: 500m`,
+          `${step}${step}memory: 512Mi`,
+          `${step}limits:`,
+          `${step}${step}cpu: 500m`,
+          `${step}${step}memory: 512Mi`,
+        ],
       );
     }
   }
@@ -131,7 +175,9 @@ export async function completion(session: Session, params: CompletionParams): Pr
 function classItems(session: Session, range: Range): CompletionItem[] {
   const model = session.model();
   const chosen = model.classIndex.globalDefault;
-  const classes = [...model.classIndex.byName.values()].sort((a, b) => Number(a.source === 'builtin') - Number(b.source === 'builtin') || b.value - a.value || a.name.localeCompare(b.name));
+  const classes = [...model.classIndex.byName.values()].sort(
+    (a, b) => Number(a.source === 'builtin') - Number(b.source === 'builtin') || b.value - a.value || a.name.localeCompare(b.name),
+  );
   return classes.map((c, i) => {
     const description = c.object === undefined ? undefined : stringValue(get(c.object.node, 'description'));
     const users = model.workloads.filter((w) => w.priority.priorityClassName === c.name).length;
@@ -140,7 +186,10 @@ function classItems(session: Session, range: Range): CompletionItem[] {
       kind: CompletionItemKind.EnumMember,
       detail: classDetail(c, chosen?.name === c.name),
       // The description is the manifest author's text: escaped, it shows literally (no image, link or HTML).
-      documentation: { kind: 'markdown', value: `${description !== undefined ? `${escapeMarkdown(description)}\n\n` : ''}Used by ${users} workload(s).` },
+      documentation: {
+        kind: 'markdown',
+        value: `${description !== undefined ? `${escapeMarkdown(description)}\n\n` : ''}Used by ${users} workload(s).`,
+      },
       textEdit: { range, newText: c.name },
       sortText: String(i).padStart(5, '0'),
     };

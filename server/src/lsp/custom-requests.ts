@@ -4,7 +4,18 @@ import type { CancellationToken } from 'vscode-languageserver/node';
 import { escapeMarkdown, explain, explainWorkload as explainOne, ignoresDisruptions } from '../core/index';
 import type { AnalyzedWorkload, WorkloadMatch, WorkspaceModel } from '../core/index';
 import { maxListedPerWorkload } from '../protocol/index';
-import type { DiagnoseParams, DiagnoseResult, ListPodsParams, ExplainWorkloadByIdParams, ExplainWorkloadParams, ExplainWorkloadResult, ListPodsResult, NoClusterReport, PriorityMapView, WorkloadMapItem } from '../protocol/index';
+import type {
+  DiagnoseParams,
+  DiagnoseResult,
+  ListPodsParams,
+  ExplainWorkloadByIdParams,
+  ExplainWorkloadParams,
+  ExplainWorkloadResult,
+  ListPodsResult,
+  NoClusterReport,
+  PriorityMapView,
+  WorkloadMapItem,
+} from '../protocol/index';
 import type { Session } from './session';
 import { workloadMarkdown } from './markdown';
 import { yieldToEventLoop } from './safe';
@@ -15,7 +26,10 @@ const ignoresDisruptionTarget = (w: AnalyzedWorkload): boolean => ignoresDisrupt
 export function workloadView(session: Session, model: WorkspaceModel, w: AnalyzedWorkload): WorkloadMapItem {
   const e = explainOne(model, w, ignoresDisruptionTarget, maxListedPerWorkload);
   const file = model.files.get(w.object.file);
-  const location = w.object.origin === 'workspace' && file !== undefined ? toSourceLocation(session.clientUri(w.object.file), lineIndex(file), w.object.nameSpan) : undefined;
+  const location =
+    w.object.origin === 'workspace' && file !== undefined
+      ? toSourceLocation(session.clientUri(w.object.file), lineIndex(file), w.object.nameSpan)
+      : undefined;
   const canPreempt = w.priority.preemptionPolicy === 'Never' ? 0 : countBelow(model, w.priority.priority);
   return toWorkloadView(e, location, { preemptibleBy: model.preemptorCount(w), canPreempt });
 }
@@ -37,14 +51,23 @@ export async function priorityMap(session: Session, token: CancellationToken): P
   workloads.sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id));
   const classes = explain(model, ignoresDisruptionTarget, { files: new Set<string>(), maxListed: 0 }).priorityClasses.map((c) => {
     const file = c.file === undefined ? undefined : model.files.get(c.file);
-    return toPriorityClassView(c, c.file !== undefined && c.span !== undefined && file !== undefined ? toSourceLocation(session.clientUri(c.file), lineIndex(file), c.span) : undefined);
+    return toPriorityClassView(
+      c,
+      c.file !== undefined && c.span !== undefined && file !== undefined
+        ? toSourceLocation(session.clientUri(c.file), lineIndex(file), c.span)
+        : undefined,
+    );
   });
   return { workloads, priorityClasses: classes };
 }
 
 function findWorkload(session: Session, params: Partial<ExplainWorkloadParams & ExplainWorkloadByIdParams>): AnalyzedWorkload | undefined {
   const model = session.model();
-  if (typeof params.id === 'string') return model.workloads.find((w) => w.object.id === params.id && w.object.origin === 'workspace') ?? model.workloads.find((w) => w.object.id === params.id);
+  if (typeof params.id === 'string')
+    return (
+      model.workloads.find((w) => w.object.id === params.id && w.object.origin === 'workspace') ??
+      model.workloads.find((w) => w.object.id === params.id)
+    );
   if (typeof params.uri !== 'string' || params.position === undefined) return undefined;
   const parsed = session.parsed(params.uri);
   if (parsed === undefined) return undefined;
@@ -56,7 +79,10 @@ function findWorkload(session: Session, params: Partial<ExplainWorkloadParams & 
   return above[above.length - 1];
 }
 
-export async function explainWorkload(session: Session, params: Partial<ExplainWorkloadParams & ExplainWorkloadByIdParams>): Promise<ExplainWorkloadResult | null> {
+export async function explainWorkload(
+  session: Session,
+  params: Partial<ExplainWorkloadParams & ExplainWorkloadByIdParams>,
+): Promise<ExplainWorkloadResult | null> {
   await session.ensureFresh(typeof params.uri === 'string' ? params.uri : undefined);
   const w = findWorkload(session, params);
   if (w === undefined) return null;
@@ -71,7 +97,8 @@ export async function listPods(session: Session, params?: ListPodsParams): Promi
   if (typeof params?.workload === 'string') {
     await session.ready();
     const w = session.model().workloads.find((x) => x.object.id === params.workload);
-    if (w !== undefined) match = { kind: w.object.kind, namespace: w.object.namespace ?? 'default', name: w.object.name, podLabels: w.workload.podLabels };
+    if (w !== undefined)
+      match = { kind: w.object.kind, namespace: w.object.namespace ?? 'default', name: w.object.name, podLabels: w.workload.podLabels };
   }
   const live = await session.cluster.listPods(match);
   if (live.pods.length > 0) return live;
@@ -81,7 +108,12 @@ export async function listPods(session: Session, params?: ListPodsParams): Promi
     .model()
     .workloads.filter((w) => w.object.origin === 'workspace')
     .slice(0, 5000)
-    .map((w) => ({ target: w.object.id, label: `${w.object.namespace ?? ''}/${w.object.name}`, description: `${w.object.kind} · priority ${w.priority.priority} · ${w.qosClass}`, source: 'workspace' as const }));
+    .map((w) => ({
+      target: w.object.id,
+      label: `${w.object.namespace ?? ''}/${w.object.name}`,
+      description: `${w.object.kind} · priority ${w.priority.priority} · ${w.qosClass}`,
+      source: 'workspace' as const,
+    }));
   return { state: live.state, pods, ...(match !== undefined ? { workload: `${match.kind}/${match.namespace}/${match.name}` } : {}) };
 }
 
@@ -99,7 +131,9 @@ export async function diagnosePod(session: Session, params: DiagnoseParams): Pro
   let markdown = connected ? `> ${escapeMarkdown(message)}` : `> **No cluster connection** — ${escapeMarkdown(message)}`;
   const target = typeof params?.target === 'string' ? params.target : '';
   const model = session.model();
-  const w = model.workloads.find((x) => x.object.id === target) ?? model.workloads.find((x) => `${x.object.namespace ?? ''}/${x.object.name}` === target);
+  const w =
+    model.workloads.find((x) => x.object.id === target) ??
+    model.workloads.find((x) => `${x.object.namespace ?? ''}/${x.object.name}` === target);
   if (w !== undefined) {
     report.workload = workloadView(session, model, w);
     markdown += `\n\nStatic explanation from the manifests:\n\n${workloadMarkdown({ model, clientUri: (f) => session.clientUri(f) }, w)}`;
@@ -122,4 +156,3 @@ function countBelow(model: WorkspaceModel, priority: number): number {
 export function isExplainParams(value: unknown): value is Partial<ExplainWorkloadParams & ExplainWorkloadByIdParams> {
   return value !== null && typeof value === 'object';
 }
-

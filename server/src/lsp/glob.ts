@@ -35,7 +35,10 @@ interface CharClass {
   ranges: Array<[number, number]>;
 }
 
-type Token = { kind: Kind.Literal; char: number } | { kind: Kind.Class; cls: CharClass } | { kind: Kind.One | Kind.Star | Kind.Separator | Kind.Globstar };
+type Token =
+  | { kind: Kind.Literal; char: number }
+  | { kind: Kind.Class; cls: CharClass }
+  | { kind: Kind.One | Kind.Star | Kind.Separator | Kind.Globstar };
 
 /** One alternative of a glob as parallel arrays (token kind, literal code point, class); `all` when it is only `**`. */
 interface Alternative {
@@ -110,7 +113,8 @@ function expandBraces(pattern: string): string[] {
           pos++;
           if (end === '}') break;
         }
-        if (results.length * choices.length > maxGlobAlternatives) throw new GlobError(`braces give more than ${maxGlobAlternatives} alternatives`);
+        if (results.length * choices.length > maxGlobAlternatives)
+          throw new GlobError(`braces give more than ${maxGlobAlternatives} alternatives`);
         results = results.flatMap((r) => choices.map((choice) => r + choice));
       } else if ((c === ',' || c === '}') && depth > 0) {
         return results;
@@ -118,7 +122,8 @@ function expandBraces(pattern: string): string[] {
         appendLiteral(c);
         pos++;
       }
-      if (results.reduce((n, r) => n + r.length, 0) > maxGlobTokens) throw new GlobError(`braces expand to more than ${maxGlobTokens} characters`);
+      if (results.reduce((n, r) => n + r.length, 0) > maxGlobTokens)
+        throw new GlobError(`braces expand to more than ${maxGlobTokens} characters`);
     }
     return results;
   };
@@ -193,13 +198,15 @@ function splitSegments(pattern: string): string[] {
 function compileAlternative(pattern: string): Alternative {
   const segments: string[] = [];
   for (const s of splitSegments(pattern)) if (!(s === '**' && segments[segments.length - 1] === '**')) segments.push(s);
-  if (segments.length > 0 && segments.every((s) => s === '**')) return { kinds: new Uint8Array(0), chars: new Int32Array(0), classes: [], segments: new Int32Array(0), all: true };
+  if (segments.length > 0 && segments.every((s) => s === '**'))
+    return { kinds: new Uint8Array(0), chars: new Int32Array(0), classes: [], segments: new Int32Array(0), all: true };
   // A trailing `**` adds nothing: every pattern also matches everything below what it matches.
   if (segments[segments.length - 1] === '**') segments.pop();
   const tokens: Token[] = [];
   const segmentOf: number[] = [];
   segments.forEach((segment, i) => {
-    if (segment === '**') tokens.push({ kind: Kind.Globstar }); // takes the `/` of each segment it spans, so no separator after it
+    if (segment === '**')
+      tokens.push({ kind: Kind.Globstar }); // takes the `/` of each segment it spans, so no separator after it
     else {
       segmentTokens(segment, tokens);
       if (i < segments.length - 1) tokens.push({ kind: Kind.Separator });

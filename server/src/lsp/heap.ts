@@ -97,7 +97,9 @@ export class IdleCompactor {
     if (result === undefined) return;
     this.lastCompactedBytes = result.afterBytes;
     const mib = (n: number): string => (n / 1048576).toFixed(0);
-    this.log(`compacted the heap while idle: ${mib(result.beforeBytes)} -> ${mib(result.afterBytes)} MiB committed (${mib(result.usedBytes)} MiB live) in ${result.ms} ms`);
+    this.log(
+      `compacted the heap while idle: ${mib(result.beforeBytes)} -> ${mib(result.afterBytes)} MiB committed (${mib(result.usedBytes)} MiB live) in ${result.ms} ms`,
+    );
   }
 
   dispose(): void {

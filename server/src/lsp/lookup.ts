@@ -45,12 +45,26 @@ export function keys(steps: readonly PathStep[]): Array<string | number> {
 }
 
 /** Keys that make a hover on a workload show the workload's priority story. */
-export const workloadHoverKeys: ReadonlySet<string> = new Set(['priorityClassName', 'priority', 'preemptionPolicy', 'resources', 'affinity', 'podAntiAffinity', 'podAffinity', 'backoffLimit', 'podFailurePolicy', 'parallelism']);
+export const workloadHoverKeys: ReadonlySet<string> = new Set([
+  'priorityClassName',
+  'priority',
+  'preemptionPolicy',
+  'resources',
+  'affinity',
+  'podAntiAffinity',
+  'podAffinity',
+  'backoffLimit',
+  'podFailurePolicy',
+  'parallelism',
+]);
 
 /** isObjectHead: the cursor is on `kind` or `metadata.name` (key or value). */
 export function isObjectHead(steps: readonly PathStep[]): boolean {
   const k = keys(steps);
-  return (k.length === 1 && k[0] === 'kind') || (k.length >= 1 && k[0] === 'metadata' && (k.length === 1 ? steps[0]?.onKey === true : k[1] === 'name'));
+  return (
+    (k.length === 1 && k[0] === 'kind') ||
+    (k.length >= 1 && k[0] === 'metadata' && (k.length === 1 ? steps[0]?.onKey === true : k[1] === 'name'))
+  );
 }
 
 /** The step of the `priorityClassName` value under the cursor, if any. */

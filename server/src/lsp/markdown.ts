@@ -71,9 +71,14 @@ export function workloadMarkdown(ctx: LinkContext, w: AnalyzedWorkload): string 
   lines.push(`**${escapeMarkdown(o.kind)} ${escapeMarkdown(`${o.namespace ?? ''}/${o.name}`)}**`);
   lines.push('');
   const p = w.priority;
-  lines.push(`- **Priority ${p.priority}** ${priorityFromText(ctx, w)} · ${codeSpan(p.preemptionPolicy)}${p.preemptionPolicy === 'Never' ? ' (never preempts others)' : ''}`);
+  lines.push(
+    `- **Priority ${p.priority}** ${priorityFromText(ctx, w)} · ${codeSpan(p.preemptionPolicy)}${p.preemptionPolicy === 'Never' ? ' (never preempts others)' : ''}`,
+  );
   if (!p.admission.allowed) lines.push(`- ⛔ **Rejected at admission**: ${escapeMarkdown(p.admission.message ?? '')}`);
-  const qosNote = w.limitRange !== undefined && w.qosClass !== w.qosClassWithoutLimitRange ? ` — LimitRange ${codeSpan(w.limitRange)} changes it from ${w.qosClassWithoutLimitRange}` : '';
+  const qosNote =
+    w.limitRange !== undefined && w.qosClass !== w.qosClassWithoutLimitRange
+      ? ` — LimitRange ${codeSpan(w.limitRange)} changes it from ${w.qosClassWithoutLimitRange}`
+      : '';
   lines.push(`- **QoS** ${w.qosClass}${qosNote}`);
   if (w.preemptionRank.of > 0) {
     const count = model.preemptorCount(w);
@@ -84,15 +89,23 @@ export function workloadMarkdown(ctx: LinkContext, w: AnalyzedWorkload): string 
   lines.push(`- **Eviction** tier ${w.evictionTier.tier}: ${escapeMarkdown(w.evictionTier.reason)}`);
   for (const pdb of w.pdbs) {
     const e = pdb.estimate;
-    lines.push(`- **PDB** ${link(ctx, pdb.pdb.object, pdb.pdb.id)}: expected disruptionsAllowed **${e.disruptionsAllowed}** (${escapeMarkdown(e.explanation)})`);
+    lines.push(
+      `- **PDB** ${link(ctx, pdb.pdb.object, pdb.pdb.id)}: expected disruptionsAllowed **${e.disruptionsAllowed}** (${escapeMarkdown(e.explanation)})`,
+    );
   }
   const job = w.workload.job;
   if (job !== undefined) {
     const backoff = job.backoffLimit?.value ?? 6;
     const ignores = ignoresDisruptions(job.podFailurePolicy);
-    const policy = ignores ? 'podFailurePolicy ignores `DisruptionTarget`: preemptions and evictions do not count' : job.podFailurePolicy === undefined ? 'no podFailurePolicy: every preempted or evicted pod counts toward backoffLimit' : 'podFailurePolicy does not ignore `DisruptionTarget`: preempted or evicted pods count toward backoffLimit';
+    const policy = ignores
+      ? 'podFailurePolicy ignores `DisruptionTarget`: preemptions and evictions do not count'
+      : job.podFailurePolicy === undefined
+        ? 'no podFailurePolicy: every preempted or evicted pod counts toward backoffLimit'
+        : 'podFailurePolicy does not ignore `DisruptionTarget`: preempted or evicted pods count toward backoffLimit';
     const perIndex = job.backoffLimitPerIndex !== undefined ? `, backoffLimitPerIndex ${job.backoffLimitPerIndex.value}` : '';
-    lines.push(`- **Job failures** backoffLimit ${backoff}${job.backoffLimit === undefined ? ' (default)' : ''}${perIndex}, parallelism ${job.parallelism}; ${policy}`);
+    lines.push(
+      `- **Job failures** backoffLimit ${backoff}${job.backoffLimit === undefined ? ' (default)' : ''}${perIndex}, parallelism ${job.parallelism}; ${policy}`,
+    );
   }
   return lines.join('\n');
 }
@@ -104,13 +117,23 @@ export function priorityClassMarkdown(ctx: LinkContext, c: PriorityClass, object
   lines.push('');
   const chosen = model.classIndex.globalDefault;
   if (c.globalDefault) {
-    lines.push(chosen?.name === c.name ? '- **globalDefault**: pods without a priorityClassName get this class' : `- **globalDefault**, but ${codeSpan(chosen?.name ?? '?')} (lower value) is the one admission uses`);
-  } else lines.push(`- Not the default${chosen !== undefined ? ` (the globalDefault is ${classLink(ctx, chosen, chosen.name)}, ${chosen.value})` : ' (no globalDefault class: pods without a class get 0)'}`);
-  if (object !== undefined && c.object !== undefined && c.object !== object) lines.push(`- ⚠ Another PriorityClass named ${codeSpan(c.name)} is defined at ${link(ctx, c.object, 'this location')} and wins`);
+    lines.push(
+      chosen?.name === c.name
+        ? '- **globalDefault**: pods without a priorityClassName get this class'
+        : `- **globalDefault**, but ${codeSpan(chosen?.name ?? '?')} (lower value) is the one admission uses`,
+    );
+  } else
+    lines.push(
+      `- Not the default${chosen !== undefined ? ` (the globalDefault is ${classLink(ctx, chosen, chosen.name)}, ${chosen.value})` : ' (no globalDefault class: pods without a class get 0)'}`,
+    );
+  if (object !== undefined && c.object !== undefined && c.object !== object)
+    lines.push(`- ⚠ Another PriorityClass named ${codeSpan(c.name)} is defined at ${link(ctx, c.object, 'this location')} and wins`);
   const shadowed = model.classIndex.clusterVersions.get(c.name);
   if (shadowed !== undefined && shadowed.value !== c.value) lines.push(`- The cluster has this class with value ${shadowed.value}`);
   const users = model.workloads.filter((w) => w.priority.priorityClassName === c.name && w.priority.admission.allowed);
-  lines.push(users.length === 0 ? '- Used by no workload' : `- Used by ${users.length} workload(s): ${listWorkloads(ctx, users, users.length)}`);
+  lines.push(
+    users.length === 0 ? '- Used by no workload' : `- Used by ${users.length} workload(s): ${listWorkloads(ctx, users, users.length)}`,
+  );
   let above = 0;
   let below = 0;
   for (const w of model.byPriority) {

@@ -15,7 +15,8 @@ export async function references(session: Session, params: ReferenceParams): Pro
   if (params.context.includeDeclaration) {
     for (const c of model.priorityClasses) {
       const file = c.object === undefined ? undefined : model.files.get(c.object.file);
-      if (c.name === at.name && c.object !== undefined && file !== undefined) locations.push(toLocation(session.clientUri(c.object.file), lineIndex(file), c.object.nameSpan));
+      if (c.name === at.name && c.object !== undefined && file !== undefined)
+        locations.push(toLocation(session.clientUri(c.object.file), lineIndex(file), c.object.nameSpan));
     }
   }
   for (const w of model.workloads) {

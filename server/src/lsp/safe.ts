@@ -8,7 +8,12 @@ export interface Logger {
 }
 
 /** safe wraps a request handler: errors (sync or async) are logged with the method name and answered with `empty`. */
-export function safe<P, R, E>(log: Logger, method: string, empty: E, handler: (params: P, token: CancellationToken) => R | Promise<R>): (params: P, token: CancellationToken) => Promise<R | E> {
+export function safe<P, R, E>(
+  log: Logger,
+  method: string,
+  empty: E,
+  handler: (params: P, token: CancellationToken) => R | Promise<R>,
+): (params: P, token: CancellationToken) => Promise<R | E> {
   return async (params, token) => {
     try {
       if (token?.isCancellationRequested === true) return empty;

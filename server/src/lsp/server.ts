@@ -24,7 +24,16 @@ import * as path from 'node:path';
 import { LiveClusterSource } from '../cluster/source';
 import type { LiveClusterSourceOptions } from '../cluster/source';
 import { Methods } from '../protocol/index';
-import type { ClusterTarget, DiagnoseParams, ListPodsParams, HistoryClearResult, HistoryExportParams, HistoryExportResult, InitializationOptions, RefreshResult } from '../protocol/index';
+import type {
+  ClusterTarget,
+  DiagnoseParams,
+  ListPodsParams,
+  HistoryClearResult,
+  HistoryExportParams,
+  HistoryExportResult,
+  InitializationOptions,
+  RefreshResult,
+} from '../protocol/index';
 import type { ClusterSource } from './cluster-source';
 import { codeActions, resolveCodeAction } from './code-actions';
 import { codeLens } from './code-lens';
@@ -113,7 +122,10 @@ export function startServer(options: StartOptions = {}): Connection {
     let filesExclude: unknown = filesExcludePushed;
     if (session.caps.configuration) {
       try {
-        const [lens, files] = (await connection.workspace.getConfiguration([{ section: settingsSection }, { section: 'files.exclude' }])) as unknown[];
+        const [lens, files] = (await connection.workspace.getConfiguration([
+          { section: settingsSection },
+          { section: 'files.exclude' },
+        ])) as unknown[];
         raw = lens;
         filesExclude = files;
       } catch (error) {
@@ -159,9 +171,18 @@ export function startServer(options: StartOptions = {}): Connection {
     );
     liveOptions.historyDir = typeof init?.historyDir === 'string' && init.historyDir !== '' ? init.historyDir : defaultHistoryDir();
     // Settings at start: `{settings: {kubePriorityLens: …}}`, or `{kubePriorityLens: …}` (Helix sends its `config` table).
-    const initSettings = (init as Record<string, unknown> | undefined)?.[settingsSection] ?? (init?.settings as Record<string, unknown> | undefined)?.[settingsSection] ?? init?.settings;
+    const initSettings =
+      (init as Record<string, unknown> | undefined)?.[settingsSection] ??
+      (init?.settings as Record<string, unknown> | undefined)?.[settingsSection] ??
+      init?.settings;
     if (initSettings !== undefined) pushedSettings = initSettings;
-    const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : params.rootPath ? [{ uri: pathToUri(params.rootPath), name: 'root' }] : []);
+    const folders =
+      params.workspaceFolders ??
+      (params.rootUri
+        ? [{ uri: params.rootUri, name: 'root' }]
+        : params.rootPath
+          ? [{ uri: pathToUri(params.rootPath), name: 'root' }]
+          : []);
     session.folders = folders.flatMap((f) => {
       const fsPath = uriToPath(f.uri);
       return fsPath === undefined ? [] : [{ uri: f.uri, fsPath }];
@@ -186,22 +207,29 @@ export function startServer(options: StartOptions = {}): Connection {
     safeNotification(log, 'initialized', async () => {
       initialized = true;
       if (session.caps.watchedFilesDynamic) {
-        await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml,json}' }, { globPattern: '**/', kind: 4 /* Delete */ }] }).catch((e: unknown) => log.warn(`file watcher registration failed: ${describe(e)}`));
+        await connection.client
+          .register(DidChangeWatchedFilesNotification.type, {
+            watchers: [{ globPattern: '**/*.{yaml,yml,json}' }, { globPattern: '**/', kind: 4 /* Delete */ }],
+          })
+          .catch((e: unknown) => log.warn(`file watcher registration failed: ${describe(e)}`));
       }
       if (session.caps.configuration) {
-        await connection.client.register(DidChangeConfigurationNotification.type, { section: [settingsSection, 'files.exclude'] }).catch(() => undefined);
+        await connection.client
+          .register(DidChangeConfigurationNotification.type, { section: [settingsSection, 'files.exclude'] })
+          .catch(() => undefined);
       }
-      if (folderEvents) connection.workspace.onDidChangeWorkspaceFolders(
-        safeNotification(log, 'workspace/didChangeWorkspaceFolders', async (event) => {
-          const removed = new Set(event.removed.map((f) => f.uri));
-          session.folders = session.folders.filter((f) => !removed.has(f.uri));
-          for (const f of event.added) {
-            const fsPath = uriToPath(f.uri);
-            if (fsPath !== undefined) session.folders.push({ uri: f.uri, fsPath });
-          }
-          await session.index();
-        }),
-      );
+      if (folderEvents)
+        connection.workspace.onDidChangeWorkspaceFolders(
+          safeNotification(log, 'workspace/didChangeWorkspaceFolders', async (event) => {
+            const removed = new Set(event.removed.map((f) => f.uri));
+            session.folders = session.folders.filter((f) => !removed.has(f.uri));
+            for (const f of event.added) {
+              const fsPath = uriToPath(f.uri);
+              if (fsPath !== undefined) session.folders.push({ uri: f.uri, fsPath });
+            }
+            await session.index();
+          }),
+        );
       cluster.onDidChange((what) => {
         if (what.snapshot) session.clusterChanged();
         if (what.state && initialized) sendClusterState();
@@ -252,7 +280,9 @@ export function startServer(options: StartOptions = {}): Connection {
     route(CodeActionResolveRequest.method, null, (p: Parameters<typeof resolveCodeAction>[1]) => resolveCodeAction(session, p)),
     route(Methods.priorityMap, null, (_p: unknown, token) => priorityMap(session, token)),
     route(Methods.explainWorkload, null, (p: unknown) => (isExplainParams(p) ? explainWorkload(session, p) : null)),
-    route(Methods.listPods, null, (p: ListPodsParams | undefined) => listPods(session, p !== null && typeof p === 'object' ? p : undefined)),
+    route(Methods.listPods, null, (p: ListPodsParams | undefined) =>
+      listPods(session, p !== null && typeof p === 'object' ? p : undefined),
+    ),
     route(Methods.diagnosePod, null, (p: DiagnoseParams) => diagnosePod(session, p)),
     route(Methods.liveEvents, null, () => cluster.liveEvents()),
     route(Methods.listContexts, null, () => cluster.listContexts()),

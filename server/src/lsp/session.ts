@@ -53,7 +53,16 @@ export class Session {
   trusted = false;
   /** kubeconfig and context: from initializationOptions and the clusterTarget notification, never from workspace settings. */
   clusterTarget: ClusterTarget = { kubeconfig: '', context: '' };
-  caps: ClientCapabilitiesSummary = { configuration: false, watchedFilesDynamic: false, documentChanges: false, snippets: false, codeActionResolve: false, diagnosticVersion: false, workDoneProgress: false, codeLensRefresh: false };
+  caps: ClientCapabilitiesSummary = {
+    configuration: false,
+    watchedFilesDynamic: false,
+    documentChanges: false,
+    snippets: false,
+    codeActionResolve: false,
+    diagnosticVersion: false,
+    workDoneProgress: false,
+    codeLensRefresh: false,
+  };
   /** Digest of the last published diagnostics per canonical URI, to publish only what changed (not the JSON: 80k diagnostics' worth at 50k workloads). */
   private readonly published = new Map<string, string>();
   /**
@@ -134,13 +143,20 @@ export class Session {
     const parsed = this.parsed(uri);
     let best: K8sObject | undefined;
     for (const o of parsed?.objects ?? []) {
-      if (o.span.start <= offset && offset <= o.span.end && (best === undefined || o.span.end - o.span.start < best.span.end - best.span.start)) best = o;
+      if (
+        o.span.start <= offset &&
+        offset <= o.span.end &&
+        (best === undefined || o.span.end - o.span.start < best.span.end - best.span.start)
+      )
+        best = o;
     }
     return best;
   }
 
   workloadOf(object: K8sObject): AnalyzedWorkload | undefined {
-    return this.model().workloadsInFile(object.file).find((w) => w.object === object);
+    return this.model()
+      .workloadsInFile(object.file)
+      .find((w) => w.object === object);
   }
 
   /** ensureFresh applies a pending edit of `uri` now, so a request sees the text the client sees. */
@@ -210,7 +226,10 @@ export class Session {
     this.analyzedVersion.delete(key);
     // Back to the file on disk when it belongs to the workspace; otherwise it leaves the analysis.
     const p = uriToPath(key);
-    const disk = p !== undefined && this.inWorkspace(p) && !this.excluded(key) && manifestPattern.test(p) ? await this.readDiskFile(key, p) : undefined;
+    const disk =
+      p !== undefined && this.inWorkspace(p) && !this.excluded(key) && manifestPattern.test(p)
+        ? await this.readDiskFile(key, p)
+        : undefined;
     if (this.documents.get(uri) !== undefined) return; // re-opened meanwhile
     if (disk !== undefined) this.applyDiskFile(key, disk);
     else this.removeFile(key);
@@ -263,11 +282,18 @@ export class Session {
     const roots = await this.workspaceRoots();
     if (!isInside(real, roots)) {
       const text = await fs.readlink(p).catch(() => real);
-      return { skipped: unreadFile(key, 'symlink-outside', `${shown} is a symbolic link to ${text}, outside ${workspaceScope.name}; it was not followed (${workspaceScope.advice})`) };
+      return {
+        skipped: unreadFile(
+          key,
+          'symlink-outside',
+          `${shown} is a symbolic link to ${text}, outside ${workspaceScope.name}; it was not followed (${workspaceScope.advice})`,
+        ),
+      };
     }
     try {
       const read = new FileReader(this.maxFileBytes()).read(p);
-      if (isTooLarge(read)) return { skipped: unreadFile(key, 'file-too-large', tooLargeMessage(shown, read.size, this.maxFileBytes(), sizeAdvice)) };
+      if (isTooLarge(read))
+        return { skipped: unreadFile(key, 'file-too-large', tooLargeMessage(shown, read.size, this.maxFileBytes(), sizeAdvice)) };
       return { content: read };
     } catch (error) {
       this.log.warn(`cannot read ${p}: ${(error as Error).message}`);
@@ -385,14 +411,17 @@ export class Session {
     // Lenses of other open documents (ranks, preemptor counts) change with a rebuild.
     if (result.rebuilt && this.caps.codeLensRefresh) void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
     if (result.rebuilt) {
-      this.log.info(`analysis rebuilt: ${this.stats.files} file(s), ${this.stats.workloads} workload(s) in ${this.stats.lastAnalysisMs} ms`);
+      this.log.info(
+        `analysis rebuilt: ${this.stats.files} file(s), ${this.stats.workloads} workload(s) in ${this.stats.lastAnalysisMs} ms`,
+      );
       this.compactor.rebuilt();
     } else this.compactor.touched();
   }
 
   /** applySettings swaps the rule severities / Kubernetes version and republishes what changed. */
   applySettings(settings: LensSettings, excludes: string[]): { reindex: boolean } {
-    const excludesChanged = JSON.stringify(excludes) !== JSON.stringify(this.excludes) || settings.maxFileSizeMiB !== this.settings.maxFileSizeMiB;
+    const excludesChanged =
+      JSON.stringify(excludes) !== JSON.stringify(this.excludes) || settings.maxFileSizeMiB !== this.settings.maxFileSizeMiB;
     this.settings = settings;
     this.excludes = excludes;
     this.excludeMatcher = new GlobMatcher(excludes);
@@ -425,7 +454,14 @@ export class Session {
 
   private configureCluster(): void {
     const s = this.settings;
-    this.cluster.configure({ enabled: s.clusterAware, trusted: this.trusted, kubeconfig: this.clusterTarget.kubeconfig, context: this.clusterTarget.context, retentionDays: s.history.retentionDays, maxRecords: s.history.maxRecords });
+    this.cluster.configure({
+      enabled: s.clusterAware,
+      trusted: this.trusted,
+      kubeconfig: this.clusterTarget.kubeconfig,
+      context: this.clusterTarget.context,
+      retentionDays: s.history.retentionDays,
+      maxRecords: s.history.maxRecords,
+    });
   }
 
   clusterChanged(): void {
@@ -437,7 +473,9 @@ export class Session {
   index(progress?: (message: string, percentage?: number) => void): Promise<void> {
     const generation = ++this.indexGeneration;
     const previous = this.indexRun;
-    this.indexRun = previous.then(() => this.runIndex(generation, progress)).catch((error: unknown) => this.log.error(`workspace index failed: ${(error as Error).stack ?? String(error)}`));
+    this.indexRun = previous
+      .then(() => this.runIndex(generation, progress))
+      .catch((error: unknown) => this.log.error(`workspace index failed: ${(error as Error).stack ?? String(error)}`));
     return this.indexRun;
   }
 
@@ -484,14 +522,18 @@ export class Session {
           seen.add(key);
           if (this.documents.get(this.clientUri(key)) !== undefined) continue; // the open document wins
           // parsed right away: the reader's buffer is reused for the next file
-          if (isTooLarge(content)) this.host.addParsed(unreadFile(key, 'file-too-large', tooLargeMessage(this.relativeName(f.absolute), content.size, reader.maxBytes, sizeAdvice)));
+          if (isTooLarge(content))
+            this.host.addParsed(
+              unreadFile(key, 'file-too-large', tooLargeMessage(this.relativeName(f.absolute), content.size, reader.maxBytes, sizeAdvice)),
+            );
           else this.host.setFile({ path: key, content });
           this.diskFiles.add(key);
         }
       }
     }
     // Files gone from disk (or newly excluded) since the last index leave the analysis.
-    for (const key of [...this.diskFiles]) if (!seen.has(key) && this.documents.get(this.clientUri(key)) === undefined) this.removeFile(key);
+    for (const key of [...this.diskFiles])
+      if (!seen.has(key) && this.documents.get(this.clientUri(key)) === undefined) this.removeFile(key);
     const changed = new Set<string>();
     for (const doc of this.documents.all()) {
       const key = canonicalUri(doc.uri);

@@ -7,7 +7,14 @@ import { defaultMaxFileMiB, maxFileMiBLimit } from '../workspace/read';
 export const settingsSection = 'kubePriorityLens';
 
 export function defaultSettings(): LensSettings {
-  return { clusterAware: true, exclude: [], rules: {}, kubernetesVersion: '', history: { retentionDays: 30, maxRecords: 50_000 }, maxFileSizeMiB: defaultMaxFileMiB };
+  return {
+    clusterAware: true,
+    exclude: [],
+    rules: {},
+    kubernetesVersion: '',
+    history: { retentionDays: 30, maxRecords: 50_000 },
+    maxFileSizeMiB: defaultMaxFileMiB,
+  };
 }
 
 const severityValues: ReadonlySet<string> = new Set(['off', 'hint', 'info', 'warning', 'error']);
@@ -30,20 +37,27 @@ export function readSettings(raw: unknown, log?: (message: string) => void): Len
   const history = obj['history'] !== null && typeof obj['history'] === 'object' ? (obj['history'] as Record<string, unknown>) : {};
   const retention = history['retentionDays'] ?? obj['history.retentionDays'];
   const maxRecords = history['maxRecords'] ?? obj['history.maxRecords'];
-  if (typeof retention === 'number' && Number.isFinite(retention) && retention >= 1) settings.history.retentionDays = Math.min(retention, 3650);
-  else if (retention !== undefined) log?.(`settings: kubePriorityLens.history.retentionDays must be a number >= 1 (got ${JSON.stringify(retention)})`);
-  if (typeof maxRecords === 'number' && Number.isFinite(maxRecords) && maxRecords >= 100) settings.history.maxRecords = Math.min(Math.floor(maxRecords), 1_000_000);
-  else if (maxRecords !== undefined) log?.(`settings: kubePriorityLens.history.maxRecords must be a number >= 100 (got ${JSON.stringify(maxRecords)})`);
+  if (typeof retention === 'number' && Number.isFinite(retention) && retention >= 1)
+    settings.history.retentionDays = Math.min(retention, 3650);
+  else if (retention !== undefined)
+    log?.(`settings: kubePriorityLens.history.retentionDays must be a number >= 1 (got ${JSON.stringify(retention)})`);
+  if (typeof maxRecords === 'number' && Number.isFinite(maxRecords) && maxRecords >= 100)
+    settings.history.maxRecords = Math.min(Math.floor(maxRecords), 1_000_000);
+  else if (maxRecords !== undefined)
+    log?.(`settings: kubePriorityLens.history.maxRecords must be a number >= 100 (got ${JSON.stringify(maxRecords)})`);
   const maxFileSize = obj['maxFileSizeMiB'];
-  if (typeof maxFileSize === 'number' && Number.isFinite(maxFileSize) && maxFileSize >= 1) settings.maxFileSizeMiB = Math.min(maxFileSize, maxFileMiBLimit);
-  else if (maxFileSize !== undefined) log?.(`settings: kubePriorityLens.maxFileSizeMiB must be a number >= 1 (got ${JSON.stringify(maxFileSize)})`);
+  if (typeof maxFileSize === 'number' && Number.isFinite(maxFileSize) && maxFileSize >= 1)
+    settings.maxFileSizeMiB = Math.min(maxFileSize, maxFileMiBLimit);
+  else if (maxFileSize !== undefined)
+    log?.(`settings: kubePriorityLens.maxFileSizeMiB must be a number >= 1 (got ${JSON.stringify(maxFileSize)})`);
   const rules: Record<string, unknown> = {};
   if (obj['rules'] !== null && typeof obj['rules'] === 'object') Object.assign(rules, obj['rules']);
   for (const [key, value] of Object.entries(obj)) if (key.startsWith('rules.')) rules[key.slice('rules.'.length)] = value;
   for (const [id, value] of Object.entries(rules)) {
     const setting = value === false ? 'off' : String(value);
     if (!rulesById.has(id)) log?.(`settings: unknown rule "${id}" in kubePriorityLens.rules (ignored)`);
-    else if (!severityValues.has(setting)) log?.(`settings: kubePriorityLens.rules.${id} must be off|hint|info|warning|error (got "${setting}")`);
+    else if (!severityValues.has(setting))
+      log?.(`settings: kubePriorityLens.rules.${id} must be off|hint|info|warning|error (got "${setting}")`);
     else settings.rules[id] = setting as SeveritySetting;
   }
   return settings;

@@ -2,7 +2,17 @@
 import { DiagnosticSeverity, SymbolKind } from 'vscode-languageserver/node';
 import type { Diagnostic, Location, Range, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver/node';
 import { LineIndex } from '../core/index';
-import type { Finding, Fix, ParsedFile, Severity, Span, TextEdit, WorkloadExplanation, PriorityClassExplanation, K8sObject } from '../core/index';
+import type {
+  Finding,
+  Fix,
+  ParsedFile,
+  Severity,
+  Span,
+  TextEdit,
+  WorkloadExplanation,
+  PriorityClassExplanation,
+  K8sObject,
+} from '../core/index';
 import type { PriorityClassView, SourceLocation, WorkloadMapItem, WorkloadView } from '../protocol/index';
 
 export const diagnosticSource = 'kube-priority-lens';
@@ -38,7 +48,10 @@ export function toSeverity(severity: Severity): DiagnosticSeverity {
 
 /** repositoryUrl normalises package.json's `repository.url` (`git+https://…/x.git` → `https://…/x`). */
 export function repositoryUrl(raw: string | undefined): string {
-  const url = (raw ?? '').replace(/^git\+/, '').replace(/\.git$/, '').replace(/\/$/, '');
+  const url = (raw ?? '')
+    .replace(/^git\+/, '')
+    .replace(/\.git$/, '')
+    .replace(/\/$/, '');
   return url === '' ? 'https://github.com/kube-priority-lens/kube-priority-lens' : url;
 }
 
@@ -99,7 +112,11 @@ export function toLocation(uri: string, index: LineIndex, span: Span): Location 
 }
 
 /** toWorkloadView converts an explanation; lists are capped by the caller, counts are exact. */
-export function toWorkloadView(e: WorkloadExplanation, location: SourceLocation | undefined, counts: { preemptibleBy: number; canPreempt: number }): WorkloadMapItem {
+export function toWorkloadView(
+  e: WorkloadExplanation,
+  location: SourceLocation | undefined,
+  counts: { preemptibleBy: number; canPreempt: number },
+): WorkloadMapItem {
   const view: WorkloadView = {
     id: e.id,
     kind: e.kind,
@@ -123,7 +140,14 @@ export function toWorkloadView(e: WorkloadExplanation, location: SourceLocation 
 }
 
 export function toPriorityClassView(c: PriorityClassExplanation, location: SourceLocation | undefined): PriorityClassView {
-  const view: PriorityClassView = { name: c.name, value: c.value, globalDefault: c.globalDefault, preemptionPolicy: c.preemptionPolicy, source: c.source, usedBy: c.usedBy };
+  const view: PriorityClassView = {
+    name: c.name,
+    value: c.value,
+    globalDefault: c.globalDefault,
+    preemptionPolicy: c.preemptionPolicy,
+    source: c.source,
+    usedBy: c.usedBy,
+  };
   if (location !== undefined) view.location = location;
   return view;
 }

@@ -75,7 +75,8 @@ export interface PriorityMapView {
   priorityClasses: PriorityClassView[];
 }
 
-export type ClusterConnectionState = 'disabled' | 'untrusted' | 'no-kubeconfig' | 'connecting' | 'live' | 'reconnecting' | 'forbidden' | 'partial' | 'offline';
+export type ClusterConnectionState =
+  'disabled' | 'untrusted' | 'no-kubeconfig' | 'connecting' | 'live' | 'reconnecting' | 'forbidden' | 'partial' | 'offline';
 
 export interface ClusterStateView {
   state: ClusterConnectionState;
@@ -212,7 +213,15 @@ export interface LiveEventRow {
   namespace: string;
   victim: { name: string; uid?: string; priority?: number; priorityClassName?: string; qosClass?: QosClass; owner?: string };
   node?: string;
-  preemptor?: { uid: string; name?: string; namespace?: string; priority?: number; priorityClassName?: string; owner?: string; resolved: boolean };
+  preemptor?: {
+    uid: string;
+    name?: string;
+    namespace?: string;
+    priority?: number;
+    priorityClassName?: string;
+    owner?: string;
+    resolved: boolean;
+  };
   /** preemptor priority − victim priority, when both are known. */
   priorityGap?: number;
   /** Workspace manifest of the victim's workload, when one matches (enables "Open manifest"). */

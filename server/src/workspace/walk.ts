@@ -83,7 +83,11 @@ async function linkOutside(link: string, realDir: string, roots: readonly string
 
 /** walkProblemFile: a problem met while walking, as the file the core reports it on (the path of the link or folder). */
 export function walkProblemFile(problem: WalkProblem, file: string = problem.path): ParsedFile {
-  const kinds: Record<WalkProblem['kind'], FileProblem['kind']> = { unreadable: 'not-text', 'symlink-loop': 'symlink-loop', 'symlink-outside': 'symlink-outside' };
+  const kinds: Record<WalkProblem['kind'], FileProblem['kind']> = {
+    unreadable: 'not-text',
+    'symlink-loop': 'symlink-loop',
+    'symlink-outside': 'symlink-outside',
+  };
   return unreadFile(file, kinds[problem.kind], problem.message);
 }
 
@@ -142,7 +146,12 @@ async function walkDirectory(dir: string, shown: string, realDir: string, ancest
       const outside = options.followSymlinks === true ? undefined : await linkOutside(full, realDir, walk.roots);
       if (outside !== undefined) {
         const scope = options.scope ?? defaultScope;
-        result.problems.push({ path: shownChild, kind: 'symlink-outside', message: `${shownChild} is a symbolic link to ${outside}, outside ${scope.name}; it was not followed (${scope.advice})`, argument: false });
+        result.problems.push({
+          path: shownChild,
+          kind: 'symlink-outside',
+          message: `${shownChild} is a symbolic link to ${outside}, outside ${scope.name}; it was not followed (${scope.advice})`,
+          argument: false,
+        });
         continue;
       }
       try {
@@ -151,7 +160,13 @@ async function walkDirectory(dir: string, shown: string, realDir: string, ancest
         isFile = stat.isFile();
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ELOOP') result.problems.push({ path: shownChild, kind: 'symlink-loop', message: `${shownChild} is a symbolic link that loops (ELOOP); skipped`, argument: false });
+        if (code === 'ELOOP')
+          result.problems.push({
+            path: shownChild,
+            kind: 'symlink-loop',
+            message: `${shownChild} is a symbolic link that loops (ELOOP); skipped`,
+            argument: false,
+          });
         continue; // a dangling link is no manifest
       }
     }
@@ -165,7 +180,12 @@ async function walkDirectory(dir: string, shown: string, realDir: string, ancest
         continue;
       }
       if (ancestors.has(real)) {
-        result.problems.push({ path: shownChild, kind: 'symlink-loop', message: `${shownChild} is a symbolic link back into ${real}, a directory already being walked; skipped`, argument: false });
+        result.problems.push({
+          path: shownChild,
+          kind: 'symlink-loop',
+          message: `${shownChild} is a symbolic link back into ${real}, a directory already being walked; skipped`,
+          argument: false,
+        });
         continue;
       }
       await walkDirectory(full, shownChild, real, new Set([...ancestors, real]), walk);

@@ -30,12 +30,13 @@ function codeServerEntry() {
   return entry;
 }
 
-const freePort = () => new Promise((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address();
-    s.close(() => resolve(port));
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
   });
-});
 
 /** User settings that remove the trust dialog, the welcome page and network noise (recipe step 7). */
 function userSettings(trust, extra) {
@@ -62,16 +63,30 @@ function userSettings(trust, extra) {
  */
 async function startCodeServer(opts = {}) {
   const entry = codeServerEntry();
-  const port = opts.port || Number(process.env.CS_PORT) || await freePort();
+  const port = opts.port || Number(process.env.CS_PORT) || (await freePort());
   const host = `127.0.0.1:${port}`;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kpl-cs-'));
   const userDataDir = opts.userDataDir || path.join(tmp, 'ud');
   const extensionsDir = opts.extensionsDir || path.join(tmp, 'ext');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(userSettings(opts.trust, opts.settings), null, 2));
-  const args = [entry, '--auth', 'none', '--bind-addr', host, '--config', path.join(tmp, 'config.yaml'),
-    '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check',
-    '--ignore-last-opened', '--disable-getting-started-override'];
+  const args = [
+    entry,
+    '--auth',
+    'none',
+    '--bind-addr',
+    host,
+    '--config',
+    path.join(tmp, 'config.yaml'),
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--ignore-last-opened',
+    '--disable-getting-started-override',
+  ];
   if (!opts.trust) args.push('--disable-workspace-trust');
   if (opts.workspace) args.push(opts.workspace);
   const log = path.join(tmp, 'server.log');
@@ -81,15 +96,29 @@ async function startCodeServer(opts = {}) {
     env: { EXTENSIONS_GALLERY: '{}', ...process.env, ...opts.env },
   });
   let exited = false;
-  server.on('exit', () => { exited = true; });
+  server.on('exit', () => {
+    exited = true;
+  });
   let healthy = false;
   for (let i = 0; i < 240 && !exited; i++) {
-    if (await fetch(`http://${host}/healthz`).then((r) => r.ok, () => false)) { healthy = true; break; }
+    if (
+      await fetch(`http://${host}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    ) {
+      healthy = true;
+      break;
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   const stop = async () => {
     for (const sig of ['SIGTERM', 'SIGKILL']) {
-      try { process.kill(-server.pid, sig); } catch { /* already gone */ }
+      try {
+        process.kill(-server.pid, sig);
+      } catch {
+        /* already gone */
+      }
       await new Promise((r) => setTimeout(r, sig === 'SIGTERM' ? 1500 : 200));
     }
   };
@@ -102,8 +131,21 @@ async function startCodeServer(opts = {}) {
 
 /** Installs a VSIX into `extensionsDir` (under a second, like the desktop CLI): the extension then runs in production mode. */
 function installExtension(vsix, extensionsDir, userDataDir) {
-  execFileSync(process.execPath, [codeServerEntry(), '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir,
-    '--config', path.join(path.dirname(extensionsDir), 'config.yaml'), '--install-extension', vsix], { stdio: 'pipe' });
+  execFileSync(
+    process.execPath,
+    [
+      codeServerEntry(),
+      '--extensions-dir',
+      extensionsDir,
+      '--user-data-dir',
+      userDataDir,
+      '--config',
+      path.join(path.dirname(extensionsDir), 'config.yaml'),
+      '--install-extension',
+      vsix,
+    ],
+    { stdio: 'pipe' },
+  );
 }
 
 /** Workbench URL for `folder`, with an optional payload (extension development/test paths must be vscode-remote URIs). */
@@ -120,8 +162,16 @@ async function launchBrowser() {
   if (!executablePath) throw new Error('chromium not found: run scripts/e2e/install-code-server.sh (it apt-installs chromium)');
   return chromium.launch({
     executablePath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 
@@ -153,7 +203,10 @@ async function main(argv) {
       // Expose before navigating, or the workbench never sees them (recipe gotcha 6).
       void page.exposeFunction('codeAutomationLog', (_type, args) => console.log(...args));
       void page.exposeFunction('codeAutomationExit', resolve);
-      timer = setTimeout(() => reject(new Error(`timeout after ${process.env.E2E_TIMEOUT_MS || 180000} ms`)), Number(process.env.E2E_TIMEOUT_MS || 180000));
+      timer = setTimeout(
+        () => reject(new Error(`timeout after ${process.env.E2E_TIMEOUT_MS || 180000} ms`)),
+        Number(process.env.E2E_TIMEOUT_MS || 180000),
+      );
     });
     await page.goto(workbenchUrl(cs.host, workspace, { devPaths, testsPath }));
     code = await done;
@@ -172,8 +225,23 @@ async function main(argv) {
   return code;
 }
 
-module.exports = { CS_VERSION, codeServerEntry, defaultInstallDir, startCodeServer, installExtension, launchBrowser, workbenchUrl, userSettings };
+module.exports = {
+  CS_VERSION,
+  codeServerEntry,
+  defaultInstallDir,
+  startCodeServer,
+  installExtension,
+  launchBrowser,
+  workbenchUrl,
+  userSettings,
+};
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((c) => process.exit(c), (e) => { console.error(e); process.exit(1); });
+  main(process.argv.slice(2)).then(
+    (c) => process.exit(c),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

@@ -48,8 +48,20 @@ describe('activation', () => {
       // The section object is what the language client answers the server's workspace/configuration with.
       const section = vscode.workspace.getConfiguration().get<Record<string, unknown>>('kubePriorityLens') ?? {};
       const history = section['history'] as Record<string, unknown> | undefined;
-      assert.deepEqual([cfg.get('kubeconfig'), cfg.get('context'), cfg.get('history.retentionDays'), cfg.get('history.maxRecords'), cfg.get('maxFileSizeMiB')], ['', '', 30, 50000, 64]);
-      assert.deepEqual([section['kubeconfig'], section['context'], history?.['retentionDays'], history?.['maxRecords'], section['maxFileSizeMiB']], ['', '', 30, 50000, 64]);
+      assert.deepEqual(
+        [
+          cfg.get('kubeconfig'),
+          cfg.get('context'),
+          cfg.get('history.retentionDays'),
+          cfg.get('history.maxRecords'),
+          cfg.get('maxFileSizeMiB'),
+        ],
+        ['', '', 30, 50000, 64],
+      );
+      assert.deepEqual(
+        [section['kubeconfig'], section['context'], history?.['retentionDays'], history?.['maxRecords'], section['maxFileSizeMiB']],
+        ['', '', 30, 50000, 64],
+      );
     });
   });
 });

@@ -41,7 +41,15 @@ export function codeOf(d: vscode.Diagnostic): string {
 
 export function ourDiagnostics(uri?: vscode.Uri): [vscode.Uri, vscode.Diagnostic[]][] {
   const all: [vscode.Uri, vscode.Diagnostic[]][] = uri ? [[uri, vscode.languages.getDiagnostics(uri)]] : vscode.languages.getDiagnostics();
-  return all.map(([u, ds]) => [u, ds.filter((d) => EXPECTED_CODES.includes(codeOf(d)) || /kube[- ]?priority/i.test(d.source ?? ''))] as [vscode.Uri, vscode.Diagnostic[]]).filter(([, ds]) => ds.length > 0);
+  return all
+    .map(
+      ([u, ds]) =>
+        [u, ds.filter((d) => EXPECTED_CODES.includes(codeOf(d)) || /kube[- ]?priority/i.test(d.source ?? ''))] as [
+          vscode.Uri,
+          vscode.Diagnostic[],
+        ],
+    )
+    .filter(([, ds]) => ds.length > 0);
 }
 
 /** Opens every manifest of the workspace so the server analyses (and publishes for) each of them. */
@@ -54,13 +62,17 @@ export async function openWorkspaceManifests(): Promise<vscode.TextDocument[]> {
 /** Waits until some finding with one of `codes` is published, and returns it with its document. */
 export async function findingWithCode(codes: string[], timeoutMs = 45_000): Promise<{ uri: vscode.Uri; diagnostic: vscode.Diagnostic }> {
   await openWorkspaceManifests();
-  return waitFor(`a finding with code ${codes.join(' or ')}`, () => {
-    for (const [uri, ds] of vscode.languages.getDiagnostics()) {
-      const d = ds.find((x) => codes.includes(codeOf(x)));
-      if (d) return { uri, diagnostic: d };
-    }
-    return undefined;
-  }, timeoutMs);
+  return waitFor(
+    `a finding with code ${codes.join(' or ')}`,
+    () => {
+      for (const [uri, ds] of vscode.languages.getDiagnostics()) {
+        const d = ds.find((x) => codes.includes(codeOf(x)));
+        if (d) return { uri, diagnostic: d };
+      }
+      return undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /** Position of the `metadata.name` value of the first workload (non-PriorityClass object) in the document. */
@@ -72,8 +84,14 @@ export function workloadNamePosition(doc: vscode.TextDocument): vscode.Position 
     const l = lines[i]!;
     const k = /^kind:\s*(\S+)/.exec(l);
     if (k) kind = k[1]!;
-    if (/^---/.test(l)) { kind = ''; inMetadata = false; }
-    if (/^metadata:/.test(l)) { inMetadata = true; continue; }
+    if (/^---/.test(l)) {
+      kind = '';
+      inMetadata = false;
+    }
+    if (/^metadata:/.test(l)) {
+      inMetadata = true;
+      continue;
+    }
     if (/^\S/.test(l)) inMetadata = false;
     const n = /^(\s+name:\s*)(\S+)/.exec(l);
     if (inMetadata && n && kind && !['PriorityClass', 'Namespace', 'LimitRange', 'ResourceQuota', 'PodDisruptionBudget'].includes(kind)) {
@@ -93,18 +111,26 @@ export async function workloadHover(timeoutMs = 30_000): Promise<string> {
   const target = docs.map((d) => ({ d, p: workloadNamePosition(d) })).find((x) => x.p);
   assert.ok(target?.p, 'no workload in the workspace');
   const position = target.p;
-  return waitFor('a hover on a workload name', async () => {
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', target.d.uri, position);
-    const t = hoverText(hovers ?? []);
-    return /priorit/i.test(t) ? t : undefined;
-  }, timeoutMs);
+  return waitFor(
+    'a hover on a workload name',
+    async () => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', target.d.uri, position);
+      const t = hoverText(hovers ?? []);
+      return /priorit/i.test(t) ? t : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /**
  * withWorkspaceSettings writes `.vscode/settings.json` into the first workspace folder (as a repository would ship it),
  * waits until VS Code has read it (the `probe` setting, one every scope accepts, changed), runs `fn`, then removes it.
  */
-export async function withWorkspaceSettings(settings: Record<string, unknown>, probe: string, fn: () => Promise<void> | void): Promise<void> {
+export async function withWorkspaceSettings(
+  settings: Record<string, unknown>,
+  probe: string,
+  fn: () => Promise<void> | void,
+): Promise<void> {
   const fs = await import('node:fs');
   const path = await import('node:path');
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;

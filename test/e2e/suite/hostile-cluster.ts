@@ -20,7 +20,11 @@ let story: HostileStory | undefined;
 async function handOver(step: HostileStep): Promise<void> {
   const f = files();
   fs.writeFileSync(f.step(step.name), JSON.stringify(step));
-  const text = await waitFor(`the browser check of ${step.name}`, () => (fs.existsSync(f.ack(step.name)) ? fs.readFileSync(f.ack(step.name), 'utf8') : undefined), 90_000);
+  const text = await waitFor(
+    `the browser check of ${step.name}`,
+    () => (fs.existsSync(f.ack(step.name)) ? fs.readFileSync(f.ack(step.name), 'utf8') : undefined),
+    90_000,
+  );
   const ack = JSON.parse(text) as HostileAck;
   assert.ok(ack.ok, `browser check of ${step.name} failed: ${ack.error ?? ''}`);
 }
@@ -39,7 +43,11 @@ describe('hostile cluster data (real browser)', function () {
 
   it('the cluster test creates the hostile objects', async () => {
     const f = files();
-    const text = await waitFor('the hostile objects (story.json)', () => (fs.existsSync(f.story) ? fs.readFileSync(f.story, 'utf8') : undefined), 240_000);
+    const text = await waitFor(
+      'the hostile objects (story.json)',
+      () => (fs.existsSync(f.story) ? fs.readFileSync(f.story, 'utf8') : undefined),
+      240_000,
+    );
     story = JSON.parse(text) as HostileStory;
     assert.equal(story.reports.length, HOSTILE_PODS.length);
   }).timeout(300_000);

@@ -32,7 +32,12 @@ export interface HostileAck {
   error?: string;
 }
 
-export function hostileFiles(dir: string): { connected: string; story: string; step: (name: string) => string; ack: (name: string) => string } {
+export function hostileFiles(dir: string): {
+  connected: string;
+  story: string;
+  step: (name: string) => string;
+  ack: (name: string) => string;
+} {
   return {
     connected: path.join(dir, 'connected'),
     story: path.join(dir, 'story.json'),

@@ -27,7 +27,9 @@ export function run(): Promise<void> {
     try {
       const runner = mocha.run((failures) => {
         // Plain closing line the runner scripts parse.
-        console.log(`e2e[extension-host${untrusted ? ', untrusted' : ''}${live ? ', live cluster' : ''}${production ? ', production mode' : ''}]: ${runner.stats?.passes ?? 0} passed, ${failures} failed`);
+        console.log(
+          `e2e[extension-host${untrusted ? ', untrusted' : ''}${live ? ', live cluster' : ''}${production ? ', production mode' : ''}]: ${runner.stats?.passes ?? 0} passed, ${failures} failed`,
+        );
         if (failures > 0) reject(new Error(`${failures} tests failed.`));
         else resolve();
       });

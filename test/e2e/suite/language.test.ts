@@ -40,9 +40,19 @@ describe('language features', () => {
       seen.length = 0;
       for (const [uri, ds] of ourDiagnostics()) {
         for (const d of ds) {
-          const as = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value, 10);
-          seen.push(`${codeOf(d)}: ${(as ?? []).map((a) => `${a.title}[edit=${!!a.edit}, diags=${(a.diagnostics ?? []).map(codeOf).join('|')}]`).join('; ') || 'no actions'}`);
-          const fix = (as ?? []).find((a) => a.edit && ((a.diagnostics ?? []).length === 0 || (a.diagnostics ?? []).some((x) => codeOf(x) === codeOf(d))));
+          const as = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+            'vscode.executeCodeActionProvider',
+            uri,
+            d.range,
+            vscode.CodeActionKind.QuickFix.value,
+            10,
+          );
+          seen.push(
+            `${codeOf(d)}: ${(as ?? []).map((a) => `${a.title}[edit=${!!a.edit}, diags=${(a.diagnostics ?? []).map(codeOf).join('|')}]`).join('; ') || 'no actions'}`,
+          );
+          const fix = (as ?? []).find(
+            (a) => a.edit && ((a.diagnostics ?? []).length === 0 || (a.diagnostics ?? []).some((x) => codeOf(x) === codeOf(d))),
+          );
           if (fix) return { uri, code: codeOf(d), fix };
         }
       }
@@ -56,7 +66,10 @@ describe('language features', () => {
     const before = vscode.languages.getDiagnostics(uri).filter((d) => codeOf(d) === code).length;
     try {
       assert.ok(await vscode.workspace.applyEdit(fix.edit!), 'the quick fix edit was not applied');
-      await waitFor(`fewer "${code}" findings after "${fix.title}"`, () => vscode.languages.getDiagnostics(uri).filter((d) => codeOf(d) === code).length < before || undefined);
+      await waitFor(
+        `fewer "${code}" findings after "${fix.title}"`,
+        () => vscode.languages.getDiagnostics(uri).filter((d) => codeOf(d) === code).length < before || undefined,
+      );
     } finally {
       // Leave the example workspace as it was on disk.
       await vscode.window.showTextDocument(doc);

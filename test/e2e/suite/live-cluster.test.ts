@@ -58,7 +58,11 @@ describe('live cluster (real preemption)', function () {
   it('the cluster test plays the CI story while the extension watches', async () => {
     const e = setup();
     fs.writeFileSync(e.connectedFile, new Date().toISOString());
-    const text = await waitFor('the CI story (storyFile)', () => (fs.existsSync(e.storyFile) ? fs.readFileSync(e.storyFile, 'utf8') : undefined), 240_000);
+    const text = await waitFor(
+      'the CI story (storyFile)',
+      () => (fs.existsSync(e.storyFile) ? fs.readFileSync(e.storyFile, 'utf8') : undefined),
+      240_000,
+    );
     story = (JSON.parse(text) as { preemptions: LiveExpectation['preemptions'] }).preemptions;
     assert.ok(story.length >= 1);
   }).timeout(300_000);
@@ -87,28 +91,48 @@ describe('live cluster (real preemption)', function () {
     assert.match(outcome.markdown, /globalDefault class ci-default \(100\)/);
     assert.match(outcome.markdown, /backoffLimit: 0 turned one preemption into a failed Job/);
     // The report is open as a document (rendered by VS Code's markdown preview).
-    const doc = await waitFor('the diagnosis document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'kube-priority-lens-diagnosis' && d.getText().includes(p.preemptor)), 30_000);
+    const doc = await waitFor(
+      'the diagnosis document',
+      () =>
+        vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'kube-priority-lens-diagnosis' && d.getText().includes(p.preemptor)),
+      30_000,
+    );
     assert.ok(doc.getText().includes(`${e.namespace}/${p.victim}`));
   });
 
   it('Export Preemption History writes the recorded preemptions (JSON and CSV)', async () => {
     const e = expectation();
-    const res = await vscode.commands.executeCommand<{ path: string; events: number } | undefined>('kubePriorityLens.exportHistory', { path: e.historyExport, format: 'json' });
+    const res = await vscode.commands.executeCommand<{ path: string; events: number } | undefined>('kubePriorityLens.exportHistory', {
+      path: e.historyExport,
+      format: 'json',
+    });
     assert.ok(res && res.events >= e.preemptions.length, JSON.stringify(res));
     const json = JSON.parse(fs.readFileSync(e.historyExport, 'utf8')) as { events: { reason: string; regarding: { name: string } }[] };
-    for (const p of e.preemptions) assert.ok(json.events.some((x) => x.reason === 'Preempted' && x.regarding.name === p.victim), `no Preempted record of ${p.victim}`);
- 
+    for (const p of e.preemptions)
+      assert.ok(
+        json.events.some((x) => x.reason === 'Preempted' && x.regarding.name === p.victim),
+        `no Preempted record of ${p.victim}`,
+      );
+
     // CSV by extension.
     const csvPath = e.historyExport.replace(/\.json$/, '.csv');
-    const csv = await vscode.commands.executeCommand<{ path: string; events: number } | undefined>('kubePriorityLens.exportHistory', { path: csvPath });
+    const csv = await vscode.commands.executeCommand<{ path: string; events: number } | undefined>('kubePriorityLens.exportHistory', {
+      path: csvPath,
+    });
     assert.equal(csv?.events, res.events);
-    assert.match(fs.readFileSync(csvPath, 'utf8'), /^time,reason,type,namespace,kind,name,uid,priority,priorityClassName,node,related,count,note\n/);
+    assert.match(
+      fs.readFileSync(csvPath, 'utf8'),
+      /^time,reason,type,namespace,kind,name,uid,priority,priorityClassName,node,related,count,note\n/,
+    );
   });
 
   it('Clear Preemption History empties the store', async () => {
     const e = expectation();
     assert.equal(await vscode.commands.executeCommand<boolean>('kubePriorityLens.clearHistory', { confirm: false }), true);
-    const res = await vscode.commands.executeCommand<{ path: string; events: number } | undefined>('kubePriorityLens.exportHistory', { path: e.historyExport, format: 'json' });
+    const res = await vscode.commands.executeCommand<{ path: string; events: number } | undefined>('kubePriorityLens.exportHistory', {
+      path: e.historyExport,
+      format: 'json',
+    });
     assert.equal(res?.events, 0);
   });
 });

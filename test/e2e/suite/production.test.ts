@@ -26,7 +26,8 @@ function start<T>(command: string, ...args: unknown[]): { outcome: (waitMs: numb
 }
 
 /** The workbench of an extension test run refuses dialogs: that refusal proves the command asked. */
-const refusedDialog = (o: Outcome<unknown>, text: RegExp): boolean => typeof o === 'object' && 'error' in o && /refused to show dialog/.test(o.error) && text.test(o.error);
+const refusedDialog = (o: Outcome<unknown>, text: RegExp): boolean =>
+  typeof o === 'object' && 'error' in o && /refused to show dialog/.test(o.error) && text.test(o.error);
 
 describe('production mode (installed VSIX): test-only command arguments are ignored', function () {
   this.timeout(90_000);
@@ -34,18 +35,29 @@ describe('production mode (installed VSIX): test-only command arguments are igno
   before(async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} is not installed`);
-    assert.ok(path.resolve(ext.extensionPath).startsWith(path.resolve(env('KPL_E2E_EXTENSIONS_DIR'))), `${EXTENSION_ID} runs from ${ext.extensionPath}, not the installed VSIX`);
+    assert.ok(
+      path.resolve(ext.extensionPath).startsWith(path.resolve(env('KPL_E2E_EXTENSIONS_DIR'))),
+      `${EXTENSION_ID} runs from ${ext.extensionPath}, not the installed VSIX`,
+    );
     const exports: unknown = await ext.activate();
     assert.equal(exports, undefined, 'the extension returned its test API: it is not in production mode');
-    await waitFor('the commands to be registered', async () => (await vscode.commands.getCommands(true)).includes('kubePriorityLens.clearHistory'));
+    await waitFor('the commands to be registered', async () =>
+      (await vscode.commands.getCommands(true)).includes('kubePriorityLens.clearHistory'),
+    );
   });
 
   it('revealWorkloads opens a workspace manifest, and no file outside the workspace', async () => {
     const outside = path.join(env('KPL_E2E_SCRATCH'), 'outside.yaml');
     fs.writeFileSync(outside, 'apiVersion: v1\nkind: Secret\nmetadata: {name: not-yours}\n');
-    await vscode.commands.executeCommand('kubePriorityLens.revealWorkloads', [{ uri: vscode.Uri.file(outside).toString(), line: 0, character: 0 }]);
+    await vscode.commands.executeCommand('kubePriorityLens.revealWorkloads', [
+      { uri: vscode.Uri.file(outside).toString(), line: 0, character: 0 },
+    ]);
     await sleep(1500);
-    assert.deepEqual(vscode.workspace.textDocuments.filter((d) => d.uri.fsPath === outside).map((d) => d.uri.toString()), [], 'a file outside the workspace was opened');
+    assert.deepEqual(
+      vscode.workspace.textDocuments.filter((d) => d.uri.fsPath === outside).map((d) => d.uri.toString()),
+      [],
+      'a file outside the workspace was opened',
+    );
     const manifest = (await vscode.workspace.findFiles('**/*.yaml'))[0];
     assert.ok(manifest);
     await vscode.commands.executeCommand('kubePriorityLens.revealWorkloads', [{ uri: manifest.toString(), line: 0, character: 0 }]);
@@ -61,7 +73,10 @@ describe('production mode (installed VSIX): test-only command arguments are igno
     // Dismiss the dialog (code-server's save dialog is a quick input), then the command ends without a file.
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     const outcome = await run.outcome(10_000);
-    assert.ok(outcome === 'still asking' || ('value' in outcome && outcome.value === undefined) || refusedDialog(outcome, /./), `the export answered ${JSON.stringify(outcome)}`);
+    assert.ok(
+      outcome === 'still asking' || ('value' in outcome && outcome.value === undefined) || refusedDialog(outcome, /./),
+      `the export answered ${JSON.stringify(outcome)}`,
+    );
     assert.equal(fs.existsSync(target), false);
   });
 
@@ -73,6 +88,11 @@ describe('production mode (installed VSIX): test-only command arguments are igno
     assert.match(fs.readFileSync(history, 'utf8'), /kpl-production-seeded-event/, 'the history was cleared without asking');
     // It asked: the confirmation is up, was dismissed, or was refused by the test workbench. Never "cleared".
     const outcome = await run.outcome(2000);
-    assert.ok(outcome === 'still asking' || ('value' in outcome && outcome.value === false) || refusedDialog(outcome, /Delete every recorded preemption/), `Clear Preemption History answered ${JSON.stringify(outcome)}`);
+    assert.ok(
+      outcome === 'still asking' ||
+        ('value' in outcome && outcome.value === false) ||
+        refusedDialog(outcome, /Delete every recorded preemption/),
+      `Clear Preemption History answered ${JSON.stringify(outcome)}`,
+    );
   });
 });

@@ -34,10 +34,14 @@ describe('language server crash', () => {
     const [before] = await waitFor('the language server process', () => (serverPids().length === 1 ? serverPids() : undefined));
     assert.ok(before !== undefined);
     process.kill(before, 'SIGKILL');
-    const [after] = await waitFor('a restarted language server process', () => {
-      const pids = serverPids().filter((p) => p !== before);
-      return pids.length === 1 ? pids : undefined;
-    }, 60_000);
+    const [after] = await waitFor(
+      'a restarted language server process',
+      () => {
+        const pids = serverPids().filter((p) => p !== before);
+        return pids.length === 1 ? pids : undefined;
+      },
+      60_000,
+    );
     assert.ok(after !== undefined && after !== before);
     // The new server indexes the workspace again and serves every feature.
     await findingWithCode(EXPECTED_CODES, 60_000);

@@ -23,7 +23,11 @@ describe('untrusted workspace', () => {
   });
 
   it("ignores the workspace's values of the restricted settings (exclude, clusterAware) in Restricted Mode", async () => {
-    const hostile = { 'kubePriorityLens.exclude': ['**'], 'kubePriorityLens.clusterAware': false, 'kubePriorityLens.rules.preemption-risk': 'hint' };
+    const hostile = {
+      'kubePriorityLens.exclude': ['**'],
+      'kubePriorityLens.clusterAware': false,
+      'kubePriorityLens.rules.preemption-risk': 'hint',
+    };
     await withWorkspaceSettings(hostile, 'kubePriorityLens.rules.preemption-risk', () => {
       const cfg = vscode.workspace.getConfiguration('kubePriorityLens');
       assert.equal(cfg.get('rules.preemption-risk'), 'hint', 'the workspace settings file was read');

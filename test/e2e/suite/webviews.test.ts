@@ -30,7 +30,9 @@ describe('webviews', () => {
     const loc = w.location;
     const editor = await waitFor('the manifest to open at the workload', () => {
       const e = vscode.window.activeTextEditor;
-      return e && e.document.uri.toString() === vscode.Uri.parse(loc.uri).toString() && e.selection.active.line === loc.line ? e : undefined;
+      return e && e.document.uri.toString() === vscode.Uri.parse(loc.uri).toString() && e.selection.active.line === loc.line
+        ? e
+        : undefined;
     });
     assert.equal(editor.selection.active.line, loc.line);
   });
@@ -44,7 +46,10 @@ describe('webviews', () => {
     assert.ok((r.domRows ?? Infinity) < 120, `rendered ${r.domRows} DOM rows for 50,000 events`);
     assert.match(r.text, /50,000 of 50,000 events/);
     // An incremental update is merged, not replacing.
-    await t.injectLiveEvents(makeLiveRows(1, 1, Date.now()).map((x) => ({ ...x, id: 'ev-new' })), false);
+    await t.injectLiveEvents(
+      makeLiveRows(1, 1, Date.now()).map((x) => ({ ...x, id: 'ev-new' })),
+      false,
+    );
     await t.waitRendered('liveEvents', (x) => x.count === 50_001);
   });
 
@@ -56,17 +61,34 @@ describe('webviews', () => {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     assert.ok(folder, 'the e2e workspace has a folder');
     const traversal = `${folder.toString()}${'/..'.repeat(20)}${vscode.Uri.file(secret).path}`;
-    const hostile = [vscode.Uri.file(secret).toString(), traversal, 'vscode-userdata:/User/settings.json', 'https://example.com/x.yaml', 'command:workbench.action.openSettings', 'not a uri'];
+    const hostile = [
+      vscode.Uri.file(secret).toString(),
+      traversal,
+      'vscode-userdata:/User/settings.json',
+      'https://example.com/x.yaml',
+      'command:workbench.action.openSettings',
+      'not a uri',
+    ];
     const isHostile = (d: vscode.TextDocument) => d.uri.fsPath === secret || d.uri.scheme === 'vscode-userdata' || d.uri.scheme === 'https';
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     for (const view of ['priorityMap', 'liveEvents'] as const) {
       for (const uri of hostile) await t.postFromWebview(view, { type: 'open', location: { uri, line: 0, character: 0 } });
     }
     // Command arguments go through the same check (any extension or command link can run the command).
-    await vscode.commands.executeCommand('kubePriorityLens.revealWorkloads', [{ uri: vscode.Uri.file(secret).toString(), line: 0, character: 0 }]);
+    await vscode.commands.executeCommand('kubePriorityLens.revealWorkloads', [
+      { uri: vscode.Uri.file(secret).toString(), line: 0, character: 0 },
+    ]);
     await new Promise((r) => setTimeout(r, 1500));
-    assert.deepEqual(vscode.workspace.textDocuments.filter(isHostile).map((d) => d.uri.toString()), [], 'a file outside the workspace was opened');
-    assert.equal(vscode.window.activeTextEditor, undefined, `an editor opened: ${vscode.window.activeTextEditor?.document.uri.toString() ?? ''}`);
+    assert.deepEqual(
+      vscode.workspace.textDocuments.filter(isHostile).map((d) => d.uri.toString()),
+      [],
+      'a file outside the workspace was opened',
+    );
+    assert.equal(
+      vscode.window.activeTextEditor,
+      undefined,
+      `an editor opened: ${vscode.window.activeTextEditor?.document.uri.toString() ?? ''}`,
+    );
     // Control: a manifest of the workspace opens from the same message.
     const manifest = (await vscode.workspace.findFiles('**/*.yaml'))[0];
     assert.ok(manifest);

@@ -38,7 +38,10 @@ async function runCommand(page, title) {
   await page.keyboard.press('F1');
   await page.locator('.quick-input-widget input:visible').first().waitFor({ timeout: 10_000 });
   await page.keyboard.type(`>${title}`);
-  await page.locator(`.quick-input-list .monaco-list-row:visible:has-text(${JSON.stringify(title)})`).first().waitFor({ timeout: 10_000 });
+  await page
+    .locator(`.quick-input-list .monaco-list-row:visible:has-text(${JSON.stringify(title)})`)
+    .first()
+    .waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter');
 }
 
@@ -70,7 +73,12 @@ async function hoverOn(page, text, lineText = text) {
     await page.mouse.move(0, 0);
     await span.hover();
     const hover = page.locator('.monaco-hover-content:visible').first();
-    if (await hover.waitFor({ state: 'visible', timeout: 4000 }).then(() => true, () => false)) {
+    if (
+      await hover.waitFor({ state: 'visible', timeout: 4000 }).then(
+        () => true,
+        () => false,
+      )
+    ) {
       await page.waitForTimeout(300); // "Loading..." is replaced by the provider's answer
       const t = (await hover.innerText()).trim();
       if (t && !/^Loading/.test(t)) return t;
@@ -84,7 +92,15 @@ async function webviewFrame(page, selector, hasText, timeoutMs = 30_000) {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     for (const f of page.frames()) {
-      const ok = await f.evaluate(([s, t]) => { const el = document.querySelector(s); return !!el && (!t || (el.textContent || '').includes(t)); }, [selector, hasText]).catch(() => false);
+      const ok = await f
+        .evaluate(
+          ([s, t]) => {
+            const el = document.querySelector(s);
+            return !!el && (!t || (el.textContent || '').includes(t));
+          },
+          [selector, hasText],
+        )
+        .catch(() => false);
       if (ok) return f;
     }
     await page.waitForTimeout(300);
@@ -100,7 +116,6 @@ async function xssFlags(page) {
   }
   return flags;
 }
-
 
 /** A local HTTP server that records every request: anything hostile that loads or fetches calls it. */
 async function startRecorder() {
@@ -133,11 +148,31 @@ function hoverWorkspace(base, recorder) {
   fs.cpSync(XSS, dir, { recursive: true });
   const h = hostileHover(recorder);
   const q = JSON.stringify; // JSON strings are YAML double-quoted scalars
-  fs.writeFileSync(path.join(dir, 'hover.yaml'), [
-    'apiVersion: scheduling.k8s.io/v1', 'kind: PriorityClass', 'metadata:', `  name: ${q(h.className)}`, 'value: 3000', `description: ${q(h.description)}`, '---',
-    'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', `  name: ${q(h.name)}`, `  namespace: ${q(h.namespace)}`, 'spec:', '  selector: {matchLabels: {app: hover}}',
-    '  template:', '    metadata: {labels: {app: hover}}', '    spec:', `      priorityClassName: ${q(h.className)}`, '      containers: [{name: c, image: i}]', '',
-  ].join('\n'));
+  fs.writeFileSync(
+    path.join(dir, 'hover.yaml'),
+    [
+      'apiVersion: scheduling.k8s.io/v1',
+      'kind: PriorityClass',
+      'metadata:',
+      `  name: ${q(h.className)}`,
+      'value: 3000',
+      `description: ${q(h.description)}`,
+      '---',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      `  name: ${q(h.name)}`,
+      `  namespace: ${q(h.namespace)}`,
+      'spec:',
+      '  selector: {matchLabels: {app: hover}}',
+      '  template:',
+      '    metadata: {labels: {app: hover}}',
+      '    spec:',
+      `      priorityClassName: ${q(h.className)}`,
+      '      containers: [{name: c, image: i}]',
+      '',
+    ].join('\n'),
+  );
   return dir;
 }
 
@@ -153,14 +188,26 @@ async function hoverFacts(page, text, lineText) {
     await page.locator('.monaco-editor .view-line', { hasText: lineText }).first().locator('span span', { hasText: text }).first().click();
     await page.keyboard.press('Control+K');
     await page.keyboard.press('Control+I');
-    await page.locator('.monaco-hover-content:visible', { hasText: /Priority|value/ }).first().waitFor({ timeout: 15_000 });
+    await page
+      .locator('.monaco-hover-content:visible', { hasText: /Priority|value/ })
+      .first()
+      .waitFor({ timeout: 15_000 });
   }
-  return page.locator('.monaco-hover-content:visible').first().evaluate((el) => ({
-    text: el.innerText.replace(/\s+/g, ' '),
-    media: [...el.querySelectorAll('img, picture, video, audio, iframe, object, embed, image')].map((e) => e.outerHTML.slice(0, 200)),
-    links: [...el.querySelectorAll('a')].map((a) => ({ href: a.getAttribute('href') || '', dataHref: a.getAttribute('data-href') || '', text: (a.textContent || '').slice(0, 80) })),
-    handlers: [...el.querySelectorAll('*')].flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${e.tagName}[${a.name}]`)),
-  }));
+  return page
+    .locator('.monaco-hover-content:visible')
+    .first()
+    .evaluate((el) => ({
+      text: el.innerText.replace(/\s+/g, ' '),
+      media: [...el.querySelectorAll('img, picture, video, audio, iframe, object, embed, image')].map((e) => e.outerHTML.slice(0, 200)),
+      links: [...el.querySelectorAll('a')].map((a) => ({
+        href: a.getAttribute('href') || '',
+        dataHref: a.getAttribute('data-href') || '',
+        text: (a.textContent || '').slice(0, 80),
+      })),
+      handlers: [...el.querySelectorAll('*')].flatMap((e) =>
+        [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${e.tagName}[${a.name}]`),
+      ),
+    }));
 }
 
 /**
@@ -178,12 +225,22 @@ async function hoverProbe(page, recorder, workspace, mode) {
   ];
   for (const [what, f, literals] of seen) {
     assert.match(f.text, /Priority|value/, `${mode}, ${what} hover: not the extension's hover: ${f.text}`);
-    for (const l of literals) assert.ok(f.text.includes(l.replace(/\s+/g, ' ')), `${mode}, ${what} hover: ${JSON.stringify(l)} is not shown literally in ${JSON.stringify(f.text)}`);
+    for (const l of literals)
+      assert.ok(
+        f.text.includes(l.replace(/\s+/g, ' ')),
+        `${mode}, ${what} hover: ${JSON.stringify(l)} is not shown literally in ${JSON.stringify(f.text)}`,
+      );
     assert.deepEqual(f.media, [], `${mode}, ${what} hover: an image or media element`);
     assert.deepEqual(f.handlers, [], `${mode}, ${what} hover: an event handler attribute`);
     for (const l of f.links) {
       // The extension's links go to workspace files (file: URIs, vscode-remote: in code-server).
-      for (const v of [l.href, l.dataHref]) assert.ok(v === '' || v === '#' || (/^(file|vscode-remote):/i.test(v) && decodeURIComponent(v).includes(`${path.basename(workspace)}/hover.yaml#L`)), `${mode}, ${what} hover: a link the extension did not build: ${JSON.stringify(l)}`);
+      for (const v of [l.href, l.dataHref])
+        assert.ok(
+          v === '' ||
+            v === '#' ||
+            (/^(file|vscode-remote):/i.test(v) && decodeURIComponent(v).includes(`${path.basename(workspace)}/hover.yaml#L`)),
+          `${mode}, ${what} hover: a link the extension did not build: ${JSON.stringify(l)}`,
+        );
     }
   }
   await page.waitForTimeout(1500);
@@ -199,17 +256,47 @@ function hostileLiveRows() {
   const now = Date.now();
   HOSTILE.forEach((evil, i) => {
     rows.push({
-      id: `xss-pre-${i}`, time: new Date(now - (i + 1) * 60_000).toISOString(), reason: 'Preempted', type: 'preemption',
-      message: `Preempted by pod ${evil} on node ${evil}`, namespace: `ns${evil}`,
-      victim: { name: `victim${evil}`, uid: `uid-v-${i}`, priority: 0, priorityClassName: `low${evil}`, qosClass: 'BestEffort', owner: `Job/owner${evil}` },
+      id: `xss-pre-${i}`,
+      time: new Date(now - (i + 1) * 60_000).toISOString(),
+      reason: 'Preempted',
+      type: 'preemption',
+      message: `Preempted by pod ${evil} on node ${evil}`,
+      namespace: `ns${evil}`,
+      victim: {
+        name: `victim${evil}`,
+        uid: `uid-v-${i}`,
+        priority: 0,
+        priorityClassName: `low${evil}`,
+        qosClass: 'BestEffort',
+        owner: `Job/owner${evil}`,
+      },
       node: `node${evil}`,
-      preemptor: { uid: `uid-p-${i}`, name: `preemptor${evil}`, namespace: `pns${evil}`, priority: 1000, priorityClassName: `high${evil}`, owner: `Job/powner${evil}`, resolved: true },
+      preemptor: {
+        uid: `uid-p-${i}`,
+        name: `preemptor${evil}`,
+        namespace: `pns${evil}`,
+        priority: 1000,
+        priorityClassName: `high${evil}`,
+        owner: `Job/powner${evil}`,
+        resolved: true,
+      },
       priorityGap: 1000,
     });
     rows.push({
-      id: `xss-ev-${i}`, time: new Date(now - (i + 4) * 60_000).toISOString(), reason: `Evicted${evil}`, type: 'eviction',
-      message: `The node was low on resource: memory. ${evil}`, namespace: `ns${evil}`,
-      victim: { name: `evicted${evil}`, uid: `uid-e-${i}`, priority: 0, priorityClassName: `low${evil}`, qosClass: 'Burstable', owner: `Deployment/web${evil}` },
+      id: `xss-ev-${i}`,
+      time: new Date(now - (i + 4) * 60_000).toISOString(),
+      reason: `Evicted${evil}`,
+      type: 'eviction',
+      message: `The node was low on resource: memory. ${evil}`,
+      namespace: `ns${evil}`,
+      victim: {
+        name: `evicted${evil}`,
+        uid: `uid-e-${i}`,
+        priority: 0,
+        priorityClassName: `low${evil}`,
+        qosClass: 'Burstable',
+        owner: `Deployment/web${evil}`,
+      },
       node: `node${evil}`,
       preemptor: { uid: `uid-gone-${evil}`, resolved: false },
     });
@@ -231,7 +318,6 @@ async function it(name, fn, page) {
   }
 }
 
-
 /** Like runCommand, but sets the palette text (a fresh workbench may keep or drop the `>` prefix) and retries. */
 async function runCommandRetrying(page, title, attempts = 3) {
   for (let i = 1; ; i++) {
@@ -241,7 +327,10 @@ async function runCommandRetrying(page, title, attempts = 3) {
       const input = page.locator('.quick-input-widget input:visible').first();
       await input.waitFor({ timeout: 10_000 });
       await input.fill(`>${title}`);
-      await page.locator(`.quick-input-list .monaco-list-row:visible:has-text(${JSON.stringify(title)})`).first().waitFor({ timeout: 10_000 });
+      await page
+        .locator(`.quick-input-list .monaco-list-row:visible:has-text(${JSON.stringify(title)})`)
+        .first()
+        .waitFor({ timeout: 10_000 });
       await page.keyboard.press('Enter');
       return;
     } catch (e) {
@@ -256,7 +345,10 @@ async function liveXssProbe(browser, base) {
   const devBuild = path.join(root, 'dist', 'client.js');
   const fixture = path.join(base, 'hostile-live.json');
   const nodes = HOSTILE.map((evil) => ({
-    node: `node${evil}`, pressure: ['MemoryPressure'], signal: 'memory.available', usageSource: 'none',
+    node: `node${evil}`,
+    pressure: ['MemoryPressure'],
+    signal: 'memory.available',
+    usageSource: 'none',
     conditions: [{ type: 'MemoryPressure', status: 'True', reason: 'KubeletHasInsufficientMemory', message: `low memory ${evil}` }],
     nextVictims: [{ namespace: `ns${evil}`, name: `next${evil}`, priority: 0, qosClass: 'BestEffort' }],
   }));
@@ -267,48 +359,64 @@ async function liveXssProbe(browser, base) {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(workbenchUrl(cs.host, XSS, { devPaths: [root] }));
     await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
-    await it('XSS probe (live view): pod, node, class, owner, preemptor names and messages are shown literally', async () => {
-      assert.ok(fs.existsSync(devBuild), 'dist/client.js missing: run `node esbuild.mjs`');
-      await runCommandRetrying(page, 'Kube Priority Lens: Show Live Preemptions & Evictions');
-      const frame = await webviewFrame(page, '.viewport .ev-row', 'victim<img', 60_000);
-      const seen = await frame.evaluate(() => ({
-        rows: document.querySelector('.rows').innerText,
-        titles: [...document.querySelectorAll('.ev-row')].map((e) => e.getAttribute('title') || ''),
-        nodes: document.querySelector('.nodes').innerText,
-        legend: document.querySelector('.legend').innerText,
-        options: [...document.querySelectorAll('select option')].map((o) => o.textContent || ''),
-        markup: document.querySelectorAll('.rows img, .rows script, .rows svg, .nodes img, .nodes script, .nodes svg, .legend img, .legend svg, .legend script, select img, select svg, [onerror], [onload]').length,
-        timelineForeign: document.querySelectorAll('.timeline img, .timeline script, .timeline foreignObject, .timeline svg svg').length,
-      }));
-      for (const evil of HOSTILE) {
-        assert.ok(seen.rows.includes(`victim${evil}`), `victim name not literal: ${evil}`);
-        assert.ok(seen.rows.includes(`preemptor${evil}`), `preemptor name not literal: ${evil}`);
-        assert.ok(seen.rows.includes(`node${evil}`), `node name not literal: ${evil}`);
-        assert.ok(seen.rows.includes(`low${evil}`) && seen.rows.includes(`Job/owner${evil}`), `class/owner not literal: ${evil}`);
-        assert.ok(seen.titles.some((t) => t.includes(`memory. ${evil}`)), `message not literal: ${evil}`);
-        assert.ok(seen.nodes.includes(`node${evil}`), `per-node section not literal: ${evil}`);
-        assert.ok(seen.nodes.includes(`ns${evil}/next${evil}`), `predicted next eviction victim not literal: ${evil}`);
-        assert.ok(seen.legend.includes(`Evicted${evil}`), `timeline legend not literal: ${evil}`);
-        assert.ok(seen.options.some((o) => o === `ns${evil}`), `namespace filter option not literal: ${evil}`);
-      }
-      assert.equal(seen.markup, 0, 'hostile markup became DOM elements in the live view');
-      assert.equal(seen.timelineForeign, 0, 'hostile markup inside the timeline chart');
-      // Per-node section (filter by a hostile node), search, then row actions: Copy as Markdown and Diagnose.
-      await frame.locator('.nodes button.link').first().click();
-      await frame.locator('input[type=search]').fill('<script>');
-      await page.waitForTimeout(500);
-      await frame.locator('input[type=search]').fill('');
-      await frame.locator('.nodes button.link').first().click();
-      await page.waitForTimeout(300);
-      await frame.locator('.ev-row button.action', { hasText: 'Copy' }).first().click();
-      await page.waitForTimeout(500);
-      await frame.locator('.ev-row button.action', { hasText: 'Diagnose' }).first().click();
-      // The report (or the no-cluster answer) renders in the markdown preview: give it time to appear.
-      await page.waitForTimeout(4000);
-      const after = await frame.evaluate(() => document.querySelectorAll('.rows img, .rows script, .rows svg, .nodes img, .nodes svg, [onerror], [onload]').length).catch(() => 0);
-      assert.equal(after, 0, 'hostile markup appeared after interaction');
-      assert.deepEqual(await xssFlags(page), [], 'window.__xss was set in a frame');
-    }, page);
+    await it(
+      'XSS probe (live view): pod, node, class, owner, preemptor names and messages are shown literally',
+      async () => {
+        assert.ok(fs.existsSync(devBuild), 'dist/client.js missing: run `node esbuild.mjs`');
+        await runCommandRetrying(page, 'Kube Priority Lens: Show Live Preemptions & Evictions');
+        const frame = await webviewFrame(page, '.viewport .ev-row', 'victim<img', 60_000);
+        const seen = await frame.evaluate(() => ({
+          rows: document.querySelector('.rows').innerText,
+          titles: [...document.querySelectorAll('.ev-row')].map((e) => e.getAttribute('title') || ''),
+          nodes: document.querySelector('.nodes').innerText,
+          legend: document.querySelector('.legend').innerText,
+          options: [...document.querySelectorAll('select option')].map((o) => o.textContent || ''),
+          markup: document.querySelectorAll(
+            '.rows img, .rows script, .rows svg, .nodes img, .nodes script, .nodes svg, .legend img, .legend svg, .legend script, select img, select svg, [onerror], [onload]',
+          ).length,
+          timelineForeign: document.querySelectorAll('.timeline img, .timeline script, .timeline foreignObject, .timeline svg svg').length,
+        }));
+        for (const evil of HOSTILE) {
+          assert.ok(seen.rows.includes(`victim${evil}`), `victim name not literal: ${evil}`);
+          assert.ok(seen.rows.includes(`preemptor${evil}`), `preemptor name not literal: ${evil}`);
+          assert.ok(seen.rows.includes(`node${evil}`), `node name not literal: ${evil}`);
+          assert.ok(seen.rows.includes(`low${evil}`) && seen.rows.includes(`Job/owner${evil}`), `class/owner not literal: ${evil}`);
+          assert.ok(
+            seen.titles.some((t) => t.includes(`memory. ${evil}`)),
+            `message not literal: ${evil}`,
+          );
+          assert.ok(seen.nodes.includes(`node${evil}`), `per-node section not literal: ${evil}`);
+          assert.ok(seen.nodes.includes(`ns${evil}/next${evil}`), `predicted next eviction victim not literal: ${evil}`);
+          assert.ok(seen.legend.includes(`Evicted${evil}`), `timeline legend not literal: ${evil}`);
+          assert.ok(
+            seen.options.some((o) => o === `ns${evil}`),
+            `namespace filter option not literal: ${evil}`,
+          );
+        }
+        assert.equal(seen.markup, 0, 'hostile markup became DOM elements in the live view');
+        assert.equal(seen.timelineForeign, 0, 'hostile markup inside the timeline chart');
+        // Per-node section (filter by a hostile node), search, then row actions: Copy as Markdown and Diagnose.
+        await frame.locator('.nodes button.link').first().click();
+        await frame.locator('input[type=search]').fill('<script>');
+        await page.waitForTimeout(500);
+        await frame.locator('input[type=search]').fill('');
+        await frame.locator('.nodes button.link').first().click();
+        await page.waitForTimeout(300);
+        await frame.locator('.ev-row button.action', { hasText: 'Copy' }).first().click();
+        await page.waitForTimeout(500);
+        await frame.locator('.ev-row button.action', { hasText: 'Diagnose' }).first().click();
+        // The report (or the no-cluster answer) renders in the markdown preview: give it time to appear.
+        await page.waitForTimeout(4000);
+        const after = await frame
+          .evaluate(
+            () => document.querySelectorAll('.rows img, .rows script, .rows svg, .nodes img, .nodes svg, [onerror], [onload]').length,
+          )
+          .catch(() => 0);
+        assert.equal(after, 0, 'hostile markup appeared after interaction');
+        assert.deepEqual(await xssFlags(page), [], 'window.__xss was set in a frame');
+      },
+      page,
+    );
     await page.close();
   } finally {
     await cs?.stop();
@@ -327,48 +435,68 @@ async function main() {
     console.log('  ui (VSIX installed in code-server)');
     cs = await startCodeServer({ extensionsDir, userDataDir });
     const page = await openWorkbench(browser, cs, EXAMPLE);
-    await it('Problems panel lists the findings of the example workspace', async () => {
-      await quickOpen(page, 'evaluation-jobs.yaml', 'eval-runner');
-      const rows = await problems(page, (rs) => rs.some((r) => /priority-class-not-found|evaluation-hihg/i.test(r)));
-      assert.ok(rows.length > 0);
-    }, page);
-    await it('hover on a workload explains its priority', async () => {
-      await page.keyboard.press('Escape');
-      const text = await hoverOn(page, 'eval-runner', 'name: eval-runner');
-      assert.match(text, /priorit/i);
-    }, page);
-    await it('Priority Map webview shows the ladder and opens a manifest on click', async () => {
-      await runCommand(page, 'Kube Priority Lens: Show Priority Map');
-      const frame = await webviewFrame(page, '.ladder', 'evaluation-high');
-      const text = await frame.evaluate(() => document.querySelector('.ladder').innerText);
-      assert.match(text, /evaluation-high/);
-      assert.match(text, /integration-tests/);
-      await frame.locator('button.workload', { hasText: 'results-api' }).first().click();
-      await page.waitForSelector('.tab.active[aria-label*="results-api.yaml"]', { timeout: 15_000 });
-    }, page);
-    await it('status bar shows the cluster state', async () => {
-      const item = page.locator('.statusbar-item', { hasText: /KPL|cluster/ }).first();
-      await item.waitFor({ timeout: 15_000 });
-    }, page);
+    await it(
+      'Problems panel lists the findings of the example workspace',
+      async () => {
+        await quickOpen(page, 'evaluation-jobs.yaml', 'eval-runner');
+        const rows = await problems(page, (rs) => rs.some((r) => /priority-class-not-found|evaluation-hihg/i.test(r)));
+        assert.ok(rows.length > 0);
+      },
+      page,
+    );
+    await it(
+      'hover on a workload explains its priority',
+      async () => {
+        await page.keyboard.press('Escape');
+        const text = await hoverOn(page, 'eval-runner', 'name: eval-runner');
+        assert.match(text, /priorit/i);
+      },
+      page,
+    );
+    await it(
+      'Priority Map webview shows the ladder and opens a manifest on click',
+      async () => {
+        await runCommand(page, 'Kube Priority Lens: Show Priority Map');
+        const frame = await webviewFrame(page, '.ladder', 'evaluation-high');
+        const text = await frame.evaluate(() => document.querySelector('.ladder').innerText);
+        assert.match(text, /evaluation-high/);
+        assert.match(text, /integration-tests/);
+        await frame.locator('button.workload', { hasText: 'results-api' }).first().click();
+        await page.waitForSelector('.tab.active[aria-label*="results-api.yaml"]', { timeout: 15_000 });
+      },
+      page,
+    );
+    await it(
+      'status bar shows the cluster state',
+      async () => {
+        const item = page.locator('.statusbar-item', { hasText: /KPL|cluster/ }).first();
+        await item.waitFor({ timeout: 15_000 });
+      },
+      page,
+    );
     await page.close();
 
     const xss = await openWorkbench(browser, cs, XSS);
-    await it('XSS probe: names, annotations and messages never execute', async () => {
-      await quickOpen(xss, 'evil.yaml', 'onerror');
-      await problems(xss, (rs) => rs.length > 0);
-      await xss.keyboard.press('Control+Shift+M');
-      await hoverOn(xss, 'onerror', '__xss=5').catch(() => undefined);
-      // Diagnose Pod without a cluster renders the static explanation of the workload under the cursor as markdown.
-      await gotoLine(xss, 14);
-      await runCommand(xss, 'Kube Priority Lens: Diagnose Pod');
-      await xss.waitForTimeout(2000);
-      await runCommand(xss, 'Kube Priority Lens: Show Priority Map');
-      const frame = await webviewFrame(xss, '.ladder', '<img');
-      const imgs = await frame.evaluate(() => document.querySelectorAll('.ladder img, .ladder script, .ladder svg').length);
-      assert.equal(imgs, 0, 'markup from the manifest became DOM elements in the Priority Map');
-      await xss.waitForTimeout(1500);
-      assert.deepEqual(await xssFlags(xss), [], 'window.__xss was set in a frame');
-    }, xss);
+    await it(
+      'XSS probe: names, annotations and messages never execute',
+      async () => {
+        await quickOpen(xss, 'evil.yaml', 'onerror');
+        await problems(xss, (rs) => rs.length > 0);
+        await xss.keyboard.press('Control+Shift+M');
+        await hoverOn(xss, 'onerror', '__xss=5').catch(() => undefined);
+        // Diagnose Pod without a cluster renders the static explanation of the workload under the cursor as markdown.
+        await gotoLine(xss, 14);
+        await runCommand(xss, 'Kube Priority Lens: Diagnose Pod');
+        await xss.waitForTimeout(2000);
+        await runCommand(xss, 'Kube Priority Lens: Show Priority Map');
+        const frame = await webviewFrame(xss, '.ladder', '<img');
+        const imgs = await frame.evaluate(() => document.querySelectorAll('.ladder img, .ladder script, .ladder svg').length);
+        assert.equal(imgs, 0, 'markup from the manifest became DOM elements in the Priority Map');
+        await xss.waitForTimeout(1500);
+        assert.deepEqual(await xssFlags(xss), [], 'window.__xss was set in a frame');
+      },
+      xss,
+    );
     await xss.close();
 
     // Hovers over hostile names: the Markdown is the server's, rendered by VS Code's own hover widget.
@@ -376,16 +504,27 @@ async function main() {
     const hoverDir = hoverWorkspace(base, recorder.url);
     try {
       const hx = await openWorkbench(browser, cs, hoverDir);
-      await it('XSS probe (hover): hostile names shown literally, no remote image, no foreign or command: link', () => hoverProbe(hx, recorder, hoverDir, 'trusted'), hx);
+      await it(
+        'XSS probe (hover): hostile names shown literally, no remote image, no foreign or command: link',
+        () => hoverProbe(hx, recorder, hoverDir, 'trusted'),
+        hx,
+      );
       await hx.close();
       // Restricted Mode: the hovers are there (static analysis) and just as inert.
       const rcs = await startCodeServer({ trust: true, extensionsDir, userDataDir: path.join(base, 'ud-hover-untrusted') });
       try {
         const rx = await openWorkbench(browser, rcs, hoverDir);
-        await it('XSS probe (hover, Restricted Mode): the same hovers, just as inert', async () => {
-          await rx.locator('.statusbar-item', { hasText: /restricted/i }).first().waitFor({ timeout: 30_000 });
-          await hoverProbe(rx, recorder, hoverDir, 'Restricted Mode');
-        }, rx);
+        await it(
+          'XSS probe (hover, Restricted Mode): the same hovers, just as inert',
+          async () => {
+            await rx
+              .locator('.statusbar-item', { hasText: /restricted/i })
+              .first()
+              .waitFor({ timeout: 30_000 });
+            await hoverProbe(rx, recorder, hoverDir, 'Restricted Mode');
+          },
+          rx,
+        );
         await rx.close();
       } finally {
         await rcs.stop();
@@ -404,23 +543,44 @@ async function main() {
     const ut = await startCodeServer({ trust: true, extensionsDir, userDataDir: path.join(base, 'ud-untrusted') });
     cs = ut;
     const up = await openWorkbench(browser, ut, EXAMPLE);
-    await it('Restricted Mode: static findings, no cluster access', async () => {
-      await quickOpen(up, 'evaluation-jobs.yaml', 'eval-runner');
-      await up.locator('.statusbar-item', { hasText: /restricted/i }).first().waitFor({ timeout: 30_000 });
-      await problems(up, (rs) => rs.some((r) => /priority-class-not-found|evaluation-hihg/i.test(r)));
-    }, up);
+    await it(
+      'Restricted Mode: static findings, no cluster access',
+      async () => {
+        await quickOpen(up, 'evaluation-jobs.yaml', 'eval-runner');
+        await up
+          .locator('.statusbar-item', { hasText: /restricted/i })
+          .first()
+          .waitFor({ timeout: 30_000 });
+        await problems(up, (rs) => rs.some((r) => /priority-class-not-found|evaluation-hihg/i.test(r)));
+      },
+      up,
+    );
     // Granting trust restarts the language server with cluster access allowed (client/src/language-client.ts): the
     // status bar leaves "restricted" for a cluster state, and findings are published again by the new server.
-    await it('Granting workspace trust restarts the server with cluster access', async () => {
-      await runCommand(up, 'Workspaces: Manage Workspace Trust');
-      const trust = up.locator('.workspace-trust-editor .workspace-trust-buttons-row .monaco-button', { hasText: /^Trust/ }).first();
-      await trust.waitFor({ timeout: 20_000 });
-      await trust.click();
-      await up.locator('.statusbar-item', { hasText: /KPL: (no cluster|cluster off)|connecting|offline|live/i }).first().waitFor({ timeout: 45_000 });
-      assert.equal(await up.locator('.statusbar-item', { hasText: /KPL: restricted/i }).count(), 0, 'the status bar still says restricted');
-      // Files never opened (results-api.yaml) have findings: the restarted server indexed the workspace.
-      await problems(up, (rs) => rs.some((r) => /priority-class-not-found|evaluation-hihg/i.test(r)) && rs.some((r) => /pdb-blocks-all-evictions/.test(r)));
-    }, up);
+    await it(
+      'Granting workspace trust restarts the server with cluster access',
+      async () => {
+        await runCommand(up, 'Workspaces: Manage Workspace Trust');
+        const trust = up.locator('.workspace-trust-editor .workspace-trust-buttons-row .monaco-button', { hasText: /^Trust/ }).first();
+        await trust.waitFor({ timeout: 20_000 });
+        await trust.click();
+        await up
+          .locator('.statusbar-item', { hasText: /KPL: (no cluster|cluster off)|connecting|offline|live/i })
+          .first()
+          .waitFor({ timeout: 45_000 });
+        assert.equal(
+          await up.locator('.statusbar-item', { hasText: /KPL: restricted/i }).count(),
+          0,
+          'the status bar still says restricted',
+        );
+        // Files never opened (results-api.yaml) have findings: the restarted server indexed the workspace.
+        await problems(
+          up,
+          (rs) => rs.some((r) => /priority-class-not-found|evaluation-hihg/i.test(r)) && rs.some((r) => /pdb-blocks-all-evictions/.test(r)),
+        );
+      },
+      up,
+    );
   } finally {
     await browser.close().catch(() => {});
     await cs?.stop();
@@ -434,8 +594,11 @@ async function main() {
   return failed ? 1 : 0;
 }
 
-main().then((c) => process.exit(c), (e) => {
-  console.error(e);
-  console.log(`e2e[ui]: ${results.filter(Boolean).length} passed, ${results.filter((r) => !r).length + 1} failed`);
-  process.exit(1);
-});
+main().then(
+  (c) => process.exit(c),
+  (e) => {
+    console.error(e);
+    console.log(`e2e[ui]: ${results.filter(Boolean).length} passed, ${results.filter((r) => !r).length + 1} failed`);
+    process.exit(1);
+  },
+);

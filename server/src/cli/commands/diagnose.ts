@@ -3,7 +3,15 @@
 import { promises as fs } from 'node:fs';
 import type { Command } from '../command';
 import { parseArgs, single, UsageError } from '../args';
-import { escapeMarkdown, explain, ignoresDisruptions, parseFile, podsOfWorkload, renderDiagnoseMarkdown, renderDiagnoseText } from '../../core/index';
+import {
+  escapeMarkdown,
+  explain,
+  ignoresDisruptions,
+  parseFile,
+  podsOfWorkload,
+  renderDiagnoseMarkdown,
+  renderDiagnoseText,
+} from '../../core/index';
 import type { AnalyzedWorkload, Finding, ParsedFile, PodRecord, WorkloadExplanation } from '../../core/index';
 import { load } from '../load';
 import type { Io } from '../command';
@@ -12,10 +20,14 @@ import { walkPaths } from '../../workspace/walk';
 
 export const diagnoseCommand: Command = {
   name: 'diagnose',
-  summary: 'Explain what happened to a live or recently deleted pod: preemption (naming the preemptor), eviction, OOM kill, Job consequence and fixes (exit 1 when the pod is unknown)',
-  usage: 'kpl diagnose NAMESPACE/NAME|KIND/NAMESPACE/NAME [--format text|json|markdown] [--kubeconfig PATH] [--context NAME] [--namespace NS]... [--history DIR] [PATH...]',
+  summary:
+    'Explain what happened to a live or recently deleted pod: preemption (naming the preemptor), eviction, OOM kill, Job consequence and fixes (exit 1 when the pod is unknown)',
+  usage:
+    'kpl diagnose NAMESPACE/NAME|KIND/NAMESPACE/NAME [--format text|json|markdown] [--kubeconfig PATH] [--context NAME] [--namespace NS]... [--history DIR] [PATH...]',
   async run(argv, io) {
-    const args = parseArgs(argv, { values: { format: { choices: ['text', 'json', 'markdown'] }, kubeconfig: {}, context: {}, history: {}, namespace: { repeat: true } } });
+    const args = parseArgs(argv, {
+      values: { format: { choices: ['text', 'json', 'markdown'] }, kubeconfig: {}, context: {}, history: {}, namespace: { repeat: true } },
+    });
     const [targetText, ...paths] = args.positionals;
     if (targetText === undefined) throw new UsageError('no pod given: kpl diagnose NAMESPACE/NAME');
     const format = single(args, 'format') ?? 'text';
@@ -92,18 +104,31 @@ export function staticExplanationLines(e: WorkloadExplanation, findings: readonl
     `Priority ${e.priority}${e.priorityClassName !== undefined ? ` (class ${e.priorityClassName})` : ''}, from ${e.priorityFrom}; preemptionPolicy ${e.preemptionPolicy}; QoS ${e.qosClass}${e.qosClass !== e.qosClassWithoutLimitRange ? ` (${e.qosClassWithoutLimitRange} without ${e.limitRange ?? 'the LimitRange'})` : ''}`,
     `Preemption rank ${e.preemptionRank.position}/${e.preemptionRank.of}; can be preempted by ${e.preemptibleBy.length} workload(s)${e.preemptibleBy.length > 0 ? `: ${e.preemptibleBy.slice(0, 10).join(', ')}${e.preemptibleBy.length > 10 ? ', …' : ''}` : ''}`,
     `Eviction tier ${e.evictionTier.tier}: ${e.evictionTier.reason}`,
-    e.pdbDetails.length > 0 ? `PDBs: ${e.pdbDetails.map((p) => `${p.id} (disruptionsAllowed ${p.disruptionsAllowed}): ${p.explanation}`).join('; ')}` : 'PDBs: none select it',
+    e.pdbDetails.length > 0
+      ? `PDBs: ${e.pdbDetails.map((p) => `${p.id} (disruptionsAllowed ${p.disruptionsAllowed}): ${p.explanation}`).join('; ')}`
+      : 'PDBs: none select it',
   ];
-  if (e.job !== undefined) summary.push(`Job: backoffLimit ${e.job.backoffLimit}${e.job.backoffLimitIsDefault ? ' (default)' : ''}, parallelism ${e.job.parallelism}, ${e.job.ignoresDisruptionTarget ? 'podFailurePolicy ignores DisruptionTarget' : 'disruptions count toward backoffLimit'}`);
+  if (e.job !== undefined)
+    summary.push(
+      `Job: backoffLimit ${e.job.backoffLimit}${e.job.backoffLimitIsDefault ? ' (default)' : ''}, parallelism ${e.job.parallelism}, ${e.job.ignoresDisruptionTarget ? 'podFailurePolicy ignores DisruptionTarget' : 'disruptions count toward backoffLimit'}`,
+    );
   if (!e.admission.allowed) summary.push(`Admission: rejected: ${e.admission.message ?? ''}`);
   const risks = findings.map((f) => `${f.severity} ${f.ruleId}: ${f.message}`);
   // Without findings (rules off or suppressed), still state the two risks the explanation shows.
-  if (risks.length === 0 && e.preemptibleBy.length > 0) risks.push(`Can be preempted by ${e.preemptibleBy.length} higher-priority workload(s) when the cluster is full.`);
-  if (risks.length === 0 && e.job !== undefined && !e.job.ignoresDisruptionTarget && e.job.backoffLimit < 3) risks.push(`backoffLimit ${e.job.backoffLimit}: the Job fails after ${e.job.backoffLimit + 1} disrupted pod(s).`);
+  if (risks.length === 0 && e.preemptibleBy.length > 0)
+    risks.push(`Can be preempted by ${e.preemptibleBy.length} higher-priority workload(s) when the cluster is full.`);
+  if (risks.length === 0 && e.job !== undefined && !e.job.ignoresDisruptionTarget && e.job.backoffLimit < 3)
+    risks.push(`backoffLimit ${e.job.backoffLimit}: the Job fails after ${e.job.backoffLimit + 1} disrupted pod(s).`);
   return { summary, risks };
 }
 
-async function diagnoseWorkload(target: { kind: string; namespace: string; name: string }, paths: string[], format: string, args: Args, io: Io): Promise<number> {
+async function diagnoseWorkload(
+  target: { kind: string; namespace: string; name: string },
+  paths: string[],
+  format: string,
+  args: Args,
+  io: Io,
+): Promise<number> {
   const id = `${target.kind}/${target.namespace}/${target.name}`;
   if (paths.length === 0) throw new UsageError(`${id} is a workload: give the PATHs of its manifests (kpl diagnose ${id} PATH...)`);
   const loaded = await load({ paths, clusterState: [], configFile: undefined, kubernetesVersion: undefined });
@@ -111,16 +136,25 @@ async function diagnoseWorkload(target: { kind: string; namespace: string; name:
   const { model, findings } = loaded.host.analyze();
   const explanation = explain(model, (x: AnalyzedWorkload) => ignoresDisruptions(x.workload.job?.podFailurePolicy));
   const e = explanation.workloads.find((x) => x.kind === target.kind && x.name === target.name && x.namespace === target.namespace);
-  const analyzed = model.workloads.find((x) => x.object.kind === target.kind && x.object.name === target.name && (x.object.namespace ?? 'default') === target.namespace);
+  const analyzed = model.workloads.find(
+    (x) => x.object.kind === target.kind && x.object.name === target.name && (x.object.namespace ?? 'default') === target.namespace,
+  );
 
   // Live pods of the workload, when a cluster is configured and reachable (optional: the static part stands alone).
   let live: PodRecord[] = [];
   let clusterNote: string | undefined;
   if (single(args, 'kubeconfig') !== undefined || single(args, 'context') !== undefined || process.env['KUBECONFIG'] !== undefined) {
-    const connection = new ClusterConnection({ watch: false, ...(single(args, 'kubeconfig') !== undefined ? { kubeconfig: single(args, 'kubeconfig') } : {}), ...(single(args, 'context') !== undefined ? { context: single(args, 'context') } : {}) });
+    const connection = new ClusterConnection({
+      watch: false,
+      ...(single(args, 'kubeconfig') !== undefined ? { kubeconfig: single(args, 'kubeconfig') } : {}),
+      ...(single(args, 'context') !== undefined ? { context: single(args, 'context') } : {}),
+    });
     try {
       await connection.start();
-      live = podsOfWorkload(connection.pods(), { ...target, ...(analyzed !== undefined ? { podLabels: analyzed.workload.podLabels } : {}) });
+      live = podsOfWorkload(connection.pods(), {
+        ...target,
+        ...(analyzed !== undefined ? { podLabels: analyzed.workload.podLabels } : {}),
+      });
     } catch (error) {
       clusterNote = `cluster not read: ${error instanceof Error ? error.message : String(error)}`;
     } finally {
@@ -132,18 +166,47 @@ async function diagnoseWorkload(target: { kind: string; namespace: string; name:
     io.stderr(`kpl diagnose: no workload ${id} in the given PATHs\n`);
     return 1;
   }
-  const own = [...findings.values()].flat().filter((f) => f.file === e.file && (f.object === id || (f.span.start >= e.span.start && f.span.end <= e.span.end)));
+  const own = [...findings.values()]
+    .flat()
+    .filter((f) => f.file === e.file && (f.object === id || (f.span.start >= e.span.start && f.span.end <= e.span.end)));
   const { summary, risks } = staticExplanationLines(e, own);
-  const podLines = live.map((p) => `${p.namespace}/${p.name}${p.deletedAt !== undefined ? ' (deleted)' : p.phase !== undefined ? ` (${p.phase})` : ''}${p.node !== undefined ? ` on ${p.node}` : ''} — kpl diagnose ${p.namespace}/${p.name}`);
-  const heading = live.length > 0 ? `Workload ${id}: static explanation and its ${live.length} pod(s) in the cluster` : `Workload ${id}: no cluster pod matched; static explanation from the manifests (${e.file})`;
+  const podLines = live.map(
+    (p) =>
+      `${p.namespace}/${p.name}${p.deletedAt !== undefined ? ' (deleted)' : p.phase !== undefined ? ` (${p.phase})` : ''}${p.node !== undefined ? ` on ${p.node}` : ''} — kpl diagnose ${p.namespace}/${p.name}`,
+  );
+  const heading =
+    live.length > 0
+      ? `Workload ${id}: static explanation and its ${live.length} pod(s) in the cluster`
+      : `Workload ${id}: no cluster pod matched; static explanation from the manifests (${e.file})`;
   if (format === 'json') {
-    io.stdout(`${JSON.stringify({ kind: 'static', target: id, workload: e, risks, findings: own.map((f) => ({ ruleId: f.ruleId, severity: f.severity, message: f.message })), livePods: live.map((p) => `${p.namespace}/${p.name}`) }, null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify({ kind: 'static', target: id, workload: e, risks, findings: own.map((f) => ({ ruleId: f.ruleId, severity: f.severity, message: f.message })), livePods: live.map((p) => `${p.namespace}/${p.name}`) }, null, 2)}\n`,
+    );
   } else if (format === 'markdown') {
-    const lines = [`# ${escapeMarkdown(heading)}`, '', '## Explanation', '', ...summary.map((l) => `- ${escapeMarkdown(l)}`), '', '## Predicted risks', '', ...(risks.length > 0 ? risks.map((l) => `- ${escapeMarkdown(l)}`) : ['- none found']), ''];
+    const lines = [
+      `# ${escapeMarkdown(heading)}`,
+      '',
+      '## Explanation',
+      '',
+      ...summary.map((l) => `- ${escapeMarkdown(l)}`),
+      '',
+      '## Predicted risks',
+      '',
+      ...(risks.length > 0 ? risks.map((l) => `- ${escapeMarkdown(l)}`) : ['- none found']),
+      '',
+    ];
     if (podLines.length > 0) lines.push('## Pods in the cluster', '', ...podLines.map((l) => `- ${escapeMarkdown(l)}`), '');
     io.stdout(`${lines.join('\n').trimEnd()}\n`);
   } else {
-    const lines = [heading, '', 'Explanation:', ...summary.map((l) => `  ${l}`), '', 'Predicted risks:', ...(risks.length > 0 ? risks.map((l) => `  ${l}`) : ['  none found'])];
+    const lines = [
+      heading,
+      '',
+      'Explanation:',
+      ...summary.map((l) => `  ${l}`),
+      '',
+      'Predicted risks:',
+      ...(risks.length > 0 ? risks.map((l) => `  ${l}`) : ['  none found']),
+    ];
     if (podLines.length > 0) lines.push('', 'Pods in the cluster:', ...podLines.map((l) => `  ${l}`));
     io.stdout(`${lines.join('\n')}\n`);
   }

@@ -2,7 +2,15 @@
 import { promises as fs } from 'node:fs';
 import type { Command } from '../command';
 import { parseArgs, single, UsageError } from '../args';
-import { ClusterSnapshot, evictionSignals, newestKubernetesMinor, rankEviction, readSummary, validThreshold, bytesQuantity } from '../../core/index';
+import {
+  ClusterSnapshot,
+  evictionSignals,
+  newestKubernetesMinor,
+  rankEviction,
+  readSummary,
+  validThreshold,
+  bytesQuantity,
+} from '../../core/index';
 import type { EvictionResult, EvictionSignal, K8sObject, Summary } from '../../core/index';
 import { describeError } from '../../workspace/walk';
 import { InputError, loadObjects } from './simulate';
@@ -27,12 +35,23 @@ function usageText(result: EvictionResult, usage: number | undefined): string {
 }
 
 function evictionText(result: EvictionResult): string {
-  const lines = [`Node ${result.node}, signal ${result.signal} (reclaims ${result.resource}); usage from ${result.usageSource === 'none' ? 'nowhere: static tier order' : result.usageSource === 'summary' ? 'the Summary API document' : 'PodMetrics objects'}.`];
+  const lines = [
+    `Node ${result.node}, signal ${result.signal} (reclaims ${result.resource}); usage from ${result.usageSource === 'none' ? 'nowhere: static tier order' : result.usageSource === 'summary' ? 'the Summary API document' : 'PodMetrics objects'}.`,
+  ];
   for (const note of result.notes) lines.push(`Note: ${note}`);
   const rows = result.static ? [['#', 'POD', 'PRIORITY', 'TIER', 'WHY']] : [['#', 'POD', 'PRIORITY', 'USAGE', 'REQUEST', 'EXCEEDS']];
   result.order.forEach((r, i) => {
-    if (result.static) rows.push([String(i + 1), r.pod.id, String(r.pod.priority), String(r.pod.evictionTier.tier), r.pod.evictionTier.reason]);
-    else rows.push([String(i + 1), r.pod.id, String(r.pod.priority), usageText(result, r.usage), result.resource === 'memory' || result.resource === 'ephemeral-storage' ? bytesQuantity(r.request) : '-', r.exceeds ? 'yes' : 'no']);
+    if (result.static)
+      rows.push([String(i + 1), r.pod.id, String(r.pod.priority), String(r.pod.evictionTier.tier), r.pod.evictionTier.reason]);
+    else
+      rows.push([
+        String(i + 1),
+        r.pod.id,
+        String(r.pod.priority),
+        usageText(result, r.usage),
+        result.resource === 'memory' || result.resource === 'ephemeral-storage' ? bytesQuantity(r.request) : '-',
+        r.exceeds ? 'yes' : 'no',
+      ]);
   });
   let text = `${lines.join('\n')}\n${table(rows)}`;
   if (result.exempt.length > 0) text += `\nNever evicted for node pressure:\n${table(result.exempt.map((e) => [e.pod.id, e.reason]))}`;
@@ -44,7 +63,8 @@ function evictionText(result: EvictionResult): string {
 export const evictCommand: Command = {
   name: 'evict',
   summary: "Predict the kubelet's node-pressure eviction order for a node and signal",
-  usage: 'kpl evict [--format text|json] --node NAME --signal SIGNAL [--stats SUMMARY.json] [--imagefs shared|dedicated] [--containerfs shared|split] [--threshold QTY] PATH...',
+  usage:
+    'kpl evict [--format text|json] --node NAME --signal SIGNAL [--stats SUMMARY.json] [--imagefs shared|dedicated] [--containerfs shared|split] [--threshold QTY] PATH...',
   async run(argv, io) {
     const args = parseArgs(argv, {
       values: {
@@ -62,7 +82,8 @@ export const evictCommand: Command = {
     const signal = single(args, 'signal') as EvictionSignal | undefined;
     if (signal === undefined) throw new UsageError(`--signal is required (one of ${evictionSignals.join(', ')})`);
     const threshold = single(args, 'threshold');
-    if (threshold !== undefined && !validThreshold(threshold)) throw new UsageError(`--threshold must be a quantity like 100Mi or a percentage like 10% (got "${threshold}")`);
+    if (threshold !== undefined && !validThreshold(threshold))
+      throw new UsageError(`--threshold must be a quantity like 100Mi or a percentage like 10% (got "${threshold}")`);
     const fail = (message: string): number => {
       io.stderr(`kpl evict: ${message}\n`);
       return 2;
@@ -94,7 +115,10 @@ export const evictCommand: Command = {
     if (node === undefined) return fail(`no Node ${nodeName} (and no Pod bound to it) in the given PATHs`);
     const options: Parameters<typeof rankEviction>[2] = {
       signal,
-      layout: { imagefs: (single(args, 'imagefs') ?? 'shared') as 'shared' | 'dedicated', containerfs: (single(args, 'containerfs') ?? 'shared') as 'shared' | 'split' },
+      layout: {
+        imagefs: (single(args, 'imagefs') ?? 'shared') as 'shared' | 'dedicated',
+        containerfs: (single(args, 'containerfs') ?? 'shared') as 'shared' | 'split',
+      },
     };
     if (summary !== undefined) options.summary = summary;
     if (threshold !== undefined) options.threshold = threshold;

@@ -8,10 +8,26 @@ import type { AnalyzedWorkload } from '../../core/index';
 export const explainCommand: Command = {
   name: 'explain',
   summary: 'Explain effective priority, QoS class, preemption rank and eviction tier of each workload',
-  usage: 'kpl explain [--format text|json] [--cluster-state PATH]... [--kubernetes-version 1.N] [--follow-symlinks] [--max-file-size MiB] PATH...',
+  usage:
+    'kpl explain [--format text|json] [--cluster-state PATH]... [--kubernetes-version 1.N] [--follow-symlinks] [--max-file-size MiB] PATH...',
   async run(argv, io) {
-    const args = parseArgs(argv, { values: { format: { choices: ['text', 'json'] }, 'cluster-state': { repeat: true }, config: {}, 'kubernetes-version': {}, ...pathFlags.values }, booleans: [...pathFlags.booleans] });
-    const loaded = await load({ paths: args.positionals, clusterState: args.values.get('cluster-state') ?? [], configFile: single(args, 'config'), kubernetesVersion: single(args, 'kubernetes-version'), ...readPathFlags(args) });
+    const args = parseArgs(argv, {
+      values: {
+        format: { choices: ['text', 'json'] },
+        'cluster-state': { repeat: true },
+        config: {},
+        'kubernetes-version': {},
+        ...pathFlags.values,
+      },
+      booleans: [...pathFlags.booleans],
+    });
+    const loaded = await load({
+      paths: args.positionals,
+      clusterState: args.values.get('cluster-state') ?? [],
+      configFile: single(args, 'config'),
+      kubernetesVersion: single(args, 'kubernetes-version'),
+      ...readPathFlags(args),
+    });
     const { model } = loaded.host.analyze();
     const explanation = explain(model, (w: AnalyzedWorkload) => ignoresDisruptions(w.workload.job?.podFailurePolicy));
     const indexes = new Map<string, LineIndex>();
@@ -26,15 +42,39 @@ export const explainCommand: Command = {
     if ((single(args, 'format') ?? 'text') === 'json') {
       const json = {
         workloads: explanation.workloads.map((w) => {
-          const out: Record<string, unknown> = { kind: w.kind, namespace: w.namespace, name: w.name, file: w.file, range: rangeOf(w.file, w.span), priority: w.priority };
+          const out: Record<string, unknown> = {
+            kind: w.kind,
+            namespace: w.namespace,
+            name: w.name,
+            file: w.file,
+            range: rangeOf(w.file, w.span),
+            priority: w.priority,
+          };
           if (w.priorityClassName !== undefined) out['priorityClassName'] = w.priorityClassName;
-          Object.assign(out, { priorityFrom: w.priorityFrom, preemptionPolicy: w.preemptionPolicy, qosClass: w.qosClass, qosClassWithoutLimitRange: w.qosClassWithoutLimitRange });
+          Object.assign(out, {
+            priorityFrom: w.priorityFrom,
+            preemptionPolicy: w.preemptionPolicy,
+            qosClass: w.qosClass,
+            qosClassWithoutLimitRange: w.qosClassWithoutLimitRange,
+          });
           if (w.limitRange !== undefined) out['limitRange'] = w.limitRange;
-          Object.assign(out, { admission: w.admission, preemptibleBy: w.preemptibleBy, canPreempt: w.canPreempt, preemptionRank: w.preemptionRank, evictionTier: w.evictionTier, pdbs: w.pdbs });
+          Object.assign(out, {
+            admission: w.admission,
+            preemptibleBy: w.preemptibleBy,
+            canPreempt: w.canPreempt,
+            preemptionRank: w.preemptionRank,
+            evictionTier: w.evictionTier,
+            pdbs: w.pdbs,
+          });
           return out;
         }),
         priorityClasses: explanation.priorityClasses.map((c) => {
-          const out: Record<string, unknown> = { name: c.name, value: c.value, globalDefault: c.globalDefault, preemptionPolicy: c.preemptionPolicy };
+          const out: Record<string, unknown> = {
+            name: c.name,
+            value: c.value,
+            globalDefault: c.globalDefault,
+            preemptionPolicy: c.preemptionPolicy,
+          };
           if (c.file !== undefined) out['file'] = c.file;
           out['usedBy'] = c.usedBy;
           return out;
@@ -49,7 +89,9 @@ export const explainCommand: Command = {
         w.priorityClassName ?? '-',
         w.priorityFrom,
         w.preemptionPolicy,
-        w.qosClass === w.qosClassWithoutLimitRange ? w.qosClass : `${w.qosClass} (was ${w.qosClassWithoutLimitRange}; ${w.limitRange ?? 'LimitRange'})`,
+        w.qosClass === w.qosClassWithoutLimitRange
+          ? w.qosClass
+          : `${w.qosClass} (was ${w.qosClassWithoutLimitRange}; ${w.limitRange ?? 'LimitRange'})`,
         `${w.preemptionRank.position}/${w.preemptionRank.of}`,
         String(w.preemptibleBy.length),
         `tier ${w.evictionTier.tier}`,
@@ -58,7 +100,19 @@ export const explainCommand: Command = {
       ]);
       io.stdout(table([header, ...rows]));
       io.stdout('\nPriorityClasses (highest first):\n');
-      io.stdout(table([['CLASS', 'VALUE', 'DEFAULT', 'POLICY', 'SOURCE', 'USED BY'], ...explanation.priorityClasses.map((c) => [c.name, String(c.value), c.globalDefault ? 'yes' : '', c.preemptionPolicy, c.source, String(c.usedBy.length)])]));
+      io.stdout(
+        table([
+          ['CLASS', 'VALUE', 'DEFAULT', 'POLICY', 'SOURCE', 'USED BY'],
+          ...explanation.priorityClasses.map((c) => [
+            c.name,
+            String(c.value),
+            c.globalDefault ? 'yes' : '',
+            c.preemptionPolicy,
+            c.source,
+            String(c.usedBy.length),
+          ]),
+        ]),
+      );
       const rejected = explanation.workloads.filter((w) => !w.admission.allowed);
       for (const w of rejected) io.stdout(`\n${w.kind}/${w.namespace}/${w.name}: ${w.admission.message ?? ''}`);
       if (rejected.length > 0) io.stdout('\n');

@@ -5,7 +5,8 @@ import { startServer } from '../../lsp/server';
 
 export const lspCommand: Command = {
   name: 'lsp',
-  summary: 'Run the language server over stdio (for Neovim, Helix and other LSP editors; cluster access only with initializationOptions {"trusted": true})',
+  summary:
+    'Run the language server over stdio (for Neovim, Helix and other LSP editors; cluster access only with initializationOptions {"trusted": true})',
   usage: 'kpl lsp --stdio',
   async run(argv) {
     const args = parseArgs(argv, { booleans: ['stdio'] });

@@ -46,7 +46,11 @@ export function simulationJson(result: SimulationResult): Record<string, unknown
     outcome: result.outcome,
     node: result.node,
     victims: result.victims.map((v) => v.id),
-    candidates: result.candidates.map((c) => ({ node: c.node, victims: c.victims.map((v) => v.id).sort(), pdbViolations: c.pdbViolations })),
+    candidates: result.candidates.map((c) => ({
+      node: c.node,
+      victims: c.victims.map((v) => v.id).sort(),
+      pdbViolations: c.pdbViolations,
+    })),
     nodes: result.nodes.map((n) => ({ node: n.node, fits: n.fits, reasons: n.reasons })),
   };
   if (result.reason !== undefined) json['reason'] = result.reason;
@@ -56,12 +60,26 @@ export function simulationJson(result: SimulationResult): Record<string, unknown
 function simulationText(result: SimulationResult): string {
   const pod = result.pod;
   const lines: string[] = [];
-  lines.push(`Pod ${pod.id}: priority ${pod.priority}, preemptionPolicy ${pod.preemptionPolicy}, requests ${Object.entries(pod.requests).map(([r, v]) => `${r}=${r === 'cpu' ? formatCpu(v) : canonicalQuantity(v, v % 1024000 === 0 ? 'BinarySI' : 'DecimalSI')}`).join(' ') || 'none'}`);
-  if (pod.nodeName !== undefined) lines.push(`(the pod has spec.nodeName ${pod.nodeName}; simulated as if it were pending, without itself on that node)`);
+  lines.push(
+    `Pod ${pod.id}: priority ${pod.priority}, preemptionPolicy ${pod.preemptionPolicy}, requests ${
+      Object.entries(pod.requests)
+        .map(([r, v]) => `${r}=${r === 'cpu' ? formatCpu(v) : canonicalQuantity(v, v % 1024000 === 0 ? 'BinarySI' : 'DecimalSI')}`)
+        .join(' ') || 'none'
+    }`,
+  );
+  if (pod.nodeName !== undefined)
+    lines.push(`(the pod has spec.nodeName ${pod.nodeName}; simulated as if it were pending, without itself on that node)`);
   switch (result.outcome) {
     case 'fits':
-      lines.push(`Outcome: fits without preemption. Feasible node(s): ${result.nodes.filter((n) => n.fits).map((n) => n.node).join(', ')}.`);
-      lines.push(`Node shown: ${result.node ?? '-'} (first feasible node by name; scoring is not modelled, the scheduler may pick any feasible node).`);
+      lines.push(
+        `Outcome: fits without preemption. Feasible node(s): ${result.nodes
+          .filter((n) => n.fits)
+          .map((n) => n.node)
+          .join(', ')}.`,
+      );
+      lines.push(
+        `Node shown: ${result.node ?? '-'} (first feasible node by name; scoring is not modelled, the scheduler may pick any feasible node).`,
+      );
       break;
     case 'preempt':
       lines.push(`Outcome: preempts on node ${result.node ?? '-'}; victims: ${result.victims.map((v) => v.id).join(', ')}.`);
@@ -80,7 +98,13 @@ function simulationText(result: SimulationResult): string {
   let text = `${lines.join('\n')}\n${table(rows)}`;
   if (result.candidates.length > 0) {
     const crows = [['CANDIDATE', 'PDB VIOLATIONS', 'HIGHEST VICTIM PRIORITY', 'VICTIMS']];
-    for (const c of result.candidates) crows.push([c.node, String(c.pdbViolations), String(c.victims[0]?.priority ?? '-'), c.victims.map((v) => `${v.id}(${v.priority})`).join(', ')]);
+    for (const c of result.candidates)
+      crows.push([
+        c.node,
+        String(c.pdbViolations),
+        String(c.victims[0]?.priority ?? '-'),
+        c.victims.map((v) => `${v.id}(${v.priority})`).join(', '),
+      ]);
     text += `\nPreemption candidates (chosen by: fewest PDB violations, lowest highest victim priority, lowest priority sum, fewest victims, latest start time):\n${table(crows)}`;
   }
   text += '\nNote: all nodes are searched; kube-scheduler samples max(10% of nodes, 100) candidates, identical for <= 100 nodes.\n';

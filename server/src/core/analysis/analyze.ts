@@ -40,7 +40,13 @@ export function runRules(model: WorkspaceModel, targets: ReadonlySet<string>, se
       // A broken rule must not take the other rules' findings with it; say so once, on the first target file.
       const file = [...targets][0];
       if (file !== undefined) {
-        findings.push({ ruleId: rule.id, severity: 'error', message: `internal error in rule ${rule.id}: ${error instanceof Error ? error.message : String(error)}`, file, span: { start: 0, end: 0 } });
+        findings.push({
+          ruleId: rule.id,
+          severity: 'error',
+          message: `internal error in rule ${rule.id}: ${error instanceof Error ? error.message : String(error)}`,
+          file,
+          span: { start: 0, end: 0 },
+        });
       }
     }
   }
@@ -48,7 +54,9 @@ export function runRules(model: WorkspaceModel, targets: ReadonlySet<string>, se
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start || a.span.end - b.span.end || a.ruleId.localeCompare(b.ruleId)));
+  return findings.sort((a, b) =>
+    a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start || a.span.end - b.span.end || a.ruleId.localeCompare(b.ruleId),
+  );
 }
 
 function isSuppressed(model: WorkspaceModel, ruleId: string, report: Report): boolean {
@@ -62,10 +70,22 @@ function isSuppressed(model: WorkspaceModel, ruleId: string, report: Report): bo
   if (lineStart === 0) return false;
   const previousStart = lineStart >= 2 ? text.lastIndexOf('\n', lineStart - 2) + 1 : 0;
   const match = /#\s*kpl-ignore:\s*([\w\s,-]+)/.exec(text.slice(previousStart, lineStart - 1));
-  return match !== null && (match[1] ?? '').split(',').map((s) => s.trim()).some((id) => id === ruleId || id === 'all');
+  return (
+    match !== null &&
+    (match[1] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .some((id) => id === ruleId || id === 'all')
+  );
 }
 
 function annotationSuppresses(object: K8sObject, ruleId: string): boolean {
   const value = object.annotations[ignoreAnnotation];
-  return value !== undefined && value.split(',').map((s) => s.trim()).some((id) => id === ruleId || id === 'all');
+  return (
+    value !== undefined &&
+    value
+      .split(',')
+      .map((s) => s.trim())
+      .some((id) => id === ruleId || id === 'all')
+  );
 }

@@ -78,10 +78,18 @@ export class AnalysisHost {
   /** analyze brings the model and findings up to date and returns what was re-checked. */
   analyze(): AnalysisResult {
     if (this.needsRebuild || this.model === undefined) {
-      this.model = new WorkspaceModel([...this.files.values()].map((f) => f.parsed), this.clusterFiles, this.options);
+      this.model = new WorkspaceModel(
+        [...this.files.values()].map((f) => f.parsed),
+        this.clusterFiles,
+        this.options,
+      );
       this.needsRebuild = false;
       this.dirty.clear();
-      return { model: this.model, findings: groupByFile(runRules(this.model, new Set(this.files.keys()), this.settings), this.files.keys()), rebuilt: true };
+      return {
+        model: this.model,
+        findings: groupByFile(runRules(this.model, new Set(this.files.keys()), this.settings), this.files.keys()),
+        rebuilt: true,
+      };
     }
     const model = this.model;
     const targets = new Set(this.dirty);

@@ -79,7 +79,11 @@ export class WorkspaceModel {
   /** preemptorSuffix[i] = workloads at index >= i of byPriority that may preempt. */
   private readonly preemptorSuffix: number[];
 
-  constructor(files: readonly ParsedFile[], clusterFiles: readonly ParsedFile[], readonly options: AnalysisOptions) {
+  constructor(
+    files: readonly ParsedFile[],
+    clusterFiles: readonly ParsedFile[],
+    readonly options: AnalysisOptions,
+  ) {
     for (const f of files) {
       this.files.set(f.file, f);
       this.firstObjectOfFile.set(f.file, this.objects.length);
@@ -143,9 +147,13 @@ export class WorkspaceModel {
       // For maxUnavailable and percentage minAvailable the disruption controller counts expected pods through their
       // controllers' scale: bare Pods (no controller) add nothing, so such a budget allows no disruption.
       const throughControllers = pdb.maxUnavailable !== undefined || pdb.minAvailable?.value.kind === 'percent';
-      const expected = workloads.reduce((sum, w) => sum + (throughControllers && w.object.kind === 'Pod' ? 0 : (w.workload.replicas ?? Math.max(1, this.nodes.length))), 0);
+      const expected = workloads.reduce(
+        (sum, w) => sum + (throughControllers && w.object.kind === 'Pod' ? 0 : (w.workload.replicas ?? Math.max(1, this.nodes.length))),
+        0,
+      );
       const estimate = expectedDisruptions(pdb, expected);
-      if (throughControllers && workloads.some((w) => w.object.kind === 'Pod')) estimate.explanation += '; bare Pods have no controller, so the disruption controller expects none of them';
+      if (throughControllers && workloads.some((w) => w.object.kind === 'Pod'))
+        estimate.explanation += '; bare Pods have no controller, so the disruption controller expects none of them';
       const analyzed: AnalyzedPdb = { pdb, workloads, estimate };
       pdbsById.set(pdb.id, analyzed);
     }
@@ -164,14 +172,18 @@ export class WorkspaceModel {
     this.assignRanks();
   }
 
-  private memo: { tier2?: number[]; usedClasses?: Set<string>; pdbsByFile?: Map<string, AnalyzedPdb[]>; hasWorkspaceWorkloads?: boolean } = {};
+  private memo: { tier2?: number[]; usedClasses?: Set<string>; pdbsByFile?: Map<string, AnalyzedPdb[]>; hasWorkspaceWorkloads?: boolean } =
+    {};
 
   /**
    * Cross-file facts that rules read on every edit, computed once per model: an in-place refresh (summary unchanged)
    * cannot change them, since priorities, class names, eviction tiers and identities are all part of the summary.
    */
   boundedPriorities(): number[] {
-    return (this.memo.tier2 ??= this.workloads.filter((w) => w.evictionTier.tier === 2).map((w) => w.priority.priority).sort((a, b) => a - b));
+    return (this.memo.tier2 ??= this.workloads
+      .filter((w) => w.evictionTier.tier === 2)
+      .map((w) => w.priority.priority)
+      .sort((a, b) => a - b));
   }
 
   usedClassNames(): Set<string> {
@@ -333,7 +345,8 @@ export class WorkspaceModel {
     const podLevel = podLevelResources(workload, this.options.kubernetesMinor);
     const qosClass = computePodQos(containers, podLevel, workload.statusQosClass);
     const qosClassWithoutLimitRange = computePodQos(containersWithoutLimitRange, podLevel, workload.statusQosClass);
-    const changedBy = containers.flatMap((c) => c.fromLimitRange.filter((f) => f.resource === 'cpu' || f.resource === 'memory'))[0]?.limitRange;
+    const changedBy = containers.flatMap((c) => c.fromLimitRange.filter((f) => f.resource === 'cpu' || f.resource === 'memory'))[0]
+      ?.limitRange;
     const requests = podRequests(containers, workload.overhead.values, podLevel);
     return {
       workload,
@@ -383,25 +396,40 @@ export function pdbSelects(pdb: PodDisruptionBudget, w: AnalyzedWorkload): boole
  * evictionTier predicts where the kubelet's memory-pressure ranking puts the pods (R-F.4, R-F.6): pods whose usage can
  * exceed their memory request go first whatever their priority; then lower priority; critical pods are never evicted.
  */
-export function evictionTier(workload: Workload, priority: number, containers: readonly EffectiveContainer[], podLevel: PodLevelResources | undefined): EvictionTier {
+export function evictionTier(
+  workload: Workload,
+  priority: number,
+  containers: readonly EffectiveContainer[],
+  podLevel: PodLevelResources | undefined,
+): EvictionTier {
   const annotations = workload.object.annotations;
   const staticPod = annotations['kubernetes.io/config.source'] !== undefined && annotations['kubernetes.io/config.source'] !== 'api';
-  if (priority >= systemCriticalPriority) return { tier: 3, reason: `priority ${priority} is at least ${systemCriticalPriority} (system-critical): never evicted for node pressure` };
-  if (staticPod || annotations['kubernetes.io/config.mirror'] !== undefined) return { tier: 3, reason: 'static or mirror pod: never evicted for node pressure' };
+  if (priority >= systemCriticalPriority)
+    return {
+      tier: 3,
+      reason: `priority ${priority} is at least ${systemCriticalPriority} (system-critical): never evicted for node pressure`,
+    };
+  if (staticPod || annotations['kubernetes.io/config.mirror'] !== undefined)
+    return { tier: 3, reason: 'static or mirror pod: never evicted for node pressure' };
   if (podLevel !== undefined) {
     const request = podLevel.requests.memory;
     const limit = podLevel.limits.memory;
     if (request === undefined || request === 0) return { tier: 1, reason: 'no pod-level memory request: any usage exceeds it' };
-    if (limit === undefined || limit > request) return { tier: 1, reason: 'pod-level memory limit above the request (or unset): usage can exceed the request' };
+    if (limit === undefined || limit > request)
+      return { tier: 1, reason: 'pod-level memory limit above the request (or unset): usage can exceed the request' };
     return { tier: 2, reason: 'pod-level memory limit equals the request: usage cannot exceed it' };
   }
   const app = containers.filter((c) => c.container.role !== 'init');
   if (app.length === 0) return { tier: 1, reason: 'no containers' };
   const unbounded = app.find((c) => (c.requests.memory ?? 0) === 0);
-  if (unbounded !== undefined) return { tier: 1, reason: `container ${unbounded.container.name} has no memory request: any usage exceeds it` };
+  if (unbounded !== undefined)
+    return { tier: 1, reason: `container ${unbounded.container.name} has no memory request: any usage exceeds it` };
   const above = app.find((c) => c.limits.memory === undefined || c.limits.memory > (c.requests.memory ?? 0));
   if (above !== undefined) {
-    return { tier: 1, reason: `container ${above.container.name} has a memory limit ${above.limits.memory === undefined ? 'unset' : 'above its request'}: usage can exceed the request` };
+    return {
+      tier: 1,
+      reason: `container ${above.container.name} has a memory limit ${above.limits.memory === undefined ? 'unset' : 'above its request'}: usage can exceed the request`,
+    };
   }
-  return { tier: 2, reason: 'every container\'s memory limit equals its request: usage cannot exceed requests' };
+  return { tier: 2, reason: "every container's memory limit equals its request: usage cannot exceed requests" };
 }

@@ -57,7 +57,11 @@ export function summarizeFile(parsed: ParsedFile): string {
 /** The containers' memory requests and limits (and sidecar marks), which decide the pod's eviction tier. */
 function memoryPattern(containers: YNode | undefined): unknown {
   if (containers?.type !== 'seq') return null;
-  return containers.items.map((c) => [plain(get(c, 'restartPolicy')), plain(get(c, 'resources', 'requests', 'memory')), plain(get(c, 'resources', 'limits', 'memory'))]);
+  return containers.items.map((c) => [
+    plain(get(c, 'restartPolicy')),
+    plain(get(c, 'resources', 'requests', 'memory')),
+    plain(get(c, 'resources', 'limits', 'memory')),
+  ]);
 }
 
 /** plain converts a node to JSON-able data without spans; bounded in depth and in nodes, so alias bombs stay cheap. */

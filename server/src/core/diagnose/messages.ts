@@ -30,7 +30,8 @@ export function parsePreemptedNote(note: string | undefined): PreemptedNote | un
 }
 
 /** DisruptionTarget condition reasons (R-I.3, R-F.8, R-G.4, R-H.2), with the older 1.26 spelling. */
-export type DisruptionReason = 'PreemptionByScheduler' | 'TerminationByKubelet' | 'EvictionByEvictionAPI' | 'DeletionByTaintManager' | 'DeletionByPodGC';
+export type DisruptionReason =
+  'PreemptionByScheduler' | 'TerminationByKubelet' | 'EvictionByEvictionAPI' | 'DeletionByTaintManager' | 'DeletionByPodGC';
 
 const disruptionAliases: Record<string, DisruptionReason> = {
   PreemptionByScheduler: 'PreemptionByScheduler',
@@ -106,7 +107,10 @@ const oldSignalNames: Record<string, EvictionResource> = {
   pid: 'pids',
 };
 
-export function signalsFor(resource: EvictionResource): { signals: string[]; nodeCondition: 'MemoryPressure' | 'DiskPressure' | 'PIDPressure' } {
+export function signalsFor(resource: EvictionResource): {
+  signals: string[];
+  nodeCondition: 'MemoryPressure' | 'DiskPressure' | 'PIDPressure';
+} {
   switch (resource) {
     case 'memory':
       return { signals: ['memory.available', 'allocatableMemory.available'], nodeCondition: 'MemoryPressure' };
@@ -124,11 +128,17 @@ export function parseEvictedMessage(message: string | undefined): EvictedMessage
   const result: EvictedMessage = { kind: 'unknown', containers: [] };
   if (message === undefined) return result;
   const text = message.trim();
-  if (text.startsWith('Preempted in order to admit critical pod') || text.startsWith('Pod was preempted by Kubelet to accommodate a critical pod')) {
+  if (
+    text.startsWith('Preempted in order to admit critical pod') ||
+    text.startsWith('Pod was preempted by Kubelet to accommodate a critical pod')
+  ) {
     return { ...result, kind: 'critical-pod' };
   }
   // Fragments end with ". "; quantities never contain ". " so splitting is safe.
-  const fragments = text.split(/\.\s+|\.$/).map((f) => f.trim()).filter((f) => f.length > 0);
+  const fragments = text
+    .split(/\.\s+|\.$/)
+    .map((f) => f.trim())
+    .filter((f) => f.length > 0);
   for (const f of fragments) {
     let m = /^The node was low on resource: (\S+)$/.exec(f);
     if (m !== null) {
@@ -204,7 +214,10 @@ export function parseJobFailure(reason: string | undefined, message: string | un
   else if (reason === 'DeadlineExceeded') out.kind = 'deadline';
   else if (reason === 'PodFailurePolicy') {
     out.kind = 'pod-failure-policy';
-    const m = /^(?:Pod|Container \S+ for pod) ([^\s/]+\/\S+) (?:has condition \S+|failed with exit code \d+) matching FailJob rule at index (\d+)$/.exec(message ?? '');
+    const m =
+      /^(?:Pod|Container \S+ for pod) ([^\s/]+\/\S+) (?:has condition \S+|failed with exit code \d+) matching FailJob rule at index (\d+)$/.exec(
+        message ?? '',
+      );
     if (m !== null) {
       out.pod = m[1] ?? '';
       out.ruleIndex = Number(m[2]);

@@ -87,7 +87,17 @@ export interface EventRecord {
   seenAt?: string;
 }
 
-export const watchedEventReasons: readonly string[] = ['Preempted', 'Evicted', 'FailedScheduling', 'Killing', 'BackoffLimitExceeded', 'PodFailurePolicy', 'OOMKilling', 'TaintManagerEviction', 'Preempting'];
+export const watchedEventReasons: readonly string[] = [
+  'Preempted',
+  'Evicted',
+  'FailedScheduling',
+  'Killing',
+  'BackoffLimitExceeded',
+  'PodFailurePolicy',
+  'OOMKilling',
+  'TaintManagerEviction',
+  'Preempting',
+];
 
 function obj(value: unknown): ApiObject | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as ApiObject) : undefined;
@@ -132,7 +142,9 @@ function cronJobOfJob(labels: Record<string, string>): string | undefined {
 
 export function ownerChain(pod: ApiObject): OwnerLink[] {
   const labels = (obj(field(pod, 'metadata', 'labels')) ?? {}) as Record<string, string>;
-  const refs = arr(field(pod, 'metadata', 'ownerReferences')).map(obj).filter((r): r is ApiObject => r !== undefined);
+  const refs = arr(field(pod, 'metadata', 'ownerReferences'))
+    .map(obj)
+    .filter((r): r is ApiObject => r !== undefined);
   const controller = refs.find((r) => r['controller'] === true) ?? refs[0];
   if (controller === undefined) return [];
   const link: OwnerLink = { kind: str(controller['kind']) ?? '', name: str(controller['name']) ?? '' };
@@ -184,7 +196,8 @@ export function podRecordFromObject(pod: ApiObject, seenAt?: string): PodRecord 
   set('resourceVersion', asString(pod, 'metadata', 'resourceVersion'));
   set('seenAt', seenAt);
   const labels = obj(field(pod, 'metadata', 'labels'));
-  if (labels !== undefined) r.labels = Object.fromEntries(Object.entries(labels).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  if (labels !== undefined)
+    r.labels = Object.fromEntries(Object.entries(labels).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const requests = effectivePodRequests(pod);
   if (requests !== undefined) r.requests = requests;
   const conditions = arr(field(pod, 'status', 'conditions'))
@@ -204,7 +217,10 @@ export function podRecordFromObject(pod: ApiObject, seenAt?: string): PodRecord 
   const terminations: ContainerTermination[] = [];
   for (const key of ['initContainerStatuses', 'containerStatuses']) {
     for (const cs of arr(field(pod, 'status', key))) {
-      for (const [stateKey, previous] of [['state', false], ['lastState', true]] as const) {
+      for (const [stateKey, previous] of [
+        ['state', false],
+        ['lastState', true],
+      ] as const) {
         const t = obj(field(cs, stateKey, 'terminated'));
         if (t === undefined) continue;
         const term: ContainerTermination = { container: asString(cs, 'name') ?? '' };
@@ -284,7 +300,11 @@ export interface WorkloadMatch {
  * Pod itself); only when none matches that way, by the pod template's labels (all of them, same namespace).
  */
 export function podsOfWorkload(pods: readonly PodRecord[], w: WorkloadMatch): PodRecord[] {
-  const byOwner = pods.filter((p) => p.namespace === w.namespace && (p.owners.some((o) => o.kind === w.kind && o.name === w.name) || (w.kind === 'Pod' && p.name === w.name)));
+  const byOwner = pods.filter(
+    (p) =>
+      p.namespace === w.namespace &&
+      (p.owners.some((o) => o.kind === w.kind && o.name === w.name) || (w.kind === 'Pod' && p.name === w.name)),
+  );
   if (byOwner.length > 0) return byOwner;
   const labels = Object.entries(w.podLabels ?? {});
   if (labels.length === 0) return [];
@@ -336,7 +356,11 @@ export function eventRecordFromObject(ev: ApiObject, seenAt?: string): EventReco
   if (count !== undefined) r.count = count;
   const related = objectRef(ev['related']);
   if (related !== undefined) r.related = related;
-  const controller = str(ev['reportingController']) ?? str(ev['reportingComponent']) ?? asString(ev, 'source', 'component') ?? asString(ev, 'deprecatedSource', 'component');
+  const controller =
+    str(ev['reportingController']) ??
+    str(ev['reportingComponent']) ??
+    asString(ev, 'source', 'component') ??
+    asString(ev, 'deprecatedSource', 'component');
   if (controller !== undefined && controller !== '') r.reportingController = controller;
   const host = asString(ev, 'source', 'host') ?? asString(ev, 'deprecatedSource', 'host');
   if (host !== undefined && host !== '') r.host = host;

@@ -64,7 +64,13 @@ function lastFinish(p: PodRecord): string | undefined {
 }
 
 /** The pods bound to `node` at `at` according to the UID cache (observed victims always included). */
-export function podsOnNodeAt(pods: readonly PodRecord[], node: string, at: string, victims: ReadonlySet<string>, exclude: string): PodRecord[] {
+export function podsOnNodeAt(
+  pods: readonly PodRecord[],
+  node: string,
+  at: string,
+  victims: ReadonlySet<string>,
+  exclude: string,
+): PodRecord[] {
   const t = Date.parse(at);
   return pods.filter((p) => {
     if (p.uid === exclude || p.node !== node) return false;
@@ -121,7 +127,9 @@ export function explainVictimChoice(input: VictimChoiceInput): VictimChoice {
   if (unknown.length > 0) out.assumptions.push(`Requests unknown (counted as 0) for: ${unknown.map(id).join(', ')}.`);
   if (onNode.some((p) => p.priority === undefined)) out.assumptions.push('Some pods have no recorded priority (counted as 0).');
   if ((input.pdbs ?? []).length > 0) out.assumptions.push('PDB disruptionsAllowed is as read now, not as it was at the preemption.');
-  out.assumptions.push(`Node state rebuilt from the pods the UID cache saw on ${node} at ${at} (${onNode.length} pod(s)); allocatable as read now.`);
+  out.assumptions.push(
+    `Node state rebuilt from the pods the UID cache saw on ${node} at ${at} (${onNode.length} pod(s)); allocatable as read now.`,
+  );
 
   const items: ApiObject[] = [
     { ...nodeObject, apiVersion: 'v1', kind: 'Node' },
@@ -130,7 +138,11 @@ export function explainVictimChoice(input: VictimChoiceInput): VictimChoice {
     ...onNode.map((p) => podObject(p, true)),
     podObject(preemptor, false),
   ];
-  const parsed = parseFile({ path: 'diagnose-reconstruction.json', content: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }), origin: 'cluster' });
+  const parsed = parseFile({
+    path: 'diagnose-reconstruction.json',
+    content: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }),
+    origin: 'cluster',
+  });
   const snapshot = new ClusterSnapshot(parsed.objects, { kubernetesMinor: 36 });
   const pending = snapshot.podById.get(id(preemptor));
   if (pending === undefined) {
@@ -143,9 +155,12 @@ export function explainVictimChoice(input: VictimChoiceInput): VictimChoice {
   const verdict = result.nodes.find((v) => v.node === node);
   const predicted: SimPod[] = verdict?.candidate?.victims ?? [];
   out.predictedVictims = predicted.map((p) => p.id);
-  if (result.outcome === 'fits') out.note = `In the rebuilt state the preemptor fits on ${node} without preempting: the cache misses pods or requests that were there (or capacity changed since).`;
-  else if (verdict?.candidate === undefined) out.note = `In the rebuilt state preemption on ${node} does not help: ${(verdict?.reasons ?? []).join('; ')}`;
-  else if (result.outcome === 'ineligible' && result.reason !== undefined) out.note = `The simulation says the preemptor may not preempt: ${result.reason}`;
+  if (result.outcome === 'fits')
+    out.note = `In the rebuilt state the preemptor fits on ${node} without preempting: the cache misses pods or requests that were there (or capacity changed since).`;
+  else if (verdict?.candidate === undefined)
+    out.note = `In the rebuilt state preemption on ${node} does not help: ${(verdict?.reasons ?? []).join('; ')}`;
+  else if (result.outcome === 'ineligible' && result.reason !== undefined)
+    out.note = `The simulation says the preemptor may not preempt: ${result.reason}`;
 
   const nodeSim = snapshot.nodeByName.get(node);
   const potential = (nodeSim?.pods ?? []).filter((p) => p.priority < pending.priority).sort((a, b) => compareImportance(a, b, now));
@@ -153,11 +168,21 @@ export function explainVictimChoice(input: VictimChoiceInput): VictimChoice {
   const predictedIds = new Set(out.predictedVictims);
   for (const sim of nodeSim?.pods ?? []) {
     const rec = onNode.find((p) => id(p) === sim.id);
-    const entry: VictimChoicePod = { namespace: sim.namespace, name: sim.name, priority: sim.priority, verdict: 'not-eligible', observedVictim: rec !== undefined && victimUids.has(rec.uid), reason: '' };
+    const entry: VictimChoicePod = {
+      namespace: sim.namespace,
+      name: sim.name,
+      priority: sim.priority,
+      verdict: 'not-eligible',
+      observedVictim: rec !== undefined && victimUids.has(rec.uid),
+      reason: '',
+    };
     if (rec?.startTime !== undefined) entry.startTime = rec.startTime;
     if (rec?.requests !== undefined) entry.requests = rec.requests;
     if (violating.has(sim.id)) entry.pdbViolation = true;
-    const pdbNote = entry.pdbViolation === true ? ' Removing it violates a PDB, so the scheduler tried to keep it first (PDB-violating pods are reprieved before the others).' : '';
+    const pdbNote =
+      entry.pdbViolation === true
+        ? ' Removing it violates a PDB, so the scheduler tried to keep it first (PDB-violating pods are reprieved before the others).'
+        : '';
     if (sim.priority >= pending.priority) {
       entry.verdict = 'not-eligible';
       entry.reason = `priority ${sim.priority} ≥ the preemptor's ${pending.priority}: never a victim.`;
@@ -184,10 +209,21 @@ export function victimChoiceLines(v: VictimChoice): string[] {
   const lines: string[] = [];
   if (!v.simulated) return v.note !== undefined ? [`Simulation: ${v.note}`] : [];
   if (v.predictedVictims.length > 0) {
-    lines.push(`Simulated on ${v.node} as it was just before the preemption: the scheduler's dry run preempts ${v.predictedVictims.join(', ')}${v.agrees === true ? ' — the same pods the cluster preempted' : v.agrees === false ? ' — not exactly the pods the cluster preempted (the rebuilt node state differs)' : ''}.`);
+    lines.push(
+      `Simulated on ${v.node} as it was just before the preemption: the scheduler's dry run preempts ${v.predictedVictims.join(', ')}${v.agrees === true ? ' — the same pods the cluster preempted' : v.agrees === false ? ' — not exactly the pods the cluster preempted (the rebuilt node state differs)' : ''}.`,
+    );
   }
   if (v.note !== undefined) lines.push(`Simulation: ${v.note}`);
-  for (const p of v.pods) lines.push(`${p.verdict === 'victim' ? 'Chosen' : p.verdict === 'reprieved' ? 'Spared' : 'Not eligible'}: ${p.namespace}/${p.name}${p.requests !== undefined ? ` (requests ${Object.entries(p.requests).map(([k, q]) => `${k} ${q}`).join(', ')})` : ''} — ${p.reason}`);
+  for (const p of v.pods)
+    lines.push(
+      `${p.verdict === 'victim' ? 'Chosen' : p.verdict === 'reprieved' ? 'Spared' : 'Not eligible'}: ${p.namespace}/${p.name}${
+        p.requests !== undefined
+          ? ` (requests ${Object.entries(p.requests)
+              .map(([k, q]) => `${k} ${q}`)
+              .join(', ')})`
+          : ''
+      } — ${p.reason}`,
+    );
   for (const a of v.assumptions) lines.push(`Assumption: ${a}`);
   return lines;
 }
@@ -228,7 +264,7 @@ export interface NodeEvictionRanking {
 }
 
 export function nodeConditions(node: ApiObject | undefined): NodeConditionView[] {
-  const conds = node === undefined ? [] : ((node['status'] as ApiObject | undefined)?.['conditions'] as unknown[] | undefined) ?? [];
+  const conds = node === undefined ? [] : (((node['status'] as ApiObject | undefined)?.['conditions'] as unknown[] | undefined) ?? []);
   const out: NodeConditionView[] = [];
   for (const c of conds) {
     const type = asString(c, 'type');
@@ -243,7 +279,11 @@ export function nodeConditions(node: ApiObject | undefined): NodeConditionView[]
   return out;
 }
 
-const signalOfCondition: Record<string, EvictionSignal> = { MemoryPressure: 'memory.available', DiskPressure: 'nodefs.available', PIDPressure: 'pid.available' };
+const signalOfCondition: Record<string, EvictionSignal> = {
+  MemoryPressure: 'memory.available',
+  DiskPressure: 'nodefs.available',
+  PIDPressure: 'pid.available',
+};
 
 /** The signal to rank for: the given one when valid, else from a True pressure condition, else memory. */
 export function evictionSignalFor(signal: string | undefined, pressure: readonly string[]): EvictionSignal {
@@ -257,13 +297,23 @@ export function evictionSignalFor(signal: string | undefined, pressure: readonly
  * with PodMetrics (metrics.k8s.io, memory only) usage > requests, then priority, then usage above requests; without
  * metrics the engine's static tier (pods that can exceed their memory request before those that cannot) and priority.
  */
-export function rankNodeForEviction(input: { node: string; signal?: string; pods: readonly PodRecord[]; nodes: readonly ApiObject[]; priorityClasses?: readonly ApiObject[]; podMetrics?: readonly ApiObject[]; limit?: number }): NodeEvictionRanking {
+export function rankNodeForEviction(input: {
+  node: string;
+  signal?: string;
+  pods: readonly PodRecord[];
+  nodes: readonly ApiObject[];
+  priorityClasses?: readonly ApiObject[];
+  podMetrics?: readonly ApiObject[];
+  limit?: number;
+}): NodeEvictionRanking {
   const nodeObject = input.nodes.find((n) => asString(n, 'metadata', 'name') === input.node);
   const conditions = nodeConditions(nodeObject);
   const pressure = conditions.filter((c) => /Pressure$/.test(c.type) && c.status === 'True').map((c) => c.type);
   const signal = evictionSignalFor(input.signal, pressure);
   const out: NodeEvictionRanking = { node: input.node, signal, conditions, pressure, next: [], exempt: [], usageSource: 'none', notes: [] };
-  const live = input.pods.filter((p) => p.node === input.node && p.deletedAt === undefined && p.phase !== 'Succeeded' && p.phase !== 'Failed');
+  const live = input.pods.filter(
+    (p) => p.node === input.node && p.deletedAt === undefined && p.phase !== 'Succeeded' && p.phase !== 'Failed',
+  );
   if (live.length === 0) return out;
   const items: ApiObject[] = [
     { ...(nodeObject ?? { metadata: { name: input.node } }), apiVersion: 'v1', kind: 'Node' },
@@ -271,7 +321,11 @@ export function rankNodeForEviction(input: { node: string; signal?: string; pods
     ...list(input.podMetrics ?? [], 'PodMetrics', 'metrics.k8s.io/v1beta1'),
     ...live.map((p) => podObject(p, true)),
   ];
-  const parsed = parseFile({ path: 'diagnose-eviction.json', content: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }), origin: 'cluster' });
+  const parsed = parseFile({
+    path: 'diagnose-eviction.json',
+    content: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }),
+    origin: 'cluster',
+  });
   const snapshot = new ClusterSnapshot(parsed.objects, { kubernetesMinor: 36 });
   const simNode = snapshot.nodeForEviction(input.node);
   if (simNode === undefined) return out;
@@ -290,8 +344,14 @@ export function rankNodeForEviction(input: { node: string; signal?: string; pods
     out.next.push(v);
   }
   out.exempt = r.exempt.map((x) => ({ namespace: x.pod.namespace, name: x.pod.name, reason: x.reason }));
-  if (r.static) out.notes.push('No PodMetrics (metrics-server absent or not readable): static order: pods that can use more memory than they request (no request, or limit above it) first, then lower priority; rebuilt from the recorded requests and QoS class.');
-  else out.notes.push('Usage from PodMetrics (metrics.k8s.io): pods using more than their request first, then lower priority, then usage above request.');
+  if (r.static)
+    out.notes.push(
+      'No PodMetrics (metrics-server absent or not readable): static order: pods that can use more memory than they request (no request, or limit above it) first, then lower priority; rebuilt from the recorded requests and QoS class.',
+    );
+  else
+    out.notes.push(
+      'Usage from PodMetrics (metrics.k8s.io): pods using more than their request first, then lower priority, then usage above request.',
+    );
   return out;
 }
 
@@ -299,13 +359,18 @@ const mib = (bytes: number): string => `${Math.round(bytes / 1048576)}Mi`;
 
 export function evictionRankingLines(r: NodeEvictionRanking): string[] {
   const lines: string[] = [];
-  lines.push(`Node ${r.node} conditions: ${r.conditions.length > 0 ? r.conditions.map((c) => `${c.type}=${c.status}${c.reason !== undefined && c.status === 'True' ? ` (${c.reason})` : ''}`).join(', ') : 'unknown'}`);
+  lines.push(
+    `Node ${r.node} conditions: ${r.conditions.length > 0 ? r.conditions.map((c) => `${c.type}=${c.status}${c.reason !== undefined && c.status === 'True' ? ` (${c.reason})` : ''}`).join(', ') : 'unknown'}`,
+  );
   if (r.next.length === 0) {
     lines.push(`No pods known on ${r.node} now: no predicted next eviction victims.`);
     return lines;
   }
-  lines.push(`Predicted next eviction victims on ${r.node} for ${r.signal} (first evicted first): ${r.next.map((v, i) => `${i + 1}. ${v.namespace}/${v.name} (priority ${v.priority}${v.qosClass !== undefined ? `, ${v.qosClass}` : ''}${v.usage !== undefined ? `, uses ${mib(v.usage)} of ${mib(v.request ?? 0)} requested${v.exceeds === true ? ', over request' : ''}` : ''})`).join('; ')}.`);
-  if (r.exempt.length > 0) lines.push(`Never evicted for node pressure: ${r.exempt.map((x) => `${x.namespace}/${x.name} (${x.reason})`).join(', ')}.`);
+  lines.push(
+    `Predicted next eviction victims on ${r.node} for ${r.signal} (first evicted first): ${r.next.map((v, i) => `${i + 1}. ${v.namespace}/${v.name} (priority ${v.priority}${v.qosClass !== undefined ? `, ${v.qosClass}` : ''}${v.usage !== undefined ? `, uses ${mib(v.usage)} of ${mib(v.request ?? 0)} requested${v.exceeds === true ? ', over request' : ''}` : ''})`).join('; ')}.`,
+  );
+  if (r.exempt.length > 0)
+    lines.push(`Never evicted for node pressure: ${r.exempt.map((x) => `${x.namespace}/${x.name} (${x.reason})`).join(', ')}.`);
   lines.push(...r.notes);
   return lines;
 }

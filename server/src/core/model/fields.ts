@@ -72,7 +72,10 @@ export class FieldReader {
       const match = /^(\d+)%$/.exec(value.value);
       if (match !== null) return { value: { kind: 'percent', value: Number(match[1]) }, span: value.span, keySpan: field.keySpan };
     }
-    this.problems.push({ span: value.span, message: `${key} must be a non-negative integer or a percentage like "50%", got ${describeNode(value)}` });
+    this.problems.push({
+      span: value.span,
+      message: `${key} must be a non-negative integer or a percentage like "50%", got ${describeNode(value)}`,
+    });
     return undefined;
   }
 
@@ -92,7 +95,10 @@ export class FieldReader {
         continue;
       }
       if (typeof e.value.value !== 'string') {
-        this.problems.push({ span: e.value.span, message: `${key}.${e.key} must be a string; quote ${e.value.source} (YAML reads it as a ${typeof e.value.value})` });
+        this.problems.push({
+          span: e.value.span,
+          message: `${key}.${e.key} must be a string; quote ${e.value.source} (YAML reads it as a ${typeof e.value.value})`,
+        });
       }
       result[e.key] = text;
     }
@@ -110,10 +116,18 @@ export class FieldReader {
       return list;
     }
     for (const e of map.entries) {
-      const text = isScalar(e.value) && (typeof e.value.value === 'string' || typeof e.value.value === 'number') ? (typeof e.value.value === 'number' ? e.value.source : e.value.value) : undefined;
+      const text =
+        isScalar(e.value) && (typeof e.value.value === 'string' || typeof e.value.value === 'number')
+          ? typeof e.value.value === 'number'
+            ? e.value.source
+            : e.value.value
+          : undefined;
       const milli = text === undefined ? undefined : parseQuantity(text);
       if (milli === undefined || milli < 0) {
-        this.problems.push({ span: e.value.span, message: `${key}.${e.key}: "${isScalar(e.value) ? e.value.source : describeNode(e.value)}" is not a valid quantity (e.g. 500m, 1, 256Mi, 1Gi)` });
+        this.problems.push({
+          span: e.value.span,
+          message: `${key}.${e.key}: "${isScalar(e.value) ? e.value.source : describeNode(e.value)}" is not a valid quantity (e.g. 500m, 1, 256Mi, 1Gi)`,
+        });
         continue;
       }
       list.values[e.key] = milli;

@@ -56,7 +56,16 @@ export interface ParsedFile {
 }
 
 /** Kinds whose documents carry pod specs with large irrelevant parts (env, probes, volumes) worth pruning before parsing. */
-const workloadLike: ReadonlySet<string> = new Set(['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController']);
+const workloadLike: ReadonlySet<string> = new Set([
+  'Pod',
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+  'ReplicationController',
+]);
 
 export const clusterScopedKinds: ReadonlySet<string> = new Set(['PriorityClass', 'Namespace', 'Node']);
 
@@ -108,19 +117,33 @@ export function parseFile(source: SourceInput): ParsedFile {
       continue;
     }
     if (chunk.end - chunk.start > maxDocumentBytes) {
-      result.problems.push({ kind: 'too-large', message: `document ${chunk.index + 1} (${chunk.kind ?? 'unknown kind'}) is larger than ${maxDocumentBytes / 1024 / 1024} MiB and was not analysed`, span: { start: chunk.start, end: chunk.start + 1 } });
+      result.problems.push({
+        kind: 'too-large',
+        message: `document ${chunk.index + 1} (${chunk.kind ?? 'unknown kind'}) is larger than ${maxDocumentBytes / 1024 / 1024} MiB and was not analysed`,
+        span: { start: chunk.start, end: chunk.start + 1 },
+      });
       continue;
     }
     result.parsedDocuments++;
     parsedBytes += chunk.end - chunk.start;
-    const parsed = parseYamlDocument(text, chunk.start, chunk.end, json, !chunk.flow && chunk.kind !== undefined && workloadLike.has(chunk.kind));
+    const parsed = parseYamlDocument(
+      text,
+      chunk.start,
+      chunk.end,
+      json,
+      !chunk.flow && chunk.kind !== undefined && workloadLike.has(chunk.kind),
+    );
     for (const problem of parsed.problems) result.problems.push(problem);
     if (!isMap(parsed.root)) continue;
     const before = result.objects.length;
     collectObjects(parsed.root, input.path, origin, result.objects, 0);
     if (result.objects.length > maxObjectsPerFile) {
       result.objects.length = maxObjectsPerFile;
-      result.problems.push({ kind: 'too-large', message: `document ${chunk.index + 1} holds more than ${maxObjectsPerFile - before} objects; only the first ${maxObjectsPerFile} objects of the file were analysed`, span: { start: chunk.start, end: Math.min(chunk.end, chunk.start + 1) } });
+      result.problems.push({
+        kind: 'too-large',
+        message: `document ${chunk.index + 1} holds more than ${maxObjectsPerFile - before} objects; only the first ${maxObjectsPerFile} objects of the file were analysed`,
+        span: { start: chunk.start, end: Math.min(chunk.end, chunk.start + 1) },
+      });
     }
   }
   if (firstSkipped !== undefined) {
@@ -139,11 +162,25 @@ export function parseFile(source: SourceInput): ParsedFile {
  * the reason as its one problem; the core never touches the disk, it gets this fact and reports it.
  */
 export function unreadFile(file: string, kind: FileProblem['kind'], message: string): ParsedFile {
-  return { file: flat(file), text: '', objects: [], problems: [{ kind, message, span: { start: 0, end: 0 } }], documents: 0, parsedDocuments: 0 };
+  return {
+    file: flat(file),
+    text: '',
+    objects: [],
+    problems: [{ kind, message, span: { start: 0, end: 0 } }],
+    documents: 0,
+    parsedDocuments: 0,
+  };
 }
 
 function notText(file: string, text: string, reason: string): ParsedFile {
-  return { file, text, objects: [], problems: [{ kind: 'not-text', message: `${file} is not a text manifest: it ${reason}`, span: { start: 0, end: 0 } }], documents: 0, parsedDocuments: 0 };
+  return {
+    file,
+    text,
+    objects: [],
+    problems: [{ kind: 'not-text', message: `${file} is not a text manifest: it ${reason}`, span: { start: 0, end: 0 } }],
+    documents: 0,
+    parsedDocuments: 0,
+  };
 }
 
 function collectObjects(root: YMap, file: string, origin: Origin, out: K8sObject[], depth: number): void {

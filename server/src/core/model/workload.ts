@@ -7,7 +7,16 @@ import { FieldReader } from './fields';
 import type { Located, ResourceList } from './fields';
 import type { K8sObject } from './objects';
 
-export const workloadKinds: ReadonlySet<string> = new Set(['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController']);
+export const workloadKinds: ReadonlySet<string> = new Set([
+  'Pod',
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+  'ReplicationController',
+]);
 
 export type ContainerRole = 'app' | 'init' | 'sidecar';
 
@@ -120,7 +129,11 @@ export function readWorkload(object: K8sObject): Workload {
   readContainers(reader, podSpec, 'containers', containers);
   const podResourcesNode = get(podSpec, 'resources');
   const podResources = isMap(podResourcesNode)
-    ? { requests: reader.resourceList(podResourcesNode, 'requests'), limits: reader.resourceList(podResourcesNode, 'limits'), span: entry(podSpec, 'resources')?.keySpan ?? podResourcesNode.span }
+    ? {
+        requests: reader.resourceList(podResourcesNode, 'requests'),
+        limits: reader.resourceList(podResourcesNode, 'limits'),
+        span: entry(podSpec, 'resources')?.keySpan ?? podResourcesNode.span,
+      }
     : undefined;
   const affinity = get(podSpec, 'affinity');
   const job = jobNode !== undefined && isMap(jobNode) ? readJob(reader, jobNode) : undefined;
@@ -166,7 +179,11 @@ function readContainers(reader: FieldReader, podSpec: YMap | undefined, key: 'co
       for (const port of ports.items) {
         const hostPort = reader.int32(port, 'hostPort', 'hostPort');
         if (hostPort !== undefined && hostPort.value > 0) {
-          hostPorts.push({ port: hostPort.value, protocol: stringValue(get(port, 'protocol')) ?? 'TCP', hostIP: stringValue(get(port, 'hostIP')) ?? '' });
+          hostPorts.push({
+            port: hostPort.value,
+            protocol: stringValue(get(port, 'protocol')) ?? 'TCP',
+            hostIP: stringValue(get(port, 'hostIP')) ?? '',
+          });
         }
       }
     }
@@ -226,7 +243,9 @@ export function readLabelSelector(reader: FieldReader, node: YNode | undefined):
       expressions.push({
         key: stringValue(get(item, 'key')) ?? '',
         operator: stringValue(get(item, 'operator')) ?? '',
-        values: isSeq(values) ? values.items.map((v) => (isScalar(v) && v.value !== null ? (typeof v.value === 'string' ? v.value : v.source) : '')) : [],
+        values: isSeq(values)
+          ? values.items.map((v) => (isScalar(v) && v.value !== null ? (typeof v.value === 'string' ? v.value : v.source) : ''))
+          : [],
       });
     }
   }

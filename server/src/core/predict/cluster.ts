@@ -168,7 +168,10 @@ export class ClusterSnapshot {
   /** Pods with a spec.nodeName naming no Node object. */
   readonly orphanPods: SimPod[] = [];
 
-  constructor(objects: readonly K8sObject[], readonly options: SnapshotOptions = { kubernetesMinor: 36 }) {
+  constructor(
+    objects: readonly K8sObject[],
+    readonly options: SnapshotOptions = { kubernetesMinor: 36 },
+  ) {
     const classes: PriorityClass[] = [];
     const clusterClasses: PriorityClass[] = [];
     const limitRanges = new Map<string, LimitRangeDefaults[]>();
@@ -257,7 +260,18 @@ export class ClusterSnapshot {
     if (known !== undefined) return known;
     const pods = this.orphanPods.filter((p) => p.nodeName === name);
     if (pods.length === 0) return undefined;
-    const node: SimNode = { name, object: pods[0]?.object as K8sObject, labels: {}, taints: [], unschedulable: false, allocatable: {}, allowedPods: 0, pods: [], requested: {}, podsWithAntiAffinity: [] };
+    const node: SimNode = {
+      name,
+      object: pods[0]?.object as K8sObject,
+      labels: {},
+      taints: [],
+      unschedulable: false,
+      allocatable: {},
+      allowedPods: 0,
+      pods: [],
+      requested: {},
+      podsWithAntiAffinity: [],
+    };
     for (const p of pods) addToNode(node, p);
     return node;
   }
@@ -270,7 +284,15 @@ export class ClusterSnapshot {
   private readPdb(pdb: PodDisruptionBudget): SimPdb {
     const schedulerSelector = pdb.selector === undefined || isEmptySelector(pdb.selector) ? undefined : pdb.selector;
     if (pdb.statusDisruptionsAllowed !== undefined) {
-      return { pdb, id: pdb.id, namespace: pdb.namespace, selector: schedulerSelector, disruptionsAllowed: pdb.statusDisruptionsAllowed, source: 'status.disruptionsAllowed', disruptedPods: new Set(pdb.disruptedPods) };
+      return {
+        pdb,
+        id: pdb.id,
+        namespace: pdb.namespace,
+        selector: schedulerSelector,
+        disruptionsAllowed: pdb.statusDisruptionsAllowed,
+        source: 'status.disruptionsAllowed',
+        disruptedPods: new Set(pdb.disruptedPods),
+      };
     }
     // No status: the disruption controller's arithmetic with every selected, running, non-terminating pod healthy.
     // The controller's own selector semantics (policy/v1: `{}` selects the whole namespace) decide what is counted.
@@ -307,7 +329,15 @@ export class ClusterSnapshot {
       };
     }
     const estimate = expectedDisruptions(pdb, healthy);
-    return { pdb, id: pdb.id, namespace: pdb.namespace, selector: schedulerSelector, disruptionsAllowed: estimate.disruptionsAllowed, source: `computed: ${estimate.explanation} (${healthy} healthy pod(s) found)`, disruptedPods: new Set(pdb.disruptedPods) };
+    return {
+      pdb,
+      id: pdb.id,
+      namespace: pdb.namespace,
+      selector: schedulerSelector,
+      disruptionsAllowed: estimate.disruptionsAllowed,
+      source: `computed: ${estimate.explanation} (${healthy} healthy pod(s) found)`,
+      disruptedPods: new Set(pdb.disruptedPods),
+    };
   }
 }
 
@@ -332,7 +362,11 @@ function readNode(o: K8sObject): SimNode {
   if (isSeq(taintList)) {
     for (const t of taintList.items) {
       if (!isMap(t)) continue;
-      taints.push({ key: scalarText(get(t, 'key')) ?? '', value: scalarText(get(t, 'value')) ?? '', effect: scalarText(get(t, 'effect')) ?? '' });
+      taints.push({
+        key: scalarText(get(t, 'key')) ?? '',
+        value: scalarText(get(t, 'value')) ?? '',
+        effect: scalarText(get(t, 'effect')) ?? '',
+      });
     }
   }
   const unschedulable = get(o.node, 'spec', 'unschedulable');
@@ -359,7 +393,8 @@ function readPod(o: K8sObject, classes: PriorityClassIndex, limitRanges: readonl
   const resolved = resolvePriority(workload, classes);
   const priority = workload.priority?.value ?? resolved.priority;
   const policyText = workload.preemptionPolicy?.value;
-  const preemptionPolicy: PreemptionPolicy = policyText === 'Never' ? 'Never' : policyText === 'PreemptLowerPriority' ? 'PreemptLowerPriority' : resolved.preemptionPolicy;
+  const preemptionPolicy: PreemptionPolicy =
+    policyText === 'Never' ? 'Never' : policyText === 'PreemptLowerPriority' ? 'PreemptLowerPriority' : resolved.preemptionPolicy;
   const containers = workload.containers.map((c) => defaultContainer(c, limitRanges));
   const podLevel = podLevelResources(workload, kubernetesMinor);
   const requests = podRequests(containers, workload.overhead.values, podLevel);
@@ -371,11 +406,17 @@ function readPod(o: K8sObject, classes: PriorityClassIndex, limitRanges: readonl
   const conditions = get(status, 'conditions');
   if (isSeq(conditions)) {
     for (const c of conditions.items) {
-      if (stringValue(get(c, 'type')) === 'DisruptionTarget' && scalarText(get(c, 'status')) === 'True' && stringValue(get(c, 'reason')) === 'PreemptionByScheduler') disruptedByScheduler = true;
+      if (
+        stringValue(get(c, 'type')) === 'DisruptionTarget' &&
+        scalarText(get(c, 'status')) === 'True' &&
+        stringValue(get(c, 'reason')) === 'PreemptionByScheduler'
+      )
+        disruptedByScheduler = true;
     }
   }
   const hostPorts: HostPort[] = [];
-  for (const c of workload.containers) for (const p of c.hostPorts) hostPorts.push({ port: p.port, protocol: p.protocol, hostIP: p.hostIP });
+  for (const c of workload.containers)
+    for (const p of c.hostPorts) hostPorts.push({ port: p.port, protocol: p.protocol, hostIP: p.hostIP });
   const affinity = get(spec, 'affinity');
   const annotations = o.annotations;
   const configSource = annotations['kubernetes.io/config.source'];
@@ -417,7 +458,12 @@ function readTolerations(node: YNode | undefined): Toleration[] {
   if (!isSeq(node)) return result;
   for (const t of node.items) {
     if (!isMap(t)) continue;
-    result.push({ key: scalarText(get(t, 'key')) ?? '', operator: scalarText(get(t, 'operator')) ?? 'Equal', value: scalarText(get(t, 'value')) ?? '', effect: scalarText(get(t, 'effect')) ?? '' });
+    result.push({
+      key: scalarText(get(t, 'key')) ?? '',
+      operator: scalarText(get(t, 'operator')) ?? 'Equal',
+      value: scalarText(get(t, 'value')) ?? '',
+      effect: scalarText(get(t, 'effect')) ?? '',
+    });
   }
   return result;
 }
@@ -426,7 +472,11 @@ function readRequirements(node: YNode | undefined): NodeSelectorRequirement[] {
   if (!isSeq(node)) return [];
   return node.items.filter(isMap).map((r) => {
     const values = get(r, 'values');
-    return { key: scalarText(get(r, 'key')) ?? '', operator: scalarText(get(r, 'operator')) ?? '', values: isSeq(values) ? values.items.map((v) => scalarText(v) ?? '') : [] };
+    return {
+      key: scalarText(get(r, 'key')) ?? '',
+      operator: scalarText(get(r, 'operator')) ?? '',
+      values: isSeq(values) ? values.items.map((v) => scalarText(v) ?? '') : [],
+    };
   });
 }
 
@@ -434,7 +484,10 @@ function readNodeSelectorTerms(node: YNode | undefined): NodeSelectorTerm[] | un
   if (!isMap(node)) return undefined;
   const terms = get(node, 'nodeSelectorTerms');
   if (!isSeq(terms)) return [];
-  return terms.items.map((t) => ({ matchExpressions: readRequirements(get(t, 'matchExpressions')), matchFields: readRequirements(get(t, 'matchFields')) }));
+  return terms.items.map((t) => ({
+    matchExpressions: readRequirements(get(t, 'matchExpressions')),
+    matchFields: readRequirements(get(t, 'matchFields')),
+  }));
 }
 
 function readAffinityTerms(node: YNode | undefined, ownNamespace: string): AffinityTerm[] {
@@ -448,7 +501,12 @@ function readAffinityTerms(node: YNode | undefined, ownNamespace: string): Affin
     const namespaceSelector = readLabelSelector(reader, get(item, 'namespaceSelector'));
     // No namespaces and no namespaceSelector: the pod's own namespace (getNamespacesFromPodAffinityTerm).
     const set = new Set(namespaces.length === 0 && namespaceSelector === undefined ? [ownNamespace] : namespaces);
-    terms.push({ selector: readLabelSelector(reader, get(item, 'labelSelector')), namespaces: set, namespaceSelector, topologyKey: scalarText(get(item, 'topologyKey')) ?? '' });
+    terms.push({
+      selector: readLabelSelector(reader, get(item, 'labelSelector')),
+      namespaces: set,
+      namespaceSelector,
+      topologyKey: scalarText(get(item, 'topologyKey')) ?? '',
+    });
   }
   return terms;
 }
@@ -465,7 +523,11 @@ function readSpread(node: YNode | undefined, podLabels: Record<string, string>):
     if (selector !== undefined && isSeq(keys)) {
       // matchLabelKeys: `key In (value of the incoming pod's label)` for each key the pod carries.
       const extra = keys.items.map((k) => scalarText(k) ?? '').filter((k) => k !== '' && podLabels[k] !== undefined);
-      if (extra.length > 0) selector = { ...selector, matchExpressions: [...selector.matchExpressions, ...extra.map((k) => ({ key: k, operator: 'In', values: [podLabels[k] ?? ''] }))] };
+      if (extra.length > 0)
+        selector = {
+          ...selector,
+          matchExpressions: [...selector.matchExpressions, ...extra.map((k) => ({ key: k, operator: 'In', values: [podLabels[k] ?? ''] }))],
+        };
     }
     const maxSkew = Number(scalarText(get(item, 'maxSkew')) ?? '1');
     const minDomains = Number(scalarText(get(item, 'minDomains')) ?? '1');
@@ -489,7 +551,8 @@ function readLocalVolumes(node: YNode | undefined): Set<string> {
     if (name === undefined) continue;
     const emptyDir = get(v, 'emptyDir');
     const onDisk = emptyDir !== undefined && (scalarText(get(emptyDir, 'medium')) ?? '') === '';
-    if (onDisk || get(v, 'hostPath') !== undefined || get(v, 'configMap') !== undefined || get(v, 'gitRepo') !== undefined) result.add(name);
+    if (onDisk || get(v, 'hostPath') !== undefined || get(v, 'configMap') !== undefined || get(v, 'gitRepo') !== undefined)
+      result.add(name);
   }
   return result;
 }

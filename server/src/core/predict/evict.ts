@@ -79,7 +79,8 @@ export interface Summary {
 }
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const obj = (v: unknown): Record<string, unknown> | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const obj = (v: unknown): Record<string, unknown> | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 function readFs(v: unknown): FsStats | undefined {
@@ -101,7 +102,9 @@ export function readSummary(json: unknown): Summary {
   const memory = obj(node['memory']);
   const runtime = obj(node['runtime']);
   const rlimit = obj(node['rlimit']);
-  const podsContainer = arr(node['systemContainers']).map(obj).find((c) => c?.['name'] === 'pods');
+  const podsContainer = arr(node['systemContainers'])
+    .map(obj)
+    .find((c) => c?.['name'] === 'pods');
   const podsMemory = obj(podsContainer?.['memory']);
   const nodeStats: NodeStats = {
     memoryAvailable: num(memory?.['availableBytes']),
@@ -135,7 +138,12 @@ export function readSummary(json: unknown): Summary {
       const vo = obj(v);
       if (vo !== undefined && typeof vo['name'] === 'string') volumes.set(vo['name'], readFs(vo) ?? {});
     }
-    const stats: PodStats = { namespace: typeof ref['namespace'] === 'string' ? ref['namespace'] : 'default', name: ref['name'], containers, volumes };
+    const stats: PodStats = {
+      namespace: typeof ref['namespace'] === 'string' ? ref['namespace'] : 'default',
+      name: ref['name'],
+      containers,
+      volumes,
+    };
     if (typeof ref['uid'] === 'string') stats.uid = ref['uid'];
     const pws = num(obj(po['memory'])?.['workingSetBytes']);
     if (pws !== undefined) stats.memoryWorkingSet = pws;
@@ -224,7 +232,8 @@ export function rankEviction(snapshot: ClusterSnapshot, node: SimNode, options: 
       if (s.uid !== undefined) podStats.set(`uid:${s.uid}`, s);
     }
   }
-  const statsOf = (pod: SimPod): PodStats | undefined => (pod.uid !== undefined ? podStats.get(`uid:${pod.uid}`) : undefined) ?? podStats.get(pod.id);
+  const statsOf = (pod: SimPod): PodStats | undefined =>
+    (pod.uid !== undefined ? podStats.get(`uid:${pod.uid}`) : undefined) ?? podStats.get(pod.id);
   const active = node.pods.filter((p) => p.phase !== 'Succeeded' && p.phase !== 'Failed');
   let usageSource: EvictionResult['usageSource'] = 'none';
   if (options.summary !== undefined) usageSource = 'summary';
@@ -265,7 +274,7 @@ export function rankEviction(snapshot: ClusterSnapshot, node: SimNode, options: 
   const isStatic = usageSource === 'none';
   const byId = (a: SimPod, b: SimPod): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   if (isStatic) {
-    notes.push('no usage (no --stats, no PodMetrics for memory): static order by the engine\'s eviction tier, then priority');
+    notes.push("no usage (no --stats, no PodMetrics for memory): static order by the engine's eviction tier, then priority");
     ranked.sort((a, b) => a.pod.evictionTier.tier - b.pod.evictionTier.tier || a.pod.priority - b.pod.priority || byId(a.pod, b.pod));
   } else {
     const storageRequest = (p: SimPod): number => Math.ceil((p.requests['ephemeral-storage'] ?? 0) / 1000);
@@ -297,18 +306,36 @@ export function rankEviction(snapshot: ClusterSnapshot, node: SimNode, options: 
   exempt.sort((a, b) => byId(a.pod, b.pod));
   const result: EvictionResult = { node: node.name, signal: options.signal, resource, order, exempt, static: isStatic, usageSource, notes };
   const first = order[0];
-  if (first !== undefined) result.message = evictionMessage(first.pod, resource, options, usageSource === 'summary' ? statsOf(first.pod) : podMetricsAsStats(snapshot, first.pod), notes);
+  if (first !== undefined)
+    result.message = evictionMessage(
+      first.pod,
+      resource,
+      options,
+      usageSource === 'summary' ? statsOf(first.pod) : podMetricsAsStats(snapshot, first.pod),
+      notes,
+    );
   return result;
 }
 
 function podMetricsAsStats(snapshot: ClusterSnapshot, pod: SimPod): PodStats | undefined {
   const m = snapshot.podMetrics.get(pod.id);
   if (m === undefined) return undefined;
-  return { namespace: pod.namespace, name: pod.name, containers: [...m.containers].map(([name, ws]) => ({ name, workingSetBytes: ws })), memoryWorkingSet: m.total, volumes: new Map() };
+  return {
+    namespace: pod.namespace,
+    name: pod.name,
+    containers: [...m.containers].map(([name, ws]) => ({ name, workingSetBytes: ws })),
+    memoryWorkingSet: m.total,
+    volumes: new Map(),
+  };
 }
 
 /** thresholdFragment resolves `--threshold` and the observed available value (R-F.2); undefined when either is unknown. */
-export function thresholdObservation(signal: EvictionSignal, layout: FsLayout, summary: Summary | undefined, threshold: string | undefined): { quantity: string; available: string } | undefined {
+export function thresholdObservation(
+  signal: EvictionSignal,
+  layout: FsLayout,
+  summary: Summary | undefined,
+  threshold: string | undefined,
+): { quantity: string; available: string } | undefined {
   if (threshold === undefined || summary === undefined) return undefined;
   const n = summary.node;
   let available: number | undefined;
@@ -329,7 +356,10 @@ export function thresholdObservation(signal: EvictionSignal, layout: FsLayout, s
       break;
     case 'allocatableMemory.available':
       available = n.allocatableAvailable;
-      capacity = n.allocatableAvailable !== undefined && n.allocatableWorkingSet !== undefined ? n.allocatableAvailable + n.allocatableWorkingSet : undefined;
+      capacity =
+        n.allocatableAvailable !== undefined && n.allocatableWorkingSet !== undefined
+          ? n.allocatableAvailable + n.allocatableWorkingSet
+          : undefined;
       break;
     case 'pid.available':
       available = n.maxPid !== undefined && n.curProc !== undefined ? n.maxPid - n.curProc : undefined;
@@ -367,16 +397,24 @@ export function requestText(pod: SimPod, containerName: string, resource: string
   if (value === undefined) return '0';
   const resources = get(container.container.node, 'resources');
   const written = scalarText(get(resources, 'requests', resource)) ?? scalarText(get(resources, 'limits', resource));
-  const format: QuantityFormat = written !== undefined ? formatOf(written) : value % (1024 * 1000) === 0 && value !== 0 ? 'BinarySI' : 'DecimalSI';
+  const format: QuantityFormat =
+    written !== undefined ? formatOf(written) : value % (1024 * 1000) === 0 && value !== 0 ? 'BinarySI' : 'DecimalSI';
   return canonicalQuantity(value, format);
 }
 
 /** evictionMessage builds the kubelet's Evicted status message (R-I.4) for the pod evicted first. */
-export function evictionMessage(pod: SimPod, resource: ReclaimResource, options: EvictOptions, stats: PodStats | undefined, notes: string[]): string {
+export function evictionMessage(
+  pod: SimPod,
+  resource: ReclaimResource,
+  options: EvictOptions,
+  stats: PodStats | undefined,
+  notes: string[],
+): string {
   let message = `The node was low on resource: ${resource}. `;
   const observed = thresholdObservation(options.signal, options.layout, options.summary, options.threshold);
   if (observed !== undefined) message += `Threshold quantity: ${observed.quantity}, available: ${observed.available}. `;
-  else if (options.threshold !== undefined) notes.push('the "Threshold quantity" fragment needs the observed available value: pass --stats with a Summary API document');
+  else if (options.threshold !== undefined)
+    notes.push('the "Threshold quantity" fragment needs the observed available value: pass --stats with a Summary API document');
   if (stats === undefined) return message;
   if (resource === 'memory' && pod.podLevel?.requests['memory'] !== undefined) {
     const request = pod.podLevel.requests['memory'];

@@ -11,7 +11,17 @@
 import type { LabelSelector } from '../model/workload';
 import { selectorMatches } from '../semantics/labels';
 import type { Resources } from '../semantics/resources';
-import type { AffinityTerm, ClusterSnapshot, NodeSelectorRequirement, NodeSelectorTerm, SimNode, SimPod, SpreadConstraint, Taint, Toleration } from './cluster';
+import type {
+  AffinityTerm,
+  ClusterSnapshot,
+  NodeSelectorRequirement,
+  NodeSelectorTerm,
+  SimNode,
+  SimPod,
+  SpreadConstraint,
+  Taint,
+  Toleration,
+} from './cluster';
 
 export type StatusCode = 'Success' | 'Unschedulable' | 'UnschedulableAndUnresolvable';
 
@@ -113,7 +123,9 @@ function selectorMatchesPod(selector: LabelSelector | undefined, labels: Record<
 
 /** termMatchesPod is PodMatchesTermsNamespaceAndSelector. */
 export function termMatchesPod(term: AffinityTerm, pod: SimPod, snapshot: ClusterSnapshot): boolean {
-  const inNamespace = term.namespaces.has(pod.namespace) || (term.namespaceSelector !== undefined && selectorMatches(term.namespaceSelector, snapshot.namespaceLabelsOf(pod.namespace)));
+  const inNamespace =
+    term.namespaces.has(pod.namespace) ||
+    (term.namespaceSelector !== undefined && selectorMatches(term.namespaceSelector, snapshot.namespaceLabelsOf(pod.namespace)));
   return inNamespace && selectorMatchesPod(term.selector, pod.labels);
 }
 
@@ -122,7 +134,10 @@ function matchesAllTerms(pod: SimPod, terms: readonly AffinityTerm[], snapshot: 
   return terms.every((t) => termMatchesPod(t, pod, snapshot));
 }
 
-function portsConflict(a: { port: number; protocol: string; hostIP: string }, b: { port: number; protocol: string; hostIP: string }): boolean {
+function portsConflict(
+  a: { port: number; protocol: string; hostIP: string },
+  b: { port: number; protocol: string; hostIP: string },
+): boolean {
   if (a.port !== b.port || a.protocol !== b.protocol) return false;
   const wild = (ip: string): boolean => ip === '' || ip === '0.0.0.0' || ip === '::';
   return wild(a.hostIP) || wild(b.hostIP) || a.hostIP === b.hostIP;
@@ -187,7 +202,13 @@ export class PreemptorContext {
     this.spreadKeys = pod.spreadConstraints.map((c) => c.topologyKey);
     if (pod.spreadConstraints.length > 0) {
       for (const c of pod.spreadConstraints) {
-        this.spread.push({ constraint: c, selfMatch: selectorMatchesPod(c.selector, pod.labels), counts: new Map(), min1: { domain: undefined, value: Infinity }, min2: { domain: undefined, value: Infinity } });
+        this.spread.push({
+          constraint: c,
+          selfMatch: selectorMatchesPod(c.selector, pod.labels),
+          counts: new Map(),
+          min1: { domain: undefined, value: Infinity },
+          min2: { domain: undefined, value: Infinity },
+        });
       }
       for (const node of snapshot.nodes) {
         if (!this.spreadKeys.every((k) => node.labels[k] !== undefined)) continue;
@@ -227,7 +248,8 @@ export class PreemptorContext {
     }
     for (const t of pod.antiAffinityTerms) {
       const value = node.labels[t.topologyKey];
-      if (value !== undefined && termMatchesPod(t, existing, this.snapshot)) bump(this.antiAffinityCounts, pairKey(t.topologyKey, value), delta);
+      if (value !== undefined && termMatchesPod(t, existing, this.snapshot))
+        bump(this.antiAffinityCounts, pairKey(t.topologyKey, value), delta);
     }
   }
 
@@ -241,13 +263,21 @@ export class PreemptorContext {
   /** newState opens a dry-run view of a node (the incoming pod itself is never part of it). */
   newState(node: SimNode): NodeState {
     const state = new NodeState(this, node);
-    if (this.exclude !== undefined && this.exclude.nodeName === node.name && node.pods.includes(this.exclude)) state.removeBase(this.exclude);
+    if (this.exclude !== undefined && this.exclude.nodeName === node.name && node.pods.includes(this.exclude))
+      state.removeBase(this.exclude);
     return state;
   }
 }
 
 export function isFitResource(name: string): boolean {
-  return name === 'cpu' || name === 'memory' || name === 'ephemeral-storage' || name.includes('/') || name.startsWith('hugepages-') || name.startsWith('attachable-volumes-');
+  return (
+    name === 'cpu' ||
+    name === 'memory' ||
+    name === 'ephemeral-storage' ||
+    name.includes('/') ||
+    name.startsWith('hugepages-') ||
+    name.startsWith('attachable-volumes-')
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -310,7 +340,8 @@ export class NodeState {
     // InterPodAffinity.updateWithPod
     for (const t of pod.antiAffinityTerms) {
       const value = node.labels[t.topologyKey];
-      if (value !== undefined && termMatchesPod(t, incoming, ctx.snapshot)) bump(this.existingAntiDelta, pairKey(t.topologyKey, value), delta);
+      if (value !== undefined && termMatchesPod(t, incoming, ctx.snapshot))
+        bump(this.existingAntiDelta, pairKey(t.topologyKey, value), delta);
     }
     if (incoming.affinityTerms.length > 0 && matchesAllTerms(pod, incoming.affinityTerms, ctx.snapshot)) {
       for (const t of incoming.affinityTerms) {
@@ -327,7 +358,8 @@ export class NodeState {
     // PodTopologySpread.updateWithPod (same namespace, node carries every key, inclusion policies)
     if (this.spreadCounted && pod.namespace === incoming.namespace) {
       ctx.spread.forEach((s, i) => {
-        if (ctx.spreadEligible(s.constraint, node) && selectorMatchesPod(s.constraint.selector, pod.labels)) this.spreadDelta[i] = (this.spreadDelta[i] ?? 0) + delta;
+        if (ctx.spreadEligible(s.constraint, node) && selectorMatchesPod(s.constraint.selector, pod.labels))
+          this.spreadDelta[i] = (this.spreadDelta[i] ?? 0) + delta;
       });
     }
   }
@@ -364,7 +396,10 @@ export class NodeState {
     const pod = this.ctx.pod;
     const node = this.node;
     // NodeUnschedulable
-    if (node.unschedulable && !pod.tolerations.some((t) => tolerates(t, { key: 'node.kubernetes.io/unschedulable', value: '', effect: 'NoSchedule' }))) {
+    if (
+      node.unschedulable &&
+      !pod.tolerations.some((t) => tolerates(t, { key: 'node.kubernetes.io/unschedulable', value: '', effect: 'NoSchedule' }))
+    ) {
       return { code: 'UnschedulableAndUnresolvable', reasons: [reasons.nodeUnschedulable], plugin: 'NodeUnschedulable' };
     }
     // NodeName
@@ -373,9 +408,11 @@ export class NodeState {
     }
     // TaintToleration
     const taint = firstUntoleratedTaint(node.taints, pod.tolerations);
-    if (taint !== undefined) return { code: 'UnschedulableAndUnresolvable', reasons: [untoleratedTaintReason(taint)], plugin: 'TaintToleration' };
+    if (taint !== undefined)
+      return { code: 'UnschedulableAndUnresolvable', reasons: [untoleratedTaintReason(taint)], plugin: 'TaintToleration' };
     // NodeAffinity
-    if (!matchesNodeSelectorAndAffinity(pod, node)) return { code: 'UnschedulableAndUnresolvable', reasons: [reasons.nodeAffinity], plugin: 'NodeAffinity' };
+    if (!matchesNodeSelectorAndAffinity(pod, node))
+      return { code: 'UnschedulableAndUnresolvable', reasons: [reasons.nodeAffinity], plugin: 'NodeAffinity' };
     // NodePorts
     if (pod.hostPorts.length > 0) {
       const used = this.usedPorts();
@@ -416,7 +453,8 @@ export class NodeState {
       const s = ctx.spread[i];
       if (s === undefined) continue;
       const domain = node.labels[s.constraint.topologyKey];
-      if (domain === undefined) return { code: 'UnschedulableAndUnresolvable', reasons: [reasons.spreadMissingLabel], plugin: 'PodTopologySpread' };
+      if (domain === undefined)
+        return { code: 'UnschedulableAndUnresolvable', reasons: [reasons.spreadMissingLabel], plugin: 'PodTopologySpread' };
       const base = s.counts.get(domain);
       const here = base === undefined ? undefined : base + (this.spreadDelta[i] ?? 0);
       let min = s.min1.domain === domain ? s.min2.value : s.min1.value;

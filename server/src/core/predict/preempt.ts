@@ -71,7 +71,11 @@ export function compareImportance(a: SimPod, b: SimPod, now: number): number {
 }
 
 /** eligibility is PodEligibleToPreemptOthers (R-E.1); undefined when eligible. */
-export function preemptionIneligibility(pod: SimPod, snapshot: ClusterSnapshot, statusOfNominated: FilterStatus | undefined): string | undefined {
+export function preemptionIneligibility(
+  pod: SimPod,
+  snapshot: ClusterSnapshot,
+  statusOfNominated: FilterStatus | undefined,
+): string | undefined {
   if (pod.preemptionPolicy === 'Never') return reasons.policyNever;
   const nominated = pod.nominatedNodeName;
   if (nominated !== undefined) {
@@ -121,7 +125,8 @@ export function selectVictimsOnNode(ctx: PreemptorContext, node: SimNode, nomina
   const state = ctx.newState(node);
   const potential: SimPod[] = [];
   for (const p of node.pods) if (p !== ctx.exclude && p.priority < pod.priority) potential.push(p);
-  if (potential.length === 0) return { candidate: undefined, status: { code: 'Unschedulable', reasons: [reasons.noVictims], plugin: 'DefaultPreemption' } };
+  if (potential.length === 0)
+    return { candidate: undefined, status: { code: 'Unschedulable', reasons: [reasons.noVictims], plugin: 'DefaultPreemption' } };
   for (const p of potential) state.remove(p);
   const fit = filterWithNominated(state, nominated);
   if (fit.code !== 'Success') return { candidate: undefined, status: fit };
@@ -144,13 +149,19 @@ export function selectVictimsOnNode(ctx: PreemptorContext, node: SimNode, nomina
   if (victims.length === 0) {
     // Upstream treats this as an error ("expected at least one victim pod on node"); it cannot happen when the
     // pod did not fit before, but a snapshot can be inconsistent, so say so instead of proposing an empty eviction.
-    return { candidate: undefined, status: { code: 'Unschedulable', reasons: ['expected at least one victim pod on node'], plugin: 'DefaultPreemption' } };
+    return {
+      candidate: undefined,
+      status: { code: 'Unschedulable', reasons: ['expected at least one victim pod on node'], plugin: 'DefaultPreemption' },
+    };
   }
   return { candidate: { node: node.name, victims, pdbViolations }, status: { code: 'Success', reasons: [] } };
 }
 
 /** pickOneNodeForPreemption (R-E.8); returns the chosen candidate, the tie set and the deciding criterion. */
-export function pickOneNodeForPreemption(candidates: readonly Candidate[], now: number): { chosen: Candidate | undefined; tied: Candidate[]; decidedBy: number } {
+export function pickOneNodeForPreemption(
+  candidates: readonly Candidate[],
+  now: number,
+): { chosen: Candidate | undefined; tied: Candidate[]; decidedBy: number } {
   if (candidates.length === 0) return { chosen: undefined, tied: [], decidedBy: 0 };
   if (candidates.length === 1) return { chosen: candidates[0], tied: [], decidedBy: 0 };
   const scores: Array<(c: Candidate) => number> = [
@@ -227,7 +238,12 @@ export function simulate(snapshot: ClusterSnapshot, pod: SimPod, options: Simula
     }
     v.candidate = dry.candidate;
     candidates.push(dry.candidate);
-    v.reasons.push(`preemption: would fit after evicting ${dry.candidate.victims.length} pod(s): ${[...dry.candidate.victims].sort(byId).map((p) => p.id).join(', ')}${dry.candidate.pdbViolations > 0 ? ` (${dry.candidate.pdbViolations} PDB violation(s))` : ''}`);
+    v.reasons.push(
+      `preemption: would fit after evicting ${dry.candidate.victims.length} pod(s): ${[...dry.candidate.victims]
+        .sort(byId)
+        .map((p) => p.id)
+        .join(', ')}${dry.candidate.pdbViolations > 0 ? ` (${dry.candidate.pdbViolations} PDB violation(s))` : ''}`,
+    );
   }
   candidates.sort(byName);
   const base = { pod, candidates, nodes: verdicts, tiedNodes: [] as string[], decidedBy: 0 };
@@ -243,8 +259,16 @@ export function simulate(snapshot: ClusterSnapshot, pod: SimPod, options: Simula
   }
   const { chosen, tied, decidedBy } = pickOneNodeForPreemption(candidates, now);
   const tiedNodes = tied.map((c) => c.node).sort();
-  const result: SimulationResult = { ...base, outcome: 'preempt', node: chosen?.node ?? null, victims: [...(chosen?.victims ?? [])].sort(byId), tiedNodes, decidedBy };
-  if (tiedNodes.length > 1) result.reason = `nodes ${tiedNodes.join(', ')} tie on every criterion of pickOneNodeForPreemption; the scheduler picks any of them (first by name shown)`;
+  const result: SimulationResult = {
+    ...base,
+    outcome: 'preempt',
+    node: chosen?.node ?? null,
+    victims: [...(chosen?.victims ?? [])].sort(byId),
+    tiedNodes,
+    decidedBy,
+  };
+  if (tiedNodes.length > 1)
+    result.reason = `nodes ${tiedNodes.join(', ')} tie on every criterion of pickOneNodeForPreemption; the scheduler picks any of them (first by name shown)`;
   return result;
 }
 

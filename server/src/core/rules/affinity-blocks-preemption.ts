@@ -5,7 +5,8 @@ import { get, scalarText } from '../syntax/tree';
 
 export const affinityBlocksPreemption: Rule = {
   id: 'affinity-blocks-preemption',
-  summary: 'Required pod affinity toward lower-priority pods, or anti-affinity with more replicas than topology domains, blocks scheduling by preemption.',
+  summary:
+    'Required pod affinity toward lower-priority pods, or anti-affinity with more replicas than topology domains, blocks scheduling by preemption.',
   category: 'prediction',
   defaultSeverity: 'warning',
   scope: 'cluster',
@@ -43,14 +44,21 @@ affinity:
         const selector = term.labelSelector;
         if (selector === undefined) continue;
         const namespaces = term.namespaces.length > 0 ? term.namespaces : [namespace];
-        const targets = ctx.model.workloads.filter((o) => o !== w && namespaces.includes(o.object.namespace ?? 'default') && selectorMatches(selector, o.workload.podLabels));
+        const targets = ctx.model.workloads.filter(
+          (o) => o !== w && namespaces.includes(o.object.namespace ?? 'default') && selectorMatches(selector, o.workload.podLabels),
+        );
         const lower = targets.filter((o) => o.priority.priority < w.priority.priority);
         if (lower.length === 0 || lower.length < targets.length) continue;
         ctx.report({
           file: w.object.file,
           span: term.span,
           object: w.object,
-          message: `${w.object.kind} ${w.object.name} (priority ${w.priority.priority}) requires pod affinity to ${lower.map((o) => `${o.object.kind} ${o.object.name} (priority ${o.priority.priority})`).slice(0, 3).join(', ')}, all of lower priority: preemption removes them first, so it can never make room for this pod. Use preferred affinity or raise their priority.`,
+          message: `${w.object.kind} ${w.object.name} (priority ${w.priority.priority}) requires pod affinity to ${lower
+            .map((o) => `${o.object.kind} ${o.object.name} (priority ${o.priority.priority})`)
+            .slice(0, 3)
+            .join(
+              ', ',
+            )}, all of lower priority: preemption removes them first, so it can never make room for this pod. Use preferred affinity or raise their priority.`,
         });
       }
       for (const term of w.workload.requiredPodAntiAffinity) {
@@ -58,7 +66,9 @@ affinity:
         if (selector === undefined || w.workload.replicas === undefined || !selectorMatches(selector, w.workload.podLabels)) continue;
         const domains = new Set<string>();
         for (const node of ctx.model.nodes) {
-          const value = scalarText(get(node.node, 'metadata', 'labels', term.topologyKey)) ?? (term.topologyKey === 'kubernetes.io/hostname' ? node.name : undefined);
+          const value =
+            scalarText(get(node.node, 'metadata', 'labels', term.topologyKey)) ??
+            (term.topologyKey === 'kubernetes.io/hostname' ? node.name : undefined);
           if (value !== undefined) domains.add(value);
         }
         if (domains.size === 0 || w.workload.replicas <= domains.size) continue;

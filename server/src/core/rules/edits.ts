@@ -28,7 +28,10 @@ export function insertKey(text: string, map: YMap, key: string, value: string): 
   const eol = eolOf(text);
   const lines = value.split('\n');
   const head = lines[0] ?? '';
-  const rest = lines.slice(1).map((line) => `${eol}${indent}${line}`).join('');
+  const rest = lines
+    .slice(1)
+    .map((line) => `${eol}${indent}${line}`)
+    .join('');
   const separator = head === '' ? '' : ' ';
   return { span: { start: at, end: at }, newText: `${key}:${separator}${head}${rest}${eol}${indent}` };
 }

@@ -27,7 +27,8 @@ spec:
   check(ctx) {
     for (const [object, problems] of ctx.model.fieldProblems) {
       if (object.origin !== 'workspace' || !ctx.targets.has(object.file)) continue;
-      for (const p of problems) ctx.report({ file: object.file, span: p.span, object, message: `${object.kind} ${object.name}: ${p.message}.` });
+      for (const p of problems)
+        ctx.report({ file: object.file, span: p.span, object, message: `${object.kind} ${object.name}: ${p.message}.` });
     }
   },
 };

@@ -61,14 +61,22 @@ spec:
       const count = ctx.model.preemptorCount(w);
       const evictable = w.evictionTier.tier === 1;
       if (count === 0 && !evictable) continue;
-      const cause = count > 0 ? `its pods can be preempted by ${describePreemptors(ctx.model.preemptorsOf(w, 2), count, 2)}` : `its pods can be evicted first under node memory pressure (${w.evictionTier.reason})`;
+      const cause =
+        count > 0
+          ? `its pods can be preempted by ${describePreemptors(ctx.model.preemptorsOf(w, 2), count, 2)}`
+          : `its pods can be evicted first under node memory pressure (${w.evictionTier.reason})`;
       const text = ctx.text(w.object.file);
       const edits = [];
       // An existing policy gets the Ignore rule as its first rule (the first matching rule wins); otherwise add a policy.
       const existingRules = get(job.podFailurePolicy, 'rules');
       const policy =
         job.podFailurePolicy === undefined
-          ? insertKey(text, job.node, 'podFailurePolicy', '\n  rules:\n  - action: Ignore\n    onPodConditions:\n    - type: DisruptionTarget')
+          ? insertKey(
+              text,
+              job.node,
+              'podFailurePolicy',
+              '\n  rules:\n  - action: Ignore\n    onPodConditions:\n    - type: DisruptionTarget',
+            )
           : isSeq(existingRules)
             ? insertFirstItem(text, existingRules, 'action: Ignore\nonPodConditions:\n- type: DisruptionTarget')
             : undefined;
@@ -86,7 +94,9 @@ spec:
         span: job.backoffLimit?.span ?? w.object.nameSpan,
         object: w.object,
         message: `${w.object.kind} ${w.object.name} fails after ${backoffLimit + 1} disrupted pod(s) (backoffLimit ${backoffLimit}${job.backoffLimit === undefined ? ', the default' : ''}, parallelism ${job.parallelism}) and ${cause}. A preempted pod counts as a failure unless a podFailurePolicy rule ignores the DisruptionTarget condition.`,
-        ...(policy === undefined ? {} : { fix: { description: 'Add a podFailurePolicy that ignores DisruptionTarget (with restartPolicy: Never)', edits } }),
+        ...(policy === undefined
+          ? {}
+          : { fix: { description: 'Add a podFailurePolicy that ignores DisruptionTarget (with restartPolicy: Never)', edits } }),
       });
     }
   },
@@ -99,7 +109,9 @@ export function ignoresDisruptions(policy: YMap | undefined): boolean {
   for (const rule of rules.items) {
     const conditions = get(rule, 'onPodConditions');
     if (!isSeq(conditions)) continue;
-    const matches = conditions.items.some((c) => stringValue(get(c, 'type')) === 'DisruptionTarget' && (stringValue(get(c, 'status')) ?? 'True') === 'True');
+    const matches = conditions.items.some(
+      (c) => stringValue(get(c, 'type')) === 'DisruptionTarget' && (stringValue(get(c, 'status')) ?? 'True') === 'True',
+    );
     if (matches) return stringValue(get(rule, 'action')) === 'Ignore';
   }
   return false;

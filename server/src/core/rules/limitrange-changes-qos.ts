@@ -3,7 +3,7 @@ import type { Rule } from './rule';
 
 export const limitrangeChangesQos: Rule = {
   id: 'limitrange-changes-qos',
-  summary: 'A LimitRange in the namespace fills in requests or limits and changes the pod\'s QoS class.',
+  summary: "A LimitRange in the namespace fills in requests or limits and changes the pod's QoS class.",
   category: 'prediction',
   defaultSeverity: 'info',
   versions: `From Kubernetes 1.34 (PodLevelResources beta, on by default) a pod-level \`spec.resources\` stanza with cpu or memory replaces the containers' values for QoS and requests; with \`--kubernetes-version\` 1.33 or older it is ignored.`,

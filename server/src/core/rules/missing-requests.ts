@@ -40,7 +40,7 @@ containers:
           file: w.object.file,
           span: c.container.resourcesSpan,
           object: w.object,
-          message: `Container ${c.container.name} of ${w.object.kind} ${w.object.name} has no ${missing.join(' or ')} request${w.object.namespace !== undefined && (ctx.model.limitRanges.get(w.object.namespace) ?? []).length > 0 ? ' (even after the namespace\'s LimitRange defaults)' : ''}: the pod is ${w.qosClass} and any ${missing.includes('memory') ? 'memory' : 'cpu'} usage exceeds its request. Set resources.requests.`,
+          message: `Container ${c.container.name} of ${w.object.kind} ${w.object.name} has no ${missing.join(' or ')} request${w.object.namespace !== undefined && (ctx.model.limitRanges.get(w.object.namespace) ?? []).length > 0 ? " (even after the namespace's LimitRange defaults)" : ''}: the pod is ${w.qosClass} and any ${missing.includes('memory') ? 'memory' : 'cpu'} usage exceeds its request. Set resources.requests.`,
         });
       }
     }

@@ -37,7 +37,12 @@ spec:
       const object = pdb.object;
       if (object.origin !== 'workspace' || !ctx.targets.has(object.file)) continue;
       if (pdb.selector === undefined) {
-        ctx.report({ file: object.file, span: object.nameSpan, object, message: `PodDisruptionBudget ${pdb.id} has no spec.selector, so it selects no pods and protects nothing. Add spec.selector.matchLabels.` });
+        ctx.report({
+          file: object.file,
+          span: object.nameSpan,
+          object,
+          message: `PodDisruptionBudget ${pdb.id} has no spec.selector, so it selects no pods and protects nothing. Add spec.selector.matchLabels.`,
+        });
       } else if (isEmptySelector(pdb.selector)) {
         ctx.report({
           file: object.file,
@@ -46,7 +51,12 @@ spec:
           message: `PodDisruptionBudget ${pdb.id} has an empty selector: ${pdb.apiVersion === 'policy/v1' ? 'the Eviction API applies it to every pod of the namespace, but kube-scheduler preemption ignores it' : 'in policy/v1beta1 it selects no pods'}. Select the pods explicitly.`,
         });
       } else if (workloads.length === 0 && ctx.model.hasWorkspaceWorkloads()) {
-        ctx.report({ file: object.file, span: pdb.selector.span, object, message: `PodDisruptionBudget ${pdb.id} selects ${formatSelector(pdb.selector)} but no workload in namespace ${pdb.namespace} has matching pod labels (workspace and cluster state).` });
+        ctx.report({
+          file: object.file,
+          span: pdb.selector.span,
+          object,
+          message: `PodDisruptionBudget ${pdb.id} selects ${formatSelector(pdb.selector)} but no workload in namespace ${pdb.namespace} has matching pod labels (workspace and cluster state).`,
+        });
       }
     }
   },

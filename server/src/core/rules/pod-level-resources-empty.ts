@@ -46,13 +46,26 @@ spec:
       if (stanza === undefined) continue;
       const names = [...Object.keys(stanza.requests.values), ...Object.keys(stanza.limits.values)];
       if (names.some(supported)) continue;
-      const ignored = names.length === 0 ? 'sets nothing' : `sets only ${[...new Set(names)].join(', ')}, which pod-level resources do not support`;
+      const ignored =
+        names.length === 0 ? 'sets nothing' : `sets only ${[...new Set(names)].join(', ')}, which pod-level resources do not support`;
       ctx.report({
         file: w.object.file,
         span: stanza.span,
         object: w.object,
         message: `The pod-level resources of ${w.object.kind} ${w.object.name} ${ignored}: with the fixed rule the QoS class comes from the containers (${w.qosClass}), but kubelets before the PodLevelResourcesFixKubeletQOSClass fix treat the pod as BestEffort. Remove the stanza or set pod-level cpu/memory.`,
-        ...(names.length === 0 ? { fix: { description: 'Remove the empty pod-level resources stanza', edits: [removeLine(ctx.text(w.object.file), { start: stanza.span.start, end: get(w.workload.podSpec, 'resources')?.span.end ?? stanza.span.end })] } } : {}),
+        ...(names.length === 0
+          ? {
+              fix: {
+                description: 'Remove the empty pod-level resources stanza',
+                edits: [
+                  removeLine(ctx.text(w.object.file), {
+                    start: stanza.span.start,
+                    end: get(w.workload.podSpec, 'resources')?.span.end ?? stanza.span.end,
+                  }),
+                ],
+              },
+            }
+          : {}),
       });
     }
   },

@@ -4,7 +4,7 @@ import { describePreemptors } from './describe';
 
 export const preemptionRisk: Rule = {
   id: 'preemption-risk',
-  summary: 'Other workloads have a strictly higher priority and may preempt this workload\'s pods.',
+  summary: "Other workloads have a strictly higher priority and may preempt this workload's pods.",
   category: 'prediction',
   defaultSeverity: 'info',
   scope: 'cluster',

@@ -44,7 +44,8 @@ globalDefault: true
     const first = ordered[0];
     if (first === undefined) return;
     for (const c of ordered.slice(1)) {
-      if (c.source !== 'workspace' || c.object === undefined || !ctx.targets.has(c.object.file) || c.globalDefaultField === undefined) continue;
+      if (c.source !== 'workspace' || c.object === undefined || !ctx.targets.has(c.object.file) || c.globalDefaultField === undefined)
+        continue;
       ctx.report({
         file: c.object.file,
         span: c.globalDefaultField.span,

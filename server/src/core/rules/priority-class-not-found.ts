@@ -41,7 +41,9 @@ spec:
         span: field.span,
         object: w.object,
         message: `${w.priority.admission.message ?? `no PriorityClass with name ${field.value} was found`}. The apiserver rejects every pod of this ${w.object.kind}.${hint}`,
-        ...(best === undefined ? {} : { fix: { description: `Change priorityClassName to "${best}"`, edits: [replace(field.span, best)] } }),
+        ...(best === undefined
+          ? {}
+          : { fix: { description: `Change priorityClassName to "${best}"`, edits: [replace(field.span, best)] } }),
       });
     }
   },

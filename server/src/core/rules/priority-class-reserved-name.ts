@@ -32,7 +32,12 @@ value: 1000
       if (c.object === undefined || !ctx.targets.has(c.object.file)) continue;
       for (const v of validatePriorityClass(c)) {
         if (v.field !== 'metadata.name') continue;
-        ctx.report({ file: c.object.file, span: c.object.nameSpan, object: c.object, message: `PriorityClass.scheduling.k8s.io "${c.name}" is invalid: metadata.name: Forbidden: ${v.message}.` });
+        ctx.report({
+          file: c.object.file,
+          span: c.object.nameSpan,
+          object: c.object,
+          message: `PriorityClass.scheduling.k8s.io "${c.name}" is invalid: metadata.name: Forbidden: ${v.message}.`,
+        });
       }
     }
   },

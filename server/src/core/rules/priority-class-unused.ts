@@ -39,7 +39,12 @@ spec:
     const used = ctx.model.usedClassNames();
     for (const c of ctx.model.priorityClasses) {
       if (c.object === undefined || !ctx.targets.has(c.object.file) || used.has(c.name) || c.globalDefault) continue;
-      ctx.report({ file: c.object.file, span: c.object.nameSpan, object: c.object, message: `PriorityClass ${c.name} (value ${c.value}) is not used by any workload in the workspace.` });
+      ctx.report({
+        file: c.object.file,
+        span: c.object.nameSpan,
+        object: c.object,
+        message: `PriorityClass ${c.name} (value ${c.value}) is not used by any workload in the workspace.`,
+      });
     }
   },
 };

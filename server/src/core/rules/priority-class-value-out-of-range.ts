@@ -37,7 +37,10 @@ value: 1000000000
         span: c.valueField.span,
         object: c.object,
         message: `PriorityClass.scheduling.k8s.io "${c.name}" is invalid: value: Forbidden: maximum allowed value of a user defined priority is ${highestUserDefinablePriority}.`,
-        fix: { description: `Set value to ${highestUserDefinablePriority}`, edits: [replace(c.valueField.span, String(highestUserDefinablePriority))] },
+        fix: {
+          description: `Set value to ${highestUserDefinablePriority}`,
+          edits: [replace(c.valueField.span, String(highestUserDefinablePriority))],
+        },
       });
     }
   },

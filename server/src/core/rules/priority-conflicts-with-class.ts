@@ -30,7 +30,12 @@ spec:
   check(ctx) {
     for (const w of ctx.workloads) {
       const message = w.priority.admission.message;
-      if (w.priority.admission.allowed || message === undefined || w.priority.priorityClass === undefined && w.workload.priorityClassName !== undefined) continue;
+      if (
+        w.priority.admission.allowed ||
+        message === undefined ||
+        (w.priority.priorityClass === undefined && w.workload.priorityClassName !== undefined)
+      )
+        continue;
       const field = message.includes('integer value of priority') ? w.workload.priority : w.workload.preemptionPolicy;
       if (field === undefined) continue;
       ctx.report({
@@ -38,7 +43,10 @@ spec:
         span: field.span,
         object: w.object,
         message: `${message}. The apiserver rejects every pod of this ${w.object.kind}.`,
-        fix: { description: `Remove spec.${field === w.workload.priority ? 'priority' : 'preemptionPolicy'} and let admission set it`, edits: [removeLine(ctx.text(w.object.file), { start: field.keySpan.start, end: field.span.end })] },
+        fix: {
+          description: `Remove spec.${field === w.workload.priority ? 'priority' : 'preemptionPolicy'} and let admission set it`,
+          edits: [removeLine(ctx.text(w.object.file), { start: field.keySpan.start, end: field.span.end })],
+        },
       });
     }
   },

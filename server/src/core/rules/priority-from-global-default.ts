@@ -41,7 +41,10 @@ spec:
       const higher = ctx.model.preemptorCount(w);
       // `priorityClassName: ""` is "no class" too: replace the empty value rather than adding a second key.
       const existing = w.workload.priorityClassName;
-      const fix = existing !== undefined ? replace(existing.span, className) : insertKey(ctx.text(w.object.file), w.workload.podSpec, 'priorityClassName', className);
+      const fix =
+        existing !== undefined
+          ? replace(existing.span, className)
+          : insertKey(ctx.text(w.object.file), w.workload.podSpec, 'priorityClassName', className);
       ctx.report({
         file: w.object.file,
         span: w.object.nameSpan,

@@ -2,7 +2,11 @@
 import type { FileProblem } from '../model/objects';
 import type { RuleContext } from './rule';
 
-export function reportFileProblems(ctx: RuleContext, kinds: ReadonlyArray<FileProblem['kind']>, describe: (problem: FileProblem) => string): void {
+export function reportFileProblems(
+  ctx: RuleContext,
+  kinds: ReadonlyArray<FileProblem['kind']>,
+  describe: (problem: FileProblem) => string,
+): void {
   for (const file of ctx.targets) {
     const parsed = ctx.model.files.get(file);
     if (parsed === undefined) continue;

@@ -27,6 +27,10 @@ spec:
   priorityClassName: high
 \`\`\``,
   check(ctx) {
-    reportFileProblems(ctx, ['duplicate-key'], (p) => `${p.message[0]?.toUpperCase() ?? ''}${p.message.slice(1)}; the earlier value is ignored.`);
+    reportFileProblems(
+      ctx,
+      ['duplicate-key'],
+      (p) => `${p.message[0]?.toUpperCase() ?? ''}${p.message.slice(1)}; the earlier value is ignored.`,
+    );
   },
 };

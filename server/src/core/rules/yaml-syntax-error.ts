@@ -28,6 +28,10 @@ metadata:
   name: terminated
 \`\`\``,
   check(ctx) {
-    reportFileProblems(ctx, ['syntax', 'too-deep', 'alias'], (p) => `YAML error: ${p.message}. This document is skipped; the rest of the file is still analysed.`);
+    reportFileProblems(
+      ctx,
+      ['syntax', 'too-deep', 'alias'],
+      (p) => `YAML error: ${p.message}. This document is skipped; the rest of the file is still analysed.`,
+    );
   },
 };

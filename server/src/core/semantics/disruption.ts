@@ -56,7 +56,12 @@ export interface DisruptionEstimate {
 /** expectedDisruptions computes disruptionsAllowed for `expectedPods` healthy pods, rounding percentages up as upstream does. */
 export function expectedDisruptions(pdb: PodDisruptionBudget, expectedPods: number): DisruptionEstimate {
   if (pdb.statusDisruptionsAllowed !== undefined) {
-    return { expectedPods, desiredHealthy: Math.max(0, expectedPods - pdb.statusDisruptionsAllowed), disruptionsAllowed: pdb.statusDisruptionsAllowed, explanation: `status.disruptionsAllowed is ${pdb.statusDisruptionsAllowed}` };
+    return {
+      expectedPods,
+      desiredHealthy: Math.max(0, expectedPods - pdb.statusDisruptionsAllowed),
+      disruptionsAllowed: pdb.statusDisruptionsAllowed,
+      explanation: `status.disruptionsAllowed is ${pdb.statusDisruptionsAllowed}`,
+    };
   }
   let desiredHealthy: number;
   let explanation: string;

@@ -84,14 +84,20 @@ export function validatePriorityClass(priorityClass: PriorityClass): PriorityCla
     else if (priorityClass.value !== systemValue) detail = `value of ${name} PriorityClass must be ${systemValue}`;
     else if (priorityClass.globalDefault) detail = `globalDefault of ${name} PriorityClass must be false`;
     if (detail !== undefined) {
-      violations.push({ field: 'metadata.name', message: `priority class names with 'system-' prefix are reserved for system use only. error: ${detail}` });
+      violations.push({
+        field: 'metadata.name',
+        message: `priority class names with 'system-' prefix are reserved for system use only. error: ${detail}`,
+      });
     }
   } else if (priorityClass.value > highestUserDefinablePriority) {
     violations.push({ field: 'value', message: `maximum allowed value of a user defined priority is ${highestUserDefinablePriority}` });
   }
   const policy = priorityClass.preemptionPolicyField?.value;
   if (policy !== undefined && policy !== 'PreemptLowerPriority' && policy !== 'Never') {
-    violations.push({ field: 'preemptionPolicy', message: `Unsupported value: "${policy}": supported values: "Never", "PreemptLowerPriority"` });
+    violations.push({
+      field: 'preemptionPolicy',
+      message: `Unsupported value: "${policy}": supported values: "Never", "PreemptLowerPriority"`,
+    });
   }
   return violations;
 }

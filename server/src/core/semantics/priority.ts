@@ -94,16 +94,27 @@ export function resolvePriority(workload: Workload, index: PriorityClassIndex): 
     from = 'none';
   }
   const preemptionPolicy: PreemptionPolicy = priorityClass?.preemptionPolicy ?? 'PreemptLowerPriority';
-  const resolved: ResolvedPriority = { priority, priorityClassName: priorityClass?.name, from, preemptionPolicy, priorityClass, admission: { allowed: true } };
+  const resolved: ResolvedPriority = {
+    priority,
+    priorityClassName: priorityClass?.name,
+    from,
+    preemptionPolicy,
+    priorityClass,
+    admission: { allowed: true },
+  };
   if (givenPriority !== undefined && givenPriority !== priority) {
     resolved.admission = {
       allowed: false,
-      message: forbidden(`the integer value of priority (${givenPriority}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`),
+      message: forbidden(
+        `the integer value of priority (${givenPriority}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`,
+      ),
     };
   } else if (givenPolicy !== undefined && givenPolicy !== preemptionPolicy) {
     resolved.admission = {
       allowed: false,
-      message: forbidden(`the string value of PreemptionPolicy (${givenPolicy}) must not be provided in pod spec; priority admission controller computed ${preemptionPolicy} from the given PriorityClass name`),
+      message: forbidden(
+        `the string value of PreemptionPolicy (${givenPolicy}) must not be provided in pod spec; priority admission controller computed ${preemptionPolicy} from the given PriorityClass name`,
+      ),
     };
   }
   return resolved;

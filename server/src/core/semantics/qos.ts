@@ -11,12 +11,18 @@ export function stanzaQos(requests: Resources, limits: Resources): QosClass {
   const nonZero = (v: number | undefined): boolean => v !== undefined && v !== 0;
   const any = qosResources.some((r) => nonZero(requests[r]) || nonZero(limits[r]));
   if (!any) return 'BestEffort';
-  const guaranteed = qosResources.every((r) => nonZero(limits[r]) && nonZero(requests[r] ?? limits[r]) && (requests[r] ?? limits[r]) === limits[r]);
+  const guaranteed = qosResources.every(
+    (r) => nonZero(limits[r]) && nonZero(requests[r] ?? limits[r]) && (requests[r] ?? limits[r]) === limits[r],
+  );
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
 /** computePodQos returns the pod's QoS class; a `status.qosClass` read from a cluster wins (R-C.1). */
-export function computePodQos(containers: readonly EffectiveContainer[], podLevel: PodLevelResources | undefined, statusQosClass?: string): QosClass {
+export function computePodQos(
+  containers: readonly EffectiveContainer[],
+  podLevel: PodLevelResources | undefined,
+  statusQosClass?: string,
+): QosClass {
   if (statusQosClass === 'Guaranteed' || statusQosClass === 'Burstable' || statusQosClass === 'BestEffort') return statusQosClass;
   if (podLevel !== undefined) return stanzaQos(podLevel.requests, podLevel.limits);
   if (containers.length === 0) return 'BestEffort';

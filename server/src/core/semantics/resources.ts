@@ -53,12 +53,17 @@ export function podLevelResources(workload: Workload, kubernetesMinor: number): 
   const set = [...Object.keys(requests), ...Object.keys(limits)].some(podLevelResourceNames);
   if (!set) return undefined;
   // R-D.4: pod-level limits default pod-level requests for supported resources.
-  for (const [resource, limit] of Object.entries(limits)) if (podLevelResourceNames(resource) && !(resource in requests)) requests[resource] = limit;
+  for (const [resource, limit] of Object.entries(limits))
+    if (podLevelResourceNames(resource) && !(resource in requests)) requests[resource] = limit;
   return { requests, limits };
 }
 
 /** podRequests computes the effective pod request per resource (R-D.3). */
-export function podRequests(containers: readonly EffectiveContainer[], overhead: Resources, podLevel: PodLevelResources | undefined): Resources {
+export function podRequests(
+  containers: readonly EffectiveContainer[],
+  overhead: Resources,
+  podLevel: PodLevelResources | undefined,
+): Resources {
   const total: Resources = {};
   const add = (target: Resources, source: Resources): void => {
     for (const [r, v] of Object.entries(source)) target[r] = (target[r] ?? 0) + v;

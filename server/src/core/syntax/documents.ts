@@ -44,7 +44,8 @@ const jsonKind = /"kind"\s*:\s*"([A-Za-z][A-Za-z0-9]*)"/g;
 const flowKind = /[{,\s]["']?kind["']?\s*:\s*["']?([A-Za-z][A-Za-z0-9]*)/g;
 const flowStart = /^(?:[ \t]*(?:#.*|%.*|---.*)?\r?\n)*[ \t]*\{/;
 // Go-template actions as Helm writes them; a `{{` inside an ordinary string value does not make a template.
-const templateAction = /\{\{-?\s*(?:\.|\$|-|include|if|else|end|range|with|define|template|toYaml|tpl|printf|default|quote|required|fail|\/\*)/;
+const templateAction =
+  /\{\{-?\s*(?:\.|\$|-|include|if|else|end|range|with|define|template|toYaml|tpl|printf|default|quote|required|fail|\/\*)/;
 
 /** splitDocuments finds document boundaries by `---`/`...` lines and the top-level kind of each document. */
 export function splitDocuments(text: string, json: boolean): DocumentChunk[] {

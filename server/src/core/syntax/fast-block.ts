@@ -69,7 +69,8 @@ class BlockParser {
     if (lines.length === 0) throw decline;
     const first = lines[0] as Line;
     // A leading `---` marker line (the document splitter keeps it in the chunk); anything after it on the line declines.
-    if (this.src.startsWith('---', first.content) && this.src.slice(first.content + 3, first.end).trim() === '' && first.indent === 0) this.i = 1;
+    if (this.src.startsWith('---', first.content) && this.src.slice(first.content + 3, first.end).trim() === '' && first.indent === 0)
+      this.i = 1;
     const root = this.lines[this.i];
     if (root === undefined) throw decline;
     const node = this.block(root, 0).node;
@@ -81,7 +82,7 @@ class BlockParser {
   private splitLines(): void {
     const src = this.src;
     const all: Array<Line & { comment: boolean }> = [];
-    for (let start = 0; start < src.length; ) {
+    for (let start = 0; start < src.length;) {
       const nl = src.indexOf('\n', start);
       const next = nl === -1 ? src.length : nl + 1;
       const end = nl === -1 ? src.length : nl > start && src.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
@@ -255,7 +256,8 @@ class BlockParser {
       valueEnd = flow.end;
     } else {
       // Plain scalar: indicators that start something else decline; `-` is fine before a non-space (`-1`).
-      if ('?:,[]{}#&*!|>\'"%@`'.includes(src[pos] ?? '') || (c === 45 && (pos + 1 === line.end || src.charCodeAt(pos + 1) === 32))) throw decline;
+      if ('?:,[]{}#&*!|>\'"%@`'.includes(src[pos] ?? '') || (c === 45 && (pos + 1 === line.end || src.charCodeAt(pos + 1) === 32)))
+        throw decline;
       let j = pos;
       let stop = line.end;
       for (; j < line.end; j++) {
@@ -274,7 +276,8 @@ class BlockParser {
       if (resolved === undefined) throw decline;
       const v = resolved.value;
       // As the Converter: anything but a primitive (a YAML 1.1 timestamp's Date) is kept as its string.
-      const value: YScalar['value'] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === null ? v : String(v);
+      const value: YScalar['value'] =
+        typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === null ? v : String(v);
       node = scalarNode(span, value, typeof value === 'string' && value === text ? value : text, false);
       return { node, end: line.next };
     }
@@ -382,7 +385,8 @@ class BlockParser {
     const resolved = this.ctx.resolve(text, atKey);
     if (resolved === undefined) throw decline;
     const v = resolved.value;
-    const value: YScalar['value'] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === null ? v : String(v);
+    const value: YScalar['value'] =
+      typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === null ? v : String(v);
     return { node: scalarNode(span, value, typeof value === 'string' && value === text ? value : text, false), end: k };
   }
 

@@ -1,6 +1,17 @@
 // Parses one YAML (or JSON) document with YAML 1.1 semantics, as kubectl reads manifests, into the located tree.
 // Never throws: syntax errors, over-deep nesting and alias problems come back as problems with spans.
-import { Composer, CST, Document, isAlias, isMap as isYamlMap, isPair, isScalar as isYamlScalar, isSeq as isYamlSeq, Parser, YAMLParseError } from 'yaml';
+import {
+  Composer,
+  CST,
+  Document,
+  isAlias,
+  isMap as isYamlMap,
+  isPair,
+  isScalar as isYamlScalar,
+  isSeq as isYamlSeq,
+  Parser,
+  YAMLParseError,
+} from 'yaml';
 import type { DocumentOptions, Node as YamlNode, Pair, ParseOptions, ScalarTag, SchemaOptions } from 'yaml';
 import type { Span } from '../text';
 import { entryNode, indexedMapSize, lookup, mapNode, nullNode, scalarNode, seqNode } from './tree';
@@ -42,15 +53,25 @@ export function parseYamlDocument(text: string, start: number, end: number, json
   try {
     doc = parseOne(source, json ? options12 : options11);
   } catch (error) {
-    return { root: undefined, problems: [{ kind: 'syntax', message: `could not be parsed: ${describe(error)}`, span: { start, end: Math.min(end, start + 1) } }] };
+    return {
+      root: undefined,
+      problems: [{ kind: 'syntax', message: `could not be parsed: ${describe(error)}`, span: { start, end: Math.min(end, start + 1) } }],
+    };
   }
   // Later errors of a document are almost always consequences of the first; report it and count the rest.
   const first = doc.errors[0];
   if (first !== undefined) {
     const [from, to] = first.pos;
     const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more error(s) after it)` : '';
-    const span = map === undefined ? { start: start + from, end: start + Math.max(to, from + 1) } : { start: start + map.toOriginal(from), end: start + Math.max(map.toOriginal(to), map.toOriginal(from) + 1) };
-    problems.push({ kind: 'syntax', message: `${firstLine(first.message)}${more}`, span: placeError(text, start, end, span, first.message) });
+    const span =
+      map === undefined
+        ? { start: start + from, end: start + Math.max(to, from + 1) }
+        : { start: start + map.toOriginal(from), end: start + Math.max(map.toOriginal(to), map.toOriginal(from) + 1) };
+    problems.push({
+      kind: 'syntax',
+      message: `${firstLine(first.message)}${more}`,
+      span: placeError(text, start, end, span, first.message),
+    });
   }
   if (doc.errors.length > 0) return { root: undefined, problems };
   const converter = new Converter(start, map, problems, doc);
@@ -67,7 +88,10 @@ export function parseYamlDocument(text: string, start: number, end: number, json
 function fastBlock(original: string, source: string, start: number, map: OffsetMap | undefined): YNode | undefined {
   return parseBlockSubset(source, {
     original,
-    span: map === undefined ? (from, to) => ({ start: start + from, end: start + to }) : (from, to) => ({ start: start + map.toOriginal(from), end: start + map.toOriginal(to) }),
+    span:
+      map === undefined
+        ? (from, to) => ({ start: start + from, end: start + to })
+        : (from, to) => ({ start: start + map.toOriginal(from), end: start + map.toOriginal(to) }),
     resolve: resolvePlain11,
     key: internKey,
     indexedMapSize,
@@ -234,7 +258,13 @@ export function parseOne(source: string, options: Options, fast = fastParserActi
   for (const next of composer.compose(parser.parse(source), true, source.length)) {
     if (doc === null) doc = next;
     else if (doc.options.logLevel !== 'silent') {
-      doc.errors.push(new YAMLParseError(next.range.slice(0, 2) as [number, number], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      doc.errors.push(
+        new YAMLParseError(
+          next.range.slice(0, 2) as [number, number],
+          'MULTIPLE_DOCS',
+          'Source contains multiple documents; please use YAML.parseAllDocuments()',
+        ),
+      );
       break;
     }
   }
@@ -311,7 +341,9 @@ class Converter {
       const source = typeof node.source === 'string' ? node.source : String(value);
       const scalar = scalarNode(
         span,
-        typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value === null ? value : String(value),
+        typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value === null
+          ? value
+          : String(value),
         // One string object for both when they are equal (most plain scalars): the tree outlives the parse.
         typeof value === 'string' && value === source ? value : source,
         node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE',
@@ -328,10 +360,11 @@ class Converter {
     const keyText = keyNode !== null && isYamlScalar(keyNode) ? internKey(keyToString(keyNode.value)) : keyNode === null ? '' : undefined;
     const valueNode = pair.value;
     const value: YNode =
-      valueNode !== null && typeof valueNode === 'object'
-        ? this.convert(valueNode, depth + 1)
-        : nullNode(keySpan.end, keySpan.end);
-    if (keyText === '<<' && !(keyNode !== null && isYamlScalar(keyNode) && (keyNode.type === 'QUOTE_DOUBLE' || keyNode.type === 'QUOTE_SINGLE'))) {
+      valueNode !== null && typeof valueNode === 'object' ? this.convert(valueNode, depth + 1) : nullNode(keySpan.end, keySpan.end);
+    if (
+      keyText === '<<' &&
+      !(keyNode !== null && isYamlScalar(keyNode) && (keyNode.type === 'QUOTE_DOUBLE' || keyNode.type === 'QUOTE_SINGLE'))
+    ) {
       this.merge(map, value);
       return;
     }
@@ -339,7 +372,11 @@ class Converter {
     const newEntry = entryNode(keyText, keySpan, value);
     const previous = lookup(map, keyText);
     if (previous !== undefined && !this.merged.has(previous)) {
-      this.problems.push({ kind: 'duplicate-key', message: `duplicate key "${keyText}": the last value wins, as kubectl reads it`, span: keySpan });
+      this.problems.push({
+        kind: 'duplicate-key',
+        message: `duplicate key "${keyText}": the last value wins, as kubectl reads it`,
+        span: keySpan,
+      });
     }
     if (previous !== undefined) {
       const index = map.entries.indexOf(previous);
@@ -377,7 +414,7 @@ class Converter {
 function placeError(text: string, start: number, end: number, span: Span, message: string): Span {
   if (message.startsWith('Missing closing')) {
     const quote = message.includes("'") && !message.includes('"') ? "'" : '"';
-    for (let at = start; at < end; ) {
+    for (let at = start; at < end;) {
       const next = text.indexOf('\n', at);
       const line = text.slice(at, next === -1 || next > end ? end : next);
       const open = line.search(quote === "'" ? /(^|[:\-[,{]\s*)'/ : /(^|[:\-[,{]\s*)"/);

@@ -26,7 +26,8 @@ const irrelevantKeys = new Set([
   'stringData',
 ]);
 
-const anyIrrelevantKey = /\b(?:env|envFrom|args|command|volumeMounts|volumeDevices|livenessProbe|readinessProbe|startupProbe|lifecycle|securityContext|volumes|volumeClaimTemplates|dnsConfig|hostAliases|imagePullSecrets|managedFields|data|binaryData|stringData)[ \t]*:/;
+const anyIrrelevantKey =
+  /\b(?:env|envFrom|args|command|volumeMounts|volumeDevices|livenessProbe|readinessProbe|startupProbe|lifecycle|securityContext|volumes|volumeClaimTemplates|dnsConfig|hostAliases|imagePullSecrets|managedFields|data|binaryData|stringData)[ \t]*:/;
 /** A `key:` at the start of a line (after indentation and `- ` sequence indicators); sticky, applied at each line start. */
 const keyLine = /([ \t]*(?:- +)*)([A-Za-z][A-Za-z0-9]*)[ \t]*:(?=[ \t]|\r?(?:\n|$))/y;
 /** Leading whitespace of a line, as String.prototype.trimStart removes it (any white space but the line feed). */
