@@ -214,7 +214,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     const title = typeof args[1] === 'string' ? args[1] : 'Workloads';
     if (locations.length === 0) return;
     if (locations.length === 1) {
-      await openLocation(locations[0]!, vscode.ViewColumn.Active);
+      await openLocation(locations[0], vscode.ViewColumn.Active);
       return;
     }
     const editor = vscode.window.activeTextEditor;

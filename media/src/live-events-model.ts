@@ -130,7 +130,7 @@ export function bucketize(rows: Indexed[], buckets: number, maxSeries = 5): Buck
   for (const r of rows) {
     const b = Math.min(buckets - 1, Math.floor(((r.ts - from) / span) * buckets));
     const s = seriesIndex.get(r.row.reason) ?? series.length - 1;
-    counts[b]![s]! += 1;
+    counts[b][s] += 1;
   }
   const max = Math.max(...counts.map((c) => c.reduce((x, y) => x + y, 0)));
   return { from, to, series, counts, max };

@@ -249,7 +249,7 @@ export function mountLiveEvents(root: HTMLElement): App {
     frame = 0;
     const { start, end } = visibleWindow(viewport.scrollTop, viewport.clientHeight || 600, ROW_H, view.length);
     clear(rowsLayer);
-    for (let i = start; i < end; i++) rowsLayer.append(rowElement(view[i]!, i));
+    for (let i = start; i < end; i++) rowsLayer.append(rowElement(view[i], i));
   }
   viewport.addEventListener('scroll', () => {
     if (!frame) frame = requestAnimationFrame(renderWindow);

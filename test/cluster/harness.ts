@@ -155,7 +155,7 @@ export async function waitFor<T>(
   for (;;) {
     try {
       const v = await predicate();
-      if (v) return v as NonNullable<T>;
+      if (v) return v;
       lastValue = v;
     } catch (e) {
       if (e instanceof WaitAbort) throw e;
@@ -164,7 +164,8 @@ export async function waitFor<T>(
     if (Date.now() >= deadline) {
       const what = opts.description ?? 'condition';
       const detail = lastErr
-        ? `; last error: ${lastErr instanceof Error ? lastErr.message : String(lastErr)}`
+        ? // eslint-disable-next-line @typescript-eslint/no-base-to-string -- last error of any kind, for the timeout message
+          `; last error: ${lastErr instanceof Error ? lastErr.message : String(lastErr)}`
         : `; last value: ${JSON.stringify(lastValue)}`;
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
     }

@@ -126,7 +126,7 @@ test('live: CI story diagnosed end to end on the real cluster', { skip, timeout:
       await waitFor(() => pushes.find((p) => p.replace), 10_000, { description: 'initial full push' });
       const pods = await src.listPods();
       assert.ok(pods.pods.some((p) => p.target.startsWith('ci/evaluation-') && p.source === 'live'));
-      const victim = story.preemptions[0]!;
+      const victim = story.preemptions[0];
       const d = await src.diagnosePod({ target: `ci/${victim.victim.name}` });
       assert.ok(d !== undefined);
       assert.match(d.markdown, new RegExp(`Preemptor: ci/${victim.preemptor.name}`));
@@ -180,7 +180,7 @@ test('live: CI story diagnosed end to end on the real cluster', { skip, timeout:
     });
 
     await t.test('kpl diagnose prints the report (and JSON)', async () => {
-      const victim = story.preemptions[0]!;
+      const victim = story.preemptions[0];
       const text = await runKpl(['diagnose', `ci/${victim.victim.name}`, '--kubeconfig', cluster.kubeconfig, '--history', historyDir]);
       assert.equal(text.code, 0, text.stderr);
       t.diagnostic(`kpl diagnose ci/${victim.victim.name}:\n${text.stdout}`);
@@ -207,7 +207,7 @@ test('live: CI story diagnosed end to end on the real cluster', { skip, timeout:
       assert.equal(state.state, 'partial');
       assert.deepEqual(state.namespaces, ['ci']);
       assert.match(state.detail ?? '', /cluster scope forbidden/);
-      const report = await scoped.diagnose({ namespace: 'ci', name: story.preemptions[0]!.victim.name });
+      const report = await scoped.diagnose({ namespace: 'ci', name: story.preemptions[0].victim.name });
       assert.equal(report.happened.kind, 'preempted-by-scheduler');
       assert.equal(report.source?.partial, true);
       await scoped.stop();

@@ -140,7 +140,7 @@ test('security on the real control plane: read-only verbs (audit log), secrets n
         60_000,
       );
       const story = await ciStory(cluster, { namespace: 'ci' });
-      const victim = story.preemptions[0]!;
+      const victim = story.preemptions[0];
       await waitFor(() => conn.events().find((e) => e.reason === 'Preempted' && e.regarding.name === victim.victim.name), 30_000, {
         description: 'Preempted seen',
       });

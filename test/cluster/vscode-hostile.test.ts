@@ -180,7 +180,7 @@ async function patchStatus(cluster: Cluster, name: string, status: K8sObject): P
 async function createHostileObjects(cluster: Cluster, recorder: string): Promise<HostileStory> {
   const ns = HOSTILE_NAMESPACE;
   const H = (tag: string): string => hostile(tag, recorder);
-  const node = cluster.nodes[0]!.name;
+  const node = cluster.nodes[0].name;
   const sel = { 'kubernetes.io/hostname': node };
   await applyManifests(
     cluster,
@@ -241,11 +241,11 @@ async function createHostileObjects(cluster: Cluster, recorder: string): Promise
   };
   await applyManifests(
     cluster,
-    coreEvent('hostile-preempted.1', pods.get(preempted!)!, 'Preempted', notes.preempted, 'default-scheduler', {
+    coreEvent('hostile-preempted.1', pods.get(preempted)!, 'Preempted', notes.preempted, 'default-scheduler', {
       related: { apiVersion: 'v1', kind: 'Pod', namespace: ns, name: preemptor.metadata.name, uid: preemptor.metadata.uid },
     }),
-    coreEvent('hostile-evicted.1', pods.get(evicted!)!, 'Evicted', notes.evicted, 'kubelet'),
-    coreEvent('hostile-tainted.1', pods.get(tainted!)!, 'TaintManagerEviction', notes.tainted, 'taint-eviction-controller'),
+    coreEvent('hostile-evicted.1', pods.get(evicted)!, 'Evicted', notes.evicted, 'kubelet'),
+    coreEvent('hostile-tainted.1', pods.get(tainted)!, 'TaintManagerEviction', notes.tainted, 'taint-eviction-controller'),
   );
   return {
     reports: [

@@ -16,7 +16,7 @@ export function rng(seed: number): Rng {
 }
 
 const int = (r: Rng, n: number): number => Math.floor(r() * n);
-const pick = <T>(r: Rng, xs: readonly T[]): T => xs[int(r, xs.length)] as T;
+const pick = <T>(r: Rng, xs: readonly T[]): T => xs[int(r, xs.length)];
 
 /** Values that confuse types and ranges, for keys the engine reads. */
 export const hostileValues: readonly string[] = [

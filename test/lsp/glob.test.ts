@@ -37,7 +37,7 @@ test('globs: whole-segment ** spans segments (none included), * and ? stay in on
 // A reference matcher written the slow, obvious way (recursion over segments and characters), for small inputs.
 function segmentMatches(p: string, s: string): boolean {
   if (p === '') return s === '';
-  const c = p[0] as string;
+  const c = p[0];
   if (c === '*') {
     for (let k = 0; k <= s.length; k++) if (segmentMatches(p.slice(1), s.slice(k))) return true;
     return false;
@@ -48,7 +48,7 @@ function segmentMatches(p: string, s: string): boolean {
     const close = p.indexOf(']', p[1] === '!' ? 3 : 2);
     const body = p.slice(1, close);
     const negated = body.startsWith('!');
-    return (negated ? body.slice(1) : body).includes(s[0] as string) !== negated && segmentMatches(p.slice(close + 1), s.slice(1));
+    return (negated ? body.slice(1) : body).includes(s[0]) !== negated && segmentMatches(p.slice(close + 1), s.slice(1));
   }
   return c === s[0] && segmentMatches(p.slice(1), s.slice(1));
 }
@@ -58,7 +58,7 @@ function segmentsMatch(ps: string[], ss: string[]): boolean {
     for (let k = 0; k <= ss.length; k++) if (segmentsMatch(ps.slice(1), ss.slice(k))) return true;
     return false;
   }
-  return ss.length > 0 && segmentMatches(ps[0] as string, ss[0] as string) && segmentsMatch(ps.slice(1), ss.slice(1));
+  return ss.length > 0 && segmentMatches(ps[0], ss[0]) && segmentsMatch(ps.slice(1), ss.slice(1));
 }
 function expandFlat(p: string): string[] {
   const open = p.indexOf('{');

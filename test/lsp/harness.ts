@@ -214,7 +214,7 @@ export class TestClient {
   }
 
   request<R>(method: string, params: unknown): Promise<R> {
-    return this.connection.sendRequest(method, params) as Promise<R>;
+    return this.connection.sendRequest<R>(method, params);
   }
 
   /** rssKiB reads the server's resident set (current and peak) from /proc, or from `ps` elsewhere. */

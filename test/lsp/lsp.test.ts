@@ -3,15 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type {
-  CodeAction,
-  CodeLens,
-  CompletionItem,
-  DocumentSymbol,
-  Hover,
-  Location,
-  WorkspaceEdit,
-} from 'vscode-languageserver-protocol/node';
+import type { CodeAction, CodeLens, CompletionItem, DocumentSymbol, Hover, Location } from 'vscode-languageserver-protocol/node';
 import { TestClient, copyExample, uriOf } from './harness';
 
 const all = (c: TestClient) =>
@@ -120,7 +112,7 @@ describe('language server on examples/ci-preemption', () => {
   test('code lenses above each workload', async () => {
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: client.uri('test-job.yaml') } });
     assert.equal(lenses.length, 1);
-    const lens = lenses[0] as CodeLens;
+    const lens = lenses[0];
     assert.equal(lens.command?.title, 'priority 100 (globalDefault) · Burstable · preemptible by 2');
     assert.equal(lens.command?.command, 'kubePriorityLens.revealWorkloads');
     assert.equal(lens.range.start.line, 3, 'on the kind line');
@@ -231,7 +223,7 @@ describe('language server on examples/ci-preemption', () => {
       ['priority-class-not-found'],
     );
     const before = client.publishes.length;
-    await client.applyEdit(fix.edit as WorkspaceEdit);
+    await client.applyEdit(fix.edit);
     assert.match(
       client.text('evaluation-jobs.yaml'),
       /priorityClassName: evaluation-high\n      restartPolicy: Never\n      containers:\n        - name: eval\n          image: registry.example.com\/ml\/eval:2.0\n          resources:\n            requests:\n              cpu: "2"\n              memory: 4Gi\n$/,
@@ -258,7 +250,7 @@ describe('language server on examples/ci-preemption', () => {
     });
     const fix = actions.find((a) => a.title.startsWith('Add a podFailurePolicy'));
     assert.ok(fix?.edit);
-    await client.applyEdit(fix.edit as WorkspaceEdit);
+    await client.applyEdit(fix.edit);
     assert.match(
       client.text('test-job.yaml'),
       /\nspec:\n {2}podFailurePolicy:\n {4}rules:\n {4}- action: Ignore\n {6}onPodConditions:\n {6}- type: DisruptionTarget\n {2}backoffLimit: 0\n/,
@@ -316,7 +308,7 @@ describe('language server on examples/ci-preemption', () => {
     });
     const eq = actions.find((a) => a.title.startsWith('Set requests equal to limits'));
     assert.ok(eq?.edit, JSON.stringify(actions.map((a) => a.title)));
-    await client.applyEdit(eq.edit as WorkspaceEdit);
+    await client.applyEdit(eq.edit);
     assert.match(client.text('results-api.yaml'), /requests:\n {14}cpu: 500m\n {12}limits:\n {14}cpu: 500m\n/);
 
     const pc = client.uri('priority-classes.yaml');
@@ -328,7 +320,7 @@ describe('language server on examples/ci-preemption', () => {
     });
     const never = pcActions.find((a) => a.title === 'Add preemptionPolicy: Never to PriorityClass nightly-batch');
     assert.ok(never?.edit, JSON.stringify(pcActions.map((a) => a.title)));
-    await client.applyEdit(never.edit as WorkspaceEdit);
+    await client.applyEdit(never.edit);
     assert.match(client.text('priority-classes.yaml'), /name: nightly-batch\nvalue: 50\npreemptionPolicy: Never\ndescription:/);
   });
 

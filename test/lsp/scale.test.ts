@@ -26,7 +26,7 @@ function generate(dir: string): void {
     const docs: string[] = [];
     for (let w = 0; w < perFile; w++) {
       const n = f * perFile + w;
-      const cls = classes[n % classes.length] as string;
+      const cls = classes[n % classes.length];
       if (n % 2 === 0) {
         docs.push(
           `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${n}\n  namespace: ns-${f % 20}\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: app-${n}\n  template:\n    metadata:\n      labels:\n        app: app-${n}\n    spec:\n      priorityClassName: ${cls}\n      containers:\n        - name: main\n          image: example.com/app:${n}\n          resources:\n            requests:\n              cpu: 100m\n            limits:\n              cpu: 200m\n`,

@@ -405,5 +405,7 @@ describe('canonical quantities (resource.Quantity.String())', () => {
     [canonicalText('1500M') ?? '', '1500M'],
     [canonicalText('0') ?? '', '0'],
   ];
-  table.forEach(([got, want], i) => it(`case ${i}: ${want}`, () => assert.equal(got, want)));
+  table.forEach(([got, want], i) => {
+    it(`case ${i}: ${want}`, () => assert.equal(got, want));
+  });
 });

@@ -186,6 +186,7 @@ async function readConfig(file: string): Promise<{ severities: Record<string, Se
       }
     }
     const version = (root as Record<string, unknown>)['kubernetesVersion'];
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- any YAML value; a non-version is reported by the version check
     return { severities: result, kubernetesVersion: version === undefined ? undefined : String(version) };
   }
   return { severities: result, kubernetesVersion: undefined };

@@ -84,8 +84,8 @@ export class ApiClient {
               body === undefined && /^text\/plain\b/.test(String(res.headers['content-type'] ?? ''))
                 ? (text.trim().split('\n')[0] ?? '')
                 : '';
-            const message = typeof body?.['message'] === 'string' ? (body['message'] as string) : plain !== '' ? plain : `HTTP ${status}`;
-            const reason = typeof body?.['reason'] === 'string' ? (body['reason'] as string) : undefined;
+            const message = typeof body?.['message'] === 'string' ? body['message'] : plain !== '' ? plain : `HTTP ${status}`;
+            const reason = typeof body?.['reason'] === 'string' ? body['reason'] : undefined;
             reject(new ApiError(safeMessage(message), status, reason));
           }
         });

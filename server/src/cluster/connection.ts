@@ -379,6 +379,7 @@ export class ClusterConnection implements PodLookup {
 
   /** Returns the record when it is new or changed; undefined for filtered-out reasons and duplicates. */
   private upsertEvent(o: ApiObject): EventRecord | undefined {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- cluster JSON: text of whatever the field holds
     if (!reasons.has(String(o['reason'] ?? ''))) return undefined;
     const r = eventRecordFromObject(o, this.now().toISOString());
     if (r === undefined) return undefined;
@@ -603,6 +604,7 @@ export class ClusterConnection implements PodLookup {
     for (const n of this.snap.nodes) {
       const conds = ((n['status'] as ApiObject | undefined)?.['conditions'] as ApiObject[] | undefined) ?? [];
       if (conds.some((c) => /Pressure$/.test(String(c['type'])) && c['status'] === 'True'))
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- cluster JSON: text of whatever the field holds
         named.add(String((n['metadata'] as ApiObject | undefined)?.['name'] ?? ''));
     }
     for (const e of [...this.eventsByUid.values()].sort((a, b) => b.time.localeCompare(a.time))) {

@@ -288,6 +288,7 @@ export class HistoryStore {
   exportCsv(): string {
     const pods = new Map(this.pods().map((p) => [p.uid, p]));
     const cell = (v: unknown) => {
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- CSV cell of any recorded value
       const s = v === undefined || v === null ? '' : String(v);
       // Quote everything that needs it; neutralise spreadsheet formulas.
       const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;

@@ -123,7 +123,7 @@ function redactUserinfo(text: string): string {
     const start = i + 3;
     let at = -1;
     // The authority cannot hold a `/`, so each character is scanned once over all the `://` found.
-    for (let end = start; end < text.length && !'/?#"\'` \t\n<>'.includes(text[end] as string); end++) if (text[end] === '@') at = end;
+    for (let end = start; end < text.length && !'/?#"\'` \t\n<>'.includes(text[end]); end++) if (text[end] === '@') at = end;
     if (at !== -1) {
       out += text.slice(from, start) + redacted;
       from = at;

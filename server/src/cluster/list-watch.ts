@@ -119,14 +119,15 @@ export class ListWatch {
           (type, object) => {
             if (settled) return;
             if (type === 'ERROR') {
-              const code = typeof object['code'] === 'number' ? (object['code'] as number) : 0;
+              const code = typeof object['code'] === 'number' ? object['code'] : 0;
               if (code === 410) finish('gone');
               else
                 finish(
                   new ApiError(
+                    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- cluster JSON: text of whatever the field holds
                     String(object['message'] ?? 'watch error'),
                     code,
-                    typeof object['reason'] === 'string' ? (object['reason'] as string) : undefined,
+                    typeof object['reason'] === 'string' ? object['reason'] : undefined,
                   ),
                 );
               return;

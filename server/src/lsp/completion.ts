@@ -92,7 +92,7 @@ export async function completion(session: Session, params: CompletionParams): Pr
   // Snippets: only on a line holding nothing but (part of) a key.
   const partial = /^(\s*)([\w-]*)$/.exec(before);
   if (partial === null) return [];
-  const indent = (partial[1] as string).length;
+  const indent = partial[1].length;
   const range: Range = {
     start: { line: params.position.line, character: indent },
     end: { line: params.position.line, character: params.position.character + wordAfter.length },
@@ -218,7 +218,7 @@ function limitsBelow(text: string, starts: number[], line: number, indent: numbe
       const m = /^([\w./-]+):/.exec(trimmed);
       if (m !== null) {
         const value = withoutComment(trimmed.slice(m[0].length).trim());
-        if (value !== '') out.push([m[1] as string, value]);
+        if (value !== '') out.push([m[1], value]);
       }
       continue;
     }

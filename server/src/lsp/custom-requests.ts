@@ -46,7 +46,7 @@ export async function priorityMap(session: Session, token: CancellationToken): P
       if (token.isCancellationRequested) return null;
       if (session.model() !== model) return priorityMap(session, token); // rebuilt meanwhile: start over on the new model
     }
-    workloads.push(workloadView(session, model, list[i] as AnalyzedWorkload));
+    workloads.push(workloadView(session, model, list[i]));
   }
   workloads.sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id));
   const classes = explain(model, ignoresDisruptionTarget, { files: new Set<string>(), maxListed: 0 }).priorityClasses.map((c) => {

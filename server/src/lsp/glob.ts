@@ -94,7 +94,7 @@ function expandBraces(pattern: string): string[] {
       results = results.map((r) => r + text);
     };
     while (pos < pattern.length) {
-      const c = pattern[pos] as string;
+      const c = pattern[pos];
       if (c === '[') {
         const close = classEnd(pattern, pos);
         if (close === -1) throw new GlobError(`"[" at position ${pos + 1} has no closing "]"`);
@@ -140,10 +140,10 @@ function parseClass(body: string): CharClass {
   const chars = Array.from(body.slice(i), (ch) => ch.codePointAt(0) ?? 0);
   const ranges: Array<[number, number]> = [];
   for (let k = 0; k < chars.length; k++) {
-    const lo = chars[k] as number;
+    const lo = chars[k];
     // `a-z` is a range; a `-` first or last is a member.
     if (chars[k + 1] === 0x2d && k + 2 < chars.length) {
-      const hi = chars[k + 2] as number;
+      const hi = chars[k + 2];
       if (hi < lo) throw new GlobError(`the range "${String.fromCodePoint(lo)}-${String.fromCodePoint(hi)}" in "[${body}]" is backwards`);
       ranges.push([lo, hi]);
       k += 2;
@@ -156,7 +156,7 @@ function parseClass(body: string): CharClass {
 function segmentTokens(segment: string, out: Token[]): void {
   let i = 0;
   while (i < segment.length) {
-    const c = segment[i] as string;
+    const c = segment[i];
     if (c === '*') {
       if (out[out.length - 1]?.kind !== Kind.Star) out.push({ kind: Kind.Star });
       i++;
@@ -180,7 +180,7 @@ function splitSegments(pattern: string): string[] {
   const segments: string[] = [];
   let current = '';
   for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] as string;
+    const c = pattern[i];
     if (c === '[') {
       const close = classEnd(pattern, i);
       current += pattern.slice(i, close + 1); // a `/` in a class never matches (segments hold none)
@@ -270,7 +270,7 @@ function matchAlternative(alt: Alternative, path: Int32Array): boolean {
   const { kinds, chars, classes, segments } = alt;
   const n = kinds.length;
   const seen = new Int32Array(2 * n + 2).fill(-1);
-  const lastSegment = n === 0 ? 0 : (segments[n - 1] as number);
+  const lastSegment = n === 0 ? 0 : segments[n - 1];
   const furthestStar = new Int32Array(lastSegment + 1);
   const starStep = new Int32Array(lastSegment + 1).fill(-1);
   let current = new Int32Array(2 * n + 2);
@@ -282,18 +282,18 @@ function matchAlternative(alt: Alternative, path: Int32Array): boolean {
     for (let s = state; seen[s] !== step; s++) {
       seen[s] = step;
       next[nextSize++] = s;
-      if (s >= n || (kinds[s] !== Kind.Star && kinds[s] !== Kind.Globstar)) break;
+      if (s >= n || ((kinds[s] as Kind) !== Kind.Star && (kinds[s] as Kind) !== Kind.Globstar)) break;
     }
   };
   add(0, 0);
   [current, next] = [next, current];
   size = nextSize;
   for (let k = 0; k < path.length; k++) {
-    const cp = path[k] as number;
+    const cp = path[k];
     const step = k + 1;
     nextSize = 0;
     for (let i = 0; i < size; i++) {
-      const state = current[i] as number;
+      const state = current[i];
       if (state === n) {
         if (cp === slash) return true; // the pattern matched a folder above the path
       } else if (state > n) {
@@ -301,7 +301,7 @@ function matchAlternative(alt: Alternative, path: Int32Array): boolean {
         if (cp === slash) add(state - n - 1, step);
         else add(state, step);
       } else {
-        switch (kinds[state]) {
+        switch (kinds[state] as Kind) {
           case Kind.Literal:
             if (cp === chars[state]) add(state + 1, step);
             break;
@@ -343,12 +343,12 @@ function prune(alt: Alternative, states: Int32Array, size: number, step: number,
   let globstar = -1;
   let stars = false;
   for (let i = 0; i < size; i++) {
-    const state = states[i] as number;
+    const state = states[i];
     if (state >= n) continue;
-    if (kinds[state] === Kind.Globstar) globstar = Math.max(globstar, state);
-    else if (kinds[state] === Kind.Star) {
-      const seg = segments[state] as number;
-      if (starStep[seg] !== step || state > (furthestStar[seg] as number)) furthestStar[seg] = state;
+    if ((kinds[state] as Kind) === Kind.Globstar) globstar = Math.max(globstar, state);
+    else if ((kinds[state] as Kind) === Kind.Star) {
+      const seg = segments[state];
+      if (starStep[seg] !== step || state > furthestStar[seg]) furthestStar[seg] = state;
       starStep[seg] = step;
       stars = true;
     }
@@ -356,12 +356,12 @@ function prune(alt: Alternative, states: Int32Array, size: number, step: number,
   if (globstar === -1 && !stars) return size;
   let kept = 0;
   for (let i = 0; i < size; i++) {
-    const state = states[i] as number;
+    const state = states[i];
     // A position inside a segment spanned by globstar g counts as g.
     const at = state > n ? state - n - 1 : state;
     if (at < globstar) continue;
-    const seg = at < n ? (segments[at] as number) : -1;
-    if (state < n && seg !== -1 && starStep[seg] === step && state < (furthestStar[seg] as number)) continue;
+    const seg = at < n ? segments[at] : -1;
+    if (state < n && seg !== -1 && starStep[seg] === step && state < furthestStar[seg]) continue;
     states[kept++] = state;
   }
   return kept;

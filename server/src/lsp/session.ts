@@ -333,7 +333,7 @@ export class Session {
     this.findings.delete(key);
     if (this.published.has(key)) {
       this.published.delete(key);
-      this.connection.sendDiagnostics({ uri: this.clientUri(key), diagnostics: [] });
+      void this.connection.sendDiagnostics({ uri: this.clientUri(key), diagnostics: [] });
     }
   }
 
@@ -406,7 +406,7 @@ export class Session {
       this.stats.publishes++;
       const params: { uri: string; diagnostics: Diagnostic[]; version?: number } = { uri: this.clientUri(file), diagnostics };
       if (doc !== undefined && this.caps.diagnosticVersion) params.version = doc.version;
-      this.connection.sendDiagnostics(params);
+      void this.connection.sendDiagnostics(params);
     }
     // Lenses of other open documents (ranks, preemptor counts) change with a rebuild.
     if (result.rebuilt && this.caps.codeLensRefresh) void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 export function pathToUri(fsPath: string): string {
   let p = fsPath.split(path.sep).join('/');
   const drive = /^([A-Za-z]):/.exec(p);
-  if (drive !== null) p = `/${(drive[1] as string).toLowerCase()}:${p.slice(2)}`;
+  if (drive !== null) p = `/${drive[1].toLowerCase()}:${p.slice(2)}`;
   if (!p.startsWith('/')) p = `/${p}`;
   const encoded = p
     .split('/')

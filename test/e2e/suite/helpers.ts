@@ -23,6 +23,7 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
     }
     await sleep(150);
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- last probe value of any kind, for the timeout message
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
@@ -81,7 +82,7 @@ export function workloadNamePosition(doc: vscode.TextDocument): vscode.Position 
   let kind = '';
   let inMetadata = false;
   for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
+    const l = lines[i];
     const k = /^kind:\s*(\S+)/.exec(l);
     if (k) kind = k[1]!;
     if (/^---/.test(l)) {
@@ -95,7 +96,7 @@ export function workloadNamePosition(doc: vscode.TextDocument): vscode.Position 
     if (/^\S/.test(l)) inMetadata = false;
     const n = /^(\s+name:\s*)(\S+)/.exec(l);
     if (inMetadata && n && kind && !['PriorityClass', 'Namespace', 'LimitRange', 'ResourceQuota', 'PodDisruptionBudget'].includes(kind)) {
-      return new vscode.Position(i, n[1]!.length + 1);
+      return new vscode.Position(i, n[1].length + 1);
     }
   }
   return undefined;

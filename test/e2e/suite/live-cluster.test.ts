@@ -83,7 +83,7 @@ describe('live cluster (real preemption)', function () {
 
   it('Diagnose Pod renders the report naming the preemptor', async () => {
     const e = expectation();
-    const p = e.preemptions[0]!;
+    const p = e.preemptions[0];
     const outcome = await vscode.commands.executeCommand<DiagnoseOutcome>('kubePriorityLens.diagnosePod', `${e.namespace}/${p.victim}`);
     assert.equal(outcome.kind, 'shown', JSON.stringify(outcome));
     if (outcome.kind !== 'shown') return;

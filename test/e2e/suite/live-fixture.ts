@@ -14,9 +14,9 @@ export function makeLiveRows(n: number, spanMinutes = 180, now = Date.now()): Li
   const rows: LiveEventRow[] = [];
   for (let i = 0; i < n; i++) {
     const kind = i % 5;
-    const ns = NAMESPACES[i % NAMESPACES.length]!;
-    const [cls, prio] = CLASSES[i % 2]!;
-    const node = NODES[(i * 7 + (i >> 3) + (i % 11 === 0 ? 1 : 0)) % NODES.length]!; // uneven on purpose: the per-node view should show differences
+    const ns = NAMESPACES[i % NAMESPACES.length];
+    const [cls, prio] = CLASSES[i % 2];
+    const node = NODES[(i * 7 + (i >> 3) + (i % 11 === 0 ? 1 : 0)) % NODES.length]; // uneven on purpose: the per-node view should show differences
     const t = new Date(now - Math.floor(((i * 7919) % (spanMinutes * 60)) * 1000)).toISOString();
     const name = `${ns === 'ci' ? 'integration-tests' : ns === 'ml' ? 'trainer' : 'worker'}-${((i * 2654435761) % 0xfffff).toString(16)}`;
     const base = {

@@ -291,11 +291,11 @@ export class WorkspaceModel {
     const first = this.firstObjectOfFile.get(parsed.file) ?? -1;
     const inPlace = first >= 0 && old.objects.every((o, i) => this.objects[first + i] === o);
     for (let i = inPlace ? first : 0, end = inPlace ? first + old.objects.length : this.objects.length; i < end; i++) {
-      const next = replacements.get(this.objects[i] as K8sObject);
+      const next = replacements.get(this.objects[i]);
       if (next !== undefined) this.objects[i] = next;
     }
     for (let i = 0; i < this.nodes.length; i++) {
-      const next = replacements.get(this.nodes[i] as K8sObject);
+      const next = replacements.get(this.nodes[i]);
       if (next !== undefined) this.nodes[i] = next;
     }
     for (const [oldObject, newObject] of replacements) {

@@ -262,7 +262,7 @@ export class ClusterSnapshot {
     if (pods.length === 0) return undefined;
     const node: SimNode = {
       name,
-      object: pods[0]?.object as K8sObject,
+      object: pods[0]?.object,
       labels: {},
       taints: [],
       unschedulable: false,

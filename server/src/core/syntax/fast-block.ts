@@ -67,7 +67,7 @@ class BlockParser {
     this.splitLines();
     const lines = this.lines;
     if (lines.length === 0) throw decline;
-    const first = lines[0] as Line;
+    const first = lines[0];
     // A leading `---` marker line (the document splitter keeps it in the chunk); anything after it on the line declines.
     if (this.src.startsWith('---', first.content) && this.src.slice(first.content + 3, first.end).trim() === '' && first.indent === 0)
       this.i = 1;
@@ -101,7 +101,7 @@ class BlockParser {
     // A comment line is kept out of the tree only where the yaml library attaches it to the next entry: at the same
     // indentation as the next content line (or at column 0 at the end). Elsewhere it may end a collection's range.
     for (let k = 0; k < all.length; k++) {
-      const line = all[k] as Line & { comment: boolean };
+      const line = all[k];
       if (!line.comment) {
         line.commentsBefore = k > 0 && (all[k - 1] as { comment: boolean }).comment;
         this.lines.push(line);
@@ -145,7 +145,7 @@ class BlockParser {
     let keyAt = firstKey;
     let end = firstKey;
     for (;;) {
-      const line = this.lines[this.i] as Line;
+      const line = this.lines[this.i];
       const colon = this.keyEnd(keyAt, line.end);
       if (colon === undefined) throw decline;
       const keyText = this.resolveKey(src.slice(keyAt, colon));
@@ -166,10 +166,10 @@ class BlockParser {
   /** A block sequence whose `-` indicators sit at column `indent`. */
   private seq(indent: number, depth: number): { node: YSeq; end: number } {
     const items: YNode[] = [];
-    const first = (this.lines[this.i] as Line).content;
+    const first = this.lines[this.i].content;
     let end = first;
     for (;;) {
-      const line = this.lines[this.i] as Line;
+      const line = this.lines[this.i];
       let at = line.content + 1;
       while (at < line.end && this.src.charCodeAt(at) === 32) at++;
       let item: { node: YNode; end: number };
@@ -277,6 +277,7 @@ class BlockParser {
       const v = resolved.value;
       // As the Converter: anything but a primitive (a YAML 1.1 timestamp's Date) is kept as its string.
       const value: YScalar['value'] =
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the yaml package resolves plain scalars to scalars only
         typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === null ? v : String(v);
       node = scalarNode(span, value, typeof value === 'string' && value === text ? value : text, false);
       return { node, end: line.next };
@@ -386,6 +387,7 @@ class BlockParser {
     if (resolved === undefined) throw decline;
     const v = resolved.value;
     const value: YScalar['value'] =
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the yaml package resolves plain scalars to scalars only
       typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === null ? v : String(v);
     return { node: scalarNode(span, value, typeof value === 'string' && value === text ? value : text, false), end: k };
   }
@@ -417,6 +419,7 @@ class BlockParser {
     if (resolved === undefined) throw decline;
     const v = resolved.value;
     // As the Converter's keyToString: a key `yes` is the boolean true, written "true"; `~` is "null".
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the yaml package resolves plain scalars to scalars only
     const key = typeof v === 'string' ? v : v === null ? 'null' : String(v);
     return this.ctx.key(key);
   }

@@ -77,7 +77,7 @@ export function parseYamlDocument(text: string, start: number, end: number, json
   const converter = new Converter(start, map, problems, doc);
   let root: YNode | undefined;
   try {
-    root = doc.contents === null ? undefined : converter.convert(doc.contents as YamlNode, 0);
+    root = doc.contents === null ? undefined : converter.convert(doc.contents, 0);
   } catch (error) {
     problems.push({ kind: 'syntax', message: `could not be read: ${describe(error)}`, span: { start, end: Math.min(end, start + 1) } });
     root = undefined;
@@ -244,6 +244,7 @@ function quotedLiterals(code: string): string[] {
 /** True when FastParser may replace the stock parser (checked once). */
 export const fastParserActive: boolean = (() => {
   try {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- reads the method source, never calls it
     return fingerprint(Function.prototype.toString.call(Parser.prototype.next)) === expectedFingerprint;
   } catch {
     return false;
@@ -343,7 +344,8 @@ class Converter {
         span,
         typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value === null
           ? value
-          : String(value),
+          : // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the yaml package resolves scalars to scalars only
+            String(value),
         // One string object for both when they are equal (most plain scalars): the tree outlives the parse.
         typeof value === 'string' && value === source ? value : source,
         node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE',
@@ -451,6 +453,7 @@ function keyToString(value: unknown): string {
   // yaml 2.9 reads a YAML 1.1 merge key as the symbol `<<` rather than the string.
   if (typeof value === 'symbol') return value.description ?? '';
   if (value === null) return 'null';
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the yaml package resolves scalars to scalars only
   return String(value);
 }
 
