@@ -70,7 +70,7 @@ const builds = [
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'media/src/main.ts' }, outdir: 'dist' },
 ];
 // Test programs that are not test files themselves: the local cluster's CLI (npm run cluster:up, the demo).
-const testPrograms = ['test/cluster/cli.ts'].filter((f) => existsSync(f));
+const testPrograms = ['test/real-cluster/cli.ts'].filter((f) => existsSync(f));
 const testEntries = [...findTests('test'), ...testPrograms];
 const benchEntries = existsSync('bench')
   ? readdirSync('bench')

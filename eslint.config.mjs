@@ -18,7 +18,7 @@ const nodeBuiltins = [
 ];
 // Read-only by construction: the Kubernetes client (which can exec, attach, port-forward and write) is imported by
 // server/src/cluster/api.ts and kubeconfig.ts only; everything else reaches a cluster through ApiClient's allow-list.
-// test/tidy.test.ts checks the same without ESLint. The real-cluster harness (test/cluster/**) is exempt.
+// test/tidy.test.ts checks the same without ESLint. The real-cluster harness (test/real-cluster/**) is exempt.
 const clientNode = {
   group: ['@kubernetes/client-node', '@kubernetes/client-node/**'],
   message:
@@ -63,7 +63,7 @@ export default tseslint.config(
   {
     // The real-cluster suites read kubectl's JSON as `K8sObject = Record<string, any>` on purpose: each test asserts
     // the shape it needs, and typing every API object there would restate client-go's types for no safety gain.
-    files: ['test/cluster/**/*.ts'],
+    files: ['test/real-cluster/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
@@ -150,7 +150,7 @@ export default tseslint.config(
     // Tests and benchmarks use the product's cluster layer like the product does; only the real-cluster harness may
     // drive the Kubernetes client directly.
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
-    ignores: ['test/cluster/**'],
+    ignores: ['test/real-cluster/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [clientNode, kubeConfigHandoff] }] },
   },
 );

@@ -80,15 +80,15 @@ export function cliSurfaces(emit: Emit): void {
   }
 }
 
-/** Runs the diagnose unit tests with the recorder on (test/live/golden-record.ts) and emits every report they built. */
+/** Runs the diagnose unit tests with the recorder on (test/live-unit/golden-record.ts) and emits every report they built. */
 export function diagnoseSurfaces(emit: Emit): void {
   const out = path.join(os.tmpdir(), `kpl-golden-diagnose-${process.pid}.jsonl`);
   fs.rmSync(out, { force: true });
   const tests = fs
-    .readdirSync(path.join(root, 'out', 'test', 'live'))
+    .readdirSync(path.join(root, 'out', 'test', 'live-unit'))
     .filter((f) => /^(diagnose|victim-choice|eviction-ranking).*\.test\.js$/.test(f))
     .sort()
-    .map((f) => path.join(root, 'out', 'test', 'live', f));
+    .map((f) => path.join(root, 'out', 'test', 'live-unit', f));
   for (const t of tests) {
     const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', t], {
       cwd: root,
@@ -104,7 +104,7 @@ export function diagnoseSurfaces(emit: Emit): void {
         .filter((l) => l !== '')
     : [];
   fs.rmSync(out, { force: true });
-  if (lines.length === 0) throw new Error('the diagnose tests recorded no report (is test/live/golden-record.ts still used?)');
+  if (lines.length === 0) throw new Error('the diagnose tests recorded no report (is test/live-unit/golden-record.ts still used?)');
   for (const line of lines) emit({ surface: 'diagnose', ...(JSON.parse(line) as object) });
 }
 

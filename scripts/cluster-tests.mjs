@@ -1,5 +1,5 @@
 // `npm run test:cluster`: builds the control plane binaries (first time; cached outside the clone), then runs every
-// real-cluster test (out/test/cluster/*.test.js) with KPL_REQUIRE_CLUSTER=1 so a missing build fails instead of skipping.
+// real-cluster test (out/test/real-cluster/*.test.js) with KPL_REQUIRE_CLUSTER=1 so a missing build fails instead of skipping.
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -11,7 +11,7 @@ if (build.status !== 0) {
   process.exit(1);
 }
 console.log(`test:cluster: control plane ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-const dir = join('out', 'test', 'cluster');
+const dir = join('out', 'test', 'real-cluster');
 const only = process.argv.slice(2);
 const files = existsSync(dir)
   ? readdirSync(dir)
@@ -20,7 +20,7 @@ const files = existsSync(dir)
       .map((f) => join(dir, f))
   : [];
 if (files.length === 0) {
-  console.error('test:cluster: no tests under out/test/cluster (run npm run build)');
+  console.error('test:cluster: no tests under out/test/real-cluster (run npm run build)');
   process.exit(1);
 }
 const run = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {

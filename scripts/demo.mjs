@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run demo [-- --port N] [-- --cluster]`: code-server on 127.0.0.1:PORT (default 8080) with the packaged extension
 // installed and examples/ci-preemption open. Runs until Ctrl+C, then stops everything it started.
-// --cluster: also starts the local test cluster (node out/test/cluster/cli.js up), points the extension at it and, when
+// --cluster: also starts the local test cluster (node out/test/real-cluster/cli.js up), points the extension at it and, when
 // the cluster CLI offers `replay`, replays the CI preemption story into it.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -34,7 +34,7 @@ const run = (cmd, argv, opts = {}) => {
 
 run('bash', [join(root, 'scripts/e2e/install-code-server.sh')]);
 run('npm', ['run', '--silent', 'package']);
-run(process.execPath, ['esbuild.mjs']); // also builds out/test/cluster/cli.js for --cluster
+run(process.execPath, ['esbuild.mjs']); // also builds out/test/real-cluster/cli.js for --cluster
 
 const demoDir = join(dirname(defaultInstallDir()), 'demo');
 const extensionsDir = join(demoDir, 'ext');
@@ -60,11 +60,11 @@ run(
 
 const settings = {};
 let clusterUp = false;
-const clusterCli = join(root, 'out/test/cluster/cli.js');
+const clusterCli = join(root, 'out/test/real-cluster/cli.js');
 if (withCluster) {
   if (!existsSync(clusterCli)) {
     console.error(
-      `demo --cluster: ${clusterCli} not found. The local cluster CLI (test/cluster/cli.ts) is not built or not written yet; run \`node esbuild.mjs\` and scripts/cluster/build.sh first.`,
+      `demo --cluster: ${clusterCli} not found. The local cluster CLI (test/real-cluster/cli.ts) is not built or not written yet; run \`node esbuild.mjs\` and scripts/cluster/build.sh first.`,
     );
     process.exit(1);
   }

@@ -4,7 +4,7 @@ import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const excluded = [join('out', 'test', 'e2e'), join('out', 'test', 'cluster')];
+const excluded = [join('out', 'test', 'e2e'), join('out', 'test', 'real-cluster')];
 function find(dir, out = []) {
   if (!existsSync(dir)) return out;
   for (const name of readdirSync(dir).sort()) {

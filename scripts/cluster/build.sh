@@ -8,7 +8,7 @@
 #   scripts/cluster/build.sh --regen    # regenerate the build go.mod files from upstream first
 #   scripts/cluster/build.sh --print-bin-dir
 #
-# Build modules (committed): test/cluster/build/{k8s,etcd,kwok}/go.mod + go.sum.
+# Build modules (committed): test/real-cluster/build/{k8s,etcd,kwok}/go.mod + go.sum.
 set -euo pipefail
 
 K8S_VERSION=1.36.3
@@ -16,7 +16,7 @@ ETCD_VERSION=3.6.16
 KWOK_VERSION=0.8.0
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-MODS="$ROOT/test/cluster/build"
+MODS="$ROOT/test/real-cluster/build"
 KEY="k8s-v${K8S_VERSION}-etcd-v${ETCD_VERSION}-kwok-v${KWOK_VERSION}"
 CACHE_ROOT="${KPL_CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kube-priority-lens}"
 OUT="$CACHE_ROOT/$KEY"
@@ -70,7 +70,7 @@ gen_k8s() {
   [ -f "$modfile" ] || { echo "could not download go.mod of k8s.io/kubernetes@v$K8S_VERSION" >&2; exit 1; }
   mkdir -p "$d"; cd "$d"
   rm -f go.mod go.sum
-  go mod init kube-priority-lens/test/cluster/build/k8s >/dev/null
+  go mod init kube-priority-lens/test/real-cluster/build/k8s >/dev/null
   go mod edit -go="$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$modfile")"
   local gd; gd=$(sed -n 's/^godebug \(.*\)$/\1/p' "$modfile")
   [ -z "$gd" ] || go mod edit -godebug="$gd"
@@ -88,7 +88,7 @@ gen_k8s() {
 gen_etcd() {
   local d="$MODS/etcd"; mkdir -p "$d"; cd "$d"
   rm -f go.mod go.sum
-  go mod init kube-priority-lens/test/cluster/build/etcd >/dev/null
+  go mod init kube-priority-lens/test/real-cluster/build/etcd >/dev/null
   go mod edit -go=1.26.0   # not the local toolchain patch version
   go get -tool "go.etcd.io/etcd/server/v3@v$ETCD_VERSION"
   go mod tidy
@@ -96,7 +96,7 @@ gen_etcd() {
 gen_kwok() {
   local d="$MODS/kwok"; mkdir -p "$d"; cd "$d"
   rm -f go.mod go.sum
-  go mod init kube-priority-lens/test/cluster/build/kwok >/dev/null
+  go mod init kube-priority-lens/test/real-cluster/build/kwok >/dev/null
   go mod edit -go=1.26.0   # not the local toolchain patch version
   go get -tool "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"
   go mod tidy

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Convenience wrapper around test/cluster/cli.ts and the smoke test, usable before/without the
+# Convenience wrapper around test/real-cluster/cli.ts and the smoke test, usable before/without the
 # project build (bundles with the project's esbuild if installed, else `npx esbuild@0.25`).
 #
 #   scripts/cluster/cluster.sh up [--nodes N] [--cpu 4] [--memory 8Gi] [--audit-log] [--dir D]
@@ -22,12 +22,12 @@ bundle() { # bundle SRC OUTFILE
 cmd=${1:-help}
 case "$cmd" in
   up|down|status|story|preempt)
-    bundle test/cluster/cli.ts "$OUT/cluster-cli.js"
+    bundle test/real-cluster/cli.ts "$OUT/cluster-cli.js"
     [ "$cmd" = preempt ] && { shift; set -- smoke "$@"; }
     KPL_REPO_ROOT="$ROOT" exec node "$OUT/cluster-cli.js" "$@" ;;
   smoke)
     "$ROOT/scripts/cluster/build.sh"
-    bundle test/cluster/smoke.test.ts "$OUT/smoke.test.js"
+    bundle test/real-cluster/smoke.test.ts "$OUT/smoke.test.js"
     cd "$ROOT" && KPL_REPO_ROOT="$ROOT" KPL_REQUIRE_CLUSTER=1 exec node --test "$OUT/smoke.test.js" ;;
   *) sed -n '2,11p' "$0"; [ "$cmd" = help ] ;;
 esac

@@ -171,4 +171,4 @@ test('kpl diagnose of a pod with an unreachable cluster: the error naming a host
   assertNoControls(r, 'kpl diagnose (unreachable)');
   assertVisible(r.stderr, 'kpl diagnose (unreachable) stderr');
 });
-// Event notes and pod messages from a real API server through `kpl diagnose NAMESPACE/NAME`: test/cluster/hostile-text.test.ts.
+// Event notes and pod messages from a real API server through `kpl diagnose NAMESPACE/NAME`: test/real-cluster/hostile-text.test.ts.

@@ -11,7 +11,7 @@
 //   KPL_E2E_EXTENSION_PATH  extension under test (default: the repo). Point it elsewhere to prove the suite fails.
 //   KPL_E2E_TRUST=1         untrusted profile (workspace trust on): runs only suite/untrusted.test.js
 //   KPL_E2E_LIVE=FILE       real-cluster run: only suite/live-cluster.test.js, FILE = {kubeconfig, context, preemptions}
-//                           (started by test/cluster/vscode-live.test.ts in `npm run test:cluster`)
+//                           (started by test/real-cluster/vscode-live.test.ts in `npm run test:cluster`)
 'use strict';
 const path = require('node:path');
 const fs = require('node:fs');

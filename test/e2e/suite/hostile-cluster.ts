@@ -1,4 +1,4 @@
-// Real VS Code + real cluster + hostile cluster data: run only by test/cluster/vscode-hostile.test.ts, which creates
+// Real VS Code + real cluster + hostile cluster data: run only by test/real-cluster/vscode-hostile.test.ts, which creates
 // Events, pod status messages/conditions, annotations and PriorityClass descriptions carrying `<img onerror>`,
 // `<script>`, `"><svg onload>`, `javascript:`/`command:` links and markdown images. This suite opens the Live
 // Preemptions & Evictions view and the Diagnose Pod report of each hostile pod; after each, it hands over to the

@@ -1,4 +1,4 @@
-// Mocha entry point (`extensionTestsPath`) of the hostile-cluster-data run: test/cluster/vscode-hostile.test.ts starts
+// Mocha entry point (`extensionTestsPath`) of the hostile-cluster-data run: test/real-cluster/vscode-hostile.test.ts starts
 // code-server with this file and KPL_E2E_HOSTILE = its setup file. Only hostile-cluster.js runs (its name does not
 // end in .test.js, so the regular entry point index.js never picks it up).
 import * as path from 'node:path';

@@ -1,4 +1,4 @@
-// Hand-over between test/cluster/vscode-hostile.test.ts (owns the cluster, code-server and the Chromium page) and the
+// Hand-over between test/real-cluster/vscode-hostile.test.ts (owns the cluster, code-server and the Chromium page) and the
 // extension-host suite hostile-cluster.ts (drives VS Code commands). They talk through small files in `dir`: the suite
 // announces a step (the view or report is on screen), the cluster test checks the real DOM of every frame and acks.
 import * as path from 'node:path';

@@ -8,7 +8,7 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   // The untrusted profile runs only the Restricted Mode checks; the default profile runs everything else.
   const untrusted = process.env.KPL_E2E_TRUST === '1';
-  // KPL_E2E_LIVE (a JSON file written by test/cluster/vscode-live.test.ts): only the real-cluster suite.
+  // KPL_E2E_LIVE (a JSON file written by test/real-cluster/vscode-live.test.ts): only the real-cluster suite.
   const live = (process.env.KPL_E2E_LIVE ?? '') !== '';
   // KPL_E2E_PRODUCTION=1 (test/e2e/run-production.js): the installed VSIX in production mode, only production.test.js.
   const production = process.env.KPL_E2E_PRODUCTION === '1';

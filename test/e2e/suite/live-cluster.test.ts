@@ -1,4 +1,4 @@
-// Real VS Code + real cluster: run only by test/cluster/vscode-live.test.ts (`npm run test:cluster`), which starts the
+// Real VS Code + real cluster: run only by test/real-cluster/vscode-live.test.ts (`npm run test:cluster`), which starts the
 // local control plane and passes KPL_E2E_LIVE = a JSON file with the kubeconfig. The extension is pointed at the
 // cluster through its settings (kubePriorityLens.kubeconfig / context), exactly as a user would; once it is live this
 // suite writes `connectedFile`, the cluster test plays the CI story (real kube-scheduler preemptions) and writes

@@ -271,7 +271,7 @@ test('listKubeContexts returns names only', () => {
   assert.ok(!JSON.stringify(r).includes('s3cr3t'));
 });
 
-/** scripts/cluster/pki.sh from the bundle (out/test/live) or the source location, else from the cwd. */
+/** scripts/cluster/pki.sh from the bundle (out/test/live-unit) or the source location, else from the cwd. */
 function pkiScript(): string | undefined {
   for (const root of [path.resolve(__dirname, '..', '..', '..'), path.resolve(__dirname, '..', '..'), process.cwd()]) {
     const p = path.join(root, 'scripts', 'cluster', 'pki.sh');

@@ -1,4 +1,4 @@
-module kube-priority-lens/test/cluster/build/kwok
+module kube-priority-lens/test/real-cluster/build/kwok
 
 go 1.26.0
 

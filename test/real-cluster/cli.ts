@@ -1,11 +1,11 @@
 /**
  * Start or stop a local test cluster from the command line.
  *
- *   node out/test/cluster/cli.js up [--nodes N] [--cpu 4] [--memory 8Gi] [--pods 110] [--audit-log] [--dir D]
- *   node out/test/cluster/cli.js down [--dir D]
- *   node out/test/cluster/cli.js status [--dir D]
- *   node out/test/cluster/cli.js story [--namespace ci] [--dir D]    run ciStory() on the running cluster, print its facts (JSON)
- *   node out/test/cluster/cli.js smoke [--node node-a] [--dir D]     run smokePreemption() likewise
+ *   node out/test/real-cluster/cli.js up [--nodes N] [--cpu 4] [--memory 8Gi] [--pods 110] [--audit-log] [--dir D]
+ *   node out/test/real-cluster/cli.js down [--dir D]
+ *   node out/test/real-cluster/cli.js status [--dir D]
+ *   node out/test/real-cluster/cli.js story [--namespace ci] [--dir D]    run ciStory() on the running cluster, print its facts (JSON)
+ *   node out/test/real-cluster/cli.js smoke [--node node-a] [--dir D]     run smokePreemption() likewise
  *
  * `up` returns once the cluster is ready and leaves its processes running (detached, state in
  * D/state.json); `down` stops them from any process. Default D: ${XDG_CACHE_HOME:-~/.cache}/kube-priority-lens/run.

@@ -1,4 +1,4 @@
-module kube-priority-lens/test/cluster/build/k8s
+module kube-priority-lens/test/real-cluster/build/k8s
 
 go 1.26.0
 

@@ -1,5 +1,5 @@
 /**
- * Scenario driver for the real test cluster (test/cluster/harness.ts): apply manifests, wait for
+ * Scenario driver for the real test cluster (test/real-cluster/harness.ts): apply manifests, wait for
  * outcomes, and two ready-made stories that make the real kube-scheduler preempt:
  *
  *  - smokePreemption: PriorityClasses low (100) / high (1000); a low pod requesting 3 CPU on a

@@ -11,7 +11,7 @@
  * `attachCluster(dir)` uses a cluster started elsewhere (`cli.ts up`); `stopClusterDir(dir)` stops it.
  * See scripts/cluster/README.md for the build, the measured times and the observed facts.
  *
- * KWOK behaviour (see test/cluster/build/kwok/stagesgen): bound pods become Running/Ready at
+ * KWOK behaviour (see test/real-cluster/build/kwok/stagesgen): bound pods become Running/Ready at
  * once, pods with a deletionTimestamp are deleted with grace 0 (like a kubelet confirming the
  * kill), and pods owned by a Job stay Running for ever unless they carry the annotation
  * `kube-priority-lens.test/complete: "true"` (then they succeed at once).

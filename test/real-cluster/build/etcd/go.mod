@@ -1,4 +1,4 @@
-module kube-priority-lens/test/cluster/build/etcd
+module kube-priority-lens/test/real-cluster/build/etcd
 
 go 1.26.0
 

@@ -1,7 +1,7 @@
 /**
  * Differential check (issue 6): every preemption scenario in test/scenarios/<name>/ (cluster.yaml +
  * expected.json) is run through `kpl simulate --format json` AND replayed on the real local control
- * plane (test/cluster/harness.ts: kube-apiserver, kube-scheduler, kube-controller-manager, KWOK);
+ * plane (test/real-cluster/harness.ts: kube-apiserver, kube-scheduler, kube-controller-manager, KWOK);
  * the nominated node and the victims are compared.
  *
  * One cluster (no nodes at start) is reused; scenarios run one after the other, each after a cleanup
@@ -31,7 +31,7 @@
  *
  * Needs the binaries from scripts/cluster/build.sh and the built CLI (dist/kpl.js, `node esbuild.mjs`);
  * skipped when the binaries are missing unless KPL_REQUIRE_CLUSTER=1. KPL_DIFF_ONLY=a,b runs a subset.
- *   node esbuild.mjs && KPL_REQUIRE_CLUSTER=1 node --test out/test/cluster/differential.test.js
+ *   node esbuild.mjs && KPL_REQUIRE_CLUSTER=1 node --test out/test/real-cluster/differential.test.js
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

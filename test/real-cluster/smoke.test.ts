@@ -3,7 +3,7 @@
  *
  * Needs the binaries from scripts/cluster/build.sh; skipped when they are missing unless
  * KPL_REQUIRE_CLUSTER=1. Try it without the project build:
- *   npx --yes esbuild@0.25 test/cluster/smoke.test.ts --bundle --platform=node --format=cjs --outfile=/tmp/smoke.test.js && node --test /tmp/smoke.test.js
+ *   npx --yes esbuild@0.25 test/real-cluster/smoke.test.ts --bundle --platform=node --format=cjs --outfile=/tmp/smoke.test.js && node --test /tmp/smoke.test.js
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
