@@ -1,7 +1,7 @@
 // Reports PriorityClass preemptionPolicy values other than PreemptLowerPriority and Never.
 import type { Rule } from './rule';
 import { closest } from './suggest';
-import { replace } from './edits';
+import { replaceString } from './edits';
 
 const allowed = ['PreemptLowerPriority', 'Never'];
 
@@ -45,7 +45,11 @@ preemptionPolicy: Never
         span: field.span,
         object,
         message: `preemptionPolicy: Unsupported value: "${field.value}": supported values: "Never", "PreemptLowerPriority". The apiserver rejects this ${object.kind}.`,
-        ...(best === undefined ? {} : { fix: { description: `Change preemptionPolicy to ${best}`, edits: [replace(field.span, best)] } }),
+        ...(best === undefined
+          ? {}
+          : {
+              fix: { description: `Change preemptionPolicy to ${best}`, edits: [replaceString(ctx.text(object.file), field.span, best)] },
+            }),
       });
     }
   },

@@ -1,7 +1,7 @@
 // Reports workloads whose priorityClassName names no PriorityClass in the workspace, the cluster state or the built-ins.
 import type { Rule } from './rule';
 import { closest } from './suggest';
-import { replace } from './edits';
+import { replaceString } from './edits';
 
 export const priorityClassNotFound: Rule = {
   id: 'priority-class-not-found',
@@ -43,7 +43,12 @@ spec:
         message: `${w.priority.admission.message ?? `no PriorityClass with name ${field.value} was found`}. The apiserver rejects every pod of this ${w.object.kind}.${hint}`,
         ...(best === undefined
           ? {}
-          : { fix: { description: `Change priorityClassName to "${best}"`, edits: [replace(field.span, best)] } }),
+          : {
+              fix: {
+                description: `Change priorityClassName to "${best}"`,
+                edits: [replaceString(ctx.text(w.object.file), field.span, best)],
+              },
+            }),
       });
     }
   },

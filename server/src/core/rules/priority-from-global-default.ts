@@ -1,6 +1,6 @@
 // Reports workloads without priorityClassName that silently get the globalDefault class.
 import type { Rule } from './rule';
-import { insertKey, replace } from './edits';
+import { insertKey, replaceString } from './edits';
 
 export const priorityFromGlobalDefault: Rule = {
   id: 'priority-from-global-default',
@@ -43,7 +43,7 @@ spec:
       const existing = w.workload.priorityClassName;
       const fix =
         existing !== undefined
-          ? replace(existing.span, className)
+          ? replaceString(ctx.text(w.object.file), existing.span, className)
           : insertKey(ctx.text(w.object.file), w.workload.podSpec, 'priorityClassName', className);
       ctx.report({
         file: w.object.file,
