@@ -13,7 +13,9 @@
 // A comment `# kpl-test-kubernetes-version: 1.N` anywhere in a fixture selects the modelled Kubernetes version.
 // UPDATE_FIXTURES=1 rewrites the caret comments from the actual findings: a maintainer aid, review every change.
 // Every fix of a reported finding is applied and the case re-analysed: the rule must no longer report that finding
-// (`# fix-leaves: <message>` documents a fix that legitimately leaves one), and the fix must not break the YAML.
+// (`# fix-leaves: <message>` documents a fix that legitimately leaves one), and the fix must not break the YAML (nor
+// JSON), add or remove an object. `<case>.fixed.<ext>` beside a case holds the text all its fixes produce together,
+// expectation comments dropped; UPDATE_FIXTURES=1 writes it too. Which files are cases: test/helpers/rule-cases.ts.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -26,12 +28,12 @@ import { FileReader, isTooLarge, tooLargeMessage } from '../../server/src/worksp
 import { walkPaths, walkProblemFile } from '../../server/src/workspace/walk';
 import { analyze, findingsOf, repoRoot } from '../helpers/analyze';
 import type { InputFile } from '../helpers/analyze';
-import { locate, matches, parseExpectations, renderFinding, renderWithFindings } from '../helpers/expectations';
+import { isExpectationLine, locate, matches, parseExpectations, renderFinding, renderWithFindings } from '../helpers/expectations';
 import type { Expectation, SidecarExpectation } from '../helpers/expectations';
 import { applyEdits, mapOffset } from '../helpers/edits';
+import { caseFile, fixedFileOf, isCompanionFile } from '../helpers/rule-cases';
 
 const rulesDir = path.join(repoRoot(), 'test', 'rules');
-const caseFile = /^(.*)\.(ya?ml|json)$/i;
 
 interface GeneratedCase {
   name: string;
@@ -81,7 +83,7 @@ function listCases(ruleId: string): CaseSpec[] {
       cases.push({ name: entry.name, kind: 'dir', path: full });
       continue;
     }
-    if (/\.cluster\.ya?ml$/i.test(entry.name) || /\.expect\.json$/i.test(entry.name)) continue;
+    if (isCompanionFile(entry.name)) continue;
     if (caseFile.test(entry.name)) cases.push({ name: entry.name, kind: 'file', path: full });
   }
   for (const g of generatedCases[ruleId] ?? []) cases.push({ name: g.name, kind: 'generated', generated: g });
@@ -188,6 +190,10 @@ function roundTrip(ruleId: string, fileName: string, text: string, expectations:
     const where = `${ruleId}/${fileName}: after fix "${finding.fix.description}" of the finding at ${locate(index, finding).line + 1}:${locate(index, finding).character + 1}`;
     const syntaxAfter = after.filter((f) => f.ruleId === 'yaml-syntax-error' || f.ruleId === 'invalid-field-value');
     assert.ok(syntaxAfter.length <= syntaxBefore, `${where} the YAML is broken:\n${syntaxAfter.map((f) => f.message).join('\n')}\n-----\n${fixed}`);
+    // A fix edits inside one object: it never removes or adds one. kubectl reads a file starting with `{` as JSON.
+    const objects = (t: string): number => parseFile({ path: fileName, content: t }).objects.length;
+    assert.equal(objects(fixed), objects(text), `${where} the number of objects changed:\n-----\n${fixed}`);
+    if (/^\s*\{/.test(text)) assert.doesNotThrow(() => JSON.parse(fixed), `${where} the JSON is broken:\n-----\n${fixed}`);
     const mapped = mapOffset(finding.span.start, edits);
     const remaining = findingsOf(after, ruleId).filter((f) => f.span.start === mapped && f.object === finding.object);
     const expectation = expectations.find((e) => matches(e, finding, locate(index, finding)));
@@ -197,6 +203,55 @@ function roundTrip(ruleId: string, fileName: string, text: string, expectations:
       assert.deepEqual(remaining.map((f) => f.message), [], `${where} the rule still reports it; fixed text:\n-----\n${fixed}\n-----`);
     }
   }
+}
+
+/**
+ * fixedText is the case after every quick fix of the rule's findings, applied together, with the expectation comments
+ * dropped (they point into the text before the fixes); undefined when no finding has a fix.
+ */
+function fixedText(ruleId: string, fileName: string, text: string, actual: readonly Finding[]): string | undefined {
+  const edits = actual.flatMap((f) => (f.fix?.edits ?? []).filter((e) => (e.file ?? f.file) === f.file));
+  if (edits.length === 0) return undefined;
+  let fixed: string;
+  try {
+    fixed = applyEdits(text, edits);
+  } catch (error) {
+    assert.fail(`${ruleId}/${fileName}: the fixes of two findings overlap, so they cannot be applied together: ${String(error)}`);
+  }
+  return fixed
+    .split('\n')
+    .filter((line) => !isExpectationLine(line.endsWith('\r') ? line.slice(0, -1) : line))
+    .join('\n');
+}
+
+/**
+ * checkFixedFile asserts the text the quick fixes produce: `<case>.fixed.<ext>` beside the case holds it (absent when
+ * no finding of the rule has a fix), and the fixes applied together still give YAML the engine reads without new
+ * syntax or field errors. UPDATE_FIXTURES=1 writes (or removes) the file.
+ */
+function checkFixedFile(ruleId: string, file: string, text: string, actual: readonly Finding[], analyzeText: (text: string) => Finding[]): void {
+  const fileName = path.basename(file);
+  const fixedPath = path.join(path.dirname(file), fixedFileOf(fileName));
+  const expected = fixedText(ruleId, fileName, text, actual);
+  const exists = fs.existsSync(fixedPath);
+  if (process.env.UPDATE_FIXTURES === '1') {
+    if (expected === undefined && exists) fs.rmSync(fixedPath);
+    if (expected !== undefined && (!exists || fs.readFileSync(fixedPath, 'utf8') !== expected)) fs.writeFileSync(fixedPath, expected);
+    return;
+  }
+  const name = `${ruleId}/${fixedFileOf(fileName)}`;
+  if (expected === undefined) {
+    assert.ok(!exists, `${name} is stale: no finding of ${ruleId} in ${fileName} has a fix (delete it, or run UPDATE_FIXTURES=1)`);
+    return;
+  }
+  assert.ok(exists, `${ruleId}/${fileName} has quick fixes: ${name} must hold the text they produce (UPDATE_FIXTURES=1 writes it; review it)`);
+  const committed = fs.readFileSync(fixedPath, 'utf8');
+  if (committed !== expected) assert.fail(`${name} differs from the text the quick fixes produce:\n-----\n${expected}\n-----`);
+  const syntax = (findings: readonly Finding[]): string[] =>
+    findings.filter((f) => f.ruleId === 'yaml-syntax-error' || f.ruleId === 'invalid-field-value').map((f) => f.message);
+  const after = analyzeText(expected);
+  assertNoInternalErrors(after);
+  assert.ok(syntax(after).length <= syntax(analyzeText(text)).length, `${name}: the fixes applied together break the YAML:\n${syntax(after).join('\n')}`);
 }
 
 function runFileCase(ruleId: string, spec: CaseSpec): number {
@@ -210,11 +265,16 @@ function runFileCase(ruleId: string, spec: CaseSpec): number {
   const { findings } = analyze([{ path: fileName, content: bytes }], options);
   assertNoInternalErrors(findings);
   const actual = findingsOf(findings, ruleId);
+  const analyzeText = (t: string): Finding[] => analyze([{ path: fileName, content: t }], options).findings;
   const sidecar = readSidecar(file.replace(caseFile, '$1.expect.json'));
   if (sidecar !== undefined || text === undefined) {
     assert.ok(sidecar !== undefined, `${ruleId}/${fileName} is not text: it needs a sidecar ${fileName.replace(caseFile, '$1.expect.json')}`);
     const index = new LineIndex(text ?? '');
     compareSidecar(ruleId, fileName, sidecar, actual, (f) => ({ file: f.file, ...index.position(f.span.start) }));
+    if (text !== undefined) {
+      roundTrip(ruleId, fileName, text, [], actual, analyzeText);
+      checkFixedFile(ruleId, file, text, actual, analyzeText);
+    }
     return sidecar.length;
   }
   const expectations = parseExpectations(text);
@@ -222,10 +282,12 @@ function runFileCase(ruleId: string, spec: CaseSpec): number {
     // Maintainer aid: rewrite the caret comments from the actual findings (review the result before keeping it).
     const rendered = renderWithFindings(text, actual);
     if (rendered !== text) fs.writeFileSync(file, rendered);
+    checkFixedFile(ruleId, file, rendered, findingsOf(analyzeText(rendered), ruleId), analyzeText);
     return parseExpectations(rendered).length;
   }
   compareInline(ruleId, fileName, text, expectations, actual);
-  roundTrip(ruleId, fileName, text, expectations, actual, (t) => analyze([{ path: fileName, content: t }], options).findings);
+  roundTrip(ruleId, fileName, text, expectations, actual, analyzeText);
+  checkFixedFile(ruleId, file, text, actual, analyzeText);
   return expectations.length;
 }
 
