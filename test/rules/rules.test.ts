@@ -1,130 +1,43 @@
 // Rule fixtures: one folder per rule id (test/rules/<id>/), one case per manifest file, expectations written in the
 // fixture as caret comments (see test/helpers/expectations.ts). Each case is analysed alone as a one-file workspace
-// through the public API with every rule enabled; only the folder's rule is compared.
-//
-// Case kinds:
-//   <case>.yaml|.yml|.json           a file case; `<case>.cluster.yaml` next to it is the cluster state (origin 'cluster')
-//   <case>.expect.json               sidecar expectations [{line, character, message, file?}] for files that cannot carry
-//                                    comments (binary, JSON, column 0), and for directory cases
-//   <case>/                          a directory case, walked with server/src/workspace/walk.ts after copying it to a temp
-//                                    dir and creating the symlinks listed in its `.symlinks.json` ({"link": "target"})
-//                                    and the sparse files listed in its `.sparse.json` ({"file": size in bytes})
-//   generated cases                  below (`generatedCases`), for inputs too big to commit
-// A comment `# kpl-test-kubernetes-version: 1.N` anywhere in a fixture selects the modelled Kubernetes version.
+// through the public API with every rule enabled; only the folder's rule is compared. The kinds of cases and their
+// companion files (cluster state, sidecar expectations, fixed text) are listed in test/helpers/rule-cases.ts;
+// test/rules/incremental.test.ts replays every case as edits, and test/rules/docs-examples.test.ts runs the examples
+// of each rule's docs.
 // UPDATE_FIXTURES=1 rewrites the caret comments from the actual findings: a maintainer aid, review every change.
 // Every fix of a reported finding is applied and the case re-analysed: the rule must no longer report that finding
 // (`# fix-leaves: <message>` documents a fix that legitimately leaves one), and the fix must not break the YAML (nor
 // JSON), add or remove an object. `<case>.fixed.<ext>` beside a case holds the text all its fixes produce together,
-// expectation comments dropped; UPDATE_FIXTURES=1 writes it too. Which files are cases: test/helpers/rule-cases.ts.
+// expectation comments dropped; UPDATE_FIXTURES=1 writes it too.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { LineIndex, parseFile, rules, AnalysisHost, newestKubernetesMinor } from '../../server/src/core/index';
 import type { Finding } from '../../server/src/core/index';
-import { unreadFile } from '../../server/src/core/index';
-import { FileReader, isTooLarge, tooLargeMessage } from '../../server/src/workspace/read';
-import { walkPaths, walkProblemFile } from '../../server/src/workspace/walk';
-import { analyze, findingsOf, repoRoot } from '../helpers/analyze';
-import type { InputFile } from '../helpers/analyze';
+import { analyze, findingsOf } from '../helpers/analyze';
 import { isExpectationLine, locate, matches, parseExpectations, renderFinding, renderWithFindings } from '../helpers/expectations';
 import type { Expectation, SidecarExpectation } from '../helpers/expectations';
 import { applyEdits, mapOffset } from '../helpers/edits';
-import { caseFile, fixedFileOf, isCompanionFile } from '../helpers/rule-cases';
-
-const rulesDir = path.join(repoRoot(), 'test', 'rules');
-
-interface GeneratedCase {
-  name: string;
-  file: string;
-  content: () => string;
-  expect: SidecarExpectation[];
-}
-
-/** Inputs too large to commit: built at test time. */
-const generatedCases: Record<string, GeneratedCase[]> = {
-  'document-too-large': [
-    {
-      name: 'invalid (generated: a 17 MiB kind: List document after a small Pod)',
-      file: 'invalid.yaml',
-      content: () => {
-        const head = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: small\nspec:\n  containers:\n  - name: app\n    image: nginx\n---\napiVersion: v1\nkind: List\nitems:\n';
-        const item = '- {apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {k: v}}\n';
-        return head + item.repeat(Math.ceil((17 * 1024 * 1024) / item.length));
-      },
-      expect: [{ line: 8, character: 0, message: 'Document 2 (List) is larger than 16 MiB and was not analysed.' }],
-    },
-  ],
-};
-
-function listFolders(): string[] {
-  return fs
-    .readdirSync(rulesDir, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort();
-}
-
-interface CaseSpec {
-  name: string;
-  kind: 'file' | 'dir' | 'generated';
-  /** absolute path of the file or directory */
-  path?: string;
-  generated?: GeneratedCase;
-}
-
-function listCases(ruleId: string): CaseSpec[] {
-  const dir = path.join(rulesDir, ruleId);
-  const cases: CaseSpec[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      cases.push({ name: entry.name, kind: 'dir', path: full });
-      continue;
-    }
-    if (isCompanionFile(entry.name)) continue;
-    if (caseFile.test(entry.name)) cases.push({ name: entry.name, kind: 'file', path: full });
-  }
-  for (const g of generatedCases[ruleId] ?? []) cases.push({ name: g.name, kind: 'generated', generated: g });
-  return cases;
-}
-
-function baseName(c: CaseSpec): string {
-  if (c.kind === 'generated') return (c.generated?.file ?? '').replace(caseFile, '$1');
-  return path.basename(c.path ?? '').replace(caseFile, '$1');
-}
+import {
+  baseName,
+  caseFile,
+  clusterOf,
+  decodeForCarets,
+  fixedFileOf,
+  kubernetesMinorOf,
+  listCases,
+  listRuleFolders,
+  loadDirectoryCase,
+  rulesDir,
+} from '../helpers/rule-cases';
+import type { CaseSpec } from '../helpers/rule-cases';
 
 function readSidecar(file: string): SidecarExpectation[] | undefined {
   if (!fs.existsSync(file)) return undefined;
   const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
   assert.ok(Array.isArray(parsed), `${file} must be a JSON array of {line, character, message}`);
   return parsed as SidecarExpectation[];
-}
-
-/** The text the engine sees: strict UTF-8 with a BOM replaced by a space (as parseFile does); undefined for binary. */
-function decodeForCarets(bytes: Uint8Array): string | undefined {
-  if (bytes.includes(0)) return undefined;
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
-  } catch {
-    return undefined;
-  }
-}
-
-function kubernetesMinorOf(text: string | undefined): number {
-  const match = text === undefined ? null : /^# kpl-test-kubernetes-version: 1\.(\d+)\s*$/m.exec(text);
-  return match === null ? newestKubernetesMinor : Number(match[1]);
-}
-
-function clusterOf(file: string): InputFile[] | undefined {
-  const stem = file.replace(caseFile, '$1');
-  for (const ext of ['.cluster.yaml', '.cluster.yml']) {
-    const p = stem + ext;
-    if (fs.existsSync(p)) return [{ path: path.basename(p), content: new Uint8Array(fs.readFileSync(p)) }];
-  }
-  return undefined;
 }
 
 function assertNoInternalErrors(findings: readonly Finding[]): void {
@@ -293,53 +206,21 @@ function runFileCase(ruleId: string, spec: CaseSpec): number {
 
 async function runDirCase(ruleId: string, spec: CaseSpec): Promise<number> {
   const source = spec.path ?? '';
-  const temp = fs.mkdtempSync(path.join(os.tmpdir(), `kpl-${ruleId}-`));
-  try {
-    const root = path.join(temp, spec.name);
-    fs.cpSync(source, root, { recursive: true });
-    const linksFile = path.join(root, '.symlinks.json');
-    if (fs.existsSync(linksFile)) {
-      const links = JSON.parse(fs.readFileSync(linksFile, 'utf8')) as Record<string, string>;
-      for (const [link, target] of Object.entries(links)) {
-        // git keeps no empty folders: a link may be the only thing its folder holds.
-        fs.mkdirSync(path.dirname(path.join(root, link)), { recursive: true });
-        fs.symlinkSync(target, path.join(root, link));
-      }
-    }
-    const sparseFile = path.join(root, '.sparse.json');
-    if (fs.existsSync(sparseFile)) {
-      for (const [file, size] of Object.entries(JSON.parse(fs.readFileSync(sparseFile, 'utf8')) as Record<string, number>)) {
-        fs.closeSync(fs.openSync(path.join(root, file), 'w'));
-        fs.truncateSync(path.join(root, file), size);
-      }
-    }
-    // As `kpl check` loads a directory: walked files are parsed, problems inside the directory become pseudo-files.
-    const walked = await walkPaths([root]);
-    const host = new AnalysisHost({ kubernetesMinor: newestKubernetesMinor }, { severities: {} });
-    const prefix = `${root.split(path.sep).join('/')}/`;
-    const rel = (p: string): string => (p.startsWith(prefix) ? p.slice(prefix.length) : p);
-    const texts = new Map<string, string>();
-    const reader = new FileReader();
-    for (const f of walked.files) {
-      const content = reader.read(f.absolute);
-      if (isTooLarge(content)) {
-        host.addParsed(unreadFile(rel(f.path), 'file-too-large', tooLargeMessage(rel(f.path), content.size, reader.maxBytes, 'raise the limit with --max-file-size MiB')));
-        continue;
-      }
-      const parsed = parseFile({ path: rel(f.path), content });
-      texts.set(parsed.file, parsed.text);
-      host.addParsed(parsed);
-    }
-    for (const p of walked.problems) host.addParsed(walkProblemFile({ ...p, message: p.message.split(prefix).join('') }, rel(p.path)));
-    const findings = [...host.analyze().findings.values()].flat();
-    assertNoInternalErrors(findings);
-    const sidecar = readSidecar(`${source}.expect.json`);
-    assert.ok(sidecar !== undefined, `${ruleId}/${spec.name}/ is a directory case: it needs ${spec.name}.expect.json`);
-    compareSidecar(ruleId, `${spec.name}/`, sidecar, findingsOf(findings, ruleId), (f) => ({ file: f.file, ...new LineIndex(texts.get(f.file) ?? '').position(f.span.start) }));
-    return sidecar.length;
-  } finally {
-    fs.rmSync(temp, { recursive: true, force: true });
+  const host = new AnalysisHost({ kubernetesMinor: newestKubernetesMinor }, { severities: {} });
+  const texts = new Map<string, string>();
+  for (const parsed of await loadDirectoryCase(source)) {
+    texts.set(parsed.file, parsed.text);
+    host.addParsed(parsed);
   }
+  const findings = [...host.analyze().findings.values()].flat();
+  assertNoInternalErrors(findings);
+  const sidecar = readSidecar(`${source}.expect.json`);
+  assert.ok(sidecar !== undefined, `${ruleId}/${spec.name}/ is a directory case: it needs ${spec.name}.expect.json`);
+  compareSidecar(ruleId, `${spec.name}/`, sidecar, findingsOf(findings, ruleId), (f) => ({
+    file: f.file,
+    ...new LineIndex(texts.get(f.file) ?? '').position(f.span.start),
+  }));
+  return sidecar.length;
 }
 
 function runGeneratedCase(ruleId: string, spec: CaseSpec): number {
@@ -354,7 +235,7 @@ function runGeneratedCase(ruleId: string, spec: CaseSpec): number {
 }
 
 test('every rule of the registry has a fixture folder test/rules/<id>/, and every folder is a rule', () => {
-  assert.deepEqual(listFolders(), rules.map((r) => r.id).sort());
+  assert.deepEqual(listRuleFolders(), rules.map((r) => r.id).sort());
 });
 
 for (const rule of rules) {
