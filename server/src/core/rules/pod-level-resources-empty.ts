@@ -20,10 +20,14 @@ Remove the empty stanza, or set pod-level cpu/memory requests and limits.
 
 ## Invalid
 \`\`\`yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: app}
 spec:
   resources: {}
   containers:
   - name: app
+    image: nginx
     resources:
       requests: {cpu: 1, memory: 1Gi}
       limits: {cpu: 1, memory: 1Gi}
@@ -31,9 +35,13 @@ spec:
 
 ## Valid
 \`\`\`yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: app}
 spec:
   containers:
   - name: app
+    image: nginx
     resources:
       requests: {cpu: 1, memory: 1Gi}
       limits: {cpu: 1, memory: 1Gi}

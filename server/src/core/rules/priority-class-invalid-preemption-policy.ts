@@ -19,6 +19,7 @@ Use one of the two values exactly.
 
 ## Invalid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
 kind: PriorityClass
 metadata: {name: batch}
 value: 1000
@@ -27,6 +28,7 @@ preemptionPolicy: never
 
 ## Valid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
 kind: PriorityClass
 metadata: {name: batch}
 value: 1000

@@ -19,14 +19,38 @@ Known classes are those in the workspace, those given with \`--cluster-state\` o
 
 ## Invalid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: evaluation-high}
+value: 1000
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: eval}
 spec:
-  priorityClassName: evaluation-hihg
+  template:
+    spec:
+      priorityClassName: evaluation-hihg
+      restartPolicy: Never
+      containers: [{name: eval, image: eval:2}]
 \`\`\`
 
 ## Valid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: evaluation-high}
+value: 1000
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: eval}
 spec:
-  priorityClassName: evaluation-high
+  template:
+    spec:
+      priorityClassName: evaluation-high
+      restartPolicy: Never
+      containers: [{name: eval, image: eval:2}]
 \`\`\``,
   check(ctx) {
     const names = ctx.model.classIndex.names();

@@ -17,15 +17,33 @@ Remove \`spec.priority\` (and \`spec.preemptionPolicy\`) from the manifest and l
 
 ## Invalid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: app}
 spec:
-  priorityClassName: high   # value 1000
+  priorityClassName: high
   priority: 5
+  containers: [{name: app, image: nginx}]
 \`\`\`
 
 ## Valid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: app}
 spec:
   priorityClassName: high
+  containers: [{name: app, image: nginx}]
 \`\`\``,
   check(ctx) {
     for (const w of ctx.workloads) {

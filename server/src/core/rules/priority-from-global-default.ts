@@ -17,21 +17,38 @@ Name the intended class explicitly (the quick fix writes the current default, ma
 
 ## Invalid
 \`\`\`yaml
-# a PriorityClass ci-default (value 100) has globalDefault: true
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: ci-default}
+value: 100
+globalDefault: true
+---
+apiVersion: batch/v1
 kind: Job
+metadata: {name: integration-tests}
 spec:
   template:
     spec:
+      restartPolicy: Never
       containers: [{name: test, image: busybox}]
 \`\`\`
 
 ## Valid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: ci-default}
+value: 100
+globalDefault: true
+---
+apiVersion: batch/v1
 kind: Job
+metadata: {name: integration-tests}
 spec:
   template:
     spec:
       priorityClassName: ci-default
+      restartPolicy: Never
       containers: [{name: test, image: busybox}]
 \`\`\``,
   check(ctx) {
