@@ -204,6 +204,7 @@ function validText(ruleId: string): Uint8Array | undefined {
 }
 
 let incrementalSteps = 0;
+let smallEditCount = 0;
 
 for (const rule of rules) {
   describe(`rule ${rule.id}`, () => {
@@ -235,6 +236,7 @@ for (const rule of rules) {
           const text = doc.content;
           const nodes = parseFile({ path: doc.path, content: text }).objects.map((o) => o.node);
           for (const edit of smallEdits(text, nodes)) {
+            smallEditCount++;
             replay.step(`${edit.label} in ${doc.path}`, () => replay.set({ path: doc.path, content: applyEdits(text, edit.edits) }), true);
             replay.step(`undoing ${edit.label} in ${doc.path}`, () => replay.set(doc), true);
           }
@@ -247,6 +249,6 @@ for (const rule of rules) {
 
 test('the replay exercised incremental steps (edits that keep every summary)', (t) => {
   // Guards the test itself: if every edit rebuilt the model, nothing above would test the summary.
-  t.diagnostic(`${incrementalSteps} incremental steps`);
+  t.diagnostic(`${smallEditCount} small edits, ${incrementalSteps} incremental steps`);
   assert.ok(incrementalSteps > 100, `only ${incrementalSteps} incremental steps`);
 });
