@@ -20,22 +20,56 @@ Use \`preferredDuringSchedulingIgnoredDuringExecution\`, or give the pods it dep
 
 ## Invalid
 \`\`\`yaml
-affinity:
-  podAffinity:
-    requiredDuringSchedulingIgnoredDuringExecution:
-    - labelSelector: {matchLabels: {app: cache}}   # cache runs at a lower priority
-      topologyKey: kubernetes.io/hostname
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: cache, labels: {app: cache}}   # no class: priority 0
+spec:
+  containers: [{name: cache, image: redis}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: api}
+spec:
+  priorityClassName: high
+  affinity:
+    podAffinity:
+      requiredDuringSchedulingIgnoredDuringExecution:
+      - labelSelector: {matchLabels: {app: cache}}
+        topologyKey: kubernetes.io/hostname
+  containers: [{name: api, image: api:1}]
 \`\`\`
 
 ## Valid
 \`\`\`yaml
-affinity:
-  podAffinity:
-    preferredDuringSchedulingIgnoredDuringExecution:
-    - weight: 100
-      podAffinityTerm:
-        labelSelector: {matchLabels: {app: cache}}
-        topologyKey: kubernetes.io/hostname
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: cache, labels: {app: cache}}
+spec:
+  containers: [{name: cache, image: redis}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: api}
+spec:
+  priorityClassName: high
+  affinity:
+    podAffinity:
+      preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 100
+        podAffinityTerm:
+          labelSelector: {matchLabels: {app: cache}}
+          topologyKey: kubernetes.io/hostname
+  containers: [{name: api, image: api:1}]
 \`\`\``,
   check(ctx) {
     for (const w of ctx.workloads) {

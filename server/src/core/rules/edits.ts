@@ -7,6 +7,42 @@ export function replace(span: Span, newText: string): TextEdit {
   return { span, newText };
 }
 
+/**
+ * replaceString writes the string `value` over the scalar at `span`. kubectl reads a file whose first character is `{`
+ * as JSON, so there a double-quoted scalar stays double-quoted; elsewhere the value is written plain, and quoted only
+ * when YAML would read it as something other than a string (`true`, `123`).
+ */
+export function replaceString(text: string, span: Span, value: string): TextEdit {
+  const keepJson = text[span.start] === '"' && /^\s*\{/.test(text);
+  const plain = /^[A-Za-z_][\w.-]*$/.test(value) && !/^(y|n|yes|no|true|false|on|off|null)$/i.test(value);
+  return { span, newText: keepJson || !plain ? JSON.stringify(value) : value };
+}
+
+/**
+ * removeEntry deletes `key` and its value from `map`. In a block map the entry's lines go whole, with their line
+ * break, and only when nothing else shares them (not `- key: v`, which opens a sequence item); in a flow map (JSON
+ * included) the entry goes with one separating comma, so `spec: {a: 1, b: 2}` and one-line JSON keep their other keys.
+ */
+export function removeEntry(text: string, map: YMap, key: string): TextEdit | undefined {
+  const i = map.entries.findIndex((e) => e.key === key);
+  const entry = map.entries[i];
+  if (entry === undefined) return undefined;
+  const start = entry.keySpan.start;
+  const end = entry.value.span.end;
+  if (map.flow) {
+    const next = map.entries[i + 1];
+    const previous = map.entries[i - 1];
+    if (next !== undefined) return { span: { start, end: next.keySpan.start }, newText: '' };
+    if (previous !== undefined) return { span: { start: previous.value.span.end, end }, newText: '' };
+    return { span: { start, end }, newText: '' };
+  }
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const lineEnd = text.indexOf('\n', end);
+  const after = text.slice(end, lineEnd === -1 ? text.length : lineEnd).trim();
+  if (text.slice(lineStart, start).trim() !== '' || (after !== '' && !after.startsWith('#'))) return undefined;
+  return removeLine(text, { start, end });
+}
+
 /** removeLine deletes the whole line(s) from the line of `span.start` to the line of `span.end`, with the line break. */
 export function removeLine(text: string, span: Span): TextEdit {
   const start = text.lastIndexOf('\n', span.start - 1) + 1;

@@ -19,7 +19,11 @@ A file \`blob.yaml\` holding NUL bytes.
 
 ## Valid
 \`\`\`yaml
+apiVersion: v1
 kind: Pod
+metadata: {name: app}
+spec:
+  containers: [{name: app, image: nginx}]
 \`\`\``,
   check(ctx) {
     reportFileProblems(ctx, ['not-text'], (p) => `${p.message}; it was not analysed.`);

@@ -28,17 +28,22 @@ or raise \`backoffLimit\`, or give the Job a priority no other workload exceeds.
 
 ## Invalid
 \`\`\`yaml
+apiVersion: batch/v1
 kind: Job
+metadata: {name: train}
 spec:
   backoffLimit: 0
   template:
     spec:
       restartPolicy: Never
+      containers: [{name: train, image: train:1}]
 \`\`\`
 
 ## Valid
 \`\`\`yaml
+apiVersion: batch/v1
 kind: Job
+metadata: {name: train}
 spec:
   backoffLimit: 0
   podFailurePolicy:
@@ -49,6 +54,7 @@ spec:
   template:
     spec:
       restartPolicy: Never
+      containers: [{name: train, image: train:1}]
 \`\`\``,
   check(ctx) {
     for (const w of ctx.workloads) {

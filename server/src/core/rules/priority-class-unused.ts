@@ -15,24 +15,43 @@ Use it, fix the misspelt reference, or delete it.
 
 ## Invalid
 \`\`\`yaml
-kind: PriorityClass
-metadata: {name: nightly}
-value: 50
-\`\`\`
-
-## Valid
-\`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
 kind: PriorityClass
 metadata: {name: nightly}
 value: 50
 ---
+apiVersion: batch/v1
 kind: CronJob
+metadata: {name: nightly}
 spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers: [{name: report, image: report:1}]
+\`\`\`
+
+## Valid
+\`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: nightly}
+value: 50
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly}
+spec:
+  schedule: "0 3 * * *"
   jobTemplate:
     spec:
       template:
         spec:
           priorityClassName: nightly
+          restartPolicy: Never
+          containers: [{name: report, image: report:1}]
 \`\`\``,
   check(ctx) {
     if (ctx.model.workloads.length === 0) return;

@@ -16,16 +16,22 @@ Fix the YAML at the reported position (indentation, unclosed quotes or brackets,
 
 ## Invalid
 \`\`\`yaml
+apiVersion: v1
 kind: Pod
 metadata:
   name: "unterminated
+spec:
+  containers: [{name: app, image: nginx}]
 \`\`\`
 
 ## Valid
 \`\`\`yaml
+apiVersion: v1
 kind: Pod
 metadata:
   name: terminated
+spec:
+  containers: [{name: app, image: nginx}]
 \`\`\``,
   check(ctx) {
     reportFileProblems(
