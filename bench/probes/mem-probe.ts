@@ -1,10 +1,10 @@
-// Memory of the engine's retained state for a workspace: `node --expose-gc out/bench/mem-probe.js DIR [snapshot.heapsnapshot]`.
+// Memory of the engine's retained state for a workspace: `node --expose-gc out/bench/probes/mem-probe.js DIR [snapshot.heapsnapshot]`.
 // Loads every file into an AnalysisHost as the language server does, analyses, collects garbage and prints heap figures
 // per retained part; with a second argument it also writes a heap snapshot to summarise with `heap-summary.js`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
-import { AnalysisHost } from '../server/src/core/analysis/host';
+import { AnalysisHost } from '../../server/src/core/analysis/host';
 
 const dir = process.argv[2] ?? '.';
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);

@@ -1,9 +1,9 @@
-// Heap spaces of the engine's retained state after a compacting GC: `node --expose-gc out/bench/space-probe.js DIR`.
+// Heap spaces of the engine's retained state after a compacting GC: `node --expose-gc out/bench/probes/space-probe.js DIR`.
 // Shows where committed-but-unused heap sits (young generation, old space fragmentation, large objects).
 import * as v8 from 'node:v8';
-import { AnalysisHost } from '../server/src/core/analysis/host';
-import { compactHeap } from '../server/src/lsp/heap';
-import { loadTree } from './corpus';
+import { AnalysisHost } from '../../server/src/core/analysis/host';
+import { compactHeap } from '../../server/src/lsp/heap';
+import { loadTree } from '../corpus';
 
 const dir = process.argv[2] ?? '.';
 const host = new AnalysisHost({ kubernetesMinor: 34 }, { severities: {} });

@@ -1,7 +1,7 @@
 // Diagnoses the engine / js-yaml ratio on a tree: engine alone, engine alternating with js-yaml, and after yaml's
-// parseAllDocuments has run in the same process (shared yaml code: JIT state). `node --expose-gc out/bench/ratio-probe.js [DIR]`
-import { AnalysisHost, parseFile } from '../server/src/core/index';
-import { defaultCorpus, loadTree } from './corpus';
+// parseAllDocuments has run in the same process (shared yaml code: JIT state). `node --expose-gc out/bench/probes/ratio-probe.js [DIR]`
+import { AnalysisHost, parseFile } from '../../server/src/core/index';
+import { defaultCorpus, loadTree } from '../corpus';
 
 const jsYaml = require('js-yaml') as { loadAll(text: string): unknown[] };
 const yaml = require('yaml') as { parseAllDocuments(text: string): unknown };

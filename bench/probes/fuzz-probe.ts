@@ -1,6 +1,6 @@
-// Runs one hostile generator through the fuzz harness and prints time and memory: `node out/bench/fuzz-probe.js list 100000`.
-import { Harness } from '../test/fuzz/check';
-import { bigList, billionLaughs, deepNesting } from '../test/fuzz/mutate';
+// Runs one hostile generator through the fuzz harness and prints time and memory: `node out/bench/probes/fuzz-probe.js list 100000`.
+import { Harness } from '../../test/fuzz/check';
+import { bigList, billionLaughs, deepNesting } from '../../test/fuzz/mutate';
 
 const [what = 'list', n = '100000'] = process.argv.slice(2);
 const count = Number(n);

@@ -1,9 +1,9 @@
-// `node out/bench/anchor-probe.js [DIR] [--fallback] [--kinds-only] [--expanded] [--check] [--top N]`: the benchmark's
+// `node out/bench/probes/anchor-probe.js [DIR] [--fallback] [--kinds-only] [--expanded] [--check] [--top N]`: the benchmark's
 // anchor alone (yaml-language-server validation of every file of DIR, default the corpus) with the schema run.js uses.
 // --check first validates two known Deployments (one valid, one with `replicas: "abc"`) and prints their diagnostics.
-import { defaultCorpus, loadTree } from './corpus';
-import { anchorService, fallbackSchema, loadAnchorSchema, runAnchor } from './anchor-schema';
-import type { AnchorSchema } from './anchor-schema';
+import { defaultCorpus, loadTree } from '../corpus';
+import { anchorService, fallbackSchema, loadAnchorSchema, runAnchor } from '../anchor-schema';
+import type { AnchorSchema } from '../anchor-schema';
 
 const argv = process.argv.slice(2);
 const option = (name: string): string | undefined => {
