@@ -15,14 +15,15 @@ import { PriorityClassIndex, resolvePriority } from '../semantics/priority';
 import { readPriorityClass } from '../semantics/priority-class';
 import type { PreemptionPolicy, PriorityClass } from '../semantics/priority-class';
 import { defaultContainer, podLevelResources, podRequests } from '../semantics/resources';
-import type { EffectiveContainer, PodLevelResources, Resources } from '../semantics/resources';
+import type { EffectiveContainer, PodLevelResources } from '../semantics/resources';
+import type { Resources } from '../semantics/resource-amounts';
 import { readLimitRange } from '../semantics/limit-range';
 import type { LimitRangeDefaults } from '../semantics/limit-range';
 import { expectedDisruptions, readPodDisruptionBudget } from '../semantics/disruption';
 import type { PodDisruptionBudget } from '../semantics/disruption';
 import { isEmptySelector, selectorMatches } from '../semantics/labels';
-import { evictionTier } from '../analysis/model';
-import type { EvictionTier } from '../analysis/model';
+import { evictionTier } from '../semantics/eviction';
+import type { EvictionTier } from '../semantics/eviction';
 
 export interface Taint {
   key: string;

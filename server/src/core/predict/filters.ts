@@ -10,7 +10,7 @@
 // removing a pod costs O(its terms); nothing iterates the other nodes' pods.
 import type { LabelSelector } from '../model/workload';
 import { selectorMatches } from '../semantics/labels';
-import type { Resources } from '../semantics/resources';
+import type { Resources } from '../semantics/resource-amounts';
 import type {
   AffinityTerm,
   ClusterSnapshot,

@@ -1,6 +1,7 @@
 // Pod QoS class exactly as GetPodQOS/ComputePodQOS (R-C.*): cpu and memory only, init and sidecar containers count,
 // requests defaulted from limits, and the pod-level stanza alone when pod-level resources are in effect.
-import type { EffectiveContainer, PodLevelResources, Resources } from './resources';
+import type { EffectiveContainer, PodLevelResources } from './resources';
+import type { Resources } from './resource-amounts';
 
 export type QosClass = 'Guaranteed' | 'Burstable' | 'BestEffort';
 
