@@ -9,7 +9,7 @@ export type { K8sObject, ParsedFile, SourceInput, FileProblem, Origin } from './
 export { readWorkload, workloadKinds, readLabelSelector } from './model/workload';
 export type { Workload, ContainerSpec, LabelSelector, PodAffinityTerm } from './model/workload';
 export { FieldReader } from './model/fields';
-export { WorkspaceModel, newestKubernetesMinor, oldestKubernetesMinor, pdbSelects } from './analysis/model';
+export { WorkspaceModel, newestKubernetesMinor, oldestKubernetesMinor } from './analysis/model';
 export type { AnalyzedWorkload, AnalyzedPdb, AnalysisOptions } from './analysis/model';
 export { evictionTier } from './semantics/eviction';
 export type { EvictionTier } from './semantics/eviction';
@@ -39,9 +39,10 @@ export type { EffectiveContainer, PodLevelResources } from './semantics/resource
 export type { Resources } from './semantics/resource-amounts';
 export { readLimitRange } from './semantics/limit-range';
 export type { LimitRangeDefaults } from './semantics/limit-range';
-export { readPodDisruptionBudget, expectedDisruptions } from './semantics/disruption';
+export { readPodDisruptionBudget, expectedDisruptions, pdbSelectsPod } from './semantics/disruption';
 export type { PodDisruptionBudget, DisruptionEstimate } from './semantics/disruption';
 export { selectorMatches, isEmptySelector, formatSelector } from './semantics/labels';
+export type { EmptySelectorMeaning } from './semantics/labels';
 export { explain, explainWorkload } from './explain';
 export { escapeMarkdown, codeSpan } from './markdown';
 export type { Explanation, WorkloadExplanation, PriorityClassExplanation } from './explain';

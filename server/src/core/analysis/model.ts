@@ -15,9 +15,8 @@ import type { EffectiveContainer, PodLevelResources } from '../semantics/resourc
 import type { Resources } from '../semantics/resource-amounts';
 import { computePodQos } from '../semantics/qos';
 import type { QosClass } from '../semantics/qos';
-import { expectedDisruptions, readPodDisruptionBudget } from '../semantics/disruption';
+import { expectedDisruptions, pdbSelectsPod, readPodDisruptionBudget } from '../semantics/disruption';
 import type { DisruptionEstimate, PodDisruptionBudget } from '../semantics/disruption';
-import { isEmptySelector, selectorMatches } from '../semantics/labels';
 import { evictionTier } from '../semantics/eviction';
 import type { EvictionTier } from '../semantics/eviction';
 
@@ -139,7 +138,9 @@ export class WorkspaceModel {
     for (const object of pdbObjects) {
       const { pdb, problems } = readPodDisruptionBudget(object);
       this.addProblems(object, problems);
-      const workloads = (byNamespace.get(pdb.namespace) ?? []).filter((w) => pdbSelects(pdb, w));
+      const workloads = (byNamespace.get(pdb.namespace) ?? []).filter((w) =>
+        pdbSelectsPod(pdb, w.object.namespace ?? 'default', w.workload.podLabels),
+      );
       // For maxUnavailable and percentage minAvailable the disruption controller counts expected pods through their
       // controllers' scale: bare Pods (no controller) add nothing, so such a budget allows no disruption.
       const throughControllers = pdb.maxUnavailable !== undefined || pdb.minAvailable?.value.kind === 'percent';
@@ -379,11 +380,4 @@ export class WorkspaceModel {
     list.push(...problems);
     this.fieldProblems.set(object, list);
   }
-}
-
-/** pdbSelects applies policy/v1 semantics: null selector selects nothing, `{}` every pod of the namespace (v1beta1: nothing). */
-export function pdbSelects(pdb: PodDisruptionBudget, w: AnalyzedWorkload): boolean {
-  if (pdb.selector === undefined || (w.object.namespace ?? 'default') !== pdb.namespace) return false;
-  if (isEmptySelector(pdb.selector)) return pdb.apiVersion === 'policy/v1';
-  return selectorMatches(pdb.selector, w.workload.podLabels);
 }

@@ -117,15 +117,15 @@ export function matchesNodeSelectorAndAffinity(pod: SimPod, node: SimNode): bool
   return pod.requiredNodeAffinity.some((t) => termMatches(t, node));
 }
 
+/** Affinity terms and spread constraints use LabelSelectorAsSelector as is: nil matches nothing, `{}` everything (R-K.1). */
 function selectorMatchesPod(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
-  return selector !== undefined && selectorMatches(selector, labels);
+  return selectorMatches(selector, labels, 'everything');
 }
 
-/** termMatchesPod is PodMatchesTermsNamespaceAndSelector. */
+/** termMatchesPod is PodMatchesTermsNamespaceAndSelector; a `{}` namespaceSelector selects every namespace (R-K.1). */
 export function termMatchesPod(term: AffinityTerm, pod: SimPod, snapshot: ClusterSnapshot): boolean {
   const inNamespace =
-    term.namespaces.has(pod.namespace) ||
-    (term.namespaceSelector !== undefined && selectorMatches(term.namespaceSelector, snapshot.namespaceLabelsOf(pod.namespace)));
+    term.namespaces.has(pod.namespace) || selectorMatches(term.namespaceSelector, snapshot.namespaceLabelsOf(pod.namespace), 'everything');
   return inNamespace && selectorMatchesPod(term.selector, pod.labels);
 }
 

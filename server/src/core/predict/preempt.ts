@@ -100,8 +100,8 @@ export function violatingSplit(pods: readonly SimPod[], pdbs: readonly SimPdb[])
     let violates = false;
     if (Object.keys(pod.labels).length > 0) {
       for (const pdb of pdbs) {
-        if (pdb.namespace !== pod.namespace || pdb.selector === undefined) continue;
-        if (!selectorMatches(pdb.selector, pod.labels)) continue;
+        // The scheduler's own rule: nil and `{}` selectors match nothing (R-E.7), whatever the PDB's apiVersion.
+        if (pdb.namespace !== pod.namespace || !selectorMatches(pdb.selector, pod.labels, 'nothing')) continue;
         if (pdb.disruptedPods.has(pod.name)) continue;
         const left = (allowed.get(pdb) ?? 0) - 1;
         allowed.set(pdb, left);
