@@ -23,7 +23,7 @@ import { ListWatch } from './list-watch';
 import type { StreamStatus } from './list-watch';
 import { liveEventRow } from './rows';
 import type { PodLookup } from './rows';
-import { snapshotParsed, snapshotSources } from './snapshot';
+import { snapshotParsed } from './snapshot';
 import type { ClusterSnapshot } from './snapshot';
 
 export interface ClusterConnectionOptions {
@@ -508,11 +508,6 @@ export class ClusterConnection implements PodLookup {
 
   snapshot(): ClusterSnapshot {
     return this.snap;
-  }
-
-  /** Snapshot as YAML sources with origin 'cluster' (for AnalysisHost.setClusterState). */
-  snapshotSources() {
-    return snapshotSources(this.snap, this.contextName ?? 'cluster');
   }
 
   snapshotParsed(): ParsedFile[] {

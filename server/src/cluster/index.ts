@@ -6,7 +6,7 @@ export type { HistoryOptions, HistoryRecord } from './history';
 export { KubeconfigError, listKubeContexts, loadKubeconfig, kubeconfigPaths } from './kubeconfig';
 export { ApiError } from './api';
 export { liveEventRow } from './rows';
-export { snapshotSources, snapshotParsed } from './snapshot';
+export { snapshotParsed } from './snapshot';
 export type { ClusterSnapshot } from './snapshot';
 export { LiveClusterSource } from './source';
 export type { LiveClusterConfig, LiveClusterSourceOptions } from './source';

@@ -5,6 +5,7 @@ export { parseQuantity, formatQuantity, formatCpu } from './quantity';
 export type { YNode, YMap, YSeq, YScalar, YEntry } from './syntax/tree';
 export { get, entry, lookup, isMap, isSeq, isScalar, stringValue, scalarText } from './syntax/tree';
 export { parseFile, unreadFile, clusterScopedKinds } from './model/objects';
+export { parsedFromApi, objectsFromApi } from './model/from-api';
 export type { K8sObject, ParsedFile, SourceInput, FileProblem, Origin } from './model/objects';
 export { readWorkload, workloadKinds, readLabelSelector } from './model/workload';
 export type { Workload, ContainerSpec, LabelSelector, PodAffinityTerm } from './model/workload';
