@@ -3,7 +3,14 @@
 import { codeSpan, escapeMarkdown } from '../markdown';
 import { LineIndex } from '../text';
 import type { ParsedFile, K8sObject } from '../model/objects';
-import { get, entry, isMap } from '../syntax/tree';
+import { objectsFromApi } from '../model/from-api';
+import { FieldReader } from '../model/fields';
+import { readLabelSelector } from '../model/workload';
+import { selectorMatches } from '../semantics/labels';
+import { ignoresDisruptions } from '../semantics/job';
+import { readPriorityClass } from '../semantics/priority-class';
+import { nodeFromValue } from '../syntax/from-value';
+import { get, entry, isMap, stringValue } from '../syntax/tree';
 import type { YNode } from '../syntax/tree';
 import { classifyPod, eventsOfPod } from './classify';
 import type { CauseKind, Classification } from './classify';
@@ -167,17 +174,20 @@ interface ClassInfo {
   preemptionPolicy?: string;
 }
 
+/** The cluster's PriorityClasses as the semantics read them (readPriorityClass), with the policy as written. */
 function classIndex(classes: readonly ApiObject[] | undefined): Map<string, ClassInfo> {
   const out = new Map<string, ClassInfo>();
-  for (const c of classes ?? []) {
-    const name = asString(c, 'metadata', 'name');
-    if (name === undefined) continue;
-    const info: ClassInfo = { name, globalDefault: field(c, 'globalDefault') === true };
-    const value = asNumber(c, 'value');
-    if (value !== undefined) info.value = value;
-    const policy = asString(c, 'preemptionPolicy');
-    if (policy !== undefined) info.preemptionPolicy = policy;
-    out.set(name, info);
+  const objects = objectsFromApi(
+    (classes ?? []).map((c) => ({ ...c, apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass' })),
+    'diagnose-priority-classes.json',
+  );
+  for (const o of objects) {
+    if (stringValue(get(o.node, 'metadata', 'name')) === undefined) continue;
+    const { priorityClass } = readPriorityClass(o);
+    const info: ClassInfo = { name: priorityClass.name, globalDefault: priorityClass.globalDefault };
+    if (priorityClass.valueField !== undefined) info.value = priorityClass.valueField.value;
+    if (priorityClass.preemptionPolicyField !== undefined) info.preemptionPolicy = priorityClass.preemptionPolicyField.value;
+    out.set(priorityClass.name, info);
   }
   return out;
 }
@@ -232,39 +242,6 @@ function workloadManifest(workspace: readonly ParsedFile[] | undefined, pod: Pod
 
 function parsePreemptedNoteUid(note: string): string | undefined {
   return parsePreemptedNote(note)?.preemptorUid;
-}
-
-function jsonIgnoresDisruptions(policy: unknown): boolean {
-  const rules = field(policy, 'rules');
-  if (!Array.isArray(rules)) return false;
-  for (const rule of rules) {
-    const conditions = field(rule, 'onPodConditions');
-    if (!Array.isArray(conditions)) continue;
-    if (conditions.some((c) => asString(c, 'type') === 'DisruptionTarget' && (asString(c, 'status') ?? 'True') === 'True'))
-      return asString(rule, 'action') === 'Ignore';
-  }
-  return false;
-}
-
-function labelSelectorMatches(selector: unknown, labels: Record<string, string>): boolean {
-  if (selector === undefined || selector === null) return false;
-  const matchLabels = (field(selector, 'matchLabels') ?? {}) as Record<string, unknown>;
-  const expressions = field(selector, 'matchExpressions');
-  const exprs = Array.isArray(expressions) ? expressions : [];
-  if (Object.keys(matchLabels).length === 0 && exprs.length === 0) return false; // nil/empty selector matches nothing (R-E.7)
-  for (const [k, v] of Object.entries(matchLabels)) if (labels[k] !== v) return false;
-  for (const e of exprs) {
-    const key = asString(e, 'key') ?? '';
-    const op = asString(e, 'operator');
-    const values = (field(e, 'values') as unknown[] | undefined) ?? [];
-    const has = Object.prototype.hasOwnProperty.call(labels, key);
-    const value = labels[key];
-    if (op === 'In' && (!has || !values.includes(value))) return false;
-    if (op === 'NotIn' && has && values.includes(value)) return false;
-    if (op === 'Exists' && !has) return false;
-    if (op === 'DoesNotExist' && has) return false;
-  }
-  return true;
 }
 
 function summarize(pod: PodRecord, classes: Map<string, ClassInfo>, workspace: readonly ParsedFile[] | undefined): PodSummary {
@@ -553,7 +530,9 @@ export function buildDiagnoseReport(input: DiagnoseInput): DiagnoseReport {
       const failed = asNumber(jobObject, 'status', 'failed');
       if (failed !== undefined) j.failed = failed;
       const policy = field(jobObject, 'spec', 'podFailurePolicy');
-      j.podFailurePolicy = policy === undefined ? 'none' : jsonIgnoresDisruptions(policy) ? 'ignores-disruptions' : 'counts-disruptions';
+      // R-H.1, R-H.2: the same reading of the policy as for manifests.
+      j.podFailurePolicy =
+        policy === undefined ? 'none' : ignoresDisruptions(nodeFromValue(policy)) ? 'ignores-disruptions' : 'counts-disruptions';
     }
     if (jobFailure !== undefined) j.failure = jobFailure;
     const disrupted =
@@ -592,7 +571,10 @@ export function buildDiagnoseReport(input: DiagnoseInput): DiagnoseReport {
   if (pod?.labels !== undefined) {
     for (const pdb of input.pdbs ?? []) {
       if ((asString(pdb, 'metadata', 'namespace') ?? '') !== pod.namespace) continue;
-      if (!labelSelectorMatches(field(pdb, 'spec', 'selector'), pod.labels)) continue;
+      // Listed with the scheduler's reading of selectors (nil or {} selects nothing, R-E.7) whatever the cause; the
+      // Eviction API and the disruption controller read a policy/v1 {} as every pod of the namespace (R-K.2, R-K.3).
+      const selector = readLabelSelector(new FieldReader(), nodeFromValue(field(pdb, 'spec', 'selector')));
+      if (!selectorMatches(selector, pod.labels, 'nothing')) continue;
       const s: PdbState = { name: asString(pdb, 'metadata', 'name') ?? '', note: '' };
       const put = (k: 'disruptionsAllowed' | 'currentHealthy' | 'desiredHealthy' | 'expectedPods') => {
         const v = asNumber(pdb, 'status', k);

@@ -5,6 +5,11 @@ import type { Resources } from './resource-amounts';
 
 export type QosClass = 'Guaranteed' | 'Burstable' | 'BestEffort';
 
+/** qosClassOf reads a `status.qosClass` value: one of the three classes, else undefined (not a QoS class). */
+export function qosClassOf(value: string | undefined): QosClass | undefined {
+  return value === 'Guaranteed' || value === 'Burstable' || value === 'BestEffort' ? value : undefined;
+}
+
 const qosResources = ['cpu', 'memory'] as const;
 
 /** stanzaQos classifies one requests/limits stanza (a container, or the pod-level stanza). */
@@ -24,7 +29,8 @@ export function computePodQos(
   podLevel: PodLevelResources | undefined,
   statusQosClass?: string,
 ): QosClass {
-  if (statusQosClass === 'Guaranteed' || statusQosClass === 'Burstable' || statusQosClass === 'BestEffort') return statusQosClass;
+  const fromStatus = qosClassOf(statusQosClass);
+  if (fromStatus !== undefined) return fromStatus;
   if (podLevel !== undefined) return stanzaQos(podLevel.requests, podLevel.limits);
   if (containers.length === 0) return 'BestEffort';
   const classes = containers.map((c) => stanzaQos(c.requests, c.limits));
