@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { parseFile } from '../../server/src/core/index';
 import type { YMap } from '../../server/src/core/index';
 import { get } from '../../server/src/core/index';
-import { addPreemptionPolicyNever, requestsEqualLimits } from '../../server/src/lsp/edit-builders';
+import { addPreemptionPolicyNever, requestsEqualLimits } from '../../server/src/core/edits/quick-fixes';
 import { matchesAny } from '../../server/src/lsp/glob';
 import { readSettings } from '../../server/src/lsp/settings';
 import { canonicalUri, pathToUri } from '../../server/src/lsp/uri';

@@ -10,8 +10,8 @@ export type { K8sObject, ParsedFile, SourceInput, FileProblem, Origin } from './
 export { readWorkload, workloadKinds, readLabelSelector } from './model/workload';
 export type { Workload, ContainerSpec, LabelSelector, PodAffinityTerm } from './model/workload';
 export { FieldReader } from './model/fields';
-export { WorkspaceModel, newestKubernetesMinor, oldestKubernetesMinor } from './analysis/model';
-export type { AnalyzedWorkload, AnalyzedPdb, AnalysisOptions } from './analysis/model';
+export { WorkspaceModel, newestKubernetesMinor, oldestKubernetesMinor } from './facts/workspace-model';
+export type { AnalyzedWorkload, AnalyzedPdb, AnalysisOptions } from './facts/workspace-model';
 export { evictionTier } from './semantics/eviction';
 export type { EvictionTier } from './semantics/eviction';
 export { AnalysisHost } from './analysis/host';
@@ -19,10 +19,12 @@ export type { AnalysisResult } from './analysis/host';
 export { runRules, sortFindings, ignoreAnnotation } from './analysis/analyze';
 export type { RuleSettings } from './analysis/analyze';
 export { rules, rulesById } from './rules/index';
-export type { Rule, Finding, Fix, TextEdit, Severity, SeveritySetting, RuleCategory } from './rules/rule';
+export type { Rule, Finding, Fix, Severity, SeveritySetting, RuleCategory } from './rules/rule';
 export { ignoresDisruptions } from './semantics/job';
-export { closest } from './rules/suggest';
-export { insertKey, replace, removeLine } from './rules/edits';
+export { closest } from './suggest';
+export { insertKey, replace, removeLine } from './edits/text-edits';
+export type { TextEdit } from './edits/text-edits';
+export { requestsEqualLimits, addPreemptionPolicyNever } from './edits/quick-fixes';
 export { resolvePriority, PriorityClassIndex } from './semantics/priority';
 export type { ResolvedPriority, PriorityFrom } from './semantics/priority';
 export {
@@ -44,8 +46,8 @@ export { readPodDisruptionBudget, expectedDisruptions, pdbSelectsPod } from './s
 export type { PodDisruptionBudget, DisruptionEstimate } from './semantics/disruption';
 export { selectorMatches, isEmptySelector, formatSelector } from './semantics/labels';
 export type { EmptySelectorMeaning } from './semantics/labels';
-export { explain, explainWorkload } from './explain';
+export { explain, explainWorkload } from './explain/explain';
 export { escapeMarkdown, codeSpan } from './markdown';
-export type { Explanation, WorkloadExplanation, PriorityClassExplanation } from './explain';
+export type { Explanation, WorkloadExplanation, PriorityClassExplanation } from './explain/explain';
 export * from './predict/index';
 export * from './diagnose/index';

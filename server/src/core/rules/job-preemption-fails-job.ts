@@ -2,8 +2,8 @@
 import type { Rule } from './rule';
 import { get, isSeq } from '../syntax/tree';
 import { ignoresDisruptions } from '../semantics/job';
-import { insertFirstItem, insertKey } from './edits';
-import { describePreemptors } from './describe';
+import { insertFirstItem, insertKey } from '../edits/text-edits';
+import { describePreemptors } from './support/describe';
 
 export const jobPreemptionFailsJob: Rule = {
   id: 'job-preemption-fails-job',

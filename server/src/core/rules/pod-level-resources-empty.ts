@@ -1,6 +1,6 @@
 // Reports pod-level `spec.resources` stanzas with no cpu, memory or hugepages request or limit (R-C.4).
 import type { Rule } from './rule';
-import { removeLine } from './edits';
+import { removeLine } from '../edits/text-edits';
 import { get } from '../syntax/tree';
 
 const supported = (name: string): boolean => name === 'cpu' || name === 'memory' || name.startsWith('hugepages-');

@@ -2,17 +2,11 @@
 // Rules are pure functions of the precomputed workspace model; they report findings through the context.
 import type { Span } from '../text';
 import type { K8sObject } from '../model/objects';
-import type { AnalyzedWorkload, WorkspaceModel } from '../analysis/model';
+import type { TextEdit } from '../edits/text-edits';
+import type { AnalyzedWorkload, WorkspaceModel } from '../facts/workspace-model';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type SeveritySetting = Severity | 'off';
-
-export interface TextEdit {
-  /** The file the edit applies to; the finding's file when absent. */
-  file?: string;
-  span: Span;
-  newText: string;
-}
 
 export interface Fix {
   description: string;

@@ -1,9 +1,9 @@
 // View models of the analysis: per-workload explanations and the PriorityClass ladder (CLI `explain`, hovers, Priority Map).
-import type { AnalyzedWorkload, WorkspaceModel } from './analysis/model';
-import { ignoresDisruptions } from './semantics/job';
-import type { PriorityFrom } from './semantics/priority';
-import type { QosClass } from './semantics/qos';
-import type { Span } from './text';
+import type { AnalyzedWorkload, WorkspaceModel } from '../facts/workspace-model';
+import { ignoresDisruptions } from '../semantics/job';
+import type { PriorityFrom } from '../semantics/priority';
+import type { QosClass } from '../semantics/qos';
+import type { Span } from '../text';
 
 export interface WorkloadExplanation {
   kind: string;
