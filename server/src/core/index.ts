@@ -19,7 +19,7 @@ export type { AnalysisResult } from './analysis/host';
 export { runRules, sortFindings, ignoreAnnotation } from './analysis/analyze';
 export type { RuleSettings } from './analysis/analyze';
 export { rules, rulesById } from './rules/index';
-export type { Rule, Finding, Fix, Severity, SeveritySetting, RuleCategory } from './rules/rule';
+export type { Rule, Finding, Fix, Severity, SeveritySetting, RuleCategory, FindingTag } from './rules/rule';
 export { ignoresDisruptions } from './semantics/job';
 export { closest } from './suggest';
 export { insertKey, replace, removeLine } from './edits/text-edits';

@@ -46,6 +46,12 @@ export interface RuleContext {
 
 export type RuleCategory = 'correctness' | 'admission' | 'prediction' | 'syntax';
 
+/**
+ * How editors may show a rule's findings besides their severity (LSP DiagnosticTag): `unnecessary` marks what can be
+ * removed (faded out), `deprecated` what is outdated (struck through).
+ */
+export type FindingTag = 'unnecessary' | 'deprecated';
+
 export interface Rule {
   id: string;
   summary: string;
@@ -57,5 +63,7 @@ export interface Rule {
   docs: string;
   /** Kubernetes-version notes, when behaviour differs between versions. */
   versions?: string;
+  /** Editor presentation of every finding of the rule. */
+  tags?: readonly FindingTag[];
   check(ctx: RuleContext): void;
 }
