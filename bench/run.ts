@@ -402,7 +402,7 @@ function simulateFigures(nodes: number, podsPerNode: number): Record<string, unk
     exitCode = result.status;
   }
   const lib = core as unknown as Record<string, unknown>;
-  const Snapshot = lib['ClusterSnapshot'] as
+  const Snapshot = lib['SimCluster'] as
     (new (objects: core.K8sObject[], options: { kubernetesMinor: number }) => { podById: Map<string, unknown> }) | undefined;
   const simulate = lib['simulate'] as Simulate | undefined;
   const parse: number[] = [];

@@ -9,4 +9,5 @@ export { liveEventRow } from './rows';
 export { snapshotParsed } from './snapshot';
 export type { ClusterSnapshot } from './snapshot';
 export { LiveClusterSource } from './source';
-export type { LiveClusterConfig, LiveClusterSourceOptions } from './source';
+export type { LiveClusterSourceOptions } from './source';
+export type { ClusterConfig } from './config';

@@ -4,7 +4,7 @@
 // then runs the predictor's scheduler preemption (core/predict simulate → selectVictimsOnNode) on it. Pure: the
 // records come from the cluster layer or a test.
 import { objectsFromApi } from '../model/from-api';
-import { ClusterSnapshot } from '../predict/cluster';
+import { SimCluster } from '../predict/cluster';
 import type { SimPod } from '../predict/cluster';
 import { compareImportance, simulate, violatingSplit } from '../predict/preempt';
 import { evictionSignals, rankEviction } from '../predict/evict';
@@ -139,7 +139,7 @@ export function explainVictimChoice(input: VictimChoiceInput): VictimChoice {
     ...onNode.map((p) => podObject(p, true)),
     podObject(preemptor, false),
   ];
-  const snapshot = new ClusterSnapshot(objectsFromApi(items, 'diagnose-reconstruction.json'), { kubernetesMinor: 36 });
+  const snapshot = new SimCluster(objectsFromApi(items, 'diagnose-reconstruction.json'), { kubernetesMinor: 36 });
   const pending = snapshot.podById.get(id(preemptor));
   if (pending === undefined) {
     out.note = 'The preemptor could not be rebuilt for the simulation.';
@@ -317,7 +317,7 @@ export function rankNodeForEviction(input: {
     ...list(input.podMetrics ?? [], 'PodMetrics', 'metrics.k8s.io/v1beta1'),
     ...live.map((p) => podObject(p, true)),
   ];
-  const snapshot = new ClusterSnapshot(objectsFromApi(items, 'diagnose-eviction.json'), { kubernetesMinor: 36 });
+  const snapshot = new SimCluster(objectsFromApi(items, 'diagnose-eviction.json'), { kubernetesMinor: 36 });
   const simNode = snapshot.nodeForEviction(input.node);
   if (simNode === undefined) return out;
   const r = rankEviction(snapshot, simNode, { signal, layout: { imagefs: 'shared', containerfs: 'shared' } });

@@ -145,13 +145,13 @@ export interface PodMetricsUsage {
   total: number;
 }
 
-export interface SnapshotOptions {
+export interface SimClusterOptions {
   /** Kubernetes minor version whose defaulting applies (pod-level resources from 1.34). */
   kubernetesMinor: number;
 }
 
-/** ClusterSnapshot is the predictor's cluster state; build it once, ask many questions. */
-export class ClusterSnapshot {
+/** SimCluster is the predictor's cluster state; build it once, ask many questions. */
+export class SimCluster {
   readonly nodes: SimNode[] = [];
   readonly nodeByName = new Map<string, SimNode>();
   readonly pods: SimPod[] = [];
@@ -170,7 +170,7 @@ export class ClusterSnapshot {
 
   constructor(
     objects: readonly K8sObject[],
-    readonly options: SnapshotOptions = { kubernetesMinor: 36 },
+    readonly options: SimClusterOptions = { kubernetesMinor: 36 },
   ) {
     const classes: PriorityClass[] = [];
     const clusterClasses: PriorityClass[] = [];

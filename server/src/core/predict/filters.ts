@@ -13,7 +13,7 @@ import { selectorMatches } from '../semantics/labels';
 import type { Resources } from '../semantics/resource-amounts';
 import type {
   AffinityTerm,
-  ClusterSnapshot,
+  SimCluster,
   NodeSelectorRequirement,
   NodeSelectorTerm,
   SimNode,
@@ -123,13 +123,13 @@ function selectorMatchesPod(selector: LabelSelector | undefined, labels: Record<
 }
 
 /** termMatchesPod is PodMatchesTermsNamespaceAndSelector; a `{}` namespaceSelector selects every namespace (R-K.1). */
-export function termMatchesPod(term: AffinityTerm, pod: SimPod, snapshot: ClusterSnapshot): boolean {
+export function termMatchesPod(term: AffinityTerm, pod: SimPod, snapshot: SimCluster): boolean {
   const inNamespace =
     term.namespaces.has(pod.namespace) || selectorMatches(term.namespaceSelector, snapshot.namespaceLabelsOf(pod.namespace), 'everything');
   return inNamespace && selectorMatchesPod(term.selector, pod.labels);
 }
 
-function matchesAllTerms(pod: SimPod, terms: readonly AffinityTerm[], snapshot: ClusterSnapshot): boolean {
+function matchesAllTerms(pod: SimPod, terms: readonly AffinityTerm[], snapshot: SimCluster): boolean {
   if (terms.length === 0) return false;
   return terms.every((t) => termMatchesPod(t, pod, snapshot));
 }
@@ -178,7 +178,7 @@ export class PreemptorContext {
 
   constructor(
     readonly pod: SimPod,
-    readonly snapshot: ClusterSnapshot,
+    readonly snapshot: SimCluster,
     /** The incoming pod itself, when it is bound somewhere: left out of every count. */
     readonly exclude: SimPod | undefined,
   ) {

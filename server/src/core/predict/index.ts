@@ -1,5 +1,5 @@
 // The predictor: scheduler preemption (R-E.*) and kubelet eviction ranking (R-F.*) from plain Kubernetes objects.
-export { ClusterSnapshot } from './cluster';
+export { SimCluster } from './cluster';
 export type {
   SimPod,
   SimNode,
@@ -8,7 +8,7 @@ export type {
   Toleration,
   AffinityTerm,
   SpreadConstraint,
-  SnapshotOptions,
+  SimClusterOptions,
   PodMetricsUsage,
 } from './cluster';
 export {
