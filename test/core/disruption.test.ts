@@ -2,8 +2,10 @@
 // disruptionsAllowed the disruption controller computes with every pod healthy (ints and percentages rounding up).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isEmptySelector, pdbSelectsPod, selectorMatches, formatSelector } from '../../server/src/core/index';
-import type { LabelSelector, PodDisruptionBudget } from '../../server/src/core/index';
+import { pdbSelectsPod } from '../../server/src/core/semantics/disruption';
+import { isEmptySelector, selectorMatches, formatSelector } from '../../server/src/core/semantics/labels';
+import type { LabelSelector } from '../../server/src/core/model/workload';
+import type { PodDisruptionBudget } from '../../server/src/core/semantics/disruption';
 import { analyze, workload, yaml } from '../helpers/analyze';
 
 const selector = (matchLabels: Record<string, string>, matchExpressions: LabelSelector['matchExpressions'] = []): LabelSelector => ({

@@ -6,7 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { nodeFromValue } from '../../server/src/core/syntax/from-value';
-import { objectsFromApi, parseFile, parsedFromApi, readWorkload } from '../../server/src/core/index';
+import { parseFile, parsedFromApi } from '../../server/src/core/index';
+import { objectsFromApi } from '../../server/src/core/model/from-api';
+import { readWorkload } from '../../server/src/core/model/workload';
 import type { K8sObject, YNode } from '../../server/src/core/index';
 import { repoRoot } from '../helpers/analyze';
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { explain, get, ignoresDisruptions, parseFile } from '../../server/src/core/index';
-import type { YMap } from '../../server/src/core/index';
+import type { YMap } from '../../server/src/core/syntax/tree';
 import { analyze, findingsOf, yaml } from '../helpers/analyze';
 
 function policy(rules: string): YMap | undefined {

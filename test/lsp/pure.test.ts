@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LineIndex, parseFile, rules } from '../../server/src/core/index';
-import type { YMap } from '../../server/src/core/index';
+import type { YMap } from '../../server/src/core/syntax/tree';
 import { get } from '../../server/src/core/index';
 import { addPreemptionPolicyNever, requestsEqualLimits } from '../../server/src/core/edits/quick-fixes';
 import { matchesAny } from '../../server/src/lsp/glob';

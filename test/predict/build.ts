@@ -1,6 +1,6 @@
 // Small object builders for predictor tests: plain Kubernetes objects → JSON text → parseFile → SimCluster.
 import { SimCluster, parseFile } from '../../server/src/core/index';
-import type { SimPod } from '../../server/src/core/index';
+import type { SimPod } from '../../server/src/core/predict/cluster';
 
 export type Obj = Record<string, unknown>;
 
