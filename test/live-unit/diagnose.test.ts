@@ -10,7 +10,7 @@ import {
 import { classifyPod } from '../../server/src/core/diagnose/classify';
 import { buildDiagnoseReport } from './golden-record';
 import type { ApiObject, EventRecord, PodRecord } from '../../server/src/core/index';
-import type { DiagnoseInput } from '../../server/src/core/diagnose/report';
+import type { DiagnoseInput } from '../../server/src/core/diagnose/report/types';
 import {
   ciDefault,
   ciWorkspace,

@@ -58,7 +58,8 @@ export {
 export type { ApiObject, PodRecord, EventRecord, WorkloadMatch } from './diagnose/records';
 export { parsePreemptedNote } from './diagnose/messages';
 export { maxTextBytes, capStrings } from './diagnose/cap';
-export { buildDiagnoseReport, renderDiagnoseText, renderDiagnoseMarkdown } from './diagnose/report';
-export type { DiagnoseReport } from './diagnose/report';
+export { buildDiagnoseReport } from './diagnose/report/build';
+export { renderDiagnoseText, renderDiagnoseMarkdown } from './diagnose/report/render';
+export type { DiagnoseReport } from './diagnose/report/types';
 export { rankNodeForEviction } from './diagnose/victim-choice';
 export type { NodeEvictionRanking } from './diagnose/victim-choice';
