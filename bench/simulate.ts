@@ -1,9 +1,9 @@
 // `kpl simulate` on a generated cluster dump of N nodes × M bound pods: CLI wall time, and in-process the parse of the
-// YAML against the simulation itself (ClusterSnapshot + simulate), whose ratio is the issue's measure.
+// YAML against the simulation itself (SimCluster + simulate), whose ratio is the issue's measure.
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ClusterSnapshot, newestKubernetesMinor, parseFile, simulate } from '../server/src/core/index';
+import { SimCluster, newestKubernetesMinor, parseFile, simulate } from '../server/src/core/index';
 import type { K8sObject } from '../server/src/core/index';
 import { loadTree } from './corpus';
 import { generateCluster } from './generate';
@@ -41,7 +41,7 @@ export function simulateFigures(work: string, nodes: number, podsPerNode: number
       for (const f of files) for (const o of parseFile({ path: f.path, content: f.bytes, origin: 'cluster' }).objects) objects.push(o);
     });
     const s = time(() => {
-      const snapshot = new ClusterSnapshot(objects, { kubernetesMinor: newestKubernetesMinor });
+      const snapshot = new SimCluster(objects, { kubernetesMinor: newestKubernetesMinor });
       const pod = snapshot.podById.get(cluster.pending);
       if (pod === undefined) throw new Error(`the pending pod ${cluster.pending} is not in the generated cluster`);
       outcome = simulate(snapshot, pod, { now: Date.parse('2025-06-01T00:00:00Z') }).outcome;

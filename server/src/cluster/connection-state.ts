@@ -3,7 +3,9 @@
 // every stream's status, the scope (cluster-wide or the namespace fallback) and what the snapshot could not read.
 // No IO, no clock, no timers: test/live-unit/connection-state.test.ts tables every transition.
 import type { ClusterConnectionState } from '../protocol/index';
-import type { StreamStatus } from './list-watch';
+
+/** What one list-watch stream is doing now (list-watch.ts sets it; the state below is computed from it). */
+export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'forbidden' | 'offline' | 'stopped';
 
 /**
  * What a list or watch that failed with HTTP `status` (0 = no answer) does to its stream: forbidden for good (401/403:

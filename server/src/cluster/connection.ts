@@ -21,7 +21,7 @@ import { PodCache } from './pod-cache';
 import { liveEventRow } from './rows';
 import type { PodLookup } from './rows';
 import { canListClusterWide, fallbackNamespaces } from './scope';
-import { snapshotParsed, snapshotSources } from './snapshot';
+import { snapshotParsed } from './snapshot';
 import type { ClusterSnapshot } from './snapshot';
 import { SnapshotPoller } from './snapshot-poller';
 import { openStream, streamFacts, streamStats } from './streams';
@@ -299,11 +299,6 @@ export class ClusterConnection implements PodLookup {
 
   snapshot(): ClusterSnapshot {
     return this.poller.current();
-  }
-
-  /** Snapshot as YAML sources with origin 'cluster' (for AnalysisHost.setClusterState). */
-  snapshotSources() {
-    return snapshotSources(this.poller.current(), this.contextName ?? 'cluster');
   }
 
   snapshotParsed(): ParsedFile[] {

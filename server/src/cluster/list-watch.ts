@@ -4,9 +4,8 @@ import type { ApiObject } from '../core/index';
 import { ApiError } from './api';
 import type { ApiClient, WatchHandle } from './api';
 import { streamStatusAfterError } from './connection-state';
+import type { StreamStatus } from './connection-state';
 import type { ReadPath } from './endpoints';
-
-export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'forbidden' | 'offline' | 'stopped';
 
 export interface ListWatchOptions {
   api: ApiClient;

@@ -8,7 +8,7 @@ import type { ApiClient } from './api';
 import { snapshotNeedsRetry } from './connection-state';
 import { readPaths } from './endpoints';
 import type { ReadPath } from './endpoints';
-import type { StreamStatus } from './list-watch';
+import type { StreamStatus } from './connection-state';
 import type { ClusterSnapshot } from './snapshot';
 
 export interface SnapshotPollerOptions {

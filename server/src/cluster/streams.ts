@@ -4,7 +4,7 @@ import type { ApiClient, ApiError } from './api';
 import type { StreamFacts } from './connection-state';
 import { readPaths } from './endpoints';
 import { ListWatch } from './list-watch';
-import type { StreamStatus } from './list-watch';
+import type { StreamStatus } from './connection-state';
 
 export interface Stream {
   name: 'events' | 'pods';

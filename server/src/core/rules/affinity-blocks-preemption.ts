@@ -79,7 +79,10 @@ spec:
         if (selector === undefined) continue;
         const namespaces = term.namespaces.length > 0 ? term.namespaces : [namespace];
         const targets = ctx.model.workloads.filter(
-          (o) => o !== w && namespaces.includes(o.object.namespace ?? 'default') && selectorMatches(selector, o.workload.podLabels),
+          (o) =>
+            o !== w &&
+            namespaces.includes(o.object.namespace ?? 'default') &&
+            selectorMatches(selector, o.workload.podLabels, 'everything'), // R-K.1
         );
         const lower = targets.filter((o) => o.priority.priority < w.priority.priority);
         if (lower.length === 0 || lower.length < targets.length) continue;
@@ -97,7 +100,8 @@ spec:
       }
       for (const term of w.workload.requiredPodAntiAffinity) {
         const selector = term.labelSelector;
-        if (selector === undefined || w.workload.replicas === undefined || !selectorMatches(selector, w.workload.podLabels)) continue;
+        if (selector === undefined || w.workload.replicas === undefined || !selectorMatches(selector, w.workload.podLabels, 'everything'))
+          continue; // R-K.1
         const domains = new Set<string>();
         for (const node of ctx.model.nodes) {
           const value =

@@ -1,6 +1,6 @@
 // Reports manifest-named files that are not UTF-8 text (NUL bytes, invalid UTF-8), once per file.
 import type { Rule } from './rule';
-import { reportFileProblems } from './syntax-rules';
+import { reportFileProblems } from './support/syntax-rules';
 
 export const fileNotText: Rule = {
   id: 'file-not-text',

@@ -1,9 +1,9 @@
 // Reports Jobs and CronJobs that one preemption or eviction can fail, because disruptions count toward backoffLimit.
 import type { Rule } from './rule';
-import { get, isSeq, stringValue } from '../syntax/tree';
-import type { YMap } from '../syntax/tree';
-import { insertFirstItem, insertKey } from './edits';
-import { describePreemptors } from './describe';
+import { get, isSeq } from '../syntax/tree';
+import { ignoresDisruptions } from '../semantics/job';
+import { insertFirstItem, insertKey } from '../edits/text-edits';
+import { describePreemptors } from './support/describe';
 
 export const jobPreemptionFailsJob: Rule = {
   id: 'job-preemption-fails-job',
@@ -107,18 +107,3 @@ spec:
     }
   },
 };
-
-/** ignoresDisruptions is true when a rule with action Ignore matches DisruptionTarget=True before any other rule could. */
-export function ignoresDisruptions(policy: YMap | undefined): boolean {
-  const rules = get(policy, 'rules');
-  if (!isSeq(rules)) return false;
-  for (const rule of rules.items) {
-    const conditions = get(rule, 'onPodConditions');
-    if (!isSeq(conditions)) continue;
-    const matches = conditions.items.some(
-      (c) => stringValue(get(c, 'type')) === 'DisruptionTarget' && (stringValue(get(c, 'status')) ?? 'True') === 'True',
-    );
-    if (matches) return stringValue(get(rule, 'action')) === 'Ignore';
-  }
-  return false;
-}

@@ -1,6 +1,6 @@
 // Reports pod-level `spec.resources` stanzas with no cpu, memory or hugepages request or limit (R-C.4).
 import type { Rule } from './rule';
-import { removeEntry } from './edits';
+import { removeEntry } from '../edits/text-edits';
 
 const supported = (name: string): boolean => name === 'cpu' || name === 'memory' || name.startsWith('hugepages-');
 

@@ -1,6 +1,6 @@
 // Reports workloads that other workloads of the workspace or cluster can preempt.
 import type { Rule } from './rule';
-import { describePreemptors } from './describe';
+import { describePreemptors } from './support/describe';
 
 export const preemptionRisk: Rule = {
   id: 'preemption-risk',

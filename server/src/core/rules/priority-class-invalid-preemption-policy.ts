@@ -1,7 +1,7 @@
 // Reports PriorityClass preemptionPolicy values other than PreemptLowerPriority and Never.
 import type { Rule } from './rule';
-import { closest } from './suggest';
-import { replaceString } from './edits';
+import { closest } from '../suggest';
+import { replaceString } from '../edits/text-edits';
 
 const allowed = ['PreemptLowerPriority', 'Never'];
 

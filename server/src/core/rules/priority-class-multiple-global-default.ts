@@ -1,6 +1,6 @@
 // Reports a second PriorityClass with globalDefault: true, which the apiserver refuses to create.
 import type { Rule } from './rule';
-import { replace } from './edits';
+import { replace } from '../edits/text-edits';
 
 export const priorityClassMultipleGlobalDefault: Rule = {
   id: 'priority-class-multiple-global-default',

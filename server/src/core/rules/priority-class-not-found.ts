@@ -1,7 +1,7 @@
 // Reports workloads whose priorityClassName names no PriorityClass in the workspace, the cluster state or the built-ins.
 import type { Rule } from './rule';
-import { closest } from './suggest';
-import { replaceString } from './edits';
+import { closest } from '../suggest';
+import { replaceString } from '../edits/text-edits';
 
 export const priorityClassNotFound: Rule = {
   id: 'priority-class-not-found',

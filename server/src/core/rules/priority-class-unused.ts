@@ -7,6 +7,8 @@ export const priorityClassUnused: Rule = {
   category: 'correctness',
   defaultSeverity: 'hint',
   scope: 'workspace',
+  // The class can be deleted: editors fade it out.
+  tags: ['unnecessary'],
   docs: `## Why this matters
 An unused class is often a sign of a typo in a \`priorityClassName\` elsewhere, or of a leftover that still shifts the priority scale.
 

@@ -1,6 +1,6 @@
 // Reports workspace PriorityClasses that change the immutable value or preemptionPolicy of the class in the cluster.
 import type { Rule } from './rule';
-import { replace } from './edits';
+import { replace } from '../edits/text-edits';
 
 export const priorityClassValueImmutable: Rule = {
   id: 'priority-class-value-immutable',

@@ -1,6 +1,6 @@
 // Reports user PriorityClasses above the highest user-definable priority (1000000000).
 import type { Rule } from './rule';
-import { replace } from './edits';
+import { replace } from '../edits/text-edits';
 import { highestUserDefinablePriority } from '../semantics/priority-class';
 
 export const priorityClassValueOutOfRange: Rule = {

@@ -1,6 +1,6 @@
 // Reports pods whose own spec.priority or spec.preemptionPolicy disagrees with what admission computes from the class.
 import type { Rule } from './rule';
-import { removeEntry } from './edits';
+import { removeEntry } from '../edits/text-edits';
 
 export const priorityConflictsWithClass: Rule = {
   id: 'priority-conflicts-with-class',

@@ -1,6 +1,6 @@
 // Reports workloads without priorityClassName that silently get the globalDefault class.
 import type { Rule } from './rule';
-import { insertKey, replaceString } from './edits';
+import { insertKey, replaceString } from '../edits/text-edits';
 
 export const priorityFromGlobalDefault: Rule = {
   id: 'priority-from-global-default',

@@ -1,6 +1,6 @@
 // Reports duplicate mapping keys, which kubectl accepts with the last value winning.
 import type { Rule } from './rule';
-import { reportFileProblems } from './syntax-rules';
+import { reportFileProblems } from './support/syntax-rules';
 
 export const yamlDuplicateKey: Rule = {
   id: 'yaml-duplicate-key',

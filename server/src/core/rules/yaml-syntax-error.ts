@@ -1,6 +1,6 @@
 // Reports YAML syntax errors in documents that look like Kubernetes objects of interest.
 import type { Rule } from './rule';
-import { reportFileProblems } from './syntax-rules';
+import { reportFileProblems } from './support/syntax-rules';
 
 export const yamlSyntaxError: Rule = {
   id: 'yaml-syntax-error',

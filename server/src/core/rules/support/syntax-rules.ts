@@ -1,6 +1,6 @@
 // Shared check for the rules that report problems found while reading files (syntax, duplicates, non-text, size).
-import type { FileProblem } from '../model/objects';
-import type { RuleContext } from './rule';
+import type { FileProblem } from '../../model/objects';
+import type { RuleContext } from '../rule';
 
 export function reportFileProblems(
   ctx: RuleContext,

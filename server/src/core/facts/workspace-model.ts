@@ -11,13 +11,14 @@ import type { ResolvedPriority } from '../semantics/priority';
 import { readLimitRange } from '../semantics/limit-range';
 import type { LimitRangeDefaults } from '../semantics/limit-range';
 import { defaultContainer, podLevelResources, podRequests } from '../semantics/resources';
-import type { EffectiveContainer, PodLevelResources, Resources } from '../semantics/resources';
+import type { EffectiveContainer, PodLevelResources } from '../semantics/resources';
+import type { Resources } from '../semantics/resource-amounts';
 import { computePodQos } from '../semantics/qos';
 import type { QosClass } from '../semantics/qos';
-import { expectedDisruptions, readPodDisruptionBudget } from '../semantics/disruption';
+import { expectedDisruptions, pdbSelectsPod, readPodDisruptionBudget } from '../semantics/disruption';
 import type { DisruptionEstimate, PodDisruptionBudget } from '../semantics/disruption';
-import { isEmptySelector, selectorMatches } from '../semantics/labels';
-import { systemCriticalPriority } from '../semantics/priority-class';
+import { evictionTier } from '../semantics/eviction';
+import type { EvictionTier } from '../semantics/eviction';
 
 export interface AnalysisOptions {
   /** Kubernetes minor version (1.N) whose behaviour is modelled. */
@@ -26,12 +27,6 @@ export interface AnalysisOptions {
 
 export const newestKubernetesMinor = 36;
 export const oldestKubernetesMinor = 29;
-
-export interface EvictionTier {
-  /** 1: usage can exceed requests (evicted first); 2: bounded by its requests; 3: never evicted for node pressure. */
-  tier: 1 | 2 | 3;
-  reason: string;
-}
 
 /** AnalyzedWorkload is a workload with every derived fact the rules and views need. */
 export interface AnalyzedWorkload {
@@ -143,7 +138,9 @@ export class WorkspaceModel {
     for (const object of pdbObjects) {
       const { pdb, problems } = readPodDisruptionBudget(object);
       this.addProblems(object, problems);
-      const workloads = (byNamespace.get(pdb.namespace) ?? []).filter((w) => pdbSelects(pdb, w));
+      const workloads = (byNamespace.get(pdb.namespace) ?? []).filter((w) =>
+        pdbSelectsPod(pdb, w.object.namespace ?? 'default', w.workload.podLabels),
+      );
       // For maxUnavailable and percentage minAvailable the disruption controller counts expected pods through their
       // controllers' scale: bare Pods (no controller) add nothing, so such a budget allows no disruption.
       const throughControllers = pdb.maxUnavailable !== undefined || pdb.minAvailable?.value.kind === 'percent';
@@ -383,53 +380,4 @@ export class WorkspaceModel {
     list.push(...problems);
     this.fieldProblems.set(object, list);
   }
-}
-
-/** pdbSelects applies policy/v1 semantics: null selector selects nothing, `{}` every pod of the namespace (v1beta1: nothing). */
-export function pdbSelects(pdb: PodDisruptionBudget, w: AnalyzedWorkload): boolean {
-  if (pdb.selector === undefined || (w.object.namespace ?? 'default') !== pdb.namespace) return false;
-  if (isEmptySelector(pdb.selector)) return pdb.apiVersion === 'policy/v1';
-  return selectorMatches(pdb.selector, w.workload.podLabels);
-}
-
-/**
- * evictionTier predicts where the kubelet's memory-pressure ranking puts the pods (R-F.4, R-F.6): pods whose usage can
- * exceed their memory request go first whatever their priority; then lower priority; critical pods are never evicted.
- */
-export function evictionTier(
-  workload: Workload,
-  priority: number,
-  containers: readonly EffectiveContainer[],
-  podLevel: PodLevelResources | undefined,
-): EvictionTier {
-  const annotations = workload.object.annotations;
-  const staticPod = annotations['kubernetes.io/config.source'] !== undefined && annotations['kubernetes.io/config.source'] !== 'api';
-  if (priority >= systemCriticalPriority)
-    return {
-      tier: 3,
-      reason: `priority ${priority} is at least ${systemCriticalPriority} (system-critical): never evicted for node pressure`,
-    };
-  if (staticPod || annotations['kubernetes.io/config.mirror'] !== undefined)
-    return { tier: 3, reason: 'static or mirror pod: never evicted for node pressure' };
-  if (podLevel !== undefined) {
-    const request = podLevel.requests.memory;
-    const limit = podLevel.limits.memory;
-    if (request === undefined || request === 0) return { tier: 1, reason: 'no pod-level memory request: any usage exceeds it' };
-    if (limit === undefined || limit > request)
-      return { tier: 1, reason: 'pod-level memory limit above the request (or unset): usage can exceed the request' };
-    return { tier: 2, reason: 'pod-level memory limit equals the request: usage cannot exceed it' };
-  }
-  const app = containers.filter((c) => c.container.role !== 'init');
-  if (app.length === 0) return { tier: 1, reason: 'no containers' };
-  const unbounded = app.find((c) => (c.requests.memory ?? 0) === 0);
-  if (unbounded !== undefined)
-    return { tier: 1, reason: `container ${unbounded.container.name} has no memory request: any usage exceeds it` };
-  const above = app.find((c) => c.limits.memory === undefined || c.limits.memory > (c.requests.memory ?? 0));
-  if (above !== undefined) {
-    return {
-      tier: 1,
-      reason: `container ${above.container.name} has a memory limit ${above.limits.memory === undefined ? 'unset' : 'above its request'}: usage can exceed the request`,
-    };
-  }
-  return { tier: 2, reason: "every container's memory limit equals its request: usage cannot exceed requests" };
 }

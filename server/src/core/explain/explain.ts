@@ -1,8 +1,9 @@
 // View models of the analysis: per-workload explanations and the PriorityClass ladder (CLI `explain`, hovers, Priority Map).
-import type { AnalyzedWorkload, WorkspaceModel } from './analysis/model';
-import type { PriorityFrom } from './semantics/priority';
-import type { QosClass } from './semantics/qos';
-import type { Span } from './text';
+import type { AnalyzedWorkload, WorkspaceModel } from '../facts/workspace-model';
+import { ignoresDisruptions } from '../semantics/job';
+import type { PriorityFrom } from '../semantics/priority';
+import type { QosClass } from '../semantics/qos';
+import type { Span } from '../text';
 
 export interface WorkloadExplanation {
   kind: string;
@@ -54,12 +55,7 @@ export interface ExplainOptions {
   maxListed?: number;
 }
 
-export function explainWorkload(
-  model: WorkspaceModel,
-  w: AnalyzedWorkload,
-  ignoresDisruptionTarget: (w: AnalyzedWorkload) => boolean,
-  maxListed = Infinity,
-): WorkloadExplanation {
+export function explainWorkload(model: WorkspaceModel, w: AnalyzedWorkload, maxListed = Infinity): WorkloadExplanation {
   const job = w.workload.job;
   const result: WorkloadExplanation = {
     kind: w.object.kind,
@@ -97,21 +93,17 @@ export function explainWorkload(
     result.job = {
       backoffLimit: job.backoffLimit?.value ?? 6,
       backoffLimitIsDefault: job.backoffLimit === undefined,
-      ignoresDisruptionTarget: ignoresDisruptionTarget(w),
+      ignoresDisruptionTarget: ignoresDisruptions(job.podFailurePolicy),
       parallelism: job.parallelism,
     };
   }
   return result;
 }
 
-export function explain(
-  model: WorkspaceModel,
-  ignoresDisruptionTarget: (w: AnalyzedWorkload) => boolean,
-  options: ExplainOptions = {},
-): Explanation {
+export function explain(model: WorkspaceModel, options: ExplainOptions = {}): Explanation {
   const workloads = model.workloads
     .filter((w) => w.object.origin === 'workspace' && (options.files === undefined || options.files.has(w.object.file)))
-    .map((w) => explainWorkload(model, w, ignoresDisruptionTarget, options.maxListed))
+    .map((w) => explainWorkload(model, w, options.maxListed))
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start));
   const usedBy = new Map<string, string[]>();
   for (const w of model.workloads) {

@@ -1,5 +1,5 @@
 // Short, bounded descriptions of workload lists for messages (a workspace can hold thousands of preemptors).
-import type { AnalyzedWorkload } from '../analysis/model';
+import type { AnalyzedWorkload } from '../../facts/workspace-model';
 
 export function describePreemptors(preemptors: readonly AnalyzedWorkload[], total = preemptors.length, max = 3): string {
   const named = preemptors

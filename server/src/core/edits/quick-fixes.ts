@@ -1,11 +1,11 @@
-// Pure edit builders for the quick fixes the rules do not provide: requests = limits (Guaranteed) on a container, and
-// `preemptionPolicy: Never` on a PriorityClass. Built on core's insertKey/replace, so indentation and comments stay.
-import { entry, get, insertKey, isMap, parseQuantity, replace, scalarText, stringValue } from '../core/index';
-import type { K8sObject, TextEdit, YEntry, YMap } from '../core/index';
-
-function columnOf(text: string, offset: number): number {
-  return offset - (text.lastIndexOf('\n', offset - 1) + 1);
-}
+// Edit builders for the quick fixes the editor offers beyond the rules' fixes: requests = limits (Guaranteed) on a
+// container, and `preemptionPolicy: Never` on a PriorityClass. Built on text-edits.ts, so indentation and comments stay.
+import type { K8sObject } from '../model/objects';
+import { parseQuantity } from '../quantity';
+import { entry, get, isMap, scalarText, stringValue } from '../syntax/tree';
+import type { YEntry, YMap } from '../syntax/tree';
+import { columnOf, eolOf, insertKey, replace } from './text-edits';
+import type { TextEdit } from './text-edits';
 
 function sameQuantity(a: YEntry, b: YEntry): boolean {
   const x = scalarText(a.value);
@@ -37,7 +37,7 @@ export function requestsEqualLimits(text: string, container: YMap): { title: str
       const key = entry(resources, 'requests');
       if (key === undefined) return undefined;
       const indent = ' '.repeat(columnOf(text, key.keySpan.start) + 2);
-      const eol = text.includes('\r\n') ? '\r\n' : '\n';
+      const eol = eolOf(text);
       const block = limits.entries.map((e) => `${eol}${indent}${e.key}: ${valueText(e)}`).join('');
       return { title, edits: [{ span: { start: key.value.span.end, end: key.value.span.end }, newText: block }] };
     }
@@ -81,7 +81,7 @@ export function addPreemptionPolicyNever(text: string, object: K8sObject): TextE
     if (lineEnd === -1) lineEnd = text.length;
     else if (text[lineEnd - 1] === '\r') lineEnd--;
     // A trailing comment stays on the `value:` line; the new key goes on the next line at the same column.
-    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    const eol = eolOf(text);
     const indent = ' '.repeat(columnOf(text, anchor.keySpan.start));
     return [{ span: { start: lineEnd, end: lineEnd }, newText: `${eol}${indent}preemptionPolicy: Never` }];
   }

@@ -1,7 +1,14 @@
-// Text edits for fixes that keep the file's indentation and comments: replace a value, remove a line, add a key.
+// Text edits for fixes that keep the file's indentation and comments: replace a value, remove a line, add a key or a
+// first list item. Rules' fixes and the editor's own quick fixes (quick-fixes.ts) are built from these.
 import type { Span } from '../text';
 import type { YMap, YSeq } from '../syntax/tree';
-import type { TextEdit } from './rule';
+
+export interface TextEdit {
+  /** The file the edit applies to; the finding's file when absent. */
+  file?: string;
+  span: Span;
+  newText: string;
+}
 
 export function replace(span: Span, newText: string): TextEdit {
   return { span, newText };
@@ -75,7 +82,7 @@ export function insertKey(text: string, map: YMap, key: string, value: string): 
 let eolText: string | undefined;
 let eolValue = '\n';
 /** eolOf is the file's line ending; cached for the last text, so a file with many fixes is scanned once, not per fix. */
-function eolOf(text: string): string {
+export function eolOf(text: string): string {
   if (text !== eolText) {
     eolText = text;
     eolValue = text.includes('\r\n') ? '\r\n' : '\n';
@@ -83,7 +90,7 @@ function eolOf(text: string): string {
   return eolValue;
 }
 
-/** indentOf returns the column of the line holding `offset`. */
+/** columnOf returns the column of `offset` in its line. */
 export function columnOf(text: string, offset: number): number {
   return offset - (text.lastIndexOf('\n', offset - 1) + 1);
 }
