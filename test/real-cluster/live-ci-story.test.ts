@@ -113,6 +113,9 @@ test('live: CI story diagnosed end to end on the real cluster', { skip, timeout:
       const src = new LiveClusterSource({ onLiveEvents: (p) => pushes.push(p) });
       src.configure({ enabled: true, trusted: true, kubeconfig: cluster.kubeconfig, context: '' });
       await waitFor(() => src.state().state === 'live', 30_000, { description: 'source live' });
+      // The streams go live before the first snapshot read may have returned (on a loaded machine it lags): the server
+      // re-analyses on the snapshot's change notification, so wait for it as the server does.
+      await waitFor(() => src.snapshot().some((f) => f.objects.length > 0), 30_000, { description: 'first snapshot read' });
       const classes = src
         .snapshot()
         .flatMap((f) => f.objects)
