@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { simulate } from '../../server/src/core/index';
-import { reasons as filterReasons } from '../../server/src/core/predict/filters';
+import { reasons as filterReasons } from '../../server/src/core/predict/predicates';
 import { pickOneNodeForPreemption } from '../../server/src/core/predict/preempt';
 import type { SimPod } from '../../server/src/core/predict/cluster';
 import type { Candidate } from '../../server/src/core/predict/preempt';

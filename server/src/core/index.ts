@@ -38,8 +38,10 @@ export type { RuleSettings } from './analysis/analyze';
 export { SimCluster } from './predict/cluster';
 export { simulate } from './predict/preempt';
 export type { SimulationResult } from './predict/preempt';
-export { rankEviction, readSummary, evictionSignals, validThreshold } from './predict/evict';
-export type { EvictionResult, EvictionSignal, Summary } from './predict/evict';
+export { rankEviction, evictionSignals, validThreshold } from './predict/evict';
+export { readSummary } from './predict/summary';
+export type { EvictionResult, EvictionSignal } from './predict/evict';
+export type { Summary } from './predict/summary';
 export { canonicalQuantity, bytesQuantity } from './predict/quantity-text';
 
 // Explain: view models for `kpl explain`, hovers and the Priority Map.

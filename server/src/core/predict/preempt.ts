@@ -12,8 +12,9 @@
 // cluster, never O(nodes × pods).
 import { selectorMatches } from '../semantics/labels';
 import type { SimCluster, SimNode, SimPdb, SimPod } from './cluster';
-import { filterWithNominated, PreemptorContext, reasons } from './filters';
-import type { FilterStatus } from './filters';
+import { filterWithNominated, PreemptorContext } from './filters';
+import { reasons } from './predicates';
+import type { FilterStatus } from './predicates';
 
 export type SimulationOutcome = 'fits' | 'preempt' | 'unschedulable' | 'ineligible';
 

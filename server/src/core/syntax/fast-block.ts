@@ -1,3 +1,4 @@
+// Over 400 lines because it is one line-driven parser (BlockParser) whose methods share one cursor and one decline path.
 // A fast path for the plain block YAML nearly every manifest is written in: block maps and sequences, one-line plain
 // and quoted scalars, empty `{}`/`[]`, comments. It builds the located tree directly from the lines, with the same
 // nodes, values and spans as the yaml library + Converter produce (checked against them on the corpus, generated
