@@ -38,6 +38,10 @@ console.log(`corpus: findings by rule ${JSON.stringify(byRule)}`);
 const diff = spawnSync(process.execPath, ['out/bench/fast-diff.js', corpus], { encoding: 'utf8', maxBuffer: 1 << 28 });
 console.log(`corpus: fast path vs yaml library: ${diff.stdout.trim().split('\n')[0]}`);
 if (diff.status !== 0) failures.push(`fast block path differs from the yaml library:\n${diff.stdout}${diff.stderr}`);
+// Pruning must never change a value the engine reads: pruned and unpruned trees agree but at the pruned places.
+const pruneDiff = spawnSync(process.execPath, ['out/bench/prune-diff.js', corpus], { encoding: 'utf8', maxBuffer: 1 << 28 });
+console.log(`corpus: pruned vs unpruned trees: ${pruneDiff.stdout.trim().split('\n')[0]}`);
+if (pruneDiff.status !== 0) failures.push(`pruning changes values outside the pruned places:\n${pruneDiff.stdout}${pruneDiff.stderr}`);
 for (const f of failures.slice(0, 20)) console.error(`corpus: ${f}`);
 console.log(`corpus: ${failures.length === 0 ? 1 : 0} passed, ${failures.length === 0 ? 0 : 1} failed`);
 process.exit(failures.length === 0 ? 0 : 1);

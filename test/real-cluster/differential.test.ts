@@ -166,22 +166,29 @@ async function cleanup(c: Cluster): Promise<void> {
     .filter((n) => !n.startsWith('system-'));
   if (pcs.length > 0) await c.kubectl(['delete', 'priorityclass', ...pcs, '--wait=false']);
   await c.kubectl(['delete', 'nodes', '--all', '--wait=false']);
+  // Claims, volumes and RuntimeClasses of scenarios that use them (pod overhead, VolumeBinding).
+  await c.kubectl(['delete', 'pvc', '--all', '--all-namespaces', '--wait=false']);
+  await c.kubectl(['delete', 'pv', '--all', '--wait=false']);
+  await c.kubectl(['delete', 'runtimeclass', '--all', '--wait=false']);
   await waitFor(
     async () => {
       const left = [
         ...((await c.getJson(['pods', '-A'])).items as K8sObject[]),
         ...((await c.getJson(['nodes'])).items as K8sObject[]),
         ...((await c.getJson(['pdb', '-A'])).items as K8sObject[]),
+        ...((await c.getJson(['pvc', '-A'])).items as K8sObject[]),
+        ...((await c.getJson(['pv'])).items as K8sObject[]),
       ];
       return left.length === 0;
     },
     60_000,
-    { intervalMs: 300, description: 'cleanup: no pods, nodes, PDBs left' },
+    { intervalMs: 300, description: 'cleanup: no pods, nodes, PDBs, claims, volumes left' },
   );
 }
 
 function nodeObject(n: K8sObject): K8sObject {
-  const alloc = n.status?.allocatable ?? {};
+  // A Node written without status.allocatable is created without it: the apiserver defaults it to capacity (R-D.8).
+  const alloc = n.status?.allocatable;
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -191,7 +198,7 @@ function nodeObject(n: K8sObject): K8sObject {
       annotations: { ...(n.metadata.annotations ?? {}), 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
     },
     spec: n.spec ?? {},
-    status: { allocatable: alloc, capacity: n.status?.capacity ?? alloc },
+    status: alloc === undefined ? { capacity: n.status?.capacity ?? {} } : { allocatable: alloc, capacity: n.status?.capacity ?? alloc },
   };
 }
 
@@ -285,6 +292,39 @@ async function replay(c: Cluster, objects: K8sObject[], podRef: string, log: (m:
       metadata: { name: pc.metadata.name, ...(pc.metadata.labels ? { labels: pc.metadata.labels } : {}) },
     })),
   );
+
+  // 2b. RuntimeClasses (their overhead is set on pods by the RuntimeClass admission plugin), then PersistentVolumes and
+  // their claims, pre-bound both ways; the PV controller completes the binding (the claim Bound).
+  await applyRetry(
+    c,
+    of('RuntimeClass').map((rc) => ({ ...rc, metadata: { name: rc.metadata.name } })),
+  );
+  await applyRetry(
+    c,
+    of('PersistentVolume').map((pv) => ({
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: pv.metadata.name },
+      spec: pv.spec,
+    })),
+  );
+  const claims = of('PersistentVolumeClaim');
+  await applyRetry(
+    c,
+    claims.map((pvc) => ({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: pvc.metadata.name, namespace: pvc.metadata.namespace ?? 'default' },
+      spec: pvc.spec,
+    })),
+  );
+  if (claims.length > 0)
+    await waitFor(
+      async () =>
+        ((await c.getJson(['pvc', '-A'])).items as K8sObject[]).filter((x) => x.status?.phase === 'Bound').length === claims.length,
+      60_000,
+      { intervalMs: 250, description: 'claims Bound' },
+    );
 
   // 3. Bound pods, Running, then the scenario's startTime / conditions.
   await applyRetry(

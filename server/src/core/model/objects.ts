@@ -67,7 +67,7 @@ const workloadLike: ReadonlySet<string> = new Set([
   'ReplicationController',
 ]);
 
-export const clusterScopedKinds: ReadonlySet<string> = new Set(['PriorityClass', 'Namespace', 'Node']);
+export const clusterScopedKinds: ReadonlySet<string> = new Set(['PriorityClass', 'Namespace', 'Node', 'PersistentVolume', 'RuntimeClass']);
 
 /** Documents above this size are not parsed with positions; no real manifest of interest comes close. */
 export const maxDocumentBytes = 16 * 1024 * 1024;

@@ -12,8 +12,11 @@ import { readLimitRange } from '../semantics/limit-range';
 import type { LimitRangeDefaults } from '../semantics/limit-range';
 import { expectedDisruptions, pdbSelectsPod, readPodDisruptionBudget } from '../semantics/disruption';
 import type { PodDisruptionBudget } from '../semantics/disruption';
-import { addToNode, hasControllerOwner, readNode, readPod, readPodMetrics } from './sim-read';
-import type { PodMetricsUsage, SimClusterOptions, SimNode, SimPdb, SimPod } from './sim-types';
+import { addToNode, hasControllerOwner, readNode, readNodeSelectorTerms, readPod, readPodMetrics } from './sim-read';
+import { get, stringValue } from '../syntax/tree';
+import { FieldReader } from '../model/fields';
+import type { Resources } from '../semantics/resource-amounts';
+import type { NodeSelectorTerm, PodMetricsUsage, SimClusterOptions, SimNode, SimPdb, SimPod } from './sim-types';
 
 export type {
   AffinityTerm,
@@ -47,6 +50,11 @@ export class SimCluster {
   readonly classIndex: PriorityClassIndex;
   /** Pods with a spec.nodeName naming no Node object. */
   readonly orphanPods: SimPod[] = [];
+  /**
+   * Bound claims (`namespace/claimName` of a PersistentVolumeClaim with spec.volumeName) whose PersistentVolume has a
+   * required node affinity: the PV's nodeSelectorTerms (R-E.14).
+   */
+  readonly claimNodeAffinity = new Map<string, NodeSelectorTerm[]>();
 
   constructor(
     objects: readonly K8sObject[],
@@ -58,6 +66,9 @@ export class SimCluster {
     const podObjects: K8sObject[] = [];
     const nodeObjects: K8sObject[] = [];
     const pdbObjects: K8sObject[] = [];
+    const claimObjects: K8sObject[] = [];
+    const volumeAffinity = new Map<string, NodeSelectorTerm[]>();
+    const runtimeOverhead = new Map<string, Resources>();
     for (const o of objects) {
       switch (o.kind) {
         case 'Pod':
@@ -83,6 +94,19 @@ export class SimCluster {
         case 'Namespace':
           this.namespaceLabels.set(o.name, { ...o.labels, 'kubernetes.io/metadata.name': o.name });
           break;
+        case 'RuntimeClass': {
+          const podFixed = new FieldReader().resourceList(get(o.node, 'overhead'), 'podFixed').values;
+          if (Object.keys(podFixed).length > 0) runtimeOverhead.set(o.name, podFixed);
+          break;
+        }
+        case 'PersistentVolumeClaim':
+          claimObjects.push(o);
+          break;
+        case 'PersistentVolume': {
+          const terms = readNodeSelectorTerms(get(o.node, 'spec', 'nodeAffinity', 'required'));
+          if (terms !== undefined) volumeAffinity.set(o.name, terms);
+          break;
+        }
         case 'PodMetrics':
           this.podMetrics.set(`${o.namespace ?? 'default'}/${o.name}`, readPodMetrics(o.node));
           break;
@@ -91,6 +115,11 @@ export class SimCluster {
       }
     }
     this.classIndex = new PriorityClassIndex(classes, clusterClasses);
+    for (const o of claimObjects) {
+      const volumeName = stringValue(get(o.node, 'spec', 'volumeName'));
+      const terms = volumeName === undefined ? undefined : volumeAffinity.get(volumeName);
+      if (terms !== undefined) this.claimNodeAffinity.set(`${o.namespace ?? 'default'}/${o.name}`, terms);
+    }
     for (const o of nodeObjects) {
       const node = readNode(o);
       if (this.nodeByName.has(node.name)) continue;
@@ -99,7 +128,7 @@ export class SimCluster {
     }
     this.nodes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const o of podObjects) {
-      const pod = readPod(o, this.classIndex, limitRanges.get(o.namespace ?? 'default') ?? [], options.kubernetesMinor);
+      const pod = readPod(o, this.classIndex, limitRanges.get(o.namespace ?? 'default') ?? [], options.kubernetesMinor, runtimeOverhead);
       if (this.podById.has(pod.id)) continue;
       this.pods.push(pod);
       this.podById.set(pod.id, pod);

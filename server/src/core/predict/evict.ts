@@ -140,9 +140,9 @@ export function rankEviction(snapshot: SimCluster, node: SimNode, options: Evict
   };
   const ranked: Array<RankedPod & { found: boolean }> = active.map((pod) => {
     const u = usageOf(pod);
-    // Requests are the effective pod requests (R-D.3); inodes and pids have none.
-    const memoryRequest = Math.ceil((pod.requests['memory'] ?? 0) / 1000);
-    const storageRequest = Math.ceil((pod.requests['ephemeral-storage'] ?? 0) / 1000);
+    // Requests are the kubelet's podRequest (R-F.4): no overhead, pod-level requests when set; inodes and pids have none.
+    const memoryRequest = Math.ceil((pod.kubeletRequests['memory'] ?? 0) / 1000);
+    const storageRequest = Math.ceil((pod.kubeletRequests['ephemeral-storage'] ?? 0) / 1000);
     const request = resource === 'memory' ? memoryRequest : resource === 'ephemeral-storage' ? storageRequest : 0;
     return { pod, usage: u.found ? u.value : undefined, request, exceeds: u.found && u.value > request, found: u.found };
   });
@@ -152,7 +152,7 @@ export function rankEviction(snapshot: SimCluster, node: SimNode, options: Evict
     notes.push("no usage (no --stats, no PodMetrics for memory): static order by the engine's eviction tier, then priority");
     ranked.sort((a, b) => a.pod.evictionTier.tier - b.pod.evictionTier.tier || a.pod.priority - b.pod.priority || byId(a.pod, b.pod));
   } else {
-    const storageRequest = (p: SimPod): number => Math.ceil((p.requests['ephemeral-storage'] ?? 0) / 1000);
+    const storageRequest = (p: SimPod): number => Math.ceil((p.kubeletRequests['ephemeral-storage'] ?? 0) / 1000);
     ranked.sort((a, b) => {
       if (resource === 'pids') {
         // rankPIDPressure: lower priority, then (pods without stats first) more processes.

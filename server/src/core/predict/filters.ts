@@ -19,6 +19,7 @@ import {
   matchesNodeSelectorAndAffinity,
   selectorMatchesPod,
   termMatchesPod,
+  termMatches,
   matchesAllTerms,
   portsConflict,
   pairKey,
@@ -288,7 +289,18 @@ export class NodeState {
     }
     // NodeResourcesFit
     const fit = this.resourceFit();
-    if (fit.length > 0) return { code: 'Unschedulable', reasons: fit, plugin: 'NodeResourcesFit' };
+    if (fit.reasons.length > 0)
+      return {
+        code: fit.unresolvable ? 'UnschedulableAndUnresolvable' : 'Unschedulable',
+        reasons: fit.reasons,
+        plugin: 'NodeResourcesFit',
+      };
+    // VolumeBinding, bound claims (R-E.14): each bound claim's PersistentVolume node affinity must match the node.
+    for (const claim of pod.claims) {
+      const terms = this.ctx.snapshot.claimNodeAffinity.get(`${pod.namespace}/${claim}`);
+      if (terms !== undefined && !terms.some((t) => termMatches(t, node)))
+        return { code: 'UnschedulableAndUnresolvable', reasons: [reasons.volumeNodeAffinity], plugin: 'VolumeBinding' };
+    }
     // PodTopologySpread
     const spread = this.spreadFilter();
     if (spread !== undefined) return spread;
@@ -296,8 +308,13 @@ export class NodeState {
     return this.interPodAffinity();
   }
 
-  private resourceFit(): string[] {
+  /**
+   * fitsRequest (R-D.5): the reasons, and whether any is unresolvable (R-E.15: the request alone exceeds the node's
+   * allocatable, so no preemption on this node can help).
+   */
+  private resourceFit(): { reasons: string[]; unresolvable: boolean } {
     const out: string[] = [];
+    let unresolvable = false;
     const node = this.node;
     if (this.podCount + 1 > node.allowedPods) out.push(reasons.tooManyPods);
     const req = this.ctx.pod.requests;
@@ -306,9 +323,12 @@ export class NodeState {
     for (const r of [...fixed, ...scalar]) {
       const want = req[r] ?? 0;
       if (want <= 0) continue;
-      if (want > (node.allocatable[r] ?? 0) - (this.requested[r] ?? 0)) out.push(`Insufficient ${r}`);
+      if (want > (node.allocatable[r] ?? 0) - (this.requested[r] ?? 0)) {
+        out.push(`Insufficient ${r}`);
+        if (want > (node.allocatable[r] ?? 0)) unresolvable = true;
+      }
     }
-    return out;
+    return { reasons: out, unresolvable };
   }
 
   private spreadFilter(): FilterStatus | undefined {
@@ -363,19 +383,4 @@ export class NodeState {
     }
     return success;
   }
-}
-
-/**
- * filterWithNominated is RunFilterPluginsWithNominatedPods (R-E.10): nominated pods of priority >= the incoming pod's
- * are first added to the node and the filters run; if they pass, the filters run again without them.
- */
-export function filterWithNominated(state: NodeState, nominated: readonly SimPod[]): FilterStatus {
-  const pod = state.ctx.pod;
-  const relevant = nominated.filter((p) => p !== pod && p.priority >= pod.priority);
-  if (relevant.length === 0) return state.filter();
-  for (const p of relevant) state.add(p);
-  const withNominated = state.filter();
-  for (const p of relevant) state.dropAdded(p);
-  if (withNominated.code !== 'Success') return withNominated;
-  return state.filter();
 }

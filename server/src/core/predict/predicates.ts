@@ -25,6 +25,7 @@ export const reasons = {
   existingAntiAffinity: "node(s) didn't satisfy existing pods anti-affinity rules",
   spread: "node(s) didn't match pod topology spread constraints",
   spreadMissingLabel: "node(s) didn't match pod topology spread constraints (missing required label)",
+  volumeNodeAffinity: 'node(s) had volume node affinity conflict',
   noVictims: 'No preemption victims found for incoming pod',
   notHelpful: 'Preemption is not helpful for scheduling',
   policyNever: 'not eligible due to preemptionPolicy=Never.',
@@ -121,7 +122,9 @@ export function portsConflict(
   b: { port: number; protocol: string; hostIP: string },
 ): boolean {
   if (a.port !== b.port || a.protocol !== b.protocol) return false;
-  const wild = (ip: string): boolean => ip === '' || ip === '0.0.0.0' || ip === '::';
+  // HostPortInfo.CheckConflict (R-E.12): only `0.0.0.0` (and empty, sanitized to it) is a wildcard; `::` is compared
+  // as an address like any other.
+  const wild = (ip: string): boolean => ip === '' || ip === '0.0.0.0';
   return wild(a.hostIP) || wild(b.hostIP) || a.hostIP === b.hostIP;
 }
 

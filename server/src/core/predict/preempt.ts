@@ -12,7 +12,8 @@
 // cluster, never O(nodes × pods).
 import { selectorMatches } from '../semantics/labels';
 import type { SimCluster, SimNode, SimPdb, SimPod } from './cluster';
-import { filterWithNominated, PreemptorContext } from './filters';
+import { PreemptorContext } from './filters';
+import type { NodeState } from './filters';
 import { reasons } from './predicates';
 import type { FilterStatus } from './predicates';
 
@@ -127,7 +128,10 @@ export function selectVictimsOnNode(ctx: PreemptorContext, node: SimNode, nomina
   const potential: SimPod[] = [];
   for (const p of node.pods) if (p !== ctx.exclude && p.priority < pod.priority) potential.push(p);
   if (potential.length === 0)
-    return { candidate: undefined, status: { code: 'Unschedulable', reasons: [reasons.noVictims], plugin: 'DefaultPreemption' } };
+    return {
+      candidate: undefined,
+      status: { code: 'UnschedulableAndUnresolvable', reasons: [reasons.noVictims], plugin: 'DefaultPreemption' },
+    };
   for (const p of potential) state.remove(p);
   const fit = filterWithNominated(state, nominated);
   if (fit.code !== 'Success') return { candidate: undefined, status: fit };
@@ -290,4 +294,19 @@ function pdbsFor(snapshot: SimCluster, pods: readonly SimPod[]): SimPdb[] {
   const result: SimPdb[] = [];
   for (const ns of namespaces) for (const pdb of snapshot.pdbsByNamespace.get(ns) ?? []) result.push(pdb);
   return result;
+}
+
+/**
+ * filterWithNominated is RunFilterPluginsWithNominatedPods (R-E.10): nominated pods of priority >= the incoming pod's
+ * are first added to the node and the filters run; if they pass, the filters run again without them.
+ */
+export function filterWithNominated(state: NodeState, nominated: readonly SimPod[]): FilterStatus {
+  const pod = state.ctx.pod;
+  const relevant = nominated.filter((p) => p !== pod && p.priority >= pod.priority);
+  if (relevant.length === 0) return state.filter();
+  for (const p of relevant) state.add(p);
+  const withNominated = state.filter();
+  for (const p of relevant) state.dropAdded(p);
+  if (withNominated.code !== 'Success') return withNominated;
+  return state.filter();
 }

@@ -8,7 +8,10 @@ import type { YMap, YNode } from '../syntax/tree';
 import { parseQuantity } from '../quantity';
 import { PriorityClassIndex, resolvePriority } from '../semantics/priority';
 import type { PreemptionPolicy } from '../semantics/priority-class';
-import { defaultContainer, podLevelResources, podRequests } from '../semantics/resources';
+import { defaultContainer, podLevelResources, podRequests, resizedRequests } from '../semantics/resources';
+import type { EffectiveContainer } from '../semantics/resources';
+import type { Resources } from '../semantics/resource-amounts';
+import type { LabelSelector } from '../model/workload';
 import type { LimitRangeDefaults } from '../semantics/limit-range';
 import { evictionTier } from '../semantics/eviction';
 import type {
@@ -38,7 +41,9 @@ export function addToNode(node: SimNode, pod: SimPod): void {
 
 export function readNode(o: K8sObject): SimNode {
   const reader = new FieldReader();
-  const allocatable = reader.resourceList(get(o.node, 'status'), 'allocatable').values;
+  const status = get(o.node, 'status');
+  // SetDefaults_NodeStatus (R-D.8): a Node without status.allocatable has allocatable = capacity.
+  const allocatable = reader.resourceList(status, get(status, 'allocatable') === undefined ? 'capacity' : 'allocatable').values;
   const taints: Taint[] = [];
   const taintList = get(o.node, 'spec', 'taints');
   if (isSeq(taintList)) {
@@ -71,6 +76,7 @@ export function readPod(
   classes: PriorityClassIndex,
   limitRanges: readonly LimitRangeDefaults[],
   kubernetesMinor: number,
+  runtimeOverhead: ReadonlyMap<string, Resources> = new Map(),
 ): SimPod {
   const workload = readWorkload(o);
   const spec = workload.podSpec;
@@ -84,7 +90,17 @@ export function readPod(
     policyText === 'Never' ? 'Never' : policyText === 'PreemptLowerPriority' ? 'PreemptLowerPriority' : resolved.preemptionPolicy;
   const containers = workload.containers.map((c) => defaultContainer(c, limitRanges));
   const podLevel = podLevelResources(workload, kubernetesMinor);
-  const requests = podRequests(containers, workload.overhead.values, podLevel);
+  const bound = workload.nodeName !== undefined && workload.nodeName !== '';
+  // A bound pod is accounted with its resize state (R-D.7); the incoming pod by its spec, as computePodResourceRequest.
+  const scheduled = bound ? withResizeStatus(containers, get(o.node, 'status')) : containers;
+  // The scheduler adds spec.overhead always (R-D.6); the kubelet's eviction ranking never (R-F.4).
+  // A manifest naming a RuntimeClass gets spec.overhead from it at admission (RuntimeClass plugin, R-D.6).
+  const runtimeClass = stringValue(get(spec, 'runtimeClassName'));
+  const declared = workload.overhead.values;
+  const overhead =
+    Object.keys(declared).length === 0 && runtimeClass !== undefined ? (runtimeOverhead.get(runtimeClass) ?? declared) : declared;
+  const requests = podRequests(scheduled, overhead, podLevel, 'always');
+  const kubeletRequests = podRequests(containers, overhead, podLevel, 'never');
   const startText = stringValue(get(status, 'startTime'));
   const startTime = startText === undefined ? undefined : Date.parse(startText);
   const deletion = get(o.node, 'metadata', 'deletionTimestamp');
@@ -101,9 +117,12 @@ export function readPod(
         disruptedByScheduler = true;
     }
   }
+  // GetHostPorts (R-E.12): containers and sidecars (restartable init containers); a regular init container has exited
+  // before the pod runs, so its host ports are never held.
   const hostPorts: HostPort[] = [];
   for (const c of workload.containers)
-    for (const p of c.hostPorts) hostPorts.push({ port: p.port, protocol: p.protocol, hostIP: p.hostIP });
+    if (c.role !== 'init')
+      for (const p of c.hostPorts) if (p.port > 0) hostPorts.push({ port: p.port, protocol: p.protocol || 'TCP', hostIP: p.hostIP });
   const affinity = get(spec, 'affinity');
   const annotations = o.annotations;
   const configSource = annotations['kubernetes.io/config.source'];
@@ -118,6 +137,7 @@ export function readPod(
     priority,
     preemptionPolicy,
     requests,
+    kubeletRequests,
     containers,
     podLevel,
     nodeName: workload.nodeName === '' ? undefined : workload.nodeName,
@@ -130,8 +150,13 @@ export function readPod(
     tolerations: readTolerations(get(spec, 'tolerations')),
     nodeSelector: workload.nodeSelector,
     requiredNodeAffinity: readNodeSelectorTerms(get(affinity, 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution')),
-    affinityTerms: readAffinityTerms(get(affinity, 'podAffinity', 'requiredDuringSchedulingIgnoredDuringExecution'), namespace),
-    antiAffinityTerms: readAffinityTerms(get(affinity, 'podAntiAffinity', 'requiredDuringSchedulingIgnoredDuringExecution'), namespace),
+    affinityTerms: readAffinityTerms(get(affinity, 'podAffinity', 'requiredDuringSchedulingIgnoredDuringExecution'), namespace, o.labels),
+    antiAffinityTerms: readAffinityTerms(
+      get(affinity, 'podAntiAffinity', 'requiredDuringSchedulingIgnoredDuringExecution'),
+      namespace,
+      o.labels,
+    ),
+    claims: readClaims(get(spec, 'volumes')),
     spreadConstraints: readSpread(get(spec, 'topologySpreadConstraints'), o.labels),
     localVolumes: readLocalVolumes(get(spec, 'volumes')),
     staticPod: configSource !== undefined && configSource !== 'api',
@@ -167,7 +192,7 @@ function readRequirements(node: YNode | undefined): NodeSelectorRequirement[] {
   });
 }
 
-function readNodeSelectorTerms(node: YNode | undefined): NodeSelectorTerm[] | undefined {
+export function readNodeSelectorTerms(node: YNode | undefined): NodeSelectorTerm[] | undefined {
   if (!isMap(node)) return undefined;
   const terms = get(node, 'nodeSelectorTerms');
   if (!isSeq(terms)) return [];
@@ -177,7 +202,34 @@ function readNodeSelectorTerms(node: YNode | undefined): NodeSelectorTerm[] | un
   }));
 }
 
-function readAffinityTerms(node: YNode | undefined, ownNamespace: string): AffinityTerm[] {
+/**
+ * mergeLabelKeys is what the apiserver does at pod creation (pod strategy, applyMatchLabelKeysAndMismatchLabelKeys,
+ * R-E.13): for each key of matchLabelKeys (mismatchLabelKeys) the pod has as a label, `key In [value]` (`NotIn`) is
+ * appended to the term's labelSelector; a term without labelSelector is left alone.
+ */
+export function mergeLabelKeys(
+  selector: LabelSelector | undefined,
+  matchKeys: readonly string[],
+  mismatchKeys: readonly string[],
+  podLabels: Record<string, string>,
+): LabelSelector | undefined {
+  if (selector === undefined || (matchKeys.length === 0 && mismatchKeys.length === 0)) return selector;
+  const expressions = [...selector.matchExpressions];
+  for (const key of matchKeys) {
+    const value = podLabels[key];
+    if (value !== undefined) expressions.push({ key, operator: 'In', values: [value] });
+  }
+  for (const key of mismatchKeys) {
+    const value = podLabels[key];
+    if (value !== undefined) expressions.push({ key, operator: 'NotIn', values: [value] });
+  }
+  return { ...selector, matchExpressions: expressions };
+}
+
+const stringList = (node: YNode | undefined): string[] =>
+  isSeq(node) ? node.items.map((n) => scalarText(n) ?? '').filter((n) => n !== '') : [];
+
+function readAffinityTerms(node: YNode | undefined, ownNamespace: string, podLabels: Record<string, string>): AffinityTerm[] {
   if (!isSeq(node)) return [];
   const reader = new FieldReader();
   const terms: AffinityTerm[] = [];
@@ -189,7 +241,12 @@ function readAffinityTerms(node: YNode | undefined, ownNamespace: string): Affin
     // No namespaces and no namespaceSelector: the pod's own namespace (getNamespacesFromPodAffinityTerm).
     const set = new Set(namespaces.length === 0 && namespaceSelector === undefined ? [ownNamespace] : namespaces);
     terms.push({
-      selector: readLabelSelector(reader, get(item, 'labelSelector')),
+      selector: mergeLabelKeys(
+        readLabelSelector(reader, get(item, 'labelSelector')),
+        stringList(get(item, 'matchLabelKeys')),
+        stringList(get(item, 'mismatchLabelKeys')),
+        podLabels,
+      ),
       namespaces: set,
       namespaceSelector,
       topologyKey: scalarText(get(item, 'topologyKey')) ?? '',
@@ -228,6 +285,47 @@ function readSpread(node: YNode | undefined, podLabels: Record<string, string>):
     });
   }
   return result;
+}
+
+/** readClaims lists the claimName of every persistentVolumeClaim volume (VolumeBinding reads their PVs, R-E.14). */
+function readClaims(node: YNode | undefined): string[] {
+  if (!isSeq(node)) return [];
+  const claims: string[] = [];
+  for (const v of node.items) {
+    const claim = scalarText(get(v, 'persistentVolumeClaim', 'claimName'));
+    if (claim !== undefined && claim !== '') claims.push(claim);
+  }
+  return claims;
+}
+
+/**
+ * withResizeStatus applies R-D.7 to the running containers and sidecars of a bound pod whose status reports their
+ * resources (status.containerStatuses / initContainerStatuses[].resources, allocatedResources).
+ */
+function withResizeStatus(containers: EffectiveContainer[], status: YNode | undefined): EffectiveContainer[] {
+  const statuses = new Map<string, YNode>();
+  for (const key of ['containerStatuses', 'initContainerStatuses']) {
+    const list = get(status, key);
+    if (!isSeq(list)) continue;
+    for (const cs of list.items) {
+      const name = scalarText(get(cs, 'name'));
+      if (name !== undefined && isMap(get(cs, 'resources'))) statuses.set(name, cs);
+    }
+  }
+  if (statuses.size === 0) return containers;
+  let infeasible = false;
+  const conditions = get(status, 'conditions');
+  if (isSeq(conditions))
+    for (const c of conditions.items)
+      if (stringValue(get(c, 'type')) === 'PodResizePending') infeasible = stringValue(get(c, 'reason')) === 'Infeasible';
+  const reader = new FieldReader();
+  return containers.map((c) => {
+    const cs = c.container.role === 'init' ? undefined : statuses.get(c.container.name);
+    if (cs === undefined) return c;
+    const actual = reader.resourceList(get(cs, 'resources'), 'requests').values;
+    const allocated = reader.resourceList(cs, 'allocatedResources').values;
+    return { ...c, requests: resizedRequests(c.requests, { actual, allocated }, infeasible) };
+  });
 }
 
 function readLocalVolumes(node: YNode | undefined): Set<string> {

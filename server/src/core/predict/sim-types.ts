@@ -68,8 +68,10 @@ export interface SimPod {
   labels: Record<string, string>;
   priority: number;
   preemptionPolicy: PreemptionPolicy;
-  /** Effective requests (R-D.3), milli-units. */
+  /** The scheduler's request (R-D.3 with overhead always, R-D.6, and a bound pod's resize state, R-D.7), milli-units. */
   requests: Resources;
+  /** The kubelet eviction ranking's request (R-F.4): spec requests, pod-level when set, no overhead. */
+  kubeletRequests: Resources;
   containers: EffectiveContainer[];
   podLevel: PodLevelResources | undefined;
   nodeName: string | undefined;
@@ -89,6 +91,8 @@ export interface SimPod {
   antiAffinityTerms: AffinityTerm[];
   /** DoNotSchedule constraints only. */
   spreadConstraints: SpreadConstraint[];
+  /** claimName of each persistentVolumeClaim volume. */
+  claims: string[];
   /** Names of volumes the kubelet counts as local ephemeral storage (emptyDir on disk, hostPath, configMap, gitRepo). */
   localVolumes: Set<string>;
   staticPod: boolean;

@@ -57,11 +57,19 @@ export function podLevelResources(workload: Workload, kubernetesMinor: number): 
   return { requests, limits };
 }
 
-/** podRequests computes the effective pod request per resource (R-D.3). */
+/**
+ * How `spec.overhead` enters a pod's request: `always` as component-helpers PodRequests adds it (the scheduler's
+ * NodeResourcesFit and NodeInfo, R-D.6), `non-zero` as GetResourceRequestQuantity adds it only to a non-zero total
+ * (R-D.3), `never` for the kubelet eviction ranking's podRequest.
+ */
+export type OverheadMode = 'always' | 'non-zero' | 'never';
+
+/** podRequests computes the effective pod request per resource (R-D.3, R-D.6). */
 export function podRequests(
   containers: readonly EffectiveContainer[],
   overhead: Resources,
   podLevel: PodLevelResources | undefined,
+  overheadMode: OverheadMode = 'non-zero',
 ): Resources {
   const total: Resources = {};
   const add = (target: Resources, source: Resources): void => {
@@ -82,7 +90,8 @@ export function podRequests(
   if (podLevel !== undefined) {
     for (const [r, v] of Object.entries(podLevel.requests)) if (podLevelResourceNames(r)) total[r] = v;
   }
-  for (const [r, v] of Object.entries(overhead)) if ((total[r] ?? 0) > 0) total[r] = (total[r] ?? 0) + v;
+  if (overheadMode !== 'never')
+    for (const [r, v] of Object.entries(overhead)) if (overheadMode === 'always' || (total[r] ?? 0) > 0) total[r] = (total[r] ?? 0) + v;
   return total;
 }
 
@@ -97,4 +106,27 @@ export function podMemoryLimit(containers: readonly EffectiveContainer[], podLev
     total += limit;
   }
   return total;
+}
+
+/** What a bound pod's status says of one container's resources (in-place resize, KEP-1287). */
+export interface ContainerResourceStatus {
+  /** status.containerStatuses[].resources.requests: what the runtime has applied. */
+  actual: Resources;
+  /** status.containerStatuses[].allocatedResources: what the kubelet admitted. */
+  allocated: Resources;
+}
+
+/**
+ * resizedRequests is determineContainerReqs (R-D.7): for a running container with `resources` in its status, the
+ * scheduler accounts the larger of spec, actual and allocated requests per resource; when the pod's resize is marked
+ * infeasible (condition PodResizePending, reason Infeasible) the spec is ignored.
+ */
+export function resizedRequests(spec: Resources, status: ContainerResourceStatus, infeasible: boolean): Resources {
+  const result: Resources = infeasible ? { ...status.actual } : { ...spec };
+  const raise = (from: Resources): void => {
+    for (const [r, v] of Object.entries(from)) if (!(r in result) || v > (result[r] ?? 0)) result[r] = v;
+  };
+  if (!infeasible) raise(status.actual);
+  raise(status.allocated);
+  return result;
 }

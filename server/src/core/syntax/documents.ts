@@ -31,6 +31,11 @@ export const kindsOfInterest: ReadonlySet<string> = new Set([
   'Namespace',
   'Node',
   'PodMetrics',
+  // VolumeBinding: a bound claim's PersistentVolume node affinity (R-E.15).
+  'PersistentVolumeClaim',
+  'PersistentVolume',
+  // RuntimeClass admission sets a pod's spec.overhead from overhead.podFixed (R-D.6).
+  'RuntimeClass',
 ]);
 
 export function isKindOfInterest(kind: string | undefined): boolean {

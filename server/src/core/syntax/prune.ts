@@ -1,9 +1,15 @@
-// Drops the values of keys that never matter for priority analysis (env, args, probes, volumes, managedFields ...)
-// before a document is parsed, so the YAML parser never builds (or even tokenizes) most of a large manifest.
+// Drops the values of keys that never matter for priority analysis (env, args, probes, managedFields ...) before a
+// document is parsed, so the YAML parser never builds (or even tokenizes) most of a large manifest.
 // The key line stays (its value blanked to spaces, same length); the deeper lines that belong to the key are removed
 // outright, and an OffsetMap translates every offset of the shorter text back to the original one.
+//
+// A key is pruned only at the structural place where it has that meaning, decided by its parent key (the nearest
+// enclosing `key:` line, found from indentation): `env` of a container, not `env: test` in labels, annotations,
+// nodeSelector or a selector; `data` at the top of a ConfigMap, not a pod label `data: hot`. Values the engine reads
+// are never touched: `npm run corpus` checks that pruned and unpruned trees agree everywhere but at these places.
 
-const irrelevantKeys = new Set([
+/** Keys of a container (an item of `containers`, `initContainers`, `ephemeralContainers`) the engine never reads. */
+const containerKeys = new Set([
   'env',
   'envFrom',
   'args',
@@ -15,19 +21,29 @@ const irrelevantKeys = new Set([
   'startupProbe',
   'lifecycle',
   'securityContext',
-  'volumes',
-  'volumeClaimTemplates',
-  'dnsConfig',
-  'hostAliases',
-  'imagePullSecrets',
-  'managedFields',
-  'data',
-  'binaryData',
-  'stringData',
 ]);
+const containerLists = new Set(['containers', 'initContainers', 'ephemeralContainers']);
+/** Keys of a `spec` (pod spec, StatefulSet spec) the engine never reads. `volumes` is read (emptyDir, claims). */
+const specKeys = new Set(['securityContext', 'dnsConfig', 'hostAliases', 'imagePullSecrets', 'volumeClaimTemplates']);
+/** Top-level keys (ConfigMap and Secret payloads). */
+const topKeys = new Set(['data', 'binaryData', 'stringData']);
+
+/**
+ * prunedAt is the structural rule: `key` (at indentation `column`) under `parent` (undefined at the top level) is
+ * a place whose value the engine never reads.
+ */
+export function prunedAt(key: string, parent: string | undefined, column: number): boolean {
+  if (parent === undefined) return column === 0 && topKeys.has(key);
+  if (containerLists.has(parent)) return containerKeys.has(key);
+  if (parent === 'spec') return specKeys.has(key);
+  if (parent === 'metadata') return key === 'managedFields';
+  return false;
+}
 
 const anyIrrelevantKey =
-  /\b(?:env|envFrom|args|command|volumeMounts|volumeDevices|livenessProbe|readinessProbe|startupProbe|lifecycle|securityContext|volumes|volumeClaimTemplates|dnsConfig|hostAliases|imagePullSecrets|managedFields|data|binaryData|stringData)[ \t]*:/;
+  /\b(?:env|envFrom|args|command|volumeMounts|volumeDevices|livenessProbe|readinessProbe|startupProbe|lifecycle|securityContext|volumeClaimTemplates|dnsConfig|hostAliases|imagePullSecrets|managedFields|data|binaryData|stringData)[ \t]*:/;
+/** A block scalar indicator (`|`, `>-`, `|2+` ...) as the whole value of a key, maybe with a comment. */
+const blockScalarValue = /^[ \t]*[|>][-+0-9]*[ \t]*(?:#.*)?\r?$/;
 /** A `key:` at the start of a line (after indentation and `- ` sequence indicators); sticky, applied at each line start. */
 const keyLine = /([ \t]*(?:- +)*)([A-Za-z][A-Za-z0-9]*)[ \t]*:(?=[ \t]|\r?(?:\n|$))/y;
 /** Leading whitespace of a line, as String.prototype.trimStart removes it (any white space but the line feed). */
@@ -80,6 +96,9 @@ export function pruneIrrelevant(source: string): Pruned {
   // Open flow brackets of a blanked inline value (`args: [` closed on a later line, possibly at the key's column).
   let flowDepth = 0;
   let lineStart = 0;
+  // Enclosing keys of the current line, outermost first, with their columns; and the column of an open block scalar.
+  const parents: Array<{ column: number; key: string }> = [];
+  let blockColumn = -1;
   const length = source.length;
   while (lineStart < length) {
     let lineEnd = source.indexOf('\n', lineStart);
@@ -106,9 +125,31 @@ export function pruneIrrelevant(source: string): Pruned {
         removeFrom = -1;
       }
     }
+    if (blockColumn >= 0) {
+      // The content of a block scalar (`script: |`) is text, not keys: it neither nests nor is pruned.
+      if (continuesBlockScalar(source, lineStart, lineEnd, blockColumn)) {
+        lineStart = next;
+        continue;
+      }
+      blockColumn = -1;
+    }
     keyLine.lastIndex = lineStart;
     const match = keyLine.exec(source);
-    if (match !== null && irrelevantKeys.has(match[2] ?? '')) {
+    if (match === null) {
+      lineStart = next;
+      continue;
+    }
+    const column = (match[1] ?? '').length;
+    const key = match[2] ?? '';
+    while (parents.length > 0 && (parents[parents.length - 1]?.column ?? 0) >= column) parents.pop();
+    const parent = parents[parents.length - 1]?.key;
+    parents.push({ column, key });
+    if (!prunedAt(key, parent, column)) {
+      if (blockScalarValue.test(source.slice(lineStart + (match[0] ?? '').length, lineEnd))) blockColumn = column;
+      lineStart = next;
+      continue;
+    }
+    {
       const keyEnd = lineStart + (match[0] ?? '').length;
       // A block scalar indicator or an inline value: blank it (same length); the following deeper lines belong to the key.
       let restEnd = lineEnd;
@@ -133,6 +174,14 @@ export function pruneIrrelevant(source: string): Pruned {
   }
   if (removed === 0) return { source: parts.length === 1 ? (parts[0] ?? source) : parts.join(''), map: undefined };
   return { source: parts.join(''), map: new OffsetMap(prunedStarts, deltas) };
+}
+
+/** Whether the line is content of a block scalar whose key is at `column`: blank or deeper. */
+function continuesBlockScalar(source: string, lineStart: number, lineEnd: number, column: number): boolean {
+  leadingSpace.lastIndex = lineStart;
+  leadingSpace.exec(source);
+  const first = leadingSpace.lastIndex;
+  return first >= lineEnd || first - lineStart > column;
 }
 
 /** Whether the line belongs to the value of a key at `column`: blank, a comment, deeper, or a `- ` item at the same column. */
