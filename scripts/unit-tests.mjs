@@ -1,10 +1,10 @@
-// Runs every bundled unit/integration test (out/test/**/*.test.js) except the e2e and real-cluster suites,
-// which have their own scripts (`npm run test:e2e`, `npm run test:cluster`).
+// Runs every bundled unit/integration test (out/test/**/*.test.js) except the e2e, real-cluster and rendering suites,
+// which have their own scripts (`npm run test:e2e`, `npm run test:cluster`, `npm run test:render`).
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const excluded = [join('out', 'test', 'e2e'), join('out', 'test', 'real-cluster')];
+const excluded = [join('out', 'test', 'e2e'), join('out', 'test', 'real-cluster'), join('out', 'test', 'render')];
 function find(dir, out = []) {
   if (!existsSync(dir)) return out;
   for (const name of readdirSync(dir).sort()) {

@@ -158,6 +158,9 @@ function locateStrategic(
 ): { start: number; end: number } | undefined {
   // A list item's `name` in a strategic merge patch is its merge key: it says which container is patched, not what it is called.
   if (keyPath[keyPath.length - 1] === 'name' && typeof keyPath[keyPath.length - 2] === 'object') return undefined;
+  // Likewise the patch's kind, apiVersion and metadata name and namespace say which object it patches.
+  const joined = keyPath.map((k) => (typeof k === 'string' ? k : `[${k.index}]`)).join('.');
+  if (joined === 'kind' || joined === 'apiVersion' || joined === 'metadata.name' || joined === 'metadata.namespace') return undefined;
   const own = patch.inline === undefined ? file : new TemplateFile(file.file, patch.inline.text);
   for (const doc of splitYamlStream(own.text)) {
     const id = identityOf(doc);

@@ -174,8 +174,11 @@ interface Search {
 /** search descends from a scope; `matched` segments are already found, at `line` (undefined: none yet). */
 function search(scope: Scope, matched: number, line: number | undefined, s: Search): TemplateMatch | undefined {
   if (matched === s.path.length) {
-    const refs = line === undefined ? [] : (scope.file.refs[line] ?? []).flatMap((a) => a.refs);
-    return line === undefined ? undefined : { file: scope.file, line, matched, valueRefs: refs };
+    if (line === undefined) return undefined;
+    let refs = (scope.file.refs[line] ?? []).flatMap((a) => a.refs);
+    // `resources:` followed by `{{- toYaml .Values.resources | nindent 12 }}`: the whole value comes from values.
+    if (refs.length === 0) refs = scopeActions(scope, undefined).find((a) => a.toYaml && a.refs.length > 0)?.refs ?? [];
+    return { file: scope.file, line, matched, valueRefs: refs };
   }
   const segment = s.path[matched];
   const entry = segment === undefined ? undefined : findEntry(scope, segment);

@@ -341,7 +341,7 @@ export class Renderer {
     else if (run.capped)
       result.problems.push({
         kind: 'render-failed',
-        message: `${name} printed more than ${Math.round(maxOutputBytes / 1024 / 1024)} MiB and was stopped; its output was not analysed.`,
+        message: `${name} printed more than ${maxOutputBytes >= 1024 * 1024 ? `${Math.round(maxOutputBytes / 1024 / 1024)} MiB` : `${Math.round(maxOutputBytes / 1024)} KiB`} and was stopped; its output was not analysed.`,
         location: where,
       });
     else if (run.spawnError !== undefined)

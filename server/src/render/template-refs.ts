@@ -57,8 +57,11 @@ function skipSpaces(s: string, i: number): number {
   return i;
 }
 
-/** refsOf reads the values paths of one action body, with dot bound as given. */
-export function refsOf(body: string, dot: Dot): ActionRefs {
+/** Template variables (`$pcn := coalesce .Values.a .Values.b`) and the values paths they were assigned from. */
+export type Variables = Map<string, ValuePath[]>;
+
+/** refsOf reads the values paths of one action body, with dot bound as given and the variables assigned so far. */
+export function refsOf(body: string, dot: Dot, vars?: Variables): ActionRefs {
   const result: ActionRefs = { refs: [], toYaml: false, include: undefined };
   for (let i = 0; i < body.length; i++) {
     const c = body[i];
@@ -67,6 +70,16 @@ export function refsOf(body: string, dot: Dot): ActionRefs {
       continue;
     }
     const prev = body[i - 1];
+    if (c === '$' && isIdent(body[i + 1]) && vars !== undefined) {
+      let k = i + 1;
+      while (isIdent(body[k])) k++;
+      const assigned = vars.get(body.slice(i + 1, k));
+      const fields = readFields(body, k);
+      if (assigned !== undefined && fields.names.length === 0) result.refs.push(...assigned.map((r) => [...r]));
+      else if (assigned?.length === 1 && assigned[0] !== undefined) result.refs.push([...assigned[0], ...fields.names]);
+      i = fields.end - 1;
+      continue;
+    }
     if (isIdent(c) && !isIdent(prev) && prev !== '.' && prev !== '$') {
       let k = i;
       while (isIdent(body[k])) k++;
@@ -123,8 +136,8 @@ function keyword(body: string): { word: string; rest: string } {
   return { word: body.slice(0, k), rest: body.slice(k).trim() };
 }
 
-function resolveDot(expr: string, dot: Dot): Dot {
-  const refs = refsOf(expr, dot);
+function resolveDot(expr: string, dot: Dot, vars: Variables): Dot {
+  const refs = refsOf(expr, dot, vars);
   if (refs.refs.length === 1 && !refs.toYaml && refs.include === undefined) return refs.refs[0];
   return undefined;
 }
@@ -136,23 +149,32 @@ function resolveDot(expr: string, dot: Dot): Dot {
 export function scanRefs(lines: readonly TemplateLine[]): ActionRefs[][] {
   const stack: Dot[] = ['root'];
   const perLine: ActionRefs[][] = [];
+  let vars: Variables = new Map();
   for (const line of lines) {
     const here: ActionRefs[] = [];
-    for (const body of line.actions) {
-      if (body.startsWith('/*')) continue;
+    for (const raw of line.actions) {
+      if (raw.startsWith('/*')) continue;
       const dot = stack[stack.length - 1];
+      // `$name := expr` (or `=`): remember what the variable reads; the action itself renders nothing.
+      const body = raw;
+      const assign = /^\$([A-Za-z_]\w*)\s*:?=\s*/.exec(raw);
+      if (assign !== null) {
+        vars.set(assign[1] ?? '', refsOf(raw.slice(assign[0].length), dot, vars).refs);
+        continue;
+      }
       const { word, rest } = keyword(body);
+      if (word === 'define') vars = new Map();
       switch (word) {
         case 'if':
-          here.push(refsOf(rest, dot));
+          here.push(refsOf(rest, dot, vars));
           stack.push(dot);
           break;
         case 'with':
-          here.push(refsOf(rest, dot));
-          stack.push(resolveDot(rest, dot));
+          here.push(refsOf(rest, dot, vars));
+          stack.push(resolveDot(rest, dot, vars));
           break;
         case 'range':
-          here.push(refsOf(rest, dot));
+          here.push(refsOf(rest, dot, vars));
           stack.push(undefined);
           break;
         case 'define':
@@ -162,14 +184,14 @@ export function scanRefs(lines: readonly TemplateLine[]): ActionRefs[][] {
         case 'else': {
           const outer = stack.length > 1 ? stack[stack.length - 2] : 'root';
           const chained = keyword(rest);
-          stack[stack.length - 1] = chained.word === 'with' ? resolveDot(chained.rest, outer) : outer;
+          stack[stack.length - 1] = chained.word === 'with' ? resolveDot(chained.rest, outer, vars) : outer;
           break;
         }
         case 'end':
           if (stack.length > 1) stack.pop();
           break;
         default:
-          here.push(refsOf(body, dot));
+          here.push(refsOf(body, dot, vars));
       }
     }
     perLine.push(here);
