@@ -2,9 +2,10 @@
 // and name (for matching with templates and patches; the engine parses the text itself).
 import type { RenderedDocument } from './types';
 import * as path from 'node:path';
+import { stripComment } from './template-lines';
 
 function unquote(v: string): string {
-  const t = v.replace(/\s#.*$/, '').trim();
+  const t = stripComment(v.trim()).trim();
   return (t.startsWith('"') && t.endsWith('"')) || (t.startsWith("'") && t.endsWith("'")) ? t.slice(1, -1) : t;
 }
 

@@ -3,7 +3,7 @@
 // the document's first line; follow `include` into named templates; report `.Values` refs of the line (or of a
 // `toYaml` block that renders the rest of the path). Never a position outside the file.
 import type { KeyPath, KeyPathSegment } from './types';
-import { lineColumn, readTemplateLines } from './template-lines';
+import { lineColumn, readTemplateLines, stripComment } from './template-lines';
 import type { TemplateLine } from './template-lines';
 import { scanRefs } from './template-refs';
 import type { ActionRefs, ValuePath } from './template-refs';
@@ -107,7 +107,7 @@ function blockOf(scope: Scope, entry: Entry): Scope {
 
 function literal(valueSkeleton: string): string | undefined {
   if (valueSkeleton.includes('\u0001')) return undefined;
-  const v = valueSkeleton.replace(/\s#.*$/, '').trim();
+  const v = stripComment(valueSkeleton).trim();
   if ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'"))) return v.slice(1, -1);
   return v;
 }

@@ -162,10 +162,17 @@ export function readTemplateLines(text: string): TemplateLine[] {
     line.keyEnd = key.end;
     line.key = key.key.includes(placeholder) ? undefined : key.key;
     line.valueSkeleton = skel.slice(key.valueStart).trim();
-    const v = line.valueSkeleton.replace(/\s#.*$/, '');
+    const v = stripComment(line.valueSkeleton);
     if (v.startsWith('|') || v.startsWith('>')) blockScalarColumn = i;
   }
   return result;
+}
+
+/** stripComment: a plain value without its trailing ` # comment` (a `#` after a space or tab starts a comment). */
+export function stripComment(value: string): string {
+  for (let i = 1; i < value.length; i++)
+    if (value[i] === '#' && (value[i - 1] === ' ' || value[i - 1] === '\t')) return value.slice(0, i - 1).trimEnd();
+  return value;
 }
 
 /** column: where a structural line starts (its first dash, else its key). */
