@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
+import { AnalysisHost, newestKubernetesMinor, parseFile } from '../../server/src/core/index';
 import { formatKeyPath, keyPathAt, SourceMapper, toRenderedInput } from '../../server/src/render/index';
 import type { MappedLocation } from '../../server/src/render/index';
 import { helmExample, helmResult, kustomizeExample, kustomizeResult } from './recorded';
@@ -123,5 +124,52 @@ describe('keyPathAt', () => {
     assert.equal(formatKeyPath(keyPathAt(text, text.indexOf('y'))), 'spec.containers[1].image');
     assert.equal(formatKeyPath(keyPathAt(text, text.indexOf('containers'))), 'spec.containers');
     assert.deepEqual(keyPathAt('{{ not yaml', 3), []);
+  });
+});
+
+describe('quick-fix edits, made where the value is written', () => {
+  function analyse(result: ReturnType<typeof helmResult>) {
+    const input = toRenderedInput(result);
+    const host = new AnalysisHost({ kubernetesMinor: newestKubernetesMinor }, { severities: {} });
+    host.addParsed(parseFile({ path: input.path, content: input.text }));
+    const findings = [...host.analyze().findings.values()].flat();
+    return { input, findings, mapper: new SourceMapper(result, input) };
+  }
+  const apply = (edit: { file: string; start: number; end: number; newText: string }) => {
+    const text = fs.readFileSync(edit.file, 'utf8');
+    return (text.slice(0, edit.start) + edit.newText + text.slice(edit.end)).split('\n');
+  };
+
+  test('Helm prod: the did-you-mean fix edits values-prod.yaml, not the template', () => {
+    const { findings, mapper } = analyse(helmResult('prod'));
+    const typo = findings.find((f) => f.ruleId === 'priority-class-not-found');
+    const edit = typo?.fix?.edits[0];
+    assert.ok(edit !== undefined, 'the engine offers a fix on the rendered text');
+    const mapped = mapper.mapEdit(edit.span.start, edit.span.end, edit.newText);
+    assert.equal(mapped?.file, path.join(helmExample, 'values-prod.yaml'));
+    assert.equal(apply(mapped ?? { file: '', start: 0, end: 0, newText: '' })[3], '    priorityClassName: evaluation-high');
+  });
+
+  test('Kustomize: the fix edits the literal in the inline patch; computed values get no fix', () => {
+    const result = kustomizeResult();
+    const { findings, mapper, input } = analyse(result);
+    const typo = findings.find((f) => f.ruleId === 'priority-class-not-found');
+    const edit = typo?.fix?.edits[0];
+    assert.ok(edit !== undefined);
+    const mapped = mapper.mapEdit(edit.span.start, edit.span.end, edit.newText);
+    assert.equal(mapped?.file, path.join(kustomizeExample, 'overlays', 'ci', 'kustomization.yaml'));
+    assert.ok(apply(mapped ?? { file: '', start: 0, end: 0, newText: '' }).includes('        value: evaluation-high'));
+    // Not a whole scalar: no edit.
+    assert.equal(mapper.mapEdit(edit.span.start + 1, edit.span.end, 'x'), undefined);
+    // `namespace: ci` was set by kustomize, not written in a file as such: no edit.
+    const ns = input.text.indexOf('namespace: ci') + 'namespace: '.length;
+    assert.equal(mapper.mapEdit(ns, ns + 2, 'prod'), undefined);
+  });
+
+  test('Helm: a value rendered from .Release.Namespace has no file to edit', () => {
+    const result = helmResult('default');
+    const { input, mapper } = analyse(result);
+    const at = input.text.indexOf('namespace: ci') + 'namespace: '.length;
+    assert.equal(mapper.mapEdit(at, at + 2, 'prod'), undefined);
   });
 });

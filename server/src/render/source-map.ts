@@ -14,6 +14,7 @@ import { locateInKustomize } from './locate-kustomize';
 import { defineIndex, lineSpan, locateInTemplate, TemplateFile } from './locate-template';
 import type { DefineIndex } from './locate-template';
 import { valueOrigin, ValuesDocument } from './values';
+import { stripComment } from './template-lines';
 import type { ValuesLayer } from './values';
 import type { KeyPath, KeyPathSegment, MappedLocation, RenderResult, RenderSource } from './types';
 import { sourceLabel } from './types';
@@ -43,11 +44,16 @@ export function toRenderedInput(result: RenderResult): RenderedInput {
 
 /** keyPathAt: the key path of the deepest node of a YAML document that contains `offset` (keys and values). */
 export function keyPathAt(text: string, offset: number): KeyPath {
+  return nodeAt(text, offset).keyPath;
+}
+
+/** nodeAt: the key path at `offset`, and the range of the scalar value there when the offset is inside one. */
+export function nodeAt(text: string, offset: number): { keyPath: KeyPath; scalar?: { start: number; end: number } } {
   let root: unknown;
   try {
     root = parseDocument(text, { prettyErrors: false, uniqueKeys: false }).contents;
   } catch {
-    return [];
+    return { keyPath: [] };
   }
   const out: KeyPathSegment[] = [];
   const inside = (node: unknown): boolean => {
@@ -71,7 +77,24 @@ export function keyPathAt(text: string, offset: number): KeyPath {
       node = item;
     } else break;
   }
-  return out;
+  const range = isScalar(node) && inside(node) ? node.range : undefined;
+  return range === undefined || range === null ? { keyPath: out } : { keyPath: out, scalar: { start: range[0], end: range[1] } };
+}
+
+/** An edit of a file people edit: `[start, end)` of `file`'s text replaced by `newText`. */
+export interface SourceEdit {
+  file: string;
+  start: number;
+  end: number;
+  newText: string;
+}
+
+/** withQuotes: the new value written in the quoting style of the value it replaces. */
+function withQuotes(old: string, newText: string): string {
+  const q = old[0];
+  if ((q === '"' || q === "'") && old.endsWith(q) && !newText.startsWith(q))
+    return q === '"' ? JSON.stringify(newText) : `'${newText.replaceAll("'", "''")}'`;
+  return newText;
 }
 
 /** Labels, annotations and namespace of a rendered document (for patch targets). */
@@ -180,6 +203,49 @@ export class SourceMapper {
     const keyPath = keyPathAt(doc.text, offset - bounds.start);
     const mapped = this.locate(index, keyPath);
     return mapped === undefined ? undefined : { ...mapped, keyPath };
+  }
+
+  /**
+   * mapEdit: a quick-fix edit of the rendered text, made where the value is written: in the values file entry that
+   * set it (the variant's own file first), else on a template or patch line whose value is literal. Undefined when
+   * the edit is not the replacement of one scalar value, or the value is computed (then no fix is offered).
+   */
+  mapEdit(start: number, end: number, newText: string): SourceEdit | undefined {
+    const index = this.documentAt(start);
+    const bounds = this.input.documents[index];
+    const doc = this.result.documents[index];
+    if (bounds === undefined || doc === undefined || end > bounds.end) return undefined;
+    const node = nodeAt(doc.text, start - bounds.start);
+    if (node.scalar === undefined || node.scalar.start !== start - bounds.start || node.scalar.end !== end - bounds.start) return undefined;
+    const mapped = this.locate(index, node.keyPath);
+    if (mapped === undefined) return undefined;
+    const value = mapped.value?.value;
+    if (value !== undefined) {
+      const text = this.valuesDocument(value.file)?.source.text ?? '';
+      return { file: value.file, start: value.start, end: value.end, newText: withQuotes(text.slice(value.start, value.end), newText) };
+    }
+    if (mapped.value !== undefined || mapped.matched !== node.keyPath.length) return undefined;
+    // A literal on the line itself: `key: value` with no template action (also inside an inline patch's block scalar).
+    const file = this.read(mapped.location.file);
+    if (file === undefined) return undefined;
+    const at = mapped.location.start;
+    const lineStart = file.text.lastIndexOf('\n', at - 1) + 1;
+    const newline = file.text.indexOf('\n', at);
+    const lineText = file.text.slice(lineStart, newline < 0 ? file.text.length : newline);
+    if (lineText.includes('{{')) return undefined;
+    const colon = lineText.indexOf(':', at - lineStart);
+    if (colon < 0) return undefined;
+    let from = colon + 1;
+    if (from < lineText.length && lineText[from] !== ' ' && lineText[from] !== '\t') return undefined;
+    while (lineText[from] === ' ' || lineText[from] === '\t') from++;
+    const literalText = stripComment(lineText.slice(from)).trimEnd();
+    if (literalText === '' || '|>{[&*!'.includes(literalText[0] ?? '')) return undefined;
+    return {
+      file: file.file,
+      start: lineStart + from,
+      end: lineStart + from + literalText.length,
+      newText: withQuotes(literalText, newText),
+    };
   }
 
   /** locate: where `keyPath` of rendered document `index` is written. */
