@@ -73,11 +73,14 @@ const builds = [
 // render corpus run (npm run corpus).
 const testPrograms = ['test/real-cluster/cli.ts', 'test/render/corpus-run.ts'].filter((f) => existsSync(f));
 const testEntries = [...findTests('test'), ...testPrograms];
-const benchEntries = existsSync('bench')
-  ? readdirSync('bench')
-      .filter((f) => f.endsWith('.ts'))
-      .map((f) => join('bench', f))
-  : [];
+// Bench programs: bench/*.ts and the one-off probes of bench/probes/*.ts (out/bench/…, out/bench/probes/…).
+const benchEntries = ['bench', join('bench', 'probes')].flatMap((dir) =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => join(dir, f))
+    : [],
+);
 const toEntryMap = (files) => Object.fromEntries(files.map((f) => [relative('.', f).replace(/\.ts$/, ''), f]));
 if (testEntries.length > 0) {
   builds.push({

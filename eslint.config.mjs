@@ -1,5 +1,9 @@
 // Lint = the architecture's boundaries made mechanical, plus a small set of correctness rules.
+import { readFileSync } from 'node:fs';
 import tseslint from 'typescript-eslint';
+
+// The core's layers, lowest first (test/layers.test.ts checks the same, type imports and cycles included).
+const { layers: coreLayers } = JSON.parse(readFileSync(new URL('./server/src/core/layers.json', import.meta.url), 'utf8'));
 
 const nodeBuiltins = [
   'node:*',
@@ -31,6 +35,37 @@ const kubeConfigHandoff = {
   importNames: ['openKubeconfig'],
   message: 'openKubeconfig returns the KubeConfig (credentials): only ApiClient.connect (server/src/cluster/api.ts) uses it.',
 };
+/** The core's purity rules, plus the core folders `higher` that the files in question must not import. */
+const corePure = (higher, what) => [
+  'error',
+  {
+    patterns: [
+      {
+        group: [
+          ...nodeBuiltins,
+          'vscode',
+          'vscode-languageserver*',
+          'vscode-jsonrpc*',
+          '@kubernetes/client-node',
+          '@kubernetes/client-node/**',
+        ],
+        message: 'server/src/core is pure: no IO, editor, LSP or cluster imports.',
+      },
+      {
+        group: ['**/lsp/**', '**/cluster/**', '**/cli/**', '**/workspace/**', '**/client/**', '**/media/**'],
+        message: 'server/src/core must not import the layers built on it.',
+      },
+      ...(higher.length === 0
+        ? []
+        : [
+            {
+              group: higher.flatMap((l) => [`./${l}/**`, `**/${l}/**`]),
+              message: `core layers run one way (${coreLayers.join(' → ')}): ${what} must not import ${higher.join(', ')}.`,
+            },
+          ]),
+    ],
+  },
+];
 const serverOuter = (patterns) => [
   'error',
   {
@@ -75,30 +110,17 @@ export default tseslint.config(
   {
     // The core is pure: no editor, no LSP, no Node IO, no cluster client, nothing from the layers above it.
     files: ['server/src/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: [
-                ...nodeBuiltins,
-                'vscode',
-                'vscode-languageserver*',
-                'vscode-jsonrpc*',
-                '@kubernetes/client-node',
-                '@kubernetes/client-node/**',
-              ],
-              message: 'server/src/core is pure: no IO, editor, LSP or cluster imports.',
-            },
-            {
-              group: ['**/lsp/**', '**/cluster/**', '**/cli/**', '**/workspace/**', '**/client/**', '**/media/**'],
-              message: 'server/src/core must not import the layers built on it.',
-            },
-          ],
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': corePure([]) },
+  },
+  // Inside the core, each folder imports only the folders below it; the root's leaf files import no folder.
+  ...coreLayers.map((layer, i) => ({
+    files: [`server/src/core/${layer}/**/*.ts`],
+    rules: { 'no-restricted-imports': corePure(coreLayers.slice(i + 1), layer) },
+  })),
+  {
+    files: ['server/src/core/*.ts'],
+    ignores: ['server/src/core/index.ts'],
+    rules: { 'no-restricted-imports': corePure(coreLayers, 'a root leaf') },
   },
   {
     // Outside the core, the engine is used through its public API only; the server never imports the vscode API.

@@ -1,14 +1,20 @@
 // Reads a manifest tree into memory (bytes only), the same file selection as `kpl check` (.yaml/.yml/.json, no .git/node_modules).
 // Used by the benchmark and the fuzzer; the corpus is read in place and never copied.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 export interface CorpusFile {
   path: string;
   bytes: Uint8Array;
 }
 
-export const defaultCorpus = process.env.KPL_CORPUS ?? join(__dirname, '..', '..', '..', 'shared', 'corpus');
+/** The repository: the first folder above this bundle (out/bench/ or out/bench/probes/) that holds esbuild.mjs. */
+export const repoRoot = ((): string => {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'esbuild.mjs'))) return dir;
+  return process.cwd();
+})();
+
+export const defaultCorpus = process.env.KPL_CORPUS ?? join(repoRoot, '..', 'shared', 'corpus');
 
 const manifest = /\.(ya?ml|json)$/i;
 const skipped = new Set(['.git', 'node_modules', '.hg', '.svn']);

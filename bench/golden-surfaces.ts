@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CodeAction, CodeLens, Diagnostic, Hover } from 'vscode-languageserver-protocol/node';
 import { TestClient } from '../test/lsp/harness';
+import { isRuleCaseFile } from '../test/helpers/rule-cases';
 
 const root = (() => {
   for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir))
@@ -118,7 +119,7 @@ function ruleCases(): Case[] {
   const cases: Case[] = [];
   for (const rule of sortedDirs(rulesDir))
     for (const file of fs.readdirSync(path.join(rulesDir, rule)).sort())
-      if (/\.(ya?ml|json)$/.test(file) && !/\.cluster\.ya?ml$/.test(file) && !file.endsWith('.expect.json')) cases.push({ rule, file });
+      if (isRuleCaseFile(file) && fs.statSync(path.join(rulesDir, rule, file)).isFile()) cases.push({ rule, file });
   return cases;
 }
 

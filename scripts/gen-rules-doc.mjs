@@ -1,5 +1,6 @@
-// Regenerates docs/rules.md from the rule registry: builds the bundles, then runs the tidy test in update mode.
-// The renderer is test/helpers/rules-doc.ts; the tidy test fails whenever the committed file differs from it.
+// Regenerates what is generated from the rule registry: docs/rules.md (tidy test in update mode; renderer
+// test/helpers/rules-doc.ts) and the per-rule severity settings of package.json (settings test in update mode).
+// Builds the bundles first. The same tests fail in `npm test` whenever a committed file differs from its rendering.
 import { spawnSync } from 'node:child_process';
 
 const run = (args, env = {}) => {
@@ -8,3 +9,4 @@ const run = (args, env = {}) => {
 };
 run(['esbuild.mjs']);
 run(['scripts/unit-tests.mjs', 'tidy'], { UPDATE_DOCS: '1' });
+run(['scripts/unit-tests.mjs', 'settings'], { UPDATE_SETTINGS: '1' });

@@ -1,25 +1,14 @@
 // Live Preemptions & Evictions: filterable, sortable, virtualised table plus a stacked timeline and a per-node
-// summary. Rows come from the host; updates keep the scroll anchor and the selection.
+// summary. Rows come from the host; updates keep the scroll anchor and the selection. A row is live-events-row.ts,
+// the charts live-events-charts.ts, the filtering, sorting and bucketing live-events-model.ts (pure, unit-tested).
 import type { ClusterStateView, HostToWebview, LiveEventRow, LiveNodeView } from '../../server/src/protocol';
-import { clear, h, svg } from './dom';
-import {
-  applyFilters,
-  bucketize,
-  EMPTY_FILTERS,
-  index,
-  rowToMarkdown,
-  sortRows,
-  summarizeNodes,
-  visibleWindow,
-  type Filters,
-  type Indexed,
-  type SortKey,
-} from './live-events-model';
+import { clear, h } from './dom';
+import { renderNodes, renderTimeline } from './live-events-charts';
+import { applyFilters, EMPTY_FILTERS, index, sortRows, visibleWindow, type Filters, type Indexed, type SortKey } from './live-events-model';
+import { ROW_H, rowElement } from './live-events-row';
 import type { App } from './priority-map';
 import { post, vscodeApi } from './vscode-api';
 
-const ROW_H = 44;
-const BUCKETS = 48;
 const COLUMNS: { key: SortKey | null; label: string; cls: string }[] = [
   { key: 'time', label: 'Time', cls: 'c-time' },
   { key: 'victim', label: 'Victim', cls: 'c-victim' },
@@ -43,13 +32,6 @@ interface Saved {
   sortKey: SortKey;
   desc: boolean;
   selected?: string;
-}
-
-const pad = (n: number): string => String(n).padStart(2, '0');
-function fmtTime(ts: number): string {
-  if (!ts) return '';
-  const d = new Date(ts);
-  return `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
 function select(label: string, onChange: (v: string) => void): HTMLSelectElement {
@@ -168,72 +150,6 @@ export function mountLiveEvents(root: HTMLElement): App {
     recompute(false);
   }
 
-  function actionButton(label: string, title: string, id: string, fn: () => void, disabled = false): HTMLButtonElement {
-    const b = h('button', { class: 'action', text: label, title, data: { id } });
-    if (disabled) b.disabled = true;
-    b.addEventListener('click', (e) => {
-      e.stopPropagation();
-      fn();
-    });
-    return b;
-  }
-
-  function rowElement(r: Indexed, i: number): HTMLElement {
-    const row = r.row;
-    const v = row.victim;
-    const victimSub = [v.priority !== undefined ? `prio ${v.priority}` : '', v.priorityClassName ?? '', v.qosClass ?? '', v.owner ?? '']
-      .filter(Boolean)
-      .join(' · ');
-    const p = row.preemptor;
-    const preemptor = p
-      ? h(
-          'div',
-          { class: `cell c-preemptor${p.resolved ? '' : ' unresolved'}` },
-          h('div', {
-            class: 'main',
-            text: p.resolved && p.name ? `${p.namespace ? `${p.namespace}/` : ''}${p.name}` : 'unknown (gone before seen)',
-          }),
-          h('div', {
-            class: 'sub',
-            text: p.resolved
-              ? [p.priority !== undefined ? `prio ${p.priority}` : '', p.priorityClassName ?? '', p.owner ?? ''].filter(Boolean).join(' · ')
-              : `UID ${p.uid}`,
-          }),
-        )
-      : h('div', { class: 'cell c-preemptor muted', text: '—' });
-    const target = `${row.namespace}/${v.name}`;
-    const el = h(
-      'div',
-      {
-        class: `ev-row type-${row.type}${row.id === selected ? ' selected' : ''}`,
-        attrs: { role: 'row', 'aria-selected': String(row.id === selected), title: row.message },
-        data: { id: `row:${row.id}` },
-      },
-      h('div', { class: 'cell c-time', text: fmtTime(r.ts), title: new Date(r.ts).toString() }),
-      h('div', { class: 'cell c-victim' }, h('div', { class: 'main', text: target }), h('div', { class: 'sub', text: victimSub })),
-      h('div', { class: 'cell c-reason' }, h('span', { class: `reason-pill type-${row.type}`, text: row.reason })),
-      h('div', { class: 'cell c-node', text: row.node ?? '' }),
-      preemptor,
-      h('div', { class: 'cell c-gap', text: row.priorityGap !== undefined ? String(row.priorityGap) : '' }),
-      h(
-        'div',
-        { class: 'cell c-actions' },
-        actionButton('Diagnose', `Diagnose ${target}`, `diagnose:${row.id}`, () => post({ type: 'diagnose', target })),
-        actionButton(
-          'Open',
-          row.location ? 'Open the manifest' : 'No manifest in the workspace',
-          `open:${row.id}`,
-          () => row.location && post({ type: 'open', location: row.location }),
-          !row.location,
-        ),
-        actionButton('Copy', 'Copy as Markdown', `copy:${row.id}`, () => post({ type: 'copy', text: rowToMarkdown(row) })),
-      ),
-    );
-    el.style.transform = `translateY(${i * ROW_H}px)`;
-    el.addEventListener('click', () => select_(row.id));
-    return el;
-  }
-
   function select_(id: string | undefined): void {
     selected = id;
     persist();
@@ -249,7 +165,7 @@ export function mountLiveEvents(root: HTMLElement): App {
     frame = 0;
     const { start, end } = visibleWindow(viewport.scrollTop, viewport.clientHeight || 600, ROW_H, view.length);
     clear(rowsLayer);
-    for (let i = start; i < end; i++) rowsLayer.append(rowElement(view[i], i));
+    for (let i = start; i < end; i++) rowsLayer.append(rowElement(view[i], i, selected, select_));
   }
   viewport.addEventListener('scroll', () => {
     if (!frame) frame = requestAnimationFrame(renderWindow);
@@ -270,130 +186,6 @@ export function mountLiveEvents(root: HTMLElement): App {
   });
   new ResizeObserver(() => renderWindow()).observe(viewport);
 
-  function renderTimeline(rows: Indexed[]): void {
-    const b = bucketize(rows, BUCKETS);
-    const W = 600;
-    const H = 110;
-    const bw = W / BUCKETS;
-    const chart = svg('svg', { viewBox: `0 0 ${W} ${H + 16}`, preserveAspectRatio: 'none', class: 'timeline-svg' });
-    chart.append(svg('line', { x1: 0, y1: H, x2: W, y2: H, class: 'axis' }));
-    b.counts.forEach((counts, i) => {
-      let y = H;
-      counts.forEach((n, s) => {
-        if (!n) return;
-        const hgt = (n / Math.max(1, b.max)) * (H - 4);
-        y -= hgt;
-        const rect = svg('rect', { x: i * bw + 0.5, y, width: Math.max(1, bw - 1), height: hgt, class: `series series-${s}` });
-        const t = svg('title');
-        t.textContent = `${b.series[s] ?? ''}: ${n}`;
-        rect.append(t);
-        chart.append(rect);
-      });
-    });
-    const label = (x: number, anchor: string, text: string): SVGTextElement => {
-      const t = svg('text', { x, y: H + 13, 'text-anchor': anchor, class: 'tick' });
-      t.textContent = text;
-      return t;
-    };
-    if (rows.length) chart.append(label(2, 'start', fmtTime(b.from)), label(W - 2, 'end', fmtTime(b.to)));
-    clear(timeline);
-    timeline.append(chart);
-    clear(legend);
-    legend.append(...b.series.map((s, i) => h('span', { class: 'legend-item' }, h('span', { class: `swatch series-${i}` }), s)));
-  }
-
-  function renderNodes(rows: Indexed[]): void {
-    clear(nodes);
-    const list = summarizeNodes(rows);
-    // Nodes under pressure now but without recorded events still show (their next victims matter most).
-    const listed = new Set(list.map((n) => n.node));
-    const extra = [...nodeViews.values()].filter((v) => !listed.has(v.node) && v.pressure.length > 0);
-    if (!list.length && !extra.length) {
-      nodes.append(h('div', { class: 'muted', text: 'No events.' }));
-      return;
-    }
-    const max = Math.max(1, list[0]?.total ?? 1);
-    const withNodeViews = nodeViews.size > 0;
-    const head = h(
-      'tr',
-      {},
-      h('th', { text: 'Node' }),
-      h('th', { text: 'Events' }),
-      h('th', { text: 'Preempt.' }),
-      h('th', { text: 'Evict.' }),
-      h('th', { text: 'Top reason' }),
-    );
-    if (withNodeViews) head.append(h('th', { text: 'Pressure' }), h('th', { text: 'Next eviction victims' }));
-    const table = h('table', { class: 'node-table' }, h('thead', {}, head));
-    const body = h('tbody');
-    const nodeCells = (name: string): HTMLElement[] => {
-      if (!withNodeViews) return [];
-      const v = nodeViews.get(name);
-      if (v === undefined) return [h('td', { class: 'muted', text: '—' }), h('td', { class: 'muted', text: '—' })];
-      const conditions = v.conditions.map((c) => `${c.type}=${c.status}${c.message ? `: ${c.message}` : ''}`).join('\n');
-      const pressure = h('td', {
-        class: v.pressure.length ? 'pressure' : 'muted',
-        text: v.pressure.length ? v.pressure.join(', ') : 'none',
-        title: conditions,
-      });
-      const victims = v.nextVictims.map(
-        (x, i) =>
-          `${i + 1}. ${x.namespace}/${x.name} (prio ${x.priority}${x.qosClass ? `, ${x.qosClass}` : ''}${x.exceeds ? ', over request' : ''})`,
-      );
-      const how =
-        v.usageSource === 'podmetrics'
-          ? `ranked for ${v.signal} by PodMetrics usage`
-          : `ranked for ${v.signal} by QoS tier and priority (no PodMetrics)`;
-      const next = h('td', {
-        class: 'next-victims',
-        text: victims.length ? victims.slice(0, 3).join('  ') : 'no pods',
-        title: `${how}\n${victims.join('\n')}`,
-      });
-      return [pressure, next];
-    };
-    for (const n of list) {
-      const link = h('button', {
-        class: 'link',
-        text: n.node || '(no node)',
-        title: 'Filter by this node',
-        data: { id: `node:${n.node}` },
-      });
-      link.addEventListener('click', () => {
-        nodeSel.value = n.node;
-        setFilter('node', filters.node === n.node ? '' : n.node);
-      });
-      const bar = h('div', { class: 'bar' });
-      bar.style.width = `${Math.round((n.total / max) * 100)}%`;
-      body.append(
-        h(
-          'tr',
-          {},
-          h('td', {}, link),
-          h('td', {}, h('div', { class: 'bar-cell' }, bar, h('span', { text: String(n.total) }))),
-          h('td', { text: String(n.preemptions) }),
-          h('td', { text: String(n.evictions) }),
-          h('td', { text: n.topReason }),
-          ...nodeCells(n.node),
-        ),
-      );
-    }
-    for (const v of extra)
-      body.append(
-        h(
-          'tr',
-          {},
-          h('td', { text: v.node }),
-          h('td', { text: '0' }),
-          h('td', { text: '0' }),
-          h('td', { text: '0' }),
-          h('td', { text: '' }),
-          ...nodeCells(v.node),
-        ),
-      );
-    table.append(body);
-    nodes.append(table);
-  }
-
   function renderState(): void {
     stateBadge.className = `state state-${state.state}`;
     stateBadge.textContent = `${state.context ? `${state.context}: ` : ''}${state.state}`;
@@ -412,8 +204,11 @@ export function mountLiveEvents(root: HTMLElement): App {
       if (ni >= 0) viewport.scrollTop = ni * ROW_H + anchorOffset;
     }
     renderWindow();
-    renderTimeline(view);
-    renderNodes(view);
+    renderTimeline(timeline, legend, view);
+    renderNodes(nodes, view, nodeViews, (node) => {
+      nodeSel.value = node;
+      setFilter('node', filters.node === node ? '' : node);
+    });
     countLabel.textContent = `${view.length.toLocaleString('en-US')} of ${all.size.toLocaleString('en-US')} events`;
     empty.textContent = all.size === 0 ? emptyText() : view.length === 0 ? 'No events match the filters.' : '';
     empty.hidden = view.length > 0;

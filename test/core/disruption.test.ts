@@ -1,9 +1,11 @@
-// PodDisruptionBudgets: which pods a selector covers (label selector semantics, R-E.7 namespaces) and the
+// PodDisruptionBudgets: which pods a selector covers (label selector semantics R-K.1, PDB coverage R-K.2/R-K.3) and the
 // disruptionsAllowed the disruption controller computes with every pod healthy (ints and percentages rounding up).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isEmptySelector, selectorMatches, formatSelector } from '../../server/src/core/index';
-import type { LabelSelector } from '../../server/src/core/index';
+import { pdbSelectsPod } from '../../server/src/core/semantics/disruption';
+import { isEmptySelector, selectorMatches, formatSelector } from '../../server/src/core/semantics/labels';
+import type { LabelSelector } from '../../server/src/core/model/workload';
+import type { PodDisruptionBudget } from '../../server/src/core/semantics/disruption';
 import { analyze, workload, yaml } from '../helpers/analyze';
 
 const selector = (matchLabels: Record<string, string>, matchExpressions: LabelSelector['matchExpressions'] = []): LabelSelector => ({
@@ -41,7 +43,39 @@ describe('label selectors', () => {
       false,
     ],
   ];
-  for (const [name, s, labels, expected] of cases) test(name, () => assert.equal(selectorMatches(s, labels), expected));
+  for (const [name, s, labels, expected] of cases)
+    test(name, () => {
+      // A non-empty selector means the same whatever the caller's rule for `{}` (R-K.1).
+      assert.equal(selectorMatches(s, labels, 'everything'), expected);
+      assert.equal(selectorMatches(s, labels, 'nothing'), expected);
+    });
+
+  test('nil matches nothing for every caller; `{}` is what the caller says (R-K.1 vs R-E.7)', () => {
+    for (const empty of ['everything', 'nothing'] as const) assert.equal(selectorMatches(undefined, { app: 'web' }, empty), false);
+    assert.equal(selectorMatches(selector({}), { app: 'web' }, 'everything'), true);
+    assert.equal(selectorMatches(selector({}), {}, 'everything'), true);
+    assert.equal(selectorMatches(selector({}), { app: 'web' }, 'nothing'), false);
+  });
+
+  test('a PDB covers pods for the disruption controller and the Eviction API as R-K.2/R-K.3 say', () => {
+    const pdb = (apiVersion: string, s: LabelSelector | undefined): PodDisruptionBudget => {
+      const { model } = analyze(
+        yaml(`apiVersion: ${apiVersion}`, 'kind: PodDisruptionBudget', 'metadata: {name: b, namespace: ns}', 'spec: {}'),
+      );
+      const read = model.pdbs[0]?.pdb;
+      assert.ok(read !== undefined);
+      return { ...read, apiVersion, selector: s };
+    };
+    assert.equal(
+      pdbSelectsPod(pdb('policy/v1', selector({})), 'ns', { app: 'web' }),
+      true,
+      'policy/v1 {} covers every pod of the namespace',
+    );
+    assert.equal(pdbSelectsPod(pdb('policy/v1', selector({})), 'other', { app: 'web' }), false, 'only pods of its namespace');
+    assert.equal(pdbSelectsPod(pdb('policy/v1beta1', selector({})), 'ns', { app: 'web' }), false, 'policy/v1beta1 {} covers no pod');
+    assert.equal(pdbSelectsPod(pdb('policy/v1', undefined), 'ns', { app: 'web' }), false, 'a nil selector covers no pod');
+    assert.equal(pdbSelectsPod(pdb('policy/v1', selector({ app: 'web' })), 'ns', { app: 'web' }), true);
+  });
 
   test('an empty selector is recognised, and selectors print the way kubectl describes them', () => {
     assert.equal(isEmptySelector(selector({})), true);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { explain, get, ignoresDisruptions, parseFile } from '../../server/src/core/index';
-import type { YMap } from '../../server/src/core/index';
+import type { YMap } from '../../server/src/core/syntax/tree';
 import { analyze, findingsOf, yaml } from '../helpers/analyze';
 
 function policy(rules: string): YMap | undefined {
@@ -114,7 +114,7 @@ describe('R-H.3: backoffLimit against a preemption wave', () => {
 
   test('explain shows the default backoffLimit 6 and whether disruptions are ignored', () => {
     const { model } = analyze(high + job(['parallelism: 2']));
-    const j = explain(model, (w) => ignoresDisruptions(w.workload.job?.podFailurePolicy)).workloads.find((w) => w.name === 'j');
+    const j = explain(model).workloads.find((w) => w.name === 'j');
     assert.deepEqual(j?.job, { backoffLimit: 6, backoffLimitIsDefault: true, ignoresDisruptionTarget: false, parallelism: 2 });
   });
 });

@@ -2,15 +2,15 @@
 // rejection texts of R-I.1, and PriorityClass validation (R-B.2–B.4, R-I.1b).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { parseFile } from '../../server/src/core/index';
 import {
-  parseFile,
   readPriorityClass,
   validatePriorityClass,
   systemPriorityClasses,
   highestUserDefinablePriority,
   systemCriticalPriority,
-} from '../../server/src/core/index';
-import type { PriorityFrom } from '../../server/src/core/index';
+} from '../../server/src/core/semantics/priority-class';
+import type { PriorityFrom } from '../../server/src/core/semantics/priority';
 import { analyze, findingsOf, workload, yaml } from '../helpers/analyze';
 import type { InputFile } from '../helpers/analyze';
 

@@ -2,8 +2,8 @@
 // zero quantities, only limits, extended resources, pod-level resources on 1.34+ versus 1.33, empty pod-level stanza.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { stanzaQos } from '../../server/src/core/index';
-import type { QosClass } from '../../server/src/core/index';
+import { stanzaQos } from '../../server/src/core/semantics/qos';
+import type { QosClass } from '../../server/src/core/semantics/qos';
 import { analyze, workload, yaml } from '../helpers/analyze';
 
 const G = '{requests: {cpu: 100m, memory: 100Mi}, limits: {cpu: 100m, memory: 100Mi}}';

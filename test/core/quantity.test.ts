@@ -1,7 +1,8 @@
 // Kubernetes resource quantities: parsing into milli-units (rounded up like Quantity.MilliValue) and canonical printing.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatCpu, formatQuantity, parseQuantity } from '../../server/src/core/index';
+import { formatCpu } from '../../server/src/core/index';
+import { formatQuantity, parseQuantity } from '../../server/src/core/quantity';
 
 const Ki = 1024;
 const Mi = 1024 * Ki;

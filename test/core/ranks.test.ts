@@ -1,7 +1,7 @@
 // Who can preempt whom (R-E.1, R-E.4), preemption ranks, the explain view, and kubelet eviction tiers (R-F.4, R-F.6).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { explain, ignoresDisruptions } from '../../server/src/core/index';
+import { explain } from '../../server/src/core/index';
 import type { AnalyzedWorkload } from '../../server/src/core/index';
 import { analyze, workload, yaml } from '../helpers/analyze';
 
@@ -73,7 +73,7 @@ describe('preemptors, victims and ranks', () => {
     for (const w of model.byPriority) assert.equal(model.preemptorCount(w), model.preemptorsOf(w).length, w.object.name);
   });
   test('explain lists preemptibleBy and canPreempt sorted by id, and the class ladder highest first with users', () => {
-    const e = explain(model, (w) => ignoresDisruptions(w.workload.job?.podFailurePolicy));
+    const e = explain(model);
     const low = e.workloads.find((w) => w.name === 'a-low');
     assert.deepEqual(low?.preemptibleBy, ['Pod/default/c-mid', 'Pod/default/d-high']);
     assert.deepEqual(e.workloads.find((w) => w.name === 'd-high')?.canPreempt, [

@@ -1,8 +1,8 @@
 // Request arithmetic: LimitRange defaulting (R-D.1, R-D.2) and the effective pod request (R-D.3, R-D.4).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseQuantity } from '../../server/src/core/index';
-import type { Resources } from '../../server/src/core/index';
+import { parseQuantity } from '../../server/src/core/quantity';
+import type { Resources } from '../../server/src/core/semantics/resource-amounts';
 import { analyze, workload, yaml } from '../helpers/analyze';
 
 const q = (text: string): number => parseQuantity(text) ?? NaN;

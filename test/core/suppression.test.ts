@@ -2,7 +2,8 @@
 // and per-rule severities (what `.kpl.yaml` sets; the file itself is covered by the CLI tests).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ignoreAnnotation, rules, sortFindings } from '../../server/src/core/index';
+import { rules, sortFindings } from '../../server/src/core/index';
+import { ignoreAnnotation } from '../../server/src/core/analysis/analyze';
 import { analyze, findingsOf, yaml } from '../helpers/analyze';
 
 const podWith = (lines: string[], annotations?: string): string =>

@@ -10,7 +10,7 @@ import { maxFileParsedBytes } from '../../server/src/core/model/objects';
 import { Parser } from 'yaml';
 import { FastParser, fastParserActive, fingerprint, parseOne } from '../../server/src/core/syntax/parse-yaml';
 import { pruneIrrelevant } from '../../server/src/core/syntax/prune';
-import { insertKey } from '../../server/src/core/rules/edits';
+import { insertKey } from '../../server/src/core/edits/text-edits';
 import { repoRoot } from '../helpers/analyze';
 import { Harness } from './check';
 import { bigList, billionLaughs, deepNesting, hostileValues, interestingKeys, mutate, rng } from './mutate';

@@ -20,6 +20,10 @@ const header = [
   'Suppress one finding with a comment on the line above it (`# kpl-ignore: <rule-id>[, <rule-id>...]` or `all`), or every',
   'finding of an object with the annotation `kube-priority-lens.io/ignore: "<rule-id>,..."`.',
   '',
+  "Each rule's Invalid and Valid examples are complete manifests that the test suite runs (test/rules/docs-examples.test.ts):",
+  "an Invalid example gives the rule's finding, a Valid one none. A block that starts with `# Cluster state` is what the",
+  'cluster holds (`kpl check --cluster-state`, or the live cluster in the editor), not part of the workspace.',
+  '',
 ];
 
 function cell(text: string): string {

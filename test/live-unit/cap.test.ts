@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { HistoryStore } from '../../server/src/cluster/history';
 import { liveEventRow } from '../../server/src/cluster/rows';
-import { capStrings, capText, eventRecordFromObject, maxTextBytes, podRecordFromObject } from '../../server/src/core/index';
+import { capStrings, eventRecordFromObject, maxTextBytes, podRecordFromObject } from '../../server/src/core/index';
+import { capText } from '../../server/src/core/diagnose/cap';
 
 const MiB = 1 << 20;
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');

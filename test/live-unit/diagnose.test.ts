@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  classifyPod,
   eventRecordFromObject,
   parseFile,
   podRecordFromObject,
   renderDiagnoseMarkdown,
   renderDiagnoseText,
 } from '../../server/src/core/index';
+import { classifyPod } from '../../server/src/core/diagnose/classify';
 import { buildDiagnoseReport } from './golden-record';
-import type { ApiObject, DiagnoseInput, EventRecord, PodRecord } from '../../server/src/core/index';
+import type { ApiObject, EventRecord, PodRecord } from '../../server/src/core/index';
+import type { DiagnoseInput } from '../../server/src/core/diagnose/report/types';
 import {
   ciDefault,
   ciWorkspace,

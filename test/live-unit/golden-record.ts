@@ -4,7 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildDiagnoseReport as build, renderDiagnoseMarkdown, renderDiagnoseText } from '../../server/src/core/index';
-import type { DiagnoseInput, DiagnoseReport } from '../../server/src/core/index';
+import type { DiagnoseReport } from '../../server/src/core/index';
+import type { DiagnoseInput } from '../../server/src/core/diagnose/report/types';
 
 let sequence = 0;
 

@@ -6,7 +6,7 @@ import { ApiError } from '../../server/src/cluster/api';
 import type { ApiClient } from '../../server/src/cluster/api';
 import { readPaths } from '../../server/src/cluster/endpoints';
 import { ListWatch } from '../../server/src/cluster/list-watch';
-import type { StreamStatus } from '../../server/src/cluster/list-watch';
+import type { StreamStatus } from '../../server/src/cluster/connection-state';
 import type { ApiObject } from '../../server/src/core/index';
 
 type WatchScript = (emit: (type: string, o: ApiObject) => void, done: (err: ApiError | undefined) => void) => void;

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parsePreemptedNote, eventRecordFromObject } from '../../server/src/core/index';
 import {
   parseEvictedMessage,
   parseJobFailure,
-  parsePreemptedNote,
   parseSchedulerDisruptionMessage,
   normalizeDisruptionReason,
-  deploymentOfReplicaSet,
-  eventRecordFromObject,
-} from '../../server/src/core/index';
+} from '../../server/src/core/diagnose/messages';
+import { deploymentOfReplicaSet } from '../../server/src/core/diagnose/records';
 
 test('Preempted notes: current and older forms (R-I.2)', () => {
   const cases: Array<[string, ReturnType<typeof parsePreemptedNote>]> = [

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { liveEventRow } from '../../server/src/cluster/rows';
 import type { PodLookup } from '../../server/src/cluster/rows';
-import { snapshotParsed, snapshotSources } from '../../server/src/cluster/snapshot';
-import { eventRecordFromObject, podRecordFromObject } from '../../server/src/core/index';
+import { snapshotParsed } from '../../server/src/cluster/snapshot';
+import { AnalysisHost, eventRecordFromObject, get, podRecordFromObject } from '../../server/src/core/index';
 import type { PodRecord } from '../../server/src/core/index';
 import { ciDefault, evaluationClass, preemptedEvent, preemptorPod, preemptorUid, victimPod, victimUid } from './fixtures';
 
@@ -74,7 +74,7 @@ test('row: eviction and job failure types', () => {
   assert.equal(row.victim.name, 'Job/j');
 });
 
-test('snapshot serializes to YAML the engine parses as cluster state', () => {
+test('the snapshot goes straight into the object model as cluster state, trimmed of bulky metadata', () => {
   const snap = {
     priorityClasses: [ciDefault, evaluationClass].map((c) => ({
       ...c,
@@ -86,12 +86,15 @@ test('snapshot serializes to YAML the engine parses as cluster state', () => {
     takenAt: '',
     missing: [],
   };
-  const sources = snapshotSources(snap, 'kind-ci');
-  assert.equal(sources.length, 4);
-  assert.ok(sources.every((s) => s.origin === 'cluster'));
-  assert.ok(!String(sources[0]?.content).includes('managedFields'));
-  assert.ok(!String(sources[3]?.content).includes('images'));
   const parsed = snapshotParsed(snap, 'kind-ci');
+  assert.deepEqual(
+    parsed.map((p) => p.file),
+    ['PriorityClass', 'LimitRange', 'PodDisruptionBudget', 'Node'].map((k) => `cluster:///kind-ci/${k}.yaml`),
+  );
+  assert.ok(parsed.every((p) => p.objects.every((o) => o.origin === 'cluster')));
+  assert.equal(get(parsed[0]?.objects[0]?.node, 'metadata', 'managedFields'), undefined);
+  assert.equal(get(parsed[3]?.objects[0]?.node, 'status', 'images'), undefined);
+  assert.equal(get(parsed[3]?.objects[0]?.node, 'status', 'allocatable', 'cpu')?.type, 'scalar');
   const classes = parsed[0]?.objects ?? [];
   assert.deepEqual(
     classes.map((o) => [o.kind, o.name, o.origin]),
@@ -101,4 +104,35 @@ test('snapshot serializes to YAML the engine parses as cluster state', () => {
     ],
   );
   assert.equal(parsed[3]?.objects[0]?.kind, 'Node');
+});
+
+test('cluster strings stay strings: no YAML 1.1 re-reading of yes, on, 1_000 or <<', () => {
+  // Serialising API objects to YAML text (YAML 1.2 leaves `yes` unquoted) and parsing it as YAML 1.1 read these as
+  // booleans, numbers and merge keys: a PDB selecting `tier: "on"` lost that label and selected more than it does.
+  const pdb = {
+    metadata: { name: 'b', namespace: 'ci', labels: { enabled: 'yes', shard: '1_000', merge: '<<' } },
+    spec: { selector: { matchLabels: { tier: 'on' } }, minAvailable: 1 },
+  };
+  const snap = { priorityClasses: [], limitRanges: [], pdbs: [pdb], nodes: [], takenAt: '', missing: [] };
+  const object = snapshotParsed(snap, 'kind-ci')[2]?.objects[0];
+  assert.deepEqual(object?.labels, { enabled: 'yes', shard: '1_000', merge: '<<' });
+  assert.deepEqual(object?.fieldProblems, []);
+  const host = new AnalysisHost({ kubernetesMinor: 36 }, { severities: {} });
+  host.setClusterParsed(snapshotParsed(snap, 'kind-ci'));
+  host.setFile({
+    path: 'w.yaml',
+    content: [
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: {name: pod-off, namespace: ci, labels: {tier: "off"}}',
+      'spec: {containers: [{name: c}]}',
+      '---',
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: {name: pod-on, namespace: ci, labels: {tier: "on"}}',
+      'spec: {containers: [{name: c}]}',
+    ].join('\n'),
+  });
+  const covered = host.analyze().model.pdbs[0]?.workloads.map((w) => w.object.name);
+  assert.deepEqual(covered, ['pod-on']);
 });

@@ -1,7 +1,9 @@
 // Issue 7, "why the victim was chosen, using the simulator": hand-written UID-cache records → rebuilt node → simulate().
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { effectivePodRequests, explainVictimChoice, podRecordFromObject, renderDiagnoseMarkdown } from '../../server/src/core/index';
+import { podRecordFromObject, renderDiagnoseMarkdown } from '../../server/src/core/index';
+import { effectivePodRequests } from '../../server/src/core/diagnose/records';
+import { explainVictimChoice } from '../../server/src/core/diagnose/victim-choice';
 import { buildDiagnoseReport } from './golden-record';
 import type { ApiObject, EventRecord, PodRecord } from '../../server/src/core/index';
 

@@ -45,6 +45,10 @@ export interface StartOptions {
   /** Extra environment of the server process. By default KUBECONFIG points at a missing file, so a developer's
    *  own cluster is never contacted by the unit tests (state `no-kubeconfig`). */
   env?: Record<string, string>;
+  /** Node options before the server script (the benchmark: `--expose-gc -r out/bench/lsp-preload.js`). */
+  nodeArgs?: string[];
+  /** Leave `initialized` to the caller (client.initialized()): the benchmark times the index from it. */
+  deferInitialized?: boolean;
 }
 
 export class TestClient {
@@ -57,6 +61,12 @@ export class TestClient {
   filesExclude: Record<string, boolean>;
   stderr = '';
   exited: number | null | undefined = undefined;
+  /** Called as each message arrives (the benchmark times them; tests poll the arrays above). */
+  private readonly listeners = {
+    publish: [] as Array<(p: PublishDiagnosticsParams) => void>,
+    log: [] as Array<(message: string) => void>,
+    stderr: [] as Array<(chunk: string) => void>,
+  };
 
   private constructor(
     readonly proc: ChildProcessWithoutNullStreams,
@@ -79,16 +89,24 @@ export class TestClient {
       XDG_CACHE_HOME: path.join(os.tmpdir(), 'kpl-lsp-tests-cache'),
       ...(options.env ?? {}),
     };
-    const proc = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'], env });
+    const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), ...args], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'], env });
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
     const client = new TestClient(proc, connection, options.folder, options);
-    proc.stderr.on('data', (d: Buffer) => (client.stderr += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => {
+      const chunk = d.toString();
+      client.stderr += chunk;
+      for (const l of client.listeners.stderr) l(chunk);
+    });
     proc.on('exit', (code) => (client.exited = code));
     connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       client.diagnostics.set(p.uri, p);
       client.publishes.push(p);
+      for (const l of client.listeners.publish) l(p);
     });
-    connection.onNotification('window/logMessage', (p: { message: string }) => client.logs.push(p.message));
+    connection.onNotification('window/logMessage', (p: { message: string }) => {
+      client.logs.push(p.message);
+      for (const l of client.listeners.log) l(p.message);
+    });
     for (const method of ['kubePriorityLens/clusterState', 'kubePriorityLens/liveEventsChanged', '$/progress', 'window/showMessage'])
       connection.onNotification(method, (params: unknown) => client.notifications.push({ method, params }));
     connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
@@ -120,8 +138,26 @@ export class TestClient {
         initializationOptions: 'initializationOptions' in options ? options.initializationOptions : { trusted: true },
       }),
     ]);
-    await connection.sendNotification('initialized', {});
+    if (options.deferInitialized !== true) await client.initialized();
     return client;
+  }
+
+  /** Sends `initialized` (start() does, unless deferInitialized): the server pulls its settings and indexes. */
+  initialized(): Promise<void> {
+    return this.connection.sendNotification('initialized', {});
+  }
+
+  onPublish(listener: (p: PublishDiagnosticsParams) => void): void {
+    this.listeners.publish.push(listener);
+  }
+
+  onLog(listener: (message: string) => void): void {
+    this.listeners.log.push(listener);
+  }
+
+  /** Server stderr as it arrives, in chunks (not split into lines). */
+  onStderr(listener: (chunk: string) => void): void {
+    this.listeners.stderr.push(listener);
   }
 
   uri(name: string): string {

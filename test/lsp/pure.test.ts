@@ -1,13 +1,14 @@
 // Pure parts of the language server layer: glob matching, settings parsing, edit builders, URI keys.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseFile } from '../../server/src/core/index';
-import type { YMap } from '../../server/src/core/index';
+import { LineIndex, parseFile, rules } from '../../server/src/core/index';
+import type { YMap } from '../../server/src/core/syntax/tree';
 import { get } from '../../server/src/core/index';
-import { addPreemptionPolicyNever, requestsEqualLimits } from '../../server/src/lsp/edit-builders';
+import { addPreemptionPolicyNever, requestsEqualLimits } from '../../server/src/core/edits/quick-fixes';
 import { matchesAny } from '../../server/src/lsp/glob';
 import { readSettings } from '../../server/src/lsp/settings';
 import { canonicalUri, pathToUri } from '../../server/src/lsp/uri';
+import { toDiagnostic } from '../../server/src/lsp/to-lsp';
 
 function apply(text: string, edits: { span: { start: number; end: number }; newText: string }[]): string {
   return [...edits]
@@ -95,4 +96,15 @@ test('URIs: disk paths and editor URIs share one key', () => {
   assert.equal(pathToUri('/tmp/a b/c@d.yaml'), 'file:///tmp/a%20b/c%40d.yaml');
   assert.equal(canonicalUri('file:///tmp/a%20b/c@d.yaml'), 'file:///tmp/a%20b/c%40d.yaml');
   assert.equal(canonicalUri('untitled:Untitled-1'), 'untitled:Untitled-1');
+});
+
+test("diagnostic tags come from the rule's metadata: priority-class-unused is Unnecessary, the others untagged", () => {
+  const index = new LineIndex('kind: PriorityClass\n');
+  const finding = (ruleId: string) => ({ ruleId, severity: 'hint' as const, message: 'm', file: 'f.yaml', span: { start: 0, end: 4 } });
+  assert.deepEqual(toDiagnostic(finding('priority-class-unused'), index, 'https://x').tags, [1]); // DiagnosticTag.Unnecessary
+  assert.equal(toDiagnostic(finding('missing-requests'), index, 'https://x').tags, undefined);
+  assert.deepEqual(
+    rules.filter((r) => r.tags !== undefined).map((r) => [r.id, r.tags]),
+    [['priority-class-unused', ['unnecessary']]],
+  );
 });

@@ -1,16 +1,16 @@
-// Small object builders for predictor tests: plain Kubernetes objects → JSON text → parseFile → ClusterSnapshot.
-import { ClusterSnapshot, parseFile } from '../../server/src/core/index';
-import type { SimPod } from '../../server/src/core/index';
+// Small object builders for predictor tests: plain Kubernetes objects → JSON text → parseFile → SimCluster.
+import { SimCluster, parseFile } from '../../server/src/core/index';
+import type { SimPod } from '../../server/src/core/predict/cluster';
 
 export type Obj = Record<string, unknown>;
 
-export function snapshotOf(objects: readonly Obj[]): ClusterSnapshot {
+export function snapshotOf(objects: readonly Obj[]): SimCluster {
   const text = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects });
   const parsed = parseFile({ path: 'cluster.json', content: text, origin: 'cluster' });
-  return new ClusterSnapshot(parsed.objects, { kubernetesMinor: 36 });
+  return new SimCluster(parsed.objects, { kubernetesMinor: 36 });
 }
 
-export function podOf(snapshot: ClusterSnapshot, id: string): SimPod {
+export function podOf(snapshot: SimCluster, id: string): SimPod {
   const pod = snapshot.podById.get(id);
   if (pod === undefined) throw new Error(`no pod ${id}`);
   return pod;

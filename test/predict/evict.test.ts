@@ -4,17 +4,11 @@
 // eviction_manager_test.go (TestStaticCriticalPodsAreNotEvicted).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  rankEviction,
-  readSummary,
-  signalResource,
-  measuredParts,
-  evictionSignals,
-  canonicalQuantity,
-  canonicalText,
-  bytesQuantity,
-} from '../../server/src/core/index';
-import type { EvictionSignal, FsLayout } from '../../server/src/core/index';
+import { rankEviction, readSummary, evictionSignals, canonicalQuantity, bytesQuantity } from '../../server/src/core/index';
+import { signalResource, measuredParts } from '../../server/src/core/predict/evict';
+import { canonicalText } from '../../server/src/core/predict/quantity-text';
+import type { EvictionSignal } from '../../server/src/core/index';
+import type { FsLayout } from '../../server/src/core/predict/evict';
 import { node, pod, snapshotOf } from './build';
 import type { Obj } from './build';
 

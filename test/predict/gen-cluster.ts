@@ -55,9 +55,9 @@ export function generateCluster(options: GenOptions): string {
   return `${out.join('---\n')}`;
 }
 
-declare const require: { main: unknown } | undefined;
-declare const module: unknown;
-if (typeof require !== 'undefined' && require.main === module) {
+// Only when this file is the program (bundled alone as in the header), not when a test bundle includes it: there
+// require.main === module holds too, and scale.test.js wrote a 62 MB cluster.yaml into the working directory.
+if (/gen-cluster\.js$/.test(process.argv[1] ?? '')) {
   void (async () => {
     const { writeFileSync } = await import('node:fs');
     const [nodes = '5000', pods = '100000', file = 'cluster.yaml'] = process.argv.slice(2);

@@ -3,8 +3,11 @@
 // TestSelectVictimsOnNode) and the filter plugins' reason strings.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { simulate, pickOneNodeForPreemption, filterReasons } from '../../server/src/core/index';
-import type { Candidate, SimPod } from '../../server/src/core/index';
+import { simulate } from '../../server/src/core/index';
+import { reasons as filterReasons } from '../../server/src/core/predict/filters';
+import { pickOneNodeForPreemption } from '../../server/src/core/predict/preempt';
+import type { SimPod } from '../../server/src/core/predict/cluster';
+import type { Candidate } from '../../server/src/core/predict/preempt';
 import { node, now, pdb, pod, podOf, priorityClass, snapshotOf, t } from './build';
 import type { Obj } from './build';
 

@@ -1,128 +1,43 @@
 // Rule fixtures: one folder per rule id (test/rules/<id>/), one case per manifest file, expectations written in the
 // fixture as caret comments (see test/helpers/expectations.ts). Each case is analysed alone as a one-file workspace
-// through the public API with every rule enabled; only the folder's rule is compared.
-//
-// Case kinds:
-//   <case>.yaml|.yml|.json           a file case; `<case>.cluster.yaml` next to it is the cluster state (origin 'cluster')
-//   <case>.expect.json               sidecar expectations [{line, character, message, file?}] for files that cannot carry
-//                                    comments (binary, JSON, column 0), and for directory cases
-//   <case>/                          a directory case, walked with server/src/workspace/walk.ts after copying it to a temp
-//                                    dir and creating the symlinks listed in its `.symlinks.json` ({"link": "target"})
-//                                    and the sparse files listed in its `.sparse.json` ({"file": size in bytes})
-//   generated cases                  below (`generatedCases`), for inputs too big to commit
-// A comment `# kpl-test-kubernetes-version: 1.N` anywhere in a fixture selects the modelled Kubernetes version.
+// through the public API with every rule enabled; only the folder's rule is compared. The kinds of cases and their
+// companion files (cluster state, sidecar expectations, fixed text) are listed in test/helpers/rule-cases.ts;
+// test/rules/incremental.test.ts replays every case as edits, and test/rules/docs-examples.test.ts runs the examples
+// of each rule's docs.
 // UPDATE_FIXTURES=1 rewrites the caret comments from the actual findings: a maintainer aid, review every change.
 // Every fix of a reported finding is applied and the case re-analysed: the rule must no longer report that finding
-// (`# fix-leaves: <message>` documents a fix that legitimately leaves one), and the fix must not break the YAML.
+// (`# fix-leaves: <message>` documents a fix that legitimately leaves one), and the fix must not break the YAML (nor
+// JSON), add or remove an object. `<case>.fixed.<ext>` beside a case holds the text all its fixes produce together,
+// expectation comments dropped; UPDATE_FIXTURES=1 writes it too.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { LineIndex, parseFile, rules, AnalysisHost, newestKubernetesMinor } from '../../server/src/core/index';
 import type { Finding } from '../../server/src/core/index';
-import { unreadFile } from '../../server/src/core/index';
-import { FileReader, isTooLarge, tooLargeMessage } from '../../server/src/workspace/read';
-import { walkPaths, walkProblemFile } from '../../server/src/workspace/walk';
-import { analyze, findingsOf, repoRoot } from '../helpers/analyze';
-import type { InputFile } from '../helpers/analyze';
-import { locate, matches, parseExpectations, renderFinding, renderWithFindings } from '../helpers/expectations';
+import { analyze, findingsOf } from '../helpers/analyze';
+import { isExpectationLine, locate, matches, parseExpectations, renderFinding, renderWithFindings } from '../helpers/expectations';
 import type { Expectation, SidecarExpectation } from '../helpers/expectations';
 import { applyEdits, mapOffset } from '../helpers/edits';
-
-const rulesDir = path.join(repoRoot(), 'test', 'rules');
-const caseFile = /^(.*)\.(ya?ml|json)$/i;
-
-interface GeneratedCase {
-  name: string;
-  file: string;
-  content: () => string;
-  expect: SidecarExpectation[];
-}
-
-/** Inputs too large to commit: built at test time. */
-const generatedCases: Record<string, GeneratedCase[]> = {
-  'document-too-large': [
-    {
-      name: 'invalid (generated: a 17 MiB kind: List document after a small Pod)',
-      file: 'invalid.yaml',
-      content: () => {
-        const head = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: small\nspec:\n  containers:\n  - name: app\n    image: nginx\n---\napiVersion: v1\nkind: List\nitems:\n';
-        const item = '- {apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {k: v}}\n';
-        return head + item.repeat(Math.ceil((17 * 1024 * 1024) / item.length));
-      },
-      expect: [{ line: 8, character: 0, message: 'Document 2 (List) is larger than 16 MiB and was not analysed.' }],
-    },
-  ],
-};
-
-function listFolders(): string[] {
-  return fs
-    .readdirSync(rulesDir, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort();
-}
-
-interface CaseSpec {
-  name: string;
-  kind: 'file' | 'dir' | 'generated';
-  /** absolute path of the file or directory */
-  path?: string;
-  generated?: GeneratedCase;
-}
-
-function listCases(ruleId: string): CaseSpec[] {
-  const dir = path.join(rulesDir, ruleId);
-  const cases: CaseSpec[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      cases.push({ name: entry.name, kind: 'dir', path: full });
-      continue;
-    }
-    if (/\.cluster\.ya?ml$/i.test(entry.name) || /\.expect\.json$/i.test(entry.name)) continue;
-    if (caseFile.test(entry.name)) cases.push({ name: entry.name, kind: 'file', path: full });
-  }
-  for (const g of generatedCases[ruleId] ?? []) cases.push({ name: g.name, kind: 'generated', generated: g });
-  return cases;
-}
-
-function baseName(c: CaseSpec): string {
-  if (c.kind === 'generated') return (c.generated?.file ?? '').replace(caseFile, '$1');
-  return path.basename(c.path ?? '').replace(caseFile, '$1');
-}
+import {
+  baseName,
+  caseFile,
+  clusterOf,
+  decodeForCarets,
+  fixedFileOf,
+  kubernetesMinorOf,
+  listCases,
+  listRuleFolders,
+  loadDirectoryCase,
+  rulesDir,
+} from '../helpers/rule-cases';
+import type { CaseSpec } from '../helpers/rule-cases';
 
 function readSidecar(file: string): SidecarExpectation[] | undefined {
   if (!fs.existsSync(file)) return undefined;
   const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
   assert.ok(Array.isArray(parsed), `${file} must be a JSON array of {line, character, message}`);
   return parsed as SidecarExpectation[];
-}
-
-/** The text the engine sees: strict UTF-8 with a BOM replaced by a space (as parseFile does); undefined for binary. */
-function decodeForCarets(bytes: Uint8Array): string | undefined {
-  if (bytes.includes(0)) return undefined;
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
-  } catch {
-    return undefined;
-  }
-}
-
-function kubernetesMinorOf(text: string | undefined): number {
-  const match = text === undefined ? null : /^# kpl-test-kubernetes-version: 1\.(\d+)\s*$/m.exec(text);
-  return match === null ? newestKubernetesMinor : Number(match[1]);
-}
-
-function clusterOf(file: string): InputFile[] | undefined {
-  const stem = file.replace(caseFile, '$1');
-  for (const ext of ['.cluster.yaml', '.cluster.yml']) {
-    const p = stem + ext;
-    if (fs.existsSync(p)) return [{ path: path.basename(p), content: new Uint8Array(fs.readFileSync(p)) }];
-  }
-  return undefined;
 }
 
 function assertNoInternalErrors(findings: readonly Finding[]): void {
@@ -188,6 +103,10 @@ function roundTrip(ruleId: string, fileName: string, text: string, expectations:
     const where = `${ruleId}/${fileName}: after fix "${finding.fix.description}" of the finding at ${locate(index, finding).line + 1}:${locate(index, finding).character + 1}`;
     const syntaxAfter = after.filter((f) => f.ruleId === 'yaml-syntax-error' || f.ruleId === 'invalid-field-value');
     assert.ok(syntaxAfter.length <= syntaxBefore, `${where} the YAML is broken:\n${syntaxAfter.map((f) => f.message).join('\n')}\n-----\n${fixed}`);
+    // A fix edits inside one object: it never removes or adds one. kubectl reads a file starting with `{` as JSON.
+    const objects = (t: string): number => parseFile({ path: fileName, content: t }).objects.length;
+    assert.equal(objects(fixed), objects(text), `${where} the number of objects changed:\n-----\n${fixed}`);
+    if (/^\s*\{/.test(text)) assert.doesNotThrow(() => JSON.parse(fixed), `${where} the JSON is broken:\n-----\n${fixed}`);
     const mapped = mapOffset(finding.span.start, edits);
     const remaining = findingsOf(after, ruleId).filter((f) => f.span.start === mapped && f.object === finding.object);
     const expectation = expectations.find((e) => matches(e, finding, locate(index, finding)));
@@ -197,6 +116,55 @@ function roundTrip(ruleId: string, fileName: string, text: string, expectations:
       assert.deepEqual(remaining.map((f) => f.message), [], `${where} the rule still reports it; fixed text:\n-----\n${fixed}\n-----`);
     }
   }
+}
+
+/**
+ * fixedText is the case after every quick fix of the rule's findings, applied together, with the expectation comments
+ * dropped (they point into the text before the fixes); undefined when no finding has a fix.
+ */
+function fixedText(ruleId: string, fileName: string, text: string, actual: readonly Finding[]): string | undefined {
+  const edits = actual.flatMap((f) => (f.fix?.edits ?? []).filter((e) => (e.file ?? f.file) === f.file));
+  if (edits.length === 0) return undefined;
+  let fixed: string;
+  try {
+    fixed = applyEdits(text, edits);
+  } catch (error) {
+    assert.fail(`${ruleId}/${fileName}: the fixes of two findings overlap, so they cannot be applied together: ${String(error)}`);
+  }
+  return fixed
+    .split('\n')
+    .filter((line) => !isExpectationLine(line.endsWith('\r') ? line.slice(0, -1) : line))
+    .join('\n');
+}
+
+/**
+ * checkFixedFile asserts the text the quick fixes produce: `<case>.fixed.<ext>` beside the case holds it (absent when
+ * no finding of the rule has a fix), and the fixes applied together still give YAML the engine reads without new
+ * syntax or field errors. UPDATE_FIXTURES=1 writes (or removes) the file.
+ */
+function checkFixedFile(ruleId: string, file: string, text: string, actual: readonly Finding[], analyzeText: (text: string) => Finding[]): void {
+  const fileName = path.basename(file);
+  const fixedPath = path.join(path.dirname(file), fixedFileOf(fileName));
+  const expected = fixedText(ruleId, fileName, text, actual);
+  const exists = fs.existsSync(fixedPath);
+  if (process.env.UPDATE_FIXTURES === '1') {
+    if (expected === undefined && exists) fs.rmSync(fixedPath);
+    if (expected !== undefined && (!exists || fs.readFileSync(fixedPath, 'utf8') !== expected)) fs.writeFileSync(fixedPath, expected);
+    return;
+  }
+  const name = `${ruleId}/${fixedFileOf(fileName)}`;
+  if (expected === undefined) {
+    assert.ok(!exists, `${name} is stale: no finding of ${ruleId} in ${fileName} has a fix (delete it, or run UPDATE_FIXTURES=1)`);
+    return;
+  }
+  assert.ok(exists, `${ruleId}/${fileName} has quick fixes: ${name} must hold the text they produce (UPDATE_FIXTURES=1 writes it; review it)`);
+  const committed = fs.readFileSync(fixedPath, 'utf8');
+  if (committed !== expected) assert.fail(`${name} differs from the text the quick fixes produce:\n-----\n${expected}\n-----`);
+  const syntax = (findings: readonly Finding[]): string[] =>
+    findings.filter((f) => f.ruleId === 'yaml-syntax-error' || f.ruleId === 'invalid-field-value').map((f) => f.message);
+  const after = analyzeText(expected);
+  assertNoInternalErrors(after);
+  assert.ok(syntax(after).length <= syntax(analyzeText(text)).length, `${name}: the fixes applied together break the YAML:\n${syntax(after).join('\n')}`);
 }
 
 function runFileCase(ruleId: string, spec: CaseSpec): number {
@@ -210,11 +178,16 @@ function runFileCase(ruleId: string, spec: CaseSpec): number {
   const { findings } = analyze([{ path: fileName, content: bytes }], options);
   assertNoInternalErrors(findings);
   const actual = findingsOf(findings, ruleId);
+  const analyzeText = (t: string): Finding[] => analyze([{ path: fileName, content: t }], options).findings;
   const sidecar = readSidecar(file.replace(caseFile, '$1.expect.json'));
   if (sidecar !== undefined || text === undefined) {
     assert.ok(sidecar !== undefined, `${ruleId}/${fileName} is not text: it needs a sidecar ${fileName.replace(caseFile, '$1.expect.json')}`);
     const index = new LineIndex(text ?? '');
     compareSidecar(ruleId, fileName, sidecar, actual, (f) => ({ file: f.file, ...index.position(f.span.start) }));
+    if (text !== undefined) {
+      roundTrip(ruleId, fileName, text, [], actual, analyzeText);
+      checkFixedFile(ruleId, file, text, actual, analyzeText);
+    }
     return sidecar.length;
   }
   const expectations = parseExpectations(text);
@@ -222,62 +195,32 @@ function runFileCase(ruleId: string, spec: CaseSpec): number {
     // Maintainer aid: rewrite the caret comments from the actual findings (review the result before keeping it).
     const rendered = renderWithFindings(text, actual);
     if (rendered !== text) fs.writeFileSync(file, rendered);
+    checkFixedFile(ruleId, file, rendered, findingsOf(analyzeText(rendered), ruleId), analyzeText);
     return parseExpectations(rendered).length;
   }
   compareInline(ruleId, fileName, text, expectations, actual);
-  roundTrip(ruleId, fileName, text, expectations, actual, (t) => analyze([{ path: fileName, content: t }], options).findings);
+  roundTrip(ruleId, fileName, text, expectations, actual, analyzeText);
+  checkFixedFile(ruleId, file, text, actual, analyzeText);
   return expectations.length;
 }
 
 async function runDirCase(ruleId: string, spec: CaseSpec): Promise<number> {
   const source = spec.path ?? '';
-  const temp = fs.mkdtempSync(path.join(os.tmpdir(), `kpl-${ruleId}-`));
-  try {
-    const root = path.join(temp, spec.name);
-    fs.cpSync(source, root, { recursive: true });
-    const linksFile = path.join(root, '.symlinks.json');
-    if (fs.existsSync(linksFile)) {
-      const links = JSON.parse(fs.readFileSync(linksFile, 'utf8')) as Record<string, string>;
-      for (const [link, target] of Object.entries(links)) {
-        // git keeps no empty folders: a link may be the only thing its folder holds.
-        fs.mkdirSync(path.dirname(path.join(root, link)), { recursive: true });
-        fs.symlinkSync(target, path.join(root, link));
-      }
-    }
-    const sparseFile = path.join(root, '.sparse.json');
-    if (fs.existsSync(sparseFile)) {
-      for (const [file, size] of Object.entries(JSON.parse(fs.readFileSync(sparseFile, 'utf8')) as Record<string, number>)) {
-        fs.closeSync(fs.openSync(path.join(root, file), 'w'));
-        fs.truncateSync(path.join(root, file), size);
-      }
-    }
-    // As `kpl check` loads a directory: walked files are parsed, problems inside the directory become pseudo-files.
-    const walked = await walkPaths([root]);
-    const host = new AnalysisHost({ kubernetesMinor: newestKubernetesMinor }, { severities: {} });
-    const prefix = `${root.split(path.sep).join('/')}/`;
-    const rel = (p: string): string => (p.startsWith(prefix) ? p.slice(prefix.length) : p);
-    const texts = new Map<string, string>();
-    const reader = new FileReader();
-    for (const f of walked.files) {
-      const content = reader.read(f.absolute);
-      if (isTooLarge(content)) {
-        host.addParsed(unreadFile(rel(f.path), 'file-too-large', tooLargeMessage(rel(f.path), content.size, reader.maxBytes, 'raise the limit with --max-file-size MiB')));
-        continue;
-      }
-      const parsed = parseFile({ path: rel(f.path), content });
-      texts.set(parsed.file, parsed.text);
-      host.addParsed(parsed);
-    }
-    for (const p of walked.problems) host.addParsed(walkProblemFile({ ...p, message: p.message.split(prefix).join('') }, rel(p.path)));
-    const findings = [...host.analyze().findings.values()].flat();
-    assertNoInternalErrors(findings);
-    const sidecar = readSidecar(`${source}.expect.json`);
-    assert.ok(sidecar !== undefined, `${ruleId}/${spec.name}/ is a directory case: it needs ${spec.name}.expect.json`);
-    compareSidecar(ruleId, `${spec.name}/`, sidecar, findingsOf(findings, ruleId), (f) => ({ file: f.file, ...new LineIndex(texts.get(f.file) ?? '').position(f.span.start) }));
-    return sidecar.length;
-  } finally {
-    fs.rmSync(temp, { recursive: true, force: true });
+  const host = new AnalysisHost({ kubernetesMinor: newestKubernetesMinor }, { severities: {} });
+  const texts = new Map<string, string>();
+  for (const parsed of await loadDirectoryCase(source)) {
+    texts.set(parsed.file, parsed.text);
+    host.addParsed(parsed);
   }
+  const findings = [...host.analyze().findings.values()].flat();
+  assertNoInternalErrors(findings);
+  const sidecar = readSidecar(`${source}.expect.json`);
+  assert.ok(sidecar !== undefined, `${ruleId}/${spec.name}/ is a directory case: it needs ${spec.name}.expect.json`);
+  compareSidecar(ruleId, `${spec.name}/`, sidecar, findingsOf(findings, ruleId), (f) => ({
+    file: f.file,
+    ...new LineIndex(texts.get(f.file) ?? '').position(f.span.start),
+  }));
+  return sidecar.length;
 }
 
 function runGeneratedCase(ruleId: string, spec: CaseSpec): number {
@@ -292,7 +235,7 @@ function runGeneratedCase(ruleId: string, spec: CaseSpec): number {
 }
 
 test('every rule of the registry has a fixture folder test/rules/<id>/, and every folder is a rule', () => {
-  assert.deepEqual(listFolders(), rules.map((r) => r.id).sort());
+  assert.deepEqual(listRuleFolders(), rules.map((r) => r.id).sort());
 });
 
 for (const rule of rules) {

@@ -9,16 +9,14 @@ import { test } from 'node:test';
 import { liveEventRow } from '../../server/src/cluster/rows';
 import {
   buildDiagnoseReport,
-  capText,
   escapeMarkdown,
-  parseEvictedMessage,
-  parseJobFailure,
   parsePreemptedNote,
-  parseQuantity,
-  parseSchedulerDisruptionMessage,
   renderDiagnoseMarkdown,
   renderDiagnoseText,
 } from '../../server/src/core/index';
+import { capText } from '../../server/src/core/diagnose/cap';
+import { parseEvictedMessage, parseJobFailure, parseSchedulerDisruptionMessage } from '../../server/src/core/diagnose/messages';
+import { parseQuantity } from '../../server/src/core/quantity';
 import type { EventRecord, PodRecord } from '../../server/src/core/index';
 import { fingerprint } from '../../server/src/core/syntax/parse-yaml';
 

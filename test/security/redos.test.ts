@@ -75,7 +75,7 @@ interface Diagnostics {
   attack?: { pattern: string };
   error?: { kind: string };
 }
-type Check = (source: string, flags: string, params: { timeout: number }) => Promise<Diagnostics>;
+type Check = (source: string, flags: string, params: { timeout: number; randomSeed: number }) => Promise<Diagnostics>;
 
 /** recheck's native binary (an optional dependency for this platform) when installed; its JS build is ~50× slower. */
 function backend(): 'native' | 'auto' {
@@ -110,7 +110,10 @@ test('every regular expression in the product is linear (recheck: safe)', { time
     );
   // One at a time: the native agent checks sequentially anyway, and the machine is shared.
   for (const f of found) {
-    const d = await check(f.source, f.flags, { timeout });
+    // Regexes with a lookbehind (or too large for the automaton checker) are judged by recheck's fuzzer, which is
+    // randomised: a fixed seed makes the verdict reproducible (one unseeded run in many called the credential regex of
+    // kubeconfig.ts polynomial; twelve seeds and a 1 MiB input through V8 show it linear — test/live-unit/kubeconfig).
+    const d = await check(f.source, f.flags, { timeout, randomSeed: 0 });
     if (d.status !== 'safe')
       failures.push(
         `${f.where} /${f.source}/${f.flags}: ${d.status}${d.complexity ? ` (${d.complexity.type})` : ''}${d.error ? ` (${d.error.kind})` : ''}${d.attack ? `, attack ${d.attack.pattern.slice(0, 120)}` : ''}`,

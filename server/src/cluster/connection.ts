@@ -2,29 +2,30 @@
 // context: watches events (filtered to the preemption/eviction reasons) and pods (UID cache that keeps deleted pods),
 // lists PriorityClasses, LimitRanges, PDBs and Nodes into a snapshot, and falls back to namespaces when RBAC forbids
 // cluster scope. States (connecting, live, partial, reconnecting, forbidden, offline) go to listeners.
-import {
-  buildDiagnoseReport,
-  capStrings,
-  eventRecordFromObject,
-  mergePodRecord,
-  podRecordFromObject,
-  rankNodeForEviction,
-  watchedEventReasons,
-} from '../core/index';
+// A thin orchestrator of its parts: scope.ts (cluster-wide or namespaces), streams.ts (the list+watch streams),
+// pod-cache.ts (UID cache), event-store.ts, snapshot-poller.ts, connection-state.ts (the state as a pure function of
+// what happened) and node-rankings.ts.
+import { buildDiagnoseReport, capStrings, podRecordFromObject } from '../core/index';
 import type { ApiObject, DiagnoseReport, EventRecord, NodeEvictionRanking, ParsedFile, PodRecord } from '../core/index';
 import type { ClusterConnectionState, ClusterStateView, LiveEventRow } from '../protocol/index';
 import { ApiClient, ApiError } from './api';
+import { connectionState, kubeconfigFailureState, versionProbeState } from './connection-state';
 import { isNamespaceName, isObjectName, readPaths } from './endpoints';
 import type { ReadPath } from './endpoints';
+import { EventStore } from './event-store';
 import type { HistoryRecord, HistoryStore } from './history';
 import { clientCertificateProblem, KubeconfigError, safeMessage } from './kubeconfig';
 import type { LoadedKubeconfig } from './kubeconfig';
-import { ListWatch } from './list-watch';
-import type { StreamStatus } from './list-watch';
+import { nodeRankings } from './node-rankings';
+import { PodCache } from './pod-cache';
 import { liveEventRow } from './rows';
 import type { PodLookup } from './rows';
-import { snapshotParsed, snapshotSources } from './snapshot';
+import { canListClusterWide, fallbackNamespaces } from './scope';
+import { snapshotParsed } from './snapshot';
 import type { ClusterSnapshot } from './snapshot';
+import { SnapshotPoller } from './snapshot-poller';
+import { openStream, streamFacts, streamStats } from './streams';
+import type { Stream, StreamStats } from './streams';
 
 export interface ClusterConnectionOptions {
   /** kubeconfig path; undefined/empty = `$KUBECONFIG`, then `~/.kube/config`. */
@@ -53,49 +54,37 @@ export interface ClusterConnectionOptions {
 export type EventsListener = (records: EventRecord[]) => void;
 export type StateListener = (state: ClusterStateView) => void;
 
-interface Stream {
-  name: 'events' | 'pods';
-  namespace?: string;
-  lw: ListWatch;
-}
-
-const reasons = new Set(watchedEventReasons);
-
 export class ClusterConnection implements PodLookup {
   private loaded: LoadedKubeconfig | undefined;
   private api: ApiClient | undefined;
   private streams: Stream[] = [];
-  private readonly eventsByUid = new Map<string, EventRecord>();
-  private readonly podsByUid = new Map<string, PodRecord>();
+  private readonly eventStore: EventStore;
+  private readonly podCache: PodCache;
+  private readonly poller: SnapshotPoller;
   private readonly stateListeners = new Set<StateListener>();
   private readonly eventListeners = new Set<EventsListener>();
-  private readonly snapshotListeners = new Set<() => void>();
-  private snapshotKey = '';
   private current: ClusterStateView = { state: 'connecting' };
-  private snap: ClusterSnapshot = { priorityClasses: [], limitRanges: [], pdbs: [], nodes: [], takenAt: '', missing: [] };
   private scopeNamespaces: string[] | undefined;
-  private snapshotTimer: ReturnType<typeof setInterval> | undefined;
-  private resnapshotTimer: ReturnType<typeof setTimeout> | undefined;
-  /** A stream was offline/reconnecting since the last snapshot: re-read it when the streams are live again. */
-  private outage = false;
-  private resnapshotting = false;
   private stopped = false;
   private fatal: string | undefined;
-  /** UIDs named as preemptors by Preempted events: their pod records are kept in the history. */
-  private readonly preemptorUids = new Set<string>();
-  /** Duplicate deliveries (same uid + resourceVersion) that were dropped: for tests and diagnostics. */
-  duplicatesDropped = 0;
-  /** PodMetrics (metrics.k8s.io) from the last snapshot; empty when metrics-server is absent or not readable. */
-  private podMetrics: ApiObject[] = [];
-  /** Set by clearRecords(): events that last occurred before this instant (ms) are not taken back on a relist. */
-  private clearedBefore: number | undefined;
 
   constructor(private readonly options: ClusterConnectionOptions = {}) {
-    const history = options.history;
-    if (history !== undefined) {
-      for (const p of history.pods()) this.podsByUid.set(p.uid, p);
-      for (const e of history.events()) this.eventsByUid.set(e.uid, e);
-    }
+    const now = () => this.now();
+    this.podCache = new PodCache(options.history, now);
+    this.eventStore = new EventStore(options.history, options.maxEvents ?? 50_000, now);
+    this.poller = new SnapshotPoller({
+      api: () => this.api,
+      namespaces: () => this.scopeNamespaces,
+      stopped: () => this.stopped,
+      now,
+      onRead: () => this.recomputeState(),
+      onResnapshotted: () => this.recomputeState(),
+    });
+  }
+
+  /** Duplicate deliveries (same uid + resourceVersion) that were dropped: for tests and diagnostics. */
+  get duplicatesDropped(): number {
+    return this.eventStore.duplicatesDropped;
   }
 
   // ---- state ---------------------------------------------------------------------------------
@@ -121,8 +110,7 @@ export class ClusterConnection implements PodLookup {
 
   /** The snapshot (PriorityClasses, LimitRanges, PDBs, Nodes) changed. */
   onSnapshot(listener: () => void): () => void {
-    this.snapshotListeners.add(listener);
-    return () => this.snapshotListeners.delete(listener);
+    return this.poller.onChange(listener);
   }
 
   private log(message: string): void {
@@ -146,50 +134,16 @@ export class ClusterConnection implements PodLookup {
   }
 
   private recomputeState(): void {
-    if (this.stopped) return;
-    if (this.fatal !== undefined) return;
-    const statuses = this.streams.map((s) => s.lw.status);
-    const errors = this.streams.map((s) => s.lw.lastError).filter((e): e is ApiError => e !== undefined);
-    const lastError = errors[errors.length - 1];
-    if (statuses.length === 0) return;
-    const offline = statuses.filter((s) => s === 'offline' || s === 'reconnecting');
-    if (offline.length > 0) {
-      const msg =
-        lastError?.status === 429
-          ? `the API server of context ${this.contextName ?? '?'} is throttling requests (429), retrying with backoff: ${lastError.message}`
-          : `cannot reach the cluster of context ${this.contextName ?? '?'}: ${lastError?.message ?? 'no response'}`;
-      this.setState(statuses.includes('reconnecting') ? 'reconnecting' : 'offline', msg);
-      return;
-    }
-    if (statuses.some((s) => s === 'connecting')) {
-      this.setState('connecting');
-      return;
-    }
-    const forbidden = this.streams.filter((s) => s.lw.status === 'forbidden');
-    if (forbidden.length === this.streams.length) {
-      // An expired (or not yet valid) client certificate only yields "401 Unauthorized": say what is wrong and when.
-      const certificate = lastError?.status === 401 ? clientCertificateProblem(this.loaded?.clientCertificate, this.now()) : undefined;
-      if (certificate !== undefined) {
-        this.setState(
-          'forbidden',
-          `${certificate} (context ${this.contextName ?? '?'}; the API server answered: ${lastError?.message ?? 'Unauthorized'})`,
-        );
-        return;
-      }
-      this.setState(
-        'forbidden',
-        `not allowed to list events or pods with context ${this.contextName ?? '?'}${this.scopeNamespaces !== undefined ? ` in namespaces ${this.scopeNamespaces.join(', ')}` : ''}: ${lastError?.message ?? ''}`,
-      );
-      return;
-    }
-    const parts: string[] = [];
-    if (this.scopeNamespaces !== undefined) parts.push(`cluster scope forbidden; watching namespaces ${this.scopeNamespaces.join(', ')}`);
-    if (forbidden.length > 0)
-      parts.push(`forbidden: ${forbidden.map((s) => `${s.name}${s.namespace !== undefined ? ` in ${s.namespace}` : ''}`).join(', ')}`);
-    // While the snapshot is being re-read after an outage, its network failures are stale: not a reason for `partial`.
-    const missing = this.resnapshotting ? this.snap.missing.filter((m) => m.endsWith('(forbidden)')) : this.snap.missing;
-    if (missing.length > 0) parts.push(`not readable: ${missing.join(', ')}`);
-    this.setState(parts.length > 0 ? 'partial' : 'live', parts.join('; '));
+    if (this.stopped || this.fatal !== undefined) return;
+    const next = connectionState({
+      context: this.contextName,
+      streams: streamFacts(this.streams),
+      scopeNamespaces: this.scopeNamespaces,
+      snapshotMissing: this.poller.current().missing,
+      resnapshotting: this.poller.resnapshotting,
+      certificateProblem: clientCertificateProblem(this.loaded?.clientCertificate, this.now()),
+    });
+    if (next !== undefined) this.setState(next.state, next.detail);
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------
@@ -215,14 +169,7 @@ export class ClusterConnection implements PodLookup {
     } catch (error) {
       const msg = error instanceof Error ? error.message : String(error);
       this.fatal = msg;
-      this.setState(
-        error instanceof KubeconfigError && error.kind === 'missing'
-          ? 'no-kubeconfig'
-          : error instanceof KubeconfigError && error.kind === 'untrusted-exec'
-            ? 'untrusted'
-            : 'offline',
-        msg,
-      );
+      this.setState(kubeconfigFailureState(error instanceof KubeconfigError ? error.kind : undefined), msg);
       throw error;
     }
     const certificate = clientCertificateProblem(this.loaded.clientCertificate, this.now());
@@ -232,16 +179,17 @@ export class ClusterConnection implements PodLookup {
       await api.get(readPaths.version());
     } catch (error) {
       const e = error instanceof ApiError ? error : new ApiError(safeMessage(error), 0);
-      if (e.status === 0 || e.status >= 500) {
-        const msg = `cannot reach the cluster of context ${this.loaded.context}: ${e.message}`;
-        this.setState('offline', msg);
-        if (this.options.watch === false) throw new ApiError(msg, 0);
+      const offline = versionProbeState(e.status, this.loaded.context, e.message);
+      if (offline !== undefined) {
+        this.setState(offline.state, offline.detail);
+        if (this.options.watch === false) throw new ApiError(offline.detail ?? e.message, 0);
         // The watch loops below keep retrying with backoff.
       }
-      // 401/403 on /version: carry on, lists will report forbidden.
     }
-    const clusterWide = await this.canListClusterWide(api);
-    this.scopeNamespaces = clusterWide ? undefined : this.fallbackNamespaces();
+    const clusterWide = await canListClusterWide(api, (m) => this.log(m));
+    this.scopeNamespaces = clusterWide
+      ? undefined
+      : fallbackNamespaces(this.options.namespaces, this.loaded?.namespace, (m) => this.log(m));
     const scopes: Array<string | undefined> = clusterWide ? [undefined] : (this.scopeNamespaces ?? []);
     for (const ns of scopes) {
       this.streams.push(this.makeStream('events', ns));
@@ -250,113 +198,36 @@ export class ClusterConnection implements PodLookup {
     await Promise.all([...this.streams.map((s) => s.lw.start()), this.refreshSnapshot()]);
     this.recomputeState();
     const interval = this.options.snapshotIntervalMs ?? 60_000;
-    if (this.options.watch !== false && interval > 0) {
-      this.snapshotTimer = setInterval(() => void this.refreshSnapshot().catch(() => undefined), interval);
-      this.snapshotTimer.unref?.();
-    }
+    if (this.options.watch !== false && interval > 0) this.poller.startPeriodic(interval);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.snapshotTimer !== undefined) clearInterval(this.snapshotTimer);
-    if (this.resnapshotTimer !== undefined) clearTimeout(this.resnapshotTimer);
-    this.resnapshotTimer = undefined;
+    this.poller.stop();
     await Promise.all(this.streams.map((s) => s.lw.stop()));
     this.streams = [];
     await this.options.history?.flush();
   }
 
   /** Streams' counters, for tests: lists and watch connections per stream. */
-  streamStats(): Array<{
-    name: string;
-    namespace?: string;
-    status: StreamStatus;
-    lists: number;
-    watches: number;
-    resourceVersion?: string;
-  }> {
-    return this.streams.map((s) => {
-      const out: { name: string; namespace?: string; status: StreamStatus; lists: number; watches: number; resourceVersion?: string } = {
-        name: s.name,
-        status: s.lw.status,
-        lists: s.lw.lists,
-        watches: s.lw.watches,
-      };
-      if (s.namespace !== undefined) out.namespace = s.namespace;
-      if (s.lw.resourceVersion !== undefined) out.resourceVersion = s.lw.resourceVersion;
-      return out;
-    });
-  }
-
-  private scheduleResnapshot(): void {
-    if (this.resnapshotTimer !== undefined || this.stopped) return;
-    this.resnapshotting = true;
-    this.resnapshotTimer = setTimeout(() => {
-      this.resnapshotTimer = undefined;
-      if (this.stopped) return;
-      this.outage = false;
-      void this.refreshSnapshot()
-        .catch(() => undefined)
-        .finally(() => {
-          this.resnapshotting = false;
-          this.recomputeState();
-        });
-    }, 200);
-    this.resnapshotTimer.unref?.();
-  }
-
-  private fallbackNamespaces(): string[] {
-    // Only names Kubernetes accepts reach a request path (endpoints.ts); say which ones were dropped.
-    const valid = (ns: string): boolean => {
-      if (isNamespaceName(ns)) return true;
-      this.log(`ignoring ${JSON.stringify(ns.slice(0, 80))}: not a valid namespace name`);
-      return false;
-    };
-    const configured = this.options.namespaces?.filter((n) => n !== '' && valid(n));
-    if (configured !== undefined && configured.length > 0) return configured;
-    const own = this.loaded?.namespace ?? 'default';
-    return [valid(own) ? own : 'default'];
-  }
-
-  private async canListClusterWide(api: ApiClient): Promise<boolean> {
-    try {
-      await Promise.all([api.get(readPaths.list('events'), { limit: '1' }), api.get(readPaths.list('pods'), { limit: '1' })]);
-      return true;
-    } catch (error) {
-      if (error instanceof ApiError && (error.status === 403 || error.status === 401)) {
-        this.log(`cluster-wide list forbidden (${error.message}); falling back to namespaces`);
-        return false;
-      }
-      return true; // unreachable: the streams retry and report
-    }
+  streamStats(): StreamStats[] {
+    return streamStats(this.streams);
   }
 
   private makeStream(name: 'events' | 'pods', namespace: string | undefined): Stream {
-    const api = this.api!;
-    const path = readPaths.list(name, namespace);
-    const stream: Stream = { name, lw: undefined as unknown as ListWatch };
-    if (namespace !== undefined) stream.namespace = namespace;
-    const lwOptions = {
-      api,
-      path,
+    return openStream(this.api!, name, namespace, {
       watch: this.options.watch !== false,
-      onStatus: (status: StreamStatus, error?: ApiError) => {
+      backoff: this.options.backoff,
+      watchTimeoutSeconds: this.options.watchTimeoutSeconds,
+      onStatus: (status, error) => {
         if (error !== undefined && status !== 'live')
           this.log(`${name}${namespace !== undefined ? ` in ${namespace}` : ''}: ${status}: ${error.message}`);
-        if (status === 'offline' || status === 'reconnecting') this.outage = true;
-        // Back after an outage (or the snapshot failed while the server was away): re-read the snapshot at once, so
-        // the state does not stay `partial` ("not readable: … ECONNREFUSED") until the next periodic refresh.
-        if (status === 'live' && (this.outage || this.snap.missing.some((m) => !m.endsWith('(forbidden)')))) this.scheduleResnapshot();
+        this.poller.onStreamStatus(status);
         this.recomputeState();
       },
-      onList: (items: ApiObject[]) => (name === 'events' ? this.onEventList(items) : this.onPodList(items, namespace)),
-      onEvent: (type: 'ADDED' | 'MODIFIED' | 'DELETED', o: ApiObject) =>
-        name === 'events' ? this.onEventObject(type, o) : this.onPodObject(type, o),
-      ...(this.options.backoff !== undefined ? { backoff: this.options.backoff } : {}),
-      ...(this.options.watchTimeoutSeconds !== undefined ? { watchTimeoutSeconds: this.options.watchTimeoutSeconds } : {}),
-    };
-    stream.lw = new ListWatch(lwOptions);
-    return stream;
+      onList: (items) => (name === 'events' ? this.onEventList(items) : this.podCache.onList(items, namespace)),
+      onEvent: (type, o) => (name === 'events' ? this.onEventObject(type, o) : this.podCache.onObject(type, o)),
+    });
   }
 
   // ---- events --------------------------------------------------------------------------------
@@ -364,7 +235,7 @@ export class ClusterConnection implements PodLookup {
   private onEventList(items: ApiObject[]): void {
     const changed: EventRecord[] = [];
     for (const o of items) {
-      const r = this.upsertEvent(o);
+      const r = this.eventStore.upsert(o);
       if (r !== undefined) changed.push(r);
     }
     this.emitEvents(changed);
@@ -373,31 +244,8 @@ export class ClusterConnection implements PodLookup {
   private onEventObject(type: 'ADDED' | 'MODIFIED' | 'DELETED', o: ApiObject): void {
     // DELETED = the event's TTL expired: keep it (the view and the history keep evidence).
     if (type === 'DELETED') return;
-    const r = this.upsertEvent(o);
+    const r = this.eventStore.upsert(o);
     if (r !== undefined) this.emitEvents([r]);
-  }
-
-  /** Returns the record when it is new or changed; undefined for filtered-out reasons and duplicates. */
-  private upsertEvent(o: ApiObject): EventRecord | undefined {
-    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- cluster JSON: text of whatever the field holds
-    if (!reasons.has(String(o['reason'] ?? ''))) return undefined;
-    const r = eventRecordFromObject(o, this.now().toISOString());
-    if (r === undefined) return undefined;
-    // Cleared by the user: the apiserver still holds these events for up to an hour; a relist must not bring them back.
-    if (this.clearedBefore !== undefined && (Date.parse(r.time) || 0) <= this.clearedBefore) return undefined;
-    const old = this.eventsByUid.get(r.uid);
-    if (old !== undefined && old.resourceVersion === r.resourceVersion) {
-      this.duplicatesDropped++;
-      return undefined;
-    }
-    if (old?.seenAt !== undefined) r.seenAt = old.seenAt;
-    this.eventsByUid.set(r.uid, r);
-    const max = this.options.maxEvents ?? 50_000;
-    if (this.eventsByUid.size > max) {
-      const oldest = [...this.eventsByUid.values()].sort((a, b) => a.time.localeCompare(b.time)).slice(0, this.eventsByUid.size - max);
-      for (const e of oldest) this.eventsByUid.delete(e.uid);
-    }
-    return r;
   }
 
   private emitEvents(records: EventRecord[]): void {
@@ -407,14 +255,7 @@ export class ClusterConnection implements PodLookup {
       const at = this.now().toISOString();
       const recs: HistoryRecord[] = records.map((event) => ({ type: 'event', at, event }));
       // Keep the pods the events talk about (victim and preemptor), so UIDs resolve after restarts.
-      for (const e of records) {
-        const preemptor = e.reason === 'Preempted' ? (/^Preempted by pod (\S+) on node/.exec(e.note)?.[1] ?? e.related?.uid) : undefined;
-        if (preemptor !== undefined) this.preemptorUids.add(preemptor);
-        for (const uid of [e.regarding.uid, e.related?.uid, preemptor]) {
-          const p = uid === undefined ? undefined : this.podsByUid.get(uid);
-          if (p !== undefined) recs.push({ type: 'pod', at, pod: p });
-        }
-      }
+      recs.push(...this.podCache.recordsFor(records, at));
       void history.append(recs).catch((error: unknown) => this.log(`history write failed: ${safeMessage(error)}`));
     }
     for (const l of this.eventListeners) l(records);
@@ -422,79 +263,29 @@ export class ClusterConnection implements PodLookup {
 
   // ---- pods ----------------------------------------------------------------------------------
 
-  private onPodList(items: ApiObject[], namespace: string | undefined): void {
-    const seen = new Set<string>();
-    const at = this.now().toISOString();
-    for (const o of items) {
-      const r = podRecordFromObject(o, at);
-      if (r === undefined) continue;
-      seen.add(r.uid);
-      this.putPod(r);
-    }
-    // Pods deleted while we were not watching (relist after 410 or a reconnect): mark them deleted.
-    for (const p of this.podsByUid.values()) {
-      if (p.deletedAt !== undefined || seen.has(p.uid)) continue;
-      if (namespace !== undefined && p.namespace !== namespace) continue;
-      if (p.seenAt === undefined || p.seenAt >= at) continue;
-      this.putPod({ ...p, deletedAt: at });
-    }
-  }
-
-  private onPodObject(type: 'ADDED' | 'MODIFIED' | 'DELETED', o: ApiObject): void {
-    const at = this.now().toISOString();
-    const r = podRecordFromObject(o, at);
-    if (r === undefined) return;
-    if (type === 'DELETED') r.deletedAt = at;
-    this.putPod(r);
-  }
-
-  private putPod(r: PodRecord): void {
-    const old = this.podsByUid.get(r.uid);
-    const merged = mergePodRecord(old, r);
-    this.podsByUid.set(r.uid, merged);
-    // Persist pods that matter for explanations: disrupted, deleted or failed ones, and high-priority preemptors are
-    // written when an event references them (emitEvents). Healthy pods stay in memory only.
-    const history = this.options.history;
-    if (history !== undefined) {
-      const interesting =
-        this.preemptorUids.has(merged.uid) ||
-        merged.deletedAt !== undefined ||
-        merged.phase === 'Failed' ||
-        merged.conditions?.some((c) => c.type === 'DisruptionTarget') === true;
-      if (interesting) void history.append([{ type: 'pod', at: this.now().toISOString(), pod: merged }]).catch(() => undefined);
-    }
-  }
-
   /**
    * "Clear Preemption History": forgets the recorded events and the deleted pods of the UID cache (live pods stay: the
    * watch would not report them again until they change). Events older than now are not taken back from a relist.
    */
   clearRecords(): void {
-    this.eventsByUid.clear();
-    for (const [uid, p] of this.podsByUid) if (p.deletedAt !== undefined) this.podsByUid.delete(uid);
-    this.preemptorUids.clear();
-    this.clearedBefore = this.now().getTime();
+    this.eventStore.clear();
+    this.podCache.clearDeleted();
   }
 
   byUid(uid: string): PodRecord | undefined {
-    return this.podsByUid.get(uid);
+    return this.podCache.byUid(uid);
   }
 
   byName(namespace: string, name: string): PodRecord | undefined {
-    let best: PodRecord | undefined;
-    for (const p of this.podsByUid.values()) {
-      if (p.namespace !== namespace || p.name !== name) continue;
-      if (best === undefined || (p.creationTime ?? '') > (best.creationTime ?? '')) best = p;
-    }
-    return best;
+    return this.podCache.byName(namespace, name);
   }
 
   pods(): PodRecord[] {
-    return [...this.podsByUid.values()];
+    return this.podCache.all();
   }
 
   events(): EventRecord[] {
-    return [...this.eventsByUid.values()].sort((a, b) => a.time.localeCompare(b.time));
+    return this.eventStore.all();
   }
 
   /** Rows of the Live Preemptions & Evictions view (newest first). */
@@ -507,92 +298,15 @@ export class ClusterConnection implements PodLookup {
   // ---- snapshot ------------------------------------------------------------------------------
 
   snapshot(): ClusterSnapshot {
-    return this.snap;
-  }
-
-  /** Snapshot as YAML sources with origin 'cluster' (for AnalysisHost.setClusterState). */
-  snapshotSources() {
-    return snapshotSources(this.snap, this.contextName ?? 'cluster');
+    return this.poller.current();
   }
 
   snapshotParsed(): ParsedFile[] {
-    return snapshotParsed(this.snap, this.contextName ?? 'cluster');
+    return snapshotParsed(this.poller.current(), this.contextName ?? 'cluster');
   }
 
-  async refreshSnapshot(): Promise<ClusterSnapshot> {
-    const api = this.api;
-    if (api === undefined) return this.snap;
-    const missing: string[] = [];
-    const namespaces = this.scopeNamespaces;
-    const listAll = async (kind: string, resource: 'limitranges' | 'poddisruptionbudgets'): Promise<ApiObject[]> => {
-      const paths = namespaces === undefined ? [readPaths.list(resource)] : namespaces.map((ns) => readPaths.list(resource, ns));
-      const out: ApiObject[] = [];
-      for (const p of paths) {
-        try {
-          const list = await api.get(p);
-          out.push(...((list['items'] as ApiObject[] | undefined) ?? []));
-        } catch (error) {
-          if (error instanceof ApiError && (error.status === 403 || error.status === 401)) missing.push(`${kind} (forbidden)`);
-          else missing.push(`${kind} (${error instanceof Error ? error.message : String(error)})`);
-        }
-      }
-      return out;
-    };
-    const clusterScoped = async (kind: string, p: ReadPath): Promise<ApiObject[]> => {
-      try {
-        return ((await api.get(p))['items'] as ApiObject[] | undefined) ?? [];
-      } catch (error) {
-        missing.push(
-          `${kind} (${error instanceof ApiError && (error.status === 403 || error.status === 401) ? 'forbidden' : error instanceof Error ? error.message : String(error)})`,
-        );
-        return [];
-      }
-    };
-    // Free text in these objects (node condition messages, class descriptions, annotations) is bounded like event notes.
-    const [priorityClasses, nodes, limitRanges, pdbs] = (
-      await Promise.all([
-        clusterScoped('PriorityClass', readPaths.list('priorityclasses')),
-        clusterScoped('Node', readPaths.list('nodes')),
-        listAll('LimitRange', 'limitranges'),
-        listAll('PodDisruptionBudget', 'poddisruptionbudgets'),
-      ])
-    ).map((items) => items.map((o) => capStrings(o)));
-    // Optional: metrics-server may be absent (404/503) or forbidden; never a `missing` kind, never an error state.
-    this.podMetrics = await this.listPodMetrics(api, namespaces);
-    this.snap = { priorityClasses, nodes, limitRanges, pdbs, takenAt: this.now().toISOString(), missing: [...new Set(missing)] };
-    this.recomputeState();
-    // Node status changes every heartbeat: compare what the analysis uses (resourceVersions of all but Nodes, node conditions/allocatable).
-    const key = JSON.stringify([
-      [priorityClasses, limitRanges, pdbs].map((xs) =>
-        xs.map((o) => (o['metadata'] as { uid?: string; resourceVersion?: string } | undefined)?.resourceVersion),
-      ),
-      nodes.map((n) => [
-        (n['metadata'] as { name?: string } | undefined)?.name,
-        (n['status'] as ApiObject | undefined)?.['allocatable'],
-        ((n['status'] as ApiObject | undefined)?.['conditions'] as ApiObject[] | undefined)?.map(
-          (c) => `${String(c['type'])}=${String(c['status'])}`,
-        ),
-      ]),
-      this.snap.missing,
-    ]);
-    if (key !== this.snapshotKey) {
-      this.snapshotKey = key;
-      for (const l of this.snapshotListeners) l();
-    }
-    return this.snap;
-  }
-
-  private async listPodMetrics(api: ApiClient, namespaces: string[] | undefined): Promise<ApiObject[]> {
-    const paths = namespaces === undefined ? [readPaths.list('podmetrics')] : namespaces.map((ns) => readPaths.list('podmetrics', ns));
-    const out: ApiObject[] = [];
-    for (const p of paths) {
-      try {
-        out.push(...(((await api.get(p))['items'] as ApiObject[] | undefined) ?? []).map((o) => capStrings(o)));
-      } catch {
-        // No metrics-server: the eviction ranking falls back to the static tier.
-      }
-    }
-    return out;
+  refreshSnapshot(): Promise<ClusterSnapshot> {
+    return this.poller.refresh();
   }
 
   /**
@@ -600,33 +314,7 @@ export class ClusterConnection implements PodLookup {
    * have recorded events or a pressure condition now (at most `limit`, pressured nodes first).
    */
   nodeRankings(limit = 20): NodeEvictionRanking[] {
-    const named = new Set<string>();
-    for (const n of this.snap.nodes) {
-      const conds = ((n['status'] as ApiObject | undefined)?.['conditions'] as ApiObject[] | undefined) ?? [];
-      if (conds.some((c) => /Pressure$/.test(String(c['type'])) && c['status'] === 'True'))
-        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- cluster JSON: text of whatever the field holds
-        named.add(String((n['metadata'] as ApiObject | undefined)?.['name'] ?? ''));
-    }
-    for (const e of [...this.eventsByUid.values()].sort((a, b) => b.time.localeCompare(a.time))) {
-      const node =
-        e.host ??
-        /on node (\S+)$/.exec(e.note)?.[1] ??
-        (e.regarding.uid !== undefined ? this.podsByUid.get(e.regarding.uid)?.node : undefined);
-      if (node !== undefined && node !== '') named.add(node);
-      if (named.size >= limit) break;
-    }
-    named.delete('');
-    const pods = this.pods();
-    return [...named].slice(0, limit).map((node) =>
-      rankNodeForEviction({
-        node,
-        pods,
-        nodes: this.snap.nodes,
-        priorityClasses: this.snap.priorityClasses,
-        podMetrics: this.podMetrics,
-        limit: 5,
-      }),
-    );
+    return nodeRankings(this.poller.current(), this.poller.podMetrics, this.eventStore.newestFirst(), this.podCache, limit);
   }
 
   // ---- one-off reads -------------------------------------------------------------------------
@@ -654,7 +342,7 @@ export class ClusterConnection implements PodLookup {
     const live = validTarget ? await this.getObject(readPaths.object('pods', target.namespace, target.name)) : undefined;
     if (live !== undefined) {
       const r = podRecordFromObject(live, this.now().toISOString());
-      if (r !== undefined) this.putPod(r);
+      if (r !== undefined) this.podCache.put(r);
     }
     const pod = target.uid !== undefined ? this.byUid(target.uid) : this.byName(target.namespace, target.name);
     const jobs: ApiObject[] = [];
@@ -670,14 +358,15 @@ export class ClusterConnection implements PodLookup {
     };
     if (view.context !== undefined) source.context = view.context;
     if (this.scopeNamespaces !== undefined) source.namespaces = this.scopeNamespaces;
+    const snap = this.poller.current();
     return buildDiagnoseReport({
       target,
       pods: this.pods(),
       events: this.events(),
-      priorityClasses: this.snap.priorityClasses,
-      pdbs: this.snap.pdbs,
-      nodes: this.snap.nodes,
-      podMetrics: this.podMetrics,
+      priorityClasses: snap.priorityClasses,
+      pdbs: snap.pdbs,
+      nodes: snap.nodes,
+      podMetrics: this.poller.podMetrics,
       jobs,
       source,
       ...(workspace !== undefined ? { workspace } : {}),

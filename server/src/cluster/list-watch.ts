@@ -3,9 +3,9 @@
 import type { ApiObject } from '../core/index';
 import { ApiError } from './api';
 import type { ApiClient, WatchHandle } from './api';
+import { streamStatusAfterError } from './connection-state';
+import type { StreamStatus } from './connection-state';
 import type { ReadPath } from './endpoints';
-
-export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'forbidden' | 'offline' | 'stopped';
 
 export interface ListWatchOptions {
   api: ApiClient;
@@ -188,16 +188,17 @@ export class ListWatch {
       } catch (error) {
         if (this.flags.stopped) return;
         const e = error instanceof ApiError ? error : new ApiError(String(error), 0);
-        if (e.status === 403 || e.status === 401) {
+        const next = streamStatusAfterError(e.status, this.wasLive);
+        if (next === 'forbidden') {
           this.setStatus('forbidden', e);
           this.resolveFirstList();
           return;
         }
-        if (e.status === 410) {
+        if (next === 'relist') {
           this.resourceVersion = undefined;
           continue;
         }
-        this.setStatus(this.wasLive ? 'reconnecting' : 'offline', e);
+        this.setStatus(next, e);
         this.resolveFirstList();
         if (!this.o.watch) return;
         await sleep(delay, this.flags);

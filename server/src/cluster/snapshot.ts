@@ -1,8 +1,7 @@
-// The cluster snapshot the engine analyses as cluster state: objects serialized to YAML text and parsed by the
-// core's parseFile with origin 'cluster', so findings and explanations see the same model as for manifests.
-import { stringify } from 'yaml';
-import { parseFile } from '../core/index';
-import type { ApiObject, ParsedFile, SourceInput } from '../core/index';
+// The cluster snapshot the engine analyses as cluster state: the API objects go straight into the core's object model
+// (parsedFromApi, origin 'cluster'), so findings and explanations see the same model as for manifests.
+import { parsedFromApi } from '../core/index';
+import type { ApiObject, ParsedFile } from '../core/index';
 
 export interface ClusterSnapshot {
   priorityClasses: ApiObject[];
@@ -41,15 +40,12 @@ export function trimObject(o: ApiObject, kind: string, apiVersion: string): ApiO
   return out;
 }
 
-/** One YAML document stream per kind: `cluster:///<context>/<Kind>.yaml`. */
-export function snapshotSources(snapshot: ClusterSnapshot, context: string): SourceInput[] {
-  return kinds.map(([key, kind, apiVersion]) => ({
-    path: `cluster:///${encodeURIComponent(context)}/${kind}.yaml`,
-    content: snapshot[key].map((o) => stringify(trimObject(o, kind, apiVersion), { lineWidth: 0 })).join('---\n'),
-    origin: 'cluster' as const,
-  }));
-}
-
+/** One file per kind, `cluster:///<context>/<Kind>.yaml`: the names findings and explanations use for cluster objects. */
 export function snapshotParsed(snapshot: ClusterSnapshot, context: string): ParsedFile[] {
-  return snapshotSources(snapshot, context).map((s) => parseFile(s));
+  return kinds.map(([key, kind, apiVersion]) =>
+    parsedFromApi(
+      `cluster:///${encodeURIComponent(context)}/${kind}.yaml`,
+      snapshot[key].map((o) => trimObject(o, kind, apiVersion)),
+    ),
+  );
 }

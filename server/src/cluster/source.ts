@@ -13,23 +13,11 @@ import type {
   LiveNodeView,
   PodListItem,
 } from '../protocol/index';
+import type { ClusterConfig } from './config';
 import { ClusterConnection } from './connection';
 import { HistoryStore } from './history';
 import { kubeconfigPaths, listKubeContexts, safeMessage } from './kubeconfig';
 import { liveEventRow } from './rows';
-
-/** Same shape as ClusterConfig of server/src/lsp/cluster-source.ts. */
-export interface LiveClusterConfig {
-  enabled: boolean;
-  trusted: boolean;
-  kubeconfig: string;
-  context: string;
-  /** Optional: history limits from the settings. */
-  retentionDays?: number;
-  maxRecords?: number;
-  /** Optional: namespaces to watch when cluster scope is forbidden. */
-  namespaces?: string[];
-}
 
 export interface LiveClusterSourceOptions {
   /** Directory of the history store (the extension's globalStorage); none = no history. */
@@ -42,7 +30,7 @@ export interface LiveClusterSourceOptions {
 }
 
 export class LiveClusterSource {
-  private config: LiveClusterConfig = { enabled: false, trusted: false, kubeconfig: '', context: '' };
+  private config: ClusterConfig = { enabled: false, trusted: false, kubeconfig: '', context: '' };
   private connection: ClusterConnection | undefined;
   private history: HistoryStore | undefined;
   private historyKey = '';
@@ -54,7 +42,7 @@ export class LiveClusterSource {
 
   constructor(private readonly options: LiveClusterSourceOptions = {}) {}
 
-  configure(config: LiveClusterConfig): void {
+  configure(config: ClusterConfig): void {
     this.config = config;
     if (!config.enabled || !config.trusted) {
       this.teardown();

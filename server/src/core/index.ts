@@ -1,46 +1,65 @@
-// The engine's public API: the only module other projects import. Pure: values in, values out, no IO.
-export type { Span, Position, Range } from './text';
-export { LineIndex, decodeUtf8 } from './text';
-export { parseQuantity, formatQuantity, formatCpu } from './quantity';
-export type { YNode, YMap, YSeq, YScalar, YEntry } from './syntax/tree';
-export { get, entry, lookup, isMap, isSeq, isScalar, stringValue, scalarText } from './syntax/tree';
-export { parseFile, unreadFile, clusterScopedKinds } from './model/objects';
-export type { K8sObject, ParsedFile, SourceInput, FileProblem, Origin } from './model/objects';
-export { readWorkload, workloadKinds, readLabelSelector } from './model/workload';
-export type { Workload, ContainerSpec, LabelSelector, PodAffinityTerm } from './model/workload';
-export { FieldReader } from './model/fields';
-export { WorkspaceModel, newestKubernetesMinor, oldestKubernetesMinor, pdbSelects, evictionTier } from './analysis/model';
-export type { AnalyzedWorkload, AnalyzedPdb, AnalysisOptions, EvictionTier } from './analysis/model';
-export { AnalysisHost } from './analysis/host';
-export type { AnalysisResult } from './analysis/host';
-export { runRules, sortFindings, ignoreAnnotation } from './analysis/analyze';
-export type { RuleSettings } from './analysis/analyze';
-export { rules, rulesById } from './rules/index';
-export type { Rule, Finding, Fix, TextEdit, Severity, SeveritySetting, RuleCategory } from './rules/rule';
-export { ignoresDisruptions } from './rules/job-preemption-fails-job';
-export { closest } from './rules/suggest';
-export { insertKey, replace, removeLine } from './rules/edits';
-export { resolvePriority, PriorityClassIndex } from './semantics/priority';
-export type { ResolvedPriority, PriorityFrom } from './semantics/priority';
-export {
-  readPriorityClass,
-  validatePriorityClass,
-  systemPriorityClasses,
-  systemCriticalPriority,
-  highestUserDefinablePriority,
-} from './semantics/priority-class';
-export type { PriorityClass, PreemptionPolicy } from './semantics/priority-class';
-export { computePodQos, stanzaQos } from './semantics/qos';
-export type { QosClass } from './semantics/qos';
-export { defaultContainer, podRequests, podLevelResources, podMemoryLimit } from './semantics/resources';
-export type { Resources, EffectiveContainer, PodLevelResources } from './semantics/resources';
-export { readLimitRange } from './semantics/limit-range';
-export type { LimitRangeDefaults } from './semantics/limit-range';
-export { readPodDisruptionBudget, expectedDisruptions } from './semantics/disruption';
-export type { PodDisruptionBudget, DisruptionEstimate } from './semantics/disruption';
-export { selectorMatches, isEmptySelector, formatSelector } from './semantics/labels';
-export { explain, explainWorkload } from './explain';
+// The engine's public API: what the CLI, the language server, the cluster layer and the webviews use, and only that.
+// Pure: values in, values out, no IO. test/public-api.test.ts lists these names, so widening the API is a visible
+// decision; tests and benchmarks that need an internal import its module directly.
+
+// Text positions and quantities.
+export type { Span, Range } from './text';
+export { LineIndex } from './text';
+export { formatCpu } from './quantity';
 export { escapeMarkdown, codeSpan } from './markdown';
-export type { Explanation, WorkloadExplanation, PriorityClassExplanation } from './explain';
-export * from './predict/index';
-export * from './diagnose/index';
+
+// Syntax: the located tree manifests are read into.
+export type { YNode, YEntry } from './syntax/tree';
+export { get, entry, stringValue } from './syntax/tree';
+
+// Model: files and API objects into Kubernetes objects.
+export { parseFile, unreadFile } from './model/objects';
+export type { K8sObject, ParsedFile, SourceInput, FileProblem } from './model/objects';
+export { parsedFromApi } from './model/from-api';
+
+// Semantics used by views.
+export type { PriorityClass } from './semantics/priority-class';
+export { ignoresDisruptions } from './semantics/job';
+
+// Edits: the editor's own quick fixes.
+export type { TextEdit } from './edits/text-edits';
+export { requestsEqualLimits, addPreemptionPolicyNever } from './edits/quick-fixes';
+
+// Facts, rules and their analysis.
+export { WorkspaceModel, newestKubernetesMinor, oldestKubernetesMinor } from './facts/workspace-model';
+export type { AnalyzedWorkload } from './facts/workspace-model';
+export { rules, rulesById } from './rules/index';
+export type { Rule, Finding, Fix, Severity, SeveritySetting, FindingTag } from './rules/rule';
+export { AnalysisHost } from './analysis/host';
+export { sortFindings } from './analysis/analyze';
+export type { RuleSettings } from './analysis/analyze';
+
+// Predict: scheduler preemption (`kpl simulate`) and kubelet eviction (`kpl evict`).
+export { SimCluster } from './predict/cluster';
+export { simulate } from './predict/preempt';
+export type { SimulationResult } from './predict/preempt';
+export { rankEviction, readSummary, evictionSignals, validThreshold } from './predict/evict';
+export type { EvictionResult, EvictionSignal, Summary } from './predict/evict';
+export { canonicalQuantity, bytesQuantity } from './predict/quantity-text';
+
+// Explain: view models for `kpl explain`, hovers and the Priority Map.
+export { explain, explainWorkload } from './explain/explain';
+export type { WorkloadExplanation, PriorityClassExplanation } from './explain/explain';
+
+// Diagnose: records the cluster layer keeps, and the Diagnose Pod report.
+export {
+  watchedEventReasons,
+  podRecordFromObject,
+  mergePodRecord,
+  eventRecordFromObject,
+  formatOwner,
+  podsOfWorkload,
+} from './diagnose/records';
+export type { ApiObject, PodRecord, EventRecord, WorkloadMatch } from './diagnose/records';
+export { parsePreemptedNote } from './diagnose/messages';
+export { maxTextBytes, capStrings } from './diagnose/cap';
+export { buildDiagnoseReport } from './diagnose/report/build';
+export { renderDiagnoseText, renderDiagnoseMarkdown } from './diagnose/report/render';
+export type { DiagnoseReport } from './diagnose/report/types';
+export { rankNodeForEviction } from './diagnose/victim-choice';
+export type { NodeEvictionRanking } from './diagnose/victim-choice';

@@ -4,19 +4,7 @@
 // connection" (tests, and embedders that want manifests only).
 import type { ParsedFile, WorkloadMatch } from '../core/index';
 import type { ClusterStateView, DiagnoseParams, ListContextsResult, ListPodsResult, LiveEventsResult } from '../protocol/index';
-
-export interface ClusterConfig {
-  /** `kubePriorityLens.clusterAware` */
-  enabled: boolean;
-  /** False in an untrusted workspace: never read kubeconfig or contact a cluster. */
-  trusted: boolean;
-  /** User-level settings only. Empty = `$KUBECONFIG`, then `~/.kube/config` / the current context. */
-  kubeconfig: string;
-  context: string;
-  /** `kubePriorityLens.history.*` */
-  retentionDays?: number;
-  maxRecords?: number;
-}
+import type { ClusterConfig } from '../cluster/config';
 
 export interface Disposable {
   dispose(): void;

@@ -3,9 +3,9 @@
 // resolved against a newer document version is returned without an edit (stale).
 import { CodeActionKind } from 'vscode-languageserver/node';
 import type { CodeAction, CodeActionParams, Diagnostic } from 'vscode-languageserver/node';
+import { addPreemptionPolicyNever, requestsEqualLimits } from '../core/index';
 import type { Span, TextEdit } from '../core/index';
 import type { Session } from './session';
-import { addPreemptionPolicyNever, requestsEqualLimits } from './edit-builders';
 import { lineIndex, toWorkspaceEdit } from './to-lsp';
 import { canonicalUri } from './uri';
 

@@ -1,7 +1,7 @@
 // The kubePriorityLens/* requests: priority map for the webview, explain one workload, and the cluster-backed ones
 // (listPods, diagnosePod) that answer "no cluster connection" through the ClusterSource until a live source exists.
 import type { CancellationToken } from 'vscode-languageserver/node';
-import { escapeMarkdown, explain, explainWorkload as explainOne, ignoresDisruptions } from '../core/index';
+import { escapeMarkdown, explain, explainWorkload as explainOne } from '../core/index';
 import type { AnalyzedWorkload, WorkloadMatch, WorkspaceModel } from '../core/index';
 import { maxListedPerWorkload } from '../protocol/index';
 import type {
@@ -21,10 +21,8 @@ import { workloadMarkdown } from './markdown';
 import { yieldToEventLoop } from './safe';
 import { lineIndex, toPriorityClassView, toSourceLocation, toWorkloadView } from './to-lsp';
 
-const ignoresDisruptionTarget = (w: AnalyzedWorkload): boolean => ignoresDisruptions(w.workload.job?.podFailurePolicy);
-
 export function workloadView(session: Session, model: WorkspaceModel, w: AnalyzedWorkload): WorkloadMapItem {
-  const e = explainOne(model, w, ignoresDisruptionTarget, maxListedPerWorkload);
+  const e = explainOne(model, w, maxListedPerWorkload);
   const file = model.files.get(w.object.file);
   const location =
     w.object.origin === 'workspace' && file !== undefined
@@ -49,7 +47,7 @@ export async function priorityMap(session: Session, token: CancellationToken): P
     workloads.push(workloadView(session, model, list[i]));
   }
   workloads.sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id));
-  const classes = explain(model, ignoresDisruptionTarget, { files: new Set<string>(), maxListed: 0 }).priorityClasses.map((c) => {
+  const classes = explain(model, { files: new Set<string>(), maxListed: 0 }).priorityClasses.map((c) => {
     const file = c.file === undefined ? undefined : model.files.get(c.file);
     return toPriorityClassView(
       c,

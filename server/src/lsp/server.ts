@@ -45,8 +45,9 @@ import { hover } from './hover';
 import { references } from './references';
 import { describe, safe, safeNotification } from './safe';
 import type { Logger } from './safe';
+import { connectionPeer } from './peer';
 import { Session } from './session';
-import { excludeGlobs, readSettings, settingsSection } from './settings';
+import { settingsSection } from './settings';
 import { repositoryUrl } from './to-lsp';
 import { pathToUri, uriToPath } from './uri';
 
@@ -98,15 +99,13 @@ export function startServer(options: StartOptions = {}): Connection {
   const liveOptions: LiveClusterSourceOptions = {
     workspace: () => [...session.model().files.values()].filter((f) => f.objects.every((o) => o.origin !== 'cluster')),
     onLiveEvents: (params) => {
-      if (initialized) void connection.sendNotification(Methods.liveEventsChanged, params);
+      if (session.clientReady) peer.notify(Methods.liveEventsChanged, params);
     },
     log: (m) => log.info(`cluster: ${m}`),
   };
   const cluster: ClusterSource = options.cluster ?? new LiveClusterSource(liveOptions);
-  const session = new Session(connection, documents, cluster, log, repositoryUrl(process.env.KPL_REPOSITORY));
-  let pushedSettings: unknown = undefined;
-  let filesExcludePushed: unknown = undefined;
-  let initialized = false;
+  const peer = connectionPeer(connection, log);
+  const session = new Session(peer, documents, cluster, repositoryUrl(process.env.KPL_REPOSITORY));
   let folderEvents = false;
   let lastClusterState = '';
   const sendClusterState = (): void => {
@@ -114,27 +113,8 @@ export function startServer(options: StartOptions = {}): Connection {
     const key = JSON.stringify(state);
     if (key === lastClusterState) return;
     lastClusterState = key;
-    void connection.sendNotification(Methods.clusterState, state);
+    peer.notify(Methods.clusterState, state);
   };
-
-  async function pullSettings(): Promise<{ reindex: boolean }> {
-    let raw: unknown = pushedSettings;
-    let filesExclude: unknown = filesExcludePushed;
-    if (session.caps.configuration) {
-      try {
-        const [lens, files] = (await connection.workspace.getConfiguration([
-          { section: settingsSection },
-          { section: 'files.exclude' },
-        ])) as unknown[];
-        raw = lens;
-        filesExclude = files;
-      } catch (error) {
-        log.warn(`workspace/configuration failed, using defaults: ${describe(error)}`);
-      }
-    }
-    const settings = readSettings(raw, (m) => log.warn(m));
-    return session.applySettings(settings, excludeGlobs(filesExclude, settings));
-  }
 
   async function indexWithProgress(): Promise<void> {
     const progress = session.caps.workDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
@@ -175,7 +155,7 @@ export function startServer(options: StartOptions = {}): Connection {
       (init as Record<string, unknown> | undefined)?.[settingsSection] ??
       (init?.settings as Record<string, unknown> | undefined)?.[settingsSection] ??
       init?.settings;
-    if (initSettings !== undefined) pushedSettings = initSettings;
+    if (initSettings !== undefined) session.clientSettings.pushSection(initSettings);
     const folders =
       params.workspaceFolders ??
       (params.rootUri
@@ -205,7 +185,7 @@ export function startServer(options: StartOptions = {}): Connection {
 
   connection.onInitialized(
     safeNotification(log, 'initialized', async () => {
-      initialized = true;
+      session.clientReady = true;
       if (session.caps.watchedFilesDynamic) {
         await connection.client
           .register(DidChangeWatchedFilesNotification.type, {
@@ -232,24 +212,16 @@ export function startServer(options: StartOptions = {}): Connection {
         );
       cluster.onDidChange((what) => {
         if (what.snapshot) session.clusterChanged();
-        if (what.state && initialized) sendClusterState();
+        if (what.state && session.clientReady) sendClusterState();
       });
-      await pullSettings();
+      await session.pullSettings();
       sendClusterState();
       await indexWithProgress();
     }),
   );
 
   connection.onDidChangeConfiguration(
-    safeNotification(log, 'workspace/didChangeConfiguration', async (params) => {
-      const settings = (params.settings ?? {}) as Record<string, unknown>;
-      if (settings[settingsSection] !== undefined) pushedSettings = settings[settingsSection];
-      const files = settings['files'] as Record<string, unknown> | undefined;
-      if (files?.['exclude'] !== undefined) filesExcludePushed = files['exclude'];
-      if (!initialized) return;
-      const { reindex } = await pullSettings();
-      if (reindex) await session.index();
-    }),
+    safeNotification(log, 'workspace/didChangeConfiguration', (params) => session.configurationChanged(params.settings)),
   );
 
   // The editor's own (user-level) kubeconfig/context changed: VS Code sends this for its machine-scoped settings.
@@ -258,7 +230,7 @@ export function startServer(options: StartOptions = {}): Connection {
     safeNotification(log, Methods.clusterTarget, (params: unknown) => {
       const target = clusterTargetOf(params);
       // Before `initialized` the settings are not read yet: keep the target, the first pullSettings() applies it.
-      if (initialized) session.setClusterTarget(target);
+      if (session.clientReady) session.setClusterTarget(target);
       else session.clusterTarget = target;
     }),
   );
@@ -297,7 +269,7 @@ export function startServer(options: StartOptions = {}): Connection {
       return { cleared: true };
     }),
     route(Methods.refresh, null, async (): Promise<RefreshResult> => {
-      await pullSettings();
+      await session.pullSettings();
       await cluster.refresh();
       await session.index();
       return { files: session.stats.files, workloads: session.stats.workloads, cluster: cluster.state() };

@@ -1,9 +1,10 @@
 // The one converter from core results (offsets, findings, fixes, explanations) to LSP and protocol types.
-import { DiagnosticSeverity, SymbolKind } from 'vscode-languageserver/node';
+import { DiagnosticSeverity, DiagnosticTag, SymbolKind } from 'vscode-languageserver/node';
 import type { Diagnostic, Location, Range, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver/node';
-import { LineIndex } from '../core/index';
+import { LineIndex, rulesById } from '../core/index';
 import type {
   Finding,
+  FindingTag,
   Fix,
   ParsedFile,
   Severity,
@@ -68,8 +69,18 @@ export function toDiagnostic(finding: Finding, index: LineIndex, repository: str
     source: diagnosticSource,
     message: finding.message,
   };
-  if (finding.ruleId === 'priority-class-unused') diagnostic.tags = [1]; // DiagnosticTag.Unnecessary
+  const tags = rulesById.get(finding.ruleId)?.tags;
+  if (tags !== undefined && tags.length > 0) diagnostic.tags = tags.map(toDiagnosticTag);
   return diagnostic;
+}
+
+export function toDiagnosticTag(tag: FindingTag): DiagnosticTag {
+  switch (tag) {
+    case 'unnecessary':
+      return DiagnosticTag.Unnecessary;
+    case 'deprecated':
+      return DiagnosticTag.Deprecated;
+  }
 }
 
 export function toTextEdit(edit: TextEdit, index: LineIndex): LspTextEdit {

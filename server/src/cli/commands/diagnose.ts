@@ -3,16 +3,8 @@
 import { promises as fs } from 'node:fs';
 import type { Command } from '../command';
 import { parseArgs, single, UsageError } from '../args';
-import {
-  escapeMarkdown,
-  explain,
-  ignoresDisruptions,
-  parseFile,
-  podsOfWorkload,
-  renderDiagnoseMarkdown,
-  renderDiagnoseText,
-} from '../../core/index';
-import type { AnalyzedWorkload, Finding, ParsedFile, PodRecord, WorkloadExplanation } from '../../core/index';
+import { escapeMarkdown, explain, parseFile, podsOfWorkload, renderDiagnoseMarkdown, renderDiagnoseText } from '../../core/index';
+import type { Finding, ParsedFile, PodRecord, WorkloadExplanation } from '../../core/index';
 import { load } from '../load';
 import type { Io } from '../command';
 import { ApiError, ClusterConnection, HistoryStore, KubeconfigError } from '../../cluster/index';
@@ -134,7 +126,7 @@ async function diagnoseWorkload(
   const loaded = await load({ paths, clusterState: [], configFile: undefined, kubernetesVersion: undefined });
   for (const p of loaded.problems) if (p.argument) io.stderr(`kpl diagnose: ${p.message}\n`);
   const { model, findings } = loaded.host.analyze();
-  const explanation = explain(model, (x: AnalyzedWorkload) => ignoresDisruptions(x.workload.job?.podFailurePolicy));
+  const explanation = explain(model);
   const e = explanation.workloads.find((x) => x.kind === target.kind && x.name === target.name && x.namespace === target.namespace);
   const analyzed = model.workloads.find(
     (x) => x.object.kind === target.kind && x.object.name === target.name && (x.object.namespace ?? 'default') === target.namespace,

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import type { Command } from '../command';
 import { parseArgs, single, UsageError } from '../args';
 import {
-  ClusterSnapshot,
+  SimCluster,
   evictionSignals,
   newestKubernetesMinor,
   rankEviction,
@@ -110,7 +110,7 @@ export const evictCommand: Command = {
       if (!(error instanceof InputError)) throw error;
       return fail(error.message);
     }
-    const snapshot = new ClusterSnapshot(objects, { kubernetesMinor: newestKubernetesMinor });
+    const snapshot = new SimCluster(objects, { kubernetesMinor: newestKubernetesMinor });
     const node = snapshot.nodeForEviction(nodeName);
     if (node === undefined) return fail(`no Node ${nodeName} (and no Pod bound to it) in the given PATHs`);
     const options: Parameters<typeof rankEviction>[2] = {

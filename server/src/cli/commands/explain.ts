@@ -2,8 +2,7 @@
 import type { Command } from '../command';
 import { parseArgs, single } from '../args';
 import { load, pathFlags, readPathFlags } from '../load';
-import { explain, ignoresDisruptions, LineIndex } from '../../core/index';
-import type { AnalyzedWorkload } from '../../core/index';
+import { explain, LineIndex } from '../../core/index';
 
 export const explainCommand: Command = {
   name: 'explain',
@@ -29,7 +28,7 @@ export const explainCommand: Command = {
       ...readPathFlags(args),
     });
     const { model } = loaded.host.analyze();
-    const explanation = explain(model, (w: AnalyzedWorkload) => ignoresDisruptions(w.workload.job?.podFailurePolicy));
+    const explanation = explain(model);
     const indexes = new Map<string, LineIndex>();
     const rangeOf = (file: string, span: { start: number; end: number }) => {
       let index = indexes.get(file);

@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import type { Command } from '../command';
 import { parseArgs, single, UsageError } from '../args';
-import { canonicalQuantity, ClusterSnapshot, formatCpu, newestKubernetesMinor, parseFile, simulate } from '../../core/index';
+import { canonicalQuantity, SimCluster, formatCpu, newestKubernetesMinor, parseFile, simulate } from '../../core/index';
 import type { K8sObject, SimulationResult } from '../../core/index';
 import { describeError, walkPaths } from '../../workspace/walk';
 import { table } from './explain';
@@ -128,7 +128,7 @@ export const simulateCommand: Command = {
       io.stderr(`kpl simulate: ${error.message}\n`);
       return 2;
     }
-    const snapshot = new ClusterSnapshot(objects, { kubernetesMinor: newestKubernetesMinor });
+    const snapshot = new SimCluster(objects, { kubernetesMinor: newestKubernetesMinor });
     const pod = snapshot.podById.get(`${ref.namespace}/${ref.name}`);
     if (pod === undefined) {
       io.stderr(`kpl simulate: no Pod ${ref.namespace}/${ref.name} in the given PATHs\n`);

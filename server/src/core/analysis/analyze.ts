@@ -1,7 +1,7 @@
 // Runs the rules over a model for a set of target files, then applies severities, suppressions and ordering.
 import type { Finding, Report, RuleContext, Severity, SeveritySetting } from '../rules/rule';
 import { rules } from '../rules/index';
-import type { WorkspaceModel, AnalyzedWorkload } from './model';
+import type { WorkspaceModel, AnalyzedWorkload } from '../facts/workspace-model';
 import { flat } from '../text';
 import type { K8sObject } from '../model/objects';
 

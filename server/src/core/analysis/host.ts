@@ -3,8 +3,8 @@
 import { parseFile } from '../model/objects';
 import type { ParsedFile, SourceInput } from '../model/objects';
 import type { Finding } from '../rules/rule';
-import { WorkspaceModel } from './model';
-import type { AnalysisOptions } from './model';
+import { WorkspaceModel } from '../facts/workspace-model';
+import type { AnalysisOptions } from '../facts/workspace-model';
 import { runRules } from './analyze';
 import type { RuleSettings } from './analyze';
 import { summarizeFile } from './summary';

@@ -21,6 +21,9 @@ export function summarizeFile(parsed: ParsedFile): string {
         parts.push([...base, plain(get(root, 'value')), plain(get(root, 'globalDefault')), plain(get(root, 'preemptionPolicy'))]);
         break;
       case 'PodDisruptionBudget':
+        // The apiVersion decides what an empty selector selects (policy/v1: every pod of the namespace; v1beta1: none).
+        parts.push([...base, o.apiVersion, plain(spec), plain(get(root, 'status'))]);
+        break;
       case 'LimitRange':
       case 'ResourceQuota':
       case 'Node':

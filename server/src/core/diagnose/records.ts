@@ -1,5 +1,6 @@
 // Records the cluster layer keeps (UID cache, event history) and their construction from raw API objects (plain JSON).
 // Pure: the objects come from the API server (or a test's hand-written JSON), never from here.
+import { qosClassOf } from '../semantics/qos';
 import type { QosClass } from '../semantics/qos';
 import { parseQuantity } from '../quantity';
 import { canonicalQuantity, formatOf } from '../predict/quantity-text';
@@ -123,8 +124,6 @@ export function field(o: unknown, ...path: string[]): unknown {
 export const asString = (o: unknown, ...path: string[]): string | undefined => str(field(o, ...path));
 export const asNumber = (o: unknown, ...path: string[]): number | undefined => num(field(o, ...path));
 
-const qosClasses: ReadonlySet<string> = new Set(['Guaranteed', 'Burstable', 'BestEffort']);
-
 /** Deployment name from a ReplicaSet name `<deployment>-<pod-template-hash>` when the pod's hash label agrees. */
 export function deploymentOfReplicaSet(rsName: string, podTemplateHash: string | undefined): string | undefined {
   if (podTemplateHash !== undefined && podTemplateHash !== '') {
@@ -182,8 +181,8 @@ export function podRecordFromObject(pod: ApiObject, seenAt?: string): PodRecord 
   set('priority', asNumber(pod, 'spec', 'priority'));
   set('priorityClassName', asString(pod, 'spec', 'priorityClassName'));
   set('preemptionPolicy', asString(pod, 'spec', 'preemptionPolicy'));
-  const qos = asString(pod, 'status', 'qosClass');
-  if (qos !== undefined && qosClasses.has(qos)) r.qosClass = qos as QosClass;
+  // A pod read from the cluster carries its QoS class in status (R-C.1).
+  set('qosClass', qosClassOf(asString(pod, 'status', 'qosClass')));
   set('node', asString(pod, 'spec', 'nodeName'));
   set('nominatedNode', asString(pod, 'status', 'nominatedNodeName'));
   set('schedulerName', asString(pod, 'spec', 'schedulerName'));

@@ -1,9 +1,10 @@
 // "Why was this pod the victim?": rebuilds the preemption node as it was just before the preemption from the UID
 // cache (the victims and every other pod bound there at that time, with their recorded effective requests, priority,
-// start time and labels; the preemptor as pending), then runs the predictor's scheduler preemption (core/predict
-// simulate → selectVictimsOnNode) on it. Pure: the records come from the cluster layer or a test.
-import { parseFile } from '../model/objects';
-import { ClusterSnapshot } from '../predict/cluster';
+// start time and labels; the preemptor as pending) as API objects read straight into the object model (from-api.ts),
+// then runs the predictor's scheduler preemption (core/predict simulate → selectVictimsOnNode) on it. Pure: the
+// records come from the cluster layer or a test.
+import { objectsFromApi } from '../model/from-api';
+import { SimCluster } from '../predict/cluster';
 import type { SimPod } from '../predict/cluster';
 import { compareImportance, simulate, violatingSplit } from '../predict/preempt';
 import { evictionSignals, rankEviction } from '../predict/evict';
@@ -138,12 +139,7 @@ export function explainVictimChoice(input: VictimChoiceInput): VictimChoice {
     ...onNode.map((p) => podObject(p, true)),
     podObject(preemptor, false),
   ];
-  const parsed = parseFile({
-    path: 'diagnose-reconstruction.json',
-    content: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }),
-    origin: 'cluster',
-  });
-  const snapshot = new ClusterSnapshot(parsed.objects, { kubernetesMinor: 36 });
+  const snapshot = new SimCluster(objectsFromApi(items, 'diagnose-reconstruction.json'), { kubernetesMinor: 36 });
   const pending = snapshot.podById.get(id(preemptor));
   if (pending === undefined) {
     out.note = 'The preemptor could not be rebuilt for the simulation.';
@@ -321,12 +317,7 @@ export function rankNodeForEviction(input: {
     ...list(input.podMetrics ?? [], 'PodMetrics', 'metrics.k8s.io/v1beta1'),
     ...live.map((p) => podObject(p, true)),
   ];
-  const parsed = parseFile({
-    path: 'diagnose-eviction.json',
-    content: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }),
-    origin: 'cluster',
-  });
-  const snapshot = new ClusterSnapshot(parsed.objects, { kubernetesMinor: 36 });
+  const snapshot = new SimCluster(objectsFromApi(items, 'diagnose-eviction.json'), { kubernetesMinor: 36 });
   const simNode = snapshot.nodeForEviction(input.node);
   if (simNode === undefined) return out;
   const r = rankEviction(snapshot, simNode, { signal, layout: { imagefs: 'shared', containerfs: 'shared' } });

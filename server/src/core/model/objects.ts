@@ -183,7 +183,8 @@ function notText(file: string, text: string, reason: string): ParsedFile {
   };
 }
 
-function collectObjects(root: YMap, file: string, origin: Origin, out: K8sObject[], depth: number): void {
+/** collectObjects adds the object of interest `root` is, or the items of a `kind: List`, up to one past the cap. */
+export function collectObjects(root: YMap, file: string, origin: Origin, out: K8sObject[], depth: number): void {
   const kind = stringValue(get(root, 'kind'));
   if (kind === undefined) return;
   if (kind.endsWith('List')) {

@@ -15,14 +15,14 @@ import { PriorityClassIndex, resolvePriority } from '../semantics/priority';
 import { readPriorityClass } from '../semantics/priority-class';
 import type { PreemptionPolicy, PriorityClass } from '../semantics/priority-class';
 import { defaultContainer, podLevelResources, podRequests } from '../semantics/resources';
-import type { EffectiveContainer, PodLevelResources, Resources } from '../semantics/resources';
+import type { EffectiveContainer, PodLevelResources } from '../semantics/resources';
+import type { Resources } from '../semantics/resource-amounts';
 import { readLimitRange } from '../semantics/limit-range';
 import type { LimitRangeDefaults } from '../semantics/limit-range';
-import { expectedDisruptions, readPodDisruptionBudget } from '../semantics/disruption';
+import { expectedDisruptions, pdbSelectsPod, readPodDisruptionBudget } from '../semantics/disruption';
 import type { PodDisruptionBudget } from '../semantics/disruption';
-import { isEmptySelector, selectorMatches } from '../semantics/labels';
-import { evictionTier } from '../analysis/model';
-import type { EvictionTier } from '../analysis/model';
+import { evictionTier } from '../semantics/eviction';
+import type { EvictionTier } from '../semantics/eviction';
 
 export interface Taint {
   key: string;
@@ -131,7 +131,7 @@ export interface SimPdb {
   pdb: PodDisruptionBudget;
   id: string;
   namespace: string;
-  /** Selector as the scheduler reads it: nil or empty matches nothing (R-E.7). */
+  /** The PDB's selector; the scheduler reads nil and `{}` as matching nothing (R-E.7), the controller as R-K.2 says. */
   selector: LabelSelector | undefined;
   disruptionsAllowed: number;
   /** "status" when read from status.disruptionsAllowed, else how it was computed. */
@@ -145,13 +145,13 @@ export interface PodMetricsUsage {
   total: number;
 }
 
-export interface SnapshotOptions {
+export interface SimClusterOptions {
   /** Kubernetes minor version whose defaulting applies (pod-level resources from 1.34). */
   kubernetesMinor: number;
 }
 
-/** ClusterSnapshot is the predictor's cluster state; build it once, ask many questions. */
-export class ClusterSnapshot {
+/** SimCluster is the predictor's cluster state; build it once, ask many questions. */
+export class SimCluster {
   readonly nodes: SimNode[] = [];
   readonly nodeByName = new Map<string, SimNode>();
   readonly pods: SimPod[] = [];
@@ -170,7 +170,7 @@ export class ClusterSnapshot {
 
   constructor(
     objects: readonly K8sObject[],
-    readonly options: SnapshotOptions = { kubernetesMinor: 36 },
+    readonly options: SimClusterOptions = { kubernetesMinor: 36 },
   ) {
     const classes: PriorityClass[] = [];
     const clusterClasses: PriorityClass[] = [];
@@ -282,13 +282,12 @@ export class ClusterSnapshot {
   }
 
   private readPdb(pdb: PodDisruptionBudget): SimPdb {
-    const schedulerSelector = pdb.selector === undefined || isEmptySelector(pdb.selector) ? undefined : pdb.selector;
     if (pdb.statusDisruptionsAllowed !== undefined) {
       return {
         pdb,
         id: pdb.id,
         namespace: pdb.namespace,
-        selector: schedulerSelector,
+        selector: pdb.selector,
         disruptionsAllowed: pdb.statusDisruptionsAllowed,
         source: 'status.disruptionsAllowed',
         disruptedPods: new Set(pdb.disruptedPods),
@@ -298,18 +297,12 @@ export class ClusterSnapshot {
     // The controller's own selector semantics (policy/v1: `{}` selects the whole namespace) decide what is counted.
     let healthy = 0;
     let managed = 0;
-    const controllerSelector = pdb.selector;
-    if (controllerSelector !== undefined) {
-      const everything = isEmptySelector(controllerSelector) && pdb.apiVersion === 'policy/v1';
-      if (!isEmptySelector(controllerSelector) || everything) {
-        for (const pod of this.podsByNamespace.get(pdb.namespace) ?? []) {
-          if (pod.nodeName === undefined || pod.terminating) continue;
-          if (pod.phase === 'Succeeded' || pod.phase === 'Failed') continue;
-          if (everything || selectorMatches(controllerSelector, pod.labels)) {
-            healthy++;
-            if (hasControllerOwner(pod.object)) managed++;
-          }
-        }
+    for (const pod of this.podsByNamespace.get(pdb.namespace) ?? []) {
+      if (pod.nodeName === undefined || pod.terminating) continue;
+      if (pod.phase === 'Succeeded' || pod.phase === 'Failed') continue;
+      if (pdbSelectsPod(pdb, pod.namespace, pod.labels)) {
+        healthy++;
+        if (hasControllerOwner(pod.object)) managed++;
       }
     }
     // maxUnavailable and a percentage minAvailable need the expected count, which the disruption controller takes from
@@ -322,7 +315,7 @@ export class ClusterSnapshot {
         pdb,
         id: pdb.id,
         namespace: pdb.namespace,
-        selector: schedulerSelector,
+        selector: pdb.selector,
         disruptionsAllowed: 0,
         source: `computed: none of the ${healthy} healthy pod(s) has a controller, so the disruption controller expects 0 pods and allows 0 disruptions`,
         disruptedPods: new Set(pdb.disruptedPods),
@@ -333,7 +326,7 @@ export class ClusterSnapshot {
       pdb,
       id: pdb.id,
       namespace: pdb.namespace,
-      selector: schedulerSelector,
+      selector: pdb.selector,
       disruptionsAllowed: estimate.disruptionsAllowed,
       source: `computed: ${estimate.explanation} (${healthy} healthy pod(s) found)`,
       disruptedPods: new Set(pdb.disruptedPods),

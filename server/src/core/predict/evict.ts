@@ -4,7 +4,7 @@
 import { parseQuantity } from '../quantity';
 import { systemCriticalPriority } from '../semantics/priority-class';
 import { get, scalarText } from '../syntax/tree';
-import type { ClusterSnapshot, SimNode, SimPod } from './cluster';
+import type { SimCluster, SimNode, SimPod } from './cluster';
 import { bytesQuantity, canonicalQuantity, canonicalText, formatOf } from './quantity-text';
 import type { QuantityFormat } from './quantity-text';
 
@@ -222,7 +222,7 @@ export function exemption(pod: SimPod): string | undefined {
 const cmpBool = (a: boolean, b: boolean): number => (a === b ? 0 : a ? -1 : 1);
 
 /** rankEviction orders the node's active pods as the eviction manager would for `signal` (R-F.4..R-F.6, R-I.4). */
-export function rankEviction(snapshot: ClusterSnapshot, node: SimNode, options: EvictOptions): EvictionResult {
+export function rankEviction(snapshot: SimCluster, node: SimNode, options: EvictOptions): EvictionResult {
   const resource = signalResource(options.signal);
   const notes: string[] = [];
   const podStats = new Map<string, PodStats>();
@@ -317,7 +317,7 @@ export function rankEviction(snapshot: ClusterSnapshot, node: SimNode, options: 
   return result;
 }
 
-function podMetricsAsStats(snapshot: ClusterSnapshot, pod: SimPod): PodStats | undefined {
+function podMetricsAsStats(snapshot: SimCluster, pod: SimPod): PodStats | undefined {
   const m = snapshot.podMetrics.get(pod.id);
   if (m === undefined) return undefined;
   return {

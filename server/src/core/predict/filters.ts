@@ -10,10 +10,10 @@
 // removing a pod costs O(its terms); nothing iterates the other nodes' pods.
 import type { LabelSelector } from '../model/workload';
 import { selectorMatches } from '../semantics/labels';
-import type { Resources } from '../semantics/resources';
+import type { Resources } from '../semantics/resource-amounts';
 import type {
   AffinityTerm,
-  ClusterSnapshot,
+  SimCluster,
   NodeSelectorRequirement,
   NodeSelectorTerm,
   SimNode,
@@ -117,19 +117,19 @@ export function matchesNodeSelectorAndAffinity(pod: SimPod, node: SimNode): bool
   return pod.requiredNodeAffinity.some((t) => termMatches(t, node));
 }
 
+/** Affinity terms and spread constraints use LabelSelectorAsSelector as is: nil matches nothing, `{}` everything (R-K.1). */
 function selectorMatchesPod(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
-  return selector !== undefined && selectorMatches(selector, labels);
+  return selectorMatches(selector, labels, 'everything');
 }
 
-/** termMatchesPod is PodMatchesTermsNamespaceAndSelector. */
-export function termMatchesPod(term: AffinityTerm, pod: SimPod, snapshot: ClusterSnapshot): boolean {
+/** termMatchesPod is PodMatchesTermsNamespaceAndSelector; a `{}` namespaceSelector selects every namespace (R-K.1). */
+export function termMatchesPod(term: AffinityTerm, pod: SimPod, snapshot: SimCluster): boolean {
   const inNamespace =
-    term.namespaces.has(pod.namespace) ||
-    (term.namespaceSelector !== undefined && selectorMatches(term.namespaceSelector, snapshot.namespaceLabelsOf(pod.namespace)));
+    term.namespaces.has(pod.namespace) || selectorMatches(term.namespaceSelector, snapshot.namespaceLabelsOf(pod.namespace), 'everything');
   return inNamespace && selectorMatchesPod(term.selector, pod.labels);
 }
 
-function matchesAllTerms(pod: SimPod, terms: readonly AffinityTerm[], snapshot: ClusterSnapshot): boolean {
+function matchesAllTerms(pod: SimPod, terms: readonly AffinityTerm[], snapshot: SimCluster): boolean {
   if (terms.length === 0) return false;
   return terms.every((t) => termMatchesPod(t, pod, snapshot));
 }
@@ -178,7 +178,7 @@ export class PreemptorContext {
 
   constructor(
     readonly pod: SimPod,
-    readonly snapshot: ClusterSnapshot,
+    readonly snapshot: SimCluster,
     /** The incoming pod itself, when it is bound somewhere: left out of every count. */
     readonly exclude: SimPod | undefined,
   ) {

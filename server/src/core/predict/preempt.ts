@@ -1,4 +1,4 @@
-// Scheduler preemption (DefaultPreemption PostFilter, R-E.*) for one pending pod against a ClusterSnapshot.
+// Scheduler preemption (DefaultPreemption PostFilter, R-E.*) for one pending pod against a SimCluster.
 //
 // R-E.3 (sampling): upstream dry-runs candidates from a random offset and stops after
 // max(10% of nodes, 100) candidates once one has no PDB violation. This simulator dry-runs every node whose filter
@@ -11,7 +11,7 @@
 // walks only N's pods, so a whole simulation is O(nodes + Σ_N pods(N)·log pods(N)) after one PreFilter pass over the
 // cluster, never O(nodes × pods).
 import { selectorMatches } from '../semantics/labels';
-import type { ClusterSnapshot, SimNode, SimPdb, SimPod } from './cluster';
+import type { SimCluster, SimNode, SimPdb, SimPod } from './cluster';
 import { filterWithNominated, PreemptorContext, reasons } from './filters';
 import type { FilterStatus } from './filters';
 
@@ -73,7 +73,7 @@ export function compareImportance(a: SimPod, b: SimPod, now: number): number {
 /** eligibility is PodEligibleToPreemptOthers (R-E.1); undefined when eligible. */
 export function preemptionIneligibility(
   pod: SimPod,
-  snapshot: ClusterSnapshot,
+  snapshot: SimCluster,
   statusOfNominated: FilterStatus | undefined,
 ): string | undefined {
   if (pod.preemptionPolicy === 'Never') return reasons.policyNever;
@@ -100,8 +100,8 @@ export function violatingSplit(pods: readonly SimPod[], pdbs: readonly SimPdb[])
     let violates = false;
     if (Object.keys(pod.labels).length > 0) {
       for (const pdb of pdbs) {
-        if (pdb.namespace !== pod.namespace || pdb.selector === undefined) continue;
-        if (!selectorMatches(pdb.selector, pod.labels)) continue;
+        // The scheduler's own rule: nil and `{}` selectors match nothing (R-E.7), whatever the PDB's apiVersion.
+        if (pdb.namespace !== pod.namespace || !selectorMatches(pdb.selector, pod.labels, 'nothing')) continue;
         if (pdb.disruptedPods.has(pod.name)) continue;
         const left = (allowed.get(pdb) ?? 0) - 1;
         allowed.set(pdb, left);
@@ -211,7 +211,7 @@ const byId = (a: SimPod, b: SimPod): number => (a.id < b.id ? -1 : a.id > b.id ?
  * simulate answers "if this pod had to be scheduled now, where would it go and whom would it preempt?".
  * The pod is treated as pending even when it has spec.nodeName (it is then left out of its node).
  */
-export function simulate(snapshot: ClusterSnapshot, pod: SimPod, options: SimulateOptions): SimulationResult {
+export function simulate(snapshot: SimCluster, pod: SimPod, options: SimulateOptions): SimulationResult {
   const now = options.now;
   // The pod is left out of every count; if it is bound, its node is viewed without it.
   const ctx = new PreemptorContext(pod, snapshot, pod);
@@ -284,7 +284,7 @@ export function fitErrorMessage(verdicts: readonly NodeVerdict[], total: number)
 }
 
 /** pdbsFor returns the PDBs of the namespaces of these pods only (bounded by the node's pods, not the cluster). */
-function pdbsFor(snapshot: ClusterSnapshot, pods: readonly SimPod[]): SimPdb[] {
+function pdbsFor(snapshot: SimCluster, pods: readonly SimPod[]): SimPdb[] {
   const namespaces = new Set(pods.map((p) => p.namespace));
   const result: SimPdb[] = [];
   for (const ns of namespaces) for (const pdb of snapshot.pdbsByNamespace.get(ns) ?? []) result.push(pdb);

@@ -20,22 +20,56 @@ Use \`preferredDuringSchedulingIgnoredDuringExecution\`, or give the pods it dep
 
 ## Invalid
 \`\`\`yaml
-affinity:
-  podAffinity:
-    requiredDuringSchedulingIgnoredDuringExecution:
-    - labelSelector: {matchLabels: {app: cache}}   # cache runs at a lower priority
-      topologyKey: kubernetes.io/hostname
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: cache, labels: {app: cache}}   # no class: priority 0
+spec:
+  containers: [{name: cache, image: redis}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: api}
+spec:
+  priorityClassName: high
+  affinity:
+    podAffinity:
+      requiredDuringSchedulingIgnoredDuringExecution:
+      - labelSelector: {matchLabels: {app: cache}}
+        topologyKey: kubernetes.io/hostname
+  containers: [{name: api, image: api:1}]
 \`\`\`
 
 ## Valid
 \`\`\`yaml
-affinity:
-  podAffinity:
-    preferredDuringSchedulingIgnoredDuringExecution:
-    - weight: 100
-      podAffinityTerm:
-        labelSelector: {matchLabels: {app: cache}}
-        topologyKey: kubernetes.io/hostname
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: cache, labels: {app: cache}}
+spec:
+  containers: [{name: cache, image: redis}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: api}
+spec:
+  priorityClassName: high
+  affinity:
+    podAffinity:
+      preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 100
+        podAffinityTerm:
+          labelSelector: {matchLabels: {app: cache}}
+          topologyKey: kubernetes.io/hostname
+  containers: [{name: api, image: api:1}]
 \`\`\``,
   check(ctx) {
     for (const w of ctx.workloads) {
@@ -45,7 +79,10 @@ affinity:
         if (selector === undefined) continue;
         const namespaces = term.namespaces.length > 0 ? term.namespaces : [namespace];
         const targets = ctx.model.workloads.filter(
-          (o) => o !== w && namespaces.includes(o.object.namespace ?? 'default') && selectorMatches(selector, o.workload.podLabels),
+          (o) =>
+            o !== w &&
+            namespaces.includes(o.object.namespace ?? 'default') &&
+            selectorMatches(selector, o.workload.podLabels, 'everything'), // R-K.1
         );
         const lower = targets.filter((o) => o.priority.priority < w.priority.priority);
         if (lower.length === 0 || lower.length < targets.length) continue;
@@ -63,7 +100,8 @@ affinity:
       }
       for (const term of w.workload.requiredPodAntiAffinity) {
         const selector = term.labelSelector;
-        if (selector === undefined || w.workload.replicas === undefined || !selectorMatches(selector, w.workload.podLabels)) continue;
+        if (selector === undefined || w.workload.replicas === undefined || !selectorMatches(selector, w.workload.podLabels, 'everything'))
+          continue; // R-K.1
         const domains = new Set<string>();
         for (const node of ctx.model.nodes) {
           const value =

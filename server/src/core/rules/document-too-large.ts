@@ -1,6 +1,6 @@
 // Reports documents too large to analyse with positions (bounded time and memory on hostile input).
 import type { Rule } from './rule';
-import { reportFileProblems } from './syntax-rules';
+import { reportFileProblems } from './support/syntax-rules';
 
 export const documentTooLarge: Rule = {
   id: 'document-too-large',

@@ -1,6 +1,6 @@
 // Reports manifest-named files that are not UTF-8 text (NUL bytes, invalid UTF-8), once per file.
 import type { Rule } from './rule';
-import { reportFileProblems } from './syntax-rules';
+import { reportFileProblems } from './support/syntax-rules';
 
 export const fileNotText: Rule = {
   id: 'file-not-text',
@@ -19,7 +19,11 @@ A file \`blob.yaml\` holding NUL bytes.
 
 ## Valid
 \`\`\`yaml
+apiVersion: v1
 kind: Pod
+metadata: {name: app}
+spec:
+  containers: [{name: app, image: nginx}]
 \`\`\``,
   check(ctx) {
     reportFileProblems(ctx, ['not-text'], (p) => `${p.message}; it was not analysed.`);

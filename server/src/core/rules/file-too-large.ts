@@ -1,7 +1,7 @@
 // Reports files over the size bound (64 MiB unless configured): they are not read at all, so one giant or sparse file
 // cannot take the memory of the language server or of a CI job.
 import type { Rule } from './rule';
-import { reportFileProblems } from './syntax-rules';
+import { reportFileProblems } from './support/syntax-rules';
 
 export const fileTooLarge: Rule = {
   id: 'file-too-large',

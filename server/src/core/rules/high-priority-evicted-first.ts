@@ -17,19 +17,59 @@ Set memory requests to the expected usage; with requests equal to limits the pod
 
 ## Invalid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: batch}   # priority 0, but its memory limit equals its request
+spec:
+  containers:
+  - name: batch
+    image: batch:1
+    resources:
+      requests: {memory: 1Gi}
+      limits: {memory: 1Gi}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: api}
 spec:
   priorityClassName: high
   containers:
-  - name: app
+  - name: api
+    image: api:1
     resources: {}
 \`\`\`
 
 ## Valid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: batch}
+spec:
+  containers:
+  - name: batch
+    image: batch:1
+    resources:
+      requests: {memory: 1Gi}
+      limits: {memory: 1Gi}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: api}
 spec:
   priorityClassName: high
   containers:
-  - name: app
+  - name: api
+    image: api:1
     resources:
       requests: {memory: 1Gi}
       limits: {memory: 1Gi}

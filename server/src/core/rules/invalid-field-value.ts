@@ -15,14 +15,30 @@ Use the type the field expects: an integer for \`replicas\`, \`value\`, \`priori
 
 ## Invalid
 \`\`\`yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
 spec:
   replicas: "three"
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx}]
 \`\`\`
 
 ## Valid
 \`\`\`yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
 spec:
   replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx}]
 \`\`\``,
   check(ctx) {
     for (const [object, problems] of ctx.model.fieldProblems) {

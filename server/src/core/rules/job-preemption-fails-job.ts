@@ -1,9 +1,9 @@
 // Reports Jobs and CronJobs that one preemption or eviction can fail, because disruptions count toward backoffLimit.
 import type { Rule } from './rule';
-import { get, isSeq, stringValue } from '../syntax/tree';
-import type { YMap } from '../syntax/tree';
-import { insertFirstItem, insertKey } from './edits';
-import { describePreemptors } from './describe';
+import { get, isSeq } from '../syntax/tree';
+import { ignoresDisruptions } from '../semantics/job';
+import { insertFirstItem, insertKey } from '../edits/text-edits';
+import { describePreemptors } from './support/describe';
 
 export const jobPreemptionFailsJob: Rule = {
   id: 'job-preemption-fails-job',
@@ -28,17 +28,22 @@ or raise \`backoffLimit\`, or give the Job a priority no other workload exceeds.
 
 ## Invalid
 \`\`\`yaml
+apiVersion: batch/v1
 kind: Job
+metadata: {name: train}
 spec:
   backoffLimit: 0
   template:
     spec:
       restartPolicy: Never
+      containers: [{name: train, image: train:1}]
 \`\`\`
 
 ## Valid
 \`\`\`yaml
+apiVersion: batch/v1
 kind: Job
+metadata: {name: train}
 spec:
   backoffLimit: 0
   podFailurePolicy:
@@ -49,6 +54,7 @@ spec:
   template:
     spec:
       restartPolicy: Never
+      containers: [{name: train, image: train:1}]
 \`\`\``,
   check(ctx) {
     for (const w of ctx.workloads) {
@@ -101,18 +107,3 @@ spec:
     }
   },
 };
-
-/** ignoresDisruptions is true when a rule with action Ignore matches DisruptionTarget=True before any other rule could. */
-export function ignoresDisruptions(policy: YMap | undefined): boolean {
-  const rules = get(policy, 'rules');
-  if (!isSeq(rules)) return false;
-  for (const rule of rules.items) {
-    const conditions = get(rule, 'onPodConditions');
-    if (!isSeq(conditions)) continue;
-    const matches = conditions.items.some(
-      (c) => stringValue(get(c, 'type')) === 'DisruptionTarget' && (stringValue(get(c, 'status')) ?? 'True') === 'True',
-    );
-    if (matches) return stringValue(get(rule, 'action')) === 'Ignore';
-  }
-  return false;
-}

@@ -17,20 +17,45 @@ Write the requests and limits you want in the manifest, so the LimitRange has no
 
 ## Invalid
 \`\`\`yaml
-# LimitRange in team-a: default memory 512Mi, defaultRequest memory 256Mi
-containers:
-- name: app
-  image: nginx
+apiVersion: v1
+kind: LimitRange
+metadata: {name: defaults, namespace: team-a}
+spec:
+  limits:
+  - type: Container
+    default: {memory: 512Mi}
+    defaultRequest: {memory: 256Mi}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: app, namespace: team-a}   # reads as BestEffort, admitted as Burstable
+spec:
+  containers:
+  - name: app
+    image: nginx
 \`\`\`
 
 ## Valid
 \`\`\`yaml
-containers:
-- name: app
-  image: nginx
-  resources:
-    requests: {cpu: 250m, memory: 256Mi}
-    limits: {cpu: 250m, memory: 256Mi}
+apiVersion: v1
+kind: LimitRange
+metadata: {name: defaults, namespace: team-a}
+spec:
+  limits:
+  - type: Container
+    default: {memory: 512Mi}
+    defaultRequest: {memory: 256Mi}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: app, namespace: team-a}
+spec:
+  containers:
+  - name: app
+    image: nginx
+    resources:
+      requests: {cpu: 250m, memory: 256Mi}
+      limits: {cpu: 250m, memory: 256Mi}
 \`\`\``,
   check(ctx) {
     for (const w of ctx.workloads) {

@@ -17,18 +17,26 @@ Set \`resources.requests\` for cpu and memory (LimitRange \`defaultRequest\` val
 
 ## Invalid
 \`\`\`yaml
-containers:
-- name: app
-  image: nginx
+apiVersion: v1
+kind: Pod
+metadata: {name: app}
+spec:
+  containers:
+  - name: app
+    image: nginx
 \`\`\`
 
 ## Valid
 \`\`\`yaml
-containers:
-- name: app
-  image: nginx
-  resources:
-    requests: {cpu: 100m, memory: 128Mi}
+apiVersion: v1
+kind: Pod
+metadata: {name: app}
+spec:
+  containers:
+  - name: app
+    image: nginx
+    resources:
+      requests: {cpu: 100m, memory: 128Mi}
 \`\`\``,
   check(ctx) {
     for (const w of ctx.workloads) {

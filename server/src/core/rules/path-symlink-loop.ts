@@ -1,6 +1,6 @@
 // Reports symbolic-link loops met while walking directories; the loop is skipped.
 import type { Rule } from './rule';
-import { reportFileProblems } from './syntax-rules';
+import { reportFileProblems } from './support/syntax-rules';
 
 export const pathSymlinkLoop: Rule = {
   id: 'path-symlink-loop',

@@ -1,7 +1,7 @@
 // Reports symbolic links that lead outside the paths being analysed; they are not followed (a hostile repository
 // must not get `/etc/…` or `~/.kube/config` read into a CI report or the editor).
 import type { Rule } from './rule';
-import { reportFileProblems } from './syntax-rules';
+import { reportFileProblems } from './support/syntax-rules';
 
 export const pathSymlinkOutside: Rule = {
   id: 'path-symlink-outside',

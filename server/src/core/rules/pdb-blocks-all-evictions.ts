@@ -16,7 +16,20 @@ Allow at least one disruption: lower \`minAvailable\` below the replica count, o
 
 ## Invalid
 \`\`\`yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx}]
+---
+apiVersion: policy/v1
 kind: PodDisruptionBudget
+metadata: {name: web}
 spec:
   maxUnavailable: 0
   selector: {matchLabels: {app: web}}
@@ -24,7 +37,20 @@ spec:
 
 ## Valid
 \`\`\`yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx}]
+---
+apiVersion: policy/v1
 kind: PodDisruptionBudget
+metadata: {name: web}
 spec:
   maxUnavailable: 1
   selector: {matchLabels: {app: web}}

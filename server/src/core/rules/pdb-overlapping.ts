@@ -16,20 +16,51 @@ Make the selectors disjoint so each pod has exactly one PDB.
 
 ## Invalid
 \`\`\`yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web, tier: frontend}}
+    spec:
+      containers: [{name: web, image: nginx}]
+---
+apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata: {name: web}
-spec: {minAvailable: 1, selector: {matchLabels: {app: web}}}
+spec:
+  maxUnavailable: 1
+  selector: {matchLabels: {app: web}}
 ---
+apiVersion: policy/v1
 kind: PodDisruptionBudget
-metadata: {name: all}
-spec: {minAvailable: 1, selector: {matchLabels: {tier: frontend}}}
+metadata: {name: frontend}
+spec:
+  maxUnavailable: 1
+  selector: {matchLabels: {tier: frontend}}
 \`\`\`
 
 ## Valid
 \`\`\`yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web, tier: frontend}}
+    spec:
+      containers: [{name: web, image: nginx}]
+---
+apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata: {name: web}
-spec: {minAvailable: 1, selector: {matchLabels: {app: web}}}
+spec:
+  maxUnavailable: 1
+  selector: {matchLabels: {app: web}}
 \`\`\``,
   check(ctx) {
     for (const w of ctx.workloads) {

@@ -17,7 +17,20 @@ Set \`spec.selector.matchLabels\` to the labels of the pod template you mean to 
 
 ## Invalid
 \`\`\`yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx}]
+---
+apiVersion: policy/v1
 kind: PodDisruptionBudget
+metadata: {name: web}
 spec:
   minAvailable: 1
   selector:
@@ -26,7 +39,20 @@ spec:
 
 ## Valid
 \`\`\`yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx}]
+---
+apiVersion: policy/v1
 kind: PodDisruptionBudget
+metadata: {name: web}
 spec:
   minAvailable: 1
   selector:

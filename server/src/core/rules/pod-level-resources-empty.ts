@@ -1,7 +1,6 @@
 // Reports pod-level `spec.resources` stanzas with no cpu, memory or hugepages request or limit (R-C.4).
 import type { Rule } from './rule';
-import { removeLine } from './edits';
-import { get } from '../syntax/tree';
+import { removeEntry } from '../edits/text-edits';
 
 const supported = (name: string): boolean => name === 'cpu' || name === 'memory' || name.startsWith('hugepages-');
 
@@ -21,10 +20,14 @@ Remove the empty stanza, or set pod-level cpu/memory requests and limits.
 
 ## Invalid
 \`\`\`yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: app}
 spec:
   resources: {}
   containers:
   - name: app
+    image: nginx
     resources:
       requests: {cpu: 1, memory: 1Gi}
       limits: {cpu: 1, memory: 1Gi}
@@ -32,9 +35,13 @@ spec:
 
 ## Valid
 \`\`\`yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: app}
 spec:
   containers:
   - name: app
+    image: nginx
     resources:
       requests: {cpu: 1, memory: 1Gi}
       limits: {cpu: 1, memory: 1Gi}
@@ -46,6 +53,10 @@ spec:
       if (stanza === undefined) continue;
       const names = [...Object.keys(stanza.requests.values), ...Object.keys(stanza.limits.values)];
       if (names.some(supported)) continue;
+      const removal =
+        names.length === 0 && w.workload.podSpec !== undefined
+          ? removeEntry(ctx.text(w.object.file), w.workload.podSpec, 'resources')
+          : undefined;
       const ignored =
         names.length === 0 ? 'sets nothing' : `sets only ${[...new Set(names)].join(', ')}, which pod-level resources do not support`;
       ctx.report({
@@ -53,19 +64,7 @@ spec:
         span: stanza.span,
         object: w.object,
         message: `The pod-level resources of ${w.object.kind} ${w.object.name} ${ignored}: with the fixed rule the QoS class comes from the containers (${w.qosClass}), but kubelets before the PodLevelResourcesFixKubeletQOSClass fix treat the pod as BestEffort. Remove the stanza or set pod-level cpu/memory.`,
-        ...(names.length === 0
-          ? {
-              fix: {
-                description: 'Remove the empty pod-level resources stanza',
-                edits: [
-                  removeLine(ctx.text(w.object.file), {
-                    start: stanza.span.start,
-                    end: get(w.workload.podSpec, 'resources')?.span.end ?? stanza.span.end,
-                  }),
-                ],
-              },
-            }
-          : {}),
+        ...(removal === undefined ? {} : { fix: { description: 'Remove the empty pod-level resources stanza', edits: [removal] } }),
       });
     }
   },

@@ -1,6 +1,6 @@
 // Reports workloads that other workloads of the workspace or cluster can preempt.
 import type { Rule } from './rule';
-import { describePreemptors } from './describe';
+import { describePreemptors } from './support/describe';
 
 export const preemptionRisk: Rule = {
   id: 'preemption-risk',
@@ -18,19 +18,69 @@ Raise its class, give the preemptors \`preemptionPolicy: Never\`, or make the wo
 
 ## Invalid
 \`\`\`yaml
-# eval-runner (priority 1000) and this Job (priority 100) share a cluster
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: low}
+value: 100
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: eval-runner}
+spec:
+  template:
+    spec:
+      priorityClassName: high
+      restartPolicy: Never
+      containers: [{name: eval, image: eval:2}]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: nightly-report}
 spec:
   template:
     spec:
       priorityClassName: low
+      restartPolicy: Never
+      containers: [{name: report, image: report:1}]
 \`\`\`
 
 ## Valid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+preemptionPolicy: Never   # eval-runner waits for room instead of preempting
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: low}
+value: 100
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: eval-runner}
 spec:
   template:
     spec:
-      priorityClassName: system-cluster-critical
+      priorityClassName: high
+      restartPolicy: Never
+      containers: [{name: eval, image: eval:2}]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: nightly-report}
+spec:
+  template:
+    spec:
+      priorityClassName: low
+      restartPolicy: Never
+      containers: [{name: report, image: report:1}]
 \`\`\``,
   check(ctx) {
     for (const w of ctx.workloads) {

@@ -1,7 +1,7 @@
 // Reports PriorityClass preemptionPolicy values other than PreemptLowerPriority and Never.
 import type { Rule } from './rule';
-import { closest } from './suggest';
-import { replace } from './edits';
+import { closest } from '../suggest';
+import { replaceString } from '../edits/text-edits';
 
 const allowed = ['PreemptLowerPriority', 'Never'];
 
@@ -19,6 +19,7 @@ Use one of the two values exactly.
 
 ## Invalid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
 kind: PriorityClass
 metadata: {name: batch}
 value: 1000
@@ -27,6 +28,7 @@ preemptionPolicy: never
 
 ## Valid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
 kind: PriorityClass
 metadata: {name: batch}
 value: 1000
@@ -45,7 +47,11 @@ preemptionPolicy: Never
         span: field.span,
         object,
         message: `preemptionPolicy: Unsupported value: "${field.value}": supported values: "Never", "PreemptLowerPriority". The apiserver rejects this ${object.kind}.`,
-        ...(best === undefined ? {} : { fix: { description: `Change preemptionPolicy to ${best}`, edits: [replace(field.span, best)] } }),
+        ...(best === undefined
+          ? {}
+          : {
+              fix: { description: `Change preemptionPolicy to ${best}`, edits: [replaceString(ctx.text(object.file), field.span, best)] },
+            }),
       });
     }
   },

@@ -1,6 +1,6 @@
 // Reports a second PriorityClass with globalDefault: true, which the apiserver refuses to create.
 import type { Rule } from './rule';
-import { replace } from './edits';
+import { replace } from '../edits/text-edits';
 
 export const priorityClassMultipleGlobalDefault: Rule = {
   id: 'priority-class-multiple-global-default',
@@ -17,11 +17,13 @@ Keep \`globalDefault: true\` on one class only.
 
 ## Invalid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
 kind: PriorityClass
 metadata: {name: low}
 value: 100
 globalDefault: true
 ---
+apiVersion: scheduling.k8s.io/v1
 kind: PriorityClass
 metadata: {name: normal}
 value: 1000
@@ -30,10 +32,16 @@ globalDefault: true
 
 ## Valid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
 kind: PriorityClass
 metadata: {name: low}
 value: 100
 globalDefault: true
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: normal}
+value: 1000
 \`\`\``,
   check(ctx) {
     const defaults = [...ctx.model.clusterPriorityClasses, ...ctx.model.priorityClasses].filter((c) => c.globalDefault);

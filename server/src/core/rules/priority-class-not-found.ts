@@ -1,7 +1,7 @@
 // Reports workloads whose priorityClassName names no PriorityClass in the workspace, the cluster state or the built-ins.
 import type { Rule } from './rule';
-import { closest } from './suggest';
-import { replace } from './edits';
+import { closest } from '../suggest';
+import { replaceString } from '../edits/text-edits';
 
 export const priorityClassNotFound: Rule = {
   id: 'priority-class-not-found',
@@ -19,14 +19,38 @@ Known classes are those in the workspace, those given with \`--cluster-state\` o
 
 ## Invalid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: evaluation-high}
+value: 1000
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: eval}
 spec:
-  priorityClassName: evaluation-hihg
+  template:
+    spec:
+      priorityClassName: evaluation-hihg
+      restartPolicy: Never
+      containers: [{name: eval, image: eval:2}]
 \`\`\`
 
 ## Valid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: evaluation-high}
+value: 1000
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: eval}
 spec:
-  priorityClassName: evaluation-high
+  template:
+    spec:
+      priorityClassName: evaluation-high
+      restartPolicy: Never
+      containers: [{name: eval, image: eval:2}]
 \`\`\``,
   check(ctx) {
     const names = ctx.model.classIndex.names();
@@ -43,7 +67,12 @@ spec:
         message: `${w.priority.admission.message ?? `no PriorityClass with name ${field.value} was found`}. The apiserver rejects every pod of this ${w.object.kind}.${hint}`,
         ...(best === undefined
           ? {}
-          : { fix: { description: `Change priorityClassName to "${best}"`, edits: [replace(field.span, best)] } }),
+          : {
+              fix: {
+                description: `Change priorityClassName to "${best}"`,
+                edits: [replaceString(ctx.text(w.object.file), field.span, best)],
+              },
+            }),
       });
     }
   },

@@ -16,6 +16,7 @@ Rename the class (for example drop the \`system-\` prefix), or use the built-in 
 
 ## Invalid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
 kind: PriorityClass
 metadata: {name: system-important}
 value: 1000
@@ -23,6 +24,7 @@ value: 1000
 
 ## Valid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
 kind: PriorityClass
 metadata: {name: important}
 value: 1000

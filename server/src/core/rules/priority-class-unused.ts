@@ -7,6 +7,8 @@ export const priorityClassUnused: Rule = {
   category: 'correctness',
   defaultSeverity: 'hint',
   scope: 'workspace',
+  // The class can be deleted: editors fade it out.
+  tags: ['unnecessary'],
   docs: `## Why this matters
 An unused class is often a sign of a typo in a \`priorityClassName\` elsewhere, or of a leftover that still shifts the priority scale.
 
@@ -15,24 +17,43 @@ Use it, fix the misspelt reference, or delete it.
 
 ## Invalid
 \`\`\`yaml
-kind: PriorityClass
-metadata: {name: nightly}
-value: 50
-\`\`\`
-
-## Valid
-\`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
 kind: PriorityClass
 metadata: {name: nightly}
 value: 50
 ---
+apiVersion: batch/v1
 kind: CronJob
+metadata: {name: nightly}
 spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers: [{name: report, image: report:1}]
+\`\`\`
+
+## Valid
+\`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: nightly}
+value: 50
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly}
+spec:
+  schedule: "0 3 * * *"
   jobTemplate:
     spec:
       template:
         spec:
           priorityClassName: nightly
+          restartPolicy: Never
+          containers: [{name: report, image: report:1}]
 \`\`\``,
   check(ctx) {
     if (ctx.model.workloads.length === 0) return;

@@ -1,6 +1,6 @@
 // Reports workspace PriorityClasses that change the immutable value or preemptionPolicy of the class in the cluster.
 import type { Rule } from './rule';
-import { replace } from './edits';
+import { replace } from '../edits/text-edits';
 
 export const priorityClassValueImmutable: Rule = {
   id: 'priority-class-value-immutable',
@@ -17,15 +17,32 @@ Create a new class with the new value and move workloads to it, or keep the clus
 This rule needs cluster state: \`kpl check --cluster-state\` or cluster-aware analysis in the editor.
 
 ## Invalid
+\`\`\`yaml cluster
+# Cluster state: the class as it exists in the cluster
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+\`\`\`
+
 \`\`\`yaml
-# cluster has: high, value 1000
+apiVersion: scheduling.k8s.io/v1
 kind: PriorityClass
 metadata: {name: high}
 value: 2000
 \`\`\`
 
 ## Valid
+\`\`\`yaml cluster
+# Cluster state: the class as it exists in the cluster
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+\`\`\`
+
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
 kind: PriorityClass
 metadata: {name: high-v2}
 value: 2000

@@ -1,6 +1,6 @@
 // Reports user PriorityClasses above the highest user-definable priority (1000000000).
 import type { Rule } from './rule';
-import { replace } from './edits';
+import { replace } from '../edits/text-edits';
 import { highestUserDefinablePriority } from '../semantics/priority-class';
 
 export const priorityClassValueOutOfRange: Rule = {
@@ -17,6 +17,7 @@ Use a value of at most 1000000000. To protect a pod from node-pressure eviction,
 
 ## Invalid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
 kind: PriorityClass
 metadata: {name: platform}
 value: 1500000000
@@ -24,6 +25,7 @@ value: 1500000000
 
 ## Valid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
 kind: PriorityClass
 metadata: {name: platform}
 value: 1000000000

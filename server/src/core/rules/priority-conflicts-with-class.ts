@@ -1,6 +1,6 @@
 // Reports pods whose own spec.priority or spec.preemptionPolicy disagrees with what admission computes from the class.
 import type { Rule } from './rule';
-import { removeLine } from './edits';
+import { removeEntry } from '../edits/text-edits';
 
 export const priorityConflictsWithClass: Rule = {
   id: 'priority-conflicts-with-class',
@@ -17,15 +17,33 @@ Remove \`spec.priority\` (and \`spec.preemptionPolicy\`) from the manifest and l
 
 ## Invalid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: app}
 spec:
-  priorityClassName: high   # value 1000
+  priorityClassName: high
   priority: 5
+  containers: [{name: app, image: nginx}]
 \`\`\`
 
 ## Valid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: app}
 spec:
   priorityClassName: high
+  containers: [{name: app, image: nginx}]
 \`\`\``,
   check(ctx) {
     for (const w of ctx.workloads) {
@@ -38,15 +56,14 @@ spec:
         continue;
       const field = message.includes('integer value of priority') ? w.workload.priority : w.workload.preemptionPolicy;
       if (field === undefined) continue;
+      const key = field === w.workload.priority ? 'priority' : 'preemptionPolicy';
+      const removal = w.workload.podSpec === undefined ? undefined : removeEntry(ctx.text(w.object.file), w.workload.podSpec, key);
       ctx.report({
         file: w.object.file,
         span: field.span,
         object: w.object,
         message: `${message}. The apiserver rejects every pod of this ${w.object.kind}.`,
-        fix: {
-          description: `Remove spec.${field === w.workload.priority ? 'priority' : 'preemptionPolicy'} and let admission set it`,
-          edits: [removeLine(ctx.text(w.object.file), { start: field.keySpan.start, end: field.span.end })],
-        },
+        ...(removal === undefined ? {} : { fix: { description: `Remove spec.${key} and let admission set it`, edits: [removal] } }),
       });
     }
   },

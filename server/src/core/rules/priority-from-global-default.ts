@@ -1,6 +1,6 @@
 // Reports workloads without priorityClassName that silently get the globalDefault class.
 import type { Rule } from './rule';
-import { insertKey, replace } from './edits';
+import { insertKey, replaceString } from '../edits/text-edits';
 
 export const priorityFromGlobalDefault: Rule = {
   id: 'priority-from-global-default',
@@ -17,21 +17,38 @@ Name the intended class explicitly (the quick fix writes the current default, ma
 
 ## Invalid
 \`\`\`yaml
-# a PriorityClass ci-default (value 100) has globalDefault: true
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: ci-default}
+value: 100
+globalDefault: true
+---
+apiVersion: batch/v1
 kind: Job
+metadata: {name: integration-tests}
 spec:
   template:
     spec:
+      restartPolicy: Never
       containers: [{name: test, image: busybox}]
 \`\`\`
 
 ## Valid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: ci-default}
+value: 100
+globalDefault: true
+---
+apiVersion: batch/v1
 kind: Job
+metadata: {name: integration-tests}
 spec:
   template:
     spec:
       priorityClassName: ci-default
+      restartPolicy: Never
       containers: [{name: test, image: busybox}]
 \`\`\``,
   check(ctx) {
@@ -43,7 +60,7 @@ spec:
       const existing = w.workload.priorityClassName;
       const fix =
         existing !== undefined
-          ? replace(existing.span, className)
+          ? replaceString(ctx.text(w.object.file), existing.span, className)
           : insertKey(ctx.text(w.object.file), w.workload.podSpec, 'priorityClassName', className);
       ctx.report({
         file: w.object.file,

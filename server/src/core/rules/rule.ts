@@ -2,17 +2,11 @@
 // Rules are pure functions of the precomputed workspace model; they report findings through the context.
 import type { Span } from '../text';
 import type { K8sObject } from '../model/objects';
-import type { AnalyzedWorkload, WorkspaceModel } from '../analysis/model';
+import type { TextEdit } from '../edits/text-edits';
+import type { AnalyzedWorkload, WorkspaceModel } from '../facts/workspace-model';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type SeveritySetting = Severity | 'off';
-
-export interface TextEdit {
-  /** The file the edit applies to; the finding's file when absent. */
-  file?: string;
-  span: Span;
-  newText: string;
-}
 
 export interface Fix {
   description: string;
@@ -52,6 +46,12 @@ export interface RuleContext {
 
 export type RuleCategory = 'correctness' | 'admission' | 'prediction' | 'syntax';
 
+/**
+ * How editors may show a rule's findings besides their severity (LSP DiagnosticTag): `unnecessary` marks what can be
+ * removed (faded out), `deprecated` what is outdated (struck through).
+ */
+export type FindingTag = 'unnecessary' | 'deprecated';
+
 export interface Rule {
   id: string;
   summary: string;
@@ -63,5 +63,7 @@ export interface Rule {
   docs: string;
   /** Kubernetes-version notes, when behaviour differs between versions. */
   versions?: string;
+  /** Editor presentation of every finding of the rule. */
+  tags?: readonly FindingTag[];
   check(ctx: RuleContext): void;
 }

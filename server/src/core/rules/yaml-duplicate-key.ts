@@ -1,6 +1,6 @@
 // Reports duplicate mapping keys, which kubectl accepts with the last value winning.
 import type { Rule } from './rule';
-import { reportFileProblems } from './syntax-rules';
+import { reportFileProblems } from './support/syntax-rules';
 
 export const yamlDuplicateKey: Rule = {
   id: 'yaml-duplicate-key',
@@ -16,15 +16,38 @@ Remove the repeated key, keeping the value you mean.
 
 ## Invalid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: low}
+value: 10
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: app}
 spec:
   priorityClassName: high
-  priorityClassName: low
+  priorityClassName: low   # this one wins
+  containers: [{name: app, image: nginx}]
 \`\`\`
 
 ## Valid
 \`\`\`yaml
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: app}
 spec:
   priorityClassName: high
+  containers: [{name: app, image: nginx}]
 \`\`\``,
   check(ctx) {
     reportFileProblems(

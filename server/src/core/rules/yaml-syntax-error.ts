@@ -1,6 +1,6 @@
 // Reports YAML syntax errors in documents that look like Kubernetes objects of interest.
 import type { Rule } from './rule';
-import { reportFileProblems } from './syntax-rules';
+import { reportFileProblems } from './support/syntax-rules';
 
 export const yamlSyntaxError: Rule = {
   id: 'yaml-syntax-error',
@@ -16,16 +16,22 @@ Fix the YAML at the reported position (indentation, unclosed quotes or brackets,
 
 ## Invalid
 \`\`\`yaml
+apiVersion: v1
 kind: Pod
 metadata:
   name: "unterminated
+spec:
+  containers: [{name: app, image: nginx}]
 \`\`\`
 
 ## Valid
 \`\`\`yaml
+apiVersion: v1
 kind: Pod
 metadata:
   name: terminated
+spec:
+  containers: [{name: app, image: nginx}]
 \`\`\``,
   check(ctx) {
     reportFileProblems(

@@ -1,11 +1,12 @@
-// PodDisruptionBudgets: which workloads a PDB covers and the disruptionsAllowed the disruption controller would compute
-// when every pod is healthy (R-E.7 for the scheduler's view of selectors).
+// PodDisruptionBudgets: which pods a PDB covers for the disruption controller and the Eviction API (R-K.2, R-K.3), and
+// the disruptionsAllowed the controller would compute when every pod is healthy. The scheduler's view is R-E.7.
 import { get, isMap } from '../syntax/tree';
 import { FieldReader } from '../model/fields';
 import type { Located } from '../model/fields';
 import type { K8sObject } from '../model/objects';
 import { readLabelSelector } from '../model/workload';
 import type { LabelSelector } from '../model/workload';
+import { selectorMatches } from './labels';
 
 export interface PodDisruptionBudget {
   object: K8sObject;
@@ -43,6 +44,14 @@ export function readPodDisruptionBudget(object: K8sObject): { pdb: PodDisruption
     },
     problems: reader.problems,
   };
+}
+
+/**
+ * pdbSelectsPod: the PDB covers a pod of `namespace` with `labels` for the disruption controller and the Eviction API
+ * (R-K.2, R-K.3): a nil selector covers nothing; `{}` every pod of the namespace in policy/v1, none in policy/v1beta1.
+ */
+export function pdbSelectsPod(pdb: PodDisruptionBudget, namespace: string, labels: Record<string, string>): boolean {
+  return namespace === pdb.namespace && selectorMatches(pdb.selector, labels, pdb.apiVersion === 'policy/v1' ? 'everything' : 'nothing');
 }
 
 export interface DisruptionEstimate {

@@ -2,7 +2,7 @@
 import { get, isMap, isSeq, stringValue } from '../syntax/tree';
 import { FieldReader } from '../model/fields';
 import type { K8sObject } from '../model/objects';
-import type { Resources } from './resources';
+import type { Resources } from './resource-amounts';
 
 export interface LimitRangeDefaults {
   /** `namespace/name` */

@@ -1,8 +1,14 @@
 // Pod QoS class exactly as GetPodQOS/ComputePodQOS (R-C.*): cpu and memory only, init and sidecar containers count,
 // requests defaulted from limits, and the pod-level stanza alone when pod-level resources are in effect.
-import type { EffectiveContainer, PodLevelResources, Resources } from './resources';
+import type { EffectiveContainer, PodLevelResources } from './resources';
+import type { Resources } from './resource-amounts';
 
 export type QosClass = 'Guaranteed' | 'Burstable' | 'BestEffort';
+
+/** qosClassOf reads a `status.qosClass` value: one of the three classes, else undefined (not a QoS class). */
+export function qosClassOf(value: string | undefined): QosClass | undefined {
+  return value === 'Guaranteed' || value === 'Burstable' || value === 'BestEffort' ? value : undefined;
+}
 
 const qosResources = ['cpu', 'memory'] as const;
 
@@ -23,7 +29,8 @@ export function computePodQos(
   podLevel: PodLevelResources | undefined,
   statusQosClass?: string,
 ): QosClass {
-  if (statusQosClass === 'Guaranteed' || statusQosClass === 'Burstable' || statusQosClass === 'BestEffort') return statusQosClass;
+  const fromStatus = qosClassOf(statusQosClass);
+  if (fromStatus !== undefined) return fromStatus;
   if (podLevel !== undefined) return stanzaQos(podLevel.requests, podLevel.limits);
   if (containers.length === 0) return 'BestEffort';
   const classes = containers.map((c) => stanzaQos(c.requests, c.limits));

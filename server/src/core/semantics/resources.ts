@@ -2,8 +2,7 @@
 // (sidecars, init containers, overhead, pod-level resources) used by QoS, fit checks and eviction ranking.
 import type { ContainerSpec, Workload } from '../model/workload';
 import type { LimitRangeDefaults } from './limit-range';
-
-export type Resources = Record<string, number>;
+import type { Resources } from './resource-amounts';
 
 export interface EffectiveContainer {
   container: ContainerSpec;

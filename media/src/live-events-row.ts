@@ -1,0 +1,81 @@
+// One row of the Live Preemptions & Evictions table: victim, reason, node, preemptor (or "unknown" when it was gone
+// before it was seen), priority gap and the actions (Diagnose, Open manifest, Copy as Markdown). Text only.
+import { h } from './dom';
+import { rowToMarkdown, type Indexed } from './live-events-model';
+import { post } from './vscode-api';
+
+export const ROW_H = 44;
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+export function fmtTime(ts: number): string {
+  if (!ts) return '';
+  const d = new Date(ts);
+  return `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+function actionButton(label: string, title: string, id: string, fn: () => void, disabled = false): HTMLButtonElement {
+  const b = h('button', { class: 'action', text: label, title, data: { id } });
+  if (disabled) b.disabled = true;
+  b.addEventListener('click', (e) => {
+    e.stopPropagation();
+    fn();
+  });
+  return b;
+}
+
+/** The row of `r` at position `i` of the list; `selected` marks it, a click calls `onSelect` with its id. */
+export function rowElement(r: Indexed, i: number, selected: string | undefined, onSelect: (id: string) => void): HTMLElement {
+  const row = r.row;
+  const v = row.victim;
+  const victimSub = [v.priority !== undefined ? `prio ${v.priority}` : '', v.priorityClassName ?? '', v.qosClass ?? '', v.owner ?? '']
+    .filter(Boolean)
+    .join(' · ');
+  const p = row.preemptor;
+  const preemptor = p
+    ? h(
+        'div',
+        { class: `cell c-preemptor${p.resolved ? '' : ' unresolved'}` },
+        h('div', {
+          class: 'main',
+          text: p.resolved && p.name ? `${p.namespace ? `${p.namespace}/` : ''}${p.name}` : 'unknown (gone before seen)',
+        }),
+        h('div', {
+          class: 'sub',
+          text: p.resolved
+            ? [p.priority !== undefined ? `prio ${p.priority}` : '', p.priorityClassName ?? '', p.owner ?? ''].filter(Boolean).join(' · ')
+            : `UID ${p.uid}`,
+        }),
+      )
+    : h('div', { class: 'cell c-preemptor muted', text: '—' });
+  const target = `${row.namespace}/${v.name}`;
+  const el = h(
+    'div',
+    {
+      class: `ev-row type-${row.type}${row.id === selected ? ' selected' : ''}`,
+      attrs: { role: 'row', 'aria-selected': String(row.id === selected), title: row.message },
+      data: { id: `row:${row.id}` },
+    },
+    h('div', { class: 'cell c-time', text: fmtTime(r.ts), title: new Date(r.ts).toString() }),
+    h('div', { class: 'cell c-victim' }, h('div', { class: 'main', text: target }), h('div', { class: 'sub', text: victimSub })),
+    h('div', { class: 'cell c-reason' }, h('span', { class: `reason-pill type-${row.type}`, text: row.reason })),
+    h('div', { class: 'cell c-node', text: row.node ?? '' }),
+    preemptor,
+    h('div', { class: 'cell c-gap', text: row.priorityGap !== undefined ? String(row.priorityGap) : '' }),
+    h(
+      'div',
+      { class: 'cell c-actions' },
+      actionButton('Diagnose', `Diagnose ${target}`, `diagnose:${row.id}`, () => post({ type: 'diagnose', target })),
+      actionButton(
+        'Open',
+        row.location ? 'Open the manifest' : 'No manifest in the workspace',
+        `open:${row.id}`,
+        () => row.location && post({ type: 'open', location: row.location }),
+        !row.location,
+      ),
+      actionButton('Copy', 'Copy as Markdown', `copy:${row.id}`, () => post({ type: 'copy', text: rowToMarkdown(row) })),
+    ),
+  );
+  el.style.transform = `translateY(${i * ROW_H}px)`;
+  el.addEventListener('click', () => onSelect(row.id));
+  return el;
+}

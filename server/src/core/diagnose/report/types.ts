@@ -1,0 +1,150 @@
+// The Diagnose Pod report's shape (structured JSON for the webview, `kpl diagnose --format json`) and its input.
+import type { ParsedFile } from '../../model/objects';
+import type { CauseKind } from '../classify';
+import type { JobFailure } from '../messages';
+import type { ApiObject, EventRecord, PodRecord } from '../records';
+import type { NodeEvictionRanking, VictimChoice } from '../victim-choice';
+
+export interface DiagnoseInput {
+  target: { namespace: string; name: string; uid?: string };
+  /** Every pod record known (live pods and the UID cache, including deleted pods). */
+  pods: readonly PodRecord[];
+  /** Every event known (live and history). */
+  events: readonly EventRecord[];
+  priorityClasses?: readonly ApiObject[];
+  /** Jobs (at least the victim's owner, when it still exists). */
+  jobs?: readonly ApiObject[];
+  pdbs?: readonly ApiObject[];
+  nodes?: readonly ApiObject[];
+  /** PodMetrics (metrics.k8s.io) when listed; optional (metrics-server may be absent). */
+  podMetrics?: readonly ApiObject[];
+  /** Workspace manifests, to link fixes to lines. */
+  workspace?: readonly ParsedFile[];
+  /** Where the data came from, shown in the report. */
+  source?: { context?: string; state?: string; partial?: boolean; namespaces?: string[] };
+}
+
+export interface ManifestLink {
+  file: string;
+  /** 0-based line and character (UTF-16). */
+  line: number;
+  character: number;
+  /** The object, `Kind/namespace/name`. */
+  object: string;
+}
+
+export interface PodSummary {
+  namespace: string;
+  name: string;
+  uid?: string;
+  priority?: number;
+  priorityClassName?: string;
+  /** Value of the class (from the PriorityClass object), when known. */
+  classValue?: number;
+  /** The class is the cluster's `globalDefault`. */
+  classIsGlobalDefault?: boolean;
+  /** True when the workload sets no priorityClassName and got the globalDefault class; undefined when unknown. */
+  fromGlobalDefault?: boolean;
+  preemptionPolicy?: string;
+  qosClass?: string;
+  owner?: string;
+  node?: string;
+  startTime?: string;
+  deletionTime?: string;
+  deleted?: boolean;
+  phase?: string;
+  manifest?: ManifestLink;
+}
+
+export interface PreemptorInfo extends Partial<PodSummary> {
+  uid?: string;
+  resolved: boolean;
+  /** Where the identity came from. */
+  via: 'uid-cache' | 'event-related' | 'event-note-name' | 'condition-message' | 'none';
+  /** preemptor priority − victim priority. */
+  priorityGap?: number;
+  classManifest?: ManifestLink;
+}
+
+export interface JobConsequence {
+  namespace: string;
+  name: string;
+  found: boolean;
+  backoffLimit?: number;
+  backoffLimitDefaulted?: boolean;
+  failed?: number;
+  podFailurePolicy: 'none' | 'ignores-disruptions' | 'counts-disruptions' | 'unknown';
+  failure?: JobFailure;
+  /** Whether this pod's failure counted toward backoffLimit. */
+  counted?: boolean;
+  summary: string;
+  manifest?: ManifestLink;
+}
+
+export interface PdbState {
+  name: string;
+  disruptionsAllowed?: number;
+  currentHealthy?: number;
+  desiredHealthy?: number;
+  expectedPods?: number;
+  note: string;
+}
+
+export interface EvictionNodeState {
+  name: string;
+  pressure: string[];
+  allocatable?: Record<string, string>;
+}
+
+export interface FixSuggestion {
+  id:
+    | 'raise-priority-class'
+    | 'explicit-priority-class'
+    | 'preemptor-preemption-policy-never'
+    | 'job-pod-failure-policy'
+    | 'job-backoff-limit'
+    | 'guaranteed-requests'
+    | 'memory-limit'
+    | 'capacity'
+    | 'pdb'
+    | 'tolerations'
+    | 'ephemeral-storage';
+  title: string;
+  detail: string;
+  /** `Kind/namespace/name` the fix applies to. */
+  target?: string;
+  snippet?: string;
+  manifest?: ManifestLink;
+}
+
+export interface DiagnoseReport {
+  target: string;
+  found: boolean;
+  happened: { kind: CauseKind; title: string; time?: string; node?: string; evidence: string[]; disruptionReason?: string };
+  pod?: PodSummary;
+  preemptor?: PreemptorInfo;
+  /** Why this victim and not another (scheduler rules). */
+  whyVictim?: string[];
+  /** Other pods preempted for the same preemptor (from their Preempted events). */
+  otherVictims?: { namespace: string; name: string; priority?: number; node?: string }[];
+  /** Pods known on the victim's node at preemption time, with lower priority than the preemptor, that were not preempted (reprieved, R-E.6). */
+  spared?: { namespace: string; name: string; priority?: number }[];
+  /** The preemption re-run by the simulator on the node as it was just before it (which pods, and why the others were spared). */
+  victimChoice?: VictimChoice;
+  eviction?: {
+    resource?: string;
+    signals?: string[];
+    nodeCondition?: string;
+    threshold?: string;
+    available?: string;
+    containers: { container: string; usage: string; request: string; resource: string }[];
+    ranking: string[];
+    node?: EvictionNodeState;
+    nextVictims?: NodeEvictionRanking;
+  };
+  job?: JobConsequence;
+  pdbs: PdbState[];
+  fixes: FixSuggestion[];
+  timeline: { time: string; reason: string; note: string; object: string }[];
+  source?: DiagnoseInput['source'];
+}

@@ -1,0 +1,103 @@
+// Publishing diagnostics: after each (incremental) analysis, only the files whose diagnostics changed (a digest per
+// file, not the JSON: 80k diagnostics' worth at 50k workloads), always the files whose text changed, never a stale
+// version. Findings are kept for open documents only (code actions); other files' are recomputed when asked.
+import { createHash } from 'node:crypto';
+import type { Diagnostic } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { LineIndex } from '../core/index';
+import type { AnalysisHost, Finding } from '../core/index';
+import type { IdleCompactor } from './heap';
+import type { Peer } from './peer';
+import { lineIndex, toDiagnostic } from './to-lsp';
+
+export interface SessionStats {
+  files: number;
+  workloads: number;
+  lastIndexMs: number;
+  lastAnalysisMs: number;
+  publishes: number;
+}
+
+export interface PublisherContext {
+  host: AnalysisHost;
+  peer: Peer;
+  repository: string;
+  stats: SessionStats;
+  compactor: IdleCompactor;
+  /** The client's capabilities (set at initialize). */
+  caps(): { diagnosticVersion: boolean; codeLensRefresh: boolean };
+  /** The open document of an analysis key, if any. */
+  documentFor(file: string): TextDocument | undefined;
+  /** The URI to send to the client for an analysis key. */
+  clientUri(file: string): string;
+  /** The version of an open document whose text the host holds. */
+  analyzedVersion(file: string): number | undefined;
+  /** A newer edit of the file waits in the debounce or the queue: its own flush publishes it. */
+  waiting(file: string): boolean;
+}
+
+export class Publisher {
+  /** Digest of the last published diagnostics per canonical URI ('' = none). */
+  private readonly published = new Map<string, string>();
+  /**
+   * Findings of the last analysis per open document (for code actions). Other files' findings are published and then
+   * dropped (tens of MiB at 50k workloads); `findingsOf` recomputes them for one file when asked.
+   */
+  private readonly findings = new Map<string, Finding[]>();
+
+  constructor(private readonly c: PublisherContext) {}
+
+  /** findingsOf: the findings of a file as last analysed (kept for open documents, recomputed for others). */
+  findingsOf(file: string): Finding[] {
+    return this.findings.get(file) ?? this.c.host.findingsOf(file);
+  }
+
+  /** The file left the analysis: clear its diagnostics if any were published. */
+  retract(key: string): void {
+    this.findings.delete(key);
+    if (this.published.has(key)) {
+      this.published.delete(key);
+      this.c.peer.publishDiagnostics({ uri: this.c.clientUri(key), diagnostics: [] });
+    }
+  }
+
+  /**
+   * analyzeAndPublish runs the (incremental) analysis and publishes diagnostics: always for files whose text changed,
+   * otherwise only when the diagnostics differ from the last ones published. Files with a newer edit still waiting
+   * in the debounce are skipped: their own flush publishes them with the right version.
+   */
+  analyzeAndPublish(textChanged: ReadonlySet<string>): void {
+    const { host, stats } = this.c;
+    const started = Date.now();
+    const result = host.analyze();
+    stats.lastAnalysisMs = Date.now() - started;
+    stats.files = result.model.files.size;
+    stats.workloads = result.model.workloads.length;
+    for (const [file, findings] of result.findings) {
+      const doc = this.c.documentFor(file);
+      if (doc !== undefined) this.findings.set(file, findings);
+      else this.findings.delete(file);
+      if (this.c.waiting(file)) continue;
+      if (doc !== undefined && this.c.analyzedVersion(file) !== doc.version) continue; // stale: newer text not analysed yet
+      const parsed = result.model.files.get(file);
+      if (parsed === undefined) continue;
+      // A line index only for a file with findings, and not the cached one: cached, it would be kept for every such file.
+      const index = findings.length === 0 ? undefined : doc !== undefined ? lineIndex(parsed) : new LineIndex(parsed.text);
+      const diagnostics: Diagnostic[] = index === undefined ? [] : findings.map((f) => toDiagnostic(f, index, this.c.repository));
+      const key = diagnostics.length === 0 ? '' : createHash('sha256').update(JSON.stringify(diagnostics)).digest('base64');
+      const previous = this.published.get(file);
+      if (!textChanged.has(file) && (previous === key || (previous === undefined && diagnostics.length === 0))) continue;
+      this.published.set(file, key);
+      stats.publishes++;
+      const params: { uri: string; diagnostics: Diagnostic[]; version?: number } = { uri: this.c.clientUri(file), diagnostics };
+      if (doc !== undefined && this.c.caps().diagnosticVersion) params.version = doc.version;
+      this.c.peer.publishDiagnostics(params);
+    }
+    // Lenses of other open documents (ranks, preemptor counts) change with a rebuild.
+    if (result.rebuilt && this.c.caps().codeLensRefresh) this.c.peer.refreshCodeLenses();
+    if (result.rebuilt) {
+      this.c.peer.log.info(`analysis rebuilt: ${stats.files} file(s), ${stats.workloads} workload(s) in ${stats.lastAnalysisMs} ms`);
+      this.c.compactor.rebuilt();
+    } else this.c.compactor.touched();
+  }
+}
