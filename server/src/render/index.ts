@@ -26,3 +26,6 @@ export type { RendererOptions, RenderRequest } from './renderer';
 export { RenderCache, userCacheDir } from './cache';
 export { SourceMapper, toRenderedInput, keyPathAt } from './source-map';
 export type { RenderedInput } from './source-map';
+export { isWithin } from './files';
+export { analyseWithRenders, displayFrom, placeSpan, problemFiles } from './analyse';
+export type { PlacedFinding, PlacedRange, AnalysedView, RenderedAnalysis, AnalyseOptions } from './analyse';
