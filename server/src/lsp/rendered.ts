@@ -173,6 +173,12 @@ export class RenderedInputs {
       results.push(...(await Promise.all(requests)));
     }
     if (generation !== this.generation || results.some((r) => r.cancelled)) return; // a newer render took over
+    if (results.length === 0 && before.size === 0 && this.chartDirs.length === 0 && this.patchFiles.size === 0) {
+      // Nothing to render in the workspace: no second analysis, nothing published (a plain workspace as before).
+      this.roots = roots;
+      this.inputs = new Set();
+      return;
+    }
     // A host of its own: the plain files (shared, immutable parsed files) without chart files and patches, plus renders.
     const chartDirs = allCharts;
     const host = new AnalysisHost({ kubernetesMinor: kubernetesMinor(settings) }, ruleSettings(settings));
