@@ -69,8 +69,9 @@ const builds = [
   { ...shipped, entryPoints: { kpl: 'server/src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'media/src/main.ts' }, outdir: 'dist' },
 ];
-// Test programs that are not test files themselves: the local cluster's CLI (npm run cluster:up, the demo).
-const testPrograms = ['test/real-cluster/cli.ts'].filter((f) => existsSync(f));
+// Test programs that are not test files themselves: the local cluster's CLI (npm run cluster:up, the demo) and the
+// render corpus run (npm run corpus).
+const testPrograms = ['test/real-cluster/cli.ts', 'test/render/corpus-run.ts'].filter((f) => existsSync(f));
 const testEntries = [...findTests('test'), ...testPrograms];
 // Bench programs: bench/*.ts and the one-off probes of bench/probes/*.ts (out/bench/…, out/bench/probes/…).
 const benchEntries = ['bench', join('bench', 'probes')].flatMap((dir) =>

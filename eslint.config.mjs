@@ -129,6 +129,20 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': serverOuter([clientNode, kubeConfigHandoff]) },
   },
   {
+    // The rendered-input layer runs tools and maps their output; the editor and CLI glue build on it, not the reverse.
+    files: ['server/src/render/**/*.ts'],
+    rules: {
+      'no-restricted-imports': serverOuter([
+        clientNode,
+        kubeConfigHandoff,
+        {
+          group: ['**/lsp/**', '**/cli/**', '**/cluster/**', '**/cli', '**/lsp'],
+          message: 'server/src/render must not import the LSP, CLI or cluster layers.',
+        },
+      ]),
+    },
+  },
+  {
     files: ['server/src/cluster/kubeconfig.ts'],
     rules: { 'no-restricted-imports': serverOuter([]) },
   },

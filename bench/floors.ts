@@ -121,7 +121,7 @@ export function kplCheck(dir: string, quick: boolean): { wallMs: number; runs: n
   const n = quick ? 1 : 3;
   for (let r = 0; r < n; r++) {
     const t = performance.now();
-    const result = spawnSync(process.execPath, [kplJs, 'check', '--format', 'json', dir], {
+    const result = spawnSync(process.execPath, [kplJs, 'check', '--format', 'json', '--no-render', dir], {
       stdio: ['ignore', 'ignore', 'pipe'],
       maxBuffer: 64 * 1024 * 1024,
     });

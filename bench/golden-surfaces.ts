@@ -56,8 +56,8 @@ export function cliSurfaces(emit: Emit): void {
       .map((f) => `${dir}/${f}`);
     const expectedFile = path.join(root, dir, 'expected.json');
     const expected = fs.existsSync(expectedFile) ? (JSON.parse(fs.readFileSync(expectedFile, 'utf8')) as { pod?: string }) : {};
-    emit({ surface: 'kpl explain', scenario: name, ...kpl(['explain', '--format', 'json', ...files]) });
-    emit({ surface: 'kpl check', scenario: name, ...kpl(['check', '--format', 'json', ...files]) });
+    emit({ surface: 'kpl explain', scenario: name, ...kpl(['explain', '--format', 'json', '--no-render', ...files]) });
+    emit({ surface: 'kpl check', scenario: name, ...kpl(['check', '--format', 'json', '--no-render', ...files]) });
     if (expected.pod !== undefined)
       emit({ surface: 'kpl simulate', scenario: name, ...kpl(['simulate', '--format', 'json', '--pod', expected.pod, ...files]) });
     const text = files.map((f) => fs.readFileSync(path.join(root, f), 'utf8')).join('\n---\n');
@@ -74,10 +74,10 @@ export function cliSurfaces(emit: Emit): void {
   const examples = path.join(root, 'examples');
   for (const name of sortedDirs(examples)) {
     const dir = `examples/${name}`;
-    emit({ surface: 'kpl check', example: name, ...kpl(['check', '--format', 'json', dir]) });
-    emit({ surface: 'kpl check text', example: name, ...kpl(['check', dir]) });
-    emit({ surface: 'kpl explain', example: name, ...kpl(['explain', '--format', 'json', dir]) });
-    emit({ surface: 'kpl explain text', example: name, ...kpl(['explain', dir]) });
+    emit({ surface: 'kpl check', example: name, ...kpl(['check', '--format', 'json', '--no-render', dir]) });
+    emit({ surface: 'kpl check text', example: name, ...kpl(['check', '--no-render', dir]) });
+    emit({ surface: 'kpl explain', example: name, ...kpl(['explain', '--format', 'json', '--no-render', dir]) });
+    emit({ surface: 'kpl explain text', example: name, ...kpl(['explain', '--no-render', dir]) });
   }
 }
 

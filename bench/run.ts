@@ -4,7 +4,7 @@
 // The parts: measure.ts (timing, machine), floors.ts (cold analysis vs js-yaml/yaml, kpl check), lsp.ts (the language
 // server through the tests' LSP client), simulate.ts (kpl simulate), report.ts (targets and tables); the
 // yaml-language-server anchor is anchor-schema.ts.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fastParserActive } from '../server/src/core/syntax/parse-yaml';
@@ -15,6 +15,7 @@ import type { CorpusFile } from './corpus';
 import { coldAnalysis, kplCheck } from './floors';
 import { generateWorkspace } from './generate';
 import { lsp } from './lsp';
+import { editLatencyWithRenders, printRendered, renderTimes } from './render';
 import { log, machine, repo, round } from './measure';
 import { computeTargets, printTable } from './report';
 import type { CorpusResult } from './report';
@@ -81,6 +82,16 @@ async function main(): Promise<void> {
     }
     results.push(result);
   }
+  // Rendered input: render time per chart/kustomization of ../shared/rendered, and plain-file edits while renders run.
+  log('rendered input: ../shared/rendered and edits while rendering');
+  const renderedDir = option('--rendered') ?? process.env['KPL_RENDERED'] ?? join(repo, '..', 'shared', 'rendered');
+  const renderFigures: Record<string, unknown> = { times: await renderTimes(renderedDir) };
+  const small = sets.find((s) => s.editFile !== undefined);
+  if (small?.editFile !== undefined) {
+    const copy = join(work, 'render-ws');
+    cpSync(small.dir, copy, { recursive: true });
+    renderFigures['editWhileRendering'] = await editLatencyWithRenders(copy, small.editFile, quick);
+  }
   let simulateResults: unknown;
   if (!withSimulate) simulateResults = { skipped: '--no-simulate' };
   else if (simulateAvailable()) {
@@ -100,11 +111,13 @@ async function main(): Promise<void> {
     machine: { ...startMachine, loadAverageAtEnd: loadavg().map((l) => round(l, 2)) },
     durationS: round((Date.now() - started) / 1000),
     corpora: results,
+    rendered: renderFigures,
     simulate: simulateResults,
     targets,
   };
   writeFileSync(outFile, `${JSON.stringify(output, null, 2)}\n`);
   printTable(results, simulateResults, targets);
+  printRendered(renderFigures);
   console.log(`\nwritten ${outFile} in ${output.durationS} s`);
 }
 

@@ -1,5 +1,6 @@
 // Robustness run over the real-world corpus in ../shared/corpus (never copied into the repository):
-// `kpl check` must finish without a crash, an internal error or a finding outside its file.
+// `kpl check` must finish without a crash, an internal error or a finding outside its file; then the rendered-input
+// run over ../shared/rendered and the corpus's kustomizations.
 import { existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -42,6 +43,19 @@ if (diff.status !== 0) failures.push(`fast block path differs from the yaml libr
 const pruneDiff = spawnSync(process.execPath, ['out/bench/prune-diff.js', corpus], { encoding: 'utf8', maxBuffer: 1 << 28 });
 console.log(`corpus: pruned vs unpruned trees: ${pruneDiff.stdout.trim().split('\n')[0]}`);
 if (pruneDiff.status !== 0) failures.push(`pruning changes values outside the pruned places:\n${pruneDiff.stdout}${pruneDiff.stderr}`);
+
+// Rendered input: every chart and kustomization root of ../shared/rendered and the kustomization roots of the corpus,
+// rendered with the real helm and kustomize (built once by scripts/render/build.sh, cached), analysed, and every
+// finding mapped back to its template, values or patch line (out/test/render/corpus-run.js says what it checks).
+const tools = spawnSync('bash', ['scripts/render/build.sh'], { stdio: 'inherit' });
+if (tools.status !== 0) failures.push('building helm and kustomize (scripts/render/build.sh) failed');
+else {
+  const rendered = spawnSync(process.execPath, ['out/test/render/corpus-run.js'], {
+    stdio: 'inherit',
+    env: { ...process.env, KPL_CORPUS: corpus },
+  });
+  if (rendered.status !== 0) failures.push('the rendered-input run failed (see above)');
+}
 for (const f of failures.slice(0, 20)) console.error(`corpus: ${f}`);
 console.log(`corpus: ${failures.length === 0 ? 1 : 0} passed, ${failures.length === 0 ? 0 : 1} failed`);
 process.exit(failures.length === 0 ? 0 : 1);

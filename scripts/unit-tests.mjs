@@ -1,15 +1,15 @@
-// Runs every bundled unit/integration test (out/test/**/*.test.js) except the e2e and real-cluster suites,
-// which have their own scripts (`npm run test:e2e`, `npm run test:cluster`).
+// Runs every bundled unit/integration test (out/test/**/*.test.js) except the e2e, real-cluster and rendering suites,
+// which have their own scripts (`npm run test:e2e`, `npm run test:cluster`, `npm run test:render`).
 import { readdirSync, statSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const excluded = [join('out', 'test', 'e2e'), join('out', 'test', 'real-cluster')];
+const excluded = [join('out', 'test', 'e2e'), join('out', 'test', 'real-cluster'), join('out', 'test', 'render')];
 function find(dir, out = []) {
   if (!existsSync(dir)) return out;
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
-    if (excluded.some((e) => p.startsWith(e))) continue;
+    if (excluded.some((e) => p === e || p.startsWith(e + sep))) continue; // out/test/render, not out/test/render-unit
     if (statSync(p).isDirectory()) find(p, out);
     else if (name.endsWith('.test.js')) out.push(p);
   }

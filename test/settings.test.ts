@@ -63,6 +63,11 @@ test('settings that change what is read, run or deleted: user-level (machine) wh
     'kubePriorityLens.history.retentionDays',
     'kubePriorityLens.history.maxRecords',
     'kubePriorityLens.maxFileSizeMiB',
+    // Which programs a trusted editor runs on the workspace's charts, and whether it runs them at all.
+    'kubePriorityLens.render.enabled',
+    'kubePriorityLens.render.helmPath',
+    'kubePriorityLens.render.kustomizePath',
+    'kubePriorityLens.render.timeoutSeconds',
   ];
   for (const key of machine)
     assert.ok(
@@ -95,4 +100,20 @@ test('kubePriorityLens.maxFileSizeMiB: 64 by default, 1 to 4096, bad values fall
   assert.equal(readSettings({ maxFileSizeMiB: 0 }, (m) => logs.push(m)).maxFileSizeMiB, 64);
   assert.equal(readSettings({ maxFileSizeMiB: '100' }, (m) => logs.push(m)).maxFileSizeMiB, 64);
   assert.equal(logs.length, 2);
+});
+
+test('kubePriorityLens.render.*: on by default, tool paths trimmed, timeout 1 to 3600 s, flattened keys too', async () => {
+  const { readSettings } = await import('../server/src/lsp/settings');
+  assert.deepEqual(readSettings({}).render, { enabled: true, helmPath: '', kustomizePath: '', timeoutSeconds: 30 });
+  assert.deepEqual(
+    readSettings({ render: { enabled: false, helmPath: ' /opt/helm ', kustomizePath: '/usr/bin/kubectl', timeoutSeconds: 1e9 } }).render,
+    {
+      enabled: false,
+      helmPath: '/opt/helm',
+      kustomizePath: '/usr/bin/kubectl',
+      timeoutSeconds: 3600,
+    },
+  );
+  assert.equal(readSettings({ 'render.timeoutSeconds': 5 }).render.timeoutSeconds, 5);
+  assert.equal(readSettings({ render: { timeoutSeconds: 0 } }).render.timeoutSeconds, 30);
 });

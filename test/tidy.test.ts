@@ -153,6 +153,41 @@ test('only server/src/cluster/api.ts and kubeconfig.ts import @kubernetes/client
   assert.deepEqual([...new Set(importers)].sort(), [...owners].sort(), 'api.ts and kubeconfig.ts are where the client is used');
 });
 
+test('server/src/render imports the engine only through core/index.ts, and nothing from lsp/, cli/ or cluster/', () => {
+  // The rendered-input layer sits beside workspace/: the CLI and the language server use it, never the reverse, and
+  // the engine never sees the tools (it receives rendered text and a source; test/render-unit checks the mapping).
+  const specifier =
+    /(?:^|[\s;])(?:import|export)\s[^;]*?from\s*['"]([^'"]+)['"]|(?:^|[^\w.])(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
+  const files = walk(path.join(root, 'server', 'src', 'render'), (f) => f.endsWith('.ts'));
+  assert.ok(files.length >= 10, `scanned ${files.length} files`);
+  const offenders: string[] = [];
+  for (const file of files) {
+    for (const match of fs.readFileSync(file, 'utf8').matchAll(specifier)) {
+      const spec = match[1] ?? match[2] ?? match[3] ?? '';
+      if (!spec.startsWith('.')) {
+        if (spec === 'vscode' || spec.startsWith('vscode-') || spec.startsWith('@kubernetes/')) offenders.push(`${rel(file)}: ${spec}`);
+        continue;
+      }
+      const target = rel(path.resolve(path.dirname(file), spec));
+      const allowed = target.startsWith('server/src/render/') || target === 'server/src/core/index';
+      if (!allowed) offenders.push(`${rel(file)}: ${spec}`);
+    }
+  }
+  assert.deepEqual(offenders, []);
+  // ...and no other layer imports render internals: only its index.
+  const outside = ['server/src', 'client', 'media']
+    .flatMap((d) => walk(path.join(root, d), (f) => f.endsWith('.ts')))
+    .filter((f) => !rel(f).startsWith('server/src/render/'));
+  const deep: string[] = [];
+  for (const file of outside)
+    for (const match of fs.readFileSync(file, 'utf8').matchAll(specifier)) {
+      const spec = match[1] ?? match[2] ?? match[3] ?? '';
+      const target = spec.startsWith('.') ? rel(path.resolve(path.dirname(file), spec)) : '';
+      if (target.startsWith('server/src/render/') && target !== 'server/src/render/index') deep.push(`${rel(file)}: ${spec}`);
+    }
+  assert.deepEqual(deep, [], 'import the render layer through server/src/render/index.ts');
+});
+
 // No god files: a product source file (tests exempt) longer than this says why at its top, in its first lines:
 //   // Over 400 lines because <the reason it is one file>
 // (the reason at least a few words), or it is split along its seams.

@@ -9,6 +9,8 @@
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const path = require('node:path');
+const fs = require('node:fs');
+const os = require('node:os');
 
 const root = path.resolve(__dirname, '..', '..');
 const argv = process.argv.slice(2);
@@ -58,6 +60,23 @@ function suite(name, cmd, args, env) {
   const results = [];
   results.push(await suite('extension host', process.execPath, ['test/e2e/run-tests.js']));
   results.push(await suite('extension host, untrusted', process.execPath, ['test/e2e/run-tests.js'], { KPL_E2E_TRUST: '1' }));
+  {
+    // The rendered Helm example in a temporary copy (the suite applies a quick fix), helm from scripts/render/build.sh
+    // named by the machine-scoped setting, as a user would set it.
+    const bin = spawnSync('bash', ['scripts/render/build.sh', '--print-bin-dir'], { cwd: root, encoding: 'utf8' }).stdout.trim();
+    step('build helm and kustomize (cached)', 'bash', ['scripts/render/build.sh']);
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'kpl-e2e-helm-'));
+    fs.cpSync(path.join(root, 'examples', 'ci-preemption-helm'), copy, { recursive: true });
+    const settings = { 'kubePriorityLens.render.helmPath': path.join(bin, 'helm') };
+    results.push(
+      await suite('extension host, rendered chart', process.execPath, ['test/e2e/run-tests.js'], {
+        KPL_E2E_RENDER: '1',
+        KPL_E2E_WORKSPACE: copy,
+        KPL_E2E_SETTINGS: JSON.stringify(settings),
+      }),
+    );
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
   results.push(await suite('extension host, production mode', process.execPath, ['test/e2e/run-production.js']));
   if (!argv.includes('--skip-ui')) results.push(await suite('ui', process.execPath, ['test/e2e/ui/run-ui.js']));
   if (argv.includes('--prove-failure')) results.push(await suite('prove failure', process.execPath, ['scripts/e2e/prove-failure.js']));

@@ -16,6 +16,7 @@ import { newestKubernetesMinor, parseFile, unreadFile } from '../../server/src/c
 import type { ParsedFile } from '../../server/src/core/index';
 import { FileReader, isTooLarge, tooLargeMessage } from '../../server/src/workspace/read';
 import { walkPaths, walkProblemFile } from '../../server/src/workspace/walk';
+import { defaultVariant, discover, problemFiles, Renderer } from '../../server/src/render/index';
 import { repoRoot } from './analyze';
 import type { InputFile } from './analyze';
 import type { SidecarExpectation } from './expectations';
@@ -169,6 +170,26 @@ export async function loadDirectoryCase(source: string): Promise<ParsedFile[]> {
       else files.push(parseFile({ path: rel(f.path), content }));
     }
     for (const p of walked.problems) files.push(walkProblemFile({ ...p, message: p.message.split(prefix).join('') }, rel(p.path)));
+    // `.render.json` ({"trusted": bool}): render the case's charts and kustomizations with no tool available, as the
+    // CLI and the language server do before any tool runs (restricted mode, preflight checks, a missing tool).
+    const renderFile = path.join(root, '.render.json');
+    if (fs.existsSync(renderFile)) {
+      const { trusted } = JSON.parse(fs.readFileSync(renderFile, 'utf8')) as { trusted: boolean };
+      const found = await discover([root]);
+      const renderer = new Renderer({ helm: undefined, kustomize: undefined, trusted, kubeVersion: `v1.${newestKubernetesMinor}.0` });
+      const renders = await Promise.all([
+        ...found.charts
+          .filter((c) => c.rendered)
+          .map((c) => renderer.render({ tool: 'helm', dir: c.dir, display: rel(c.dir), variant: defaultVariant })),
+        ...found.kustomizations
+          .filter((k) => k.rendered)
+          .map((k) => renderer.render({ tool: 'kustomize', dir: k.dir, display: rel(k.dir) })),
+      ]);
+      const plain = new Map(files.map((f) => [f.file, f]));
+      for (const p of problemFiles({ plain, renders, display: (_r, absolute) => rel(absolute.split(path.sep).join('/')) }))
+        plain.set(p.file, p);
+      return [...plain.values()];
+    }
     return files;
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });

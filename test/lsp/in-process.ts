@@ -18,6 +18,8 @@ export interface InProcessOptions {
   settings?: Record<string, unknown>;
   filesExclude?: Record<string, boolean>;
   caps?: Partial<ClientCapabilitiesSummary>;
+  /** `initializationOptions.trusted` (default false, as server.ts reads it). */
+  trusted?: boolean;
 }
 
 /** What TestClient's default client advertises (test/lsp/harness.ts), as server.ts reads it at initialize. */
@@ -72,6 +74,7 @@ export class InProcessClient implements OpenDocuments {
     this.session = new Session(peer, this, new NoClusterSource(), 'https://example.test/repo');
     this.session.caps = { ...defaultCaps, ...options.caps };
     this.session.folders = [{ uri: uriOf(folder), fsPath: folder }];
+    this.session.trusted = options.trusted === true;
   }
 
   /** initialize + initialized, as server.ts does them: settings pulled, then the workspace indexed. */
@@ -158,6 +161,7 @@ export class InProcessClient implements OpenDocuments {
   }
 
   dispose(): void {
+    this.session.rendered.dispose();
     this.session.compactor.dispose();
   }
 }

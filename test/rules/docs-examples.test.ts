@@ -24,6 +24,11 @@ const exempt: Record<string, string> = {
   'file-not-text': 'needs a file of binary or non-UTF-8 bytes (fixtures: invalid.yaml, latin1.yaml)',
   'file-too-large': 'needs a file over the size limit (fixture: a sparse file)',
   'path-symlink-loop': 'needs a symbolic link, found while walking directories (fixture: a directory case)',
+  'render-failed': 'needs a chart or kustomization rendered by the render layer (fixture: a directory case)',
+  'render-tool-missing': 'needs a chart or kustomization rendered by the render layer (fixture: a directory case)',
+  'render-dependency-missing': 'needs a chart or kustomization rendered by the render layer (fixture: a directory case)',
+  'render-remote-resource': 'needs a chart or kustomization rendered by the render layer (fixture: a directory case)',
+  'render-restricted': 'needs a chart or kustomization rendered by the render layer (fixture: a directory case)',
   'path-symlink-outside': 'needs a symbolic link, found while walking directories (fixture: a directory case)',
 };
 

@@ -2,11 +2,15 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { AnalysisHost, newestKubernetesMinor, oldestKubernetesMinor, parseFile, rulesById, unreadFile } from '../core/index';
-import type { SeveritySetting, RuleSettings, SourceInput } from '../core/index';
+import type { ParsedFile, SeveritySetting, RuleSettings, SourceInput } from '../core/index';
+import { isWithin } from '../render/index';
+import type { RenderResult } from '../render/index';
 import { defaultMaxFileMiB, FileReader, isTooLarge, maxFileMiBLimit, tooLargeMessage } from '../workspace/read';
 import { describeError, walkPaths, walkProblemFile } from '../workspace/walk';
 import type { WalkProblem } from '../workspace/walk';
 import { UsageError } from './args';
+import { renderConfigOf, renderPaths } from './render';
+import type { RenderOptions } from './render';
 import type { ParsedArgs } from './args';
 
 export interface LoadOptions {
@@ -18,6 +22,8 @@ export interface LoadOptions {
   followSymlinks?: boolean;
   /** `--max-file-size`: files larger than this many MiB are not read. Never from `.kpl.yaml`, which a repository could use to raise it. */
   maxFileMiB?: number;
+  /** Rendering of charts and kustomizations (check, explain); undefined = never render (simulate, evict). */
+  render?: RenderOptions;
 }
 
 /** The flags every command that reads PATH arguments takes (check, explain). */
@@ -43,6 +49,10 @@ export interface Loaded {
   settings: RuleSettings;
   objectCount: number;
   fileCount: number;
+  /** The plain files added to the host, by path (the render views swap some of them out). */
+  plain: Map<string, ParsedFile>;
+  /** Charts and kustomizations rendered (empty with --no-render or when there are none). */
+  renders: RenderResult[];
 }
 
 const severities: readonly string[] = ['off', 'hint', 'info', 'warning', 'error'];
@@ -61,12 +71,25 @@ export function parseKubernetesVersion(version: string | undefined): number {
 export async function load(options: LoadOptions): Promise<Loaded> {
   if (options.paths.length === 0) throw new UsageError('no PATH given');
   const configFile = options.configFile ?? (await findConfig(options.paths));
-  const config = configFile === undefined ? { severities: {}, kubernetesVersion: undefined } : await readConfig(configFile);
+  const config =
+    configFile === undefined ? { severities: {}, kubernetesVersion: undefined, text: undefined } : await readConfig(configFile);
   const kubernetesMinor = parseKubernetesVersion(options.kubernetesVersion ?? config.kubernetesVersion);
   const settings: RuleSettings = { severities: config.severities };
   const host = new AnalysisHost({ kubernetesMinor }, settings);
   const followSymlinks = options.followSymlinks === true;
   const walked = await walkPaths(options.paths, { followSymlinks });
+  let renders: RenderResult[] = [];
+  if (options.render?.enabled === true) {
+    const rendered = await renderPaths(options.paths, options.render, renderConfigOf(configFile, config.text), kubernetesMinor);
+    renders = rendered.results;
+    // A chart's files are templates and values: what they mean is its rendered output, not the files as YAML.
+    // A kustomize patch is a partial object: it means something only as kustomize applies it.
+    walked.files = walked.files.filter((f) => {
+      const absolute = path.resolve(f.absolute);
+      return !rendered.patchFiles.has(absolute) && !rendered.chartDirs.some((dir) => isWithin(absolute, dir));
+    });
+  }
+  const plain = new Map<string, ParsedFile>();
   const problems = [...walked.problems];
   // One file at a time into one reused buffer, parsed right away; the size is checked before reading.
   const reader = new FileReader((options.maxFileMiB ?? defaultMaxFileMiB) * 1024 * 1024);
@@ -94,6 +117,7 @@ export async function load(options: LoadOptions): Promise<Loaded> {
     }
     const parsed = parseFile({ path: f.path, content });
     objectCount += parsed.objects.length;
+    plain.set(parsed.file, parsed);
     host.addParsed(parsed);
   }
   // Symlink loops, links out of the PATH arguments and unreadable entries inside directories become findings on a
@@ -127,7 +151,7 @@ export async function load(options: LoadOptions): Promise<Loaded> {
     }
     host.setClusterState(inputs);
   }
-  return { host, problems, skipped, configFile, kubernetesMinor, settings, objectCount, fileCount: walked.files.length };
+  return { host, problems, skipped, configFile, kubernetesMinor, settings, objectCount, fileCount: walked.files.length, plain, renders };
 }
 
 async function findConfig(paths: readonly string[]): Promise<string | undefined> {
@@ -157,7 +181,9 @@ async function findConfig(paths: readonly string[]): Promise<string | undefined>
 }
 
 /** readConfig reads `.kpl.yaml`: `rules: {<id>: off|hint|info|warning|error}` and `kubernetesVersion: "1.N"`. */
-async function readConfig(file: string): Promise<{ severities: Record<string, SeveritySetting>; kubernetesVersion: string | undefined }> {
+async function readConfig(
+  file: string,
+): Promise<{ severities: Record<string, SeveritySetting>; kubernetesVersion: string | undefined; text: string }> {
   // The repository's own file: a regular file of at most 1 MiB (a link to /dev/zero or a FIFO must not hang CI).
   let text: string;
   try {
@@ -187,7 +213,7 @@ async function readConfig(file: string): Promise<{ severities: Record<string, Se
     }
     const version = (root as Record<string, unknown>)['kubernetesVersion'];
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- any YAML value; a non-version is reported by the version check
-    return { severities: result, kubernetesVersion: version === undefined ? undefined : String(version) };
+    return { severities: result, kubernetesVersion: version === undefined ? undefined : String(version), text };
   }
-  return { severities: result, kubernetesVersion: undefined };
+  return { severities: result, kubernetesVersion: undefined, text };
 }

@@ -54,10 +54,11 @@ function toEdit(session: Session, file: string, edits: TextEdit[]): CodeAction['
 export async function codeActions(session: Session, params: CodeActionParams): Promise<CodeAction[]> {
   await session.ensureFresh(params.textDocument.uri);
   const file = canonicalUri(params.textDocument.uri);
-  const parsed = session.parsed(file);
-  if (parsed === undefined) return [];
   const only = params.context.only;
   if (only !== undefined && !only.some((k) => CodeActionKind.QuickFix.startsWith(k) || k === CodeActionKind.QuickFix)) return [];
+  const rendered = renderedFixes(session, file, params);
+  const parsed = session.parsed(file);
+  if (parsed === undefined) return rendered;
   const index = lineIndex(parsed);
   const start = index.offset(params.range.start);
   const end = index.offset(params.range.end);
@@ -89,6 +90,39 @@ export async function codeActions(session: Session, params: CodeActionParams): P
     if (c.preferred === true) action.isPreferred = true;
     if (!session.caps.codeActionResolve) action.edit = toEdit(session, file, computed.edits);
     actions.push(action);
+  }
+  return [...rendered, ...actions];
+}
+
+/**
+ * Fixes of findings from rendered input: their edits are already placed where the value is written (a values file,
+ * a patch), computed from the saved files of the last render; the edit is complete, so nothing is left to resolve.
+ */
+function renderedFixes(session: Session, file: string, params: CodeActionParams): CodeAction[] {
+  const { start, end } = params.range;
+  const before = (a: { line: number; character: number }, b: { line: number; character: number }) =>
+    a.line < b.line || (a.line === b.line && a.character < b.character);
+  const actions: CodeAction[] = [];
+  for (const f of session.rendered.findingsOn(file)) {
+    if (f.fix === undefined || f.source === undefined || before(f.range.end, start) || before(end, f.range.start)) continue;
+    const byFile = new Map<string, Array<{ range: typeof f.range; newText: string }>>();
+    for (const e of f.fix.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), { range: e.range, newText: e.newText }]);
+    const edit: CodeAction['edit'] = session.caps.documentChanges
+      ? {
+          documentChanges: [...byFile].map(([uri, edits]) => ({
+            textDocument: { uri: session.clientUri(uri), version: session.versionOf(uri) },
+            edits,
+          })),
+        }
+      : { changes: Object.fromEntries([...byFile].map(([uri, edits]) => [session.clientUri(uri), edits])) };
+    const where = [...byFile.keys()].map((u) => u.slice(u.lastIndexOf('/') + 1)).join(', ');
+    actions.push({
+      title: `${f.fix.description} (in ${decodeURIComponent(where)})`,
+      kind: CodeActionKind.QuickFix,
+      isPreferred: true,
+      diagnostics: params.context.diagnostics.filter((d) => d.code === f.ruleId),
+      edit,
+    });
   }
   return actions;
 }

@@ -5,9 +5,13 @@ import type { Session } from './session';
 import { isObjectHead, pathAt, workloadHoverKeys } from './lookup';
 import { priorityClassMarkdown, workloadMarkdown } from './markdown';
 import { lineIndex } from './to-lsp';
+import { uriToPath } from './uri';
+import { readFileSync } from 'node:fs';
 
 export async function hover(session: Session, params: HoverParams): Promise<Hover | null> {
   await session.ensureFresh(params.textDocument.uri);
+  const rendered = renderedHover(session, params);
+  if (rendered !== undefined) return rendered;
   const parsed = session.parsed(params.textDocument.uri);
   if (parsed === undefined) return null;
   const index = lineIndex(parsed);
@@ -29,4 +33,20 @@ export async function hover(session: Session, params: HoverParams): Promise<Hove
   const relevant = isObjectHead(steps) || steps.some((s) => typeof s.key === 'string' && workloadHoverKeys.has(s.key));
   if (!relevant) return null;
   return { contents: { kind: 'markdown', value: workloadMarkdown(ctx, w) }, range: index.range(span) };
+}
+
+/** A template or patch line of a rendered chart or kustomization: the rendered workloads' facts per variant. */
+function renderedHover(session: Session, params: HoverParams): Hover | undefined {
+  const file = uriToPath(params.textDocument.uri);
+  if (file === undefined || !session.rendered.isPartial(file)) return undefined;
+  const doc = session.documents.get(params.textDocument.uri);
+  let stale = false;
+  if (doc !== undefined)
+    try {
+      stale = readFileSync(file, 'utf8') !== doc.getText();
+    } catch {
+      stale = true;
+    }
+  const value = session.rendered.hover(file, params.position.line, stale);
+  return value === undefined ? undefined : { contents: { kind: 'markdown', value } };
 }

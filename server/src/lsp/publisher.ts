@@ -34,6 +34,8 @@ export interface PublisherContext {
   analyzedVersion(file: string): number | undefined;
   /** A newer edit of the file waits in the debounce or the queue: its own flush publishes it. */
   waiting(file: string): boolean;
+  /** Diagnostics of the file from rendered input (charts, overlays), published with its own. */
+  rendered(file: string): Diagnostic[];
 }
 
 export class Publisher {
@@ -57,7 +59,34 @@ export class Publisher {
     this.findings.delete(key);
     if (this.published.has(key)) {
       this.published.delete(key);
-      this.c.peer.publishDiagnostics({ uri: this.c.clientUri(key), diagnostics: [] });
+      // What rendered input reports on the file stays (a chart's files leave the plain analysis, not the renders').
+      const rendered = this.c.rendered(key);
+      if (rendered.length > 0) this.publishRendered(new Set([key]));
+      else this.c.peer.publishDiagnostics({ uri: this.c.clientUri(key), diagnostics: [] });
+    }
+  }
+
+  /**
+   * publishRendered: the rendered diagnostics of these files changed (a render finished); publish each file's plain
+   * and rendered diagnostics together. Files the main analysis does not hold (a `.tpl`) get the rendered ones only.
+   */
+  publishRendered(files: ReadonlySet<string>): void {
+    const result = this.c.host.current();
+    for (const file of files) {
+      if (this.c.waiting(file)) continue;
+      const doc = this.c.documentFor(file);
+      const parsed = result.files.get(file);
+      const findings = parsed === undefined ? [] : this.findingsOf(file);
+      const index = findings.length === 0 || parsed === undefined ? undefined : new LineIndex(parsed.text);
+      const diagnostics: Diagnostic[] = index === undefined ? [] : findings.map((f) => toDiagnostic(f, index, this.c.repository));
+      diagnostics.push(...this.c.rendered(file));
+      const key = diagnostics.length === 0 ? '' : createHash('sha256').update(JSON.stringify(diagnostics)).digest('base64');
+      if (this.published.get(file) === key || (this.published.get(file) === undefined && key === '')) continue;
+      this.published.set(file, key);
+      this.c.stats.publishes++;
+      const params: { uri: string; diagnostics: Diagnostic[]; version?: number } = { uri: this.c.clientUri(file), diagnostics };
+      if (doc !== undefined && this.c.caps().diagnosticVersion) params.version = doc.version;
+      this.c.peer.publishDiagnostics(params);
     }
   }
 
@@ -84,6 +113,7 @@ export class Publisher {
       // A line index only for a file with findings, and not the cached one: cached, it would be kept for every such file.
       const index = findings.length === 0 ? undefined : doc !== undefined ? lineIndex(parsed) : new LineIndex(parsed.text);
       const diagnostics: Diagnostic[] = index === undefined ? [] : findings.map((f) => toDiagnostic(f, index, this.c.repository));
+      diagnostics.push(...this.c.rendered(file));
       const key = diagnostics.length === 0 ? '' : createHash('sha256').update(JSON.stringify(diagnostics)).digest('base64');
       const previous = this.published.get(file);
       if (!textChanged.has(file) && (previous === key || (previous === undefined && diagnostics.length === 0))) continue;

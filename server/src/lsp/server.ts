@@ -189,7 +189,11 @@ export function startServer(options: StartOptions = {}): Connection {
       if (session.caps.watchedFilesDynamic) {
         await connection.client
           .register(DidChangeWatchedFilesNotification.type, {
-            watchers: [{ globPattern: '**/*.{yaml,yml,json}' }, { globPattern: '**/', kind: 4 /* Delete */ }],
+            watchers: [
+              { globPattern: '**/*.{yaml,yml,json,tpl}' },
+              { globPattern: '**/Kustomization' },
+              { globPattern: '**/', kind: 4 /* Delete */ },
+            ],
           })
           .catch((e: unknown) => log.warn(`file watcher registration failed: ${describe(e)}`));
       }
@@ -278,6 +282,7 @@ export function startServer(options: StartOptions = {}): Connection {
   for (const r of routes) r.register(connection, log);
 
   connection.onShutdown(() => {
+    session.rendered.dispose();
     session.compactor.dispose();
     cluster.dispose();
   });

@@ -1,3 +1,4 @@
+// Over 400 lines because it is the one place that orders the index, debounced edits, renders and settings against each other.
 // Session state of one language server: the AnalysisHost, open documents (debounced edits, never a stale version),
 // settings, workspace folders and the cluster target. Its parts: indexer.ts (the workspace walk and disk reads),
 // publisher.ts (diagnostics, only what changed) and client-settings.ts; it talks to the client only through a Peer
@@ -17,6 +18,7 @@ import { Indexer } from './indexer';
 import type { Folder } from './indexer';
 import type { OpenDocuments, Peer } from './peer';
 import { Publisher } from './publisher';
+import { RenderedInputs } from './rendered';
 import type { SessionStats } from './publisher';
 import type { Logger } from './safe';
 import { defaultSettings, kubernetesMinor, ruleSettings } from './settings';
@@ -76,6 +78,8 @@ export class Session {
   private readonly indexer: Indexer;
   private readonly publisher: Publisher;
   private readonly edits: EditQueue;
+  /** Charts and kustomizations of the workspace, rendered and analysed beside the plain files. */
+  readonly rendered: RenderedInputs;
 
   constructor(
     private readonly peer: Peer,
@@ -107,6 +111,18 @@ export class Session {
       clientUri: (file) => this.clientUri(file),
       analyzedVersion: (file) => this.edits.analyzedVersionOf(file),
       waiting: (file) => this.edits.waiting(file),
+      rendered: (file) => this.rendered.diagnosticsOf(file),
+    });
+    this.rendered = new RenderedInputs({
+      log: this.log,
+      repository,
+      folders: () => this.folders,
+      trusted: () => this.trusted,
+      settings: () => this.settings,
+      model: () => this.host.current(),
+      changed: (uris) => this.publisher.publishRendered(uris),
+      // Chart files and kustomize patches leave the plain analysis once found (rendered, they are analysed as output).
+      partialFound: () => this.dropPartial(),
     });
   }
 
@@ -186,6 +202,7 @@ export class Session {
   excluded(file: string): boolean {
     const p = uriToPath(file);
     if (p === undefined) return false;
+    if (this.settings.render.enabled && this.rendered.isPartial(p)) return true;
     for (const folder of this.folders) {
       const rel = path.relative(folder.fsPath, p);
       if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
@@ -226,6 +243,7 @@ export class Session {
   async watched(changes: readonly { uri: string; type: number }[]): Promise<void> {
     await this.indexRun;
     const touched = new Set<string>();
+    this.rendered.watched(changes.map((c) => uriToPath(canonicalUri(c.uri))));
     for (const change of changes) {
       const key = canonicalUri(change.uri);
       if (this.documents.get(this.clientUri(key)) !== undefined) continue;
@@ -248,6 +266,12 @@ export class Session {
       touched.add(key);
     }
     if (touched.size > 0) this.analyzeAndPublish(touched);
+  }
+
+  private dropPartial(publish = true): void {
+    const removed = this.host.filePaths().filter((f) => this.excluded(f) && this.documents.get(this.clientUri(f)) === undefined);
+    for (const file of removed) this.removeFile(file);
+    if (publish && removed.length > 0) this.analyzeAndPublish(new Set(removed));
   }
 
   private removeFile(key: string): void {
@@ -313,6 +337,8 @@ export class Session {
     this.host.setSettings(ruleSettings(settings), { kubernetesMinor: kubernetesMinor(settings) });
     this.configureCluster();
     if (this.indexed && !excludesChanged) this.analyzeAndPublish(new Set());
+    // Rendering settings, severities or the Kubernetes version may have changed: renders come from the cache.
+    if (this.indexed) void this.rendered.schedule();
     return { reindex: excludesChanged };
   }
 
@@ -371,6 +397,7 @@ export class Session {
     // Files gone from disk (or newly excluded) since the last index leave the analysis.
     for (const key of [...this.indexer.diskFiles])
       if (!seen.has(key) && this.documents.get(this.clientUri(key)) === undefined) this.removeFile(key);
+    this.dropPartial(false); // chart files and kustomize patches found by the last render stay out
     const changed = new Set<string>();
     for (const doc of this.documents.all()) {
       const key = canonicalUri(doc.uri);
@@ -390,5 +417,7 @@ export class Session {
     this.stats.lastIndexMs = Date.now() - started;
     this.analyzeAndPublish(changed);
     this.log.info(`indexed ${this.stats.files} file(s), ${this.stats.workloads} workload(s) in ${this.stats.lastIndexMs} ms`);
+    // Renders run after the plain files are published, off the path of every edit.
+    void this.rendered.schedule();
   }
 }

@@ -14,6 +14,7 @@ export function defaultSettings(): LensSettings {
     kubernetesVersion: '',
     history: { retentionDays: 30, maxRecords: 50_000 },
     maxFileSizeMiB: defaultMaxFileMiB,
+    render: { enabled: true, helmPath: '', kustomizePath: '', timeoutSeconds: 30 },
   };
 }
 
@@ -50,6 +51,18 @@ export function readSettings(raw: unknown, log?: (message: string) => void): Len
     settings.maxFileSizeMiB = Math.min(maxFileSize, maxFileMiBLimit);
   else if (maxFileSize !== undefined)
     log?.(`settings: kubePriorityLens.maxFileSizeMiB must be a number >= 1 (got ${JSON.stringify(maxFileSize)})`);
+  // `render: {enabled, helmPath, kustomizePath, timeoutSeconds}` or flattened `render.<key>` keys.
+  const render = obj['render'] !== null && typeof obj['render'] === 'object' ? (obj['render'] as Record<string, unknown>) : {};
+  const renderValue = (key: string): unknown => render[key] ?? obj[`render.${key}`];
+  if (typeof renderValue('enabled') === 'boolean') settings.render.enabled = renderValue('enabled') as boolean;
+  for (const key of ['helmPath', 'kustomizePath'] as const) {
+    const v = renderValue(key);
+    if (typeof v === 'string') settings.render[key] = v.trim();
+  }
+  const timeout = renderValue('timeoutSeconds');
+  if (typeof timeout === 'number' && Number.isFinite(timeout) && timeout >= 1) settings.render.timeoutSeconds = Math.min(timeout, 3600);
+  else if (timeout !== undefined)
+    log?.(`settings: kubePriorityLens.render.timeoutSeconds must be a number >= 1 (got ${JSON.stringify(timeout)})`);
   const rules: Record<string, unknown> = {};
   if (obj['rules'] !== null && typeof obj['rules'] === 'object') Object.assign(rules, obj['rules']);
   for (const [key, value] of Object.entries(obj)) if (key.startsWith('rules.')) rules[key.slice('rules.'.length)] = value;

@@ -330,6 +330,8 @@ export interface LensSettings {
   history: { retentionDays: number; maxRecords: number };
   /** `kubePriorityLens.maxFileSizeMiB`: files larger than this are not read (machine scope). */
   maxFileSizeMiB: number;
+  /** `kubePriorityLens.render.*` (machine scope: a workspace cannot name the tools a trusted editor runs). */
+  render: { enabled: boolean; helmPath: string; kustomizePath: string; timeoutSeconds: number };
 }
 
 /** Cap on the preemptor/victim ids listed per workload in `PriorityMapView` (the counts are exact). */

@@ -195,7 +195,9 @@ async function main(argv) {
   let browser;
   let code = 1;
   try {
-    cs = await startCodeServer({ workspace, trust, extensionsDir, userDataDir });
+    // KPL_E2E_SETTINGS: extra user (machine) settings as JSON, e.g. kubePriorityLens.render.helmPath for the render suite.
+    const settings = process.env.KPL_E2E_SETTINGS ? JSON.parse(process.env.KPL_E2E_SETTINGS) : undefined;
+    cs = await startCodeServer({ workspace, trust, extensionsDir, userDataDir, settings });
     browser = await launchBrowser();
     const page = await browser.newPage();
     let timer;

@@ -12,11 +12,16 @@ export function run(): Promise<void> {
   const live = (process.env.KPL_E2E_LIVE ?? '') !== '';
   // KPL_E2E_PRODUCTION=1 (test/e2e/run-production.js): the installed VSIX in production mode, only production.test.js.
   const production = process.env.KPL_E2E_PRODUCTION === '1';
+  // KPL_E2E_RENDER=1 (scripts/e2e/run-all.js, workspace: a copy of examples/ci-preemption-helm): only rendered.test.js.
+  const rendered = process.env.KPL_E2E_RENDER === '1';
   for (const f of fs.readdirSync(__dirname).sort()) {
     if (!f.endsWith('.test.js')) continue;
     if ((f === 'production.test.js') !== production) continue;
     if (production) {
       // the production suite alone
+    } else if ((f === 'rendered.test.js') !== rendered) continue;
+    else if (rendered) {
+      // the rendered-chart suite alone
     } else if (live) {
       if (f !== 'live-cluster.test.js') continue;
     } else if (f === 'live-cluster.test.js') continue;

@@ -3,12 +3,15 @@ import type { Command } from '../command';
 import { parseArgs, single } from '../args';
 import { load, pathFlags, readPathFlags } from '../load';
 import { explain, LineIndex } from '../../core/index';
+import type { Range, WorkloadExplanation } from '../../core/index';
+import { analyseWithRenders, displayFrom, placeSpan, sourceLabel } from '../../render/index';
+import type { RenderSource } from '../../render/index';
+import { readRenderFlags, renderFlags, renderUsage } from '../render';
 
 export const explainCommand: Command = {
   name: 'explain',
   summary: 'Explain effective priority, QoS class, preemption rank and eviction tier of each workload',
-  usage:
-    'kpl explain [--format text|json] [--cluster-state PATH]... [--kubernetes-version 1.N] [--follow-symlinks] [--max-file-size MiB] PATH...',
+  usage: `kpl explain [--format text|json] [--cluster-state PATH]... [--kubernetes-version 1.N] [--follow-symlinks] [--max-file-size MiB] ${renderUsage} PATH...`,
   async run(argv, io) {
     const args = parseArgs(argv, {
       values: {
@@ -17,15 +20,18 @@ export const explainCommand: Command = {
         config: {},
         'kubernetes-version': {},
         ...pathFlags.values,
+        ...renderFlags.values,
       },
-      booleans: [...pathFlags.booleans],
+      booleans: [...pathFlags.booleans, ...renderFlags.booleans],
     });
+    const render = readRenderFlags(args);
     const loaded = await load({
       paths: args.positionals,
       clusterState: args.values.get('cluster-state') ?? [],
       configFile: single(args, 'config'),
       kubernetesVersion: single(args, 'kubernetes-version'),
       ...readPathFlags(args),
+      render,
     });
     const { model } = loaded.host.analyze();
     const explanation = explain(model);
@@ -38,6 +44,24 @@ export const explainCommand: Command = {
       }
       return index.range(span);
     };
+    // Workloads of rendered input: each view's own render (the first view: plain files and charts' first variants),
+    // placed on its template or patch line and marked with its source.
+    const placed = new Map<WorkloadExplanation, { file: string; range: Range; source?: RenderSource }>();
+    if (loaded.renders.length > 0) {
+      const analysis = analyseWithRenders({ host: loaded.host, plain: loaded.plain, renders: loaded.renders, display: displayFrom });
+      const workloads: WorkloadExplanation[] = [];
+      for (const view of analysis.views) {
+        const own = explain(view.model).workloads.filter((w) => (view.owner === undefined ? true : w.file === view.owner));
+        for (const w of own) {
+          const where = placeSpan(view, w.file, w.span.start, displayFrom);
+          if (where !== undefined) placed.set(w, where);
+          workloads.push(w);
+        }
+      }
+      explanation.workloads = workloads;
+      const first = analysis.views[0];
+      if (first !== undefined) explanation.priorityClasses = explain(first.model).priorityClasses;
+    }
     if ((single(args, 'format') ?? 'text') === 'json') {
       const json = {
         workloads: explanation.workloads.map((w) => {
@@ -45,10 +69,12 @@ export const explainCommand: Command = {
             kind: w.kind,
             namespace: w.namespace,
             name: w.name,
-            file: w.file,
-            range: rangeOf(w.file, w.span),
+            file: placed.get(w)?.file ?? w.file,
+            range: placed.get(w)?.range ?? rangeOf(w.file, w.span),
             priority: w.priority,
           };
+          const source = placed.get(w)?.source;
+          if (source !== undefined) out['source'] = source;
           if (w.priorityClassName !== undefined) out['priorityClassName'] = w.priorityClassName;
           Object.assign(out, {
             priorityFrom: w.priorityFrom,
@@ -82,8 +108,12 @@ export const explainCommand: Command = {
       io.stdout(`${JSON.stringify(json, null, 2)}\n`);
     } else {
       const header = ['WORKLOAD', 'PRIORITY', 'CLASS', 'FROM', 'POLICY', 'QOS', 'RANK', 'PREEMPTIBLE BY', 'EVICTION', 'PDBS', 'ADMISSION'];
+      const labelOf = (w: WorkloadExplanation): string => {
+        const source = placed.get(w)?.source;
+        return source === undefined ? '' : ` (${sourceLabel(source)})`;
+      };
       const rows = explanation.workloads.map((w) => [
-        `${w.kind}/${w.namespace}/${w.name}`,
+        `${w.kind}/${w.namespace}/${w.name}${labelOf(w)}`,
         String(w.priority),
         w.priorityClassName ?? '-',
         w.priorityFrom,

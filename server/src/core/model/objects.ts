@@ -36,7 +36,19 @@ export interface K8sObject {
 }
 
 export interface FileProblem {
-  kind: SyntaxProblem['kind'] | 'not-text' | 'too-large' | 'symlink-loop' | 'symlink-outside' | 'file-too-large';
+  kind:
+    | SyntaxProblem['kind']
+    | 'not-text'
+    | 'too-large'
+    | 'symlink-loop'
+    | 'symlink-outside'
+    | 'file-too-large'
+    // Reported by the rendering layer (server/src/render) about a Helm chart or a kustomization, at a line of its files.
+    | 'render-failed'
+    | 'render-tool-missing'
+    | 'render-dependency-missing'
+    | 'render-remote-resource'
+    | 'render-restricted';
   message: string;
   span: Span;
 }

@@ -24,6 +24,11 @@ import { priorityClassValueImmutable } from './priority-class-value-immutable';
 import { priorityClassValueOutOfRange } from './priority-class-value-out-of-range';
 import { priorityConflictsWithClass } from './priority-conflicts-with-class';
 import { priorityFromGlobalDefault } from './priority-from-global-default';
+import { renderDependencyMissing } from './render-dependency-missing';
+import { renderFailed } from './render-failed';
+import { renderRemoteResource } from './render-remote-resource';
+import { renderRestricted } from './render-restricted';
+import { renderToolMissing } from './render-tool-missing';
 import { yamlDuplicateKey } from './yaml-duplicate-key';
 import { yamlSyntaxError } from './yaml-syntax-error';
 import type { Rule } from './rule';
@@ -54,6 +59,11 @@ export const rules: readonly Rule[] = [
   priorityClassValueOutOfRange,
   priorityConflictsWithClass,
   priorityFromGlobalDefault,
+  renderDependencyMissing,
+  renderFailed,
+  renderRemoteResource,
+  renderRestricted,
+  renderToolMissing,
   yamlDuplicateKey,
   yamlSyntaxError,
 ];
