@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { Methods, type KplTestApi, type PriorityMapView } from '../../server/src/protocol';
 import { registerCommands } from './commands';
+import { activePodPick } from './pod-picker';
 import { DiagnosisDocuments } from './diagnosis-view';
 import { ServerConnection } from './language-client';
 import { LiveEventsPanel } from './live-events-panel';
@@ -50,6 +51,25 @@ export function activate(context: vscode.ExtensionContext): KplTestApi | undefin
     injectLiveEvents: (rows, replace) => liveEvents.injectRows(rows, replace),
     clusterState: () => s.lastClusterState?.state,
     statusBar: () => statusBar.snapshot(),
+    podPicker: () => {
+      const pick = activePodPick;
+      if (pick === undefined) return undefined;
+      const items = () => pick.quickPick.items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator);
+      return {
+        items: items().map((i) => ({ label: i.label, description: i.description ?? '' })),
+        type: (value: string) => {
+          // What typing does: the value changes and the list follows it.
+          pick.quickPick.value = value;
+          pick.typed(value);
+        },
+        accept: (label?: string) => {
+          const item = label === undefined ? items()[0] : items().find((i) => i.label === label);
+          if (item === undefined) return false;
+          pick.choose(item);
+          return true;
+        },
+      };
+    },
     priorityMap: () => s.request<PriorityMapView>(Methods.priorityMap, {}),
   };
 }
