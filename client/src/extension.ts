@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { Methods, type KplTestApi, type PriorityMapView } from '../../server/src/protocol';
 import { registerCommands } from './commands';
+import { registerDemo } from './demo';
 import { activePodPick } from './pod-picker';
 import { DiagnosisDocuments } from './diagnosis-view';
 import { ServerConnection } from './language-client';
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): KplTestApi | undefin
   );
 
   registerCommands(context, { server, log, diagnoses, priorityMap, liveEvents });
+  registerDemo(context, server.onClusterState, log);
 
   // Start eagerly: diagnostics should appear without any user action. Failures are reported by ServerConnection.
   void server.start().catch(() => undefined);

@@ -28,7 +28,12 @@ async function main() {
     extensionDevelopmentPath: path.resolve(process.env.KPL_E2E_EXTENSION_PATH || root),
     extensionTestsPath,
     launchArgs: [workspace, '--disable-extensions'],
-    extensionTestsEnv: { KPL_E2E: '1', KPL_E2E_TRUST: process.env.KPL_E2E_TRUST || '', KPL_E2E_LIVE: process.env.KPL_E2E_LIVE || '' },
+    extensionTestsEnv: {
+      KPL_E2E: '1',
+      KPL_E2E_TRUST: process.env.KPL_E2E_TRUST || '',
+      KPL_E2E_LIVE: process.env.KPL_E2E_LIVE || '',
+      KPL_DEMO_DIR: process.env.KPL_DEMO_DIR || '',
+    },
   };
   if (desktop === null) options.vscodeExecutablePath = path.join(__dirname, 'harness', 'code-server-run.js');
   else if (desktop) options.vscodeExecutablePath = desktop;

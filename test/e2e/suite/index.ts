@@ -8,7 +8,11 @@ import Mocha from 'mocha';
 function liveSuite(): string {
   try {
     const setup = JSON.parse(fs.readFileSync(process.env.KPL_E2E_LIVE ?? '', 'utf8')) as { suite?: string };
-    return setup.suite === 'after-the-fact' ? 'after-the-fact.test.js' : 'live-cluster.test.js';
+    return setup.suite === 'after-the-fact'
+      ? 'after-the-fact.test.js'
+      : setup.suite === 'demo'
+        ? 'demo-story.test.js'
+        : 'live-cluster.test.js';
   } catch {
     return 'live-cluster.test.js';
   }
@@ -29,7 +33,7 @@ export function run(): Promise<void> {
       // the production suite alone
     } else if (live) {
       if (f !== liveSuite()) continue;
-    } else if (f === 'live-cluster.test.js' || f === 'after-the-fact.test.js') continue;
+    } else if (f === 'live-cluster.test.js' || f === 'after-the-fact.test.js' || f === 'demo-story.test.js') continue;
     else if ((f === 'untrusted.test.js') !== untrusted) continue;
     mocha.addFile(path.join(__dirname, f));
   }
