@@ -129,6 +129,8 @@ export class LiveClusterSource {
     // No kubeconfig at all: nothing to record, so do not create the history directory either.
     if (kubeconfigPaths(c.kubeconfig).length > 0) await this.ensureHistory();
     if (generation !== this.generation) return;
+    // The history shows (and stamps) the records of this context only: another cluster's past is not shown as this one's.
+    if (this.history !== undefined) this.history.context = this.contextName(c);
     const connection = new ClusterConnection({
       trusted: c.trusted,
       ...(c.kubeconfig !== '' ? { kubeconfig: c.kubeconfig } : {}),
@@ -150,6 +152,16 @@ export class LiveClusterSource {
     }
     if (generation === this.generation)
       this.options.onLiveEvents?.({ rows: connection.liveRows(), replace: true, state: connection.state() });
+  }
+
+  /** The context a configuration names: its `context`, else the kubeconfig's current-context (names only, no credentials). */
+  private contextName(c: ClusterConfig): string | undefined {
+    if (c.context !== '') return c.context;
+    try {
+      return listKubeContexts({ kubeconfig: c.kubeconfig }).current;
+    } catch {
+      return undefined;
+    }
   }
 
   private teardown(): void {
