@@ -89,6 +89,7 @@ const publicApi = [
   'maxTextBytes',
   'capStrings',
   'buildDiagnoseReport',
+  'controllerCandidates',
   'renderDiagnoseText',
   'renderDiagnoseMarkdown',
   'DiagnoseReport',

@@ -14,7 +14,6 @@ import {
   type ExplainWorkloadResult,
   type ListPodsParams,
   type ListPodsResult,
-  type PodListItem,
   type SourceLocation,
 } from '../../server/src/protocol';
 import { escapeMarkdown } from '../../server/src/core/markdown';
@@ -22,6 +21,7 @@ import type { DiagnosisDocuments } from './diagnosis-view';
 import type { ServerConnection } from './language-client';
 import type { LiveEventsPanel } from './live-events-panel';
 import type { PriorityMapPanel } from './priority-map-panel';
+import { pickPod } from './pod-picker';
 import { isSourceLocation, openLocation } from './webview-host';
 
 export interface CommandDeps {
@@ -294,48 +294,6 @@ async function workloadUnderCursor(deps: CommandDeps): Promise<string | undefine
   } catch {
     return undefined;
   }
-}
-
-type PodPick = vscode.QuickPickItem & { target?: string };
-
-/** Quick pick: the pods of the workload under the cursor first (and its static explanation), then live, then deleted. */
-export function podPickItems(pods: readonly PodListItem[], workload: string | undefined): PodPick[] {
-  const order: Record<PodListItem['source'], number> = { live: 0, deleted: 1, workspace: 2 };
-  const sorted = [...pods].sort((a, b) => order[a.source] - order[b.source] || a.label.localeCompare(b.label));
-  const sourceLabel: Record<PodListItem['source'], string> = {
-    live: 'running',
-    deleted: 'recently deleted',
-    workspace: 'workspace manifest',
-  };
-  const item = (p: PodListItem): PodPick => ({
-    label: p.label,
-    description: [sourceLabel[p.source], p.description].filter(Boolean).join(' · '),
-    target: p.target,
-  });
-  const items: PodPick[] = [];
-  if (workload !== undefined) {
-    const own = sorted.filter((p) => p.matchesWorkload === true);
-    items.push({ label: `Workload under the cursor: ${workload}`, kind: vscode.QuickPickItemKind.Separator });
-    items.push(...own.map(item));
-    items.push({
-      label: `$(book) Static explanation of ${workload}`,
-      description: own.length ? 'from the manifests' : 'no pod of it in the cluster: from the manifests',
-      target: workload,
-    });
-    items.push({ label: 'All pods', kind: vscode.QuickPickItemKind.Separator });
-    items.push(...sorted.filter((p) => p.matchesWorkload !== true).map(item));
-    return items;
-  }
-  return sorted.map(item);
-}
-
-async function pickPod(pods: PodListItem[], state: ClusterStateView, workload?: string): Promise<string | undefined> {
-  const pick = await vscode.window.showQuickPick(podPickItems(pods, workload), {
-    title: `Diagnose Pod${state.context ? ` — ${state.context}` : ''}`,
-    placeHolder: workload !== undefined ? `Pods of ${workload} first; or any namespace/name` : 'namespace/name of the pod to explain',
-    matchOnDescription: true,
-  });
-  return pick?.target;
 }
 
 /** No cluster: say so plainly, then explain the workload under the cursor from the manifests alone. */

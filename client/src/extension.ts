@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import { Methods, type KplTestApi, type PriorityMapView } from '../../server/src/protocol';
 import { registerCommands } from './commands';
+import { registerDemo } from './demo';
+import { activePodPick } from './pod-picker';
 import { DiagnosisDocuments } from './diagnosis-view';
 import { ServerConnection } from './language-client';
 import { LiveEventsPanel } from './live-events-panel';
@@ -35,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): KplTestApi | undefin
   );
 
   registerCommands(context, { server, log, diagnoses, priorityMap, liveEvents });
+  registerDemo(context, server.onClusterState, log);
 
   // Start eagerly: diagnostics should appear without any user action. Failures are reported by ServerConnection.
   void server.start().catch(() => undefined);
@@ -50,6 +53,25 @@ export function activate(context: vscode.ExtensionContext): KplTestApi | undefin
     injectLiveEvents: (rows, replace) => liveEvents.injectRows(rows, replace),
     clusterState: () => s.lastClusterState?.state,
     statusBar: () => statusBar.snapshot(),
+    podPicker: () => {
+      const pick = activePodPick;
+      if (pick === undefined) return undefined;
+      const items = () => pick.quickPick.items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator);
+      return {
+        items: items().map((i) => ({ label: i.label, description: i.description ?? '' })),
+        type: (value: string) => {
+          // What typing does: the value changes and the list follows it.
+          pick.quickPick.value = value;
+          pick.typed(value);
+        },
+        accept: (label?: string) => {
+          const item = label === undefined ? items()[0] : items().find((i) => i.label === label);
+          if (item === undefined) return false;
+          pick.choose(item);
+          return true;
+        },
+      };
+    },
     priorityMap: () => s.request<PriorityMapView>(Methods.priorityMap, {}),
   };
 }

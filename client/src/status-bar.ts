@@ -30,7 +30,8 @@ export function statusText(s: ClusterStateView): string {
   const ctx = s.context ? `${s.context}` : 'KPL';
   switch (s.state) {
     case 'live':
-      return `${ICON.live} ${ctx}`;
+      // The state in words beside the context, not only in the tooltip.
+      return `${ICON.live} ${ctx}: live`;
     case 'disabled':
     case 'untrusted':
     case 'no-kubeconfig':

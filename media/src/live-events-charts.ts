@@ -71,13 +71,18 @@ export function renderNodes(
     h('th', { text: 'Evict.' }),
     h('th', { text: 'Top reason' }),
   );
-  if (withNodeViews) head.append(h('th', { text: 'Pressure' }), h('th', { text: 'Next eviction victims' }));
+  // Kubelet eviction (not preemption) happens only under node pressure: its next victims are shown only then.
+  const underPressure = [...nodeViews.values()].some((v) => v.pressure.length > 0);
+  if (withNodeViews) head.append(h('th', { text: 'Pressure' }));
+  if (underPressure)
+    head.append(h('th', { text: 'Next eviction victims (kubelet)', title: 'The kubelet evicts only while a node is under pressure' }));
   const table = h('table', { class: 'node-table' }, h('thead', {}, head));
   const body = h('tbody');
   const nodeCells = (name: string): HTMLElement[] => {
     if (!withNodeViews) return [];
     const v = nodeViews.get(name);
-    if (v === undefined) return [h('td', { class: 'muted', text: '—' }), h('td', { class: 'muted', text: '—' })];
+    if (v === undefined)
+      return [h('td', { class: 'muted', text: '—' }), ...(underPressure ? [h('td', { class: 'muted', text: '—' })] : [])];
     const conditions = v.conditions.map((c) => `${c.type}=${c.status}${c.message ? `: ${c.message}` : ''}`).join('\n');
     const pressure = h('td', {
       class: v.pressure.length ? 'pressure' : 'muted',
@@ -97,7 +102,11 @@ export function renderNodes(
       text: victims.length ? victims.slice(0, 3).join('  ') : 'no pods',
       title: `${how}\n${victims.join('\n')}`,
     });
-    return [pressure, next];
+    if (!underPressure) return [pressure];
+    return [
+      pressure,
+      v.pressure.length ? next : h('td', { class: 'muted', text: '— (no pressure)', title: 'The kubelet evicts only under node pressure' }),
+    ];
   };
   for (const n of list) {
     const link = h('button', {
@@ -136,5 +145,6 @@ export function renderNodes(
       ),
     );
   table.append(body);
-  nodes.append(table);
+  // Wider than the panel: it scrolls sideways inside its own box (with a visible scrollbar), never under the table.
+  nodes.append(h('div', { class: 'node-table-wrap', attrs: { tabindex: '0', 'aria-label': 'Per-node events (scrolls sideways)' } }, table));
 }

@@ -23,6 +23,29 @@ function actionButton(label: string, title: string, id: string, fn: () => void, 
   return b;
 }
 
+/**
+ * What the row is about, in its own words: the victim of a preemption or eviction, a pending pod that may preempt
+ * (FailedScheduling, Preempting), a Job (`ci/test-shard-0 (Job)`) or a node; and the Diagnose target for it.
+ */
+export function rowSubject(r: Indexed): {
+  kind: 'victim' | 'preemptor' | 'job' | 'node' | 'pod';
+  text: string;
+  role: string;
+  diagnose: string;
+} {
+  const row = r.row;
+  const name = row.victim.name;
+  const slash = name.indexOf('/');
+  const kind = slash > 0 ? name.slice(0, slash) : 'Pod';
+  const bare = slash > 0 ? name.slice(slash + 1) : name;
+  if (kind === 'Job') return { kind: 'job', text: `${row.namespace}/${bare} (Job)`, role: 'Job', diagnose: `Job/${row.namespace}/${bare}` };
+  if (kind === 'Node') return { kind: 'node', text: `${bare} (node)`, role: 'node', diagnose: `${row.namespace}/${bare}` };
+  const pod = `${row.namespace}/${bare}`;
+  if (row.reason === 'FailedScheduling') return { kind: 'preemptor', text: pod, role: 'pending pod (may preempt)', diagnose: pod };
+  if (row.type === 'preemption' || row.type === 'eviction') return { kind: 'victim', text: pod, role: 'victim', diagnose: pod };
+  return { kind: 'pod', text: pod, role: '', diagnose: pod };
+}
+
 /** The row of `r` at position `i` of the list; `selected` marks it, a click calls `onSelect` with its id. */
 export function rowElement(r: Indexed, i: number, selected: string | undefined, onSelect: (id: string) => void): HTMLElement {
   const row = r.row;
@@ -47,7 +70,8 @@ export function rowElement(r: Indexed, i: number, selected: string | undefined, 
         }),
       )
     : h('div', { class: 'cell c-preemptor muted', text: '—' });
-  const target = `${row.namespace}/${v.name}`;
+  const subject = rowSubject(r);
+  const target = subject.diagnose;
   const el = h(
     'div',
     {
@@ -56,7 +80,12 @@ export function rowElement(r: Indexed, i: number, selected: string | undefined, 
       data: { id: `row:${row.id}` },
     },
     h('div', { class: 'cell c-time', text: fmtTime(r.ts), title: new Date(r.ts).toString() }),
-    h('div', { class: 'cell c-victim' }, h('div', { class: 'main', text: target }), h('div', { class: 'sub', text: victimSub })),
+    h(
+      'div',
+      { class: `cell c-victim kind-${subject.kind}` },
+      h('div', { class: 'main', text: subject.text }),
+      h('div', { class: 'sub', text: [subject.role, victimSub].filter(Boolean).join(' · ') }),
+    ),
     h('div', { class: 'cell c-reason' }, h('span', { class: `reason-pill type-${row.type}`, text: row.reason })),
     h('div', { class: 'cell c-node', text: row.node ?? '' }),
     preemptor,

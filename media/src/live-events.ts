@@ -11,7 +11,8 @@ import { post, vscodeApi } from './vscode-api';
 
 const COLUMNS: { key: SortKey | null; label: string; cls: string }[] = [
   { key: 'time', label: 'Time', cls: 'c-time' },
-  { key: 'victim', label: 'Victim', cls: 'c-victim' },
+  // Victim, pending pod, Job or node: each row says which (live-events-row.ts rowSubject).
+  { key: 'victim', label: 'Pod or Job', cls: 'c-victim' },
   { key: 'reason', label: 'Reason', cls: 'c-reason' },
   { key: 'node', label: 'Node', cls: 'c-node' },
   { key: 'preemptor', label: 'Preemptor', cls: 'c-preemptor' },

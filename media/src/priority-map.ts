@@ -75,21 +75,41 @@ function workloadRow(w: WorkloadView): HTMLElement {
         ? `QoS after LimitRange defaulting (without: ${w.qosClassWithoutLimitRange})`
         : 'QoS class',
     ),
-    badge(`rank ${w.preemptionRank.position}/${w.preemptionRank.of}`, 'rank', 'Preemption rank: 1 = preempted first'),
-    badge(`evict tier ${w.evictionTier.tier}`, 'tier', w.evictionTier.reason),
+    // A workload admission rejects never runs: no rank, no preemption, no eviction order to show for it.
+    w.admission.allowed
+      ? badge(
+          `${ordinal(w.preemptionRank.position)} of ${w.preemptionRank.of} to be preempted`,
+          'rank',
+          `Preemption order among the workloads: 1st = lowest priority, preempted first (rank ${w.preemptionRank.position} of ${w.preemptionRank.of} from the bottom)`,
+        )
+      : badge('rejected at admission', 'error', w.admission.message ?? 'The API server would reject its pods: they never run'),
+    w.admission.allowed
+      ? badge(
+          `eviction order ${w.evictionTier.tier}`,
+          'tier',
+          `The kubelet's eviction order under node pressure (1 = evicted first): ${w.evictionTier.reason}`,
+        )
+      : null,
     w.preemptionPolicy === 'Never' ? badge('never preempts', 'never', 'preemptionPolicy: Never') : null,
-    w.admission.allowed ? null : badge('rejected', 'error', w.admission.message ?? 'Admission would reject this workload'),
     w.pdbs.length ? badge(`PDB ×${w.pdbs.length}`, 'pdb', w.pdbs.join(', ')) : null,
   );
-  const by = w.preemptibleBy.length
-    ? h(
-        'details',
-        { class: 'preemptible' },
-        h('summary', { text: `preemptible by ${w.preemptibleBy.length}` }),
-        h('ul', {}, ...w.preemptibleBy.map((p) => h('li', { text: p }))),
-      )
-    : h('span', { class: 'preemptible none', text: 'preemptible by none' });
+  const by = !w.admission.allowed
+    ? h('span', { class: 'preemptible none', text: 'never runs' })
+    : w.preemptibleBy.length
+      ? h(
+          'details',
+          { class: 'preemptible' },
+          h('summary', { text: `preemptible by ${w.preemptibleBy.length}` }),
+          h('ul', {}, ...w.preemptibleBy.map((p) => h('li', { text: p }))),
+        )
+      : h('span', { class: 'preemptible none', text: 'preemptible by none' });
   return h('li', { class: 'workload-row' }, btn, badges, by);
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : n % 10 === 1 ? 'st' : n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th';
+  return `${n}${suffix}`;
 }
 
 function rungElement(r: Rung): HTMLElement {

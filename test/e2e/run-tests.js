@@ -33,6 +33,7 @@ async function main() {
       KPL_E2E_TRUST: process.env.KPL_E2E_TRUST || '',
       KPL_E2E_LIVE: process.env.KPL_E2E_LIVE || '',
       KPL_E2E_RENDER: process.env.KPL_E2E_RENDER || '',
+      KPL_DEMO_DIR: process.env.KPL_DEMO_DIR || '',
     },
   };
   if (desktop === null) options.vscodeExecutablePath = path.join(__dirname, 'harness', 'code-server-run.js');

@@ -306,6 +306,11 @@ test('every call site sends only allow-listed GETs, and together they use every 
       await conn.start();
       const report = await conn.diagnose({ namespace: 'ci', name: 'victim' });
       assert.ok(report, 'diagnosed');
+      // A pod deleted before the connection started: its events and the controllers' events by field selector, and
+      // the Job or ReplicaSet its name points at, by name (both 404 here).
+      const gone = await conn.diagnose({ namespace: 'ci', name: 'gone-ab12c' });
+      assert.equal(gone.found, false);
+      assert.match(gone.reconstructed?.unknown.join(' ') ?? '', /deleted before the extension started/);
       // Hostile targets: no request for names Kubernetes would not accept.
       const before = api.requests.length;
       await conn.diagnose({ namespace: '..', name: 'secrets' });
@@ -357,6 +362,7 @@ test('every call site sends only allow-listed GETs, and together they use every 
     'get pods by name',
     'get pods in a namespace',
     'get priorityclasses (cluster-wide)',
+    'get replicasets by name',
     'get version',
     'watch events (cluster-wide)',
     'watch events in a namespace',

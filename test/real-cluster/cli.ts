@@ -6,6 +6,7 @@
  *   node out/test/real-cluster/cli.js status [--dir D]
  *   node out/test/real-cluster/cli.js story [--namespace ci] [--dir D]    run ciStory() on the running cluster, print its facts (JSON)
  *   node out/test/real-cluster/cli.js smoke [--node node-a] [--dir D]     run smokePreemption() likewise
+ *   node out/test/real-cluster/cli.js example-story [--dir D]            the demo's story with examples/ci-preemption's manifests
  *
  * `up` returns once the cluster is ready and leaves its processes running (detached, state in
  * D/state.json); `down` stops them from any process. Default D: ${XDG_CACHE_HOME:-~/.cache}/kube-priority-lens/run.
@@ -13,6 +14,7 @@
  */
 import * as fs from 'node:fs';
 import { attachCluster, defaultRunDir, processGroupMembers, readState, startCluster, stopClusterDir, uniformNodes } from './harness';
+import { exampleStory } from './example-story';
 import { ciStory, smokePreemption } from './scenario';
 
 function parse(argv: string[]): { cmd: string; flags: Map<string, string | true> } {
@@ -41,6 +43,7 @@ const USAGE = `usage:
   cli status [--dir D]
   cli story [--namespace ci] [--dir D]
   cli smoke [--node node-a] [--dir D]
+  cli example-story [--dir D]     (nodes of 2500m CPU: cli up --cpu 2500m --memory 16Gi)
 default dir: ${defaultRunDir()}`;
 
 async function main(): Promise<number> {
@@ -96,6 +99,11 @@ async function main(): Promise<number> {
     }
     case 'story': {
       const r = await ciStory(attachCluster(dir), { namespace: str(flags, 'namespace', 'ci') });
+      process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+      return 0;
+    }
+    case 'example-story': {
+      const r = await exampleStory(attachCluster(dir));
       process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
       return 0;
     }

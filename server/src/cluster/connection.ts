@@ -18,6 +18,7 @@ import { clientCertificateProblem, KubeconfigError, safeMessage } from './kubeco
 import type { LoadedKubeconfig } from './kubeconfig';
 import { nodeRankings } from './node-rankings';
 import { PodCache } from './pod-cache';
+import { readForReconstruction } from './reconstruction-reads';
 import { liveEventRow } from './rows';
 import type { PodLookup } from './rows';
 import { canListClusterWide, fallbackNamespaces } from './scope';
@@ -351,6 +352,12 @@ export class ClusterConnection implements PodLookup {
       const job = await this.getObject(readPaths.object('jobs', target.namespace, owner.name));
       if (job !== undefined) jobs.push(job);
     }
+    // Never seen by this process (deleted before it started): what the cluster still has, read once.
+    const extra =
+      pod === undefined && validTarget && this.api !== undefined
+        ? await readForReconstruction(this.api, target, this.pods(), { now: () => this.now(), log: (m) => this.log(m) })
+        : undefined;
+    if (extra !== undefined) jobs.push(...extra.jobs);
     const view = this.state();
     const source: NonNullable<Parameters<typeof buildDiagnoseReport>[0]['source']> = {
       state: view.state,
@@ -359,10 +366,17 @@ export class ClusterConnection implements PodLookup {
     if (view.context !== undefined) source.context = view.context;
     if (this.scopeNamespaces !== undefined) source.namespaces = this.scopeNamespaces;
     const snap = this.poller.current();
+    const events = this.events();
+    if (extra !== undefined) {
+      const known = new Set(events.map((e) => e.uid));
+      events.push(...extra.podEvents.filter((e) => !known.has(e.uid)));
+    }
     return buildDiagnoseReport({
       target,
       pods: this.pods(),
-      events: this.events(),
+      events,
+      now: this.now().toISOString(),
+      ...(extra !== undefined ? { controllerEvents: extra.controllerEvents, replicaSets: extra.replicaSets } : {}),
       priorityClasses: snap.priorityClasses,
       pdbs: snap.pdbs,
       nodes: snap.nodes,

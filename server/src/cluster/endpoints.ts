@@ -51,6 +51,8 @@ const resources = {
     watch: false,
   },
   jobs: { groupVersion: ['apis', 'batch', 'v1'], plural: 'jobs', namespaced: true, list: false, get: true, watch: false },
+  // Diagnose Pod of a pod deleted before the extension started: the ReplicaSet that created it, read by name.
+  replicasets: { groupVersion: ['apis', 'apps', 'v1'], plural: 'replicasets', namespaced: true, list: false, get: true, watch: false },
   podmetrics: {
     groupVersion: ['apis', 'metrics.k8s.io', 'v1beta1'],
     plural: 'pods',
@@ -142,10 +144,28 @@ const allowedQuery: Record<ReadVerb, ReadonlySet<string>> = {
   watch: new Set(['resourceVersion', 'allowWatchBookmarks', 'timeoutSeconds']),
 };
 
+/**
+ * `fieldSelector` narrows a list of events in one namespace (Diagnose Pod's one-off reads: one pod's events, the
+ * controllers' `SuccessfulCreate` events); a selector only filters what the same list would return anyway.
+ */
+const fieldSelectorLists = new Set(['events']);
+
 /** Throws NotAReadEndpointError unless `path` is allow-listed for `verb` and the query uses only known parameters. */
 export function assertReadPath(path: string, verb: ReadVerb, query: Iterable<string> = []): void {
-  if (matchReadPath(path, verb) === undefined) throw new NotAReadEndpointError(`${verb} ${JSON.stringify(path.slice(0, 200))}`);
-  for (const key of query)
-    if (!allowedQuery[verb].has(key))
-      throw new NotAReadEndpointError(`${verb} ${path} with query parameter ${JSON.stringify(key.slice(0, 80))}`);
+  const what = matchReadPath(path, verb);
+  if (what === undefined) throw new NotAReadEndpointError(`${verb} ${JSON.stringify(path.slice(0, 200))}`);
+  for (const key of query) {
+    if (allowedQuery[verb].has(key)) continue;
+    if (key === 'fieldSelector' && verb === 'get' && fieldSelectorLists.has(what.split(' ')[0] ?? '') && what.includes(' in ')) continue;
+    throw new NotAReadEndpointError(`${verb} ${path} with query parameter ${JSON.stringify(key.slice(0, 80))}`);
+  }
+}
+
+/** `involvedObject.kind=Pod,involvedObject.name=<name>` for one pod's events; names are validated first (no `,` or `=`). */
+export function eventFieldSelector(kind: 'Pod', name: string): string;
+export function eventFieldSelector(reason: 'SuccessfulCreate'): string;
+export function eventFieldSelector(what: 'Pod' | 'SuccessfulCreate', name?: string): string {
+  if (what === 'SuccessfulCreate') return 'reason=SuccessfulCreate';
+  if (name === undefined || !isObjectName(name)) throw new RangeError(`not an object name: ${JSON.stringify((name ?? '').slice(0, 80))}`);
+  return `involvedObject.kind=Pod,involvedObject.name=${name}`;
 }

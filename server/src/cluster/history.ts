@@ -10,7 +10,12 @@ import * as path from 'node:path';
 import { capStrings, maxTextBytes } from '../core/index';
 import type { EventRecord, PodRecord } from '../core/index';
 
-export type HistoryRecord = { type: 'event'; at: string; event: EventRecord } | { type: 'pod'; at: string; pod: PodRecord };
+/**
+ * One line of the history. `context`: the kubeconfig context the record came from (written since issue 20; older files
+ * have none and still load: such records are shown for every context, as nothing says where they came from).
+ */
+export type HistoryRecord =
+  { type: 'event'; at: string; context?: string; event: EventRecord } | { type: 'pod'; at: string; context?: string; pod: PodRecord };
 
 export interface HistoryOptions {
   /** Directory (the extension's global storage); created when missing. */
@@ -104,12 +109,26 @@ export class HistoryStore {
     return this.records.size;
   }
 
+  /**
+   * The context whose records events(), pods() and the exports return, and which append() stamps on new records;
+   * undefined = every record (the CLI's --history without a context, tests).
+   */
+  context: string | undefined;
+
+  private inContext(r: HistoryRecord): boolean {
+    return this.context === undefined || r.context === undefined || r.context === this.context;
+  }
+
   events(): EventRecord[] {
-    return [...this.records.values()].filter((r): r is Extract<HistoryRecord, { type: 'event' }> => r.type === 'event').map((r) => r.event);
+    return [...this.records.values()]
+      .filter((r): r is Extract<HistoryRecord, { type: 'event' }> => r.type === 'event' && this.inContext(r))
+      .map((r) => r.event);
   }
 
   pods(): PodRecord[] {
-    return [...this.records.values()].filter((r): r is Extract<HistoryRecord, { type: 'pod' }> => r.type === 'pod').map((r) => r.pod);
+    return [...this.records.values()]
+      .filter((r): r is Extract<HistoryRecord, { type: 'pod' }> => r.type === 'pod' && this.inContext(r))
+      .map((r) => r.pod);
   }
 
   private async load(): Promise<void> {
@@ -222,7 +241,8 @@ export class HistoryStore {
   append(records: readonly HistoryRecord[]): Promise<void> {
     const fresh: HistoryRecord[] = [];
     for (const input of records) {
-      const r = capStrings(input); // the connection's records are capped already; anything else is too
+      // the connection's records are capped already; anything else is too
+      const r = capStrings(this.context !== undefined && input.context === undefined ? { ...input, context: this.context } : input);
       const old = this.records.get(keyOf(r));
       if (old !== undefined) {
         if (

@@ -19,6 +19,32 @@ import { HistoryStore } from './history';
 import { kubeconfigPaths, listKubeContexts, safeMessage } from './kubeconfig';
 import { liveEventRow } from './rows';
 
+const victimReasons = new Set(['Preempted', 'Evicted', 'TaintManagerEviction', 'Preempting']);
+
+/** A pod UID as the apiserver writes it (RFC 4122 text). */
+export function isUid(s: string): boolean {
+  return /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(s.trim());
+}
+
+function splitTarget(t: string): [string, string] {
+  const i = t.indexOf('/');
+  return [t.slice(0, i), t.slice(i + 1)];
+}
+
+/** "memory pressure" from the kubelet's `The node was low on resource: memory. …`. */
+function evictedResource(note: string): string {
+  const m = /low on resource: ([a-z.-]+)/.exec(note);
+  return m?.[1] !== undefined ? `${m[1].replace(/\.$/, '')} pressure` : 'node pressure or a limit';
+}
+
+function ago(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86_400)} days ago`;
+}
+
 export interface LiveClusterSourceOptions {
   /** Directory of the history store (the extension's globalStorage); none = no history. */
   historyDir?: string;
@@ -103,6 +129,8 @@ export class LiveClusterSource {
     // No kubeconfig at all: nothing to record, so do not create the history directory either.
     if (kubeconfigPaths(c.kubeconfig).length > 0) await this.ensureHistory();
     if (generation !== this.generation) return;
+    // The history shows (and stamps) the records of this context only: another cluster's past is not shown as this one's.
+    if (this.history !== undefined) this.history.context = this.contextName(c);
     const connection = new ClusterConnection({
       trusted: c.trusted,
       ...(c.kubeconfig !== '' ? { kubeconfig: c.kubeconfig } : {}),
@@ -124,6 +152,16 @@ export class LiveClusterSource {
     }
     if (generation === this.generation)
       this.options.onLiveEvents?.({ rows: connection.liveRows(), replace: true, state: connection.state() });
+  }
+
+  /** The context a configuration names: its `context`, else the kubeconfig's current-context (names only, no credentials). */
+  private contextName(c: ClusterConfig): string | undefined {
+    if (c.context !== '') return c.context;
+    try {
+      return listKubeContexts({ kubeconfig: c.kubeconfig }).current;
+    } catch {
+      return undefined;
+    }
   }
 
   private teardown(): void {
@@ -150,6 +188,7 @@ export class LiveClusterSource {
   async listPods(match?: WorkloadMatch): Promise<ListPodsResult> {
     const pods: PodListItem[] = [];
     const all = this.connection?.pods() ?? [];
+    const victims = this.recentVictims();
     const matching = match === undefined ? new Set<string>() : new Set(podsOfWorkload(all, match).map((p) => p.uid));
     for (const p of all) {
       const deleted = p.deletedAt !== undefined;
@@ -173,15 +212,64 @@ export class LiveClusterSource {
     const seen = new Set<string>();
     const result: ListPodsResult = {
       state: this.state(),
-      pods: pods.filter((p) => (seen.has(`${p.source}:${p.target}`) ? false : (seen.add(`${p.source}:${p.target}`), true))),
+      // Victims first (newest first); a victim is not listed again among the deleted pods.
+      pods: [...victims, ...pods.filter((p) => !(p.source === 'deleted' && victims.some((v) => v.target === p.target)))].filter((p) =>
+        seen.has(`${p.source}:${p.target}`) ? false : (seen.add(`${p.source}:${p.target}`), true),
+      ),
     };
+    if (match !== undefined)
+      for (const v of result.pods)
+        if (v.source === 'victim' && matching.has(this.connection?.byName(...splitTarget(v.target))?.uid ?? '')) v.matchesWorkload = true;
     if (match !== undefined) result.workload = `${match.kind}/${match.namespace}/${match.name}`;
     return result;
   }
 
-  /** `namespace/name` of a pod; undefined for workload ids (`Kind/ns/name`) or without a connection. */
+  /**
+   * Pods named by recent disruption events (Preempted, Evicted, TaintManagerEviction, kubelet Preempting), newest
+   * first, one per pod: "preempted by ci/evaluation-x, 12 min ago", "evicted: memory pressure, 3 min ago". The events
+   * come from the cluster's list (up to an hour old) and the history, so pods deleted before the extension started
+   * are offered too.
+   */
+  private recentVictims(): PodListItem[] {
+    const c = this.connection;
+    if (c === undefined) return [];
+    const now = Date.now();
+    const out = new Map<string, PodListItem>();
+    for (const e of c.events().reverse()) {
+      if (e.regarding.kind !== 'Pod' || !victimReasons.has(e.reason)) continue;
+      const target = `${e.regarding.namespace}/${e.regarding.name}`;
+      if (out.has(target)) continue;
+      const row = liveEventRow(e, c);
+      const what =
+        e.reason === 'Preempted'
+          ? `preempted by ${row.preemptor?.name !== undefined ? `${row.preemptor.namespace ?? ''}/${row.preemptor.name}` : 'a higher-priority pod'}`
+          : e.reason === 'Evicted'
+            ? `evicted: ${evictedResource(e.note)}`
+            : e.reason === 'TaintManagerEviction'
+              ? 'evicted: NoExecute taint'
+              : 'preempted by the kubelet (critical pod)';
+      const parts = [`${what}, ${ago(now - Date.parse(e.time))}`];
+      if (row.victim.priority !== undefined) parts.push(`priority ${row.victim.priority}`);
+      if (row.node !== undefined) parts.push(row.node);
+      out.set(target, { target, label: target, description: parts.join(' · '), source: 'victim', time: e.time });
+    }
+    return [...out.values()];
+  }
+
+  /** `namespace/name` (or a pod UID) of a pod; undefined for workload ids (`Kind/ns/name`) or without a connection. */
   async diagnosePod(params: DiagnoseParams): Promise<{ markdown: string; report: unknown } | undefined> {
     const c = this.connection;
+    if (c !== undefined && isUid(params.target)) {
+      // A UID: the pod (live, deleted or in the history) or the object of an event that names it.
+      const uid = params.target.toLowerCase();
+      const known = c.byUid(uid);
+      const ev = known === undefined ? c.events().find((e) => e.regarding.uid === uid && e.regarding.kind === 'Pod') : undefined;
+      const ns = known?.namespace ?? ev?.regarding.namespace;
+      const name = known?.name ?? ev?.regarding.name;
+      if (ns === undefined || name === undefined) return undefined;
+      const report = await c.diagnose({ namespace: ns, name, uid }, this.options.workspace?.());
+      return { markdown: renderDiagnoseMarkdown(report), report };
+    }
     const parts = params.target.split('/');
     if (c === undefined || parts.length !== 2 || parts.some((p) => p === '')) return undefined;
     const s = c.state().state;

@@ -61,6 +61,7 @@ export type { ApiObject, PodRecord, EventRecord, WorkloadMatch } from './diagnos
 export { parsePreemptedNote } from './diagnose/messages';
 export { maxTextBytes, capStrings } from './diagnose/cap';
 export { buildDiagnoseReport } from './diagnose/report/build';
+export { controllerCandidates } from './diagnose/reconstruct';
 export { renderDiagnoseText, renderDiagnoseMarkdown } from './diagnose/report/render';
 export type { DiagnoseReport } from './diagnose/report/types';
 export { rankNodeForEviction } from './diagnose/victim-choice';

@@ -169,9 +169,12 @@ export interface PodListItem {
   target: string;
   label: string;
   description?: string;
-  source: 'live' | 'deleted' | 'workspace';
+  /** `victim`: named by a recent Preempted/Evicted/TaintManagerEviction event (or the history), newest first. */
+  source: 'victim' | 'live' | 'deleted' | 'workspace';
   /** The pod belongs to the workload asked for in `ListPodsParams.workload` (owner chain or template labels). */
   matchesWorkload?: boolean;
+  /** For victims: when it happened (ISO), to order them newest first. */
+  time?: string;
 }
 
 /** `kubePriorityLens/listPods` params: `workload` = `Kind/namespace/name` (e.g. the workload under the cursor). */
@@ -284,6 +287,11 @@ export interface KplTestApi {
   clusterState(): ClusterConnectionState | undefined;
   /** Text and tooltip of the cluster status bar item, as the user sees them. */
   statusBar(): { text: string; tooltip: string };
+  /**
+   * The Diagnose Pod quick pick while it is open: its items as shown, `type` sets its value (as typing does; the list
+   * follows), `accept` selects the item with that label (or the first) as a click does.
+   */
+  podPicker(): { items: { label: string; description: string }[]; type(value: string): void; accept(label?: string): boolean } | undefined;
   priorityMap(): Promise<PriorityMapView>;
 }
 

@@ -13,6 +13,7 @@ const COMMANDS = [
   'kubePriorityLens.revealWorkloads',
   'kubePriorityLens.exportHistory',
   'kubePriorityLens.clearHistory',
+  'kubePriorityLens.replayDemoStory',
 ];
 
 describe('activation', () => {

@@ -4,6 +4,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 
+/** The real-cluster suite the setup file names (`suite: 'after-the-fact'`), else the live one. */
+function liveSuite(): string {
+  try {
+    const setup = JSON.parse(fs.readFileSync(process.env.KPL_E2E_LIVE ?? '', 'utf8')) as { suite?: string };
+    return setup.suite === 'after-the-fact'
+      ? 'after-the-fact.test.js'
+      : setup.suite === 'demo'
+        ? 'demo-story.test.js'
+        : 'live-cluster.test.js';
+  } catch {
+    return 'live-cluster.test.js';
+  }
+}
+
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   // The untrusted profile runs only the Restricted Mode checks; the default profile runs everything else.
@@ -23,8 +37,8 @@ export function run(): Promise<void> {
     else if (rendered) {
       // the rendered-chart suite alone
     } else if (live) {
-      if (f !== 'live-cluster.test.js') continue;
-    } else if (f === 'live-cluster.test.js') continue;
+      if (f !== liveSuite()) continue;
+    } else if (f === 'live-cluster.test.js' || f === 'after-the-fact.test.js' || f === 'demo-story.test.js') continue;
     else if ((f === 'untrusted.test.js') !== untrusted) continue;
     mocha.addFile(path.join(__dirname, f));
   }

@@ -47,7 +47,7 @@ describe('live cluster (real preemption)', function () {
     const state = await waitFor('cluster state live', () => (t.clusterState() === 'live' ? 'live' : undefined), 60_000);
     assert.equal(state, 'live');
     const bar = t.statusBar();
-    assert.equal(bar.text, `$(pulse) ${setup().context}`, JSON.stringify(bar));
+    assert.equal(bar.text, `$(pulse) ${setup().context}: live`, JSON.stringify(bar));
     // appendText escapes the markdown (spaces as &nbsp;, `-` as `\-`).
     assert.match(bar.tooltip.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1'), new RegExp(`context "${setup().context}": live`));
     // The view is open and watching before anything happens, as for a user.

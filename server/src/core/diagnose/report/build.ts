@@ -10,6 +10,9 @@ import type { ReportContext } from './context';
 import { preemptionSection } from './preemption';
 import { evictionSection, jobOf, jobSection, pdbSection } from './sections';
 import { fixesFor } from './fixes';
+import { nothingLeftLine, reconstructPod } from '../reconstruct';
+import type { Reconstruction } from '../reconstruct';
+import type { PodRecord } from '../records';
 
 export function buildDiagnoseReport(input: DiagnoseInput): DiagnoseReport {
   const { target } = input;
@@ -18,14 +21,29 @@ export function buildDiagnoseReport(input: DiagnoseInput): DiagnoseReport {
   const byUid = new Map(input.pods.map((p) => [p.uid, p]));
   // The target: by UID, else the newest record with that name.
   const candidates = input.pods.filter((p) => p.namespace === target.namespace && p.name === target.name);
-  const pod =
+  const seen =
     (target.uid !== undefined ? byUid.get(target.uid) : undefined) ??
     candidates.sort((a, b) => (b.creationTime ?? '').localeCompare(a.creationTime ?? ''))[0];
   const podEvents = eventsOfPod(input.events, {
     namespace: target.namespace,
     name: target.name,
-    ...(pod?.uid !== undefined ? { uid: pod.uid } : {}),
+    ...(seen?.uid !== undefined ? { uid: seen.uid } : target.uid !== undefined ? { uid: target.uid } : {}),
   });
+  // Never seen (deleted before this tool started): rebuilt from its events and its controller's template.
+  const rebuilt: Reconstruction | undefined =
+    seen !== undefined
+      ? undefined
+      : reconstructPod({
+          target,
+          podEvents,
+          controllerEvents: input.controllerEvents ?? [],
+          pods: input.pods,
+          jobs: input.jobs ?? [],
+          replicaSets: input.replicaSets ?? [],
+          priorityClasses: input.priorityClasses ?? [],
+        });
+  const pod: PodRecord | undefined = seen ?? rebuilt?.record;
+  if (rebuilt !== undefined && rebuilt.record.uid !== '') byUid.set(rebuilt.record.uid, rebuilt.record);
 
   // Owning Job object, its Failed condition.
   const job = jobOf(input, pod);
@@ -37,6 +55,7 @@ export function buildDiagnoseReport(input: DiagnoseInput): DiagnoseReport {
   const report: DiagnoseReport = {
     target: targetText,
     found: pod !== undefined || podEvents.length > 0,
+    headline: c.title,
     happened: { kind: c.kind, title: c.title, evidence: c.evidence },
     pdbs: [],
     fixes: [],
@@ -48,8 +67,12 @@ export function buildDiagnoseReport(input: DiagnoseInput): DiagnoseReport {
   if (c.node !== undefined) report.happened.node = c.node;
   if (c.disruptionReason !== undefined) report.happened.disruptionReason = c.disruptionReason;
   if (input.source !== undefined) report.source = input.source;
+  if (input.now !== undefined) report.generatedAt = input.now;
+  if (rebuilt !== undefined) report.reconstructed = { facts: rebuilt.facts, unknown: rebuilt.unknown };
+  else if (seen === undefined) report.reconstructed = { facts: [], unknown: [nothingLeftLine] };
   const victim = pod === undefined ? undefined : summarize(pod, classes, input.workspace);
   if (victim !== undefined) {
+    if (rebuilt !== undefined) victim.deleted = true;
     report.pod = victim;
     if (victim.classIsGlobalDefault === true) {
       const templateClass = jobObject === undefined ? undefined : asString(jobObject, 'spec', 'template', 'spec', 'priorityClassName');
@@ -62,11 +85,26 @@ export function buildDiagnoseReport(input: DiagnoseInput): DiagnoseReport {
     }
   }
 
-  const ctx: ReportContext = { input, classes, byUid, pod, victim, c };
+  // A rebuilt victim takes its place on its node, so the scheduler's choice is re-run with it there.
+  const sectionInput = rebuilt !== undefined ? { ...input, pods: [...input.pods, rebuilt.record] } : input;
+  const ctx: ReportContext = { input: sectionInput, classes, byUid, pod, victim, c };
   if (c.kind === 'preempted-by-scheduler') preemptionSection(ctx, report);
   if (c.kind === 'evicted-by-kubelet' && c.eviction !== undefined) evictionSection(ctx, report, c.eviction);
   if (job !== undefined) jobSection(ctx, report, job);
   pdbSection(ctx, report);
   report.fixes = fixesFor(c, pod, victim, report, input, classes);
+  report.headline = headline(report);
   return report;
+}
+
+/** "Preempted by ci/evaluation-pfrpm (priority 1000 vs 100)": the cause, naming the preemptor and the gap when known. */
+function headline(r: DiagnoseReport): string {
+  const p = r.preemptor;
+  if (r.happened.kind === 'preempted-by-scheduler' && p?.name !== undefined) {
+    const gap = p.priority !== undefined && r.pod?.priority !== undefined ? ` (priority ${p.priority} vs ${r.pod.priority})` : '';
+    return `Preempted by ${p.namespace ?? ''}/${p.name}${gap}`;
+  }
+  if (r.happened.kind === 'evicted-by-kubelet' && r.eviction?.resource !== undefined)
+    return `Evicted by the kubelet: ${r.eviction.resource} pressure${r.happened.node !== undefined ? ` on ${r.happened.node}` : ''}`;
+  return r.happened.title;
 }

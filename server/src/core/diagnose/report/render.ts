@@ -20,6 +20,34 @@ function preemptorName(p: PreemptorInfo): string {
   return p.uid !== undefined ? `unknown (gone before seen), UID ${p.uid}` : 'unknown (the event does not name it)';
 }
 
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * "17:28:24, 12 min ago" in the local time zone of the process that renders (the user's editor or shell), with the
+ * date when it is not the day of `now`; the ISO text as given when it does not parse.
+ */
+export function humanTime(iso: string, now?: string): string {
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return iso;
+  const clock = `${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;
+  const n = now === undefined ? undefined : new Date(now);
+  if (n === undefined || Number.isNaN(n.getTime())) return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())} ${clock}`;
+  const sameDay = t.getFullYear() === n.getFullYear() && t.getMonth() === n.getMonth() && t.getDate() === n.getDate();
+  const day = sameDay ? '' : `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())} `;
+  const s = Math.round((n.getTime() - t.getTime()) / 1000);
+  const ago =
+    s < 0
+      ? 'in the future (clock skew?)'
+      : s < 60
+        ? `${s} s ago`
+        : s < 3600
+          ? `${Math.floor(s / 60)} min ago`
+          : s < 86_400
+            ? `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min ago`
+            : `${Math.floor(s / 86_400)} days ago`;
+  return `${day}${clock}, ${ago}`;
+}
+
 function manifestText(m: ManifestLink | undefined): string {
   return m === undefined ? '' : ` (${m.file}:${m.line + 1})`;
 }
@@ -29,7 +57,7 @@ function sections(r: DiagnoseReport): Array<[string, string[]]> {
   const out: Array<[string, string[]]> = [];
   const what: string[] = [r.happened.title];
   if (r.happened.time !== undefined)
-    what.push(`When: ${r.happened.time}${r.happened.node !== undefined ? ` on node ${r.happened.node}` : ''}`);
+    what.push(`When: ${humanTime(r.happened.time, r.generatedAt)}${r.happened.node !== undefined ? ` on node ${r.happened.node}` : ''}`);
   if (r.pod !== undefined) {
     what.push(`Pod: ${r.pod.namespace}/${r.pod.name} — ${podLine(r.pod)}${r.pod.deleted === true ? ' (deleted)' : ''}`);
     if (r.pod.fromGlobalDefault === true)
@@ -41,6 +69,17 @@ function sections(r: DiagnoseReport): Array<[string, string[]]> {
   }
   for (const e of r.happened.evidence) what.push(`Evidence: ${e}`);
   out.push(['What happened', what]);
+  if (r.reconstructed !== undefined) {
+    const lines =
+      r.reconstructed.facts.length > 0
+        ? [
+            'Kube Priority Lens never saw this pod (it was deleted before the extension or kpl started); rebuilt read-only from what the cluster still has:',
+            ...r.reconstructed.facts.map((f) => `${f.fact}: ${f.value}, from ${f.source}`),
+          ]
+        : [];
+    lines.push(...r.reconstructed.unknown);
+    out.push(['Where the facts come from', lines]);
+  }
   if (r.preemptor !== undefined) {
     const p = r.preemptor;
     const lines = [`Preemptor: ${preemptorName(p)}${p.name !== undefined && p.uid !== undefined ? ` (UID ${p.uid})` : ''}`];
@@ -85,7 +124,8 @@ function sections(r: DiagnoseReport): Array<[string, string[]]> {
       ),
     ]);
   if (r.fixes.length > 0) out.push(['Fixes', r.fixes.map((f) => `${f.title}${manifestText(f.manifest)}: ${f.detail}`)]);
-  if (r.timeline.length > 0) out.push(['Events', r.timeline.map((t) => `${t.time} ${t.object} ${t.reason}: ${t.note}`)]);
+  if (r.timeline.length > 0)
+    out.push(['Events', r.timeline.map((t) => `${humanTime(t.time, r.generatedAt)} ${t.object} ${t.reason}: ${t.note}`)]);
   if (r.source?.partial === true)
     out.push([
       'Data',
@@ -97,7 +137,7 @@ function sections(r: DiagnoseReport): Array<[string, string[]]> {
 }
 
 export function renderDiagnoseText(r: DiagnoseReport): string {
-  const lines = [`Diagnosis of pod ${r.target}`, ''];
+  const lines = [`Diagnosis of pod ${r.target}`, r.headline, ''];
   for (const [heading, body] of sections(r)) {
     lines.push(`${heading}:`);
     for (const b of body) lines.push(`  ${b.replace(/\n/g, '\n  ')}`);
@@ -112,7 +152,7 @@ function fenceLine(text: string): string {
 }
 
 export function renderDiagnoseMarkdown(r: DiagnoseReport): string {
-  const lines = [`# Diagnosis of pod ${codeSpan(r.target)}`, ''];
+  const lines = [`# Diagnosis of pod ${codeSpan(r.target)}`, '', `**${escapeMarkdown(r.headline)}**`, ''];
   for (const [heading, body] of sections(r)) {
     lines.push(`## ${heading}`, '');
     if (heading === 'Fixes') {

@@ -3,6 +3,7 @@ import type { ParsedFile } from '../../model/objects';
 import type { CauseKind } from '../classify';
 import type { JobFailure } from '../messages';
 import type { ApiObject, EventRecord, PodRecord } from '../records';
+import type { ReconstructedFact } from '../reconstruct';
 import type { NodeEvictionRanking, VictimChoice } from '../victim-choice';
 
 export interface DiagnoseInput {
@@ -20,6 +21,15 @@ export interface DiagnoseInput {
   podMetrics?: readonly ApiObject[];
   /** Workspace manifests, to link fixes to lines. */
   workspace?: readonly ParsedFile[];
+  /**
+   * Events of the pod's possible controllers (the Job and ReplicaSet controllers' `SuccessfulCreate` "Created pod:
+   * <name>"), read once for a pod the extension never saw, to find its owner.
+   */
+  controllerEvents?: readonly EventRecord[];
+  /** ReplicaSets read for a pod the extension never saw (its possible owner), like `jobs`. */
+  replicaSets?: readonly ApiObject[];
+  /** When the report is made (ISO): "12 min ago" is relative to it. The core reads no clock. */
+  now?: string;
   /** Where the data came from, shown in the report. */
   source?: { context?: string; state?: string; partial?: boolean; namespaces?: string[] };
 }
@@ -120,6 +130,15 @@ export interface FixSuggestion {
 export interface DiagnoseReport {
   target: string;
   found: boolean;
+  /** One line: what happened, naming the preemptor and the priority gap when known. */
+  headline: string;
+  /** When the report was made (ISO), for relative times. */
+  generatedAt?: string;
+  /**
+   * The pod was never seen alive by this tool (deleted before it started): what was rebuilt from the cluster, with the
+   * source of each fact, and what could not be known.
+   */
+  reconstructed?: { facts: ReconstructedFact[]; unknown: string[] };
   happened: { kind: CauseKind; title: string; time?: string; node?: string; evidence: string[]; disruptionReason?: string };
   pod?: PodSummary;
   preemptor?: PreemptorInfo;

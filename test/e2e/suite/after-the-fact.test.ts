@@ -1,0 +1,111 @@
+// Real VS Code + real cluster, after the fact: run only by test/real-cluster/after-the-fact.test.ts (`npm run
+// test:cluster`), which played the CI story before this editor started (the victims are deleted, the extension never
+// saw them) and passes KPL_E2E_LIVE = a JSON file with `suite: 'after-the-fact'`, the kubeconfig and the preemptions.
+// Diagnose Pod's picker must list the victims first, labelled "preempted by ci/<preemptor>", and the report picked by
+// that label, by typing the victim's name and by typing its UID must name the preemptor, the gap, the Job consequence
+// and the fixes, with the source of each reconstructed fact.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { DiagnoseOutcome, KplTestApi } from '../../../server/src/protocol';
+import { api, waitFor } from './helpers';
+
+interface Setup {
+  kubeconfig: string;
+  context: string;
+  namespace: string;
+  job: string;
+  preemptions: { victim: string; preemptor: string }[];
+}
+
+const setup = (): Setup => JSON.parse(fs.readFileSync(process.env.KPL_E2E_LIVE ?? '', 'utf8')) as Setup;
+
+type Picker = NonNullable<ReturnType<KplTestApi['podPicker']>>;
+
+/** Runs Diagnose Pod as the command palette does (no argument) and waits for its quick pick. */
+async function openPicker(t: KplTestApi): Promise<{ picker: Picker; outcome: Thenable<DiagnoseOutcome> }> {
+  const outcome = vscode.commands.executeCommand<DiagnoseOutcome>('kubePriorityLens.diagnosePod');
+  const picker = await waitFor('the Diagnose Pod quick pick', () => t.podPicker(), 30_000);
+  return { picker, outcome };
+}
+
+function assertReport(markdown: string, e: Setup, p: Setup['preemptions'][number]): void {
+  assert.match(markdown, new RegExp(`Preempted by ${e.namespace}/${p.preemptor} \\(priority 1000 vs 100\\)`));
+  assert.match(markdown, /never saw this pod/);
+  assert.match(markdown, /from the Job's pod template/);
+  assert.match(markdown, /gap 900/);
+  assert.match(markdown, /backoffLimit: 0 turned one preemption into a failed Job/);
+  assert.match(markdown, /Add a podFailurePolicy to Job/);
+}
+
+describe('after the fact: Diagnose Pod of a pod preempted before the editor started', function () {
+  this.timeout(120_000);
+
+  before(async () => {
+    const t = await api();
+    await t.whenServerStarted();
+    const e = setup();
+    const cfg = vscode.workspace.getConfiguration('kubePriorityLens');
+    await cfg.update('kubeconfig', e.kubeconfig, vscode.ConfigurationTarget.Global);
+    await cfg.update('context', e.context, vscode.ConfigurationTarget.Global);
+    await waitFor('cluster state live', () => (t.clusterState() === 'live' ? 'live' : undefined), 60_000);
+  });
+
+  it('the status bar says "live" in words beside the context', async () => {
+    const t = await api();
+    assert.equal(t.statusBar().text, `$(pulse) ${setup().context}: live`);
+  });
+
+  it('the picker lists the victims first, labelled "preempted by …", and picking one by its label diagnoses it', async () => {
+    const t = await api();
+    const e = setup();
+    const { picker, outcome } = await openPicker(t);
+    const victims = e.preemptions.map((p) => `${e.namespace}/${p.victim}`);
+    assert.deepEqual(
+      picker.items
+        .slice(0, victims.length)
+        .map((i) => i.label)
+        .sort(),
+      [...victims].sort(),
+      `victims first: ${JSON.stringify(picker.items.slice(0, 5))}`,
+    );
+    const p = e.preemptions[0];
+    assert.ok(p);
+    const item = picker.items.find((i) => i.label === `${e.namespace}/${p.victim}`);
+    assert.ok(item);
+    assert.match(item.description, new RegExp(`^preempted by ${e.namespace}/${p.preemptor}, \\d+ (s|min) ago`));
+    assert.ok(picker.accept(item.label));
+    const o = await outcome;
+    assert.equal(o.kind, 'shown', JSON.stringify(o));
+    if (o.kind === 'shown') assertReport(o.markdown, e, p);
+  });
+
+  it('typing the victim name (and a namespace/name not in the list) is accepted and diagnosed', async () => {
+    const t = await api();
+    const e = setup();
+    const p = e.preemptions[e.preemptions.length - 1];
+    assert.ok(p);
+    const typedName = `${e.namespace}/${p.victim}`;
+    const first = await openPicker(t);
+    first.picker.type(typedName);
+    const shown = await waitFor('the typed name in the list', () =>
+      t.podPicker()?.items.find((i) => i.label === typedName) !== undefined ? true : undefined,
+    );
+    assert.ok(shown);
+    assert.ok(t.podPicker()?.accept(typedName));
+    const o = await first.outcome;
+    assert.equal(o.kind, 'shown', JSON.stringify(o));
+    if (o.kind === 'shown') assertReport(o.markdown, e, p);
+
+    // Any namespace/name not in the list becomes its own item (not "0 Results").
+    const second = await openPicker(t);
+    const other = `${e.namespace}/not-listed-a1b2c`;
+    second.picker.type(other);
+    const item = await waitFor('the typed item', () => t.podPicker()?.items.find((i) => i.label === other));
+    assert.match(item.description, /not in the list/);
+    assert.ok(t.podPicker()?.accept(other));
+    const o2 = await second.outcome;
+    assert.equal(o2.kind, 'shown', JSON.stringify(o2));
+    if (o2.kind === 'shown') assert.match(o2.markdown, /deleted before the extension started and its events expired/);
+  });
+});
