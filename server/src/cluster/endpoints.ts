@@ -138,14 +138,50 @@ export function matchReadPath(path: string, verb: ReadVerb): string | undefined 
 
 /** Query parameters each verb may carry (the watch adds `watch=true` itself). */
 const allowedQuery: Record<ReadVerb, ReadonlySet<string>> = {
-  get: new Set(['limit', 'continue']),
-  watch: new Set(['resourceVersion', 'allowWatchBookmarks', 'timeoutSeconds']),
+  get: new Set(['limit', 'continue', 'fieldSelector']),
+  watch: new Set(['resourceVersion', 'allowWatchBookmarks', 'timeoutSeconds', 'fieldSelector']),
 };
 
-/** Throws NotAReadEndpointError unless `path` is allow-listed for `verb` and the query uses only known parameters. */
-export function assertReadPath(path: string, verb: ReadVerb, query: Iterable<string> = []): void {
-  if (matchReadPath(path, verb) === undefined) throw new NotAReadEndpointError(`${verb} ${JSON.stringify(path.slice(0, 200))}`);
-  for (const key of query)
+/**
+ * The one field selector the project sends: events of one reason (`reason=Preempted`), so the apiserver filters the
+ * storm of Scheduled/Pulled/Created events out before they are serialised. A reason is a CamelCase word.
+ */
+export function eventReasonSelector(reason: string): string {
+  if (!isReason(reason)) throw new RangeError(`not an event reason: ${JSON.stringify(reason.slice(0, 80))}`);
+  return `reason=${reason}`;
+}
+
+function isReason(s: string): boolean {
+  if (s.length === 0 || s.length > 64) return false;
+  for (const c of s) if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return false;
+  return true;
+}
+
+/**
+ * Throws NotAReadEndpointError unless `path` is allow-listed for `verb` and the query uses only known parameters. A
+ * `fieldSelector` is checked by value (pass the query as a record): only `reason=<Reason>`, only on event collections.
+ */
+export function assertReadPath(path: string, verb: ReadVerb, query: Iterable<string> | Readonly<Record<string, unknown>> = []): void {
+  const what = matchReadPath(path, verb);
+  if (what === undefined) throw new NotAReadEndpointError(`${verb} ${JSON.stringify(path.slice(0, 200))}`);
+  const record = isIterable(query) ? undefined : query;
+  const keys = record !== undefined ? Object.keys(record) : [...(query as Iterable<string>)];
+  for (const key of keys)
     if (!allowedQuery[verb].has(key))
       throw new NotAReadEndpointError(`${verb} ${path} with query parameter ${JSON.stringify(key.slice(0, 80))}`);
+  if (!keys.includes('fieldSelector')) return;
+  const selector = record?.['fieldSelector'];
+  const ok =
+    what.startsWith('events ') &&
+    typeof selector === 'string' &&
+    selector.startsWith('reason=') &&
+    isReason(selector.slice('reason='.length));
+  if (!ok)
+    throw new NotAReadEndpointError(
+      `${verb} ${path} with fieldSelector ${typeof selector === 'string' ? JSON.stringify(selector.slice(0, 80)) : '(no value)'}`,
+    );
+}
+
+function isIterable(q: Iterable<string> | Readonly<Record<string, unknown>>): q is Iterable<string> {
+  return typeof (q as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
 }
