@@ -72,8 +72,8 @@ const builds = [
 // Test programs that are not test files themselves: the local cluster's CLI (npm run cluster:up, the demo).
 const testPrograms = ['test/real-cluster/cli.ts'].filter((f) => existsSync(f));
 const testEntries = [...findTests('test'), ...testPrograms];
-// Bench programs: bench/*.ts and the one-off probes of bench/probes/*.ts (out/bench/…, out/bench/probes/…).
-const benchEntries = ['bench', join('bench', 'probes')].flatMap((dir) =>
+// Bench programs: bench/*.ts, the live-side bench bench/live/*.ts and the one-off probes of bench/probes/*.ts (out/bench/…).
+const benchEntries = ['bench', join('bench', 'probes'), join('bench', 'live')].flatMap((dir) =>
   existsSync(dir)
     ? readdirSync(dir)
         .filter((f) => f.endsWith('.ts'))
@@ -100,7 +100,12 @@ if (testEntries.length > 0) {
   });
 }
 if (benchEntries.length > 0) {
-  builds.push({ ...node, entryPoints: toEntryMap(benchEntries), outdir: 'out', external: ['yaml-language-server', 'js-yaml'] });
+  builds.push({
+    ...node,
+    entryPoints: toEntryMap(benchEntries),
+    outdir: 'out',
+    external: ['yaml-language-server', 'js-yaml', 'playwright-core'],
+  });
 }
 
 const existing = builds.filter((b) => Object.values(b.entryPoints).every((e) => existsSync(e)));
