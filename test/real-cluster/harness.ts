@@ -112,7 +112,7 @@ export interface Cluster {
   /** Run the built kubectl with the admin kubeconfig (or opts.kubeconfig). Never throws on a non-zero exit. */
   kubectl(args: string[], input?: string, opts?: { kubeconfig?: string; timeoutMs?: number }): Promise<ExecResult>;
   /** `kubectl apply -f -`; throws on failure. Returns kubectl's stdout. */
-  apply(yaml: string, opts?: { kubeconfig?: string }): Promise<string>;
+  apply(yaml: string, opts?: { kubeconfig?: string; timeoutMs?: number }): Promise<string>;
   /** `kubectl get <args> -o json`, parsed; throws on failure (including NotFound). */
   getJson(resourceArgs: string[], opts?: { kubeconfig?: string }): Promise<K8sObject>;
   /** Like getJson but resolves undefined on NotFound. */
@@ -792,7 +792,10 @@ class ClusterImpl implements Cluster {
     });
     await this.time('nodes', async () => {
       if (this.nodes.length > 0) {
-        await this.apply(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: this.nodes.map(nodeObject) }));
+        // One request per Node: a bed of 1,000 nodes (bench:live) takes longer than kubectl's default minute here.
+        await this.apply(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: this.nodes.map(nodeObject) }), {
+          timeoutMs: 60_000 + 500 * this.nodes.length,
+        });
         await this.waitNodesReady(60_000 + 100 * this.nodes.length);
       }
     });
@@ -855,7 +858,7 @@ class ClusterImpl implements Cluster {
     });
   }
 
-  async apply(yaml: string, opts: { kubeconfig?: string } = {}): Promise<string> {
+  async apply(yaml: string, opts: { kubeconfig?: string; timeoutMs?: number } = {}): Promise<string> {
     const r = await this.kubectl(['apply', '-f', '-'], yaml, opts);
     if (r.code !== 0) throw new Error(`kubectl apply failed (${r.code}): ${r.stderr.trim()}`);
     return r.stdout;

@@ -53,6 +53,9 @@ export interface ClusterConnectionOptions {
   now?: () => Date;
 }
 
+/** Diagnose Pod re-reads the snapshot when it is older than this. */
+const DIAGNOSE_SNAPSHOT_MAX_AGE_MS = 5000;
+
 export type EventsListener = (records: EventRecord[]) => void;
 export type StateListener = (state: ClusterStateView) => void;
 
@@ -352,11 +355,19 @@ export class ClusterConnection implements PodLookup {
    * the events (live and history) and the snapshot. `workspace` links fixes to manifest lines.
    */
   async diagnose(target: { namespace: string; name: string; uid?: string }, workspace?: readonly ParsedFile[]): Promise<DiagnoseReport> {
-    // Classes, PDBs and nodes may have changed since the last periodic refresh: read them now (4 GETs).
-    if (this.options.watch !== false) await this.refreshSnapshot();
+    // Classes, PDBs and nodes may have changed since the last periodic refresh: read them now (4 GETs), unless the
+    // snapshot is only seconds old (a burst of Diagnose Pod on 1,000 nodes would re-read every Node each time), and
+    // alongside the pod's own read.
+    const refreshing =
+      this.options.watch !== false && this.poller.ageMs() > DIAGNOSE_SNAPSHOT_MAX_AGE_MS
+        ? this.refreshSnapshot()
+        : Promise.resolve(undefined);
     // A name Kubernetes would not accept cannot exist: no request (and no path that is not a plain object read).
     const validTarget = isNamespaceName(target.namespace) && isObjectName(target.name);
-    const live = validTarget ? await this.getObject(readPaths.object('pods', target.namespace, target.name)) : undefined;
+    const [live] = await Promise.all([
+      validTarget ? this.getObject(readPaths.object('pods', target.namespace, target.name)) : undefined,
+      refreshing,
+    ]);
     if (live !== undefined) {
       const r = podRecordFromObject(live, this.now().toISOString());
       if (r !== undefined) this.podCache.put(r);
