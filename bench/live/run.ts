@@ -134,7 +134,8 @@ function countRecords(api: Map<string, { resourceVersion: string }>, ds: readonl
 async function main(): Promise<number> {
   if (flag('webview-only')) {
     // The webview measure alone, on synthetic rows (no cluster): for working on the view.
-    const w = await measureFilter(repo, widenRows([], 50_000));
+    const w = await measureFilter(repo, widenRows([], 50_000), flag('profile'));
+    if (w.profile !== undefined) for (const f of w.profile) say(`  ${round(f.selfMs)} ms  ${f.fn}`);
     say(
       `webview: 50k rows loaded in ${round(w.loadMs)} ms; filter p50 ${round(w.p50)} ms, p95 ${round(w.p95)} ms; changes ${w.changes.map((x) => round(x)).join(', ')}; search ${w.search.map((x) => round(x)).join(', ')} ms`,
     );

@@ -20,6 +20,28 @@ export interface FilterTiming {
   p95: number;
   /** Search box (after its 120 ms debounce: filter, sort and render), per query. */
   search: number[];
+  /** With `profile`: self time (ms) of the top functions during the filter changes (Chromium's CPU profiler). */
+  profile?: { fn: string; selfMs: number }[];
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+function topSelf(p: CpuProfile, n = 12): { fn: string; selfMs: number }[] {
+  const byId = new Map(p.nodes.map((x) => [x.id, x]));
+  const self = new Map<string, number>();
+  p.samples.forEach((id, i) => {
+    const f = byId.get(id)?.callFrame;
+    const key = f === undefined ? '?' : `${f.functionName || '(anonymous)'} ${path.basename(f.url)}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([fn, selfMs]) => ({ fn, selfMs }));
 }
 
 /** `count` rows shaped like the storm's `sample` rows, with distinct ids, victims and namespaces. */
@@ -54,7 +76,7 @@ export function widenRows(sample: readonly LiveEventRow[], count: number): LiveE
   return out;
 }
 
-export async function measureFilter(repo: string, rows: LiveEventRow[]): Promise<FilterTiming> {
+export async function measureFilter(repo: string, rows: LiveEventRow[], profile = false): Promise<FilterTiming> {
   // playwright-core is a dev dependency of the e2e suite; loaded here only when this measure runs.
   const { launchBrowser } = require(path.join(repo, 'test', 'e2e', 'harness', 'code-server-run.js')) as {
     launchBrowser: () => Promise<import('playwright-core').Browser>;
@@ -83,6 +105,12 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posts.push(m), g
       while (!w.__posts.some((p) => p.type === 'rendered' && p.count === rs.length)) await new Promise((r) => setTimeout(r, 5));
       return performance.now() - t0;
     }, rows);
+    const cdp = profile ? await page.context().newCDPSession(page) : undefined;
+    if (cdp !== undefined) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     const { changes, search } = await page.evaluate(async () => {
       const frame = () => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
       const selects = [...document.querySelectorAll<HTMLSelectElement>('.filters select')];
@@ -116,7 +144,9 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posts.push(m), g
       }
       return { changes, search };
     });
-    return { rows: rows.length, loadMs, changes, p50: percentile(changes, 50), p95: percentile(changes, 95), search };
+    const result: FilterTiming = { rows: rows.length, loadMs, changes, p50: percentile(changes, 50), p95: percentile(changes, 95), search };
+    if (cdp !== undefined) result.profile = topSelf(((await cdp.send('Profiler.stop')) as { profile: CpuProfile }).profile);
+    return result;
   } finally {
     await browser.close();
     fs.rmSync(dir, { recursive: true, force: true });

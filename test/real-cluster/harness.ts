@@ -796,7 +796,7 @@ class ClusterImpl implements Cluster {
         await this.apply(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: this.nodes.map(nodeObject) }), {
           timeoutMs: 60_000 + 500 * this.nodes.length,
         });
-        await this.waitNodesReady(60_000 + 100 * this.nodes.length);
+        await this.waitNodesReady(60_000 + 1000 * this.nodes.length);
       }
     });
     this.timings.total = Date.now() - t0;
