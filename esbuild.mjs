@@ -73,8 +73,8 @@ const builds = [
 // render corpus run (npm run corpus).
 const testPrograms = ['test/real-cluster/cli.ts', 'test/render/corpus-run.ts'].filter((f) => existsSync(f));
 const testEntries = [...findTests('test'), ...testPrograms];
-// Bench programs: bench/*.ts and the one-off probes of bench/probes/*.ts (out/bench/…, out/bench/probes/…).
-const benchEntries = ['bench', join('bench', 'probes')].flatMap((dir) =>
+// Bench programs: bench/*.ts, the live-side bench bench/live/*.ts and the one-off probes of bench/probes/*.ts (out/bench/…).
+const benchEntries = ['bench', join('bench', 'probes'), join('bench', 'live')].flatMap((dir) =>
   existsSync(dir)
     ? readdirSync(dir)
         .filter((f) => f.endsWith('.ts'))
@@ -101,7 +101,12 @@ if (testEntries.length > 0) {
   });
 }
 if (benchEntries.length > 0) {
-  builds.push({ ...node, entryPoints: toEntryMap(benchEntries), outdir: 'out', external: ['yaml-language-server', 'js-yaml'] });
+  builds.push({
+    ...node,
+    entryPoints: toEntryMap(benchEntries),
+    outdir: 'out',
+    external: ['yaml-language-server', 'js-yaml', 'playwright-core'],
+  });
 }
 
 const existing = builds.filter((b) => Object.values(b.entryPoints).every((e) => existsSync(e)));

@@ -59,6 +59,8 @@ export function mountLiveEvents(root: HTMLElement): App {
   let desc = saved.desc;
   let selected: string | undefined = saved.selected;
   const all = new Map<string, Indexed>();
+  /** Every row in the current sort order; a filter change only filters it (order kept), so 50,000 rows are not re-sorted. */
+  let sorted: Indexed[] | undefined;
   let view: Indexed[] = [];
   let state: ClusterStateView = { state: 'connecting' };
   /** Pressure and predicted next eviction victims per node (from the host's liveEvents result). */
@@ -138,6 +140,7 @@ export function mountLiveEvents(root: HTMLElement): App {
         }
         persist();
         renderHeader();
+        sorted = undefined;
         recompute(false);
       });
       header.append(btn);
@@ -198,7 +201,8 @@ export function mountLiveEvents(root: HTMLElement): App {
     const anchorIndex = Math.floor(viewport.scrollTop / ROW_H);
     const anchorId = anchor && viewport.scrollTop > 0 ? view[anchorIndex]?.row.id : undefined;
     const anchorOffset = viewport.scrollTop - anchorIndex * ROW_H;
-    view = sortRows(applyFilters(all.values(), filters, Date.now()), sortKey, desc);
+    sorted ??= sortRows([...all.values()], sortKey, desc);
+    view = applyFilters(sorted, filters, Date.now());
     spacer.style.height = `${view.length * ROW_H}px`;
     if (anchorId) {
       const ni = view.findIndex((r) => r.row.id === anchorId);
@@ -281,6 +285,7 @@ export function mountLiveEvents(root: HTMLElement): App {
       if (u.nodes !== undefined) nodeViews = new Map(u.nodes.map((n) => [n.node, n]));
     }
     pending = [];
+    sorted = undefined;
     refreshOptions();
     renderState();
     recompute(true);

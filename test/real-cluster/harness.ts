@@ -112,7 +112,7 @@ export interface Cluster {
   /** Run the built kubectl with the admin kubeconfig (or opts.kubeconfig). Never throws on a non-zero exit. */
   kubectl(args: string[], input?: string, opts?: { kubeconfig?: string; timeoutMs?: number }): Promise<ExecResult>;
   /** `kubectl apply -f -`; throws on failure. Returns kubectl's stdout. */
-  apply(yaml: string, opts?: { kubeconfig?: string }): Promise<string>;
+  apply(yaml: string, opts?: { kubeconfig?: string; timeoutMs?: number }): Promise<string>;
   /** `kubectl get <args> -o json`, parsed; throws on failure (including NotFound). */
   getJson(resourceArgs: string[], opts?: { kubeconfig?: string }): Promise<K8sObject>;
   /** Like getJson but resolves undefined on NotFound. */
@@ -572,6 +572,10 @@ class ClusterImpl implements Cluster {
       '--bind-address=127.0.0.1',
       `--secure-port=${port}`,
       `--cert-dir=${path.join(this.dir, certDir)}`,
+      // Client rate limits raised from 20 requests/s (burst 30): building a bed of thousands of pods (bench:live) is
+      // otherwise throttled by the client, not by the control plane.
+      '--kube-api-qps=300',
+      '--kube-api-burst=600',
     ];
     switch (name) {
       case 'etcd': {
@@ -788,8 +792,11 @@ class ClusterImpl implements Cluster {
     });
     await this.time('nodes', async () => {
       if (this.nodes.length > 0) {
-        await this.apply(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: this.nodes.map(nodeObject) }));
-        await this.waitNodesReady(60_000);
+        // One request per Node: a bed of 1,000 nodes (bench:live) takes longer than kubectl's default minute here.
+        await this.apply(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: this.nodes.map(nodeObject) }), {
+          timeoutMs: 60_000 + 500 * this.nodes.length,
+        });
+        await this.waitNodesReady(60_000 + 1000 * this.nodes.length);
       }
     });
     this.timings.total = Date.now() - t0;
@@ -851,7 +858,7 @@ class ClusterImpl implements Cluster {
     });
   }
 
-  async apply(yaml: string, opts: { kubeconfig?: string } = {}): Promise<string> {
+  async apply(yaml: string, opts: { kubeconfig?: string; timeoutMs?: number } = {}): Promise<string> {
     const r = await this.kubectl(['apply', '-f', '-'], yaml, opts);
     if (r.code !== 0) throw new Error(`kubectl apply failed (${r.code}): ${r.stderr.trim()}`);
     return r.stdout;

@@ -51,11 +51,11 @@ export class ApiClient {
   }
 
   /**
-   * GET an allow-listed path (query: `limit`, `continue`) and parse JSON; throws ApiError (403, 404, 410, 0 for
+   * GET an allow-listed path (query: `limit`, `continue`, an event `fieldSelector`) and parse JSON; throws ApiError (403, 404, 410, 0 for
    * network errors), or NotAReadEndpointError before sending anything when the path is not allow-listed.
    */
   async get(path: ReadPath, query: Record<string, string> = {}): Promise<ApiObject> {
-    assertReadPath(path, 'get', Object.keys(query));
+    assertReadPath(path, 'get', query);
     const q = new URLSearchParams(query).toString();
     const url = new URL(this.server + path + (q === '' ? '' : `?${q}`));
     const opts: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
@@ -106,7 +106,7 @@ export class ApiClient {
     onEvent: (type: string, object: ApiObject) => void,
     done: (err: ApiError | undefined) => void,
   ): Promise<WatchHandle> {
-    assertReadPath(path, 'watch', Object.keys(query));
+    assertReadPath(path, 'watch', query);
     let called = false;
     const once = (err: unknown) => {
       if (called) return;

@@ -5,12 +5,12 @@
 // A thin orchestrator of its parts: scope.ts (cluster-wide or namespaces), streams.ts (the list+watch streams),
 // pod-cache.ts (UID cache), event-store.ts, snapshot-poller.ts, connection-state.ts (the state as a pure function of
 // what happened) and node-rankings.ts.
-import { buildDiagnoseReport, capStrings, podRecordFromObject } from '../core/index';
+import { buildDiagnoseReport, capStrings, podRecordFromObject, watchedEventReasons } from '../core/index';
 import type { ApiObject, DiagnoseReport, EventRecord, NodeEvictionRanking, ParsedFile, PodRecord } from '../core/index';
 import type { ClusterConnectionState, ClusterStateView, LiveEventRow } from '../protocol/index';
 import { ApiClient, ApiError } from './api';
 import { connectionState, kubeconfigFailureState, versionProbeState } from './connection-state';
-import { isNamespaceName, isObjectName, readPaths } from './endpoints';
+import { eventReasonSelector, isNamespaceName, isObjectName, readPaths } from './endpoints';
 import type { ReadPath } from './endpoints';
 import { EventStore } from './event-store';
 import type { HistoryRecord, HistoryStore } from './history';
@@ -47,10 +47,15 @@ export interface ClusterConnectionOptions {
   snapshotIntervalMs?: number;
   /** Cap of events kept in memory. Default 50,000. */
   maxEvents?: number;
+  /** Cap of deleted pods kept in the UID cache (the most recently deleted). Default 10,000. */
+  maxDeletedPods?: number;
   /** Diagnostic log (never receives credentials). */
   log?: (message: string) => void;
   now?: () => Date;
 }
+
+/** Diagnose Pod re-reads the snapshot when it is older than this. */
+const DIAGNOSE_SNAPSHOT_MAX_AGE_MS = 5000;
 
 export type EventsListener = (records: EventRecord[]) => void;
 export type StateListener = (state: ClusterStateView) => void;
@@ -71,7 +76,11 @@ export class ClusterConnection implements PodLookup {
 
   constructor(private readonly options: ClusterConnectionOptions = {}) {
     const now = () => this.now();
-    this.podCache = new PodCache(options.history, now);
+    this.podCache = new PodCache(
+      options.history,
+      now,
+      options.maxDeletedPods !== undefined ? { maxDeletedPods: options.maxDeletedPods } : {},
+    );
     this.eventStore = new EventStore(options.history, options.maxEvents ?? 50_000, now);
     this.poller = new SnapshotPoller({
       api: () => this.api,
@@ -86,6 +95,11 @@ export class ClusterConnection implements PodLookup {
   /** Duplicate deliveries (same uid + resourceVersion) that were dropped: for tests and diagnostics. */
   get duplicatesDropped(): number {
     return this.eventStore.duplicatesDropped;
+  }
+
+  /** Sizes of what the connection keeps (pods in the UID cache, events in the store, events dropped by the bound). */
+  get counts(): { pods: number; events: number; eventsEvicted: number } {
+    return { pods: this.podCache.size, events: this.eventStore.size, eventsEvicted: this.eventStore.evictedCount };
   }
 
   // ---- state ---------------------------------------------------------------------------------
@@ -193,7 +207,9 @@ export class ClusterConnection implements PodLookup {
       : fallbackNamespaces(this.options.namespaces, this.loaded?.namespace, (m) => this.log(m));
     const scopes: Array<string | undefined> = clusterWide ? [undefined] : (this.scopeNamespaces ?? []);
     for (const ns of scopes) {
-      this.streams.push(this.makeStream('events', ns));
+      // One events stream per watched reason: the apiserver filters (fieldSelector reason=…), so the Scheduled,
+      // Pulled and Created events of a large cluster (one or more per pod) are never sent, parsed or dropped here.
+      for (const reason of watchedEventReasons) this.streams.push(this.makeStream('events', ns, eventReasonSelector(reason)));
       this.streams.push(this.makeStream('pods', ns));
     }
     await Promise.all([...this.streams.map((s) => s.lw.start()), this.refreshSnapshot()]);
@@ -215,18 +231,22 @@ export class ClusterConnection implements PodLookup {
     return streamStats(this.streams);
   }
 
-  private makeStream(name: 'events' | 'pods', namespace: string | undefined): Stream {
+  private makeStream(name: 'events' | 'pods', namespace: string | undefined, fieldSelector?: string): Stream {
     return openStream(this.api!, name, namespace, {
       watch: this.options.watch !== false,
       backoff: this.options.backoff,
       watchTimeoutSeconds: this.options.watchTimeoutSeconds,
+      fieldSelector,
       onStatus: (status, error) => {
         if (error !== undefined && status !== 'live')
-          this.log(`${name}${namespace !== undefined ? ` in ${namespace}` : ''}: ${status}: ${error.message}`);
+          this.log(
+            `${name}${fieldSelector !== undefined ? ` (${fieldSelector})` : ''}${namespace !== undefined ? ` in ${namespace}` : ''}: ${status}: ${error.message}`,
+          );
         this.poller.onStreamStatus(status);
         this.recomputeState();
       },
       onList: (items) => (name === 'events' ? this.onEventList(items) : this.podCache.onList(items, namespace)),
+      onListPage: name === 'pods' ? (items, first, last) => this.podCache.onListPage(items, first, last, namespace) : undefined,
       onEvent: (type, o) => (name === 'events' ? this.onEventObject(type, o) : this.podCache.onObject(type, o)),
     });
   }
@@ -336,11 +356,19 @@ export class ClusterConnection implements PodLookup {
    * the events (live and history) and the snapshot. `workspace` links fixes to manifest lines.
    */
   async diagnose(target: { namespace: string; name: string; uid?: string }, workspace?: readonly ParsedFile[]): Promise<DiagnoseReport> {
-    // Classes, PDBs and nodes may have changed since the last periodic refresh: read them now (4 GETs).
-    if (this.options.watch !== false) await this.refreshSnapshot();
+    // Classes, PDBs and nodes may have changed since the last periodic refresh: read them now (4 GETs), unless the
+    // snapshot is only seconds old (a burst of Diagnose Pod on 1,000 nodes would re-read every Node each time), and
+    // alongside the pod's own read.
+    const refreshing =
+      this.options.watch !== false && this.poller.ageMs() > DIAGNOSE_SNAPSHOT_MAX_AGE_MS
+        ? this.refreshSnapshot()
+        : Promise.resolve(undefined);
     // A name Kubernetes would not accept cannot exist: no request (and no path that is not a plain object read).
     const validTarget = isNamespaceName(target.namespace) && isObjectName(target.name);
-    const live = validTarget ? await this.getObject(readPaths.object('pods', target.namespace, target.name)) : undefined;
+    const [live] = await Promise.all([
+      validTarget ? this.getObject(readPaths.object('pods', target.namespace, target.name)) : undefined,
+      refreshing,
+    ]);
     if (live !== undefined) {
       const r = podRecordFromObject(live, this.now().toISOString());
       if (r !== undefined) this.podCache.put(r);

@@ -140,32 +140,68 @@ export function matchReadPath(path: string, verb: ReadVerb): string | undefined 
 
 /** Query parameters each verb may carry (the watch adds `watch=true` itself). */
 const allowedQuery: Record<ReadVerb, ReadonlySet<string>> = {
-  get: new Set(['limit', 'continue']),
-  watch: new Set(['resourceVersion', 'allowWatchBookmarks', 'timeoutSeconds']),
+  get: new Set(['limit', 'continue', 'fieldSelector']),
+  watch: new Set(['resourceVersion', 'allowWatchBookmarks', 'timeoutSeconds', 'fieldSelector']),
 };
 
 /**
- * `fieldSelector` narrows a list of events in one namespace (Diagnose Pod's one-off reads: one pod's events, the
- * controllers' `SuccessfulCreate` events); a selector only filters what the same list would return anyway.
+ * The field selectors the project sends, all on events: one reason (`reason=Preempted`: the live streams, so the
+ * apiserver filters the storm of Scheduled/Pulled/Created events out before they are serialised; `reason=SuccessfulCreate`:
+ * Diagnose's controller events), and one pod's events in one namespace (Diagnose Pod of a pod deleted before the
+ * extension started). A selector only filters what the same list would return anyway.
  */
-const fieldSelectorLists = new Set(['events']);
-
-/** Throws NotAReadEndpointError unless `path` is allow-listed for `verb` and the query uses only known parameters. */
-export function assertReadPath(path: string, verb: ReadVerb, query: Iterable<string> = []): void {
-  const what = matchReadPath(path, verb);
-  if (what === undefined) throw new NotAReadEndpointError(`${verb} ${JSON.stringify(path.slice(0, 200))}`);
-  for (const key of query) {
-    if (allowedQuery[verb].has(key)) continue;
-    if (key === 'fieldSelector' && verb === 'get' && fieldSelectorLists.has(what.split(' ')[0] ?? '') && what.includes(' in ')) continue;
-    throw new NotAReadEndpointError(`${verb} ${path} with query parameter ${JSON.stringify(key.slice(0, 80))}`);
-  }
+export function eventReasonSelector(reason: string): string {
+  if (!isReason(reason)) throw new RangeError(`not an event reason: ${JSON.stringify(reason.slice(0, 80))}`);
+  return `reason=${reason}`;
 }
 
 /** `involvedObject.kind=Pod,involvedObject.name=<name>` for one pod's events; names are validated first (no `,` or `=`). */
 export function eventFieldSelector(kind: 'Pod', name: string): string;
 export function eventFieldSelector(reason: 'SuccessfulCreate'): string;
 export function eventFieldSelector(what: 'Pod' | 'SuccessfulCreate', name?: string): string {
-  if (what === 'SuccessfulCreate') return 'reason=SuccessfulCreate';
+  if (what === 'SuccessfulCreate') return eventReasonSelector('SuccessfulCreate');
   if (name === undefined || !isObjectName(name)) throw new RangeError(`not an object name: ${JSON.stringify((name ?? '').slice(0, 80))}`);
-  return `involvedObject.kind=Pod,involvedObject.name=${name}`;
+  return `${podEventsPrefix}${name}`;
+}
+
+const podEventsPrefix = 'involvedObject.kind=Pod,involvedObject.name=';
+
+function isReason(s: string): boolean {
+  if (s.length === 0 || s.length > 64) return false;
+  for (const c of s) if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return false;
+  return true;
+}
+
+/** A field selector this project may send for `what` (the matched endpoint, e.g. `events in ns`) and `verb`. */
+function allowedFieldSelector(what: string, verb: ReadVerb, selector: unknown): boolean {
+  if (!what.startsWith('events ') || typeof selector !== 'string') return false;
+  if (selector.startsWith('reason=')) return isReason(selector.slice('reason='.length));
+  // One pod's events: a one-off list in one namespace, never a watch.
+  return (
+    verb === 'get' && what.includes(' in ') && selector.startsWith(podEventsPrefix) && isObjectName(selector.slice(podEventsPrefix.length))
+  );
+}
+
+/**
+ * Throws NotAReadEndpointError unless `path` is allow-listed for `verb` and the query uses only known parameters. A
+ * `fieldSelector` is checked by value (pass the query as a record): see allowedFieldSelector.
+ */
+export function assertReadPath(path: string, verb: ReadVerb, query: Iterable<string> | Readonly<Record<string, unknown>> = []): void {
+  const what = matchReadPath(path, verb);
+  if (what === undefined) throw new NotAReadEndpointError(`${verb} ${JSON.stringify(path.slice(0, 200))}`);
+  const record = isIterable(query) ? undefined : query;
+  const keys = record !== undefined ? Object.keys(record) : [...(query as Iterable<string>)];
+  for (const key of keys)
+    if (!allowedQuery[verb].has(key))
+      throw new NotAReadEndpointError(`${verb} ${path} with query parameter ${JSON.stringify(key.slice(0, 80))}`);
+  if (!keys.includes('fieldSelector')) return;
+  const selector = record?.['fieldSelector'];
+  if (!allowedFieldSelector(what, verb, selector))
+    throw new NotAReadEndpointError(
+      `${verb} ${path} with fieldSelector ${typeof selector === 'string' ? JSON.stringify(selector.slice(0, 80)) : '(no value)'}`,
+    );
+}
+
+function isIterable(q: Iterable<string> | Readonly<Record<string, unknown>>): q is Iterable<string> {
+  return typeof (q as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
 }

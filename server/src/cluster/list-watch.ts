@@ -15,12 +15,19 @@ export interface ListWatchOptions {
   watch: boolean;
   /** Full state of the collection (initial list and every relist). */
   onList(items: ApiObject[]): void;
+  /**
+   * Instead of onList: the full state page by page (`first` starts a list, `last` ends it), so a list of 30,000 pods
+   * never holds 30,000 raw objects at once. A list cut short by an error is started again from its first page.
+   */
+  onListPage?(items: ApiObject[], first: boolean, last: boolean): void;
   onEvent(type: 'ADDED' | 'MODIFIED' | 'DELETED', object: ApiObject): void;
   onStatus(status: StreamStatus, error?: ApiError): void;
   backoff?: { initialMs: number; maxMs: number };
   /** Server-side watch timeout (the server closes the watch, we resume). */
   watchTimeoutSeconds?: number;
   pageSize?: number;
+  /** Server-side filter (endpoints.ts eventReasonSelector): the list and the watch carry it. */
+  fieldSelector?: string;
 }
 
 const sleep = (ms: number, signal: { stopped: boolean }) =>
@@ -84,18 +91,27 @@ export class ListWatch {
     const items: ApiObject[] = [];
     let cont: string | undefined;
     let rv: string | undefined;
+    let first = true;
+    const paged = this.o.onListPage?.bind(this.o);
     do {
       const q: Record<string, string> = { limit: String(this.o.pageSize ?? 500) };
       if (cont !== undefined) q['continue'] = cont;
+      if (this.o.fieldSelector !== undefined) q['fieldSelector'] = this.o.fieldSelector;
       const page = await this.o.api.get(this.o.path, q);
       const meta = (page['metadata'] ?? {}) as { resourceVersion?: string; continue?: string };
       rv = meta.resourceVersion;
       cont = meta.continue !== undefined && meta.continue !== '' ? meta.continue : undefined;
-      for (const item of (page['items'] as ApiObject[] | undefined) ?? []) items.push(item);
+      const pageItems = (page['items'] as ApiObject[] | undefined) ?? [];
+      if (paged !== undefined) {
+        if (this.flags.stopped) return;
+        paged(pageItems, first, cont === undefined);
+        first = false;
+      } else for (const item of pageItems) items.push(item);
     } while (cont !== undefined && !this.flags.stopped);
+    if (this.flags.stopped && cont !== undefined) return;
     this.resourceVersion = rv;
     this.lists++;
-    this.o.onList(items);
+    if (paged === undefined) this.o.onList(items);
   }
 
   private watchOnce(): Promise<'closed' | 'gone' | ApiError> {
@@ -110,7 +126,12 @@ export class ListWatch {
         resolve(v);
       };
       this.cancelWatch = () => finish('closed');
-      const query = { resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: this.o.watchTimeoutSeconds ?? 300 };
+      const query: Record<string, string | number | boolean | undefined> = {
+        resourceVersion: this.resourceVersion,
+        allowWatchBookmarks: true,
+        timeoutSeconds: this.o.watchTimeoutSeconds ?? 300,
+      };
+      if (this.o.fieldSelector !== undefined) query['fieldSelector'] = this.o.fieldSelector;
       this.watches++;
       this.o.api
         .watch(

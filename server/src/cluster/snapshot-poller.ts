@@ -86,7 +86,21 @@ export class SnapshotPoller {
     this.resnapshotTimer.unref?.();
   }
 
-  async refresh(): Promise<ClusterSnapshot> {
+  /** The read in flight: callers at the same time share it (Diagnose Pod bursts, the periodic timer). */
+  private inflight: Promise<ClusterSnapshot> | undefined;
+
+  refresh(): Promise<ClusterSnapshot> {
+    this.inflight ??= this.read().finally(() => (this.inflight = undefined));
+    return this.inflight;
+  }
+
+  /** Milliseconds since the last snapshot was taken (Infinity before the first). */
+  ageMs(): number {
+    const t = Date.parse(this.snap.takenAt);
+    return Number.isFinite(t) ? Math.max(0, this.o.now().getTime() - t) : Infinity;
+  }
+
+  private async read(): Promise<ClusterSnapshot> {
     const api = this.o.api();
     if (api === undefined) return this.snap;
     const missing: string[] = [];

@@ -1,7 +1,7 @@
 // LiveClusterSource: the live implementation of the language server's ClusterSource seam (server/src/lsp/cluster-source.ts),
 // matching that interface structurally so this layer does not depend on the LSP layer. Owns one ClusterConnection
 // and the history store; the server calls configure() on start and on every settings/trust change.
-import type { ParsedFile, WorkloadMatch } from '../core/index';
+import type { EventRecord, ParsedFile, WorkloadMatch } from '../core/index';
 import { podsOfWorkload, renderDiagnoseMarkdown } from '../core/index';
 import type {
   ClusterStateView,
@@ -45,6 +45,9 @@ function ago(ms: number): string {
   return `${Math.floor(s / 86_400)} days ago`;
 }
 
+/** How long new event records wait to be sent to the views together. */
+const BATCH_MS = 100;
+
 export interface LiveClusterSourceOptions {
   /** Directory of the history store (the extension's globalStorage); none = no history. */
   historyDir?: string;
@@ -65,6 +68,8 @@ export class LiveClusterSource {
   private fixedState: ClusterStateView | undefined = { state: 'disabled' };
   private readonly listeners = new Set<(what: { snapshot: boolean; state: boolean }) => void>();
   private generation = 0;
+  private readonly pendingRows = new Map<string, EventRecord>();
+  private pendingTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: LiveClusterSourceOptions = {}) {}
 
@@ -142,16 +147,39 @@ export class LiveClusterSource {
     this.connection = connection;
     connection.onState(() => this.fire({ snapshot: false, state: true }));
     connection.onSnapshot(() => this.fire({ snapshot: true, state: false }));
-    connection.onEvents((records) =>
-      this.options.onLiveEvents?.({ rows: records.map((r) => liveEventRow(r, connection)), replace: false, state: connection.state() }),
-    );
+    connection.onEvents((records) => this.queueRows(connection, records));
     try {
       await connection.start();
     } catch {
       // The state (no-kubeconfig, offline, untrusted) says why; watches keep retrying when the server was unreachable.
     }
-    if (generation === this.generation)
+    if (generation === this.generation) {
+      // The full list below holds every pending record too.
+      this.dropPendingRows();
       this.options.onLiveEvents?.({ rows: connection.liveRows(), replace: true, state: connection.state() });
+    }
+  }
+
+  /**
+   * New or changed event records wait up to BATCH_MS and go to the views in one notification: a storm of thousands of
+   * events a second is a few notifications, not thousands. Pending records are keyed by UID (an update replaces the
+   * pending one), so the queue never holds more than the event store does.
+   */
+  private queueRows(connection: ClusterConnection, records: readonly EventRecord[]): void {
+    for (const r of records) this.pendingRows.set(r.uid, r);
+    this.pendingTimer ??= setTimeout(() => {
+      this.pendingTimer = undefined;
+      const pending = [...this.pendingRows.values()];
+      this.pendingRows.clear();
+      if (connection !== this.connection || pending.length === 0) return;
+      this.options.onLiveEvents?.({ rows: pending.map((r) => liveEventRow(r, connection)), replace: false, state: connection.state() });
+    }, BATCH_MS);
+  }
+
+  private dropPendingRows(): void {
+    if (this.pendingTimer !== undefined) clearTimeout(this.pendingTimer);
+    this.pendingTimer = undefined;
+    this.pendingRows.clear();
   }
 
   /** The context a configuration names: its `context`, else the kubeconfig's current-context (names only, no credentials). */
@@ -165,6 +193,7 @@ export class LiveClusterSource {
   }
 
   private teardown(): void {
+    this.dropPendingRows();
     this.generation++;
     const c = this.connection;
     this.connection = undefined;
@@ -330,6 +359,7 @@ export class LiveClusterSource {
     await h?.clear();
     // The rows in memory and in every open view go too (the history file alone would come back from memory).
     const c = this.connection;
+    this.dropPendingRows();
     c?.clearRecords();
     this.options.onLiveEvents?.({ rows: [], replace: true, state: this.state() });
   }

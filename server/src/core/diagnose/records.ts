@@ -86,6 +86,11 @@ export interface EventRecord {
   host?: string;
   /** When this process first saw the event (ISO), for measuring delays. */
   seenAt?: string;
+  /**
+   * UIDs of other events folded into this record: the scheduler reported the same preemption (victim and preemptor)
+   * again, e.g. retrying across an apiserver restart. One preemption, one record; `count` counts the reports.
+   */
+  mergedUids?: string[];
 }
 
 export const watchedEventReasons: readonly string[] = [

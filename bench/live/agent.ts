@@ -1,0 +1,135 @@
+// The live side under measurement, in its own process (so its heap, RSS and CPU are its own): one ClusterConnection
+// exactly as the language server opens it, driven by bench/live/run.ts over IPC. It records every event record the
+// connection reports (UID, resourceVersion, victim and preemptor, when it arrived) so the runner can count lost and
+// duplicated records against the apiserver's own list, whatever the bounded store still holds at the end.
+import { ClusterConnection } from '../../server/src/cluster/connection';
+import { parsePreemptedNote } from '../../server/src/core/index';
+import { PodCache } from '../../server/src/cluster/pod-cache';
+import type { EventRecord, PodRecord } from '../../server/src/core/index';
+
+export type AgentRequest =
+  | { id: number; cmd: 'connect'; kubeconfig: string; maxEvents: number; maxDeletedPods: number }
+  | { id: number; cmd: 'memory' }
+  | { id: number; cmd: 'cpu'; ms: number }
+  | { id: number; cmd: 'deliveries' }
+  | { id: number; cmd: 'diagnose'; targets: { namespace: string; name: string; uid?: string }[] }
+  | { id: number; cmd: 'rows' }
+  | { id: number; cmd: 'cacheHeap' }
+  | { id: number; cmd: 'stop' };
+
+export interface Memory {
+  heapUsed: number;
+  rss: number;
+  pods: number;
+  events: number;
+  eventsEvicted: number;
+}
+
+/**
+ * One event the connection reported: [event uid, resourceVersion, reason, eventTime, received (ms), victim uid, preemptor
+ * uid, uid of the record holding it] (an event folded into the record of the same preemption: that record's uid).
+ */
+export type Delivery = [string, string, string, string, number, string, string, string];
+
+const gc = (globalThis as { gc?: () => void }).gc;
+let conn: ClusterConnection | undefined;
+const deliveries: Delivery[] = [];
+const states: string[] = [];
+const folded = new Set<string>();
+const delivered = new Set<string>();
+
+function memory(): Memory {
+  gc?.();
+  gc?.();
+  const m = process.memoryUsage();
+  const counts = conn?.counts ?? { pods: 0, events: 0, eventsEvicted: 0 };
+  return { heapUsed: m.heapUsed, rss: m.rss, pods: counts.pods, events: counts.events, eventsEvicted: counts.eventsEvicted };
+}
+
+function record(records: readonly EventRecord[]): void {
+  const at = Date.now();
+  for (const r of records) {
+    const preemptor = r.reason === 'Preempted' ? (parsePreemptedNote(r.note)?.preemptorUid ?? r.related?.uid ?? '') : '';
+    const newlyFolded = (r.mergedUids ?? []).filter((u) => !folded.has(u));
+    // A record re-sent because an event was folded into it is not a second delivery of that record.
+    const key = `${r.uid}|${r.resourceVersion ?? ''}`;
+    if (!(newlyFolded.length > 0 && delivered.has(key)))
+      deliveries.push([r.uid, r.resourceVersion ?? '', r.reason, r.time, at, r.regarding.uid ?? '', preemptor, r.uid]);
+    delivered.add(key);
+    for (const uid of r.mergedUids ?? []) {
+      if (folded.has(uid)) continue;
+      folded.add(uid);
+      deliveries.push([uid, '', r.reason, r.time, at, r.regarding.uid ?? '', preemptor, r.uid]);
+    }
+  }
+}
+
+async function handle(m: AgentRequest): Promise<unknown> {
+  switch (m.cmd) {
+    case 'connect': {
+      const before = memory();
+      const c = new ClusterConnection({
+        kubeconfig: m.kubeconfig,
+        maxEvents: m.maxEvents,
+        maxDeletedPods: m.maxDeletedPods,
+        snapshotIntervalMs: 60_000,
+        log: (s) => {
+          if (s.startsWith('cluster state')) states.push(`${new Date().toISOString()} ${s}`);
+        },
+      });
+      conn = c;
+      c.onEvents(record);
+      const t0 = performance.now();
+      await c.start();
+      const syncMs = performance.now() - t0;
+      return { syncMs, before, after: memory(), state: c.state() };
+    }
+    case 'memory':
+      return memory();
+    case 'cpu': {
+      const u0 = process.cpuUsage();
+      const t0 = performance.now();
+      await new Promise((r) => setTimeout(r, m.ms));
+      const u = process.cpuUsage(u0);
+      return { cpuMs: (u.user + u.system) / 1000, wallMs: performance.now() - t0 };
+    }
+    case 'deliveries':
+      return { deliveries, states, duplicatesDropped: conn?.duplicatesDropped ?? 0, streams: conn?.streamStats() ?? [] };
+    case 'diagnose': {
+      const times: number[] = [];
+      const kinds: string[] = [];
+      for (const t of m.targets) {
+        const t0 = performance.now();
+        const report = await conn?.diagnose(t);
+        times.push(performance.now() - t0);
+        kinds.push(report?.happened.kind ?? '?');
+      }
+      return { times, kinds };
+    }
+    case 'rows':
+      return conn?.liveRows() ?? [];
+    case 'cacheHeap': {
+      // The heap a UID cache of these records takes: the same records (from JSON, as fresh as a list's) put into a new
+      // PodCache next to the connection's, measured between two full GCs. Fixed costs of the connection are left out.
+      const text = JSON.stringify(conn?.pods() ?? []);
+      const h0 = memory().heapUsed;
+      let records = JSON.parse(text) as PodRecord[];
+      const cache = new PodCache(undefined, () => new Date(), { maxDeletedPods: records.length });
+      for (const r of records) cache.put(r);
+      records = [];
+      const h1 = memory().heapUsed;
+      return { pods: cache.size + records.length, bytes: h1 - h0 };
+    }
+    case 'stop':
+      await conn?.stop();
+      return true;
+  }
+}
+
+process.on('message', (m: AgentRequest) => {
+  handle(m).then(
+    (result) => process.send?.({ id: m.id, result }),
+    (error: unknown) => process.send?.({ id: m.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+  );
+});
+process.on('disconnect', () => process.exit(0));
