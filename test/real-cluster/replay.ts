@@ -383,7 +383,8 @@ export async function replay(c: Cluster, objects: K8sObject[], podRef: string, l
           ? x
           : undefined;
       },
-      30_000,
+      // 30 s was once too short with the machine at load 39 (seed 1487: agrees when rerun).
+      60_000,
       { intervalMs: 250, description: `PDB ${ns}/${b.metadata.name} observed` },
     );
     log(
