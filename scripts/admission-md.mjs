@@ -1,0 +1,146 @@
+// `node scripts/admission-md.mjs REPORT.json [--write]`: turns the JSON report of the admission suite
+// (KPL_ADMISSION_REPORT / `npm run test:admission -- --report FILE`) into the figures and the list of disagreements
+// of test/scenarios/ADMISSION.md, each with its cause. Causes are classified from the apiserver's own message; a
+// disagreement no rule explains is listed as "UNCLASSIFIED" for a human to read. --write replaces the generated part
+// of ADMISSION.md (between the `<!-- generated -->` markers); without it the text goes to stdout.
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const [reportFile, ...rest] = process.argv.slice(2);
+if (!reportFile) {
+  console.error('usage: node scripts/admission-md.mjs REPORT.json [--write]');
+  process.exit(2);
+}
+const results = JSON.parse(readFileSync(reportFile, 'utf8'));
+const FIELDS = ['verdict', 'message', 'priority', 'priorityClassName', 'preemptionPolicy', 'qosClass'];
+
+/** [test on the apiserver's message (or the field), cause]. First match wins. */
+const RULES = [
+  [
+    /no matches for kind/,
+    'removed API version: the apiserver no longer serves it, kpl analyses it as served (issue 17 §1b "Removed API versions", h17-core)',
+  ],
+  [
+    /spec\.selector: Required value|`selector` does not match template|containers: Required value|image: Required value|spec\.template\.spec\.containers: Required/,
+    'partial manifest (a kustomize patch or an overlay/template fragment): not a complete object, kpl analyses it as a complete workload (issue 17 §1b "Partial manifests", h17-core)',
+  ],
+  [
+    /controller-uid/,
+    "dump of a live Job: its template carries another Job's controller-uid labels, which the apiserver checks against this Job's uid; not creatable as written (Job selector generation is outside kpl's model)",
+  ],
+  [
+    /quantities must match/,
+    'unparseable quantity (a ${VAR} placeholder): kpl check reports an error but kpl explain says admissible (issue 17 §1b "kpl check and kpl explain disagree", h17-core)',
+  ],
+  [/cannot be handled as a/, "wrong JSON type for a field the engine does not read (API decoding): outside kpl's model"],
+  [
+    /namespaces "[^"]*" not found/,
+    'namespace is a placeholder (${VAR}), not a valid name: kpl does not validate namespace names yet (issue 17 §1 "names validated as the apiserver", h17-core)',
+  ],
+  [
+    /metadata\.name: Invalid value|RFC 1123/,
+    'invalid name (placeholder or not a DNS name) in a field kpl does not validate (issue 17 §1 name validation covers the kinds kpl reads; others are outside its model)',
+  ],
+  [/volumeMounts\[\d+\]\.name: Not found/, "volume mount without a matching volume (API validation outside kpl's model; often a fragment)"],
+  [/defaultMode: Invalid value/, "volume defaultMode written as decimal 700/755/600 meaning octal (API validation outside kpl's model)"],
+  [
+    /fieldPath|protocol: Unsupported value|containerPort: Required value|serviceAccountToken: Forbidden|\.name: Required value/,
+    "API validation of a field outside kpl's model",
+  ],
+];
+
+function cause(r, w, field, v) {
+  if (field === 'qosClass')
+    return 'live-object dump whose recorded status.qosClass contradicts its spec; kpl keeps the recorded class, the apiserver computes it (issue 17 §1b "Recorded status that contradicts the spec": keep and report, h17-core)';
+  if (field === 'message')
+    return `kpl names one cause ("${String(v.kpl).slice(0, 80)}…"), the apiserver rejected the object for another one first`;
+  const msg = (w.realMessage ?? '').replace(/\s+/g, ' ').trim();
+  if (field === 'verdict' && v.kpl === false && v.real === true)
+    return `kpl rejects, the apiserver admits: ${msg || '(no message)'} -- UNCLASSIFIED`;
+  for (const [re, text] of RULES) if (re.test(msg)) return text;
+  return `UNCLASSIFIED: ${msg}`;
+}
+
+const perField = Object.fromEntries(FIELDS.map((f) => [f, [0, 0]]));
+const lines = [];
+const byCause = new Map();
+let workloads = 0;
+let skipped = 0;
+let syntax = 0;
+const errs = { total: 0, rejected: 0, matches: 0, list: [] };
+const skippedBy = new Map();
+for (const r of results) {
+  syntax += r.syntaxErrorDocs;
+  skipped += r.skipped.length;
+  for (const s of r.skipped) {
+    const k = s.why.replace(/apiVersion \S+ is not a built-in group: a custom resource, not a \S+/, 'custom resource (group not built in)');
+    skippedBy.set(k, (skippedBy.get(k) ?? 0) + 1);
+  }
+  for (const w of r.workloads) {
+    workloads++;
+    for (const f of FIELDS) {
+      const v = w.fields[f];
+      if (!v) continue;
+      perField[f][1]++;
+      if (v.agree) {
+        perField[f][0]++;
+        continue;
+      }
+      const c = cause(r, w, f, v);
+      byCause.set(c, (byCause.get(c) ?? 0) + 1);
+      lines.push(`- \`${r.repo}/${w.file} ${w.id} ${f}\`: ${c}`);
+    }
+  }
+  for (const e of r.errorFindings) {
+    errs.total++;
+    if (e.rejected) errs.rejected++;
+    if (e.messageMatches) errs.matches++;
+    else
+      errs.list.push(
+        `- ${r.repo}/${e.file} ${e.object} \`${e.ruleId}\`: kpl "${e.kplMessage}"; apiserver: ${e.rejected ? `"${e.realMessage}"` : (e.realMessage ?? 'accepted')}`,
+      );
+  }
+}
+const pct = (a, n) => (n === 0 ? '-' : `${((100 * a) / n).toFixed(1)}%`);
+const out = [
+  '<!-- generated by scripts/admission-md.mjs from the JSON report; do not edit by hand -->',
+  '',
+  `Workloads submitted: **${workloads}** in ${results.length} repositories; not submitted: ${skipped}; YAML documents with syntax errors (counted apart, not submitted): ${syntax}.`,
+  '',
+  '| field | agree | compared | agreement |',
+  '| --- | ---: | ---: | ---: |',
+  ...FIELDS.map((f) => `| ${f} | ${perField[f][0]} | ${perField[f][1]} | ${pct(perField[f][0], perField[f][1])} |`),
+  '',
+  `Error findings of \`kpl check\`: **${errs.total}**; met a rejection: ${errs.rejected}; with a matching message: ${errs.matches}.`,
+  '',
+  '### Not submitted',
+  '',
+  ...[...skippedBy.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `- ${n}: ${k}`),
+  '',
+  '### Disagreements by cause',
+  '',
+  ...[...byCause.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `- ${n}: ${k}`),
+  '',
+  '### Error findings without a matching rejection',
+  '',
+  ...(errs.list.length > 0 ? errs.list : ['(none)']),
+  '',
+  '## Known disagreements',
+  '',
+  'One line per disagreement (`<repository>/<file> <kind/namespace/name> <field>`: cause); admission.test.ts fails on any',
+  'disagreement not listed here.',
+  '',
+  ...lines,
+  '',
+  '<!-- end generated -->',
+].join('\n');
+if (rest.includes('--write')) {
+  const file = 'test/scenarios/ADMISSION.md';
+  const md = readFileSync(file, 'utf8');
+  const start = md.indexOf('<!-- generated');
+  const end = md.indexOf('<!-- end generated -->');
+  if (start < 0 || end < 0) {
+    console.error(`${file}: generated markers missing`);
+    process.exit(1);
+  }
+  writeFileSync(file, md.slice(0, start) + out + md.slice(end + '<!-- end generated -->'.length));
+} else process.stdout.write(`${out}\n`);
