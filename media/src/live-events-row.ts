@@ -35,9 +35,9 @@ export function rowSubject(r: Indexed): {
 } {
   const row = r.row;
   const name = row.victim.name;
-  const slash = name.indexOf('/');
-  const kind = slash > 0 ? name.slice(0, slash) : 'Pod';
-  const bare = slash > 0 ? name.slice(slash + 1) : name;
+  // Only the server's own `Job/` and `Node/` prefixes (rows.ts) name a kind: a pod name is shown whole, whatever it holds.
+  const kind = name.startsWith('Job/') ? 'Job' : name.startsWith('Node/') ? 'Node' : 'Pod';
+  const bare = kind === 'Pod' ? name : name.slice(kind.length + 1);
   if (kind === 'Job') return { kind: 'job', text: `${row.namespace}/${bare} (Job)`, role: 'Job', diagnose: `Job/${row.namespace}/${bare}` };
   if (kind === 'Node') return { kind: 'node', text: `${bare} (node)`, role: 'node', diagnose: `${row.namespace}/${bare}` };
   const pod = `${row.namespace}/${bare}`;
