@@ -1,3 +1,4 @@
+// Over 400 lines because the run, its storms and its table are one script whose steps share the run's state.
 // `npm run bench:live`: the live side at production scale on the real control plane (issue 19). Builds a KWOK cluster
 // of N nodes and M pods (bed.ts), connects the live side in its own process (agent.ts), runs a preemption storm of K
 // preemptions (optionally restarting kube-apiserver in the middle), and measures in the same run: initial sync next to

@@ -5,12 +5,12 @@
 // A thin orchestrator of its parts: scope.ts (cluster-wide or namespaces), streams.ts (the list+watch streams),
 // pod-cache.ts (UID cache), event-store.ts, snapshot-poller.ts, connection-state.ts (the state as a pure function of
 // what happened) and node-rankings.ts.
-import { buildDiagnoseReport, capStrings, podRecordFromObject, watchedEventReasons } from '../core/index';
+import { capStrings, watchedEventReasons } from '../core/index';
 import type { ApiObject, DiagnoseReport, EventRecord, NodeEvictionRanking, ParsedFile, PodRecord } from '../core/index';
 import type { ClusterConnectionState, ClusterStateView, LiveEventRow } from '../protocol/index';
 import { ApiClient, ApiError } from './api';
 import { connectionState, kubeconfigFailureState, versionProbeState } from './connection-state';
-import { eventReasonSelector, isNamespaceName, isObjectName, readPaths } from './endpoints';
+import { eventReasonSelector, readPaths } from './endpoints';
 import type { ReadPath } from './endpoints';
 import { EventStore } from './event-store';
 import type { HistoryRecord, HistoryStore } from './history';
@@ -18,7 +18,8 @@ import { clientCertificateProblem, KubeconfigError, safeMessage } from './kubeco
 import type { LoadedKubeconfig } from './kubeconfig';
 import { nodeRankings } from './node-rankings';
 import { PodCache } from './pod-cache';
-import { readForReconstruction } from './reconstruction-reads';
+import { diagnosePod } from './diagnose-pod';
+import type { DiagnoseDeps, DiagnoseTarget } from './diagnose-pod';
 import { liveEventRow } from './rows';
 import type { PodLookup } from './rows';
 import { canListClusterWide, fallbackNamespaces } from './scope';
@@ -55,7 +56,6 @@ export interface ClusterConnectionOptions {
 }
 
 /** Diagnose Pod re-reads the snapshot when it is older than this. */
-const DIAGNOSE_SNAPSHOT_MAX_AGE_MS = 5000;
 
 export type EventsListener = (records: EventRecord[]) => void;
 export type StateListener = (state: ClusterStateView) => void;
@@ -353,65 +353,24 @@ export class ClusterConnection implements PodLookup {
 
   /**
    * Diagnose Pod: reads the pod (if still there) and its owning Job, then builds the report from the UID cache,
-   * the events (live and history) and the snapshot. `workspace` links fixes to manifest lines.
+   * the events (live and history) and the snapshot (diagnose-pod.ts). `workspace` links fixes to manifest lines.
    */
-  async diagnose(target: { namespace: string; name: string; uid?: string }, workspace?: readonly ParsedFile[]): Promise<DiagnoseReport> {
-    // Classes, PDBs and nodes may have changed since the last periodic refresh: read them now (4 GETs), unless the
-    // snapshot is only seconds old (a burst of Diagnose Pod on 1,000 nodes would re-read every Node each time), and
-    // alongside the pod's own read.
-    const refreshing =
-      this.options.watch !== false && this.poller.ageMs() > DIAGNOSE_SNAPSHOT_MAX_AGE_MS
-        ? this.refreshSnapshot()
-        : Promise.resolve(undefined);
-    // A name Kubernetes would not accept cannot exist: no request (and no path that is not a plain object read).
-    const validTarget = isNamespaceName(target.namespace) && isObjectName(target.name);
-    const [live] = await Promise.all([
-      validTarget ? this.getObject(readPaths.object('pods', target.namespace, target.name)) : undefined,
-      refreshing,
-    ]);
-    if (live !== undefined) {
-      const r = podRecordFromObject(live, this.now().toISOString());
-      if (r !== undefined) this.podCache.put(r);
-    }
-    const pod = target.uid !== undefined ? this.byUid(target.uid) : this.byName(target.namespace, target.name);
-    const jobs: ApiObject[] = [];
-    for (const owner of pod?.owners ?? []) {
-      if (owner.kind !== 'Job' || !isNamespaceName(target.namespace) || !isObjectName(owner.name)) continue;
-      const job = await this.getObject(readPaths.object('jobs', target.namespace, owner.name));
-      if (job !== undefined) jobs.push(job);
-    }
-    // Never seen by this process (deleted before it started): what the cluster still has, read once.
-    const extra =
-      pod === undefined && validTarget && this.api !== undefined
-        ? await readForReconstruction(this.api, target, this.pods(), { now: () => this.now(), log: (m) => this.log(m) })
-        : undefined;
-    if (extra !== undefined) jobs.push(...extra.jobs);
-    const view = this.state();
-    const source: NonNullable<Parameters<typeof buildDiagnoseReport>[0]['source']> = {
-      state: view.state,
-      partial: view.state === 'partial',
+  diagnose(target: DiagnoseTarget, workspace?: readonly ParsedFile[]): Promise<DiagnoseReport> {
+    const deps: DiagnoseDeps = {
+      api: this.api,
+      watch: this.options.watch !== false,
+      poller: this.poller,
+      refreshSnapshot: () => this.refreshSnapshot(),
+      getObject: (path) => this.getObject(path),
+      remember: (r) => this.podCache.put(r),
+      pods: this,
+      allPods: () => this.pods(),
+      events: () => this.events(),
+      state: () => this.state(),
+      scopeNamespaces: this.scopeNamespaces,
+      now: () => this.now(),
+      log: (m) => this.log(m),
     };
-    if (view.context !== undefined) source.context = view.context;
-    if (this.scopeNamespaces !== undefined) source.namespaces = this.scopeNamespaces;
-    const snap = this.poller.current();
-    const events = this.events();
-    if (extra !== undefined) {
-      const known = new Set(events.map((e) => e.uid));
-      events.push(...extra.podEvents.filter((e) => !known.has(e.uid)));
-    }
-    return buildDiagnoseReport({
-      target,
-      pods: this.pods(),
-      events,
-      now: this.now().toISOString(),
-      ...(extra !== undefined ? { controllerEvents: extra.controllerEvents, replicaSets: extra.replicaSets } : {}),
-      priorityClasses: snap.priorityClasses,
-      pdbs: snap.pdbs,
-      nodes: snap.nodes,
-      podMetrics: this.poller.podMetrics,
-      jobs,
-      source,
-      ...(workspace !== undefined ? { workspace } : {}),
-    });
+    return diagnosePod(deps, target, workspace);
   }
 }

@@ -1,0 +1,96 @@
+// Diagnose Pod on a live connection: the one-off reads (the pod if still there, its Job, and for a pod this process
+// never saw, what the cluster still has: reconstruction-reads.ts), then the core's report from the UID cache, the
+// events (live and history) and the snapshot. Split from connection.ts, which passes in what it owns.
+import { buildDiagnoseReport, podRecordFromObject } from '../core/index';
+import type { ApiObject, DiagnoseReport, EventRecord, ParsedFile, PodRecord } from '../core/index';
+import type { ClusterStateView } from '../protocol/index';
+import type { ApiClient } from './api';
+import { isNamespaceName, isObjectName, readPaths } from './endpoints';
+import type { ReadPath } from './endpoints';
+import { readForReconstruction } from './reconstruction-reads';
+import type { PodLookup } from './rows';
+import type { SnapshotPoller } from './snapshot-poller';
+
+/** A snapshot younger than this is reused by Diagnose (a burst on 1,000 nodes would re-read every Node each time). */
+const DIAGNOSE_SNAPSHOT_MAX_AGE_MS = 5000;
+
+export interface DiagnoseTarget {
+  namespace: string;
+  name: string;
+  uid?: string;
+}
+
+/** What the connection lends Diagnose: its client, caches, snapshot poller and state. */
+export interface DiagnoseDeps {
+  api: ApiClient | undefined;
+  /** false = the CLI's one-shot connection (its snapshot was just read). */
+  watch: boolean;
+  poller: SnapshotPoller;
+  refreshSnapshot(): Promise<unknown>;
+  getObject(path: ReadPath): Promise<ApiObject | undefined>;
+  /** Puts a freshly read pod into the UID cache. */
+  remember(record: PodRecord): void;
+  pods: PodLookup;
+  allPods(): PodRecord[];
+  events(): EventRecord[];
+  state(): ClusterStateView;
+  scopeNamespaces: string[] | undefined;
+  now(): Date;
+  log(message: string): void;
+}
+
+export async function diagnosePod(c: DiagnoseDeps, target: DiagnoseTarget, workspace?: readonly ParsedFile[]): Promise<DiagnoseReport> {
+  // Classes, PDBs and nodes may have changed since the last periodic refresh: read them now (4 GETs), unless the
+  // snapshot is only seconds old, and alongside the pod's own read.
+  const refreshing = c.watch && c.poller.ageMs() > DIAGNOSE_SNAPSHOT_MAX_AGE_MS ? c.refreshSnapshot() : Promise.resolve(undefined);
+  // A name Kubernetes would not accept cannot exist: no request (and no path that is not a plain object read).
+  const validTarget = isNamespaceName(target.namespace) && isObjectName(target.name);
+  const [live] = await Promise.all([
+    validTarget ? c.getObject(readPaths.object('pods', target.namespace, target.name)) : undefined,
+    refreshing,
+  ]);
+  if (live !== undefined) {
+    const r = podRecordFromObject(live, c.now().toISOString());
+    if (r !== undefined) c.remember(r);
+  }
+  const pod = target.uid !== undefined ? c.pods.byUid(target.uid) : c.pods.byName(target.namespace, target.name);
+  const jobs: ApiObject[] = [];
+  for (const owner of pod?.owners ?? []) {
+    if (owner.kind !== 'Job' || !isNamespaceName(target.namespace) || !isObjectName(owner.name)) continue;
+    const job = await c.getObject(readPaths.object('jobs', target.namespace, owner.name));
+    if (job !== undefined) jobs.push(job);
+  }
+  // Never seen by this process (deleted before it started): what the cluster still has, read once.
+  const extra =
+    pod === undefined && validTarget && c.api !== undefined
+      ? await readForReconstruction(c.api, target, c.allPods(), { now: () => c.now(), log: (m) => c.log(m) })
+      : undefined;
+  if (extra !== undefined) jobs.push(...extra.jobs);
+  const view = c.state();
+  const source: NonNullable<Parameters<typeof buildDiagnoseReport>[0]['source']> = {
+    state: view.state,
+    partial: view.state === 'partial',
+  };
+  if (view.context !== undefined) source.context = view.context;
+  if (c.scopeNamespaces !== undefined) source.namespaces = c.scopeNamespaces;
+  const snap = c.poller.current();
+  const events = c.events();
+  if (extra !== undefined) {
+    const known = new Set(events.map((e) => e.uid));
+    events.push(...extra.podEvents.filter((e) => !known.has(e.uid)));
+  }
+  return buildDiagnoseReport({
+    target,
+    pods: c.allPods(),
+    events,
+    now: c.now().toISOString(),
+    ...(extra !== undefined ? { controllerEvents: extra.controllerEvents, replicaSets: extra.replicaSets } : {}),
+    priorityClasses: snap.priorityClasses,
+    pdbs: snap.pdbs,
+    nodes: snap.nodes,
+    podMetrics: c.poller.podMetrics,
+    jobs,
+    source,
+    ...(workspace !== undefined ? { workspace } : {}),
+  });
+}
