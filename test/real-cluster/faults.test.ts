@@ -458,10 +458,13 @@ test('cluster faults on the real control plane', { skip, timeout: 15 * 60_000 },
             /is throttling requests \(429\), retrying with backoff: Too many requests, please try again later\./,
           );
 
-          // Backoff: the events stream's rejected attempts come further and further apart (200, 400, 800, 1600 ms…).
+          // Backoff: one events stream's rejected attempts come further and further apart (200, 400, 800, 1600 ms…).
+          // Events are watched one reason at a time, each stream with its own backoff: follow the Preempted stream.
           const attempts = () =>
-            logs.filter((l) => l.at >= throttledAt && /^events: reconnecting: .*Too Many Requests/.test(l.line)).map((l) => l.at);
-          await waitFor(() => attempts().length >= 5, 30_000, { description: '5 throttled attempts of the events stream' });
+            logs
+              .filter((l) => l.at >= throttledAt && /^events \(reason=Preempted\): reconnecting: .*Too Many Requests/.test(l.line))
+              .map((l) => l.at);
+          await waitFor(() => attempts().length >= 5, 30_000, { description: '5 throttled attempts of the Preempted events stream' });
           const at = attempts();
           const gaps = at.slice(1).map((x, i) => x - (at[i] ?? x));
           t.diagnostic(`gaps between throttled re-watches: ${gaps.join(', ')} ms`);
