@@ -597,7 +597,9 @@ test('429 throttling (HTTPS stub): offline with the server message, backoff betw
       );
       return; // held open
     }
-    if (url.pathname === '/api/v1/events' && url.searchParams.get('limit') !== '1' && throttled.length < 4) {
+    // Events are listed one reason at a time, each stream with its own backoff: throttle the Preempted stream's lists.
+    const preemptedList = url.pathname === '/api/v1/events' && url.searchParams.get('fieldSelector') === 'reason=Preempted';
+    if (preemptedList && url.searchParams.get('limit') !== '1' && throttled.length < 4) {
       throttled.push(Date.now());
       return json(
         429,
