@@ -25,7 +25,8 @@ type Picker = NonNullable<ReturnType<KplTestApi['podPicker']>>;
 /** Runs Diagnose Pod as the command palette does (no argument) and waits for its quick pick. */
 async function openPicker(t: KplTestApi): Promise<{ picker: Picker; outcome: Thenable<DiagnoseOutcome> }> {
   const outcome = vscode.commands.executeCommand<DiagnoseOutcome>('kubePriorityLens.diagnosePod');
-  const picker = await waitFor('the Diagnose Pod quick pick', () => t.podPicker(), 30_000);
+  // The first listPods answers after the server's start-up work (index, renders, first snapshot): once over 30 s in CI.
+  const picker = await waitFor('the Diagnose Pod quick pick', () => t.podPicker(), 90_000);
   return { picker, outcome };
 }
 
