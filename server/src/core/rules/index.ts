@@ -1,5 +1,6 @@
 // The rules registry: one explicit array, sorted by id (a test checks the order and that docs/rules.md is current).
 import { affinityBlocksPreemption } from './affinity-blocks-preemption';
+import { apiVersionRemoved } from './api-version-removed';
 import { documentTooLarge } from './document-too-large';
 import { fileNotText } from './file-not-text';
 import { fileTooLarge } from './file-too-large';
@@ -24,12 +25,15 @@ import { priorityClassValueImmutable } from './priority-class-value-immutable';
 import { priorityClassValueOutOfRange } from './priority-class-value-out-of-range';
 import { priorityConflictsWithClass } from './priority-conflicts-with-class';
 import { priorityFromGlobalDefault } from './priority-from-global-default';
+import { requestExceedsLimit } from './request-exceeds-limit';
+import { statusQosClassContradictsSpec } from './status-qos-class-contradicts-spec';
 import { yamlDuplicateKey } from './yaml-duplicate-key';
 import { yamlSyntaxError } from './yaml-syntax-error';
 import type { Rule } from './rule';
 
 export const rules: readonly Rule[] = [
   affinityBlocksPreemption,
+  apiVersionRemoved,
   documentTooLarge,
   fileNotText,
   fileTooLarge,
@@ -54,6 +58,8 @@ export const rules: readonly Rule[] = [
   priorityClassValueOutOfRange,
   priorityConflictsWithClass,
   priorityFromGlobalDefault,
+  requestExceedsLimit,
+  statusQosClassContradictsSpec,
   yamlDuplicateKey,
   yamlSyntaxError,
 ];
