@@ -61,6 +61,8 @@ describe('label selectors', () => {
     const pdb = (apiVersion: string, s: LabelSelector | undefined): PodDisruptionBudget => {
       const { model } = analyze(
         yaml(`apiVersion: ${apiVersion}`, 'kind: PodDisruptionBudget', 'metadata: {name: b, namespace: ns}', 'spec: {}'),
+        // policy/v1beta1 is served up to 1.24 (R-B.6).
+        apiVersion === 'policy/v1beta1' ? { kubernetesMinor: 24 } : {},
       );
       const read = model.pdbs[0]?.pdb;
       assert.ok(read !== undefined);

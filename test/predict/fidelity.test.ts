@@ -181,7 +181,7 @@ describe('R-E.14: VolumeBinding, a bound claim whose PV has node affinity', () =
     assert.equal(r.node, 'n2');
     const n1 = r.nodes.find((v) => v.node === 'n1');
     assert.equal(n1?.status.code, 'UnschedulableAndUnresolvable');
-    assert.deepEqual(n1?.status.reasons, ['node(s) had volume node affinity conflict']);
+    assert.deepEqual(n1?.status.reasons, ["node(s) didn't match PersistentVolume's node affinity"]);
   });
 });
 

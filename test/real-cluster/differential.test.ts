@@ -46,7 +46,7 @@ const skip =
     ? `no cluster binaries in ${defaultBinDir()}; run scripts/cluster/build.sh`
     : false;
 
-test('differential: kpl simulate vs the real kube-scheduler on test/scenarios', { skip, timeout: 15 * 60_000 }, async (t) => {
+test('differential: kpl simulate vs the real kube-scheduler on test/scenarios', { skip, timeout: 40 * 60_000 }, async (t) => {
   const t0 = Date.now();
   const root = findRepoFile('test/scenarios');
   const kplJs = findRepoFile('dist/kpl.js');

@@ -33,8 +33,9 @@ export const explainCommand: Command = {
       ...readPathFlags(args),
       render,
     });
-    const { model } = loaded.host.analyze();
-    const explanation = explain(model);
+    const { model, findings } = loaded.host.analyze();
+    // One verdict per object: what kpl check reports as an apiserver rejection makes the admission "rejected" here too.
+    const explanation = explain(model, { findings: [...findings.values()].flat() });
     const indexes = new Map<string, LineIndex>();
     const rangeOf = (file: string, span: { start: number; end: number }) => {
       let index = indexes.get(file);

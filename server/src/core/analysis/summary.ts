@@ -15,7 +15,8 @@ export function summarizeFile(parsed: ParsedFile): string {
   for (const o of parsed.objects) {
     const root = o.node;
     const spec = get(root, 'spec');
-    const base = [o.kind, o.id, o.labels];
+    // The apiVersion decides whether the object exists at all (R-B.6) and, for a PDB, what an empty selector selects.
+    const base = [o.kind, o.id, o.labels, o.apiVersion];
     switch (o.kind) {
       case 'PriorityClass':
         parts.push([...base, plain(get(root, 'value')), plain(get(root, 'globalDefault')), plain(get(root, 'preemptionPolicy'))]);

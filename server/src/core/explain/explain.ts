@@ -4,6 +4,8 @@ import { ignoresDisruptions } from '../semantics/job';
 import type { PriorityFrom } from '../semantics/priority';
 import type { QosClass } from '../semantics/qos';
 import type { Span } from '../text';
+import { rules } from '../rules/index';
+import type { Finding } from '../rules/rule';
 
 export interface WorkloadExplanation {
   kind: string;
@@ -53,6 +55,24 @@ export interface ExplainOptions {
   files?: ReadonlySet<string>;
   /** Cap on listed preemptors/victims per workload (full lists by default). */
   maxListed?: number;
+  /**
+   * The analysis's findings: a finding of a rule whose default severity is `error` is an apiserver rejection, so a
+   * workload with one is not admitted (one verdict per object for `kpl check` and `kpl explain`).
+   */
+  findings?: readonly Finding[];
+}
+
+const rejectingRules = new Set(rules.filter((r) => r.defaultSeverity === 'error').map((r) => r.id));
+
+/** rejectionsByObject maps `file\0object id` to the first rejecting finding's message. */
+function rejectionsByObject(findings: readonly Finding[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of findings) {
+    if (f.object === undefined || !rejectingRules.has(f.ruleId)) continue;
+    const key = `${f.file}\u0000${f.object}`;
+    if (!out.has(key)) out.set(key, f.message);
+  }
+  return out;
 }
 
 export function explainWorkload(model: WorkspaceModel, w: AnalyzedWorkload, maxListed = Infinity): WorkloadExplanation {
@@ -101,9 +121,15 @@ export function explainWorkload(model: WorkspaceModel, w: AnalyzedWorkload, maxL
 }
 
 export function explain(model: WorkspaceModel, options: ExplainOptions = {}): Explanation {
+  const rejections = rejectionsByObject(options.findings ?? []);
   const workloads = model.workloads
     .filter((w) => w.object.origin === 'workspace' && (options.files === undefined || options.files.has(w.object.file)))
-    .map((w) => explainWorkload(model, w, options.maxListed))
+    .map((w) => {
+      const e = explainWorkload(model, w, options.maxListed);
+      const rejected = rejections.get(`${w.object.file}\u0000${w.object.id}`);
+      if (e.admission.allowed && rejected !== undefined) e.admission = { allowed: false, message: rejected };
+      return e;
+    })
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start));
   const usedBy = new Map<string, string[]>();
   for (const w of model.workloads) {

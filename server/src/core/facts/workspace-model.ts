@@ -18,6 +18,7 @@ import type { QosClass } from '../semantics/qos';
 import { expectedDisruptions, pdbSelectsPod, readPodDisruptionBudget } from '../semantics/disruption';
 import type { DisruptionEstimate, PodDisruptionBudget } from '../semantics/disruption';
 import { evictionTier } from '../semantics/eviction';
+import { removedApiVersion } from '../semantics/api-versions';
 import type { EvictionTier } from '../semantics/eviction';
 
 export interface AnalysisOptions {
@@ -90,6 +91,9 @@ export class WorkspaceModel {
     const workloadObjects: K8sObject[] = [];
     for (const object of all) {
       this.addProblems(object, object.fieldProblems);
+      // An apiVersion the modelled Kubernetes no longer serves never creates the object (R-B.6): it resolves no class,
+      // covers no pod and is no workload; rule api-version-removed reports it.
+      if (removedApiVersion(object.kind, object.apiVersion, options.kubernetesMinor) !== undefined) continue;
       switch (object.kind) {
         case 'PriorityClass': {
           const { priorityClass, problems } = readPriorityClass(object);

@@ -210,7 +210,45 @@ export function collectObjects(root: YMap, file: string, origin: Origin, out: K8
     return;
   }
   if (!isKindOfInterest(kind)) return;
+  // A kind is identified by group and kind: a Volcano `batch.volcano.sh` Job or an OpenKruise `apps.kruise.io`
+  // DaemonSet is a custom resource, not the built-in workload, and is not read as one.
+  if (!isBuiltInGroup(kind, stringValue(get(root, 'apiVersion')))) return;
   out.push(toObject(root, kind, file, origin));
+}
+
+/** The API group each kind of interest belongs to (`extensions` for the removed extensions/v1beta1 workloads). */
+const kindGroups: Readonly<Record<string, readonly string[]>> = {
+  Pod: [''],
+  Namespace: [''],
+  Node: [''],
+  LimitRange: [''],
+  ResourceQuota: [''],
+  ReplicationController: [''],
+  PersistentVolume: [''],
+  PersistentVolumeClaim: [''],
+  Deployment: ['apps', 'extensions'],
+  ReplicaSet: ['apps', 'extensions'],
+  DaemonSet: ['apps', 'extensions'],
+  StatefulSet: ['apps'],
+  Job: ['batch'],
+  CronJob: ['batch'],
+  PriorityClass: ['scheduling.k8s.io'],
+  PodDisruptionBudget: ['policy'],
+  PodMetrics: ['metrics.k8s.io'],
+  RuntimeClass: ['node.k8s.io'],
+};
+
+/**
+ * isBuiltInGroup: whether `apiVersion` names the built-in group of `kind`. A missing apiVersion is left to the
+ * built-in reading (kubectl refuses such a manifest anyway, and the other findings still help); an unknown group is a
+ * custom resource.
+ */
+export function isBuiltInGroup(kind: string, apiVersion: string | undefined): boolean {
+  if (apiVersion === undefined || apiVersion === '') return true;
+  const groups = kindGroups[kind];
+  if (groups === undefined) return true;
+  const slash = apiVersion.indexOf('/');
+  return groups.includes(slash === -1 ? '' : apiVersion.slice(0, slash));
 }
 
 /** toObject reads identity, labels and annotations of one object. */

@@ -6,6 +6,7 @@
 //   - node.podsWithAntiAffinity: the subset carrying required anti-affinity terms (InterPodAffinity's PodsWithAffinity).
 import type { K8sObject } from '../model/objects';
 import { PriorityClassIndex } from '../semantics/priority';
+import { removedApiVersion } from '../semantics/api-versions';
 import { readPriorityClass } from '../semantics/priority-class';
 import type { PriorityClass } from '../semantics/priority-class';
 import { readLimitRange } from '../semantics/limit-range';
@@ -70,6 +71,7 @@ export class SimCluster {
     const volumeAffinity = new Map<string, NodeSelectorTerm[]>();
     const runtimeOverhead = new Map<string, Resources>();
     for (const o of objects) {
+      if (removedApiVersion(o.kind, o.apiVersion, options.kubernetesMinor) !== undefined) continue; // never created (R-B.6)
       switch (o.kind) {
         case 'Pod':
           podObjects.push(o);

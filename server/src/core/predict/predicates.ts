@@ -25,7 +25,7 @@ export const reasons = {
   existingAntiAffinity: "node(s) didn't satisfy existing pods anti-affinity rules",
   spread: "node(s) didn't match pod topology spread constraints",
   spreadMissingLabel: "node(s) didn't match pod topology spread constraints (missing required label)",
-  volumeNodeAffinity: 'node(s) had volume node affinity conflict',
+  volumeNodeAffinity: "node(s) didn't match PersistentVolume's node affinity",
   noVictims: 'No preemption victims found for incoming pod',
   notHelpful: 'Preemption is not helpful for scheduling',
   policyNever: 'not eligible due to preemptionPolicy=Never.',

@@ -1,5 +1,6 @@
 // The rules registry: one explicit array, sorted by id (a test checks the order and that docs/rules.md is current).
 import { affinityBlocksPreemption } from './affinity-blocks-preemption';
+import { apiVersionRemoved } from './api-version-removed';
 import { documentTooLarge } from './document-too-large';
 import { fileNotText } from './file-not-text';
 import { fileTooLarge } from './file-too-large';
@@ -29,12 +30,15 @@ import { renderFailed } from './render-failed';
 import { renderRemoteResource } from './render-remote-resource';
 import { renderRestricted } from './render-restricted';
 import { renderToolMissing } from './render-tool-missing';
+import { requestExceedsLimit } from './request-exceeds-limit';
+import { statusQosClassContradictsSpec } from './status-qos-class-contradicts-spec';
 import { yamlDuplicateKey } from './yaml-duplicate-key';
 import { yamlSyntaxError } from './yaml-syntax-error';
 import type { Rule } from './rule';
 
 export const rules: readonly Rule[] = [
   affinityBlocksPreemption,
+  apiVersionRemoved,
   documentTooLarge,
   fileNotText,
   fileTooLarge,
@@ -64,6 +68,8 @@ export const rules: readonly Rule[] = [
   renderRemoteResource,
   renderRestricted,
   renderToolMissing,
+  requestExceedsLimit,
+  statusQosClassContradictsSpec,
   yamlDuplicateKey,
   yamlSyntaxError,
 ];
