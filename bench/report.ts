@@ -3,11 +3,14 @@
 import type { ColdFigures } from './floors';
 import type { LspFigures } from './lsp';
 import { round } from './measure';
+import type { ColdCliFigures } from './peers';
 
 export interface CorpusResult {
   name: string;
   cold: ColdFigures;
   kplCheck: unknown;
+  /** `kpl check` as a process vs kubeconform and a js-yaml process (corpus only). */
+  coldCli?: ColdCliFigures | { skipped: string };
   anchor?: unknown;
   anchorRatio?: number;
   lsp?: unknown;
@@ -29,6 +32,21 @@ export function computeTargets(results: CorpusResult[], simulateResults: unknown
       limit: '<= 1.0',
       pass: corpus.cold.ratioToJsYaml <= 1,
     });
+  const cli = corpus?.coldCli;
+  if (cli !== undefined && 'kplMs' in cli) {
+    targets.push({
+      target: `cold \`kpl check\` process / kubeconform (${cli.kubeconform}, -n ${cli.cores})`,
+      value: cli.ratioToKubeconform ?? 'not measured',
+      limit: '<= 0.8',
+      pass: cli.ratioToKubeconform === undefined ? null : cli.ratioToKubeconform <= 0.8,
+    });
+    targets.push({
+      target: 'cold `kpl check` process / js-yaml loadAll process',
+      value: cli.ratioToJsYaml,
+      limit: '<= 0.5',
+      pass: cli.ratioToJsYaml <= 0.5,
+    });
+  }
   const lspOf = (name: string): LspFigures | undefined => {
     const l = results.find((r) => r.name === name)?.lsp as LspFigures | undefined;
     return l !== undefined && 'editP50Ms' in l ? l : undefined;

@@ -13,6 +13,7 @@ import type { AnchorFigures, AnchorSchema } from './anchor-schema';
 import { defaultCorpus, loadTree } from './corpus';
 import type { CorpusFile } from './corpus';
 import { coldAnalysis, kplCheck } from './floors';
+import { coldCliVsPeers } from './peers';
 import { generateWorkspace } from './generate';
 import { lsp } from './lsp';
 import { editLatencyWithRenders, printRendered, renderTimes } from './render';
@@ -70,6 +71,11 @@ async function main(): Promise<void> {
     const cold = coldAnalysis(files, runs, quick);
     log(`${set.name}: engine ${cold.engineMs} ms, js-yaml ${cold.jsYamlMs} ms, yaml ${cold.yamlMs} ms`);
     const result: CorpusResult = { name: set.name, cold, kplCheck: kplCheck(set.dir, quick) };
+    if (set.name === 'corpus') {
+      log('corpus: cold CLI vs kubeconform and a js-yaml process (alternating)');
+      result.coldCli = coldCliVsPeers(set.dir, quick);
+      log(`corpus: ${JSON.stringify(result.coldCli)}`);
+    }
     if (withAnchor && (set.name === 'corpus' || set.name === 'generated-1k')) {
       log(`${set.name}: yaml-language-server anchor`);
       result.anchor = await anchor(files);

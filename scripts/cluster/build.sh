@@ -16,35 +16,13 @@ ETCD_VERSION=3.6.16
 KWOK_VERSION=0.8.0
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-MODS="$ROOT/test/real-cluster/build"
-KEY="k8s-v${K8S_VERSION}-etcd-v${ETCD_VERSION}-kwok-v${KWOK_VERSION}"
-CACHE_ROOT="${KPL_CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kube-priority-lens}"
-OUT="$CACHE_ROOT/$KEY"
-BIN="$OUT/bin"
-STAMP="$BIN/.stamp"
-
-FORCE=0 REGEN=0
-for a in "$@"; do
-  case "$a" in
-    --force) FORCE=1 ;;
-    --regen) REGEN=1; FORCE=1 ;;
-    --print-bin-dir) echo "$BIN"; exit 0 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-    *) echo "unknown argument: $a" >&2; exit 2 ;;
-  esac
-done
-
-export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-trimpath
-
-T0=$(date +%s)
-stage_start() { STAGE_NAME=$1; STAGE_T=$(date +%s); echo "==> [$(date -u +%H:%M:%S)] $1"; }
-stage_end() { echo "<== $STAGE_NAME: $(( $(date +%s) - STAGE_T ))s"; }
+# shellcheck source=../lib/go-build.sh
+. "$ROOT/scripts/lib/go-build.sh"
+go_build_init "k8s-v${K8S_VERSION}-etcd-v${ETCD_VERSION}-kwok-v${KWOK_VERSION}" "$ROOT/test/real-cluster/build" "$@"
 
 # ---------------------------------------------------------------- prerequisites
 stage_start "prerequisites (go, openssl)"
-if ! command -v go >/dev/null; then echo "go (>= 1.26) is required" >&2; exit 1; fi
-GOV=$(go env GOVERSION); GOV=${GOV#go}
-case "$GOV" in 1.2[6-9]*|1.[3-9]*) ;; *) echo "go >= 1.26 required, have $GOV" >&2; exit 1 ;; esac
+go_build_require_go
 if ! command -v openssl >/dev/null; then
   SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get update
@@ -53,12 +31,7 @@ fi
 openssl version
 stage_end
 
-if [ -f "$STAMP" ] && [ "$FORCE" = 0 ]; then
-  echo "cached: $BIN ($(cat "$STAMP"))"
-  echo "total: $(( $(date +%s) - T0 ))s"
-  exit 0
-fi
-mkdir -p "$BIN"
+go_build_cached
 
 # --------------------------------------------------------- build module (re)generation
 gen_k8s() {
@@ -85,22 +58,8 @@ gen_k8s() {
     "k8s.io/kubernetes/cmd/kubectl@v$K8S_VERSION"
   go mod tidy
 }
-gen_etcd() {
-  local d="$MODS/etcd"; mkdir -p "$d"; cd "$d"
-  rm -f go.mod go.sum
-  go mod init kube-priority-lens/test/real-cluster/build/etcd >/dev/null
-  go mod edit -go=1.26.0   # not the local toolchain patch version
-  go get -tool "go.etcd.io/etcd/server/v3@v$ETCD_VERSION"
-  go mod tidy
-}
-gen_kwok() {
-  local d="$MODS/kwok"; mkdir -p "$d"; cd "$d"
-  rm -f go.mod go.sum
-  go mod init kube-priority-lens/test/real-cluster/build/kwok >/dev/null
-  go mod edit -go=1.26.0   # not the local toolchain patch version
-  go get -tool "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"
-  go mod tidy
-}
+gen_etcd() { go_build_tool_module etcd "go.etcd.io/etcd/server/v3@v$ETCD_VERSION"; }
+gen_kwok() { go_build_tool_module kwok "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"; }
 for c in k8s etcd kwok; do
   if [ "$REGEN" = 1 ] || [ ! -f "$MODS/$c/go.mod" ]; then
     stage_start "generate build module $c"; ( gen_$c ); stage_end
@@ -108,9 +67,7 @@ for c in k8s etcd kwok; do
 done
 
 # ------------------------------------------------------------------- builds
-# Write into a temp dir next to BIN, move into place only on success.
-TMPB=$(mktemp -d "$OUT/.build.XXXXXX")
-trap 'rm -rf "$TMPB"' EXIT
+go_build_tmp
 
 stage_start "download modules"
 for c in k8s etcd kwok; do (cd "$MODS/$c" && go mod download); done
@@ -149,8 +106,5 @@ done
 "$BIN/kubectl" version --client
 "$BIN/etcd" --version | sed -n 1p
 "$BIN/kwok" --version 2>/dev/null || true
-echo "$KEY built $(date -u +%Y-%m-%dT%H:%M:%SZ) with $(go env GOVERSION)" > "$STAMP"
 stage_end
-du -sh "$BIN"
-echo "total: $(( $(date +%s) - T0 ))s"
-echo "bin dir: $BIN"
+go_build_stamp
