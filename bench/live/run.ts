@@ -6,12 +6,12 @@
 // apiserver's full list and the scheduler's own metric, ingestion lag next to a `kubectl get events -w` observer,
 // Diagnose Pod latency, idle CPU, and the webview's filter time with 50,000 rows (webview.ts).
 // Options: --nodes N --pods M --preemptions K --restart-apiserver --quick (100/3,000/300 with a restart) --out FILE
-// --max-events N (event store bound, default 1,000) --no-webview. Exit 1 when anything was lost or duplicated.
+// --max-events N (event store bound, default 1,000) --no-webview --stall-seconds S (a storm with no progress for S s fails). Exit 1 when anything was lost or duplicated.
 import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startCluster, waitFor } from '../../test/real-cluster/harness';
+import { startCluster, WaitAbort, waitFor } from '../../test/real-cluster/harness';
 import type { Cluster } from '../../test/real-cluster/harness';
 import type { LiveEventRow } from '../../server/src/protocol/index';
 import { percentile, repo, round } from '../measure';
@@ -48,6 +48,8 @@ const stormsIdx = argv.indexOf('--storms');
 const stormKinds: string[] =
   stormsIdx >= 0 ? (argv[stormsIdx + 1] ?? '').split(',') : quick || flag('restart-apiserver') ? ['restart'] : ['plain'];
 const restart = stormKinds.includes('restart');
+/** A storm fails when nothing moves for this long (`--stall-seconds`). */
+const stallSeconds = opt('stall-seconds', 300);
 const maxEvents = opt('max-events', 1000);
 const outIdx = argv.indexOf('--out');
 const out = outIdx >= 0 ? (argv[outIdx + 1] ?? '') : path.join(repo, 'bench', `live-results${quick ? '-quick' : ''}.json`);
@@ -193,6 +195,9 @@ async function main(): Promise<number> {
 
     const perTenKDirect = await agent.call<{ pods: number; bytes: number }>({ cmd: 'cacheHeap' });
     result['cache'] = { ...perTenKDirect, miBPer10kPods: (perTenKDirect.bytes / Math.max(1, perTenKDirect.pods) / MiB) * 10_000 };
+    say(
+      `pod cache: ${round((result['cache'] as { miBPer10kPods: number }).miBPer10kPods, 2)} MiB per 10k pods (${perTenKDirect.pods} pods)`,
+    );
     const seenBefore = new Set<string>();
     const storms: Record<string, unknown>[] = [];
     for (const [n, kind] of stormKinds.entries()) {
@@ -253,16 +258,24 @@ async function runStorm(
     await c.restartApiserver();
     say(`kube-apiserver back after ${Date.now() - restartAt} ms`);
   }
+  // The storm lasts as long as the real kube-scheduler needs (at 1,000 nodes on 2 shared cores, 1-3 preemptions a
+  // second): it fails only when nothing moves (no new victim, no new running preemptor) for `--stall-seconds`.
+  let progress = '';
+  let progressAt = Date.now();
   await waitFor(
     async () => {
       const p = await podPhases(c, `${STORM_LABEL}=s${n}`);
       const m = await schedulerPreemptionMetrics(c);
-      say(
-        `  ${label}: ${p.running}/${size.preemptions} preemptors running, ${m.victims - metricsBefore.victims} victims, observer ${fresh()}`,
-      );
+      const victims = m.victims - metricsBefore.victims;
+      say(`  ${label}: ${p.running}/${size.preemptions} preemptors running, ${victims} victims, observer ${fresh()}`);
+      if (`${p.running}/${victims}` !== progress) {
+        progress = `${p.running}/${victims}`;
+        progressAt = Date.now();
+      } else if (Date.now() - progressAt > stallSeconds * 1000)
+        throw new WaitAbort(`storm stalled: no new victim or running preemptor for ${stallSeconds} s (${progress})`);
       return p.running >= size.preemptions;
     },
-    600_000 + size.preemptions * 200,
+    24 * 3600_000,
     { intervalMs: 5000, description: 'every preemptor running' },
   );
   const stormSeconds = (Date.now() - stormStart) / 1000;
