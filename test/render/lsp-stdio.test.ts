@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, test } from 'node:test';
-import { TestClient } from '../lsp/harness';
+import type { CodeLens } from 'vscode-languageserver-protocol/node';
+import type { PriorityMapView } from '../../server/src/protocol/index';
+import { copyExample, TestClient } from '../lsp/harness';
 import { removeTree, tree } from './fixture-trees';
 import { binDir } from './tools';
 
@@ -53,8 +55,8 @@ export const workspace = {
   'deploy/overlays/prod/kustomization.yaml': 'namespace: shop\nresources:\n  - ../../base\n',
 };
 
-async function start(files: Record<string, string>): Promise<TestClient> {
-  const folder = tree(files);
+async function start(files: Record<string, string> | string): Promise<TestClient> {
+  const folder = typeof files === 'string' ? copyExample(files) : tree(files);
   const bin = binDir();
   const client = await TestClient.start({
     folder,
@@ -118,5 +120,45 @@ describe('language server over stdio: rendered objects in the one workspace mode
       () => codesIn(c, 'apps/api.yaml', 'priority-class-not-found') === 1,
       60_000,
     );
+  });
+
+  test("code lenses above a template's workloads per variant, and rendered workloads in the Priority Map marked with chart and variant", async () => {
+    const c = await start('ci-preemption-helm');
+    await c.waitFor('the first render', () => renders(c) > 0, 60_000);
+    await c.settle(300);
+    const lenses = await c.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: c.uri('templates/evaluation-jobs.yaml') } });
+    const titles = lenses.map((l) => `${l.range.start.line}: ${l.command?.title ?? ''}`);
+    // eval-runner: both variants agree (one lens naming both); eval-baseline: prod names the mistyped class.
+    assert.ok(
+      titles.some((t) => /^2: default, prod: priority \d+ \(evaluation-high\) · \w+ · preemptible by \d+$/.test(t)),
+      titles.join('\n'),
+    );
+    const baseline = lenses.filter((l) => l.range.start.line === 30).map((l) => l.command?.title ?? '');
+    assert.equal(baseline.length, 2, titles.join('\n'));
+    assert.ok(
+      baseline.some((t) => t.startsWith('default: priority ')),
+      titles.join('\n'),
+    );
+    assert.ok(
+      baseline.some((t) => t.startsWith('prod: rejected at admission: no PriorityClass "evaluation-hihg"')),
+      titles.join('\n'),
+    );
+    // Plain and chart lenses share one title format; each lens reveals the preemptors (arguments: locations, title).
+    assert.ok(lenses.every((l) => l.command?.command === 'kubePriorityLens.revealWorkloads' && Array.isArray(l.command.arguments?.[0])));
+
+    const map = await c.request<PriorityMapView>('kubePriorityLens/priorityMap', {});
+    const baselines = map.workloads.filter((w) => w.name === 'eval-baseline');
+    assert.deepEqual(baselines.map((w) => w.rendered?.variant).sort(), ['default', 'prod']);
+    for (const w of baselines) {
+      assert.equal(w.rendered?.tool, 'helm');
+      assert.match(w.rendered?.label ?? '', /^helm:[^[]+\[(default|prod)\]$/);
+      // Opened at the template line of the Job's name.
+      assert.equal(w.location?.uri, c.uri('templates/evaluation-jobs.yaml'));
+      assert.equal(w.location?.line, 32);
+    }
+    assert.equal(baselines.find((w) => w.rendered?.variant === 'prod')?.admission.allowed, false);
+    // The chart's PriorityClasses open at their template, never at an internal key.
+    for (const k of map.priorityClasses.filter((x) => x.source === 'workspace'))
+      assert.match(k.location?.uri ?? '', /^file:.*templates\/priority-classes\.yaml$/);
   });
 });

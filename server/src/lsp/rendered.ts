@@ -6,8 +6,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver/node';
-import { AnalysisHost, codeSpan, escapeMarkdown, explain, parseFile, rulesById } from '../core/index';
-import type { ParsedFile, WorkspaceModel } from '../core/index';
+import { AnalysisHost, codeSpan, entry, escapeMarkdown, explain, parseFile, rulesById } from '../core/index';
+import type { AnalyzedWorkload, ParsedFile, Range, WorkspaceModel } from '../core/index';
 import type { LensSettings } from '../protocol/index';
 import {
   analyseWithRenders,
@@ -15,12 +15,13 @@ import {
   findTool,
   isWithin,
   parseRenderConfig,
+  placeSpan,
   RenderCache,
   Renderer,
   toRenderedInput,
   variantsOf,
 } from '../render/index';
-import type { AnalysedView, PlacedFinding, RenderConfig, RenderResult } from '../render/index';
+import type { AnalysedView, PlacedFinding, RenderConfig, RenderResult, RenderSource } from '../render/index';
 import { sourceLabel } from '../render/index';
 import type { Folder } from './indexer';
 import type { Logger } from './safe';
@@ -55,6 +56,21 @@ export interface RenderedContext {
   modelFiles(files: readonly ParsedFile[]): void;
   /** The first render of the workspace is done (or nothing is to be rendered): findings held back until then are due. */
   settled(): void;
+  /** A rendered analysis finished: the lenses of templates and patches may have changed. */
+  analysed(): void;
+}
+
+/** A rendered workload placed on a template or patch line (code lenses, the Priority Map). */
+export interface RenderedWorkload {
+  /** The line (0-based) of the file people edit where the workload's `kind` (else name) is written. */
+  line: number;
+  /** The variant (helm) or `kustomize:<overlay>`. */
+  label: string;
+  source: RenderSource;
+  model: WorkspaceModel;
+  workload: AnalyzedWorkload;
+  /** The place of a span of this view's model on a file people edit (canonical URI), if it has one. */
+  locate(file: string, offset: number): { file: string; range: Range } | undefined;
 }
 
 export class RenderedInputs {
@@ -310,7 +326,57 @@ export class RenderedInputs {
       );
     this.views = analysis.views;
     this.publish(diagnostics, byUri, before);
+    this.c.analysed();
     return analysis.findings.length;
+  }
+
+  /**
+   * placeMain: a span of a rendered object the main analysis holds (a key under `renderedKeyPrefix`) on the template,
+   * values or patch line it comes from (canonical URI); undefined when it maps nowhere.
+   */
+  placeMain(key: string, offset: number): { file: string; range: Range } | undefined {
+    const pseudo = key.slice(renderedKeyPrefix.length);
+    const view = this.views.find((v) => v.renders.has(pseudo) && (v.owner === undefined || v.owner === pseudo));
+    const placed = view === undefined ? undefined : placeSpan(view, pseudo, offset, (_r, absolute) => canonicalUri(pathToUri(absolute)));
+    return placed === undefined ? undefined : { file: placed.file, range: placed.range };
+  }
+
+  /**
+   * workloadsIn: the rendered workloads whose `kind` (else name) maps to a line of this template or patch file, per
+   * variant or overlay, each with the model of its view (facts as that variant sees them) and a way to place another
+   * object of that view on a file people edit.
+   */
+  workloadsIn(file: string): RenderedWorkload[] {
+    return this.allWorkloads(file);
+  }
+
+  /** allWorkloads: every rendered workload of every variant and overlay (those placed in `file` when given). */
+  allWorkloads(file?: string): RenderedWorkload[] {
+    const out: RenderedWorkload[] = [];
+    for (const view of this.views)
+      for (const [pseudo, { mapper, input }] of view.renders) {
+        if (view.owner !== undefined && view.owner !== pseudo) continue;
+        for (const workload of view.model.workloadsInFile(pseudo)) {
+          const o = workload.object;
+          const at = [entry(o.node, 'kind')?.keySpan.start, o.nameSpan.start]
+            .map((offset) => (offset === undefined ? undefined : mapper.map(offset)?.location))
+            .find((l) => l !== undefined && (file === undefined || l.file === file));
+          if (file !== undefined && at === undefined) continue;
+          out.push({
+            line: at?.line ?? 0,
+            label: input.source.tool === 'helm' ? input.source.variant : sourceLabel(input.source),
+            source: input.source,
+            model: view.model,
+            workload,
+            locate: (key, offset) => {
+              if (isRenderedKey(key)) return undefined;
+              const placed = placeSpan(view, key, offset, (_r, absolute) => canonicalUri(pathToUri(absolute)));
+              return placed === undefined ? undefined : { file: placed.file, range: placed.range };
+            },
+          });
+        }
+      }
+    return out;
   }
 
   /**

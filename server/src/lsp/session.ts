@@ -135,6 +135,9 @@ export class Session {
       partialFound: () => this.dropPartial(),
       modelFiles: (files) => this.setRenderedFiles(files),
       settled: () => this.publisher.releaseHeld(),
+      analysed: () => {
+        if (this.caps.codeLensRefresh) this.peer.refreshCodeLenses();
+      },
     });
   }
 
