@@ -80,6 +80,8 @@ export class RenderedInputs {
   private placed = new Map<string, PlacedFinding[]>();
   /** Every input file of every render (absolute): a save of one of them re-renders. */
   private inputs = new Set<string>();
+  /** The values files of every configured variant, known from `.kpl.yaml` before the variant was ever rendered. */
+  private configuredValues = new Set<string>();
   private roots: string[] = [];
   /** Chart folders and kustomize patch files: templates and partial objects, meaningful only once rendered. */
   private chartDirs: string[] = [];
@@ -113,7 +115,7 @@ export class RenderedInputs {
 
   /** A file under a chart or kustomization, or an input of a render (a values file, a base): saving it re-renders. */
   affects(file: string): boolean {
-    return this.inputs.has(file) || this.roots.some((r) => isWithin(file, r));
+    return this.inputs.has(file) || this.configuredValues.has(file) || this.roots.some((r) => isWithin(file, r));
   }
 
   /** watched: a saved, created or deleted file of a chart or kustomization, a values file, `.kpl.yaml`: render again. */
@@ -231,6 +233,7 @@ export class RenderedInputs {
       this.c.modelFiles([]);
       this.publish(new Map(), new Map(), before);
       this.inputs = new Set();
+      this.configuredValues = new Set();
       this.roots = [];
       const hadPartial = this.chartDirs.length > 0 || this.patchFiles.size > 0;
       this.chartDirs = [];
@@ -247,6 +250,7 @@ export class RenderedInputs {
     const roots: string[] = [];
     const patchFiles = new Set<string>();
     const allCharts: string[] = [];
+    const configuredValues = new Set<string>();
     for (const folder of this.c.folders()) {
       // `.kpl.yaml` at the folder root, read in trusted workspaces only (its paths stay inside the folder).
       const config = this.c.trusted() ? await readConfig(folder.fsPath, this.c.log) : undefined;
@@ -254,7 +258,11 @@ export class RenderedInputs {
       for (const c of found.charts) {
         roots.push(c.dir);
         allCharts.push(c.dir);
+        for (const v of variantsOf(config, c.dir)) for (const f of v.valuesFiles) configuredValues.add(f);
       }
+      // Watched from now on, while this render runs: a values file saved meanwhile renders again.
+      for (const f of configuredValues) this.configuredValues.add(f);
+      for (const r of roots) if (!this.roots.includes(r)) this.roots.push(r);
       for (const k of found.kustomizations) {
         roots.push(k.dir);
         for (const p of k.kustomization.patches) if (p.file !== k.kustomization.file) patchFiles.add(p.file);
@@ -273,6 +281,7 @@ export class RenderedInputs {
       results.push(...(await Promise.all(requests)));
     }
     if (generation !== this.generation || results.some((r) => r.cancelled)) return; // a newer render took over
+    this.configuredValues = configuredValues;
     if (results.length === 0 && before.size === 0 && this.chartDirs.length === 0 && this.patchFiles.size === 0) {
       // Nothing to render in the workspace: no second analysis, nothing published (a plain workspace as before).
       this.roots = roots;
