@@ -1,3 +1,5 @@
+// Over 400 lines because it is the one place that orders renders, re-analyses, the held-back findings and the rendered
+// objects of the main model against each other (the views it keeps answer hovers, lenses and the Priority Map).
 // Rendered input in the language server: discovers the charts and kustomizations of the workspace folders, renders
 // them (trusted workspaces only: in Restricted Mode no tool runs and one render-restricted finding per chart or
 // kustomization says why), analyses the output together with the plain files in a host of its own (so typing in a
