@@ -27,7 +27,11 @@ describe('untrusted workspace', () => {
     await waitFor('cluster state "untrusted"', () => t.clusterState() === 'untrusted' || undefined);
     const bar = t.statusBar();
     assert.match(bar.text, /restricted/);
-    assert.match(bar.tooltip, /Helm charts and Kustomize overlays are not rendered: helm and kustomize never run in Restricted Mode/);
+    // The tooltip is a MarkdownString of escaped text (spaces as &nbsp;).
+    assert.match(
+      bar.tooltip.replaceAll('&nbsp;', ' '),
+      /Helm charts and Kustomize overlays are not rendered: helm and kustomize never run in Restricted Mode/,
+    );
   });
 
   it("ignores the workspace's values of the restricted settings (exclude, clusterAware) in Restricted Mode", async () => {
