@@ -26,6 +26,10 @@ const WORDS: Record<ClusterConnectionState, string> = {
   offline: 'offline',
 };
 
+/** Why charts and kustomizations show no rendered findings in Restricted Mode (the server reports render-restricted too). */
+export const restrictedRenderNote =
+  'Helm charts and Kustomize overlays are not rendered: helm and kustomize never run in Restricted Mode. Trust the workspace to analyse what they render.';
+
 export function statusText(s: ClusterStateView): string {
   const ctx = s.context ? `${s.context}` : 'KPL';
   switch (s.state) {
@@ -58,6 +62,7 @@ export class ClusterStatusBar implements vscode.Disposable {
     tip.isTrusted = false;
     tip.appendText(`Kube Priority Lens — cluster ${s.context ? `context "${s.context}"` : ''}: ${WORDS[s.state]}`);
     if (s.detail) tip.appendText(`\n\n${s.detail}`);
+    if (s.state === 'untrusted') tip.appendText(`\n\n${restrictedRenderNote}`);
     if (s.namespaces?.length) tip.appendText(`\n\nWatching namespaces: ${s.namespaces.join(', ')}`);
     tip.appendText('\n\nClick to select a cluster context.');
     this.item.tooltip = tip;

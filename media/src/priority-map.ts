@@ -56,7 +56,11 @@ function workloadRow(w: WorkloadView): HTMLElement {
     {
       class: 'workload',
       data: { id: w.id },
-      title: w.location ? 'Open the manifest at this workload' : 'No manifest in the workspace (cluster object)',
+      title: w.location
+        ? w.rendered
+          ? 'Open the template or patch line of this workload'
+          : 'Open the manifest at this workload'
+        : 'No manifest in the workspace (cluster object)',
       attrs: w.location ? {} : { 'aria-disabled': 'true' },
     },
     h('span', { class: 'wl-kind', text: w.kind }),
@@ -92,6 +96,13 @@ function workloadRow(w: WorkloadView): HTMLElement {
       : null,
     w.preemptionPolicy === 'Never' ? badge('never preempts', 'never', 'preemptionPolicy: Never') : null,
     w.pdbs.length ? badge(`PDB ×${w.pdbs.length}`, 'pdb', w.pdbs.join(', ')) : null,
+    w.rendered
+      ? badge(
+          w.rendered.label,
+          'rendered',
+          `Rendered by ${w.rendered.tool === 'helm' ? 'helm template' : 'kustomize build'} from ${w.rendered.root}${w.rendered.tool === 'helm' ? ` (variant ${w.rendered.variant})` : ''}: the facts of this variant`,
+        )
+      : null,
   );
   const by = !w.admission.allowed
     ? h('span', { class: 'preemptible none', text: 'never runs' })
@@ -156,7 +167,7 @@ export function mountPriorityMap(root: HTMLElement): App {
       ? {
           ...map,
           workloads: map.workloads.filter((w) =>
-            `${w.kind} ${w.namespace}/${w.name} ${w.priorityClassName ?? ''}`.toLowerCase().includes(q),
+            `${w.kind} ${w.namespace}/${w.name} ${w.priorityClassName ?? ''} ${w.rendered?.label ?? ''}`.toLowerCase().includes(q),
           ),
         }
       : map;

@@ -17,6 +17,8 @@ import type {
   WorkloadMapItem,
 } from '../protocol/index';
 import type { Session } from './session';
+import { sourceLabel } from '../render/index';
+import { isRenderedKey } from './rendered';
 import { workloadMarkdown } from './markdown';
 import { yieldToEventLoop } from './safe';
 import { lineIndex, toPriorityClassView, toSourceLocation, toWorkloadView } from './to-lsp';
@@ -37,7 +39,8 @@ export async function priorityMap(session: Session, token: CancellationToken): P
   await session.ensureFresh();
   const model = session.model();
   const workloads: WorkloadMapItem[] = [];
-  const list = model.workloads.filter((w) => w.object.origin === 'workspace');
+  // The main model's rendered objects (charts' first variants) are listed per variant by renderedWorkloads instead.
+  const list = model.workloads.filter((w) => w.object.origin === 'workspace' && !isRenderedKey(w.object.file));
   for (let i = 0; i < list.length; i++) {
     if (i % 500 === 499) {
       await yieldToEventLoop();
@@ -46,9 +49,18 @@ export async function priorityMap(session: Session, token: CancellationToken): P
     }
     workloads.push(workloadView(session, model, list[i]));
   }
+  workloads.push(...renderedWorkloads(session));
   workloads.sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id));
   const classes = explain(model, { files: new Set<string>(), maxListed: 0 }).priorityClasses.map((c) => {
     const file = c.file === undefined ? undefined : model.files.get(c.file);
+    if (c.file !== undefined && c.span !== undefined && isRenderedKey(c.file)) {
+      // Defined in a chart or overlay: opened at its template or patch line.
+      const at = session.rendered.placeMain(c.file, c.span.start);
+      return toPriorityClassView(
+        c,
+        at === undefined ? undefined : { uri: session.clientUri(at.file), line: at.range.start.line, character: at.range.start.character },
+      );
+    }
     return toPriorityClassView(
       c,
       c.file !== undefined && c.span !== undefined && file !== undefined
@@ -57,6 +69,26 @@ export async function priorityMap(session: Session, token: CancellationToken): P
     );
   });
   return { workloads, priorityClasses: classes };
+}
+
+/**
+ * renderedWorkloads: the workloads of every rendered chart variant and kustomization, each with the facts of its own
+ * variant's view, marked with where it comes from, and opened at its template or patch line.
+ */
+function renderedWorkloads(session: Session): WorkloadMapItem[] {
+  const out: WorkloadMapItem[] = [];
+  for (const r of session.rendered.allWorkloads()) {
+    const w = r.workload;
+    const e = explainOne(r.model, w, maxListedPerWorkload);
+    const at = r.locate(w.object.file, w.object.nameSpan.start);
+    const location =
+      at === undefined ? undefined : { uri: session.clientUri(at.file), line: at.range.start.line, character: at.range.start.character };
+    const canPreempt = w.priority.preemptionPolicy === 'Never' ? 0 : countBelow(r.model, w.priority.priority);
+    const item = toWorkloadView(e, location, { preemptibleBy: r.model.preemptorCount(w), canPreempt });
+    item.rendered = { tool: r.source.tool, root: r.source.root, variant: r.source.variant, label: sourceLabel(r.source) };
+    out.push(item);
+  }
+  return out;
 }
 
 function findWorkload(session: Session, params: Partial<ExplainWorkloadParams & ExplainWorkloadByIdParams>): AnalyzedWorkload | undefined {

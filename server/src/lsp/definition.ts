@@ -2,6 +2,7 @@
 import type { DefinitionParams, Location } from 'vscode-languageserver/node';
 import { stringValue } from '../core/index';
 import type { Session } from './session';
+import { isRenderedKey } from './rendered';
 import { pathAt, priorityClassNameStep } from './lookup';
 import { lineIndex, toLocation } from './to-lsp';
 
@@ -31,6 +32,12 @@ export async function definition(session: Session, params: DefinitionParams): Pr
     const object = c.object;
     const file = object === undefined ? undefined : model.files.get(object.file);
     if (object === undefined || file === undefined) continue;
+    if (isRenderedKey(object.file)) {
+      // Defined in a chart or overlay: its template or patch line.
+      const at = session.rendered.placeMain(object.file, object.nameSpan.start);
+      if (at !== undefined) locations.push({ uri: session.clientUri(at.file), range: at.range });
+      continue;
+    }
     locations.push(toLocation(session.clientUri(object.file), lineIndex(file), object.nameSpan));
   }
   return locations.length === 0 ? null : locations;

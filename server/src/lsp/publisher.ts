@@ -36,6 +36,12 @@ export interface PublisherContext {
   waiting(file: string): boolean;
   /** Diagnostics of the file from rendered input (charts, overlays), published with its own. */
   rendered(file: string): Diagnostic[];
+  /** Rendered objects joined the analysis under this key: its findings are placed and published by the rendered side. */
+  isRendered(file: string): boolean;
+  /** A finding of this rule waits for the first render (a chart may define the PriorityClass it misses). */
+  holdBack(ruleId: string): boolean;
+  /** The model was rebuilt (the rendered analysis follows the plain files). */
+  rebuilt(): void;
 }
 
 export class Publisher {
@@ -46,12 +52,29 @@ export class Publisher {
    * dropped (tens of MiB at 50k workloads); `findingsOf` recomputes them for one file when asked.
    */
   private readonly findings = new Map<string, Finding[]>();
+  /** Files published without a held-back finding: published again once the first render settles. */
+  private readonly held = new Set<string>();
 
   constructor(private readonly c: PublisherContext) {}
 
   /** findingsOf: the findings of a file as last analysed (kept for open documents, recomputed for others). */
   findingsOf(file: string): Finding[] {
     return this.findings.get(file) ?? this.c.host.findingsOf(file);
+  }
+
+  /** settled: the first render is done: the files published without their held-back findings get them now. */
+  releaseHeld(): void {
+    const files = new Set(this.held);
+    this.held.clear();
+    this.publishRendered(files);
+  }
+
+  /** plainDiagnostics: the findings as diagnostics, without those held back until the first render. */
+  private plainDiagnostics(file: string, findings: Finding[], index: LineIndex | undefined): Diagnostic[] {
+    if (index === undefined) return [];
+    const shown = findings.filter((f) => !this.c.holdBack(f.ruleId));
+    if (shown.length < findings.length) this.held.add(file);
+    return shown.map((f) => toDiagnostic(f, index, this.c.repository));
   }
 
   /** The file left the analysis: clear its diagnostics if any were published. */
@@ -78,7 +101,7 @@ export class Publisher {
       const parsed = result.files.get(file);
       const findings = parsed === undefined ? [] : this.findingsOf(file);
       const index = findings.length === 0 || parsed === undefined ? undefined : new LineIndex(parsed.text);
-      const diagnostics: Diagnostic[] = index === undefined ? [] : findings.map((f) => toDiagnostic(f, index, this.c.repository));
+      const diagnostics = this.plainDiagnostics(file, findings, index);
       diagnostics.push(...this.c.rendered(file));
       const key = diagnostics.length === 0 ? '' : createHash('sha256').update(JSON.stringify(diagnostics)).digest('base64');
       if (this.published.get(file) === key || (this.published.get(file) === undefined && key === '')) continue;
@@ -103,6 +126,7 @@ export class Publisher {
     stats.files = result.model.files.size;
     stats.workloads = result.model.workloads.length;
     for (const [file, findings] of result.findings) {
+      if (this.c.isRendered(file)) continue;
       const doc = this.c.documentFor(file);
       if (doc !== undefined) this.findings.set(file, findings);
       else this.findings.delete(file);
@@ -112,7 +136,7 @@ export class Publisher {
       if (parsed === undefined) continue;
       // A line index only for a file with findings, and not the cached one: cached, it would be kept for every such file.
       const index = findings.length === 0 ? undefined : doc !== undefined ? lineIndex(parsed) : new LineIndex(parsed.text);
-      const diagnostics: Diagnostic[] = index === undefined ? [] : findings.map((f) => toDiagnostic(f, index, this.c.repository));
+      const diagnostics = this.plainDiagnostics(file, findings, index);
       diagnostics.push(...this.c.rendered(file));
       const key = diagnostics.length === 0 ? '' : createHash('sha256').update(JSON.stringify(diagnostics)).digest('base64');
       const previous = this.published.get(file);
@@ -126,6 +150,7 @@ export class Publisher {
     // Lenses of other open documents (ranks, preemptor counts) change with a rebuild.
     if (result.rebuilt && this.c.caps().codeLensRefresh) this.c.peer.refreshCodeLenses();
     if (result.rebuilt) {
+      this.c.rebuilt();
       this.c.peer.log.info(`analysis rebuilt: ${stats.files} file(s), ${stats.workloads} workload(s) in ${stats.lastAnalysisMs} ms`);
       this.c.compactor.rebuilt();
     } else this.c.compactor.touched();

@@ -18,12 +18,15 @@ import { Indexer } from './indexer';
 import type { Folder } from './indexer';
 import type { OpenDocuments, Peer } from './peer';
 import { Publisher } from './publisher';
-import { RenderedInputs } from './rendered';
+import { isRenderedKey, RenderedInputs } from './rendered';
 import type { SessionStats } from './publisher';
 import type { Logger } from './safe';
 import { defaultSettings, kubernetesMinor, ruleSettings } from './settings';
 import { lineIndex } from './to-lsp';
 import { canonicalUri, manifestPattern, uriToPath } from './uri';
+
+/** A chart or kustomization among the indexed files: renders will follow the index. */
+const renderRootFile = /\/(Chart\.yaml|kustomization\.ya?ml)$/;
 
 export type { Folder } from './indexer';
 export { debounceMs } from './edit-queue';
@@ -68,6 +71,8 @@ export class Session {
   /** The URI string the client uses for a canonical key (open documents). */
   private readonly clientUris = new Map<string, string>();
   private indexed = false;
+  /** Rendered objects are being applied to the host (their rebuild does not ask for a re-analysis of the renders). */
+  private applyingRendered = false;
   private indexRun: Promise<void> = Promise.resolve();
   /** Incremented per index run, so an outdated run stops writing. */
   private indexGeneration = 0;
@@ -112,6 +117,11 @@ export class Session {
       analyzedVersion: (file) => this.edits.analyzedVersionOf(file),
       waiting: (file) => this.edits.waiting(file),
       rendered: (file) => this.rendered.diagnosticsOf(file),
+      isRendered: isRenderedKey,
+      holdBack: (ruleId) => this.rendered.holdBack(ruleId),
+      rebuilt: () => {
+        if (!this.applyingRendered) void this.rendered.reanalyse();
+      },
     });
     this.rendered = new RenderedInputs({
       log: this.log,
@@ -123,6 +133,11 @@ export class Session {
       changed: (uris) => this.publisher.publishRendered(uris),
       // Chart files and kustomize patches leave the plain analysis once found (rendered, they are analysed as output).
       partialFound: () => this.dropPartial(),
+      modelFiles: (files) => this.setRenderedFiles(files),
+      settled: () => this.publisher.releaseHeld(),
+      analysed: () => {
+        if (this.caps.codeLensRefresh) this.peer.refreshCodeLenses();
+      },
     });
   }
 
@@ -274,6 +289,34 @@ export class Session {
     if (publish && removed.length > 0) this.analyzeAndPublish(new Set(removed));
   }
 
+  /**
+   * setRenderedFiles: the rendered objects that join the one workspace model (a chart's PriorityClass resolves a plain
+   * manifest's priorityClassName, its PDBs cover plain pods); replaced when a render changed them, then republished.
+   */
+  private setRenderedFiles(files: readonly ParsedFile[]): void {
+    const keep = new Set(files.map((f) => f.file));
+    let changed = false;
+    for (const key of this.host.filePaths())
+      if (isRenderedKey(key) && !keep.has(key)) {
+        this.host.removeFile(key);
+        changed = true;
+      }
+    const current = this.host.current().files;
+    for (const f of files)
+      if (current.get(f.file)?.text !== f.text || !this.host.hasFile(f.file)) {
+        this.host.addParsed(f);
+        changed = true;
+      }
+    if (!changed || !this.indexed) return;
+    // The rebuild this causes is the render's own: the rendered analysis that follows already sees it.
+    this.applyingRendered = true;
+    try {
+      this.analyzeAndPublish(new Set());
+    } finally {
+      this.applyingRendered = false;
+    }
+  }
+
   private removeFile(key: string): void {
     this.host.removeFile(key);
     this.indexer.diskFiles.delete(key);
@@ -415,6 +458,7 @@ export class Session {
     this.host.setClusterParsed(this.settings.clusterAware && this.trusted ? this.cluster.snapshot() : []);
     this.indexed = true;
     this.stats.lastIndexMs = Date.now() - started;
+    this.rendered.expect(this.host.filePaths().some((f) => renderRootFile.test(f)));
     this.analyzeAndPublish(changed);
     this.log.info(`indexed ${this.stats.files} file(s), ${this.stats.workloads} workload(s) in ${this.stats.lastIndexMs} ms`);
     // Renders run after the plain files are published, off the path of every edit.

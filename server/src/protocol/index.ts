@@ -58,6 +58,8 @@ export interface WorkloadView {
   evictionTier: { tier: 1 | 2 | 3; reason: string };
   pdbs: string[];
   admission: { allowed: boolean; message?: string };
+  /** A workload of a rendered chart or kustomization: which one and which variant (its facts are that variant's). */
+  rendered?: { tool: 'helm' | 'kustomize'; root: string; variant: string; label: string };
 }
 
 export interface PriorityClassView {

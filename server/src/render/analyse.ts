@@ -5,8 +5,9 @@
 //
 // Views: the first holds every plain file and the first variant of every chart (so a PriorityClass of a chart resolves
 // classes in plain manifests and the other way round). Each kustomization root has its own view, in which the files
-// it builds from are replaced by its output (a base's objects are not counted twice); each further chart variant has
-// its own view with the other charts' first variants. A view reports only the findings of its own render.
+// it builds from are replaced by its output (a base's objects are not counted twice), beside every chart's first
+// variant (a chart's PDB covers an overlay's pods); each further chart variant has its own view with the other charts'
+// first variants. A view reports only the findings of its own render.
 import * as path from 'node:path';
 import { AnalysisHost, LineIndex } from '../core/index';
 import type { Finding, ParsedFile, Range, Severity, WorkspaceModel } from '../core/index';
@@ -142,7 +143,8 @@ export function analyseWithRenders(options: AnalyseOptions): RenderedAnalysis {
   for (const e of inputs) {
     if (e.result.source.tool === 'kustomize') {
       const without = new Set(e.result.inputs.map((f) => options.display(e.result, f)));
-      views.push({ renders: [e], owner: e, without, problems: false });
+      // The charts' first variants too: a chart's PDB covers the overlay's pods in its namespace, and its classes resolve.
+      views.push({ renders: [...firstOfChart.values(), e], owner: e, without, problems: false });
     } else if (firstOfChart.get(e.result.rootAbsolute) !== e) {
       const others = [...firstOfChart.values()].filter((o) => o.result.rootAbsolute !== e.result.rootAbsolute);
       views.push({ renders: [...others, e], owner: e, without: new Set(), problems: false });
@@ -151,6 +153,10 @@ export function analyseWithRenders(options: AnalyseOptions): RenderedAnalysis {
   const texts = new Texts();
   const placed: PlacedFinding[] = [];
   const analysed: AnalysedView[] = [];
+  // Findings of the first view that say nothing uses an object: an overlay's view may use it (a chart's PDB covering
+  // the overlay's pods, its PriorityClass named by them). Dropped when a view holding the object does not report them.
+  const absence = new Map<string, PlacedFinding>();
+  const usedElsewhere = new Set<string>();
   for (const view of views) {
     const removed: ParsedFile[] = [];
     for (const file of view.without) {
@@ -169,10 +175,17 @@ export function analyseWithRenders(options: AnalyseOptions): RenderedAnalysis {
       renders: new Map(view.renders.map((e) => [e.input.path, { input: e.input, mapper: e.mapper }])),
       owner: view.owner?.input.path,
     });
-    for (const f of [...findings.values()].flat()) {
+    const all = [...findings.values()].flat();
+    if (view.owner !== undefined && view.owner.result.source.tool === 'kustomize') {
+      const reported = new Set(all.filter((f) => absenceRules.has(f.ruleId)).map(absenceKey));
+      for (const key of absence.keys()) if (!reported.has(key) && model.files.has(key.split('\0')[1] ?? '')) usedElsewhere.add(key);
+    }
+    for (const f of all) {
       const render = byPath.get(f.file);
       if (view.owner !== undefined && render !== view.owner) continue;
-      placed.push(render === undefined ? placePlain(f, model) : placeRendered(f, render.result, render.mapper, options.display, texts));
+      const p = render === undefined ? placePlain(f, model) : placeRendered(f, render.result, render.mapper, options.display, texts);
+      if (view.owner === undefined && absenceRules.has(f.ruleId)) absence.set(absenceKey(f), p);
+      placed.push(p);
     }
     for (const e of view.renders) host.removeFile(e.input.path);
     if (view.problems)
@@ -183,8 +196,13 @@ export function analyseWithRenders(options: AnalyseOptions): RenderedAnalysis {
       }
     for (const p of removed) host.addParsed(p);
   }
-  return { findings: merge(placed), views: analysed };
+  const dropped = new Set([...usedElsewhere].map((k) => absence.get(k)));
+  return { findings: merge(placed.filter((p) => !dropped.has(p))), views: analysed };
 }
+
+/** Rules that report an object nothing in the workspace uses or matches (see `absence` above). */
+const absenceRules = new Set(['pdb-selects-nothing', 'priority-class-unused']);
+const absenceKey = (f: Finding): string => `${f.ruleId}\0${f.file}\0${f.span.start}`;
 
 function placePlain(f: Finding, model: WorkspaceModel): PlacedFinding {
   const index = new LineIndex(model.files.get(f.file)?.text ?? '');

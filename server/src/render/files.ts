@@ -19,10 +19,21 @@ export function readText(file: string, maxBytes = maxSourceBytes): string | unde
 }
 
 /** location: a SourceLocation for `[start, end)` of `text` (clamped into the text). */
+/** The line indexes of the last files located in (a kustomize resource file can be megabytes: index it once). */
+const lineIndexes = new Map<string, { text: string; index: LineIndex }>();
+function lineIndexOf(file: string, text: string): LineIndex {
+  const cached = lineIndexes.get(file);
+  if (cached !== undefined && cached.text === text) return cached.index;
+  const index = new LineIndex(text);
+  if (lineIndexes.size >= 16) lineIndexes.delete(lineIndexes.keys().next().value ?? '');
+  lineIndexes.set(file, { text, index });
+  return index;
+}
+
 export function location(file: string, text: string, start: number, end = start): SourceLocation {
   const s = Math.max(0, Math.min(start, text.length));
   const e = Math.max(s, Math.min(end, text.length));
-  const pos = new LineIndex(text).position(s);
+  const pos = lineIndexOf(file, text).position(s);
   return { file, start: s, end: e, line: pos.line, character: pos.character };
 }
 

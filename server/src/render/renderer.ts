@@ -97,6 +97,12 @@ export class Renderer {
   }
 
   /** render one chart variant or kustomization. Never throws: every failure is a problem of the result. */
+  /** cancelAll: every render in flight is cancelled (its tool process killed); each returns `cancelled`. */
+  cancelAll(): void {
+    for (const controller of this.running.values()) controller.abort();
+    this.running.clear();
+  }
+
   async render(request: RenderRequest): Promise<RenderResult> {
     const source: RenderSource =
       request.tool === 'helm'

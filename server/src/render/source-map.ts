@@ -47,20 +47,29 @@ export function keyPathAt(text: string, offset: number): KeyPath {
   return nodeAt(text, offset).keyPath;
 }
 
-/** nodeAt: the key path at `offset`, and the range of the scalar value there when the offset is inside one. */
-export function nodeAt(text: string, offset: number): { keyPath: KeyPath; scalar?: { start: number; end: number } } {
-  let root: unknown;
+/** parseRoot: a rendered document's YAML tree (undefined when it does not parse), parsed once per document. */
+function parseRoot(text: string): unknown {
   try {
-    root = parseDocument(text, { prettyErrors: false, uniqueKeys: false }).contents;
+    return parseDocument(text, { prettyErrors: false, uniqueKeys: false }).contents;
   } catch {
-    return { keyPath: [] };
+    return undefined;
   }
+}
+
+/** nodeAt: the key path at `offset`, and the range of the scalar value there when the offset is inside one. */
+export function nodeAt(
+  text: string,
+  offset: number,
+  parsed?: { root: unknown },
+): { keyPath: KeyPath; scalar?: { start: number; end: number } } {
+  const root = parsed === undefined ? parseRoot(text) : parsed.root;
+  if (root === undefined) return { keyPath: [] };
   const out: KeyPathSegment[] = [];
   const inside = (node: unknown): boolean => {
     const r = (node as YamlNode | null)?.range;
     return r !== undefined && r !== null && offset >= r[0] && offset < Math.max(r[1], r[0] + 1);
   };
-  let node = root;
+  let node: unknown = root;
   for (let depth = 0; depth < 128; depth++) {
     if (isMap(node)) {
       const pair = node.items.find((p) => inside(p.key) || inside(p.value));
@@ -186,6 +195,27 @@ export class SourceMapper {
     return this.defines;
   }
 
+  /** The YAML tree of each rendered document, parsed at its first use: every finding in it maps through one parse. */
+  private readonly trees = new Map<number, { root: unknown }>();
+  private yamlOf(index: number): { root: unknown } {
+    let t = this.trees.get(index);
+    if (t === undefined) {
+      t = { root: parseRoot(this.result.documents[index]?.text ?? '') };
+      this.trees.set(index, t);
+    }
+    return t;
+  }
+
+  private readonly facts = new Map<number, ReturnType<typeof factsOf>>();
+  private factsAt(index: number, text: string): ReturnType<typeof factsOf> {
+    let f = this.facts.get(index);
+    if (f === undefined) {
+      f = factsOf(text);
+      this.facts.set(index, f);
+    }
+    return f;
+  }
+
   /** documentAt: which rendered document holds an offset of the input text. */
   documentAt(offset: number): number {
     const docs = this.input.documents;
@@ -200,7 +230,7 @@ export class SourceMapper {
     if (bounds === undefined) return undefined;
     const doc = this.result.documents[index];
     if (doc === undefined) return undefined;
-    const keyPath = keyPathAt(doc.text, offset - bounds.start);
+    const keyPath = nodeAt(doc.text, offset - bounds.start, this.yamlOf(index)).keyPath;
     const mapped = this.locate(index, keyPath);
     return mapped === undefined ? undefined : { ...mapped, keyPath };
   }
@@ -215,7 +245,7 @@ export class SourceMapper {
     const bounds = this.input.documents[index];
     const doc = this.result.documents[index];
     if (bounds === undefined || doc === undefined || end > bounds.end) return undefined;
-    const node = nodeAt(doc.text, start - bounds.start);
+    const node = nodeAt(doc.text, start - bounds.start, this.yamlOf(index));
     if (node.scalar === undefined || node.scalar.start !== start - bounds.start || node.scalar.end !== end - bounds.start) return undefined;
     const mapped = this.locate(index, node.keyPath);
     if (mapped === undefined) return undefined;
@@ -258,7 +288,7 @@ export class SourceMapper {
         if (root === undefined) return undefined;
         this.tree = readKustomizeTree(root);
       }
-      return locateInKustomize(this.tree, doc, keyPath, factsOf(doc.text), this.read);
+      return locateInKustomize(this.tree, doc, keyPath, this.factsAt(index, doc.text), this.read);
     }
     const template = doc.sourceFile === undefined ? undefined : this.read(doc.sourceFile);
     if (template === undefined) return undefined;

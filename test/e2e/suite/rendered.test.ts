@@ -24,6 +24,52 @@ describe('rendered Helm chart', () => {
     await (await api()).whenServerStarted();
   });
 
+  it("shows code lenses above the template's workloads per variant and the rendered workloads in the Priority Map", async function () {
+    this.timeout(240_000);
+    const template = vscode.Uri.joinPath(folder(), 'templates', 'evaluation-jobs.yaml');
+    // The first render of the chart (helm runs once the workspace is indexed).
+    await waitFor(
+      'priority-class-not-found on the template',
+      () => vscode.languages.getDiagnostics(template).find((d) => codeOf(d) === 'priority-class-not-found'),
+      90_000,
+    );
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(template));
+    let last: string[] = [];
+    const titles = await waitFor(
+      'code lenses of both variants on the template',
+      async () => {
+        const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', template, 50);
+        const t = (lenses ?? []).map((l) => `${l.range.start.line}: ${l.command?.title ?? ''}`);
+        last = t;
+        return t.some((x) => x.startsWith('30: prod: rejected at admission')) ? t : undefined;
+      },
+      30_000,
+    ).catch((e: unknown) => {
+      throw new Error(`${String(e)}; lenses: ${last.join(' | ')}`);
+    });
+    assert.ok(
+      titles.some((x) => /^2: default, prod: priority \d+ \(evaluation-high\)/.test(x)),
+      titles.join('\n'),
+    );
+    assert.ok(
+      titles.some((x) => x.startsWith('30: default: priority ')),
+      titles.join('\n'),
+    );
+
+    const t = await api();
+    await vscode.commands.executeCommand('kubePriorityLens.showPriorityMap');
+    const r = await t.waitRendered('priorityMap', (x) => /helm:\S*\[prod\]/.test(x.text) && x.text.includes('eval-baseline'), 60_000);
+    assert.match(r.text, /helm:\S*\[default\]/);
+    const map = await t.priorityMap();
+    const baseline = map.workloads.filter((w) => w.name === 'eval-baseline');
+    assert.deepEqual(baseline.map((w) => w.rendered?.variant).sort(), ['default', 'prod']);
+    assert.ok(
+      baseline.every((w) => w.location?.uri === template.toString() && w.location.line === 32),
+      JSON.stringify(baseline.map((w) => w.location)),
+    );
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('shows the typo on the template line, names the variant, hovers the rendered facts and fixes values-prod.yaml', async () => {
     const template = vscode.Uri.joinPath(folder(), 'templates', 'evaluation-jobs.yaml');
     const values = vscode.Uri.joinPath(folder(), 'values-prod.yaml');

@@ -22,6 +22,18 @@ describe('untrusted workspace', () => {
     if (outcome.kind === 'no-cluster') assert.match(outcome.message, /Restricted Mode/);
   });
 
+  it('says in the status bar why charts and overlays are not rendered', async () => {
+    const t = await api();
+    await waitFor('cluster state "untrusted"', () => t.clusterState() === 'untrusted' || undefined);
+    const bar = t.statusBar();
+    assert.match(bar.text, /restricted/);
+    // The tooltip is a MarkdownString of escaped text (spaces as &nbsp;).
+    assert.match(
+      bar.tooltip.replaceAll('&nbsp;', ' '),
+      /Helm charts and Kustomize overlays are not rendered: helm and kustomize never run in Restricted Mode/,
+    );
+  });
+
   it("ignores the workspace's values of the restricted settings (exclude, clusterAware) in Restricted Mode", async () => {
     const hostile = {
       'kubePriorityLens.exclude': ['**'],
