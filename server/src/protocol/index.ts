@@ -291,7 +291,17 @@ export interface KplTestApi {
    * The Diagnose Pod quick pick while it is open: its items as shown, `type` sets its value (as typing does; the list
    * follows), `accept` selects the item with that label (or the first) as a click does.
    */
-  podPicker(): { items: { label: string; description: string }[]; type(value: string): void; accept(label?: string): boolean } | undefined;
+  podPicker():
+    | {
+        items: { label: string; description: string }[];
+        /** Still reading pods (the picker opens at once and fills as the lists arrive). */
+        busy: boolean;
+        /** Milliseconds from the command to the picker shown, the pods listed, the workload under the cursor's pods. */
+        timings: { shown?: number; listed?: number; workload?: number };
+        type(value: string): void;
+        accept(label?: string): boolean;
+      }
+    | undefined;
   priorityMap(): Promise<PriorityMapView>;
 }
 
