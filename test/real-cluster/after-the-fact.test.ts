@@ -122,6 +122,10 @@ test('Diagnose Pod after the fact: a preemption before the extension and kpl sta
           assert.ok(item, `victim ${p.victim.name} listed`);
           assert.match(item.description ?? '', new RegExp(`^preempted by ci/${p.preemptor.name}, \\d+ (s|min) ago`));
         }
+        // Priority Map: the cluster's classes name the live workloads that use them (from the pod cache, no extra read).
+        assert.deepEqual(src.liveClassUsage().get('evaluation'), [
+          { kind: 'Job', namespace: 'ci', name: 'evaluation', pods: story.evaluationPods.length },
+        ]);
         const byUid = await src.diagnosePod({ target: victim.uid });
         assert.ok(byUid !== undefined);
         assert.match(byUid.markdown, new RegExp(`Preempted by ci/${first.preemptor.name} \\(priority 1000 vs 100\\)`));
@@ -146,6 +150,7 @@ test('Diagnose Pod after the fact: a preemption before the extension and kpl sta
             namespace: 'ci',
             preemptions: story.preemptions.map((p) => ({ victim: p.victim.name, preemptor: p.preemptor.name })),
             job: jobName,
+            evaluationPods: story.evaluationPods.length,
           }),
         );
         const env: NodeJS.ProcessEnv = { ...process.env, KPL_E2E_LIVE: setupFile, E2E_TIMEOUT_MS: '400000' };
@@ -160,7 +165,7 @@ test('Diagnose Pod after the fact: a preemption before the extension and kpl sta
         const summary = [...r.out.matchAll(/^\s*e2e\[extension-host, live cluster\]: (\d+) passed, (\d+) failed/gm)].pop();
         assert.ok(summary, `no summary line (exit ${r.code}):\n${r.out.slice(-4000)}`);
         assert.equal(Number(summary[2]), 0, r.out.slice(-6000));
-        assert.equal(Number(summary[1]), 3, 'all three after-the-fact tests ran');
+        assert.equal(Number(summary[1]), 4, 'all four after-the-fact tests ran');
         assert.equal(r.code, 0);
       },
     );

@@ -68,6 +68,26 @@ export interface PriorityClassView {
   source: 'workspace' | 'cluster' | 'builtin';
   location?: SourceLocation;
   usedBy: string[];
+  /** With a live cluster: the running and pending workloads there that use this class (from the pod cache). */
+  live?: LiveClassUse;
+}
+
+/** The live workloads of one class: the first `maxLiveWorkloadsPerClass` (most pods first) and the totals. */
+export interface LiveClassUse {
+  workloads: LiveWorkloadUse[];
+  totalWorkloads: number;
+  totalPods: number;
+}
+
+/** Live workloads listed per class in the Priority Map (the rest are counted). */
+export const maxLiveWorkloadsPerClass = 50;
+
+/** A workload in the live cluster (its pods grouped by their top owner) and how many of its pods use a class. */
+export interface LiveWorkloadUse {
+  kind: string;
+  namespace: string;
+  name: string;
+  pods: number;
 }
 
 export interface PriorityMapView {

@@ -15,6 +15,7 @@ interface Setup {
   context: string;
   namespace: string;
   job: string;
+  evaluationPods: number;
   preemptions: { victim: string; preemptor: string }[];
 }
 
@@ -120,5 +121,21 @@ describe('after the fact: Diagnose Pod of a pod preempted before the editor star
     const o2 = await second.outcome;
     assert.equal(o2.kind, 'shown', JSON.stringify(o2));
     if (o2.kind === 'shown') assert.match(o2.markdown, /deleted before the extension started and its events expired/);
+  });
+
+  it("the Priority Map: the cluster's classes name the live workloads that use them", async () => {
+    const t = await api();
+    const e = setup();
+    const map = await t.priorityMap();
+    const evaluation = map.priorityClasses.find((c) => c.name === 'evaluation');
+    assert.ok(evaluation, JSON.stringify(map.priorityClasses.map((c) => c.name)));
+    assert.deepEqual(evaluation.live, {
+      workloads: [{ kind: 'Job', namespace: e.namespace, name: 'evaluation', pods: e.evaluationPods }],
+      totalWorkloads: 1,
+      totalPods: e.evaluationPods,
+    });
+    await vscode.commands.executeCommand('kubePriorityLens.showPriorityMap');
+    const pods = `${e.evaluationPods} pod${e.evaluationPods === 1 ? '' : 's'}`;
+    await t.waitRendered('priorityMap', (r) => r.text.includes(`In the cluster now: 1 workload (${pods} running or pending)`), 30_000);
   });
 });
