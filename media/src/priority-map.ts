@@ -80,7 +80,7 @@ function workloadRow(w: WorkloadView): HTMLElement {
       ? badge(
           `${ordinal(w.preemptionRank.position)} of ${w.preemptionRank.of} to be preempted`,
           'rank',
-          `Preemption order among the workloads: 1st = lowest priority, preempted first (rank ${w.preemptionRank.position} of ${w.preemptionRank.of} from the bottom)`,
+          `Preemption order among the ${w.preemptionRank.of} workloads: the lowest priority is preempted first, so 1st means the first to go`,
         )
       : badge('rejected at admission', 'error', w.admission.message ?? 'The API server would reject its pods: they never run'),
     w.admission.allowed
