@@ -73,7 +73,16 @@ describe('after the fact: Diagnose Pod of a pod preempted before the editor star
   it('the picker lists the victims first, labelled "preempted by …", and picking one by its label diagnoses it', async () => {
     const t = await api();
     const e = setup();
+    // As a user with a manifest open: the workload under the cursor (the integration-tests Job) needs the workspace
+    // index, which the picker no longer waits for; its pods re-order the list when known.
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the example workspace is open');
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, 'test-job.yaml'));
+    const editor = await vscode.window.showTextDocument(doc);
+    const at = doc.positionAt(doc.getText().indexOf('integration-tests'));
+    editor.selection = new vscode.Selection(at, at);
     const { picker, outcome } = await openPicker(t);
+    assert.ok(picker.timings.workload !== undefined, `the workload under the cursor was listed: ${JSON.stringify(picker.timings)}`);
     const victims = e.preemptions.map((p) => `${e.namespace}/${p.victim}`);
     assert.deepEqual(
       picker.items
