@@ -89,7 +89,7 @@ export function rowElement(r: Indexed, i: number, selected: string | undefined, 
       h('div', { class: 'sub', text: [subject.role, victimSub].filter(Boolean).join(' · ') }),
     ),
     h('div', { class: 'cell c-reason' }, h('span', { class: `reason-pill type-${row.type}`, text: row.reason })),
-    h('div', { class: 'cell c-node', text: row.node ?? '' }),
+    h('div', { class: 'cell c-node', text: row.node ?? '', ...(row.node ? { title: row.node } : {}) }),
     preemptor,
     h('div', { class: 'cell c-gap', text: row.priorityGap !== undefined ? String(row.priorityGap) : '' }),
     h(
