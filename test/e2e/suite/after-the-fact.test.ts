@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { DiagnoseOutcome, KplTestApi } from '../../../server/src/protocol';
-import { api, waitFor } from './helpers';
+import { api, sleep, waitFor } from './helpers';
 
 interface Setup {
   kubeconfig: string;
@@ -81,6 +81,9 @@ describe('after the fact: Diagnose Pod of a pod preempted before the editor star
     const editor = await vscode.window.showTextDocument(doc);
     const at = doc.positionAt(doc.getText().indexOf('integration-tests'));
     editor.selection = new vscode.Selection(at, at);
+    // The editor takes the focus a moment after showTextDocument: a quick pick opened before would lose it and close.
+    await waitFor('the manifest editor active', () => (vscode.window.activeTextEditor?.document === doc ? true : undefined));
+    await sleep(1000);
     const { picker, outcome } = await openPicker(t);
     assert.ok(picker.timings.workload !== undefined, `the workload under the cursor was listed: ${JSON.stringify(picker.timings)}`);
     const victims = e.preemptions.map((p) => `${e.namespace}/${p.victim}`);
