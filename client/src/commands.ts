@@ -252,17 +252,30 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
           : undefined;
     try {
       if (explicit) return await diagnose(deps, explicit);
-      // The workload under the cursor (if any): its pods in the cluster are offered first, then its static explanation.
-      const workload = await workloadUnderCursor(deps);
-      const list = await server.request<ListPodsResult>(
-        Methods.listPods,
-        (workload !== undefined ? { workload } : {}) satisfies ListPodsParams,
+      const started = Date.now();
+      const connected = (l: ListPodsResult) => CONNECTED.has(l.state.state);
+      // Every pod at once (the server answers from its pod cache, without waiting for the workspace index or
+      // renders); the workload under the cursor, which needs the index, re-orders the list when it is known.
+      const pods = server.request<ListPodsResult>(Methods.listPods, {} satisfies ListPodsParams);
+      const workloadPods = workloadUnderCursor(deps).then((workload) =>
+        workload === undefined ? undefined : server.request<ListPodsResult>(Methods.listPods, { workload } satisfies ListPodsParams),
       );
-      const connected = CONNECTED.has(list.state.state);
-      if (!connected) return await explainWithoutCluster(deps, list);
-      const target = await pickPod(list.pods, list.state, list.workload);
-      if (!target) return { kind: 'cancelled' };
-      return await diagnose(deps, target);
+      workloadPods.catch((e: unknown) => log.warn(`Diagnose Pod: the pods of the workload under the cursor: ${errorText(e)}`));
+      const known = server.lastClusterState;
+      // Not connected as far as the client knows: no picker flashes open, the static explanation is offered.
+      if (known === undefined || !CONNECTED.has(known.state)) {
+        const list = await pods;
+        if (!connected(list)) return await explainWithoutCluster(deps, list);
+      }
+      const picked = await pickPod(known?.context, { pods, workloadPods }, connected, started, (t) =>
+        log.info(
+          `Diagnose Pod: picker shown after ${t.shown ?? '-'} ms, pods listed after ${t.listed ?? '-'} ms` +
+            (t.workload !== undefined ? `, workload under the cursor after ${t.workload} ms` : ''),
+        ),
+      );
+      if (picked.kind === 'not-connected') return await explainWithoutCluster(deps, picked.list);
+      if (picked.kind === 'cancelled') return { kind: 'cancelled' };
+      return await diagnose(deps, picked.target);
     } catch (e) {
       const message = `Kube Priority Lens: Diagnose Pod failed: ${errorText(e)}`;
       log.error(message);

@@ -59,6 +59,8 @@ export function activate(context: vscode.ExtensionContext): KplTestApi | undefin
       const items = () => pick.quickPick.items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator);
       return {
         items: items().map((i) => ({ label: i.label, description: i.description ?? '' })),
+        busy: pick.quickPick.busy,
+        timings: { ...pick.timings },
         type: (value: string) => {
           // What typing does: the value changes and the list follows it.
           pick.quickPick.value = value;

@@ -2,7 +2,7 @@
 // then the pods of the workload under the cursor, running pods and recently deleted ones; a typed `namespace/name` or
 // pod UID that is not in the list is offered as its own item and diagnosed (a pod deleted before the extension started).
 import * as vscode from 'vscode';
-import type { ClusterStateView, PodListItem } from '../../server/src/protocol';
+import type { ListPodsResult, PodListItem } from '../../server/src/protocol';
 
 type PodPick = vscode.QuickPickItem & { target?: string };
 
@@ -61,18 +61,53 @@ export function typedTarget(value: string): string | undefined {
 
 /** The Diagnose Pod quick pick while it is open, with what typing and accepting do (test API). */
 export let activePodPick:
-  { quickPick: vscode.QuickPick<PodPick>; typed(value: string): void; choose(item: PodPick | undefined): void } | undefined;
+  | {
+      quickPick: vscode.QuickPick<PodPick>;
+      typed(value: string): void;
+      choose(item: PodPick | undefined): void;
+      timings: PodPickTimings;
+    }
+  | undefined;
 
-export async function pickPod(pods: PodListItem[], state: ClusterStateView, workload?: string): Promise<string | undefined> {
-  const base = podPickItems(pods, workload);
+/** Milliseconds from the command to each step of the picker (logged, and read by the real-cluster VS Code test). */
+export interface PodPickTimings {
+  shown?: number;
+  listed?: number;
+  workload?: number;
+}
+
+/** What the picker lists: the first list answers without waiting for the workspace index; the workload's list follows. */
+export interface PodPickLoad {
+  pods: Promise<ListPodsResult>;
+  /** The list for the workload under the cursor (needs the workspace index), undefined without one: replaces the first. */
+  workloadPods: Promise<ListPodsResult | undefined>;
+}
+
+export type PodPickOutcome = { kind: 'picked'; target: string } | { kind: 'cancelled' } | { kind: 'not-connected'; list: ListPodsResult };
+
+/**
+ * Opens the quick pick at once, busy, and fills it as the lists arrive: a server still indexing the workspace or
+ * rendering charts does not keep the user waiting for a picker (typing a name works from the first moment).
+ */
+export async function pickPod(
+  context: string | undefined,
+  load: PodPickLoad,
+  connected: (list: ListPodsResult) => boolean,
+  started: number,
+  report: (timings: PodPickTimings) => void,
+): Promise<PodPickOutcome> {
+  const timings: PodPickTimings = {};
+  let base: PodPick[] = [];
+  let workload: string | undefined;
   const qp = vscode.window.createQuickPick<PodPick>();
-  qp.title = `Diagnose Pod${state.context ? ` — ${state.context}` : ''}`;
-  qp.placeholder =
+  qp.title = `Diagnose Pod${context ? ` — ${context}` : ''}`;
+  const placeholder = () =>
     workload !== undefined
       ? `Pods of ${workload} first; or type any namespace/name or pod UID`
       : 'Pick a pod, or type any namespace/name or pod UID (also pods deleted before the extension started)';
+  qp.placeholder = `Reading pods and recent preemptions from the cluster… (or type any namespace/name or pod UID)`;
   qp.matchOnDescription = true;
-  qp.items = base;
+  qp.busy = true;
   // A typed `namespace/name` or UID that is not in the list is offered as its own item (and diagnosed).
   const typed = (value: string) => {
     const t = typedTarget(value);
@@ -84,15 +119,60 @@ export async function pickPod(pods: PodListItem[], state: ClusterStateView, work
   };
   qp.onDidChangeValue(typed);
   try {
-    return await new Promise<string | undefined>((resolve) => {
-      const choose = (item: PodPick | undefined) => {
-        resolve(item?.target ?? typedTarget(qp.value));
+    return await new Promise<PodPickOutcome>((resolve, reject) => {
+      let done = false;
+      const finish = (o: PodPickOutcome) => {
+        if (done) return;
+        done = true;
+        resolve(o);
         qp.hide();
       };
-      activePodPick = { quickPick: qp, typed, choose };
+      const choose = (item: PodPick | undefined) => {
+        const target = item?.target ?? typedTarget(qp.value);
+        finish(target !== undefined ? { kind: 'picked', target } : { kind: 'cancelled' });
+      };
+      activePodPick = { quickPick: qp, typed, choose, timings };
       qp.onDidAccept(() => choose(qp.selectedItems[0] ?? qp.activeItems[0]));
-      qp.onDidHide(() => resolve(undefined));
+      qp.onDidHide(() => finish({ kind: 'cancelled' }));
       qp.show();
+      timings.shown = Date.now() - started;
+      let workloadListed = false;
+      const fill = (list: ListPodsResult, forWorkload: boolean) => {
+        if (done) return;
+        if (!connected(list)) {
+          finish({ kind: 'not-connected', list });
+          return;
+        }
+        workload = list.workload;
+        base = podPickItems(list.pods, workload);
+        qp.placeholder = placeholder();
+        typed(qp.value);
+        if (forWorkload) workloadListed = true;
+      };
+      const failed = (e: unknown) => {
+        if (done) return;
+        done = true;
+        qp.hide();
+        reject(e instanceof Error ? e : new Error(String(e)));
+      };
+      const first = load.pods.then((list) => {
+        timings.listed = Date.now() - started;
+        // The workload's list may have come first: it holds every pod too.
+        if (!workloadListed) fill(list, false);
+      }, failed);
+      const second = load.workloadPods.then(
+        (list) => {
+          if (list === undefined) return;
+          timings.workload = Date.now() - started;
+          fill(list, true);
+          // Without the workload's own list the picker still holds every pod (the caller logs why).
+        },
+        () => undefined,
+      );
+      void Promise.allSettled([first, second]).then(() => {
+        qp.busy = false;
+        report(timings);
+      });
     });
   } finally {
     activePodPick = undefined;

@@ -16,6 +16,11 @@ export class PriorityMapPanel extends WebviewPanelHost {
     super(extensionUri, 'kubePriorityLens.priorityMap', 'Priority Map', 'priorityMap');
     // Diagnostics change after every re-analysis, which is exactly when the map may have changed too.
     this.subscriptions.push(vscode.languages.onDidChangeDiagnostics(() => this.scheduleRefresh()));
+    // The live workloads of each class follow the cluster: its state, and preemptions/evictions as they are seen.
+    this.subscriptions.push(
+      server.onClusterState(() => this.scheduleRefresh()),
+      server.onLiveEventsChanged(() => this.scheduleRefresh()),
+    );
   }
 
   protected async onMessage(m: Exclude<WebviewToHost, { type: 'rendered' }>): Promise<void> {

@@ -91,12 +91,12 @@ export function renderNodes(
     });
     const victims = v.nextVictims.map(
       (x, i) =>
-        `${i + 1}. ${x.namespace}/${x.name} (prio ${x.priority}${x.qosClass ? `, ${x.qosClass}` : ''}${x.exceeds ? ', over request' : ''})`,
+        `${i + 1}. ${x.namespace}/${x.name} (priority ${x.priority}${x.qosClass ? `, ${x.qosClass}` : ''}${x.exceeds ? ', over request' : ''})`,
     );
     const how =
       v.usageSource === 'podmetrics'
-        ? `ranked for ${v.signal} by PodMetrics usage`
-        : `ranked for ${v.signal} by QoS tier and priority (no PodMetrics)`;
+        ? `The kubelet's order for ${v.signal}: pods using more than they request first, then by priority, then by how far over (usage from metrics-server)`
+        : `The kubelet's order for ${v.signal}, estimated without metrics-server: pods that can use more than they request first, then by priority`;
     const next = h('td', {
       class: 'next-victims',
       text: victims.length ? victims.slice(0, 3).join('  ') : 'no pods',

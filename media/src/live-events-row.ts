@@ -50,7 +50,7 @@ export function rowSubject(r: Indexed): {
 export function rowElement(r: Indexed, i: number, selected: string | undefined, onSelect: (id: string) => void): HTMLElement {
   const row = r.row;
   const v = row.victim;
-  const victimSub = [v.priority !== undefined ? `prio ${v.priority}` : '', v.priorityClassName ?? '', v.qosClass ?? '', v.owner ?? '']
+  const victimSub = [v.priority !== undefined ? `priority ${v.priority}` : '', v.priorityClassName ?? '', v.qosClass ?? '', v.owner ?? '']
     .filter(Boolean)
     .join(' · ');
   const p = row.preemptor;
@@ -65,7 +65,9 @@ export function rowElement(r: Indexed, i: number, selected: string | undefined, 
         h('div', {
           class: 'sub',
           text: p.resolved
-            ? [p.priority !== undefined ? `prio ${p.priority}` : '', p.priorityClassName ?? '', p.owner ?? ''].filter(Boolean).join(' · ')
+            ? [p.priority !== undefined ? `priority ${p.priority}` : '', p.priorityClassName ?? '', p.owner ?? '']
+                .filter(Boolean)
+                .join(' · ')
             : `UID ${p.uid}`,
         }),
       )
@@ -87,7 +89,7 @@ export function rowElement(r: Indexed, i: number, selected: string | undefined, 
       h('div', { class: 'sub', text: [subject.role, victimSub].filter(Boolean).join(' · ') }),
     ),
     h('div', { class: 'cell c-reason' }, h('span', { class: `reason-pill type-${row.type}`, text: row.reason })),
-    h('div', { class: 'cell c-node', text: row.node ?? '' }),
+    h('div', { class: 'cell c-node', text: row.node ?? '', ...(row.node ? { title: row.node } : {}) }),
     preemptor,
     h('div', { class: 'cell c-gap', text: row.priorityGap !== undefined ? String(row.priorityGap) : '' }),
     h(

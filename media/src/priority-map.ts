@@ -1,6 +1,6 @@
 // Priority Map: PriorityClasses as rungs of a ladder (highest value on top), each with the workloads that use it.
 // Rendering only: every number and list comes from the server's PriorityMapView.
-import type { HostToWebview, PriorityClassView, PriorityMapView, WorkloadView } from '../../server/src/protocol';
+import type { HostToWebview, LiveClassUse, PriorityClassView, PriorityMapView, WorkloadView } from '../../server/src/protocol';
 import { clear, h } from './dom';
 import { post, vscodeApi } from './vscode-api';
 
@@ -84,7 +84,7 @@ function workloadRow(w: WorkloadView): HTMLElement {
       ? badge(
           `${ordinal(w.preemptionRank.position)} of ${w.preemptionRank.of} to be preempted`,
           'rank',
-          `Preemption order among the workloads: 1st = lowest priority, preempted first (rank ${w.preemptionRank.position} of ${w.preemptionRank.of} from the bottom)`,
+          `Preemption order among the ${w.preemptionRank.of} workloads: the lowest priority is preempted first, so 1st means the first to go`,
         )
       : badge('rejected at admission', 'error', w.admission.message ?? 'The API server would reject its pods: they never run'),
     w.admission.allowed
@@ -136,12 +136,51 @@ function rungElement(r: Rung): HTMLElement {
     r.missing ? badge('missing PriorityClass', 'error') : null,
     h('span', {
       class: 'rung-count',
-      text: r.workloads.length ? `${r.workloads.length} workload${r.workloads.length === 1 ? '' : 's'}` : 'no workloads',
+      text: r.workloads.length
+        ? `${r.workloads.length} workload${r.workloads.length === 1 ? '' : 's'}`
+        : c?.live !== undefined
+          ? 'no workloads in the workspace'
+          : 'no workloads',
     }),
   );
   // Unused classes stay on the ladder (they still rank everything else) but take one line.
   const body = r.workloads.length ? h('ul', { class: 'workloads' }, ...r.workloads.map(workloadRow)) : null;
-  return h('section', { class: `rung${r.missing ? ' rung-missing' : ''}${body ? '' : ' rung-empty'}`, data: { rung: r.key } }, head, body);
+  const live = c?.live !== undefined ? liveUse(c.live) : null;
+  return h(
+    'section',
+    { class: `rung${r.missing ? ' rung-missing' : ''}${body || live ? '' : ' rung-empty'}`, data: { rung: r.key } },
+    head,
+    body,
+    live,
+  );
+}
+
+/** The live cluster's workloads that use the class (connected only), collapsed to one line until opened. */
+export function liveUse(live: LiveClassUse): HTMLElement {
+  const n = (k: number, one: string) => `${k} ${one}${k === 1 ? '' : 's'}`;
+  const more = live.totalWorkloads - live.workloads.length;
+  return h(
+    'details',
+    { class: 'live-use', data: { live: String(live.totalWorkloads) } },
+    h('summary', {
+      text: `In the cluster now: ${n(live.totalWorkloads, 'workload')} (${n(live.totalPods, 'pod')} running or pending)`,
+      title: 'Pods in the connected cluster that use this PriorityClass, grouped by the workload that owns them',
+    }),
+    h(
+      'ul',
+      {},
+      ...live.workloads.map((w) =>
+        h(
+          'li',
+          { class: 'live-workload' },
+          h('span', { class: 'wl-kind', text: w.kind }),
+          h('span', { class: 'wl-name', text: `${w.namespace}/${w.name}` }),
+          h('span', { class: 'live-pods', text: n(w.pods, 'pod') }),
+        ),
+      ),
+      more > 0 ? h('li', { class: 'live-more', text: `and ${n(more, 'more workload')}` }) : null,
+    ),
+  );
 }
 
 export function mountPriorityMap(root: HTMLElement): App {

@@ -397,4 +397,8 @@ test('why this victim: the same preemptor’s other victims and the lower-priori
   assert.deepEqual(r.spared, [{ namespace: ns, name: 'logger-0', priority: 50 }], 'late-0 was created after the preemption');
   assert.match(renderDiagnoseText(r), /spared .*ci\/logger-0 \(50\)/);
   assert.match(renderDiagnoseText(r), /also preempted: ci\/test-shard-1-abcde on node-b/);
+  // Plain words: what the user reads says "spared" and "seen", not the scheduler's or the extension's internal terms.
+  const md = renderDiagnoseMarkdown(r);
+  assert.match(md, /lower-priority pods it did not need to remove stayed/);
+  assert.doesNotMatch(md, /reprieved|UID cache|\bcache\b|\brank\b|\btier\b/i);
 });

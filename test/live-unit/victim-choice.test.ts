@@ -82,7 +82,7 @@ test('the simulator re-runs the preemption: lowest-priority pod chosen, more imp
   assert.equal(by['mid']?.verdict, 'reprieved');
   assert.equal(by['system']?.verdict, 'not-eligible');
   assert.equal(by['later'], undefined, 'pods created after the preemption are not part of the rebuilt node');
-  assert.match(by['mid']?.reason ?? '', /reprieved/);
+  assert.match(by['mid']?.reason ?? '', /spared: the scheduler put it back/);
 });
 
 test('a PDB-protected pod is reprieved first; its same-priority neighbour is the victim', () => {

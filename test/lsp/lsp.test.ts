@@ -47,7 +47,7 @@ describe('language server on examples/ci-preemption', () => {
     assert.equal(globalDefault?.severity, 2);
   });
 
-  test('hover on a workload: effective priority, QoS, rank, eviction tier, Job exposure', async () => {
+  test('hover on a workload: effective priority, QoS, preemption order, eviction in words, Job exposure', async () => {
     const text = hoverText(
       await client.request<Hover | null>('textDocument/hover', {
         textDocument: { uri: client.uri('test-job.yaml') },
@@ -60,9 +60,11 @@ describe('language server on examples/ci-preemption', () => {
     assert.match(text, /\*\*QoS\*\* Burstable/);
     assert.match(
       text,
-      /1st of 3 from the bottom; preemptible by: \[(eval-runner|results-api)\]\(.*\) \(1000\), \[(eval-runner|results-api)\]\(.*\) \(1000\)/,
+      /\*\*Preemption order\*\* 1st of 3 workloads to be preempted \(lowest priority goes first\); preemptible by: \[(eval-runner|results-api)\]\(.*\) \(1000\), \[(eval-runner|results-api)\]\(.*\) \(1000\)/,
     );
-    assert.match(text, /\*\*Eviction\*\* tier 1/);
+    assert.match(text, /\*\*Eviction under node pressure\*\* among the first the kubelet evicts when a node runs short of memory/);
+    // Plain words: no internal jargon in what the user reads.
+    assert.doesNotMatch(text, /\b(rank|tier|reprieved|UID cache)\b/i);
     assert.match(text, /backoffLimit 0, parallelism 2; no podFailurePolicy/);
   });
 

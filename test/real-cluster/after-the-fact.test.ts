@@ -11,7 +11,6 @@
  * needs code-server (skipped without it unless KPL_REQUIRE_VSCODE=1).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,31 +19,11 @@ import { LiveClusterSource } from '../../server/src/cluster/index';
 import { loadKubeconfig } from '../../server/src/cluster/kubeconfig';
 import type { DiagnoseReport } from '../../server/src/core/index';
 import { runKpl } from '../helpers/cli';
-import { defaultBinDir, findRepoFile, startCluster, uniformNodes, waitFor } from './harness';
+import { codeServerPresent, findRepoFile, realClusterSkip, runExtensionHostSuite, startCluster, uniformNodes, waitFor } from './harness';
 import type { Cluster } from './harness';
 import { ciStory, waitForPodDeleted } from './scenario';
 
-const binsPresent = fs.existsSync(path.join(defaultBinDir(), 'kube-apiserver'));
-const skip =
-  !binsPresent && process.env['KPL_REQUIRE_CLUSTER'] !== '1'
-    ? `no cluster binaries in ${defaultBinDir()}; run scripts/cluster/build.sh`
-    : false;
-const codeServerDir =
-  process.env['KPL_CODE_SERVER_DIR'] ??
-  path.join(process.env['XDG_CACHE_HOME'] || path.join(os.homedir(), '.cache'), 'kube-priority-lens', 'code-server');
-const codeServerPresent = fs.existsSync(
-  process.env['CODE_SERVER_ENTRY'] ?? path.join(codeServerDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
-);
-
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, out }));
-  });
-}
+const skip = realClusterSkip();
 
 test('Diagnose Pod after the fact: a preemption before the extension and kpl started', { skip, timeout: 15 * 60_000 }, async (t) => {
   const cluster: Cluster = await startCluster({ nodes: uniformNodes(2, 4, '8Gi') });
@@ -122,6 +101,10 @@ test('Diagnose Pod after the fact: a preemption before the extension and kpl sta
           assert.ok(item, `victim ${p.victim.name} listed`);
           assert.match(item.description ?? '', new RegExp(`^preempted by ci/${p.preemptor.name}, \\d+ (s|min) ago`));
         }
+        // Priority Map: the cluster's classes name the live workloads that use them (from the pod cache, no extra read).
+        assert.deepEqual(src.liveClassUsage().get('evaluation'), [
+          { kind: 'Job', namespace: 'ci', name: 'evaluation', pods: story.evaluationPods.length },
+        ]);
         const byUid = await src.diagnosePod({ target: victim.uid });
         assert.ok(byUid !== undefined);
         assert.match(byUid.markdown, new RegExp(`Preempted by ci/${first.preemptor.name} \\(priority 1000 vs 100\\)`));
@@ -132,35 +115,28 @@ test('Diagnose Pod after the fact: a preemption before the extension and kpl sta
 
     await t.test(
       'real VS Code: pick the victim by its label and by typing its name',
-      { skip: codeServerPresent ? false : 'no code-server' },
+      { skip: codeServerPresent() || process.env['KPL_REQUIRE_VSCODE'] === '1' ? false : 'no code-server' },
       async () => {
         const root = path.dirname(findRepoFile('esbuild.mjs'));
         assert.ok(fs.existsSync(path.join(root, 'out', 'test', 'e2e', 'suite', 'after-the-fact.test.js')), 'run node esbuild.mjs first');
-        const setupFile = path.join(work, 'setup.json');
-        fs.writeFileSync(
-          setupFile,
-          JSON.stringify({
+        const suite = runExtensionHostSuite(
+          {
             suite: 'after-the-fact',
             kubeconfig: cluster.kubeconfig,
             context: loadKubeconfig({ kubeconfig: cluster.kubeconfig }).context,
             namespace: 'ci',
             preemptions: story.preemptions.map((p) => ({ victim: p.victim.name, preemptor: p.preemptor.name })),
             job: jobName,
-          }),
+            evaluationPods: story.evaluationPods.length,
+          },
+          work,
+          { E2E_TIMEOUT_MS: '400000' },
         );
-        const env: NodeJS.ProcessEnv = { ...process.env, KPL_E2E_LIVE: setupFile, E2E_TIMEOUT_MS: '400000' };
-        delete env['KUBECONFIG'];
-        const r = await run(process.execPath, [path.join(root, 'test', 'e2e', 'run-tests.js')], env, root);
-        t.diagnostic(
-          r.out
-            .split('\n')
-            .filter((l) => /passing|failing|✔|✓|[0-9]+\) |e2e\[|Error|assert/i.test(l))
-            .join('\n'),
-        );
-        const summary = [...r.out.matchAll(/^\s*e2e\[extension-host, live cluster\]: (\d+) passed, (\d+) failed/gm)].pop();
-        assert.ok(summary, `no summary line (exit ${r.code}):\n${r.out.slice(-4000)}`);
-        assert.equal(Number(summary[2]), 0, r.out.slice(-6000));
-        assert.equal(Number(summary[1]), 3, 'all three after-the-fact tests ran');
+        const r = await suite.done;
+        t.diagnostic(r.log);
+        assert.ok(r.passed !== undefined, `no summary line (exit ${r.code}):\n${r.out.slice(-4000)}`);
+        assert.equal(r.failed, 0, r.out.slice(-6000));
+        assert.equal(r.passed, 4, 'all four after-the-fact tests ran');
         assert.equal(r.code, 0);
       },
     );

@@ -208,6 +208,83 @@ export function findRepoFile(rel: string): string {
   throw new Error(`cannot find ${rel} above ${starts.join(', ')} (set KPL_REPO_ROOT)`);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Real VS Code on the real cluster: the suites that run an extension-host suite (test/e2e/suite/*) against a cluster
+// started here (vscode-live, vscode-demo, after-the-fact) share the skip rule and the run below.
+
+/** Is the e2e harness's code-server installed (scripts/e2e/install-code-server.sh)? */
+export function codeServerPresent(): boolean {
+  const dir =
+    process.env['KPL_CODE_SERVER_DIR'] ??
+    path.join(process.env['XDG_CACHE_HOME'] || path.join(os.homedir(), '.cache'), 'kube-priority-lens', 'code-server');
+  return fs.existsSync(process.env['CODE_SERVER_ENTRY'] ?? path.join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'));
+}
+
+/**
+ * The skip reason of a real-cluster test (false = run): without the control plane binaries, and with `vscode` without
+ * code-server, unless KPL_REQUIRE_CLUSTER=1 / KPL_REQUIRE_VSCODE=1 make the missing piece a failure instead.
+ */
+export function realClusterSkip(opts: { vscode?: boolean } = {}): string | false {
+  if (!fs.existsSync(path.join(defaultBinDir(), 'kube-apiserver')) && process.env['KPL_REQUIRE_CLUSTER'] !== '1')
+    return `no cluster binaries in ${defaultBinDir()}; run scripts/cluster/build.sh`;
+  if (opts.vscode === true && !codeServerPresent() && process.env['KPL_REQUIRE_VSCODE'] !== '1')
+    return 'code-server is not installed; run scripts/e2e/install-code-server.sh';
+  return false;
+}
+
+export interface ExtensionHostRun {
+  code: number;
+  out: string;
+  /** The suite's closing line `e2e[extension-host, live cluster]: N passed, M failed`, if printed. */
+  passed?: number;
+  failed?: number;
+  /** The lines worth a test diagnostic: results, failures, `e2e[…]` lines (timings among them). */
+  log: string;
+}
+
+/**
+ * Starts real VS Code (code-server + the e2e harness, test/e2e/run-tests.js) with the extension-host suite that the
+ * setup file names (KPL_E2E_LIVE = `setup` written to `<work>/setup.json`); the cluster test plays its part meanwhile.
+ * KUBECONFIG is removed: the suite points the extension at the cluster through its settings, as a user would.
+ */
+export function runExtensionHostSuite(
+  setup: Record<string, unknown>,
+  work: string,
+  env: NodeJS.ProcessEnv = {},
+): { done: Promise<ExtensionHostRun>; exited(): boolean } {
+  const root = path.dirname(findRepoFile('esbuild.mjs'));
+  const setupFile = path.join(work, 'setup.json');
+  fs.writeFileSync(setupFile, JSON.stringify(setup));
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, KPL_E2E_LIVE: setupFile, E2E_TIMEOUT_MS: '500000', ...env };
+  delete childEnv['KUBECONFIG'];
+  let exited = false;
+  const done = new Promise<ExtensionHostRun>((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, 'test', 'e2e', 'run-tests.js')], {
+      cwd: root,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code) => {
+      exited = true;
+      const summary = [...out.matchAll(/^\s*e2e\[extension-host, live cluster\]: (\d+) passed, (\d+) failed/gm)].pop();
+      const log = out
+        .split('\n')
+        .filter((l) => /passing|failing|✔|✓|[0-9]+\) |e2e\[|Error|assert/i.test(l))
+        .join('\n');
+      resolve({
+        code: code ?? -1,
+        out,
+        log,
+        ...(summary !== undefined ? { passed: Number(summary[1]), failed: Number(summary[2]) } : {}),
+      });
+    });
+  });
+  return { done, exited: () => exited };
+}
+
 /** Ask the OS for `n` distinct free TCP ports on 127.0.0.1. */
 export async function freePorts(n: number): Promise<number[]> {
   const servers: net.Server[] = [];

@@ -32,23 +32,11 @@ import type { Browser, Frame, Page } from 'playwright-core';
 import { loadKubeconfig } from '../../server/src/cluster/kubeconfig';
 import { HOSTILE_NAMESPACE, HOSTILE_PODS, hostileFiles } from '../e2e/suite/hostile-protocol';
 import type { HostileAck, HostileSetup, HostileStep, HostileStory } from '../e2e/suite/hostile-protocol';
-import { defaultBinDir, findRepoFile, startCluster, uniformNodes, waitFor } from './harness';
+import { findRepoFile, realClusterSkip, startCluster, uniformNodes, waitFor } from './harness';
 import type { Cluster, K8sObject } from './harness';
 import { applyManifests, namespace, pod, priorityClass, waitForPodBound } from './scenario';
 
-const binsPresent = fs.existsSync(path.join(defaultBinDir(), 'kube-apiserver'));
-const codeServerDir =
-  process.env['KPL_CODE_SERVER_DIR'] ??
-  path.join(process.env['XDG_CACHE_HOME'] || path.join(os.homedir(), '.cache'), 'kube-priority-lens', 'code-server');
-const codeServerPresent = fs.existsSync(
-  process.env['CODE_SERVER_ENTRY'] ?? path.join(codeServerDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
-);
-const skip =
-  !binsPresent && process.env['KPL_REQUIRE_CLUSTER'] !== '1'
-    ? `no cluster binaries in ${defaultBinDir()}; run scripts/cluster/build.sh`
-    : !codeServerPresent && process.env['KPL_REQUIRE_VSCODE'] !== '1'
-      ? 'code-server is not installed; run scripts/e2e/install-code-server.sh'
-      : false;
+const skip = realClusterSkip({ vscode: true });
 
 /** The parts of test/e2e/harness/code-server-run.js used here. */
 interface CodeServerHarness {

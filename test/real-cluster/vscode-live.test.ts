@@ -10,38 +10,15 @@
  * KPL_REQUIRE_CLUSTER=1 / KPL_REQUIRE_VSCODE=1); needs `node esbuild.mjs` (out/test/e2e/suite) first.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { loadKubeconfig } from '../../server/src/cluster/kubeconfig';
-import { defaultBinDir, findRepoFile, startCluster, uniformNodes, waitFor } from './harness';
+import { findRepoFile, realClusterSkip, runExtensionHostSuite, startCluster, uniformNodes, waitFor } from './harness';
 import { ciStory } from './scenario';
 
-const binsPresent = fs.existsSync(path.join(defaultBinDir(), 'kube-apiserver'));
-const codeServerDir =
-  process.env['KPL_CODE_SERVER_DIR'] ??
-  path.join(process.env['XDG_CACHE_HOME'] || path.join(os.homedir(), '.cache'), 'kube-priority-lens', 'code-server');
-const codeServerPresent = fs.existsSync(
-  process.env['CODE_SERVER_ENTRY'] ?? path.join(codeServerDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
-);
-const skip =
-  !binsPresent && process.env['KPL_REQUIRE_CLUSTER'] !== '1'
-    ? `no cluster binaries in ${defaultBinDir()}; run scripts/cluster/build.sh`
-    : !codeServerPresent && process.env['KPL_REQUIRE_VSCODE'] !== '1'
-      ? 'code-server is not installed; run scripts/e2e/install-code-server.sh'
-      : false;
-
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, out }));
-  });
-}
+const skip = realClusterSkip({ vscode: true });
 
 test('real VS Code: live webview rows and Diagnose Pod for a real preemption', { skip, timeout: 12 * 60_000 }, async (t) => {
   const root = path.dirname(findRepoFile('esbuild.mjs'));
@@ -50,29 +27,25 @@ test('real VS Code: live webview rows and Diagnose Pod for a real preemption', {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kpl-vscode-live-'));
   try {
     const context = loadKubeconfig({ kubeconfig: cluster.kubeconfig }).context;
-    const setupFile = path.join(work, 'setup.json');
     const connectedFile = path.join(work, 'connected');
     const storyFile = path.join(work, 'story.json');
-    fs.writeFileSync(
-      setupFile,
-      JSON.stringify({
+    const started = Date.now();
+    const suite = runExtensionHostSuite(
+      {
         kubeconfig: cluster.kubeconfig,
         context,
         namespace: 'ci',
         connectedFile,
         storyFile,
         historyExport: path.join(work, 'history-export.json'),
-      }),
+      },
+      work,
     );
-    const started = Date.now();
-    const env: NodeJS.ProcessEnv = { ...process.env, KPL_E2E_LIVE: setupFile, E2E_TIMEOUT_MS: '500000' };
-    delete env['KUBECONFIG'];
-    const suite = run(process.execPath, [path.join(root, 'test', 'e2e', 'run-tests.js')], env, root);
-    let exited = false;
-    void suite.then(() => (exited = true));
     // The extension is live and its view open: now the scheduler preempts.
-    await waitFor(() => fs.existsSync(connectedFile) || exited, 240_000, { description: 'the extension connected (connectedFile)' });
-    if (!exited) {
+    await waitFor(() => fs.existsSync(connectedFile) || suite.exited(), 240_000, {
+      description: 'the extension connected (connectedFile)',
+    });
+    if (!suite.exited()) {
       t.diagnostic(`extension live after ${((Date.now() - started) / 1000).toFixed(1)} s; playing the CI story`);
       const story = await ciStory(cluster, { namespace: 'ci' });
       assert.ok(story.preemptions.length >= 1);
@@ -82,17 +55,11 @@ test('real VS Code: live webview rows and Diagnose Pod for a real preemption', {
         JSON.stringify({ preemptions: story.preemptions.map((p) => ({ victim: p.victim.name, preemptor: p.preemptor.name })) }),
       );
     }
-    const r = await suite;
-    t.diagnostic(
-      `extension-host suite (${((Date.now() - started) / 1000).toFixed(1)} s):\n${r.out
-        .split('\n')
-        .filter((l) => /passing|failing|✔|✓|[0-9]+\) |e2e\[|Error|assert/i.test(l))
-        .join('\n')}`,
-    );
-    const summary = [...r.out.matchAll(/^\s*e2e\[extension-host, live cluster\]: (\d+) passed, (\d+) failed/gm)].pop();
-    assert.ok(summary, `no summary line from the live suite (exit ${r.code}):\n${r.out.slice(-4000)}`);
-    assert.equal(Number(summary[2]), 0, r.out.slice(-6000));
-    assert.equal(Number(summary[1]), 6, 'all six live-cluster tests ran');
+    const r = await suite.done;
+    t.diagnostic(`extension-host suite (${((Date.now() - started) / 1000).toFixed(1)} s):\n${r.log}`);
+    assert.ok(r.passed !== undefined, `no summary line from the live suite (exit ${r.code}):\n${r.out.slice(-4000)}`);
+    assert.equal(r.failed, 0, r.out.slice(-6000));
+    assert.equal(r.passed, 6, 'all six live-cluster tests ran');
     assert.equal(r.code, 0);
   } finally {
     await cluster.stop();

@@ -14,9 +14,6 @@ import type { SnapshotPoller } from './snapshot-poller';
 /** A snapshot younger than this is reused by Diagnose (a burst on 1,000 nodes would re-read every Node each time). */
 const DIAGNOSE_SNAPSHOT_MAX_AGE_MS = 5000;
 
-/** The snapshot (by its takenAt) each poller last read for a Diagnose: the only one a following Diagnose may reuse. */
-const readForDiagnose = new WeakMap<SnapshotPoller, string>();
-
 export interface DiagnoseTarget {
   namespace: string;
   name: string;
@@ -47,11 +44,8 @@ export async function diagnosePod(c: DiagnoseDeps, target: DiagnoseTarget, works
   // pod's own read, unless an earlier Diagnose read them seconds ago (a burst of Diagnose Pod on 1,000 nodes would
   // re-read every Node each time). A periodic or start-up snapshot is never reused: a class created since then would
   // be missing from the report.
-  const reuse = c.poller.ageMs() <= DIAGNOSE_SNAPSHOT_MAX_AGE_MS && readForDiagnose.get(c.poller) === c.poller.current().takenAt;
-  const refreshing =
-    c.watch && !reuse
-      ? c.refreshSnapshot().then(() => void readForDiagnose.set(c.poller, c.poller.current().takenAt))
-      : Promise.resolve(undefined);
+  const reuse = c.poller.reusableForDiagnose(DIAGNOSE_SNAPSHOT_MAX_AGE_MS);
+  const refreshing = c.watch && !reuse ? c.refreshSnapshot().then(() => c.poller.markReadForDiagnose()) : Promise.resolve(undefined);
   // A name Kubernetes would not accept cannot exist: no request (and no path that is not a plain object read).
   const validTarget = isNamespaceName(target.namespace) && isObjectName(target.name);
   const [live] = await Promise.all([

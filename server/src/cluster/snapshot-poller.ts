@@ -94,6 +94,23 @@ export class SnapshotPoller {
     return this.inflight;
   }
 
+  /** The snapshot (by its takenAt) a Diagnose last read: the only one a following Diagnose may reuse. */
+  private readForDiagnose = '';
+
+  /**
+   * May a Diagnose reuse the current snapshot? Only one an earlier Diagnose read less than `maxAgeMs` ago: a periodic
+   * or start-up snapshot may miss a class created since, and a burst of Diagnose Pod on 1,000 nodes must not re-read
+   * every Node each time.
+   */
+  reusableForDiagnose(maxAgeMs: number): boolean {
+    return this.snap.takenAt !== '' && this.ageMs() <= maxAgeMs && this.readForDiagnose === this.snap.takenAt;
+  }
+
+  /** The current snapshot was read for a Diagnose. */
+  markReadForDiagnose(): void {
+    this.readForDiagnose = this.snap.takenAt;
+  }
+
   /** Milliseconds since the last snapshot was taken (Infinity before the first). */
   ageMs(): number {
     const t = Date.parse(this.snap.takenAt);

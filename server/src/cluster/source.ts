@@ -11,12 +11,14 @@ import type {
   LiveEventsChangedParams,
   LiveEventsResult,
   LiveNodeView,
+  LiveWorkloadUse,
   PodListItem,
 } from '../protocol/index';
 import type { ClusterConfig } from './config';
 import { ClusterConnection } from './connection';
 import { HistoryStore } from './history';
 import { kubeconfigPaths, listKubeContexts, safeMessage } from './kubeconfig';
+import { liveClassUsage } from './class-usage';
 import { liveEventRow } from './rows';
 
 const victimReasons = new Set(['Preempted', 'Evicted', 'TaintManagerEviction', 'Preempting']);
@@ -212,6 +214,15 @@ export class LiveClusterSource {
   onDidChange(listener: (what: { snapshot: boolean; state: boolean }) => void): { dispose(): void } {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  liveClassUsage(): Map<string, LiveWorkloadUse[]> {
+    const c = this.connection;
+    const s = c?.state().state;
+    // Only while connected (reconnecting: what was last seen): an offline cache would name workloads that may be gone.
+    return c !== undefined && (s === 'live' || s === 'partial' || s === 'reconnecting')
+      ? liveClassUsage(c.pods())
+      : new Map<string, LiveWorkloadUse[]>();
   }
 
   async listPods(match?: WorkloadMatch): Promise<ListPodsResult> {

@@ -3,7 +3,14 @@
 // (server/src/cluster/source.ts, LiveClusterSource) is what the server uses; NoClusterSource answers "no cluster
 // connection" (tests, and embedders that want manifests only).
 import type { ParsedFile, WorkloadMatch } from '../core/index';
-import type { ClusterStateView, DiagnoseParams, ListContextsResult, ListPodsResult, LiveEventsResult } from '../protocol/index';
+import type {
+  ClusterStateView,
+  DiagnoseParams,
+  ListContextsResult,
+  ListPodsResult,
+  LiveEventsResult,
+  LiveWorkloadUse,
+} from '../protocol/index';
 import type { ClusterConfig } from '../cluster/config';
 
 export interface Disposable {
@@ -18,6 +25,8 @@ export interface ClusterSource {
   snapshot(): ParsedFile[];
   /** Fires when the snapshot or the state changed; the server re-analyses and notifies `kubePriorityLens/clusterState`. */
   onDidChange(listener: (what: { snapshot: boolean; state: boolean }) => void): Disposable;
+  /** Live workloads per PriorityClass name (Priority Map), from the pods the connection holds; empty without one. */
+  liveClassUsage(): Map<string, LiveWorkloadUse[]>;
   /** Live and recently deleted pods; with `match`, the pods of that workload carry `matchesWorkload`. */
   listPods(match?: WorkloadMatch): Promise<ListPodsResult>;
   /** Undefined when the source cannot diagnose the target (no connection): the server answers statically. */
@@ -59,6 +68,10 @@ export class NoClusterSource implements ClusterSource {
   onDidChange(listener: (what: { snapshot: boolean; state: boolean }) => void): Disposable {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  liveClassUsage(): Map<string, LiveWorkloadUse[]> {
+    return new Map<string, LiveWorkloadUse[]>();
   }
 
   async listPods(): Promise<ListPodsResult> {

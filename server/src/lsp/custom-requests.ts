@@ -3,7 +3,7 @@
 import type { CancellationToken } from 'vscode-languageserver/node';
 import { escapeMarkdown, explain, explainWorkload as explainOne } from '../core/index';
 import type { AnalyzedWorkload, WorkloadMatch, WorkspaceModel } from '../core/index';
-import { maxListedPerWorkload } from '../protocol/index';
+import { maxListedPerWorkload, maxLiveWorkloadsPerClass } from '../protocol/index';
 import type {
   DiagnoseParams,
   DiagnoseResult,
@@ -13,6 +13,8 @@ import type {
   ExplainWorkloadResult,
   ListPodsResult,
   NoClusterReport,
+  LiveWorkloadUse,
+  PriorityClassView,
   PriorityMapView,
   WorkloadMapItem,
 } from '../protocol/index';
@@ -68,7 +70,24 @@ export async function priorityMap(session: Session, token: CancellationToken): P
         : undefined,
     );
   });
-  return { workloads, priorityClasses: classes };
+  return { workloads, priorityClasses: withLiveUse(classes, session.cluster.liveClassUsage()) };
+}
+
+/** Each class names the live workloads that use it (by class name: a workspace class of that name is the cluster's). */
+function withLiveUse(classes: PriorityClassView[], usage: ReadonlyMap<string, LiveWorkloadUse[]>): PriorityClassView[] {
+  if (usage.size === 0) return classes;
+  return classes.map((c) => {
+    const all = usage.get(c.name);
+    if (all === undefined) return c;
+    return {
+      ...c,
+      live: {
+        workloads: all.slice(0, maxLiveWorkloadsPerClass),
+        totalWorkloads: all.length,
+        totalPods: all.reduce((n, w) => n + w.pods, 0),
+      },
+    };
+  });
 }
 
 /**

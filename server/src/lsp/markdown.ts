@@ -64,6 +64,13 @@ function listWorkloads(ctx: LinkContext, list: readonly AnalyzedWorkload[], tota
   return shown.join(', ') + (more > 0 ? `, and ${more} more` : '');
 }
 
+/** The kubelet's eviction order under node pressure, in words (tier 1 is evicted first, tier 3 never). */
+const evictionWords: Record<1 | 2 | 3, string> = {
+  1: 'among the first the kubelet evicts when a node runs short of memory',
+  2: 'evicted only after pods that use more memory than they request',
+  3: 'never evicted for node pressure',
+};
+
 export function workloadMarkdown(ctx: LinkContext, w: AnalyzedWorkload): string {
   const model = ctx.model;
   const o = w.object;
@@ -84,9 +91,11 @@ export function workloadMarkdown(ctx: LinkContext, w: AnalyzedWorkload): string 
     const count = model.preemptorCount(w);
     const preemptors = count === 0 ? [] : model.preemptorsOf(w, maxListedInHover);
     const by = count === 0 ? 'nothing in the workspace can preempt it' : `preemptible by: ${listWorkloads(ctx, preemptors, count)}`;
-    lines.push(`- **Preemption rank** ${ordinal(w.preemptionRank.position)} of ${w.preemptionRank.of} from the bottom; ${by}`);
+    lines.push(
+      `- **Preemption order** ${ordinal(w.preemptionRank.position)} of ${w.preemptionRank.of} workloads to be preempted (lowest priority goes first); ${by}`,
+    );
   }
-  lines.push(`- **Eviction** tier ${w.evictionTier.tier}: ${escapeMarkdown(w.evictionTier.reason)}`);
+  lines.push(`- **Eviction under node pressure** ${evictionWords[w.evictionTier.tier]}: ${escapeMarkdown(w.evictionTier.reason)}`);
   for (const pdb of w.pdbs) {
     const e = pdb.estimate;
     lines.push(

@@ -70,6 +70,26 @@ export interface PriorityClassView {
   source: 'workspace' | 'cluster' | 'builtin';
   location?: SourceLocation;
   usedBy: string[];
+  /** With a live cluster: the running and pending workloads there that use this class (from the pod cache). */
+  live?: LiveClassUse;
+}
+
+/** The live workloads of one class: the first `maxLiveWorkloadsPerClass` (most pods first) and the totals. */
+export interface LiveClassUse {
+  workloads: LiveWorkloadUse[];
+  totalWorkloads: number;
+  totalPods: number;
+}
+
+/** Live workloads listed per class in the Priority Map (the rest are counted). */
+export const maxLiveWorkloadsPerClass = 50;
+
+/** A workload in the live cluster (its pods grouped by their top owner) and how many of its pods use a class. */
+export interface LiveWorkloadUse {
+  kind: string;
+  namespace: string;
+  name: string;
+  pods: number;
 }
 
 export interface PriorityMapView {
@@ -293,7 +313,17 @@ export interface KplTestApi {
    * The Diagnose Pod quick pick while it is open: its items as shown, `type` sets its value (as typing does; the list
    * follows), `accept` selects the item with that label (or the first) as a click does.
    */
-  podPicker(): { items: { label: string; description: string }[]; type(value: string): void; accept(label?: string): boolean } | undefined;
+  podPicker():
+    | {
+        items: { label: string; description: string }[];
+        /** Still reading pods (the picker opens at once and fills as the lists arrive). */
+        busy: boolean;
+        /** Milliseconds from the command to the picker shown, the pods listed, the workload under the cursor's pods. */
+        timings: { shown?: number; listed?: number; workload?: number };
+        type(value: string): void;
+        accept(label?: string): boolean;
+      }
+    | undefined;
   priorityMap(): Promise<PriorityMapView>;
 }
 

@@ -70,6 +70,9 @@ async function startCodeServer(opts = {}) {
   const extensionsDir = opts.extensionsDir || path.join(tmp, 'ext');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(userSettings(opts.trust, opts.settings), null, 2));
+  // Machine-scoped settings a suite wrote (the real-cluster suites set kubePriorityLens.kubeconfig/context as a user
+  // would) land in Machine/settings.json of the shared .vscode-test profile: every start begins without them.
+  fs.rmSync(path.join(userDataDir, 'Machine', 'settings.json'), { force: true });
   const args = [
     entry,
     '--auth',

@@ -10,6 +10,7 @@ const os = require('node:os');
 const path = require('node:path');
 const assert = require('node:assert/strict');
 const { startCodeServer, installExtension, launchBrowser, workbenchUrl } = require('../harness/code-server-run.js');
+const { measureLiveLayout, liveLayoutProblems, resizeFor } = require('./live-layout.js');
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const VSIX = process.env.KPL_VSIX || path.join(root, 'dist', 'kube-priority-lens.vsix');
@@ -341,6 +342,75 @@ async function runCommandRetrying(page, title, attempts = 3) {
   }
 }
 
+/**
+ * The live view's layout by element measurement (issue 20): fixture rows with every reason (the longest pills) on the
+ * example workspace's nodes, one node under memory pressure; windows of 1400 and 1280 px, then the view at about 900
+ * and 700 px wide (beside an editor). See live-layout.js for what is measured.
+ */
+async function liveLayoutProbe(browser, base) {
+  const fixtureModule = path.join(root, 'out', 'test', 'e2e', 'suite', 'live-fixture.js');
+  const fixture = path.join(base, 'layout-live.json');
+  let cs;
+  try {
+    assert.ok(fs.existsSync(fixtureModule), 'out/test/e2e/suite/live-fixture.js missing: run `node esbuild.mjs`');
+    const { makeLiveRows } = require(fixtureModule);
+    const rows = makeLiveRows(400, 60);
+    const names = [...new Set(rows.map((r) => r.node).filter(Boolean))];
+    const nodes = names.map((node, i) => ({
+      node,
+      pressure: i === 0 ? ['MemoryPressure'] : [],
+      signal: 'memory.available',
+      usageSource: 'none',
+      conditions: [{ type: 'MemoryPressure', status: i === 0 ? 'True' : 'False', reason: 'KubeletHasInsufficientMemory' }],
+      nextVictims: [{ namespace: 'ci', name: 'test-shard-0-lgb7z', priority: 100, qosClass: 'Burstable', exceeds: true }],
+    }));
+    fs.writeFileSync(fixture, JSON.stringify({ rows, nodes }));
+    cs = await startCodeServer({ workspace: EXAMPLE, env: { KPL_LIVE_EVENTS_FIXTURE: fixture } });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(workbenchUrl(cs.host, EXAMPLE, { devPaths: [root] }));
+    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
+    await it(
+      'live view layout by measurement: whole pills and one-line node names at 1280-1400 px, Preemptor column at 700 px',
+      async () => {
+        await runCommandRetrying(page, 'Kube Priority Lens: Show Live Preemptions & Evictions');
+        const frame = await webviewFrame(page, '.viewport .ev-row .reason-pill', '', 60_000);
+        const problems = [];
+        const seen = [];
+        for (const size of [{ windowWidth: 1400 }, { windowWidth: 1280 }, { viewWidth: 900 }, { viewWidth: 700 }]) {
+          const windowWidth = await resizeFor(page, frame, size);
+          const m = await measureLiveLayout(frame);
+          seen.push(
+            `${windowWidth}px→view ${m.width}px: ${m.pills.length} pills, ${m.nodeCells.length} node cells, columns ${Object.entries(
+              m.columns,
+            )
+              .filter(([, v]) => v !== null)
+              .map(([k]) => k.slice(2))
+              .join(',')}`,
+          );
+          assert.ok(
+            m.pills.length > 0 && m.nodeNames.length > 0,
+            `nothing measured at ${windowWidth} px: ${JSON.stringify(m).slice(0, 400)}`,
+          );
+          problems.push(...liveLayoutProblems(m, windowWidth));
+        }
+        console.log(`      ${seen.join('\n      ')}`);
+        assert.deepEqual(problems, []);
+        // The narrow sizes did reach the collapsed layouts (the checks above would pass trivially otherwise).
+        const narrow = await measureLiveLayout(frame);
+        assert.ok(
+          narrow.width <= 760 && narrow.columns['c-gap'] === null && narrow.columns['c-node'] === null,
+          JSON.stringify(narrow.columns),
+        );
+        await page.setViewportSize({ width: 1400, height: 900 });
+      },
+      page,
+    );
+    await page.close();
+  } finally {
+    await cs?.stop();
+  }
+}
+
 async function liveXssProbe(browser, base) {
   const devBuild = path.join(root, 'dist', 'client.js');
   const fixture = path.join(base, 'hostile-live.json');
@@ -538,6 +608,7 @@ async function main() {
     // Live Preemptions & Evictions with hostile cluster strings: the extension in development mode (fixture rows are
     // ignored in production), in its own code-server so it does not share the installed VSIX.
     await liveXssProbe(browser, base);
+    await liveLayoutProbe(browser, base);
 
     // Restricted Mode: a profile with workspace trust on; the folder is not trusted.
     const ut = await startCodeServer({ trust: true, extensionsDir, userDataDir: path.join(base, 'ud-untrusted') });

@@ -94,7 +94,7 @@ type Args = ReturnType<typeof parseArgs>;
 export function staticExplanationLines(e: WorkloadExplanation, findings: readonly Finding[]): { summary: string[]; risks: string[] } {
   const summary = [
     `Priority ${e.priority}${e.priorityClassName !== undefined ? ` (class ${e.priorityClassName})` : ''}, from ${e.priorityFrom}; preemptionPolicy ${e.preemptionPolicy}; QoS ${e.qosClass}${e.qosClass !== e.qosClassWithoutLimitRange ? ` (${e.qosClassWithoutLimitRange} without ${e.limitRange ?? 'the LimitRange'})` : ''}`,
-    `Preemption rank ${e.preemptionRank.position}/${e.preemptionRank.of}; can be preempted by ${e.preemptibleBy.length} workload(s)${e.preemptibleBy.length > 0 ? `: ${e.preemptibleBy.slice(0, 10).join(', ')}${e.preemptibleBy.length > 10 ? ', …' : ''}` : ''}`,
+    `Preemption order: ${e.preemptionRank.position} of ${e.preemptionRank.of} to be preempted (lowest priority first); can be preempted by ${e.preemptibleBy.length} workload(s)${e.preemptibleBy.length > 0 ? `: ${e.preemptibleBy.slice(0, 10).join(', ')}${e.preemptibleBy.length > 10 ? ', …' : ''}` : ''}`,
     `Eviction tier ${e.evictionTier.tier}: ${e.evictionTier.reason}`,
     e.pdbDetails.length > 0
       ? `PDBs: ${e.pdbDetails.map((p) => `${p.id} (disruptionsAllowed ${p.disruptionsAllowed}): ${p.explanation}`).join('; ')}`

@@ -129,7 +129,7 @@ export function explainVictimChoice(input: VictimChoiceInput): VictimChoice {
   if (onNode.some((p) => p.priority === undefined)) out.assumptions.push('Some pods have no recorded priority (counted as 0).');
   if ((input.pdbs ?? []).length > 0) out.assumptions.push('PDB disruptionsAllowed is as read now, not as it was at the preemption.');
   out.assumptions.push(
-    `Node state rebuilt from the pods the UID cache saw on ${node} at ${at} (${onNode.length} pod(s)); allocatable as read now.`,
+    `Node state rebuilt from the pods Kube Priority Lens saw on ${node} at ${at} (${onNode.length} pod(s), deleted ones included); allocatable as read now.`,
   );
 
   const items: ApiObject[] = [
@@ -152,7 +152,7 @@ export function explainVictimChoice(input: VictimChoiceInput): VictimChoice {
   const predicted: SimPod[] = verdict?.candidate?.victims ?? [];
   out.predictedVictims = predicted.map((p) => p.id);
   if (result.outcome === 'fits')
-    out.note = `In the rebuilt state the preemptor fits on ${node} without preempting: the cache misses pods or requests that were there (or capacity changed since).`;
+    out.note = `In the rebuilt state the preemptor fits on ${node} without preempting: pods or requests that were there were not seen (or capacity changed since).`;
   else if (verdict?.candidate === undefined)
     out.note = `In the rebuilt state preemption on ${node} does not help: ${(verdict?.reasons ?? []).join('; ')}`;
   else if (result.outcome === 'ineligible' && result.reason !== undefined)
@@ -177,7 +177,7 @@ export function explainVictimChoice(input: VictimChoiceInput): VictimChoice {
     if (violating.has(sim.id)) entry.pdbViolation = true;
     const pdbNote =
       entry.pdbViolation === true
-        ? ' Removing it violates a PDB, so the scheduler tried to keep it first (PDB-violating pods are reprieved before the others).'
+        ? ' Removing it violates a PDB, so the scheduler tried to keep it first (pods protected by a PDB are kept before the others).'
         : '';
     if (sim.priority >= pending.priority) {
       entry.verdict = 'not-eligible';
@@ -187,7 +187,7 @@ export function explainVictimChoice(input: VictimChoiceInput): VictimChoice {
       entry.reason = `priority ${sim.priority} < ${pending.priority}; when added back (most important first: higher priority, then earlier start) the preemptor no longer fit, so it stayed a victim.${pdbNote}`;
     } else {
       entry.verdict = 'reprieved';
-      entry.reason = `priority ${sim.priority} < ${pending.priority}, but reprieved: added back (more important than the victims, or small enough) and the preemptor still fit.${pdbNote}`;
+      entry.reason = `priority ${sim.priority} < ${pending.priority}, but spared: the scheduler put it back (more important than the pods it removed, or small enough) and the preemptor still fit.${pdbNote}`;
     }
     out.pods.push(entry);
   }

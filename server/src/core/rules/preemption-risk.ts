@@ -92,7 +92,7 @@ spec:
         file: w.object.file,
         span: w.object.nameSpan,
         object: w.object,
-        message: `Pods of ${w.object.kind} ${w.object.name} (priority ${w.priority.priority}) can be preempted by ${describePreemptors(preemptors, count)}. Preemption rank ${w.preemptionRank.position} of ${w.preemptionRank.of} from the bottom.`,
+        message: `Pods of ${w.object.kind} ${w.object.name} (priority ${w.priority.priority}) can be preempted by ${describePreemptors(preemptors, count)}. Preemption order: ${w.preemptionRank.position} of ${w.preemptionRank.of} (1 is preempted first: the lowest priority).`,
       });
     }
   },

@@ -1,4 +1,4 @@
-// The "Who preempted it" part of the Diagnose report: the preemptor (UID cache, event, condition), why this pod was a
+// The "Who preempted it" part of the Diagnose report: the preemptor (pods seen, event, condition), why this pod was a
 // victim, the same preemptor's other victims, the pods spared, and the scheduler's choice re-run on the node.
 import type { PodRecord } from '../records';
 import { explainVictimChoice, victimChoiceLines } from '../victim-choice';
@@ -49,7 +49,7 @@ export function preemptionSection(ctx: ReportContext, report: DiagnoseReport): v
   );
   if (c.node !== undefined)
     why.push(
-      `On node ${c.node}, removing this pod (and any other victims) made the preemptor fit; the most important pods that could stay were reprieved.`,
+      `On node ${c.node}, removing this pod (and any other pods chosen with it) made room for the preemptor; lower-priority pods it did not need to remove stayed (the scheduler keeps as many as still leave room, most important first).`,
     );
   // Same preemptor's other victims, and lower-priority pods on the node that were reprieved (from the UID cache).
   const preemptorUid = info.uid;
