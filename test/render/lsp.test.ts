@@ -69,7 +69,7 @@ describe('language server: rendered charts and overlays', () => {
     const text = h !== null && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
     assert.match(text, /helm:[^\n]*\\\[prod\\\]/, text);
     assert.match(text, /eval-baseline/);
-    assert.match(text, /preemption rank \d+ of \d+/);
+    assert.match(text, /preemption order \d+(st|nd|rd|th) of \d+ workloads to be preempted/);
     assert.match(text, /eviction tier \d/);
     // The first Job of the file (eval-runner) on its own lines.
     const runner = await hover(c.session, { textDocument: { uri }, position: { line: 5, character: 4 } });

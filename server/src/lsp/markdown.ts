@@ -65,7 +65,7 @@ function listWorkloads(ctx: LinkContext, list: readonly AnalyzedWorkload[], tota
 }
 
 /** The kubelet's eviction order under node pressure, in words (tier 1 is evicted first, tier 3 never). */
-const evictionWords: Record<1 | 2 | 3, string> = {
+export const evictionWords: Record<1 | 2 | 3, string> = {
   1: 'among the first the kubelet evicts when a node runs short of memory',
   2: 'evicted only after pods that use more memory than they request',
   3: 'never evicted for node pressure',

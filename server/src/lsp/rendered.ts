@@ -26,6 +26,7 @@ import {
 import type { AnalysedView, PlacedFinding, RenderConfig, RenderResult, RenderSource } from '../render/index';
 import { sourceLabel } from '../render/index';
 import type { Folder } from './indexer';
+import { evictionWords, ordinal } from './markdown';
 import type { Logger } from './safe';
 import { kubernetesMinor, ruleSettings } from './settings';
 import { diagnosticSource, ruleDocsUrl, toDiagnosticTag, toSeverity } from './to-lsp';
@@ -418,8 +419,8 @@ export class RenderedInputs {
           [
             `**${escapeMarkdown(sourceLabel(input.source))}**: ${escapeMarkdown(`${w.kind} ${w.namespace}/${w.name}`)}`,
             `- effective priority ${w.priority}${klass}, ${w.preemptionPolicy}`,
-            `- QoS ${w.qosClass}; preemption rank ${w.preemptionRank.position} of ${w.preemptionRank.of} (preemptible by ${w.preemptibleBy.length})`,
-            `- eviction tier ${w.evictionTier.tier}: ${escapeMarkdown(w.evictionTier.reason)}`,
+            `- QoS ${w.qosClass}; preemption order ${ordinal(w.preemptionRank.position)} of ${w.preemptionRank.of} workloads to be preempted (lowest priority goes first; preemptible by ${w.preemptibleBy.length})`,
+            `- eviction under node pressure ${evictionWords[w.evictionTier.tier]}: ${escapeMarkdown(w.evictionTier.reason)}`,
             `- PDBs: ${w.pdbs.length === 0 ? 'none' : w.pdbs.map((p) => escapeMarkdown(p)).join(', ')}`,
           ].join('\n'),
         );

@@ -87,7 +87,7 @@ describe('rendered Helm chart', () => {
       const text = hoverText(
         await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', template, new vscode.Position(40, 8)),
       );
-      return /preemption rank/.test(text) ? text : undefined;
+      return /preemption order/.test(text) ? text : undefined;
     });
     assert.match(hover, /\\\[prod\\\]|\[prod\]/);
     assert.match(hover, /eval-baseline/);
