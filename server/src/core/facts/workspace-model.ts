@@ -15,7 +15,7 @@ import type { EffectiveContainer, PodLevelResources } from '../semantics/resourc
 import type { Resources } from '../semantics/resource-amounts';
 import { computePodQos } from '../semantics/qos';
 import type { QosClass } from '../semantics/qos';
-import { expectedDisruptions, pdbSelectsPod, readPodDisruptionBudget } from '../semantics/disruption';
+import { controllerHasScale, disruptionStatus, pdbSelectsPod, readPodDisruptionBudget, scaleResourceOf } from '../semantics/disruption';
 import type { DisruptionEstimate, PodDisruptionBudget } from '../semantics/disruption';
 import { evictionTier } from '../semantics/eviction';
 import { removedApiVersion } from '../semantics/api-versions';
@@ -145,16 +145,24 @@ export class WorkspaceModel {
       const workloads = (byNamespace.get(pdb.namespace) ?? []).filter((w) =>
         pdbSelectsPod(pdb, w.object.namespace ?? 'default', w.workload.podLabels),
       );
-      // For maxUnavailable and percentage minAvailable the disruption controller counts expected pods through their
-      // controllers' scale: bare Pods (no controller) add nothing, so such a budget allows no disruption.
-      const throughControllers = pdb.maxUnavailable !== undefined || pdb.minAvailable?.value.kind === 'percent';
-      const expected = workloads.reduce(
-        (sum, w) => sum + (throughControllers && w.object.kind === 'Pod' ? 0 : (w.workload.replicas ?? Math.max(1, this.nodes.length))),
-        0,
-      );
-      const estimate = expectedDisruptions(pdb, expected);
-      if (throughControllers && workloads.some((w) => w.object.kind === 'Pod'))
-        estimate.explanation += '; bare Pods have no controller, so the disruption controller expects none of them';
+      // The disruption controller's arithmetic with every pod of the selected workloads existing and healthy (R-K.4):
+      // expectedPods through the controllers' scale (bare Pods have none; DaemonSets and Jobs have no scale subresource).
+      let pods = 0;
+      let replicas = 0;
+      let unmanaged = 0;
+      let noScale: string | undefined;
+      for (const w of workloads) {
+        const count = w.object.kind === 'Pod' ? 1 : (w.workload.replicas ?? Math.max(1, this.nodes.length));
+        pods += count;
+        if (w.object.kind === 'Pod') unmanaged += count;
+        else if (controllerHasScale(w.object.apiVersion, w.object.kind) === true) replicas += count;
+        else noScale ??= `${scaleResourceOf(w.object.kind)} does not implement the scale subresource`;
+      }
+      const estimate = disruptionStatus(pdb, {
+        pods,
+        healthy: pods,
+        scale: noScale !== undefined ? { error: noScale } : { replicas, unmanaged },
+      });
       const analyzed: AnalyzedPdb = { pdb, workloads, estimate };
       pdbsById.set(pdb.id, analyzed);
     }

@@ -8,6 +8,7 @@ import { highPriorityEvictedFirst } from './high-priority-evicted-first';
 import { invalidFieldValue } from './invalid-field-value';
 import { jobPreemptionFailsJob } from './job-preemption-fails-job';
 import { limitrangeChangesQos } from './limitrange-changes-qos';
+import { limitrangeViolation } from './limitrange-violation';
 import { missingRequests } from './missing-requests';
 import { pathSymlinkLoop } from './path-symlink-loop';
 import { pathSymlinkOutside } from './path-symlink-outside';
@@ -46,6 +47,7 @@ export const rules: readonly Rule[] = [
   invalidFieldValue,
   jobPreemptionFailsJob,
   limitrangeChangesQos,
+  limitrangeViolation,
   missingRequests,
   pathSymlinkLoop,
   pathSymlinkOutside,
