@@ -6,6 +6,7 @@ import { fileNotText } from './file-not-text';
 import { fileTooLarge } from './file-too-large';
 import { highPriorityEvictedFirst } from './high-priority-evicted-first';
 import { invalidFieldValue } from './invalid-field-value';
+import { invalidObjectName } from './invalid-object-name';
 import { jobPreemptionFailsJob } from './job-preemption-fails-job';
 import { limitrangeChangesQos } from './limitrange-changes-qos';
 import { limitrangeViolation } from './limitrange-violation';
@@ -45,6 +46,7 @@ export const rules: readonly Rule[] = [
   fileTooLarge,
   highPriorityEvictedFirst,
   invalidFieldValue,
+  invalidObjectName,
   jobPreemptionFailsJob,
   limitrangeChangesQos,
   limitrangeViolation,
