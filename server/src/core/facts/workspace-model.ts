@@ -18,6 +18,7 @@ import type { QosClass } from '../semantics/qos';
 import { controllerHasScale, disruptionStatus, pdbSelectsPod, readPodDisruptionBudget, scaleResourceOf } from '../semantics/disruption';
 import type { DisruptionEstimate, PodDisruptionBudget } from '../semantics/disruption';
 import { evictionTier } from '../semantics/eviction';
+import { partialReason } from '../semantics/partial';
 import { removedApiVersion } from '../semantics/api-versions';
 import type { EvictionTier } from '../semantics/eviction';
 
@@ -46,6 +47,8 @@ export interface AnalyzedWorkload {
   pdbs: AnalyzedPdb[];
   /** 1-based position from the bottom (1 = preempted first); equal priorities share a position. */
   preemptionRank: { position: number; of: number };
+  /** Set when the object is a fragment (R-D.11): the apiserver's cause; it is then not analysed as a workload. */
+  partial: string | undefined;
 }
 
 export interface AnalyzedPdb {
@@ -145,8 +148,7 @@ export class WorkspaceModel {
       const workloads = (byNamespace.get(pdb.namespace) ?? []).filter((w) =>
         pdbSelectsPod(pdb, w.object.namespace ?? 'default', w.workload.podLabels),
       );
-      // The disruption controller's arithmetic with every pod of the selected workloads existing and healthy (R-K.4):
-      // expectedPods through the controllers' scale (bare Pods have none; DaemonSets and Jobs have no scale subresource).
+      // The disruption controller's arithmetic (R-K.4) with every pod of the selected workloads existing and healthy.
       let pods = 0;
       let replicas = 0;
       let unmanaged = 0;
@@ -171,7 +173,9 @@ export class WorkspaceModel {
       for (const w of analyzed.workloads) w.pdbs.push(analyzed);
     }
     // Pods the apiserver rejects never run: they neither preempt nor get preempted, so they are left out of the ranking.
-    this.byPriority = this.workloads.filter((w) => w.priority.admission.allowed).sort((a, b) => a.priority.priority - b.priority.priority);
+    this.byPriority = this.workloads
+      .filter((w) => w.priority.admission.allowed && w.partial === undefined)
+      .sort((a, b) => a.priority.priority - b.priority.priority);
     this.preemptorSuffix = new Array<number>(this.byPriority.length + 1).fill(0);
     for (let i = this.byPriority.length - 1; i >= 0; i--) {
       const w = this.byPriority[i];
@@ -371,6 +375,7 @@ export class WorkspaceModel {
       evictionTier: evictionTier(workload, priority.priority, containers, podLevel),
       pdbs: [],
       preemptionRank: { position: 0, of: 0 },
+      partial: partialReason(workload),
     };
   }
 

@@ -11,6 +11,7 @@ import { jobPreemptionFailsJob } from './job-preemption-fails-job';
 import { limitrangeChangesQos } from './limitrange-changes-qos';
 import { limitrangeViolation } from './limitrange-violation';
 import { missingRequests } from './missing-requests';
+import { partialManifest } from './partial-manifest';
 import { pathSymlinkLoop } from './path-symlink-loop';
 import { pathSymlinkOutside } from './path-symlink-outside';
 import { pdbBlocksAllEvictions } from './pdb-blocks-all-evictions';
@@ -51,6 +52,7 @@ export const rules: readonly Rule[] = [
   limitrangeChangesQos,
   limitrangeViolation,
   missingRequests,
+  partialManifest,
   pathSymlinkLoop,
   pathSymlinkOutside,
   pdbBlocksAllEvictions,
