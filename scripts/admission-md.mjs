@@ -21,7 +21,7 @@ const RULES = [
   ],
   [
     /spec\.selector: Required value|`selector` does not match template|containers: Required value|image: Required value|spec\.template\.spec\.containers: Required/,
-    'partial manifest (a kustomize patch or an overlay/template fragment): not a complete object, kpl analyses it as a complete workload (issue 17 §1b "Partial manifests", h17-core)',
+    'partial manifest (a kustomize patch or an overlay/template fragment) whose containers all carry an image: kpl recognises a fragment by missing containers or images (R-D.11, rule partial-manifest), not by a missing selector, so it reads this one as a complete workload; rendered through its overlay it is complete',
   ],
   [
     /controller-uid/,
@@ -34,7 +34,7 @@ const RULES = [
   [/cannot be handled as a/, "wrong JSON type for a field the engine does not read (API decoding): outside kpl's model"],
   [
     /namespaces "[^"]*" not found/,
-    'namespace is a placeholder (${VAR}), not a valid name: kpl does not validate namespace names yet (issue 17 §1 "names validated as the apiserver", h17-core)',
+    'namespace is a placeholder (${VAR}), not a valid name: kpl validates Namespace object names (invalid-object-name, R-B.7) but not the metadata.namespace a workload refers to',
   ],
   [
     /metadata\.name: Invalid value|RFC 1123/,

@@ -55,7 +55,7 @@ const clean = yaml(
   `    - {name: c, image: c, resources: ${guaranteed}}`,
 );
 // An astral character (2 UTF-16 code units, 4 UTF-8 bytes) and a BMP accent before the finding on the same line.
-const unicodeLine = '  nodeSelector: {zone: "zürich-😀"}, priorityClassName: nope, containers: []}';
+const unicodeLine = '  nodeSelector: {zone: "zürich-😀"}, priorityClassName: nope, containers: [{name: c, image: i}]}';
 const unicode = yaml('apiVersion: v1', 'kind: Pod', 'metadata: {name: unicode}', `spec: {${unicodeLine.trim()}`);
 
 const trees: string[] = [];
@@ -280,14 +280,14 @@ describe('kpl check --cluster-state, --config and .kpl.yaml', () => {
     'metadata: {name: p}',
     'spec:',
     '  priorityClassName: alpha',
-    '  containers: []',
+    '  containers: [{name: c, image: i}]',
     '---',
     'apiVersion: v1',
     'kind: Pod',
     'metadata: {name: q}',
     'spec:',
     '  priorityClassName: beta',
-    '  containers: []',
+    '  containers: [{name: c, image: i}]',
   );
   const classFile = (name: string): string =>
     yaml('apiVersion: scheduling.k8s.io/v1', 'kind: PriorityClass', `metadata: {name: ${name}}`, 'value: 10');

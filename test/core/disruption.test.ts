@@ -207,6 +207,26 @@ describe('disruptionsAllowed with every pod healthy', () => {
     assert.deepEqual([model.pdbs[0]?.estimate.expectedPods, model.pdbs[0]?.estimate.disruptionsAllowed], [3, 2]);
   });
 
+  test('a DaemonSet has no scale subresource: maxUnavailable fails safe to 0 (R-K.4)', () => {
+    const { model } = analyze(
+      deployment('w', undefined, '{app: w}', 'default', 'DaemonSet') + pdb('p', ['maxUnavailable: 1', 'selector: {matchLabels: {app: w}}']),
+    );
+    assert.equal(model.pdbs[0]?.estimate.disruptionsAllowed, 0);
+    assert.match(model.pdbs[0]?.estimate.explanation ?? '', /daemonsets\.apps does not implement the scale subresource/);
+  });
+
+  test('a bare Pod beside a Deployment is healthy but not expected (R-K.4): maxUnavailable 1 of 3 with 4 healthy allows 2', () => {
+    const bare = yaml(
+      '---',
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: {name: b, labels: {app: w}}',
+      'spec: {containers: [{name: c, image: i}]}',
+    );
+    const { model } = analyze(deployment('w', 3, '{app: w}') + bare + pdb('p', ['maxUnavailable: 1', 'selector: {matchLabels: {app: w}}']));
+    assert.deepEqual([model.pdbs[0]?.estimate.expectedPods, model.pdbs[0]?.estimate.disruptionsAllowed], [3, 2]);
+  });
+
   test('status.disruptionsAllowed of a PDB read back from a cluster is taken as is', () => {
     const { model } = analyze(
       deployment('w', 3, '{app: w}') +

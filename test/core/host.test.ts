@@ -118,7 +118,14 @@ describe('incremental analysis', () => {
     const h = new AnalysisHost({ kubernetesMinor: newestKubernetesMinor }, { severities: {} });
     h.setFile({
       path: 'w.yaml',
-      content: yaml('apiVersion: v1', 'kind: Pod', 'metadata: {name: p}', 'spec:', '  priorityClassName: prod', '  containers: []'),
+      content: yaml(
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata: {name: p}',
+        'spec:',
+        '  priorityClassName: prod',
+        '  containers: [{name: c, image: i}]',
+      ),
     });
     assert.equal((h.analyze().findings.get('w.yaml') ?? []).filter((f) => f.ruleId === 'priority-class-not-found').length, 1);
     h.setClusterState([

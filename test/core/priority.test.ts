@@ -309,7 +309,7 @@ describe('priority admission (R-A, R-I.1)', () => {
       '  template:',
       '    spec:',
       '      priorityClassName: high',
-      '      containers: []',
+      '      containers: [{name: c, image: i}]',
     );
     const { model } = analyze([{ path: 'w.yaml', content: cls('high', 300) }], { cluster: [{ path: 'c.yaml', content: deployment }] });
     assert.equal(workload(model, 'd').priority.priority, 300);
@@ -324,7 +324,7 @@ describe('priority admission (R-A, R-I.1)', () => {
       '  template:',
       '    spec:',
       '      priorityClassName: nope',
-      '      containers: []',
+      '      containers: [{name: c, image: i}]',
     );
     assert.equal(
       workload(analyze(deployment).model, 'web').priority.admission.message,

@@ -187,6 +187,12 @@ describe('effective pod request (R-D.3, R-D.4)', () => {
       { cpu: 3000 },
     ],
     [
+      "hugepages: the pod-level request defaults from the containers' aggregated request, not the pod-level limit (R-D.4, 1.36)",
+      ['{name: a, image: a, resources: {requests: {hugepages-2Mi: 100Mi}, limits: {hugepages-2Mi: 100Mi}}}'],
+      ['resources: {limits: {cpu: "1", hugepages-2Mi: 200Mi}}'],
+      { cpu: 1000, 'hugepages-2Mi': q('100Mi') },
+    ],
+    [
       'pod-level resources are ignored before 1.34',
       ['{name: a, image: a, resources: {requests: {cpu: 500m}}}'],
       ['resources: {requests: {cpu: "2"}}'],

@@ -47,7 +47,16 @@ describe('YAML 1.1 scalars', () => {
 
   test('an unquoted version-like label (1.10) is a number to YAML and is reported, keeping its source text as the label', () => {
     const { model } = analyze(
-      yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: p', '  labels:', '    version: 1.10', 'spec:', '  containers: []'),
+      yaml(
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata:',
+        '  name: p',
+        '  labels:',
+        '    version: 1.10',
+        'spec:',
+        '  containers: [{name: c, image: i}]',
+      ),
     );
     assert.equal(workload(model, 'p').workload.podLabels['version'], '1.10');
   });
@@ -65,7 +74,7 @@ describe('duplicate keys, anchors, aliases and merge keys', () => {
       'spec:',
       '  priorityClassName: missing',
       '  priorityClassName: high',
-      '  containers: []',
+      '  containers: [{name: c, image: i}]',
     );
     const { model, findings } = analyze(text);
     const w = workload(model, 'p');
@@ -125,7 +134,7 @@ describe('duplicate keys, anchors, aliases and merge keys', () => {
       '    <<: {app: web, tier: frontend}',
       '    tier: backend',
       'spec:',
-      '  containers: []',
+      '  containers: [{name: c, image: i}]',
     );
     const { model, findings } = analyze(text);
     assert.deepEqual(workload(model, 'p').workload.podLabels, { app: 'web', tier: 'backend' });
@@ -158,7 +167,7 @@ describe('duplicate keys, anchors, aliases and merge keys', () => {
   test('an alias bomb (a billion laughs) is read as a small graph and analysed quickly', () => {
     const lines = ['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: bomb', '  annotations:', '    a0: &a0 "lol"'];
     for (let i = 1; i < 10; i++) lines.push(`    a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]`);
-    lines.push('spec:', '  containers: []');
+    lines.push('spec:', '  containers: [{name: c, image: i}]');
     const started = Date.now();
     const { model } = analyze(yaml(...lines));
     assert.ok(Date.now() - started < 5000);
@@ -204,7 +213,7 @@ describe('line endings, BOM and JSON', () => {
       apiVersion: 'v1',
       kind: 'List',
       items: [
-        { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a' }, spec: { containers: [] } },
+        { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a' }, spec: { containers: [{ name: 'c', image: 'i' }] } },
         { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } },
       ],
     });
@@ -222,7 +231,7 @@ describe('documents: List, templates, other kinds, syntax errors, non-text', () 
       'apiVersion: v1',
       'kind: List',
       'items:',
-      '  - {apiVersion: v1, kind: Pod, metadata: {name: a, namespace: x}, spec: {containers: []}}',
+      '  - {apiVersion: v1, kind: Pod, metadata: {name: a, namespace: x}, spec: {containers: [{name: c, image: i}]}}',
       '  - {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: c}, value: 5}',
       '  - {apiVersion: v1, kind: ConfigMap, metadata: {name: ignored}}',
     );
@@ -237,7 +246,7 @@ describe('documents: List, templates, other kinds, syntax errors, non-text', () 
       'apiVersion: v1',
       'kind: PodList',
       'items:',
-      '  - {apiVersion: v1, kind: Pod, metadata: {name: a}, spec: {containers: []}}',
+      '  - {apiVersion: v1, kind: Pod, metadata: {name: a}, spec: {containers: [{name: c, image: i}]}}',
     );
     assert.deepEqual(
       parseFile({ path: 'l.yaml', content: text }).objects.map((o) => o.id),
@@ -278,7 +287,15 @@ describe('documents: List, templates, other kinds, syntax errors, non-text', () 
   });
 
   test('a syntax error in one document is reported there, and the other documents are still analysed', () => {
-    const broken = yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: broken', '  labels: app: web', 'spec:', '  containers: []');
+    const broken = yaml(
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata:',
+      '  name: broken',
+      '  labels: app: web',
+      'spec:',
+      '  containers: [{name: c, image: i}]',
+    );
     const text = `${broken}---\n${pod('fine', ['  priorityClassName: nope'])}`;
     const { findings } = analyze(text);
     const syntax = findingsOf(findings, 'yaml-syntax-error');
@@ -288,7 +305,14 @@ describe('documents: List, templates, other kinds, syntax errors, non-text', () 
   });
 
   test('an unterminated quote is reported inside its own document, not on the next document separator', () => {
-    const broken = yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: "unterminated', 'spec:', '  containers: []');
+    const broken = yaml(
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata:',
+      '  name: "unterminated',
+      'spec:',
+      '  containers: [{name: c, image: i}]',
+    );
     const text = `${broken}---\n${pod('fine')}`;
     const syntax = findingsOf(analyze(text).findings, 'yaml-syntax-error');
     assert.equal(syntax.length, 1);

@@ -28,13 +28,17 @@ interface PodUsage {
   volumes?: Record<string, number>;
   processes?: number;
   container?: string;
+  uid?: string;
+  /** pods[].ephemeral-storage.usedBytes */
+  ephemeral?: number;
 }
 
 function summary(pods: PodUsage[], nodeStats: Obj = {}): Obj {
   return {
     node: { nodeName: 'n1', ...nodeStats },
     pods: pods.map((p) => ({
-      podRef: { name: p.name, namespace: 'default' },
+      // The kubelet matches stats to pods by UID only: order() gives each pod the UID `uid-<name>`.
+      podRef: { name: p.name, namespace: 'default', uid: p.uid ?? `uid-${p.name}` },
       containers: [
         {
           name: p.container ?? 'main',
@@ -46,12 +50,18 @@ function summary(pods: PodUsage[], nodeStats: Obj = {}): Obj {
       memory: p.memory === undefined ? undefined : { workingSetBytes: p.memory },
       volume: Object.entries(p.volumes ?? {}).map(([name, used]) => ({ name, usedBytes: used, inodesUsed: used })),
       process_stats: p.processes === undefined ? undefined : { process_count: p.processes },
+      'ephemeral-storage': p.ephemeral === undefined ? undefined : { usedBytes: p.ephemeral },
     })),
   };
 }
 
 function order(objects: Obj[], signal: EvictionSignal, stats: Obj | undefined, layout: FsLayout = shared, threshold?: string) {
-  const snapshot = snapshotOf([node('n1'), ...objects]);
+  const withUids = objects.map((o) => {
+    const metadata = o['metadata'] as Obj | undefined;
+    if (o['kind'] !== 'Pod' || metadata === undefined || metadata['uid'] !== undefined) return o;
+    return { ...o, metadata: { ...metadata, uid: `uid-${String(metadata['name'])}` } };
+  });
+  const snapshot = snapshotOf([node('n1'), ...withUids]);
   const n = snapshot.nodeByName.get('n1');
   if (n === undefined) throw new Error('no node');
   const options: Parameters<typeof rankEviction>[2] = { signal, layout };
@@ -329,7 +339,7 @@ describe('R-I.4 Evicted message', () => {
       node: { nodeName: 'n1', ...nodeStats },
       pods: [
         {
-          podRef: { name: 'hog', namespace: 'default' },
+          podRef: { name: 'hog', namespace: 'default', uid: 'uid-hog' },
           containers: [
             { name: 'app', memory: { workingSetBytes: 1536 * Mi } },
             { name: 'helper', memory: { workingSetBytes: 2 * Gi } },
@@ -360,8 +370,8 @@ describe('R-I.4 Evicted message', () => {
   it('inodes and pids observations are DecimalSI; percentage thresholds are BinarySI (GetThresholdQuantity)', () => {
     const p = pod('p', { node: 'n1', priority: 1 });
     assert.equal(
-      order([p], 'nodefs.inodesFree', summary([{ name: 'p', rootfsInodes: 10 }], nodeStats), shared, '5%').message,
-      'The node was low on resource: inodes. Threshold quantity: 5000, available: 12k. ',
+      order([p], 'nodefs.inodesFree', summary([{ name: 'p', rootfsInodes: 10 }], nodeStats), shared, '15%').message,
+      'The node was low on resource: inodes. Threshold quantity: 15000, available: 12k. ',
     );
     assert.equal(
       order([p], 'pid.available', summary([{ name: 'p', processes: 10 }], nodeStats), shared, '2000').message,
@@ -401,5 +411,128 @@ describe('canonical quantities (resource.Quantity.String())', () => {
   ];
   table.forEach(([got, want], i) => {
     it(`case ${i}: ${want}`, () => assert.equal(got, want));
+  });
+});
+
+describe('R-F.9 local-storage evictions come before any threshold ranking', () => {
+  const withStorage = (name: string, limit: string, extra: Obj = {}): Obj =>
+    pod(name, { node: 'n1', containers: [{ name: 'main', image: 'x', resources: { limits: { 'ephemeral-storage': limit } } }], ...extra });
+  it('a container over its ephemeral-storage limit is evicted whatever the signal, with the kubelet message', () => {
+    const r = order(
+      [withStorage('disk-hog', '1Gi'), pod('mem-hog', { node: 'n1' })],
+      'memory.available',
+      summary([
+        { name: 'disk-hog', rootfs: 900 * Mi, logs: 200 * Mi, memory: 10 * Mi },
+        { name: 'mem-hog', memory: 3 * Gi },
+      ]),
+    );
+    assert.equal(r.outcome, 'local-storage');
+    assert.deepEqual(
+      r.localStorage.map((l) => [l.pod.name, l.cause]),
+      [['disk-hog', 'container']],
+    );
+    assert.equal(r.message, 'Container main exceeded its local ephemeral storage limit "1Gi". ');
+  });
+  it('with a dedicated image filesystem only the logs count against the container limit', () => {
+    const objects = [withStorage('disk-hog', '1Gi')];
+    const stats = summary([{ name: 'disk-hog', rootfs: 900 * Mi, logs: 200 * Mi }]);
+    assert.equal(order(objects, 'memory.available', stats, dedicated).outcome, 'ranked');
+  });
+  it('an emptyDir over its sizeLimit is evicted with the volume message', () => {
+    const p = pod('cache', {
+      node: 'n1',
+      spec: { volumes: [{ name: 'scratch', emptyDir: { sizeLimit: '500Mi' } }] },
+      containers: [{ name: 'main', image: 'x' }],
+    });
+    const r = order([p], 'nodefs.available', summary([{ name: 'cache', volumes: { scratch: 600 * Mi } }]));
+    assert.equal(r.outcome, 'local-storage');
+    assert.equal(r.message, 'Usage of EmptyDir volume "scratch" exceeds the limit "500Mi". ');
+  });
+  it("a pod over the sum of its containers' limits is evicted although no container is over its own", () => {
+    const p = pod('two', {
+      node: 'n1',
+      containers: [
+        { name: 'a', image: 'x', resources: { limits: { 'ephemeral-storage': '1Gi' } } },
+        { name: 'b', image: 'x', resources: { limits: { 'ephemeral-storage': '1Gi' } } },
+      ],
+    });
+    const r = order([p], 'pid.available', summary([{ name: 'two', rootfs: 100 * Mi, ephemeral: 3 * Gi }]));
+    assert.equal(r.outcome, 'local-storage');
+    assert.equal(r.message, 'Pod ephemeral local storage usage exceeds the total limit of containers 2Gi. ');
+  });
+  it('a critical pod over its limit is not evicted (evictPod refuses critical pods)', () => {
+    const r = order(
+      [withStorage('critical', '1Gi', { priority: 2000000000 })],
+      'memory.available',
+      summary([{ name: 'critical', rootfs: 2 * Gi }]),
+    );
+    assert.equal(r.localStorage.length, 0);
+  });
+});
+
+describe('R-F.3 thresholds and R-F.4 stats by UID', () => {
+  const nodeStats = (availableBytes: number): Obj => ({ memory: { availableBytes, workingSetBytes: 6 * Gi } });
+  it('threshold not crossed: nothing is evicted', () => {
+    const r = order([pod('a', { node: 'n1' })], 'memory.available', summary([{ name: 'a', memory: Gi }], nodeStats(2 * Gi)), shared, '1Gi');
+    assert.equal(r.outcome, 'threshold-not-crossed');
+    assert.equal(r.message, undefined);
+    assert.deepEqual(r.threshold, { quantity: '1Gi', available: '2Gi', crossed: false });
+    assert.deepEqual(names(r), ['a']);
+  });
+  it('threshold crossed (available below it): the first pod is evicted', () => {
+    const r = order(
+      [pod('a', { node: 'n1' })],
+      'memory.available',
+      summary([{ name: 'a', memory: Gi }], nodeStats(512 * Mi)),
+      shared,
+      '1Gi',
+    );
+    assert.equal(r.outcome, 'ranked');
+    assert.equal(r.threshold?.crossed, true);
+    assert.match(r.message ?? '', /^The node was low on resource: memory\. Threshold quantity: 1Gi, available: 512Mi\. /);
+  });
+  it('available exactly at the threshold is not below it: not crossed', () => {
+    const r = order([pod('a', { node: 'n1' })], 'memory.available', summary([{ name: 'a', memory: Gi }], nodeStats(Gi)), shared, '1Gi');
+    assert.equal(r.outcome, 'threshold-not-crossed');
+  });
+  it("stats with the pod's name but another UID are not the pod's (the kubelet matches by UID)", () => {
+    const r = order(
+      [pod('a', { node: 'n1' }), pod('b', { node: 'n1' })],
+      'memory.available',
+      summary([
+        { name: 'a', memory: 3 * Gi, uid: 'uid-of-an-older-a' },
+        { name: 'b', memory: Gi },
+      ]),
+    );
+    // a has no stats, and pods without stats rank first.
+    assert.deepEqual(names(r), ['a', 'b']);
+    assert.equal(r.order[0]?.usage, undefined);
+    assert.ok(r.notes.some((n) => n.includes('default/a') && n.includes('UID')));
+  });
+});
+
+describe('R-F.4 pod-level requests in the ranking (1.34+)', () => {
+  it('a pod-level memory request replaces the container requests: usage under it does not exceed', () => {
+    const pl = pod('pod-level', {
+      node: 'n1',
+      spec: { resources: { requests: { memory: '2Gi' } } },
+      containers: [{ name: 'main', image: 'x', resources: { requests: { memory: '100Mi' } } }],
+    });
+    const plain = pod('plain', { node: 'n1', containers: [{ name: 'main', image: 'x', resources: { requests: { memory: '100Mi' } } }] });
+    const r = order(
+      [pl, plain],
+      'memory.available',
+      summary([
+        { name: 'pod-level', memory: Gi },
+        { name: 'plain', memory: 500 * Mi },
+      ]),
+    );
+    assert.deepEqual(
+      r.order.map((x) => [x.pod.name, x.request, x.exceeds]),
+      [
+        ['plain', 100 * Mi, true],
+        ['pod-level', 2 * Gi, false],
+      ],
+    );
   });
 });

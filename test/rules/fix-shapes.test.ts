@@ -62,7 +62,7 @@ test('a corrected string in a JSON file stays a JSON string', () => {
   assert.equal((JSON.parse(policy) as { preemptionPolicy: string }).preemptionPolicy, 'Never');
   const name = fixed(
     'priority-class-not-found',
-    '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"priorityClassName": "system-node-critcal", "containers": []}}',
+    '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"priorityClassName": "system-node-critcal", "containers": [{"name": "a", "image": "nginx"}]}}',
     'pod.json',
   );
   assert.equal((JSON.parse(name) as { spec: { priorityClassName: string } }).spec.priorityClassName, 'system-node-critical');

@@ -23,6 +23,10 @@ export function evictionJson(result: EvictionResult): Record<string, unknown> {
     order: result.order.map((r) => r.pod.id),
     exempt: result.exempt.map((e) => ({ pod: e.pod.id, reason: e.reason })),
   };
+  json['outcome'] = result.outcome;
+  if (result.localStorage.length > 0)
+    json['localStorageEvictions'] = result.localStorage.map((l) => ({ pod: l.pod.id, cause: l.cause, message: l.message }));
+  if (result.threshold !== undefined) json['threshold'] = result.threshold;
   if (result.message !== undefined) json['message'] = result.message;
   if (result.static) json['static'] = true;
   return json;
@@ -39,6 +43,17 @@ function evictionText(result: EvictionResult): string {
     `Node ${result.node}, signal ${result.signal} (reclaims ${result.resource}); usage from ${result.usageSource === 'none' ? 'nowhere: static tier order' : result.usageSource === 'summary' ? 'the Summary API document' : 'PodMetrics objects'}.`,
   ];
   for (const note of result.notes) lines.push(`Note: ${note}`);
+  if (result.threshold !== undefined)
+    lines.push(
+      result.threshold.crossed
+        ? `Threshold ${result.threshold.quantity} crossed: ${result.threshold.available} available.`
+        : `Threshold ${result.threshold.quantity} not crossed: ${result.threshold.available} available, so the kubelet evicts nothing for ${result.signal}; the order below applies once it is crossed.`,
+    );
+  if (result.localStorage.length > 0) {
+    lines.push('Evicted first, whatever the signal and threshold: pods over their own local-storage limits:');
+    for (const l of result.localStorage) lines.push(`  ${JSON.stringify(l.pod.id)}: ${JSON.stringify(l.message)}`);
+    lines.push('The threshold ranking below applies only in a later cycle, once these are gone.');
+  }
   const rows = result.static ? [['#', 'POD', 'PRIORITY', 'TIER', 'WHY']] : [['#', 'POD', 'PRIORITY', 'USAGE', 'REQUEST', 'EXCEEDS']];
   result.order.forEach((r, i) => {
     if (result.static)
@@ -56,6 +71,7 @@ function evictionText(result: EvictionResult): string {
   let text = `${lines.join('\n')}\n${table(rows)}`;
   if (result.exempt.length > 0) text += `\nNever evicted for node pressure:\n${table(result.exempt.map((e) => [e.pod.id, e.reason]))}`;
   if (result.message !== undefined) text += `\nStatus message of the first eviction: ${JSON.stringify(result.message)}\n`;
+  else if (result.outcome === 'threshold-not-crossed') text += '\nNothing is evicted: the threshold is not crossed.\n';
   else if (result.order.length === 0) text += '\nNo evictable pod on this node.\n';
   return text;
 }

@@ -16,7 +16,8 @@ export const ignoreAnnotation = 'kube-priority-lens.io/ignore';
 export function runRules(model: WorkspaceModel, targets: ReadonlySet<string>, settings: RuleSettings): Finding[] {
   const findings: Finding[] = [];
   const targetWorkloads: AnalyzedWorkload[] = [];
-  for (const file of targets) for (const w of model.workloadsInFile(file)) if (w.object.origin === 'workspace') targetWorkloads.push(w);
+  for (const file of targets)
+    for (const w of model.workloadsInFile(file)) if (w.object.origin === 'workspace' && w.partial === undefined) targetWorkloads.push(w);
   for (const rule of rules) {
     const setting = settings.severities[rule.id] ?? rule.defaultSeverity;
     if (setting === 'off') continue;

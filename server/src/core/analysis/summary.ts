@@ -58,10 +58,12 @@ export function summarizeFile(parsed: ParsedFile): string {
   return flat(JSON.stringify(parts));
 }
 
-/** The containers' memory requests and limits (and sidecar marks), which decide the pod's eviction tier. */
+/** The containers' memory requests and limits (and sidecar marks), which decide the pod's eviction tier, and image presence. */
 function memoryPattern(containers: YNode | undefined): unknown {
   if (containers?.type !== 'seq') return null;
   return containers.items.map((c) => [
+    // Whether an image is written: a container without one makes the workload a partial manifest (R-D.11).
+    get(c, 'image') !== undefined,
     plain(get(c, 'restartPolicy')),
     plain(get(c, 'resources', 'requests', 'memory')),
     plain(get(c, 'resources', 'limits', 'memory')),

@@ -123,7 +123,11 @@ export function explainWorkload(model: WorkspaceModel, w: AnalyzedWorkload, maxL
 export function explain(model: WorkspaceModel, options: ExplainOptions = {}): Explanation {
   const rejections = rejectionsByObject(options.findings ?? []);
   const workloads = model.workloads
-    .filter((w) => w.object.origin === 'workspace' && (options.files === undefined || options.files.has(w.object.file)))
+    // A partial manifest (R-D.11) is not a workload on its own: it is explained through what completes it.
+    .filter(
+      (w) =>
+        w.object.origin === 'workspace' && w.partial === undefined && (options.files === undefined || options.files.has(w.object.file)),
+    )
     .map((w) => {
       const e = explainWorkload(model, w, options.maxListed);
       const rejected = rejections.get(`${w.object.file}\u0000${w.object.id}`);

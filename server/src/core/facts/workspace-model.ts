@@ -15,9 +15,10 @@ import type { EffectiveContainer, PodLevelResources } from '../semantics/resourc
 import type { Resources } from '../semantics/resource-amounts';
 import { computePodQos } from '../semantics/qos';
 import type { QosClass } from '../semantics/qos';
-import { expectedDisruptions, pdbSelectsPod, readPodDisruptionBudget } from '../semantics/disruption';
+import { controllerHasScale, disruptionStatus, pdbSelectsPod, readPodDisruptionBudget, scaleResourceOf } from '../semantics/disruption';
 import type { DisruptionEstimate, PodDisruptionBudget } from '../semantics/disruption';
 import { evictionTier } from '../semantics/eviction';
+import { partialReason } from '../semantics/partial';
 import { removedApiVersion } from '../semantics/api-versions';
 import type { EvictionTier } from '../semantics/eviction';
 
@@ -46,6 +47,8 @@ export interface AnalyzedWorkload {
   pdbs: AnalyzedPdb[];
   /** 1-based position from the bottom (1 = preempted first); equal priorities share a position. */
   preemptionRank: { position: number; of: number };
+  /** Set when the object is a fragment (R-D.11): the apiserver's cause; it is then not analysed as a workload. */
+  partial: string | undefined;
 }
 
 export interface AnalyzedPdb {
@@ -145,16 +148,23 @@ export class WorkspaceModel {
       const workloads = (byNamespace.get(pdb.namespace) ?? []).filter((w) =>
         pdbSelectsPod(pdb, w.object.namespace ?? 'default', w.workload.podLabels),
       );
-      // For maxUnavailable and percentage minAvailable the disruption controller counts expected pods through their
-      // controllers' scale: bare Pods (no controller) add nothing, so such a budget allows no disruption.
-      const throughControllers = pdb.maxUnavailable !== undefined || pdb.minAvailable?.value.kind === 'percent';
-      const expected = workloads.reduce(
-        (sum, w) => sum + (throughControllers && w.object.kind === 'Pod' ? 0 : (w.workload.replicas ?? Math.max(1, this.nodes.length))),
-        0,
-      );
-      const estimate = expectedDisruptions(pdb, expected);
-      if (throughControllers && workloads.some((w) => w.object.kind === 'Pod'))
-        estimate.explanation += '; bare Pods have no controller, so the disruption controller expects none of them';
+      // The disruption controller's arithmetic (R-K.4) with every pod of the selected workloads existing and healthy.
+      let pods = 0;
+      let replicas = 0;
+      let unmanaged = 0;
+      let noScale: string | undefined;
+      for (const w of workloads) {
+        const count = w.object.kind === 'Pod' ? 1 : (w.workload.replicas ?? Math.max(1, this.nodes.length));
+        pods += count;
+        if (w.object.kind === 'Pod') unmanaged += count;
+        else if (controllerHasScale(w.object.apiVersion, w.object.kind) === true) replicas += count;
+        else noScale ??= `${scaleResourceOf(w.object.kind)} does not implement the scale subresource`;
+      }
+      const estimate = disruptionStatus(pdb, {
+        pods,
+        healthy: pods,
+        scale: noScale !== undefined ? { error: noScale } : { replicas, unmanaged },
+      });
       const analyzed: AnalyzedPdb = { pdb, workloads, estimate };
       pdbsById.set(pdb.id, analyzed);
     }
@@ -163,7 +173,9 @@ export class WorkspaceModel {
       for (const w of analyzed.workloads) w.pdbs.push(analyzed);
     }
     // Pods the apiserver rejects never run: they neither preempt nor get preempted, so they are left out of the ranking.
-    this.byPriority = this.workloads.filter((w) => w.priority.admission.allowed).sort((a, b) => a.priority.priority - b.priority.priority);
+    this.byPriority = this.workloads
+      .filter((w) => w.priority.admission.allowed && w.partial === undefined)
+      .sort((a, b) => a.priority.priority - b.priority.priority);
     this.preemptorSuffix = new Array<number>(this.byPriority.length + 1).fill(0);
     for (let i = this.byPriority.length - 1; i >= 0; i--) {
       const w = this.byPriority[i];
@@ -363,6 +375,7 @@ export class WorkspaceModel {
       evictionTier: evictionTier(workload, priority.priority, containers, podLevel),
       pdbs: [],
       preemptionRank: { position: 0, of: 0 },
+      partial: partialReason(workload),
     };
   }
 

@@ -89,6 +89,11 @@ export class FieldReader {
       return result;
     }
     for (const e of map.entries) {
+      // JSON null decodes into a map[string]string element as "" (Go leaves the zero value): the apiserver accepts it.
+      if (isScalar(e.value) && e.value.value === null) {
+        result[e.key] = '';
+        continue;
+      }
       const text = scalarText(e.value);
       if (text === undefined || !isScalar(e.value)) {
         this.problems.push({ span: e.value.span, message: `${key}.${e.key} must be a string, got ${describeNode(e.value)}` });

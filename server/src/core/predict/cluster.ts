@@ -11,9 +11,11 @@ import { readPriorityClass } from '../semantics/priority-class';
 import type { PriorityClass } from '../semantics/priority-class';
 import { readLimitRange } from '../semantics/limit-range';
 import type { LimitRangeDefaults } from '../semantics/limit-range';
-import { expectedDisruptions, pdbSelectsPod, readPodDisruptionBudget } from '../semantics/disruption';
+import { readPodDisruptionBudget } from '../semantics/disruption';
 import type { PodDisruptionBudget } from '../semantics/disruption';
-import { addToNode, hasControllerOwner, readNode, readNodeSelectorTerms, readPod, readPodMetrics } from './sim-read';
+import { simPdb, readControllerObject } from './pdb-status';
+import type { ControllerObject } from './pdb-status';
+import { addToNode, readNode, readNodeSelectorTerms, readPod, readPodMetrics } from './sim-read';
 import { get, stringValue } from '../syntax/tree';
 import { FieldReader } from '../model/fields';
 import type { Resources } from '../semantics/resource-amounts';
@@ -56,6 +58,8 @@ export class SimCluster {
    * required node affinity: the PV's nodeSelectorTerms (R-E.14).
    */
   readonly claimNodeAffinity = new Map<string, NodeSelectorTerm[]>();
+  /** Objects that may control pods (`namespace/kind/name`), for the expected count of a PDB without status (R-K.4). */
+  readonly controllers = new Map<string, ControllerObject>();
 
   constructor(
     objects: readonly K8sObject[],
@@ -113,6 +117,7 @@ export class SimCluster {
           this.podMetrics.set(`${o.namespace ?? 'default'}/${o.name}`, readPodMetrics(o.node));
           break;
         default:
+          this.controllers.set(`${o.namespace ?? 'default'}/${o.kind}/${o.name}`, readControllerObject(o));
           break;
       }
     }
@@ -193,54 +198,6 @@ export class SimCluster {
   }
 
   private readPdb(pdb: PodDisruptionBudget): SimPdb {
-    if (pdb.statusDisruptionsAllowed !== undefined) {
-      return {
-        pdb,
-        id: pdb.id,
-        namespace: pdb.namespace,
-        selector: pdb.selector,
-        disruptionsAllowed: pdb.statusDisruptionsAllowed,
-        source: 'status.disruptionsAllowed',
-        disruptedPods: new Set(pdb.disruptedPods),
-      };
-    }
-    // No status: the disruption controller's arithmetic with every selected, running, non-terminating pod healthy.
-    // The controller's own selector semantics (policy/v1: `{}` selects the whole namespace) decide what is counted.
-    let healthy = 0;
-    let managed = 0;
-    for (const pod of this.podsByNamespace.get(pdb.namespace) ?? []) {
-      if (pod.nodeName === undefined || pod.terminating) continue;
-      if (pod.phase === 'Succeeded' || pod.phase === 'Failed') continue;
-      if (pdbSelectsPod(pdb, pod.namespace, pod.labels)) {
-        healthy++;
-        if (hasControllerOwner(pod.object)) managed++;
-      }
-    }
-    // maxUnavailable and a percentage minAvailable need the expected count, which the disruption controller takes from
-    // the pods' controllers (their scale); pods without a controller ownerReference are "unmanaged" and ignored, and an
-    // expected count of 0 allows no disruption (getExpectedScale / updatePdbStatus). Found by the differential check
-    // against a real kube-controller-manager (test/scenarios/DIFFERENTIAL.md).
-    const needsScale = pdb.maxUnavailable !== undefined || (pdb.minAvailable !== undefined && pdb.minAvailable.value.kind !== 'int');
-    if (needsScale && managed === 0 && healthy > 0) {
-      return {
-        pdb,
-        id: pdb.id,
-        namespace: pdb.namespace,
-        selector: pdb.selector,
-        disruptionsAllowed: 0,
-        source: `computed: none of the ${healthy} healthy pod(s) has a controller, so the disruption controller expects 0 pods and allows 0 disruptions`,
-        disruptedPods: new Set(pdb.disruptedPods),
-      };
-    }
-    const estimate = expectedDisruptions(pdb, healthy);
-    return {
-      pdb,
-      id: pdb.id,
-      namespace: pdb.namespace,
-      selector: pdb.selector,
-      disruptionsAllowed: estimate.disruptionsAllowed,
-      source: `computed: ${estimate.explanation} (${healthy} healthy pod(s) found)`,
-      disruptedPods: new Set(pdb.disruptedPods),
-    };
+    return simPdb(pdb, this.podsByNamespace.get(pdb.namespace) ?? [], this.controllers);
   }
 }

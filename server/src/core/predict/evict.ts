@@ -8,6 +8,8 @@ import type { SimCluster, SimNode, SimPod } from './cluster';
 import { bytesQuantity, canonicalQuantity, canonicalText, formatOf } from './quantity-text';
 import type { QuantityFormat } from './quantity-text';
 import type { FsStats, PodStats, Summary } from './summary';
+import { localStorageEvictions } from './local-storage';
+import type { LocalStorageEviction } from './local-storage';
 
 export const evictionSignals = [
   'memory.available',
@@ -76,6 +78,15 @@ export interface EvictionResult {
   /** Where usage came from. */
   usageSource: 'summary' | 'podmetrics' | 'none';
   notes: string[];
+  /**
+   * What the eviction manager does this cycle: evict the local-storage violators (before any threshold, R-F.9), evict
+   * `order[0]` because the threshold is crossed (or assumed crossed without --threshold or stats), or nothing.
+   */
+  outcome: 'local-storage' | 'ranked' | 'threshold-not-crossed' | 'no-evictable-pod';
+  /** Pods evicted for their own local-storage limits, whatever the signal (R-F.9). */
+  localStorage: LocalStorageEviction[];
+  /** `--threshold` against the observed available value (R-F.3: met when available < threshold). */
+  threshold?: { quantity: string; available: string; crossed: boolean };
 }
 
 export interface EvictOptions {
@@ -107,9 +118,16 @@ export function rankEviction(snapshot: SimCluster, node: SimNode, options: Evict
       if (s.uid !== undefined) podStats.set(`uid:${s.uid}`, s);
     }
   }
-  const statsOf = (pod: SimPod): PodStats | undefined =>
-    (pod.uid !== undefined ? podStats.get(`uid:${pod.uid}`) : undefined) ?? podStats.get(pod.id);
+  // The eviction manager's statsFunc matches Summary pods to pods by UID only (cachedStatsFunc).
+  const statsOf = (pod: SimPod): PodStats | undefined => (pod.uid !== undefined ? podStats.get(`uid:${pod.uid}`) : undefined);
   const active = node.pods.filter((p) => p.phase !== 'Succeeded' && p.phase !== 'Failed');
+  if (options.summary !== undefined) {
+    const unmatched = active.filter((p) => statsOf(p) === undefined && podStats.has(p.id)).map((p) => p.id);
+    if (unmatched.length > 0)
+      notes.push(
+        `stats name ${unmatched.join(', ')} but with another or no UID: the kubelet matches stats to pods by UID only, so these pods have no stats`,
+      );
+  }
   let usageSource: EvictionResult['usageSource'] = 'none';
   if (options.summary !== undefined) usageSource = 'summary';
   else if (resource === 'memory' && active.some((p) => snapshot.podMetrics.has(p.id))) usageSource = 'podmetrics';
@@ -179,9 +197,34 @@ export function rankEviction(snapshot: SimCluster, node: SimNode, options: Evict
     else exempt.push({ pod: r.pod, reason: why });
   }
   exempt.sort((a, b) => byId(a.pod, b.pod));
-  const result: EvictionResult = { node: node.name, signal: options.signal, resource, order, exempt, static: isStatic, usageSource, notes };
+  const dedicated = options.layout.imagefs === 'dedicated' || options.layout.containerfs === 'split';
+  const localStorage =
+    options.summary === undefined ? [] : localStorageEvictions(active, statsOf, dedicated, (p) => exemption(p) !== undefined);
+  const observed = thresholdObservation(options.signal, options.layout, options.summary, options.threshold);
   const first = order[0];
-  if (first !== undefined)
+  const outcome: EvictionResult['outcome'] =
+    localStorage.length > 0
+      ? 'local-storage'
+      : observed !== undefined && !observed.crossed
+        ? 'threshold-not-crossed'
+        : first === undefined
+          ? 'no-evictable-pod'
+          : 'ranked';
+  const result: EvictionResult = {
+    node: node.name,
+    signal: options.signal,
+    resource,
+    order,
+    exempt,
+    static: isStatic,
+    usageSource,
+    notes,
+    outcome,
+    localStorage,
+  };
+  if (observed !== undefined) result.threshold = { quantity: observed.quantity, available: observed.available, crossed: observed.crossed };
+  if (outcome === 'local-storage') result.message = localStorage[0]?.message;
+  else if (outcome === 'ranked' && first !== undefined)
     result.message = evictionMessage(
       first.pod,
       resource,
@@ -210,7 +253,7 @@ export function thresholdObservation(
   layout: FsLayout,
   summary: Summary | undefined,
   threshold: string | undefined,
-): { quantity: string; available: string } | undefined {
+): { quantity: string; available: string; crossed: boolean } | undefined {
   if (threshold === undefined || summary === undefined) return undefined;
   const n = summary.node;
   let available: number | undefined;
@@ -255,13 +298,20 @@ export function thresholdObservation(
   }
   if (available === undefined) return undefined;
   let quantity: string | undefined;
+  let value: number | undefined;
   const percent = /^(\d+(?:\.\d+)?)%$/.exec(threshold.trim());
   if (percent !== null) {
     if (capacity === undefined) return undefined;
-    quantity = canonicalQuantity(Math.floor((capacity * Number(percent[1])) / 100) * 1000, 'BinarySI');
-  } else quantity = canonicalText(threshold);
-  if (quantity === undefined) return undefined;
-  return { quantity, available: canonicalQuantity(available * 1000, format) };
+    value = Math.floor((capacity * Number(percent[1])) / 100);
+    quantity = canonicalQuantity(value * 1000, 'BinarySI');
+  } else {
+    quantity = canonicalText(threshold);
+    const milli = parseQuantity(threshold);
+    value = milli === undefined ? undefined : milli / 1000;
+  }
+  if (quantity === undefined || value === undefined) return undefined;
+  // thresholdsMet: a LessThan threshold is met when the observed available value is below it.
+  return { quantity, available: canonicalQuantity(available * 1000, format), crossed: available < value };
 }
 
 /** requestText prints a container's request as the API object holds it (R-D.1 defaulting, canonical form). */

@@ -26,13 +26,6 @@ import type {
   Taint,
   Toleration,
 } from './sim-types';
-/** hasControllerOwner: metadata.ownerReferences has an entry with controller: true (what the disruption controller scales by). */
-export function hasControllerOwner(o: K8sObject): boolean {
-  const refs = get(o.node, 'metadata', 'ownerReferences');
-  if (!isSeq(refs)) return false;
-  return refs.items.some((r) => scalarText(get(r, 'controller')) === 'true');
-}
-
 export function addToNode(node: SimNode, pod: SimPod): void {
   node.pods.push(pod);
   for (const [r, v] of Object.entries(pod.requests)) node.requested[r] = (node.requested[r] ?? 0) + v;

@@ -25,6 +25,8 @@ export interface PodStats {
   memoryWorkingSet?: number;
   volumes: Map<string, FsStats>;
   processCount?: number;
+  /** `pods[].ephemeral-storage`: the pod's total local ephemeral storage (containers, logs, local volumes). */
+  ephemeralStorage?: FsStats;
 }
 
 export interface NodeStats {
@@ -114,6 +116,8 @@ export function readSummary(json: unknown): Summary {
     if (typeof ref['uid'] === 'string') stats.uid = ref['uid'];
     const pws = num(obj(po['memory'])?.['workingSetBytes']);
     if (pws !== undefined) stats.memoryWorkingSet = pws;
+    const ephemeral = readFs(po['ephemeral-storage']);
+    if (ephemeral !== undefined) stats.ephemeralStorage = ephemeral;
     const pc = num(obj(po['process_stats'])?.['process_count']);
     if (pc !== undefined) stats.processCount = pc;
     pods.push(stats);

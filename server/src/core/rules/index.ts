@@ -6,9 +6,12 @@ import { fileNotText } from './file-not-text';
 import { fileTooLarge } from './file-too-large';
 import { highPriorityEvictedFirst } from './high-priority-evicted-first';
 import { invalidFieldValue } from './invalid-field-value';
+import { invalidObjectName } from './invalid-object-name';
 import { jobPreemptionFailsJob } from './job-preemption-fails-job';
 import { limitrangeChangesQos } from './limitrange-changes-qos';
+import { limitrangeViolation } from './limitrange-violation';
 import { missingRequests } from './missing-requests';
+import { partialManifest } from './partial-manifest';
 import { pathSymlinkLoop } from './path-symlink-loop';
 import { pathSymlinkOutside } from './path-symlink-outside';
 import { pdbBlocksAllEvictions } from './pdb-blocks-all-evictions';
@@ -44,9 +47,12 @@ export const rules: readonly Rule[] = [
   fileTooLarge,
   highPriorityEvictedFirst,
   invalidFieldValue,
+  invalidObjectName,
   jobPreemptionFailsJob,
   limitrangeChangesQos,
+  limitrangeViolation,
   missingRequests,
+  partialManifest,
   pathSymlinkLoop,
   pathSymlinkOutside,
   pdbBlocksAllEvictions,

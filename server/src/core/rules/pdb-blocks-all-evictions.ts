@@ -65,7 +65,7 @@ spec:
         file: object.file,
         span: field?.span ?? object.nameSpan,
         object,
-        message: `PodDisruptionBudget ${pdb.id} allows 0 disruptions even with all ${estimate.expectedPods} expected pod(s) healthy (${estimate.explanation}): every eviction is refused and node drains block. Allow at least one disruption.`,
+        message: `PodDisruptionBudget ${pdb.id} allows 0 disruptions even with all ${estimate.currentHealthy} selected pod(s) healthy (${estimate.explanation}): every eviction is refused and node drains block. Allow at least one disruption.`,
       });
     }
   },

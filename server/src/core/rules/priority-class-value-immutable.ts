@@ -51,13 +51,22 @@ value: 2000
     for (const c of ctx.model.priorityClasses) {
       const existing = ctx.model.classIndex.clusterVersions.get(c.name);
       if (existing === undefined || c.object === undefined || !ctx.targets.has(c.object.file)) continue;
-      if (c.valueField !== undefined && c.value !== existing.value) {
+      // A missing value decodes as 0 and is compared as such (R-B.3).
+      if (c.value !== existing.value) {
+        const missing = c.valueField === undefined ? ' (value is missing, which the apiserver reads as 0)' : '';
         ctx.report({
           file: c.object.file,
-          span: c.valueField.span,
+          span: c.valueField?.span ?? c.object.nameSpan,
           object: c.object,
-          message: `PriorityClass.scheduling.k8s.io "${c.name}" is invalid: value: Forbidden: may not be changed in an update. The cluster's class has value ${existing.value}; running pods keep their priority anyway.`,
-          fix: { description: `Keep the cluster's value ${existing.value}`, edits: [replace(c.valueField.span, String(existing.value))] },
+          message: `PriorityClass.scheduling.k8s.io "${c.name}" is invalid: value: Forbidden: may not be changed in an update. The cluster's class has value ${existing.value}${missing}; running pods keep their priority anyway.`,
+          ...(c.valueField !== undefined
+            ? {
+                fix: {
+                  description: `Keep the cluster's value ${existing.value}`,
+                  edits: [replace(c.valueField.span, String(existing.value))],
+                },
+              }
+            : {}),
         });
       }
       if (c.preemptionPolicy !== existing.preemptionPolicy) {

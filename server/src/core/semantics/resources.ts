@@ -51,7 +51,18 @@ export function podLevelResources(workload: Workload, kubernetesMinor: number): 
   const limits: Resources = { ...workload.podResources.limits.values };
   const set = [...Object.keys(requests), ...Object.keys(limits)].some(podLevelResourceNames);
   if (!set) return undefined;
-  // R-D.4: pod-level limits default pod-level requests for supported resources.
+  // R-D.4 (defaultPodRequests, 1.36): only when pod-level limits are set. Hugepages requests default first from the
+  // containers' aggregated requests (limits already defaulted their requests, R-D.1; LimitRange defaults come later, at
+  // admission); then every supported resource with a pod-level limit and no request gets request := limit.
+  if (Object.keys(limits).length === 0) return { requests, limits };
+  const aggregated = podRequests(
+    workload.containers.map((c) => defaultContainer(c, [])),
+    {},
+    undefined,
+    'never',
+  );
+  for (const [resource, value] of Object.entries(aggregated))
+    if (resource.startsWith('hugepages-') && !(resource in requests)) requests[resource] = value;
   for (const [resource, limit] of Object.entries(limits))
     if (podLevelResourceNames(resource) && !(resource in requests)) requests[resource] = limit;
   return { requests, limits };
