@@ -56,6 +56,11 @@ export const workspace = {
   'deploy/base/kustomization.yaml': 'resources:\n  - web.yaml\n',
   'deploy/base/web.yaml': deployment('web', '').replace('CLASS', 'plain-high'),
   'deploy/overlays/prod/kustomization.yaml': 'namespace: shop\nresources:\n  - ../../base\n',
+  // Plain PDBs: only the overlay's pods (namespace shop) match the first; nothing matches the second.
+  'apps/shop-pdb.yaml':
+    'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: shop-web\n  namespace: shop\nspec:\n  maxUnavailable: 1\n  selector:\n    matchLabels:\n      app: web\n',
+  'apps/nobody-pdb.yaml':
+    'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: nobody\n  namespace: shop\nspec:\n  maxUnavailable: 1\n  selector:\n    matchLabels:\n      app: nobody\n',
 };
 
 async function start(files: Record<string, string> | string, options: Partial<StartOptions> = {}): Promise<TestClient> {
@@ -99,6 +104,17 @@ describe('language server over stdio: rendered objects in the one workspace mode
     );
     // The chart's class is used by the plain api Deployment.
     assert.equal(codesIn(c, 'charts/platform/templates/priorityclass.yaml', 'priority-class-unused'), 0);
+    // A plain PDB that only the overlay's pods match is not reported as selecting nothing, not even before the first
+    // render (as `kpl check` reports it); a plain PDB nothing matches still is.
+    await c.waitFor(
+      'pdb-selects-nothing on the PDB nothing matches',
+      () => codesIn(c, 'apps/nobody-pdb.yaml', 'pdb-selects-nothing') === 1,
+    );
+    assert.equal(
+      everPublished(c, 'apps/shop-pdb.yaml', 'pdb-selects-nothing'),
+      false,
+      JSON.stringify(c.diagnosticsOf('apps/shop-pdb.yaml')),
+    );
   });
 
   test('edits follow both ways: an unsaved rename of a plain class reaches the chart; a saved values change reaches plain files', async () => {

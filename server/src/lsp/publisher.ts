@@ -39,7 +39,7 @@ export interface PublisherContext {
   /** Rendered objects joined the analysis under this key: its findings are placed and published by the rendered side. */
   isRendered(file: string): boolean;
   /** A finding of this rule waits for the first render (a chart may define the PriorityClass it misses). */
-  holdBack(ruleId: string): boolean;
+  holdBack(finding: Finding): boolean;
   /** The model was rebuilt (the rendered analysis follows the plain files). */
   rebuilt(): void;
 }
@@ -72,7 +72,7 @@ export class Publisher {
   /** plainDiagnostics: the findings as diagnostics, without those held back until the first render. */
   private plainDiagnostics(file: string, findings: Finding[], index: LineIndex | undefined): Diagnostic[] {
     if (index === undefined) return [];
-    const shown = findings.filter((f) => !this.c.holdBack(f.ruleId));
+    const shown = findings.filter((f) => !this.c.holdBack(f));
     if (shown.length < findings.length) this.held.add(file);
     return shown.map((f) => toDiagnostic(f, index, this.c.repository));
   }

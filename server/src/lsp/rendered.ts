@@ -9,9 +9,11 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { AnalysisHost, codeSpan, entry, escapeMarkdown, explain, parseFile, rulesById } from '../core/index';
-import type { AnalyzedWorkload, ParsedFile, Range, WorkspaceModel } from '../core/index';
+import type { AnalyzedWorkload, Finding, ParsedFile, Range, WorkspaceModel } from '../core/index';
 import type { LensSettings } from '../protocol/index';
 import {
+  absenceKey,
+  absenceKeyFile,
   analyseWithRenders,
   discover,
   findTool,
@@ -94,6 +96,8 @@ export class RenderedInputs {
   private renderDue = false;
   /** The workspace holds a chart or kustomization and its first render is not done yet (see `holdBack`). */
   private firstPending = false;
+  /** `absenceKey`s of plain findings an overlay's rendered view contradicts (see `holdBack`). */
+  private usedByOverlays: ReadonlySet<string> = new Set();
   private running: Promise<void> = Promise.resolve();
   private readonly inflight = new Set<Promise<void>>();
   private rendersRunning = 0;
@@ -140,9 +144,14 @@ export class RenderedInputs {
     if (this.c.trusted() && this.c.settings().render.enabled && this.renderedAt === 0) this.firstPending = found;
   }
 
-  /** holdBack: a plain finding of this rule waits for the first render (see `expect`). */
-  holdBack(ruleId: string): boolean {
-    return this.firstPending && ruleId === 'priority-class-not-found';
+  /**
+   * holdBack: a plain finding not shown: one that says something is missing or unused, waiting for the first render
+   * (see `expect`: a chart may define the class, an overlay's pods may match the PDB), or a
+   * "nothing uses it" finding (pdb-selects-nothing, priority-class-unused) that an overlay's rendered view contradicts
+   * (its pods match the plain PDB, or name the plain class), as `kpl check` drops it.
+   */
+  holdBack(finding: Finding): boolean {
+    return (this.firstPending && heldUntilRendered.has(finding.ruleId)) || this.usedByOverlays.has(absenceKey(finding));
   }
 
   /** schedule a render of the workspace after the debounce; returns when that render is done. */
@@ -234,6 +243,7 @@ export class RenderedInputs {
     }
     if (!settings.render.enabled) {
       this.c.modelFiles([]);
+      this.setUsedByOverlays(new Set(), before);
       this.publish(new Map(), new Map(), before);
       this.inputs = new Set();
       this.configuredValues = new Set();
@@ -322,6 +332,7 @@ export class RenderedInputs {
       host.addParsed(parsed);
     }
     const analysis = analyseWithRenders({ host, plain, renders: results, display: (_r, absolute) => canonicalUri(pathToUri(absolute)) });
+    this.setUsedByOverlays(analysis.usedByOverlays, before);
     const byUri = new Map<string, PlacedFinding[]>();
     // Only findings from rendered input: the plain files' own findings are the main analysis's.
     for (const f of analysis.findings) {
@@ -433,6 +444,13 @@ export class RenderedInputs {
     return `Rendered from this file:\n\n${unique.join('\n\n')}${note}`;
   }
 
+  /** The plain files whose overlay-contradicted findings change are republished with the rendered ones. */
+  private setUsedByOverlays(keys: ReadonlySet<string>, changed: Set<string>): void {
+    for (const k of this.usedByOverlays) if (!keys.has(k)) changed.add(absenceKeyFile(k));
+    for (const k of keys) if (!this.usedByOverlays.has(k)) changed.add(absenceKeyFile(k));
+    this.usedByOverlays = keys;
+  }
+
   private publish(diagnostics: Map<string, Diagnostic[]>, placed: Map<string, PlacedFinding[]>, before: Set<string>): void {
     const changed = new Set<string>(before);
     for (const uri of diagnostics.keys()) changed.add(uri);
@@ -459,6 +477,8 @@ export class RenderedInputs {
 }
 
 const rendererProblem = (id: string): boolean => id.startsWith('render-');
+/** Plain findings that rendered objects may contradict: held back until the first render is done. */
+const heldUntilRendered: ReadonlySet<string> = new Set(['priority-class-not-found', 'pdb-selects-nothing', 'priority-class-unused']);
 
 /**
  * modelFiles: what of the renders joins the main analysis. Every chart's first variant whole (as in the rendered

@@ -118,7 +118,7 @@ export class Session {
       waiting: (file) => this.edits.waiting(file),
       rendered: (file) => this.rendered.diagnosticsOf(file),
       isRendered: isRenderedKey,
-      holdBack: (ruleId) => this.rendered.holdBack(ruleId),
+      holdBack: (finding) => this.rendered.holdBack(finding),
       rebuilt: () => {
         if (!this.applyingRendered) void this.rendered.reanalyse();
       },

@@ -53,6 +53,11 @@ export interface AnalysedView {
 export interface RenderedAnalysis {
   findings: PlacedFinding[];
   views: AnalysedView[];
+  /**
+   * `absenceKey`s of the first view's "nothing uses it" findings that an overlay's view contradicts (dropped from
+   * `findings`): the language server, which reports plain files from its own analysis, drops them there too.
+   */
+  usedByOverlays: ReadonlySet<string>;
 }
 
 export interface AnalyseOptions {
@@ -197,12 +202,14 @@ export function analyseWithRenders(options: AnalyseOptions): RenderedAnalysis {
     for (const p of removed) host.addParsed(p);
   }
   const dropped = new Set([...usedElsewhere].map((k) => absence.get(k)));
-  return { findings: merge(placed.filter((p) => !dropped.has(p))), views: analysed };
+  return { findings: merge(placed.filter((p) => !dropped.has(p))), views: analysed, usedByOverlays: usedElsewhere };
 }
 
 /** Rules that report an object nothing in the workspace uses or matches (see `absence` above). */
 const absenceRules = new Set(['pdb-selects-nothing', 'priority-class-unused']);
-const absenceKey = (f: Finding): string => `${f.ruleId}\0${f.file}\0${f.span.start}`;
+/** The file of an `absenceKey`. */
+export const absenceKeyFile = (key: string): string => key.split('\0')[1] ?? '';
+export const absenceKey = (f: Pick<Finding, 'ruleId' | 'file' | 'span'>): string => `${f.ruleId}\0${f.file}\0${f.span.start}`;
 
 function placePlain(f: Finding, model: WorkspaceModel): PlacedFinding {
   const index = new LineIndex(model.files.get(f.file)?.text ?? '');
