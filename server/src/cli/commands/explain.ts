@@ -10,7 +10,7 @@ import { readRenderFlags, renderFlags, renderUsage } from '../render';
 
 export const explainCommand: Command = {
   name: 'explain',
-  summary: 'Explain effective priority, QoS class, preemption rank and eviction tier of each workload',
+  summary: 'Explain effective priority, QoS class, preemption order and eviction order of each workload',
   usage: `kpl explain [--format text|json] [--cluster-state PATH]... [--kubernetes-version 1.N] [--follow-symlinks] [--max-file-size MiB] ${renderUsage} PATH...`,
   async run(argv, io) {
     const args = parseArgs(argv, {
@@ -108,7 +108,7 @@ export const explainCommand: Command = {
       };
       io.stdout(`${JSON.stringify(json, null, 2)}\n`);
     } else {
-      const header = ['WORKLOAD', 'PRIORITY', 'CLASS', 'FROM', 'POLICY', 'QOS', 'RANK', 'PREEMPTIBLE BY', 'EVICTION', 'PDBS', 'ADMISSION'];
+      const header = ['WORKLOAD', 'PRIORITY', 'CLASS', 'FROM', 'POLICY', 'QOS', 'ORDER', 'PREEMPTIBLE BY', 'EVICTION', 'PDBS', 'ADMISSION'];
       const labelOf = (w: WorkloadExplanation): string => {
         const source = placed.get(w)?.source;
         return source === undefined ? '' : ` (${sourceLabel(source)})`;
@@ -122,13 +122,17 @@ export const explainCommand: Command = {
         w.qosClass === w.qosClassWithoutLimitRange
           ? w.qosClass
           : `${w.qosClass} (was ${w.qosClassWithoutLimitRange}; ${w.limitRange ?? 'LimitRange'})`,
-        `${w.preemptionRank.position}/${w.preemptionRank.of}`,
+        // A workload admission rejects never runs: it has no place in either order.
+        w.admission.allowed ? `${w.preemptionRank.position}/${w.preemptionRank.of}` : '-',
         String(w.preemptibleBy.length),
-        `tier ${w.evictionTier.tier}`,
+        w.admission.allowed ? `tier ${w.evictionTier.tier}` : '-',
         w.pdbs.join(',') || '-',
         w.admission.allowed ? 'ok' : 'REJECTED',
       ]);
       io.stdout(table([header, ...rows]));
+      io.stdout(
+        "ORDER: place in the preemption order (1 is preempted first: the lowest priority). EVICTION: the kubelet's order under node pressure (tier 1 first).\n",
+      );
       io.stdout('\nPriorityClasses (highest first):\n');
       io.stdout(
         table([
