@@ -61,6 +61,11 @@ function cause(r, w, field, v) {
 }
 
 const perField = Object.fromEntries(FIELDS.map((f) => [f, [0, 0]]));
+// The same figures per source: the corpus's repositories, and ../shared/rendered's charts and kustomization roots
+// (repositories named rendered__<tool>__<root> by test/real-cluster/admission-rendered.ts).
+const sources = { corpus: { repos: 0, workloads: 0, agree: Object.fromEntries(FIELDS.map((f) => [f, [0, 0]])) } };
+sources.rendered = { repos: 0, workloads: 0, agree: Object.fromEntries(FIELDS.map((f) => [f, [0, 0]])) };
+const sourceOf = (r) => (r.repo.startsWith('rendered__') ? sources.rendered : sources.corpus);
 const lines = [];
 const byCause = new Map();
 let workloads = 0;
@@ -69,6 +74,8 @@ let syntax = 0;
 const errs = { total: 0, rejected: 0, matches: 0, list: [] };
 const skippedBy = new Map();
 for (const r of results) {
+  const src = sourceOf(r);
+  src.repos++;
   syntax += r.syntaxErrorDocs;
   skipped += r.skipped.length;
   for (const s of r.skipped) {
@@ -77,10 +84,13 @@ for (const r of results) {
   }
   for (const w of r.workloads) {
     workloads++;
+    src.workloads++;
     for (const f of FIELDS) {
       const v = w.fields[f];
       if (!v) continue;
       perField[f][1]++;
+      src.agree[f][1]++;
+      if (v.agree) src.agree[f][0]++;
       if (v.agree) {
         perField[f][0]++;
         continue;
@@ -109,6 +119,16 @@ const out = [
   '| field | agree | compared | agreement |',
   '| --- | ---: | ---: | ---: |',
   ...FIELDS.map((f) => `| ${f} | ${perField[f][0]} | ${perField[f][1]} | ${pct(perField[f][0], perField[f][1])} |`),
+  '',
+  'Per source (corpus: `../shared/corpus`, one repository each; rendered: each chart and kustomization root of',
+  '`../shared/rendered` rendered with helm and kustomize as `kpl check` renders it):',
+  '',
+  `| field | corpus (${sources.corpus.workloads} workloads, ${sources.corpus.repos} repositories) | rendered (${sources.rendered.workloads} workloads, ${sources.rendered.repos} charts and kustomizations) |`,
+  '| --- | ---: | ---: |',
+  ...FIELDS.map(
+    (f) =>
+      `| ${f} | ${sources.corpus.agree[f][0]}/${sources.corpus.agree[f][1]} (${pct(sources.corpus.agree[f][0], sources.corpus.agree[f][1])}) | ${sources.rendered.agree[f][0]}/${sources.rendered.agree[f][1]} (${pct(sources.rendered.agree[f][0], sources.rendered.agree[f][1])}) |`,
+  ),
   '',
   `Error findings of \`kpl check\`: **${errs.total}**; met a rejection: ${errs.rejected}; with a matching message: ${errs.matches}.`,
   '',

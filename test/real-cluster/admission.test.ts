@@ -1,5 +1,6 @@
 /**
- * The real apiserver as judge on real-world workloads (issue 17, section 2): for each repository of ../shared/corpus,
+ * The real apiserver as judge on real-world workloads (issue 17, section 2): for each repository of ../shared/corpus
+ * and each chart and kustomization root of ../shared/rendered (rendered as kpl renders it: admission-rendered.ts),
  * in isolation, its PriorityClasses, Namespaces and LimitRanges are created on the real kube-apiserver, each
  * workload's controller object and the Pod its controller would create are submitted with a server-side dry run,
  * and the verdict, message, priority, class, preemption policy and QoS class are compared with `kpl explain`;
@@ -15,12 +16,15 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import * as os from 'node:os';
 import { corpusRepositories, judgeRepository, summarize, FIELDS, type RepoResult } from './admission';
+import { renderForAdmission } from './admission-rendered';
 import { apiClient } from './api';
 import { defaultBinDir, findRepoFile, startCluster } from './harness';
 
 const binsPresent = fs.existsSync(path.join(defaultBinDir(), 'kube-apiserver'));
 const corpus = process.env.KPL_CORPUS_DIR ?? path.resolve(findRepoFile('package.json'), '..', '..', 'shared', 'corpus');
+const rendered = process.env.KPL_RENDERED ?? path.resolve(findRepoFile('package.json'), '..', '..', 'shared', 'rendered');
 const skip =
   !binsPresent && process.env.KPL_REQUIRE_CLUSTER !== '1'
     ? `no cluster binaries in ${defaultBinDir()}; run scripts/cluster/build.sh`
@@ -58,6 +62,21 @@ test('admission: kpl explain vs the real kube-apiserver (dry run) on the real-wo
   try {
     for (const [i, repo] of repos.entries())
       results.push(await judgeRepository(cluster, api, repo, i, { kplJs, maxWorkloadsPerRepo: max, log: print }));
+    // ../shared/rendered: each chart and kustomization root rendered as kpl renders it, judged like a repository.
+    if (only.length === 0 || only.includes('rendered')) {
+      const renders = await renderForAdmission(rendered, path.join(os.tmpdir(), 'kpl-admission-rendered'));
+      if ('skipped' in renders) {
+        if (process.env.KPL_REQUIRE_RENDER === '1') assert.fail(`rendered input not judged: ${renders.skipped}`);
+        print(`admission: RENDERED INPUT NOT JUDGED: ${renders.skipped}`);
+      } else {
+        print(
+          `admission: ${renders.repositories.length} charts and kustomization roots of ${rendered} rendered; not rendered: ${renders.notRendered.length}`,
+        );
+        for (const n of renders.notRendered) print(`  not rendered: ${n}`);
+        for (const [i, r] of renders.repositories.entries())
+          results.push(await judgeRepository(cluster, api, r.dir, repos.length + i, { kplJs, maxWorkloadsPerRepo: max, log: print }));
+      }
+    }
   } finally {
     api.close();
     await cluster.stop();

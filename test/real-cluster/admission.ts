@@ -590,9 +590,3 @@ export function corpusRepositories(corpusDir: string): string[] {
     .map((e) => path.join(corpusDir, e.name))
     .sort();
 }
-
-// Rendered input (../shared/rendered/: Helm charts and Kustomize trees): PENDING until `kpl` renders them (issue
-// "Helm charts and Kustomize overlays", helper h16). Then each chart/overlay directory becomes one more "repository"
-// here: `kpl explain --format json <chart or overlay path>` lists the rendered workloads and this module submits the
-// rendered objects the same way (the rendered objects must then come from kpl's own rendering, e.g. a
-// `--print-rendered` output, instead of parseRepo over the raw templates, which are not Kubernetes objects).
