@@ -70,7 +70,10 @@ describe('language server: rendered charts and overlays', () => {
     assert.match(text, /helm:[^\n]*\\\[prod\\\]/, text);
     assert.match(text, /eval-baseline/);
     assert.match(text, /preemption order \d+(st|nd|rd|th) of \d+ workloads to be preempted/);
-    assert.match(text, /eviction tier \d/);
+    assert.match(text, /eviction under node pressure /);
+    // The prod variant names a missing class: rejected at admission, no place in the preemption order (not "0th of 0").
+    assert.match(text, /rejected at admission: its pods never run/);
+    assert.doesNotMatch(text, /0th of 0/);
     // The first Job of the file (eval-runner) on its own lines.
     const runner = await hover(c.session, { textDocument: { uri }, position: { line: 5, character: 4 } });
     assert.match(

@@ -430,7 +430,9 @@ export class RenderedInputs {
           [
             `**${escapeMarkdown(sourceLabel(input.source))}**: ${escapeMarkdown(`${w.kind} ${w.namespace}/${w.name}`)}`,
             `- effective priority ${w.priority}${klass}, ${w.preemptionPolicy}`,
-            `- QoS ${w.qosClass}; preemption order ${ordinal(w.preemptionRank.position)} of ${w.preemptionRank.of} workloads to be preempted (lowest priority goes first; preemptible by ${w.preemptibleBy.length})`,
+            w.preemptionRank.of > 0
+              ? `- QoS ${w.qosClass}; preemption order ${ordinal(w.preemptionRank.position)} of ${w.preemptionRank.of} workloads to be preempted (lowest priority goes first; preemptible by ${w.preemptibleBy.length})`
+              : `- QoS ${w.qosClass}; rejected at admission: its pods never run, so it has no place in the preemption order`,
             `- eviction under node pressure ${evictionWords[w.evictionTier.tier]}: ${escapeMarkdown(w.evictionTier.reason)}`,
             `- PDBs: ${w.pdbs.length === 0 ? 'none' : w.pdbs.map((p) => escapeMarkdown(p)).join(', ')}`,
           ].join('\n'),
