@@ -7,9 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { newestKubernetesMinor } from '../../server/src/core/index';
-import { cliVariant, defaultVariant, discover, RenderCache, Renderer, toRenderedInput } from '../../server/src/render/index';
-import type { RenderRequest } from '../../server/src/render/index';
-import { realTools } from '../render/tools';
+import { RenderCache, Renderer, toRenderedInput } from '../../server/src/render/index';
+import { realTools, renderRequestsUnder } from '../render/tools';
 
 export interface RenderedRepository {
   /** A folder holding `rendered.yaml`, named `rendered__<tool>__<root>` (the repository name in ADMISSION.md). */
@@ -17,13 +16,6 @@ export interface RenderedRepository {
   tool: 'helm' | 'kustomize';
   root: string;
   documents: number;
-}
-
-/** The values file SOURCES.md names for a chart: _values/<owner>__<repo>__<chart folder name>.yaml. */
-function valuesFileFor(rootDir: string, chartDir: string): string | undefined {
-  const rel = path.relative(rootDir, chartDir).split(path.sep);
-  const file = path.join(rootDir, '_values', `${rel[0] ?? ''}__${path.basename(chartDir)}.yaml`);
-  return fs.existsSync(file) ? file : undefined;
 }
 
 /**
@@ -46,19 +38,7 @@ export async function renderForAdmission(
     kubeVersion: `v1.${newestKubernetesMinor}.0`,
     cache: new RenderCache(),
   });
-  const found = await discover([sharedRendered]);
-  const requests: RenderRequest[] = [];
-  for (const c of found.charts.filter((x) => x.rendered)) {
-    const values = valuesFileFor(sharedRendered, c.dir);
-    requests.push({
-      tool: 'helm',
-      dir: c.dir,
-      display: path.relative(sharedRendered, c.dir),
-      variant: values === undefined ? defaultVariant : { ...cliVariant([values], []), name: 'values' },
-    });
-  }
-  for (const k of found.kustomizations.filter((x) => x.rendered))
-    requests.push({ tool: 'kustomize', dir: k.dir, display: path.relative(sharedRendered, k.dir) });
+  const requests = await renderRequestsUnder(sharedRendered, true);
   const repositories: RenderedRepository[] = [];
   const notRendered: string[] = [];
   for (const request of requests.sort((a, b) => a.display.localeCompare(b.display))) {

@@ -6,18 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AnalysisHost, LineIndex, newestKubernetesMinor, parseFile } from '../../server/src/core/index';
-import {
-  cliVariant,
-  defaultVariant,
-  formatKeyPath,
-  discover,
-  RenderCache,
-  Renderer,
-  SourceMapper,
-  toRenderedInput,
-} from '../../server/src/render/index';
-import type { RenderRequest, RenderResult, SourceLocation } from '../../server/src/render/index';
-import { realTools, sharedCorpus, sharedRendered } from './tools';
+import { formatKeyPath, RenderCache, Renderer, SourceMapper, toRenderedInput } from '../../server/src/render/index';
+import type { RenderResult, SourceLocation } from '../../server/src/render/index';
+import { realTools, renderRequestsUnder, sharedCorpus, sharedRendered } from './tools';
 
 interface Row {
   tool: string;
@@ -50,13 +41,6 @@ function inside(loc: SourceLocation, what: string): void {
     failures.push(
       `${what}: location ${loc.file}:${loc.line + 1} (offsets ${loc.start}-${loc.end}) is outside the file (${text.length} chars, ${lines} lines)`,
     );
-}
-
-/** The values file SOURCES.md names for a chart: _values/<owner>__<repo>__<chart folder name>.yaml. */
-function valuesFileFor(rootDir: string, chartDir: string): string | undefined {
-  const rel = path.relative(rootDir, chartDir).split(path.sep);
-  const file = path.join(rootDir, '_values', `${rel[0] ?? ''}__${path.basename(chartDir)}.yaml`);
-  return fs.existsSync(file) ? file : undefined;
 }
 
 function analyse(result: RenderResult): Omit<Row, 'tool' | 'root' | 'variant' | 'rendered' | 'problems' | 'toolMs'> {
@@ -101,19 +85,7 @@ function analyse(result: RenderResult): Omit<Row, 'tool' | 'root' | 'variant' | 
 }
 
 async function renderTree(renderer: Renderer, dir: string, withValues: boolean): Promise<Row[]> {
-  const found = await discover([dir]);
-  const requests: RenderRequest[] = [];
-  for (const c of found.charts.filter((x) => x.rendered)) {
-    const values = withValues ? valuesFileFor(dir, c.dir) : undefined;
-    requests.push({
-      tool: 'helm',
-      dir: c.dir,
-      display: path.relative(dir, c.dir),
-      variant: values === undefined ? defaultVariant : { ...cliVariant([values], []), name: 'values' },
-    });
-  }
-  for (const k of found.kustomizations.filter((x) => x.rendered))
-    requests.push({ tool: 'kustomize', dir: k.dir, display: path.relative(dir, k.dir) });
+  const requests = await renderRequestsUnder(dir, withValues);
   const rows: Row[] = [];
   for (const request of requests) {
     let result: RenderResult;
