@@ -14,6 +14,7 @@ import type { LensSettings } from '../protocol/index';
 import {
   absenceKey,
   absenceKeyFile,
+  absenceRules,
   analyseWithRenders,
   discover,
   findTool,
@@ -480,7 +481,7 @@ export class RenderedInputs {
 
 const rendererProblem = (id: string): boolean => id.startsWith('render-');
 /** Plain findings that rendered objects may contradict: held back until the first render is done. */
-const heldUntilRendered: ReadonlySet<string> = new Set(['priority-class-not-found', 'pdb-selects-nothing', 'priority-class-unused']);
+const heldUntilRendered: ReadonlySet<string> = new Set(['priority-class-not-found', ...absenceRules]);
 
 /**
  * modelFiles: what of the renders joins the main analysis. Every chart's first variant whole (as in the rendered

@@ -206,7 +206,7 @@ export function analyseWithRenders(options: AnalyseOptions): RenderedAnalysis {
 }
 
 /** Rules that report an object nothing in the workspace uses or matches (see `absence` above). */
-const absenceRules = new Set(['pdb-selects-nothing', 'priority-class-unused']);
+export const absenceRules: ReadonlySet<string> = new Set(['pdb-selects-nothing', 'priority-class-unused']);
 /** The file of an `absenceKey`. */
 export const absenceKeyFile = (key: string): string => key.split('\0')[1] ?? '';
 export const absenceKey = (f: Pick<Finding, 'ruleId' | 'file' | 'span'>): string => `${f.ruleId}\0${f.file}\0${f.span.start}`;

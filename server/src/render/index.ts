@@ -27,5 +27,5 @@ export { RenderCache, userCacheDir } from './cache';
 export { SourceMapper, toRenderedInput, keyPathAt } from './source-map';
 export type { RenderedInput } from './source-map';
 export { isWithin } from './files';
-export { absenceKey, absenceKeyFile, analyseWithRenders, displayFrom, placeSpan, problemFiles } from './analyse';
+export { absenceKey, absenceKeyFile, absenceRules, analyseWithRenders, displayFrom, placeSpan, problemFiles } from './analyse';
 export type { PlacedFinding, PlacedRange, AnalysedView, RenderedAnalysis, AnalyseOptions } from './analyse';
