@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { formatCpu } from '../../server/src/core/index';
-import { formatQuantity, parseQuantity } from '../../server/src/core/quantity';
+import { formatQuantity, parseQuantity, quantityError } from '../../server/src/core/quantity';
 
 const Ki = 1024;
 const Mi = 1024 * Ki;
@@ -67,4 +67,17 @@ describe('formatQuantity and formatCpu', () => {
   test('parse then format round-trips canonical memory quantities', () => {
     for (const q of ['2Gi', '1536Mi', '512Mi', '1Ki', '3']) assert.equal(formatQuantity(parseQuantity(q) ?? NaN), q);
   });
+});
+
+test('quantityError gives the message resource.ParseQuantity gives for what it cannot decode', () => {
+  const format = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+  const suffix = "unable to parse quantity's suffix";
+  // Decodable: numbers, known suffixes, exponents, upstream's tolerated forms (`1.G`, surrounding spaces).
+  for (const ok of ['0', '1', '500m', '1.5Gi', '1e3', '1E-3', '1.G', ' 2Mi ', '-1', '+1', '.5', '12E'])
+    assert.equal(quantityError(ok), undefined, ok);
+  // The split fails: characters outside the number and suffix alphabet, or a suffix followed by something else.
+  for (const bad of ['', 'lots', '256MB', '1Gb', '${ACCELERATOR_QUANTITY}', '1e3.5', '["1Gi"]', '1 Gi', '1KI'])
+    assert.equal(quantityError(bad), format, bad);
+  // The split works but the suffix is unknown.
+  for (const bad of ['1mi', '1e', '1Mm', '1kk']) assert.equal(quantityError(bad), suffix, bad);
 });

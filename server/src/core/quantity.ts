@@ -23,6 +23,44 @@ export function parseQuantity(input: string | number): number | undefined {
   return Math.ceil(milli - 1e-9) + 0; // `+ 0` turns -0 into 0
 }
 
+/** The apiserver's messages for a quantity it cannot decode (resource.ParseQuantity's ErrFormatWrong and ErrSuffix). */
+export const quantityFormatWrong = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+export const quantitySuffixWrong = "unable to parse quantity's suffix";
+
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+const knownSuffixes = new Set(['', 'n', 'u', 'm', 'k', 'M', 'G', 'T', 'P', 'E', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei']);
+
+/**
+ * Why the apiserver refuses to decode `input` as a quantity, following resource.ParseQuantity (parseQuantityString,
+ * then the suffix lookup): ErrFormatWrong when the text does not split into number and suffix, ErrSuffix when the
+ * suffix is unknown. Undefined when it splits and the suffix is known. The request fails before validation, so this is
+ * the message a client sees, prefixed with `<Kind> in version "<v>" cannot be handled as a <Kind>: `.
+ */
+export function quantityError(input: string): string | undefined {
+  const str = input.trim(); // UnmarshalJSON trims
+  if (str === '') return quantityFormatWrong;
+  let pos = str[0] === '-' || str[0] === '+' ? 1 : 0;
+  while (isDigit(str[pos])) pos++;
+  if (pos >= str.length) return undefined;
+  if (str[pos] === '.') {
+    pos++;
+    while (isDigit(str[pos])) pos++;
+    if (pos >= str.length) return undefined;
+  }
+  const suffixStart = pos;
+  while (pos < str.length && 'eEinumkKMGTP'.includes(str[pos] ?? '')) pos++;
+  if (pos < str.length) {
+    if (str[pos] === '-' || str[pos] === '+') pos++;
+    while (isDigit(str[pos])) pos++;
+    if (pos < str.length) return quantityFormatWrong;
+  }
+  const suffix = str.slice(suffixStart);
+  if (knownSuffixes.has(suffix)) return undefined;
+  // `e<int64>` / `E<int64>`: a decimal exponent (strconv.ParseInt accepts a sign).
+  if (suffix.length > 1 && (suffix[0] === 'e' || suffix[0] === 'E') && /^[+-]?\d{1,19}$/.test(suffix.slice(1))) return undefined;
+  return quantitySuffixWrong;
+}
+
 function numberToText(value: number): string | undefined {
   return Number.isFinite(value) ? String(value) : undefined;
 }

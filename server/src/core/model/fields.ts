@@ -3,7 +3,7 @@
 import type { Span } from '../text';
 import { entry, get, isMap, isScalar, scalarText } from '../syntax/tree';
 import type { YMap, YNode } from '../syntax/tree';
-import { parseQuantity } from '../quantity';
+import { parseQuantity, quantityError, quantityFormatWrong } from '../quantity';
 
 export interface FieldProblem {
   span: Span;
@@ -131,7 +131,11 @@ export class FieldReader {
       if (milli === undefined || milli < 0) {
         this.problems.push({
           span: e.value.span,
-          message: `${key}.${e.key}: "${isScalar(e.value) ? e.value.source : describeNode(e.value)}" is not a valid quantity (e.g. 500m, 1, 256Mi, 1Gi)`,
+          message:
+            milli !== undefined
+              ? `${key}.${e.key}: Invalid value: "${text ?? ''}": must be greater than or equal to 0`
+              : // The apiserver's own decoding error: a list or map fails the same split as a bad string.
+                `${key}.${e.key}: "${isScalar(e.value) ? e.value.source : describeNode(e.value)}" is not a valid quantity: ${(text === undefined ? undefined : quantityError(text)) ?? quantityFormatWrong} (e.g. 500m, 1, 256Mi, 1Gi)`,
         });
         continue;
       }
