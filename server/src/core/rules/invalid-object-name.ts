@@ -1,13 +1,34 @@
 // Reports an object name the apiserver's validation of that kind refuses (R-B.7).
 import { get, isScalar, stringValue } from '../syntax/tree';
 import { entry } from '../syntax/tree';
-import { nameProblems } from '../semantics/object-names';
+import { labelValue, nameProblems } from '../semantics/object-names';
+import type { K8sObject } from '../model/objects';
 import type { Rule } from './rule';
 
 /** `Kind.group` as the apiserver names a kind in its errors (`Deployment.apps`, `Pod`). */
 function qualifiedKind(kind: string, apiVersion: string): string {
   const slash = apiVersion.indexOf('/');
   return slash === -1 ? kind : `${kind}.${apiVersion.slice(0, slash)}`;
+}
+
+/**
+ * Labels the apiserver derives from the name before validating: a Namespace gets `kubernetes.io/metadata.name`
+ * (namespaceStrategy.Canonicalize), a Job's pod template `job-name` and `batch.kubernetes.io/job-name` unless
+ * `manualSelector: true` or the template sets both (jobStrategy.PrepareForCreate, generateSelector). A name that is
+ * not a label value (more than 63 characters, or characters a label refuses) is refused there too.
+ */
+function derivedLabelCauses(object: K8sObject, name: string): string[] {
+  let path: string | undefined;
+  if (object.kind === 'Namespace' && object.apiVersion === 'v1') path = 'metadata.labels';
+  else if (object.kind === 'Job' && object.apiVersion === 'batch/v1') {
+    const spec = get(object.node, 'spec');
+    const labels = get(get(get(spec, 'template'), 'metadata'), 'labels');
+    const manual = get(spec, 'manualSelector');
+    const generated = !(isScalar(manual) && manual.value === true);
+    const missing = ['job-name', 'batch.kubernetes.io/job-name'].some((k) => entry(labels, k) === undefined);
+    if (generated && missing) path = 'spec.template.labels';
+  }
+  return path === undefined ? [] : labelValue(name).map((p) => `${path}: Invalid value: "${name}": ${p}`);
 }
 
 export const invalidObjectName: Rule = {
@@ -22,7 +43,9 @@ The apiserver validates \`metadata.name\` per kind and refuses the object:
 Most kinds (Pod, Deployment, PriorityClass, Node, LimitRange, ...) take a DNS-1123 subdomain (lower case letters,
 digits, \`-\` and \`.\`, at most 253 characters); a Namespace and a StatefulSet a DNS-1123 label (no dots, at most 63);
 a CronJob a subdomain of at most 52 characters (its Jobs append a suffix); a PodDisruptionBudget only may not be
-\`.\` or \`..\` or contain \`/\` or \`%\`.
+\`.\` or \`..\` or contain \`/\` or \`%\`. Some names also become label values, which the apiserver validates in
+the same request: a Namespace's \`kubernetes.io/metadata.name\` label, and a Job's \`job-name\` labels on its pod
+template (unless \`manualSelector: true\`), so a Job name longer than 63 characters is refused.
 
 ## How to fix
 Rename the object to lower case letters, digits and \`-\` (and \`.\` where the kind allows it), and update the
@@ -75,9 +98,11 @@ value: 1000
         });
         continue;
       }
-      const problems = nameProblems(object.kind, name);
-      if (problems.length === 0 || nameEntry === undefined) continue;
-      const causes = problems.map((p) => `metadata.name: Invalid value: "${name}": ${p}`);
+      const causes = [
+        ...nameProblems(object.kind, name).map((p) => `metadata.name: Invalid value: "${name}": ${p}`),
+        ...derivedLabelCauses(object, name),
+      ];
+      if (causes.length === 0 || nameEntry === undefined) continue;
       ctx.report({
         file: object.file,
         span: nameEntry.value.span,

@@ -7,6 +7,8 @@ const labelFmt = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 // Literal copies of the two formats above (the redos check proves literals linear).
 const subdomainRe = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const labelRe = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const labelValueFmt = '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?';
+const labelValueRe = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 export const subdomainMessage = `a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '${subdomainFmt}')`;
 export const labelMessage = `a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '${labelFmt}')`;
@@ -24,6 +26,26 @@ export function dns1123Label(value: string): string[] {
   const errs: string[] = [];
   if (value.length > 63) errs.push('must be no more than 63 characters');
   if (!labelRe.test(value)) errs.push(subdomainRe.test(value) ? 'must not contain dots' : labelMessage);
+  return errs;
+}
+
+export const labelValueMessage = `a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '${labelValueFmt}')`;
+
+/** The UTF-8 length of `value`, as Go's len() counts a string. */
+function utf8Length(value: string): number {
+  let n = 0;
+  for (const ch of value) {
+    const cp = ch.codePointAt(0) ?? 0;
+    n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  return n;
+}
+
+/** IsValidLabelValue's messages (apimachinery content.IsLabelValue, whose MaxLenError counts bytes, unlike names'). */
+export function labelValue(value: string): string[] {
+  const errs: string[] = [];
+  if (utf8Length(value) > 63) errs.push('must be no more than 63 bytes');
+  if (!labelValueRe.test(value)) errs.push(labelValueMessage);
   return errs;
 }
 
