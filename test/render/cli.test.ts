@@ -149,6 +149,30 @@ describe('kpl check with rendering', () => {
 });
 
 describe('kpl explain with rendering', () => {
+  test('one verdict per object: an error kpl check reports makes kpl explain say rejected, in plain files and rendered views', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kpl-verdict-'));
+    const deployment = (name: string, cpu: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}}\nspec:\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {app: ${name}}}\n    spec:\n      containers: [{name: c, image: nginx, resources: {requests: {cpu: "${cpu}"}}}]\n`;
+    try {
+      fs.mkdirSync(path.join(dir, 'app'));
+      fs.writeFileSync(path.join(dir, 'app', 'kustomization.yaml'), 'resources: [deployment.yaml]\n');
+      fs.writeFileSync(path.join(dir, 'app', 'deployment.yaml'), deployment('rendered-bad', '${CPU}'));
+      fs.writeFileSync(path.join(dir, 'plain.yaml'), deployment('plain-bad', '${CPU}') + '---\n' + deployment('plain-good', '100m'));
+      const checked = findings(kpl(['check', '--format', 'json', dir]).stdout).filter((f) => f.ruleId === 'invalid-field-value');
+      assert.ok(checked.length >= 2, JSON.stringify(checked));
+      const r = kpl(['explain', '--format', 'json', dir]);
+      const workloads = (JSON.parse(r.stdout) as { workloads: Array<{ name: string; admission: { allowed: boolean; message?: string } }> })
+        .workloads;
+      const verdict = (name: string) => workloads.find((w) => w.name === name)?.admission;
+      assert.equal(verdict('plain-bad')?.allowed, false, r.stdout);
+      assert.match(verdict('plain-bad')?.message ?? '', /quantities must match the regular expression/);
+      assert.equal(verdict('rendered-bad')?.allowed, false, r.stdout);
+      assert.equal(verdict('plain-good')?.allowed, true, r.stdout);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('rendered workloads carry source, and file and range in their template', () => {
     const r = kpl(['explain', '--format', 'json', 'examples/ci-preemption-helm']);
     assert.equal(r.status, 0, r.stderr);

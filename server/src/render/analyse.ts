@@ -48,6 +48,8 @@ export interface AnalysedView {
   renders: Map<string, { input: RenderedInput; mapper: SourceMapper }>;
   /** The render whose findings this view reports; undefined for the first view (plain files and charts' first variants). */
   owner: string | undefined;
+  /** The findings of the view's analysis, unplaced (the files it re-analysed): `kpl explain`'s verdicts need them. */
+  findings: Finding[];
 }
 
 export interface RenderedAnalysis {
@@ -179,6 +181,7 @@ export function analyseWithRenders(options: AnalyseOptions): RenderedAnalysis {
       model,
       renders: new Map(view.renders.map((e) => [e.input.path, { input: e.input, mapper: e.mapper }])),
       owner: view.owner?.input.path,
+      findings: [...findings.values()].flat(),
     });
     const all = [...findings.values()].flat();
     if (view.owner !== undefined && view.owner.result.source.tool === 'kustomize') {

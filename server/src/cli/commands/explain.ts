@@ -35,7 +35,8 @@ export const explainCommand: Command = {
     });
     const { model, findings } = loaded.host.analyze();
     // One verdict per object: what kpl check reports as an apiserver rejection makes the admission "rejected" here too.
-    const explanation = explain(model, { findings: [...findings.values()].flat() });
+    const all = [...findings.values()].flat();
+    const explanation = explain(model, { findings: all });
     const indexes = new Map<string, LineIndex>();
     const rangeOf = (file: string, span: { start: number; end: number }) => {
       let index = indexes.get(file);
@@ -52,7 +53,10 @@ export const explainCommand: Command = {
       const analysis = analyseWithRenders({ host: loaded.host, plain: loaded.plain, renders: loaded.renders, display: displayFrom });
       const workloads: WorkloadExplanation[] = [];
       for (const view of analysis.views) {
-        const own = explain(view.model).workloads.filter((w) => (view.owner === undefined ? true : w.file === view.owner));
+        // The host re-analyses only what a view changes: its findings plus the full first analysis cover every file.
+        const own = explain(view.model, { findings: [...view.findings, ...all] }).workloads.filter((w) =>
+          view.owner === undefined ? true : w.file === view.owner,
+        );
         for (const w of own) {
           const where = placeSpan(view, w.file, w.span.start, displayFrom);
           if (where !== undefined) placed.set(w, where);
