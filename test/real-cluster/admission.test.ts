@@ -45,6 +45,19 @@ function documented(file: string): Map<string, string> {
   return out;
 }
 
+/** `<repo>/<file> <object> \`<rule>\`` → cause, from ADMISSION.md's list of error findings without a matching rejection. */
+function documentedErrorFindings(file: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!fs.existsSync(file)) return out;
+  let inSection = false;
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (/^#/.test(line)) inSection = /error findings without a matching rejection/i.test(line);
+    const m = inSection ? /^- (\S+ \S+ `[a-z-]+`): (.*)$/.exec(line) : null;
+    if (m) out.set(m[1] ?? '', m[2] ?? '');
+  }
+  return out;
+}
+
 test('admission: kpl explain vs the real kube-apiserver (dry run) on the real-world corpus', { skip, timeout: 40 * 60_000 }, async (t) => {
   const t0 = Date.now();
   const full = process.env.KPL_ADMISSION_FULL === '1';
@@ -61,7 +74,7 @@ test('admission: kpl explain vs the real kube-apiserver (dry run) on the real-wo
   );
   try {
     for (const [i, repo] of repos.entries())
-      results.push(await judgeRepository(cluster, api, repo, i, { kplJs, maxWorkloadsPerRepo: max, log: print }));
+      results.push(await judgeRepository(api, repo, i, { kplJs, maxWorkloadsPerRepo: max, log: print }));
     // ../shared/rendered: each chart and kustomization root rendered as kpl renders it, judged like a repository.
     if (only.length === 0 || only.includes('rendered')) {
       const renders = await renderForAdmission(rendered, path.join(os.tmpdir(), 'kpl-admission-rendered'));
@@ -74,7 +87,7 @@ test('admission: kpl explain vs the real kube-apiserver (dry run) on the real-wo
         );
         for (const n of renders.notRendered) print(`  not rendered: ${n}`);
         for (const [i, r] of renders.repositories.entries())
-          results.push(await judgeRepository(cluster, api, r.dir, repos.length + i, { kplJs, maxWorkloadsPerRepo: max, log: print }));
+          results.push(await judgeRepository(api, r.dir, repos.length + i, { kplJs, maxWorkloadsPerRepo: max, log: print }));
       }
     }
   } finally {
@@ -104,4 +117,17 @@ test('admission: kpl explain vs the real kube-apiserver (dry run) on the real-wo
   const undocumented = s.disagreements.map((d) => `${d.repo}/${d.file} ${d.id} ${d.field}`).filter((k) => !known.has(k));
   assert.ok(s.workloads > 0, 'no workload submitted');
   assert.deepEqual(undocumented, [], 'disagreements not listed in test/scenarios/ADMISSION.md');
+  // Every error finding meets a rejection with its message, or is listed with a classified cause.
+  const knownErrors = documentedErrorFindings(path.join(findRepoFile('test/scenarios'), 'ADMISSION.md'));
+  const unexplained = results.flatMap((r) =>
+    r.errorFindings
+      .filter((e) => !e.messageMatches)
+      .map((e) => `${r.repo}/${e.file} ${e.object} \`${e.ruleId}\``)
+      .filter((k) => (knownErrors.get(k) ?? 'UNCLASSIFIED').startsWith('UNCLASSIFIED')),
+  );
+  assert.deepEqual(
+    unexplained,
+    [],
+    'error findings without a matching rejection and without a classified cause in test/scenarios/ADMISSION.md',
+  );
 });

@@ -75,3 +75,33 @@ export function ok(r: ApiResponse, what: string): K8sObject {
   if (r.status < 200 || r.status >= 300) throw new Error(`${what}: HTTP ${r.status}: ${String(r.body.message ?? '')}`);
   return r.body;
 }
+
+export interface ApiResource {
+  plural: string;
+  namespaced: boolean;
+}
+
+/**
+ * The resource serving `kind` at `apiVersion`, from the apiserver's discovery (cached per group/version); undefined
+ * when the version is not served or has no such kind: what kubectl reports as `no matches for kind`.
+ */
+export function resourceResolver(api: ApiClient): (apiVersion: string, kind: string) => Promise<ApiResource | undefined> {
+  const cache = new Map<string, Promise<Map<string, ApiResource>>>();
+  const load = async (apiVersion: string) => {
+    const r = await api.request('GET', apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`);
+    const out = new Map<string, ApiResource>();
+    if (r.status !== 200 || !Array.isArray(r.body.resources)) return out;
+    for (const res of r.body.resources as K8sObject[]) {
+      const name = String(res.name ?? '');
+      if (name.includes('/')) continue; // subresources
+      out.set(String(res.kind), { plural: name, namespaced: res.namespaced === true });
+    }
+    return out;
+  };
+  return async (apiVersion, kind) => {
+    if (!/^([a-z0-9.-]+\/)?v[0-9a-z]+$/.test(apiVersion)) return undefined;
+    let p = cache.get(apiVersion);
+    if (!p) cache.set(apiVersion, (p = load(apiVersion)));
+    return (await p).get(kind);
+  };
+}
