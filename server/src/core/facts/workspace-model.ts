@@ -81,12 +81,10 @@ export interface ModelChange {
 /** WorkspaceModel holds the workspace's and the cluster state's objects, resolved. */
 export class WorkspaceModel {
   readonly files = new Map<string, ParsedFile>();
-  readonly objects: K8sObject[] = [];
   readonly clusterObjects: K8sObject[] = [];
   readonly priorityClasses: PriorityClass[] = [];
   readonly clusterPriorityClasses: PriorityClass[] = [];
   classIndex: PriorityClassIndex;
-  readonly workloads: AnalyzedWorkload[] = [];
   readonly pdbs: AnalyzedPdb[] = [];
   readonly limitRanges = new Map<string, LimitRangeDefaults[]>();
   readonly nodes: K8sObject[] = [];
@@ -97,12 +95,37 @@ export class WorkspaceModel {
   private readonly facts = new Map<string, FileFacts>();
   private readonly cluster: FileFacts;
   private nextSeq = 1;
+  /** Files holding each kind of fact, so that an edit rebuilds a list from those files only. */
+  private readonly classFiles = new Set<string>();
+  private readonly limitRangeFiles = new Set<string>();
+  private readonly pdbFiles = new Set<string>();
+  private readonly nodeFiles = new Set<string>();
   /** Workloads by the class name they reference ('' = none: they get the globalDefault class). */
   private readonly byClassRef = new Map<string, Set<AnalyzedWorkload>>();
+  /** Workloads by namespace (PDB coverage, LimitRanges), and those with required pod affinity to others. */
+  private readonly byNamespace = new Map<string, Set<AnalyzedWorkload>>();
+  private readonly withAffinity = new Set<AnalyzedWorkload>();
+  /** How many workloads use each class name (referenced or resolved), for priority-class-unused. */
+  private readonly classUse = new Map<string, number>();
+  private workspaceWorkloads = 0;
+  /** Priorities of the workloads bounded by their requests (eviction tier 2), sorted. */
+  private tier2: number[] = [];
   /** Position of a workload in a fresh build's order (file order, then object order): ties of byPriority keep it. */
   private readonly ordinal = new WeakMap<AnalyzedWorkload, number>();
   /** preemptorSuffix[i] = workloads at index >= i of byPriority that may preempt. */
   private preemptorSuffix: number[] = [];
+  /** Lists derived on demand (few callers need them, and an edit would otherwise rebuild them every time). */
+  private lazy: { objects?: K8sObject[]; workloads?: AnalyzedWorkload[]; pdbsByFile?: Map<string, AnalyzedPdb[]> } = {};
+
+  /** Every workspace object, file by file. */
+  get objects(): K8sObject[] {
+    return (this.lazy.objects ??= [...this.facts.values()].flatMap((f) => f.objects));
+  }
+
+  /** Every workload, the cluster's first, then file by file. */
+  get workloads(): AnalyzedWorkload[] {
+    return (this.lazy.workloads ??= [...this.allFacts()].flatMap((f) => f.workloads));
+  }
 
   constructor(
     files: readonly ParsedFile[],
@@ -112,17 +135,34 @@ export class WorkspaceModel {
     const clusterObjects: K8sObject[] = [];
     for (const f of clusterFiles) for (const o of f.objects) clusterObjects.push(o);
     this.cluster = this.readFacts(clusterObjects, 0);
+    this.clusterObjects.push(...clusterObjects);
+    this.clusterPriorityClasses.push(...this.cluster.classes);
     for (const f of files) {
       this.files.set(f.file, f);
-      this.facts.set(f.file, this.readFacts(f.objects, this.nextSeq++));
+      const facts = this.readFacts(f.objects, this.nextSeq++);
+      this.facts.set(f.file, facts);
+      this.fileKinds(f.file, facts, true);
     }
-    this.collectLists();
+    this.collectClasses();
+    this.collectLimitRanges();
+    this.collectNodes();
     this.classIndex = new PriorityClassIndex(this.priorityClasses, this.clusterPriorityClasses);
     for (const facts of this.allFacts()) {
       facts.workloads = facts.workloadObjects.map((o) => this.analyzeWorkload(o));
-      facts.workloads.forEach((w, i) => this.indexWorkload(w, facts.seq, i));
+      facts.workloads.forEach((w, i) => {
+        this.ordinal.set(w, facts.seq * 1_000_000 + i);
+        this.track(w, 1, true);
+      });
     }
-    this.collectWorkloads();
+    for (const w of this.cluster.workloads) {
+      const list = this.clusterByFile.get(w.object.file) ?? [];
+      list.push(w);
+      this.clusterByFile.set(w.object.file, list);
+    }
+    this.tier2 = this.workloads
+      .filter((w) => w.evictionTier.tier === 2)
+      .map((w) => w.priority.priority)
+      .sort((a, b) => a - b);
     this.assemblePdbs(undefined);
     // Pods the apiserver rejects never run: they neither preempt nor get preempted, so they are left out of the ranking.
     this.byPriority.push(...this.workloads.filter(ranked).sort((a, b) => a.priority.priority - b.priority.priority));
@@ -171,22 +211,36 @@ export class WorkspaceModel {
     yield* this.facts.values();
   }
 
-  /** collectLists rebuilds the object, class, LimitRange and node lists from the files' facts, in file order. */
-  private collectLists(): void {
-    this.objects.length = 0;
-    this.clusterObjects.length = 0;
-    this.priorityClasses.length = 0;
-    this.nodes.length = 0;
-    this.limitRanges.clear();
-    this.clusterObjects.push(...this.cluster.objects);
-    this.clusterPriorityClasses.length = 0;
-    this.clusterPriorityClasses.push(...this.cluster.classes);
-    for (const facts of this.facts.values()) {
-      for (const o of facts.objects) this.objects.push(o);
-      for (const c of facts.classes) this.priorityClasses.push(c);
+  /** fileKinds records (or forgets) which kinds of facts a file holds. */
+  private fileKinds(file: string, facts: FileFacts, add: boolean): void {
+    const mark = (set: Set<string>, has: boolean): void => {
+      if (add && has) set.add(file);
+      else set.delete(file);
+    };
+    mark(this.classFiles, facts.classes.length > 0);
+    mark(this.limitRangeFiles, facts.limitRanges.length > 0);
+    mark(this.pdbFiles, facts.pdbs.length > 0);
+    mark(this.nodeFiles, facts.nodes.length > 0);
+  }
+
+  /** The facts of the files in `set`, in file order (the cluster's first). */
+  private factsOf(set: ReadonlySet<string>): FileFacts[] {
+    const list: FileFacts[] = [];
+    for (const file of set) {
+      const facts = this.facts.get(file);
+      if (facts !== undefined) list.push(facts);
     }
-    for (const facts of this.allFacts()) {
-      for (const n of facts.nodes) this.nodes.push(n);
+    return [this.cluster, ...list.sort((a, b) => a.seq - b.seq)];
+  }
+
+  private collectClasses(): void {
+    this.priorityClasses.length = 0;
+    for (const facts of this.factsOf(this.classFiles)) if (facts !== this.cluster) this.priorityClasses.push(...facts.classes);
+  }
+
+  private collectLimitRanges(): void {
+    this.limitRanges.clear();
+    for (const facts of this.factsOf(this.limitRangeFiles)) {
       for (const limitRange of facts.limitRanges) {
         const list = this.limitRanges.get(limitRange.namespace) ?? [];
         // A workspace LimitRange replaces the cluster's object of the same name.
@@ -199,59 +253,69 @@ export class WorkspaceModel {
     }
   }
 
-  private collectWorkloads(): void {
-    this.workloads.length = 0;
-    this.clusterByFile.clear();
-    for (const w of this.cluster.workloads) {
-      this.workloads.push(w);
-      const list = this.clusterByFile.get(w.object.file) ?? [];
-      list.push(w);
-      this.clusterByFile.set(w.object.file, list);
+  private collectNodes(): void {
+    this.nodes.length = 0;
+    for (const facts of this.factsOf(this.nodeFiles)) this.nodes.push(...facts.nodes);
+  }
+
+  /** track adds (1) or removes (-1) a workload from the indexes; `bulk` leaves the sorted bounded priorities alone. */
+  private track(w: AnalyzedWorkload, sign: 1 | -1, bulk = false): void {
+    const edit = <K>(map: Map<K, Set<AnalyzedWorkload>>, key: K): void => {
+      let set = map.get(key);
+      if (set === undefined) map.set(key, (set = new Set()));
+      if (sign === 1) set.add(w);
+      else set.delete(w);
+    };
+    edit(this.byClassRef, w.workload.priorityClassName?.value ?? '');
+    edit(this.byNamespace, w.object.namespace ?? 'default');
+    if (w.workload.requiredPodAffinity.length > 0) {
+      if (sign === 1) this.withAffinity.add(w);
+      else this.withAffinity.delete(w);
     }
-    for (const facts of this.facts.values()) for (const w of facts.workloads) this.workloads.push(w);
+    for (const name of new Set([w.priority.priorityClassName, w.workload.priorityClassName?.value]))
+      if (name !== undefined) {
+        const count = (this.classUse.get(name) ?? 0) + sign;
+        if (count > 0) this.classUse.set(name, count);
+        else this.classUse.delete(name);
+      }
+    if (w.object.origin === 'workspace') this.workspaceWorkloads += sign;
+    if (bulk || w.evictionTier.tier !== 2) return;
+    const at = lowerBound(this.tier2, w.priority.priority);
+    if (sign === 1) this.tier2.splice(at, 0, w.priority.priority);
+    else if (this.tier2[at] === w.priority.priority) this.tier2.splice(at, 1);
   }
 
-  private indexWorkload(w: AnalyzedWorkload, seq: number, index: number): void {
-    this.ordinal.set(w, seq * 1_000_000 + index);
-    const ref = w.workload.priorityClassName?.value ?? '';
-    let set = this.byClassRef.get(ref);
-    if (set === undefined) this.byClassRef.set(ref, (set = new Set()));
-    set.add(w);
-  }
-
-  private unindexWorkload(w: AnalyzedWorkload): void {
-    this.byClassRef.get(w.workload.priorityClassName?.value ?? '')?.delete(w);
+  /** The workloads of a namespace in a fresh build's order. */
+  private inNamespace(ns: string): AnalyzedWorkload[] {
+    return [...(this.byNamespace.get(ns) ?? [])].sort((a, b) => (this.ordinal.get(a) ?? 0) - (this.ordinal.get(b) ?? 0));
   }
 
   /**
-   * assemblePdbs rebuilds the PDB list in file order; coverage and the disruption estimate are recomputed for the PDBs
-   * of `namespaces` (all when undefined) and for newly read ones, and kept for the others.
+   * assemblePdbs recomputes coverage and the disruption estimate of the PDBs of `namespaces` (all when undefined)
+   * in place; with `relist`, the PDB list is rebuilt in file order (PDBs came or went).
    */
-  private assemblePdbs(namespaces: ReadonlySet<string> | undefined): void {
-    let byNamespace: Map<string, AnalyzedWorkload[]> | undefined;
+  private assemblePdbs(namespaces: ReadonlySet<string> | undefined, relist = true): void {
+    const candidates = new Map<string, AnalyzedWorkload[]>();
     const workloadsOf = (ns: string): AnalyzedWorkload[] => {
-      if (byNamespace === undefined) {
-        byNamespace = new Map();
-        for (const w of this.workloads) {
-          const key = w.object.namespace ?? 'default';
-          const list = byNamespace.get(key) ?? [];
-          list.push(w);
-          byNamespace.set(key, list);
-        }
-      }
-      return byNamespace.get(ns) ?? [];
+      let list = candidates.get(ns);
+      if (list === undefined) candidates.set(ns, (list = this.inNamespace(ns)));
+      return list;
     };
     const pdbsById = new Map<string, AnalyzedPdb>();
-    for (const facts of this.allFacts()) {
+    for (const facts of this.factsOf(this.pdbFiles)) {
       for (const entry of facts.pdbs) {
-        if (entry.analyzed === undefined || namespaces === undefined || namespaces.has(entry.read.namespace))
-          entry.analyzed = this.analyzePdb(entry.read, workloadsOf(entry.read.namespace));
-        pdbsById.set(entry.read.id, entry.analyzed);
+        if (entry.analyzed === undefined) entry.analyzed = this.analyzePdb(entry.read, workloadsOf(entry.read.namespace));
+        else if (namespaces === undefined || namespaces.has(entry.read.namespace))
+          Object.assign(entry.analyzed, this.analyzePdb(entry.read, workloadsOf(entry.read.namespace)));
+        if (relist) pdbsById.set(entry.read.id, entry.analyzed);
       }
     }
-    this.pdbs.length = 0;
-    for (const analyzed of pdbsById.values()) this.pdbs.push(analyzed);
-    for (const w of this.workloads) if (namespaces === undefined || namespaces.has(w.object.namespace ?? 'default')) w.pdbs = [];
+    if (relist) {
+      this.pdbs.length = 0;
+      for (const analyzed of pdbsById.values()) this.pdbs.push(analyzed);
+      this.lazy.pdbsByFile = undefined;
+    }
+    for (const ns of namespaces ?? this.byNamespace.keys()) for (const w of this.byNamespace.get(ns) ?? []) w.pdbs = [];
     for (const analyzed of this.pdbs)
       if (namespaces === undefined || namespaces.has(analyzed.pdb.namespace)) for (const w of analyzed.workloads) w.pdbs.push(analyzed);
   }
@@ -278,47 +342,38 @@ export class WorkspaceModel {
     return { pdb, workloads, estimate };
   }
 
-  private memo: { tier2?: number[]; usedClasses?: Set<string>; pdbsByFile?: Map<string, AnalyzedPdb[]>; hasWorkspaceWorkloads?: boolean } =
-    {};
-
-  /**
-   * Cross-file facts that rules read on every edit, computed once per model: an in-place refresh (summary unchanged)
-   * cannot change them, since priorities, class names, eviction tiers and identities are all part of the summary.
-   */
+  /** The priorities of the workloads bounded by their requests (eviction tier 2), ascending. */
   boundedPriorities(): number[] {
-    return (this.memo.tier2 ??= this.workloads
-      .filter((w) => w.evictionTier.tier === 2)
-      .map((w) => w.priority.priority)
-      .sort((a, b) => a - b));
+    return this.tier2;
   }
 
+  /** Class names some workload references or resolves to. */
   usedClassNames(): Set<string> {
-    if (this.memo.usedClasses === undefined) {
-      const used = new Set<string>();
-      for (const w of this.workloads) {
-        if (w.priority.priorityClassName !== undefined) used.add(w.priority.priorityClassName);
-        if (w.workload.priorityClassName !== undefined) used.add(w.workload.priorityClassName.value);
-      }
-      this.memo.usedClasses = used;
-    }
-    return this.memo.usedClasses;
+    return new Set(this.classUse.keys());
   }
 
   pdbsInFile(file: string): AnalyzedPdb[] {
-    if (this.memo.pdbsByFile === undefined) {
+    if (this.lazy.pdbsByFile === undefined) {
       const byFile = new Map<string, AnalyzedPdb[]>();
       for (const p of this.pdbs) {
         const list = byFile.get(p.pdb.object.file) ?? [];
         list.push(p);
         byFile.set(p.pdb.object.file, list);
       }
-      this.memo.pdbsByFile = byFile;
+      this.lazy.pdbsByFile = byFile;
     }
-    return this.memo.pdbsByFile.get(file) ?? [];
+    return this.lazy.pdbsByFile.get(file) ?? [];
   }
 
   hasWorkspaceWorkloads(): boolean {
-    return (this.memo.hasWorkspaceWorkloads ??= this.workloads.some((w) => w.object.origin === 'workspace'));
+    return this.workspaceWorkloads > 0;
+  }
+
+  /** How many workloads the model holds (the workspace's and the cluster's), without listing them. */
+  workloadCount(): number {
+    let count = 0;
+    for (const set of this.byNamespace.values()) count += set.size;
+    return count;
   }
 
   /** objectsIn lists the workspace objects of these files (rules check their targets without walking the workspace). */
@@ -402,11 +457,7 @@ export class WorkspaceModel {
       if (next !== undefined) replacements.set(o, next);
     });
     facts.objects = parsed.objects;
-    // The file's objects sit together in `objects`: replace that run (O(objects of the file), not of the workspace).
-    for (let i = 0; i < this.objects.length; i++) {
-      const next = replacements.get(this.objects[i]);
-      if (next !== undefined) this.objects[i] = next;
-    }
+    this.lazy.objects = undefined;
     for (const list of [this.nodes, facts.nodes, facts.workloadObjects])
       for (let i = 0; i < list.length; i++) {
         const next = replacements.get(list[i]);
@@ -447,8 +498,9 @@ export class WorkspaceModel {
       const next = replacements.get(w.object);
       if (next === undefined) continue;
       const fresh = this.analyzeWorkload(next);
-      // The summary holds the class name: the workload stays where byClassRef has it.
+      this.track(w, -1);
       Object.assign(w, { ...fresh, pdbs: w.pdbs, preemptionRank: w.preemptionRank });
+      this.track(w, 1);
     }
   }
 
@@ -465,15 +517,16 @@ export class WorkspaceModel {
     for (const [name, c] of this.classIndex.byName) oldClassSigs.set(name, classSig(c));
     const oldDefault = this.classIndex.globalDefault;
     const oldDefaultSig = oldDefault === undefined ? '' : classSig(oldDefault);
-    const oldLimitRanges = new Map<string, string>();
     const oldNodes = this.nodes.length;
     const oldHasWorkspaceWorkloads = this.hasWorkspaceWorkloads();
-    const oldWorkloadCount = this.workloads.length;
+    const oldWorkloadCount = this.workloadCount();
     // Workloads leaving the model (their file changed) and those resolved again, with what others read of them before.
     const before = new Map<AnalyzedWorkload, WorkloadSigs>();
     const touchedLimitRangeNs = new Set<string>();
     const pdbNs = new Set<string>();
     let classesTouched = false;
+    let pdbsTouched = false;
+    let nodesTouched = false;
     const added: AnalyzedWorkload[] = [];
     const removed = new Set<AnalyzedWorkload>();
     const reused = new Map<string, AnalyzedWorkload[]>();
@@ -483,12 +536,15 @@ export class WorkspaceModel {
         for (const o of old.objects) this.fieldProblems.delete(o);
         for (const l of old.limitRanges) touchedLimitRangeNs.add(l.namespace);
         for (const p of old.pdbs) pdbNs.add(p.read.namespace);
-        if (old.classes.length > 0) classesTouched = true;
+        classesTouched ||= old.classes.length > 0;
+        pdbsTouched ||= old.pdbs.length > 0;
+        nodesTouched ||= old.nodes.length > 0;
         for (const w of old.workloads) {
-          before.set(w, sigsOf(w));
-          this.unindexWorkload(w);
+          before.set(w, sigsOf(w, true));
+          this.track(w, -1);
         }
         reused.set(change.file, old.workloads);
+        this.fileKinds(change.file, old, false);
       }
       if (change.parsed === undefined) {
         this.files.delete(change.file);
@@ -506,14 +562,23 @@ export class WorkspaceModel {
         oldClasses.delete(c.name);
         return Object.assign(previous, c);
       });
-      if (facts.classes.length > 0) classesTouched = true;
+      classesTouched ||= facts.classes.length > 0;
+      pdbsTouched ||= facts.pdbs.length > 0;
+      nodesTouched ||= facts.nodes.length > 0;
       for (const l of facts.limitRanges) touchedLimitRangeNs.add(l.namespace);
       for (const p of facts.pdbs) pdbNs.add(p.read.namespace);
       this.facts.set(change.file, facts);
+      this.fileKinds(change.file, facts, true);
     }
+    this.lazy = {};
+    const oldLimitRanges = new Map<string, string>();
     for (const ns of touchedLimitRangeNs) oldLimitRanges.set(ns, limitRangeSig(this.limitRanges.get(ns)));
-    this.collectLists();
-    if (classesTouched) this.classIndex = new PriorityClassIndex(this.priorityClasses, this.clusterPriorityClasses);
+    if (touchedLimitRangeNs.size > 0) this.collectLimitRanges();
+    if (nodesTouched) this.collectNodes();
+    if (classesTouched) {
+      this.collectClasses();
+      this.classIndex = new PriorityClassIndex(this.priorityClasses, this.clusterPriorityClasses);
+    }
     // Which inputs of other files' workloads changed: class records, the default class, LimitRange defaults.
     const changedClasses = new Set<string>();
     if (classesTouched) {
@@ -527,18 +592,24 @@ export class WorkspaceModel {
     const defaultChanged = (newDefault === undefined ? '' : classSig(newDefault)) !== oldDefaultSig || newDefault !== oldDefault;
     const changedLimitRangeNs = new Set<string>();
     for (const [ns, sig] of oldLimitRanges) if (limitRangeSig(this.limitRanges.get(ns)) !== sig) changedLimitRangeNs.add(ns);
-    const again = new Set<AnalyzedWorkload>();
-    for (const name of changedClasses) for (const w of this.byClassRef.get(name) ?? []) again.add(w);
-    if (defaultChanged) for (const w of this.byClassRef.get('') ?? []) again.add(w);
-    if (changedLimitRangeNs.size > 0)
-      for (const facts of this.allFacts())
-        for (const w of facts.workloads) if (changedLimitRangeNs.has(w.object.namespace ?? 'default')) again.add(w);
-    for (const w of removed) again.delete(w);
-    for (const w of [...before.keys()]) again.delete(w);
-    for (const w of again) {
-      before.set(w, sigsOf(w));
-      const fresh = this.resolveWorkload(w.workload, w.object);
-      Object.assign(w, { ...fresh, pdbs: w.pdbs, preemptionRank: w.preemptionRank });
+    // Resolved again: a class only changes priority and eviction tier; LimitRange defaults change the containers too.
+    const again = new Map<AnalyzedWorkload, boolean>();
+    for (const name of changedClasses) for (const w of this.byClassRef.get(name) ?? []) again.set(w, false);
+    if (defaultChanged) for (const w of this.byClassRef.get('') ?? []) again.set(w, false);
+    for (const ns of changedLimitRangeNs) for (const w of this.byNamespace.get(ns) ?? []) again.set(w, true);
+    for (const [w, full] of again) {
+      const old = sigsOf(w, false);
+      before.set(w, old);
+      this.track(w, -1);
+      // Ranks are assigned again by the ladder merge below.
+      if (full) Object.assign(w, { ...this.resolveWorkload(w.workload, w.object), pdbs: w.pdbs });
+      else {
+        w.priority = resolvePriority(w.workload, this.classIndex);
+        w.evictionTier = evictionTier(w.workload, w.priority.priority, w.containers, w.podLevel);
+        w.preemptionRank = { position: 0, of: 0 };
+      }
+      this.track(w, 1);
+      if (w.object.origin === 'workspace' && (full || sigsOf(w, false).resolved !== old.resolved)) affected.add(w.object.file);
     }
     // The changed files' workloads: a workload that keeps its place and identity keeps its record (PDBs and the
     // ladder hold it), so an edit that changes nothing others read leaves them alone.
@@ -550,7 +621,7 @@ export class WorkspaceModel {
         const fresh = this.analyzeWorkload(object);
         const old = previous[i];
         if (old !== undefined && old.object.kind === object.kind && old.object.id === object.id) {
-          Object.assign(old, { ...fresh, pdbs: old.pdbs, preemptionRank: old.preemptionRank });
+          Object.assign(old, { ...fresh, pdbs: old.pdbs });
           return old;
         }
         added.push(fresh);
@@ -558,57 +629,64 @@ export class WorkspaceModel {
       });
       const kept = new Set(facts.workloads);
       for (const w of previous) if (!kept.has(w)) removed.add(w);
-      facts.workloads.forEach((w, i) => this.indexWorkload(w, facts.seq, i));
+      facts.workloads.forEach((w, i) => {
+        this.ordinal.set(w, facts.seq * 1_000_000 + i);
+        this.track(w, 1);
+      });
     }
-    this.collectWorkloads();
     // What other files read of the workloads that changed: the ladder (ranks, preemptors), the bounded priorities,
     // pods by namespace (PDB coverage, affinity) and class usage.
     let ladderChanged = added.length > 0 || removed.size > 0;
     let tierChanged = ladderChanged;
     let podsChanged = ladderChanged;
+    // Required pod affinity reads other workloads' labels and priorities.
+    let affinityChanged = ladderChanged;
     let usageChanged = ladderChanged;
     for (const w of removed) pdbNs.add(w.object.namespace ?? 'default');
     for (const w of added) pdbNs.add(w.object.namespace ?? 'default');
     for (const [w, old] of before) {
       if (removed.has(w)) continue;
-      const now = sigsOf(w);
+      const now = sigsOf(w, old.labels !== undefined);
       if (now.ladder !== old.ladder) ladderChanged = true;
       if (now.tier !== old.tier) tierChanged = true;
       if (now.usage !== old.usage) usageChanged = true;
-      if (now.pods !== old.pods) {
+      if (now.pods !== old.pods || now.labels !== old.labels) {
         podsChanged = true;
-        pdbNs.add(old.namespace);
+        affinityChanged = true;
         pdbNs.add(now.namespace);
       }
-      if (!this.facts.has(w.object.file) || w.object.origin !== 'workspace') continue;
-      if (now.all !== old.all) affected.add(w.object.file);
+      if (now.priority !== old.priority) affinityChanged = true;
     }
     const nodesChanged = this.nodes.length !== oldNodes;
-    this.assemblePdbs(nodesChanged ? undefined : pdbNs);
+    this.assemblePdbs(nodesChanged ? undefined : pdbNs, pdbsTouched || nodesChanged);
     if (before.size > 0 || added.length > 0) this.mergeLadder(new Set([...before.keys(), ...removed]), [...before.keys(), ...added]);
-    this.memo = {};
     // The dependents of each changed fact.
-    const workloadFiles = (test: (w: AnalyzedWorkload) => boolean): void => {
-      for (const [file, facts] of this.facts) if (!affected.has(file) && facts.workloads.some(test)) affected.add(file);
+    const addFiles = (workloads: Iterable<AnalyzedWorkload>): void => {
+      for (const w of workloads) if (w.object.origin === 'workspace') affected.add(w.object.file);
     };
-    if (ladderChanged || tierChanged) workloadFiles(() => true);
-    else if (podsChanged || pdbNs.size > 0) {
+    if (ladderChanged || tierChanged) {
+      for (const [file, facts] of this.facts) if (facts.workloads.length > 0) affected.add(file);
+    } else {
       // PDB coverage (pdb-overlapping, hovers) and required pod affinity to other workloads.
-      workloadFiles((w) => pdbNs.has(w.object.namespace ?? 'default') || w.workload.requiredPodAffinity.length > 0);
+      if (podsChanged || pdbNs.size > 0) for (const ns of pdbNs) addFiles(this.byNamespace.get(ns) ?? []);
+      if (affinityChanged) addFiles(this.withAffinity);
     }
     // limitrange-violation and missing-requests read the namespace's LimitRanges themselves (min, max, ratios).
-    if (touchedLimitRangeNs.size > 0) workloadFiles((w) => touchedLimitRangeNs.has(w.object.namespace ?? 'default'));
-    if (nodesChanged) workloadFiles((w) => w.workload.requiredPodAntiAffinity.length > 0);
+    for (const ns of touchedLimitRangeNs) addFiles(this.byNamespace.get(ns) ?? []);
+    if (nodesChanged) addFiles(this.workloads.filter((w) => w.workload.requiredPodAntiAffinity.length > 0));
     const allPdbs = nodesChanged || this.hasWorkspaceWorkloads() !== oldHasWorkspaceWorkloads;
-    for (const [file, facts] of this.facts) if (facts.pdbs.some((p) => allPdbs || pdbNs.has(p.read.namespace))) affected.add(file);
+    for (const file of this.pdbFiles)
+      if (allPdbs || this.facts.get(file)?.pdbs.some((p) => pdbNs.has(p.read.namespace))) affected.add(file);
     // Class files: duplicates and defaults across files, usage, the workspace's emptiness.
-    if (classesTouched || usageChanged || (oldWorkloadCount === 0) !== (this.workloads.length === 0))
-      for (const [file, facts] of this.facts) if (facts.classes.length > 0) affected.add(file);
+    if (classesTouched || usageChanged || (oldWorkloadCount === 0) !== (this.workloadCount() === 0))
+      for (const file of this.classFiles) affected.add(file);
     // priority-class-not-found suggests the existing names: its workloads depend on the set of names.
     if (changedClasses.size > 0)
-      workloadFiles((w) => w.workload.priorityClassName !== undefined && !this.classIndex.byName.has(w.workload.priorityClassName.value));
-    for (const [file] of this.facts) if (changes.some((c) => c.file === file)) affected.add(file);
-    for (const change of changes) if (change.parsed === undefined) affected.delete(change.file);
+      for (const [name, workloads] of this.byClassRef) if (name !== '' && !this.classIndex.byName.has(name)) addFiles(workloads);
+    for (const change of changes) {
+      if (change.parsed === undefined) affected.delete(change.file);
+      else affected.add(change.file);
+    }
     return affected;
   }
 
@@ -616,8 +694,10 @@ export class WorkspaceModel {
   private mergeLadder(out: ReadonlySet<AnalyzedWorkload>, into: readonly AnalyzedWorkload[]): void {
     const order = (a: AnalyzedWorkload, b: AnalyzedWorkload): number =>
       a.priority.priority - b.priority.priority || (this.ordinal.get(a) ?? 0) - (this.ordinal.get(b) ?? 0);
+    const live = (w: AnalyzedWorkload): boolean =>
+      w.object.origin !== 'workspace' || this.facts.get(w.object.file)?.workloads.includes(w) === true;
     const kept = this.byPriority.filter((w) => !out.has(w));
-    const incoming = [...new Set(into)].filter((w) => ranked(w) && this.ordinal.has(w) && this.isLive(w)).sort(order);
+    const incoming = [...new Set(into)].filter((w) => ranked(w) && live(w)).sort(order);
     this.byPriority.length = 0;
     let i = 0;
     for (const w of kept) {
@@ -626,10 +706,6 @@ export class WorkspaceModel {
     }
     while (i < incoming.length) this.byPriority.push(incoming[i++]);
     this.assignRanks();
-  }
-
-  private isLive(w: AnalyzedWorkload): boolean {
-    return w.object.origin !== 'workspace' || this.facts.get(w.object.file)?.workloads.includes(w) === true;
   }
 
   private analyzeWorkload(object: K8sObject): AnalyzedWorkload {
@@ -683,7 +759,8 @@ export class WorkspaceModel {
       const previous = this.byPriority[i - 1];
       if (w === undefined) continue;
       if (previous !== undefined && previous.priority.priority !== w.priority.priority) position = i + 1;
-      w.preemptionRank = { position, of };
+      w.preemptionRank.position = position;
+      w.preemptionRank.of = of;
     }
   }
 
@@ -720,46 +797,40 @@ interface WorkloadSigs {
   ladder: string;
   /** Its place among the bounded (tier 2) priorities. */
   tier: string;
-  /** What PDB coverage and pod affinity read: identity, labels, replicas, priority. */
+  /** What PDB coverage reads: identity and replicas (and labels, when asked). */
   pods: string;
+  labels: string | undefined;
   /** The class names it uses. */
   usage: string;
-  /** Everything its own file's findings read of it. */
-  all: string;
+  priority: number;
+  /** What resolution gives it, which its own file's findings read. */
+  resolved: string;
 }
 
-function sigsOf(w: AnalyzedWorkload): WorkloadSigs {
+/** sigsOf: cheap strings of what others read of a workload; labels only when they can have changed (its file did). */
+function sigsOf(w: AnalyzedWorkload, withLabels: boolean): WorkloadSigs {
   const o = w.object;
+  const p = w.priority;
   const namespace = o.namespace ?? 'default';
-  const ladder = json([
-    ranked(w),
-    w.priority.priority,
-    w.priority.preemptionPolicy,
-    o.kind,
+  return {
     namespace,
-    o.name,
-    w.priority.priorityClassName,
-  ]);
-  const tier = json(w.evictionTier.tier === 2 ? w.priority.priority : null);
-  const pods = json([o.kind, namespace, o.name, o.apiVersion, w.workload.podLabels, w.workload.replicas, w.priority.priority]);
-  const usage = json([w.priority.priorityClassName, w.workload.priorityClassName?.value]);
-  const { priority, priorityClassName, from, preemptionPolicy, admission } = w.priority;
-  const all = json([
-    ladder,
-    tier,
-    pods,
-    priority,
-    priorityClassName,
-    from,
-    preemptionPolicy,
-    admission,
-    w.qosClass,
-    w.qosClassWithoutLimitRange,
-    w.limitRange,
-    w.evictionTier,
-    w.requests,
-    w.containers.map((c) => [c.requests, c.limits, c.fromLimitRange]),
-    w.partial,
-  ]);
-  return { namespace, ladder, tier, pods, usage, all };
+    ladder: `${ranked(w)}|${p.priority}|${p.preemptionPolicy}|${o.kind}|${namespace}|${o.name}|${p.priorityClassName ?? ''}`,
+    tier: w.evictionTier.tier === 2 ? String(p.priority) : '',
+    pods: `${o.kind}|${namespace}|${o.name}|${o.apiVersion}|${w.workload.replicas ?? ''}`,
+    labels: withLabels ? json(w.workload.podLabels) : undefined,
+    usage: `${p.priorityClassName ?? ''}|${w.workload.priorityClassName?.value ?? ''}`,
+    priority: p.priority,
+    resolved: `${p.priority}|${p.from}|${p.priorityClassName ?? ''}|${p.preemptionPolicy}|${p.admission.allowed}|${p.admission.message ?? ''}|${w.evictionTier.tier}|${w.evictionTier.reason}`,
+  };
+}
+
+function lowerBound(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] ?? 0) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
