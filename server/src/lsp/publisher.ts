@@ -137,12 +137,16 @@ export class Publisher {
     const result = host.analyze({ first: this.c.openFiles() });
     stats.lastAnalysisMs = Date.now() - started;
     stats.files = result.model.files.size;
-    stats.workloads = result.model.workloads.length;
+    stats.workloads = result.model.workloadCount();
     this.publishFindings(result.findings, textChanged);
     if (result.pending > 0) this.scheduleBackground(started);
     // Lenses of other open documents (ranks, preemptor counts) change with a cross-file fact.
     if (result.factsChanged && this.c.caps().codeLensRefresh) this.c.peer.refreshCodeLenses();
     if (result.factsChanged) this.c.rebuilt();
+    if (result.factsChanged && !result.rebuilt)
+      this.c.peer.log.info(
+        `cross-file edit: ${result.findings.size} file(s) re-checked in ${stats.lastAnalysisMs} ms, ${result.pending} pending`,
+      );
     if (result.rebuilt) {
       this.c.peer.log.info(`analysis rebuilt: ${stats.files} file(s), ${stats.workloads} workload(s) in ${stats.lastAnalysisMs} ms`);
       this.c.compactor.rebuilt();
