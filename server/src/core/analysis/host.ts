@@ -28,6 +28,11 @@ export interface AnalyzeOptions {
    * `analyzePending` in bounded batches. Without it, every affected file is checked now.
    */
   first?: ReadonlySet<string>;
+  /**
+   * The returned model must stay as it is after later edits (callers that keep one model per view, like the rendered
+   * analysis): anything changed rebuilds a new model instead of updating the current one in place.
+   */
+  snapshot?: boolean;
 }
 
 export class AnalysisHost {
@@ -100,7 +105,8 @@ export class AnalysisHost {
     let affected: Set<string>;
     let rebuilt = false;
     let factsChanged = false;
-    if (this.needsRebuild || this.model === undefined) {
+    const changedAny = this.changed.size > 0 || this.dirty.size > 0;
+    if (this.needsRebuild || this.model === undefined || (options.snapshot === true && changedAny)) {
       this.model = new WorkspaceModel(
         [...this.files.values()].map((f) => f.parsed),
         this.clusterFiles,
