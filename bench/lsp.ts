@@ -6,6 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TestClient } from '../test/lsp/harness';
+import { editKinds } from './edit-kinds';
+import type { EditKindFigures } from './edit-kinds';
 import { median, percentile, preload, round, serverJs } from './measure';
 
 /** process.memoryUsage() of the server at rest (forced GC, then 10 s idle); `busy`: right after the forced GC. */
@@ -25,6 +27,8 @@ export interface LspFigures {
   edits: number;
   crossFileEditP50Ms: number;
   crossFileEditP95Ms: number;
+  /** Each kind of cross-file edit (issue 18): to the edited document's diagnostics, and to the end of the background. */
+  editKinds: EditKindFigures[];
   hoverP50Ms: number;
   hoverP95Ms: number;
   hovers: number;
@@ -146,6 +150,7 @@ export async function lsp(dir: string, editFile: string, manifestBytes: number, 
       await c.request('textDocument/hover', { textDocument: { uri }, position: { line: classLine, character } });
       hovers.push(performance.now() - t);
     }
+    const kinds = await editKinds(c, dir, editFile, (u, v, t) => waitDiagnostics(u, v, t), quick ? 3 : 7);
     const m = await memory();
     return {
       indexToFirstDiagnosticsMs: round(indexToFirst),
@@ -155,6 +160,7 @@ export async function lsp(dir: string, editFile: string, manifestBytes: number, 
       edits: local.length,
       crossFileEditP50Ms: round(median(cross)),
       crossFileEditP95Ms: round(percentile(cross, 95)),
+      editKinds: kinds,
       hoverP50Ms: round(median(hovers), 2),
       hoverP95Ms: round(percentile(hovers, 95), 2),
       hovers: hovers.length,

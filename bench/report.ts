@@ -153,6 +153,14 @@ export function printTable(results: CorpusResult[], simulateResults: unknown, ta
     ]);
   }
   console.log(`\n${table(lrows)}`);
+  // Cross-file edits per kind (issue 18): the edited document first, the other affected files in the background.
+  const krows = [['cross-file edit', 'workspace', 'p50 ms', 'p95 ms', 'background files', 'background p50 ms']];
+  for (const r of results) {
+    const l = r.lsp as Partial<LspFigures> | undefined;
+    for (const k of l?.editKinds ?? [])
+      krows.push([k.kind, r.name, String(k.p50Ms), String(k.p95Ms), String(k.backgroundFiles), String(k.backgroundP50Ms)]);
+  }
+  if (krows.length > 1) console.log(`\n${table(krows.sort((a, b) => (a === krows[0] ? -1 : b === krows[0] ? 1 : 0)))}`);
   if (Array.isArray(simulateResults)) {
     const srows = [['simulate', 'pods', 'kpl simulate ms', 'parse ms', 'simulation ms', 'sim/parse', 'outcome']];
     for (const s of simulateResults as Array<Record<string, unknown>>)

@@ -84,13 +84,14 @@ describe('incremental analysis', () => {
     assert.equal(batch.object.nameSpan.start, workloads(' shifted').indexOf('batch'));
   });
 
-  test('a PriorityClass value edit rebuilds and changes findings in another file', () => {
+  test('a PriorityClass value edit changes findings in another file without a rebuild (issue 18)', () => {
     const h = host();
     const before = h.analyze().findings.get('workloads.yaml') ?? [];
     assert.ok(!before.some((f) => f.ruleId === 'priority-conflicts-with-class'));
     h.setFile({ path: 'classes.yaml', content: classes(2000) });
     const result = h.analyze();
-    assert.equal(result.rebuilt, true);
+    assert.equal(result.rebuilt, false);
+    assert.deepEqual([...result.findings.keys()].sort(), ['classes.yaml', 'workloads.yaml']);
     const after = result.findings.get('workloads.yaml') ?? [];
     assert.match(
       after.find((f) => f.ruleId === 'priority-conflicts-with-class')?.message ?? '',
@@ -98,20 +99,41 @@ describe('incremental analysis', () => {
     );
   });
 
-  test('removing a file rebuilds: the class it defined is no longer found', () => {
+  test('removing a file re-checks its dependents: the class it defined is no longer found', () => {
     const h = host();
     h.analyze();
     h.removeFile('classes.yaml');
     const result = h.analyze();
-    assert.equal(result.rebuilt, true);
+    assert.equal(result.rebuilt, false);
+    assert.deepEqual([...result.findings.keys()], ['workloads.yaml']);
     assert.equal((result.findings.get('workloads.yaml') ?? []).filter((f) => f.ruleId === 'priority-class-not-found').length, 2);
   });
 
-  test("an edit that changes a workload's priorityClassName rebuilds (the summary changed)", () => {
+  test("an edit that changes a workload's priorityClassName applies by delta and re-checks the class file (usage)", () => {
     const h = host();
     h.analyze();
     h.setFile({ path: 'workloads.yaml', content: workloads().replace('priorityClassName: low', 'priorityClassName: high') });
-    assert.equal(h.analyze().rebuilt, true);
+    const result = h.analyze();
+    assert.equal(result.rebuilt, false);
+    assert.deepEqual([...result.findings.keys()].sort(), ['classes.yaml', 'workloads.yaml']);
+  });
+
+  test('with `first`, the edited file and the open documents are checked now and the other dependents stay pending', () => {
+    const h = host();
+    h.setFile({ path: 'other.yaml', content: workloads().replace(/name: (api|batch)/g, 'name: $1-2') });
+    h.analyze();
+    h.setFile({ path: 'classes.yaml', content: classes(2000) });
+    const result = h.analyze({ first: new Set(['workloads.yaml']) });
+    assert.deepEqual([...result.findings.keys()].sort(), ['classes.yaml', 'workloads.yaml']);
+    assert.equal(result.pending, 1);
+    const batch = h.analyzePending(10);
+    assert.deepEqual([...batch.findings.keys()], ['other.yaml']);
+    assert.equal(batch.remaining, 0);
+    const fresh = new AnalysisHost({ kubernetesMinor: newestKubernetesMinor }, { severities: {} });
+    fresh.setFile({ path: 'classes.yaml', content: classes(2000) });
+    fresh.setFile({ path: 'workloads.yaml', content: workloads() });
+    fresh.setFile({ path: 'other.yaml', content: workloads().replace(/name: (api|batch)/g, 'name: $1-2') });
+    assert.deepEqual(plain(batch.findings.get('other.yaml') ?? []), plain(fresh.analyze().findings.get('other.yaml') ?? []));
   });
 
   test('changing cluster state rebuilds and cluster classes become known', () => {

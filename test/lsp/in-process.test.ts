@@ -98,6 +98,8 @@ describe('in-process session: index and documents', () => {
     const original = fs.readFileSync(path.join(folder, 'priority-classes.yaml'), 'utf8');
     c.change('priority-classes.yaml', original.replace('value: 100\n', 'value: 5000\n'));
     await c.waitFor('priority-classes.yaml v2', () => c.publishes.slice(before).some((p) => p.version === 2));
+    // The edited document first; its dependents follow in background batches (issue 18).
+    await c.session.backgroundDone();
     // Every file's findings change: the classes' values are in every workload's messages.
     assert.deepEqual(c.publishedSince(before).sort(), exampleFiles);
     assert.match(messageOf(c, 'test-job.yaml', 'priority-from-global-default'), /value 5000/);
@@ -106,6 +108,7 @@ describe('in-process session: index and documents', () => {
     before = c.publishes.length;
     c.change('priority-classes.yaml', original.replace('value: 100\n', 'value: 5000\n').replace('value: 50\n', 'value: 60\n'));
     await c.waitFor('priority-classes.yaml v3', () => c.publishes.slice(before).some((p) => p.version === 3));
+    await c.session.backgroundDone();
     await c.quiet();
     assert.deepEqual(c.publishedSince(before), ['priority-classes.yaml']);
     assert.match(messageOf(c, 'priority-classes.yaml', 'priority-class-unused'), /value 60/);

@@ -124,17 +124,18 @@ export class InProcessClient implements OpenDocuments {
   /** didClose: TextDocuments forgets the document, then fires onDidClose. */
   close(name: string): Promise<void> {
     this.docs.delete(this.uri(name));
-    return this.session.closed(this.uri(name));
+    // Also the other files the change affected: they are re-checked in background batches.
+    return this.session.closed(this.uri(name)).then(() => this.session.backgroundDone());
   }
 
   /** workspace/didChangeWatchedFiles (1 created, 2 changed, 3 deleted). */
   watched(changes: Array<{ name: string; type: 1 | 2 | 3 }>): Promise<void> {
-    return this.session.watched(changes.map((c) => ({ uri: this.uri(c.name), type: c.type })));
+    return this.session.watched(changes.map((c) => ({ uri: this.uri(c.name), type: c.type }))).then(() => this.session.backgroundDone());
   }
 
   /** workspace/didChangeConfiguration (pull clients send `{settings: null}`). */
   configurationChanged(settings: unknown = null): Promise<void> {
-    return this.session.configurationChanged(settings);
+    return this.session.configurationChanged(settings).then(() => this.session.backgroundDone());
   }
 
   codes(name: string): string[] {

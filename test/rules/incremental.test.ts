@@ -99,7 +99,8 @@ class Replay {
           `  fresh:       ${want.join('\n               ') || '(none)'}`,
           `  incremental: ${got.join('\n               ') || '(none)'}`,
           'A rule probably reads a field of another object that summarizeFile (the per-file summary of the analysis layer)',
-          'leaves out: add that field to the summary, so an edit of it rebuilds the model.',
+          'leaves out, or a fact whose dependents WorkspaceModel.update does not name: add the field to the summary, or',
+          'the dependents to update().',
         ].join('\n'),
       );
     }

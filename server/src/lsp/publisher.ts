@@ -1,6 +1,8 @@
 // Publishing diagnostics: after each (incremental) analysis, only the files whose diagnostics changed (a digest per
 // file, not the JSON: 80k diagnostics' worth at 50k workloads), always the files whose text changed, never a stale
 // version. Findings are kept for open documents only (code actions); other files' are recomputed when asked.
+// The edited files and the open documents are re-checked and published first; the other files a cross-file edit
+// affects follow in bounded background batches, which a newer edit re-targets (the host keeps them pending).
 import { createHash } from 'node:crypto';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -16,6 +18,9 @@ export interface SessionStats {
   lastIndexMs: number;
   lastAnalysisMs: number;
   publishes: number;
+  /** Files re-checked in background batches, and the time the last round of batches took from its edit. */
+  backgroundFiles: number;
+  lastBackgroundMs: number;
 }
 
 export interface PublisherContext {
@@ -28,6 +33,8 @@ export interface PublisherContext {
   caps(): { diagnosticVersion: boolean; codeLensRefresh: boolean };
   /** The open document of an analysis key, if any. */
   documentFor(file: string): TextDocument | undefined;
+  /** The analysis keys of the open documents (checked before the rest of an edit's dependents). */
+  openFiles(): ReadonlySet<string>;
   /** The URI to send to the client for an analysis key. */
   clientUri(file: string): string;
   /** The version of an open document whose text the host holds. */
@@ -54,6 +61,12 @@ export class Publisher {
   private readonly findings = new Map<string, Finding[]>();
   /** Files published without a held-back finding: published again once the first render settles. */
   private readonly held = new Set<string>();
+  /** The background batches' timer, and when the edit they follow was analysed. */
+  private background: NodeJS.Immediate | undefined;
+  private backgroundSince = 0;
+  private idleWaiters: Array<() => void> = [];
+  /** Files re-checked per background batch: small enough that a request or an edit waits for one batch only. */
+  static readonly batchSize = 256;
 
   constructor(private readonly c: PublisherContext) {}
 
@@ -121,38 +134,92 @@ export class Publisher {
   analyzeAndPublish(textChanged: ReadonlySet<string>): void {
     const { host, stats } = this.c;
     const started = Date.now();
-    const result = host.analyze();
+    const result = host.analyze({ first: this.c.openFiles() });
     stats.lastAnalysisMs = Date.now() - started;
     stats.files = result.model.files.size;
-    stats.workloads = result.model.workloads.length;
-    for (const [file, findings] of result.findings) {
+    stats.workloads = result.model.workloadCount();
+    this.publishFindings(result.findings, textChanged);
+    if (result.pending > 0) this.scheduleBackground(started);
+    // Lenses of other open documents (ranks, preemptor counts) change with a cross-file fact.
+    if (result.factsChanged && this.c.caps().codeLensRefresh) this.c.peer.refreshCodeLenses();
+    if (result.factsChanged) this.c.rebuilt();
+    if (result.factsChanged && !result.rebuilt)
+      this.c.peer.log.info(
+        `cross-file edit: ${result.findings.size} file(s) re-checked in ${stats.lastAnalysisMs} ms, ${result.pending} pending`,
+      );
+    if (result.rebuilt) {
+      this.c.peer.log.info(`analysis rebuilt: ${stats.files} file(s), ${stats.workloads} workload(s) in ${stats.lastAnalysisMs} ms`);
+      this.c.compactor.rebuilt();
+    } else this.c.compactor.touched();
+  }
+
+  /** publishFindings publishes re-checked files: always those whose text changed, others when their digest changed. */
+  private publishFindings(findings: ReadonlyMap<string, Finding[]>, textChanged: ReadonlySet<string>): void {
+    const model = this.c.host.current();
+    for (const [file, found] of findings) {
       if (this.c.isRendered(file)) continue;
       const doc = this.c.documentFor(file);
-      if (doc !== undefined) this.findings.set(file, findings);
+      if (doc !== undefined) this.findings.set(file, found);
       else this.findings.delete(file);
       if (this.c.waiting(file)) continue;
       if (doc !== undefined && this.c.analyzedVersion(file) !== doc.version) continue; // stale: newer text not analysed yet
-      const parsed = result.model.files.get(file);
+      const parsed = model.files.get(file);
       if (parsed === undefined) continue;
       // A line index only for a file with findings, and not the cached one: cached, it would be kept for every such file.
-      const index = findings.length === 0 ? undefined : doc !== undefined ? lineIndex(parsed) : new LineIndex(parsed.text);
-      const diagnostics = this.plainDiagnostics(file, findings, index);
+      const index = found.length === 0 ? undefined : doc !== undefined ? lineIndex(parsed) : new LineIndex(parsed.text);
+      const diagnostics = this.plainDiagnostics(file, found, index);
       diagnostics.push(...this.c.rendered(file));
       const key = diagnostics.length === 0 ? '' : createHash('sha256').update(JSON.stringify(diagnostics)).digest('base64');
       const previous = this.published.get(file);
       if (!textChanged.has(file) && (previous === key || (previous === undefined && diagnostics.length === 0))) continue;
       this.published.set(file, key);
-      stats.publishes++;
+      this.c.stats.publishes++;
       const params: { uri: string; diagnostics: Diagnostic[]; version?: number } = { uri: this.c.clientUri(file), diagnostics };
       if (doc !== undefined && this.c.caps().diagnosticVersion) params.version = doc.version;
       this.c.peer.publishDiagnostics(params);
     }
-    // Lenses of other open documents (ranks, preemptor counts) change with a rebuild.
-    if (result.rebuilt && this.c.caps().codeLensRefresh) this.c.peer.refreshCodeLenses();
-    if (result.rebuilt) {
-      this.c.rebuilt();
-      this.c.peer.log.info(`analysis rebuilt: ${stats.files} file(s), ${stats.workloads} workload(s) in ${stats.lastAnalysisMs} ms`);
-      this.c.compactor.rebuilt();
-    } else this.c.compactor.touched();
+  }
+
+  /**
+   * scheduleBackground re-checks the other affected files in batches, one per turn of the event loop, so requests and
+   * edits get through between batches. A newer edit needs no cancel: its analysis updates the host's pending set
+   * (files re-checked since are pending again if the edit affects them) and the running chain continues with it.
+   */
+  private scheduleBackground(since: number): void {
+    if (this.background !== undefined) return;
+    this.backgroundSince = since;
+    const step = (): void => {
+      this.background = undefined;
+      const { findings, remaining } = this.c.host.analyzePending(Publisher.batchSize);
+      this.c.stats.backgroundFiles += findings.size;
+      this.publishFindings(findings, new Set());
+      if (remaining > 0) this.background = setImmediate(step);
+      else {
+        this.c.stats.lastBackgroundMs = Date.now() - this.backgroundSince;
+        for (const resolve of this.idleWaiters.splice(0)) resolve();
+        this.c.peer.log.info(
+          `background re-check done: ${this.c.stats.backgroundFiles} file(s) in total, last round ${this.c.stats.lastBackgroundMs} ms`,
+        );
+      }
+    };
+    this.background = setImmediate(step);
+  }
+
+  /** drain re-checks and publishes every pending file now (the end of the initial index). */
+  drain(): void {
+    if (this.background !== undefined) clearImmediate(this.background);
+    this.background = undefined;
+    for (;;) {
+      const { findings, remaining } = this.c.host.analyzePending(Publisher.batchSize);
+      this.publishFindings(findings, new Set());
+      if (remaining === 0) break;
+    }
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /** backgroundDone resolves once no background batch is waiting (tests and the benchmark wait for it). */
+  backgroundDone(): Promise<void> {
+    if (this.background === undefined) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 }

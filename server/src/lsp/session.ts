@@ -76,7 +76,15 @@ export class Session {
   private indexRun: Promise<void> = Promise.resolve();
   /** Incremented per index run, so an outdated run stops writing. */
   private indexGeneration = 0;
-  stats: SessionStats = { files: 0, workloads: 0, lastIndexMs: 0, lastAnalysisMs: 0, publishes: 0 };
+  stats: SessionStats = {
+    files: 0,
+    workloads: 0,
+    lastIndexMs: 0,
+    lastAnalysisMs: 0,
+    publishes: 0,
+    backgroundFiles: 0,
+    lastBackgroundMs: 0,
+  };
   /** Gives the pages of a replaced model back to the system once the server is quiet. */
   readonly compactor: IdleCompactor;
   readonly log: Logger;
@@ -113,6 +121,7 @@ export class Session {
       compactor: this.compactor,
       caps: () => this.caps,
       documentFor: (file) => this.documentFor(file),
+      openFiles: () => new Set(this.documents.all().map((d) => canonicalUri(d.uri))),
       clientUri: (file) => this.clientUri(file),
       analyzedVersion: (file) => this.edits.analyzedVersionOf(file),
       waiting: (file) => this.edits.waiting(file),
@@ -159,6 +168,11 @@ export class Session {
   indexOf(file: string): LineIndex | undefined {
     const parsed = this.model().files.get(file);
     return parsed === undefined ? undefined : lineIndex(parsed);
+  }
+
+  /** backgroundDone resolves when the other files an edit affected are re-checked and published too. */
+  backgroundDone(): Promise<void> {
+    return this.publisher.backgroundDone();
   }
 
   /** findingsOf: the findings of a file as last analysed (kept for open documents, recomputed for others). */
@@ -460,6 +474,8 @@ export class Session {
     this.stats.lastIndexMs = Date.now() - started;
     this.rendered.expect(this.host.filePaths().some((f) => renderRootFile.test(f)));
     this.analyzeAndPublish(changed);
+    // The index is complete when every file's diagnostics are out: the open documents went first, the rest now.
+    this.publisher.drain();
     this.log.info(`indexed ${this.stats.files} file(s), ${this.stats.workloads} workload(s) in ${this.stats.lastIndexMs} ms`);
     // Renders run after the plain files are published, off the path of every edit.
     void this.rendered.schedule();

@@ -175,7 +175,8 @@ export function analyseWithRenders(options: AnalyseOptions): RenderedAnalysis {
     }
     if (view.problems) for (const p of problems) host.addParsed(p);
     for (const e of view.renders) host.addParsed(e.parsed);
-    const { model, findings } = host.analyze();
+    // One model per view, kept after the next view's edits: a snapshot, not an in-place update.
+    const { model, findings } = host.analyze({ snapshot: true });
     const byPath = new Map(view.renders.map((e) => [e.input.path, e]));
     analysed.push({
       model,

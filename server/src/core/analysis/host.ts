@@ -1,10 +1,11 @@
 // AnalysisHost owns the parsed files, the model and the findings; it re-analyses incrementally.
-// An edit re-parses one file; the model is rebuilt only when a file's summary (what other files depend on) changed.
+// An edit re-parses one file. When its summary (what other files depend on) is unchanged, only that file is re-checked;
+// otherwise the model applies the change by delta and names the files whose findings may have changed (its dependents).
 import { parseFile } from '../model/objects';
 import type { ParsedFile, SourceInput } from '../model/objects';
 import type { Finding } from '../rules/rule';
 import { WorkspaceModel } from '../facts/workspace-model';
-import type { AnalysisOptions } from '../facts/workspace-model';
+import type { AnalysisOptions, ModelChange } from '../facts/workspace-model';
 import { runRules } from './analyze';
 import type { RuleSettings } from './analyze';
 import { summarizeFile } from './summary';
@@ -15,6 +16,23 @@ export interface AnalysisResult {
   findings: Map<string, Finding[]>;
   /** True when the model was rebuilt (every file's findings may have changed). */
   rebuilt: boolean;
+  /** Files whose findings may have changed but were left for `analyzePending` (only with `first`). */
+  pending: number;
+  /** A cross-file fact changed (a summary changed, a file came or went): other files' views may have changed. */
+  factsChanged: boolean;
+}
+
+export interface AnalyzeOptions {
+  /**
+   * Check the changed files and these (open documents) now, and leave the other affected files pending, for
+   * `analyzePending` in bounded batches. Without it, every affected file is checked now.
+   */
+  first?: ReadonlySet<string>;
+  /**
+   * The returned model must stay as it is after later edits (callers that keep one model per view, like the rendered
+   * analysis): anything changed rebuilds a new model instead of updating the current one in place.
+   */
+  snapshot?: boolean;
 }
 
 export class AnalysisHost {
@@ -22,6 +40,10 @@ export class AnalysisHost {
   private clusterFiles: ParsedFile[] = [];
   private model: WorkspaceModel | undefined;
   private readonly dirty = new Set<string>();
+  /** Files whose summary changed, added or removed since the last analysis: the model applies them by delta. */
+  private readonly changed = new Set<string>();
+  /** Files whose findings may have changed and were not re-checked yet, in the order they became pending. */
+  private readonly pending = new Set<string>();
   private needsRebuild = true;
 
   constructor(
@@ -35,20 +57,21 @@ export class AnalysisHost {
     const previous = this.files.get(input.path);
     this.files.set(input.path, { parsed, summary });
     this.dirty.add(input.path);
-    if (previous === undefined || previous.summary !== summary) this.needsRebuild = true;
+    if (previous === undefined || previous.summary !== summary) this.changed.add(input.path);
   }
 
   /** addParsed registers a file parsed elsewhere (e.g. with a problem found while walking directories). */
   addParsed(parsed: ParsedFile): void {
     this.files.set(parsed.file, { parsed, summary: summarizeFile(parsed) });
     this.dirty.add(parsed.file);
-    this.needsRebuild = true;
+    this.changed.add(parsed.file);
   }
 
   removeFile(path: string): void {
     if (!this.files.delete(path)) return;
     this.dirty.delete(path);
-    this.needsRebuild = true;
+    this.pending.delete(path);
+    this.changed.add(path);
   }
 
   hasFile(path: string): boolean {
@@ -76,8 +99,14 @@ export class AnalysisHost {
   }
 
   /** analyze brings the model and findings up to date and returns what was re-checked. */
-  analyze(): AnalysisResult {
-    if (this.needsRebuild || this.model === undefined) {
+  analyze(options: AnalyzeOptions = {}): AnalysisResult {
+    const first = options.first;
+    const edited = new Set([...this.dirty, ...this.changed]);
+    let affected: Set<string>;
+    let rebuilt = false;
+    let factsChanged = false;
+    const changedAny = this.changed.size > 0 || this.dirty.size > 0;
+    if (this.needsRebuild || this.model === undefined || (options.snapshot === true && changedAny)) {
       this.model = new WorkspaceModel(
         [...this.files.values()].map((f) => f.parsed),
         this.clusterFiles,
@@ -85,20 +114,63 @@ export class AnalysisHost {
       );
       this.needsRebuild = false;
       this.dirty.clear();
-      return {
-        model: this.model,
-        findings: groupByFile(runRules(this.model, new Set(this.files.keys()), this.settings), this.files.keys()),
-        rebuilt: true,
-      };
+      this.changed.clear();
+      this.pending.clear();
+      affected = new Set(this.files.keys());
+      rebuilt = true;
+      factsChanged = true;
+    } else {
+      const model = this.model;
+      affected = new Set<string>();
+      if (this.changed.size > 0) {
+        const changes: ModelChange[] = [...this.changed].map((file) => ({ file, parsed: this.files.get(file)?.parsed }));
+        affected = model.update(changes);
+        this.changed.clear();
+        factsChanged = true;
+      }
+      for (const file of this.dirty) {
+        if (affected.has(file)) continue;
+        const entry = this.files.get(file);
+        if (entry !== undefined) model.refreshFile(entry.parsed);
+        affected.add(file);
+      }
+      this.dirty.clear();
     }
     const model = this.model;
-    const targets = new Set(this.dirty);
-    for (const file of targets) {
-      const entry = this.files.get(file);
-      if (entry !== undefined) model.refreshFile(entry.parsed);
+    let targets = affected;
+    if (first !== undefined) {
+      // The edited files and the open documents now (after a rebuild: the open documents); the others in batches.
+      targets = new Set<string>();
+      for (const file of affected) {
+        if (first.has(file) || (!rebuilt && edited.has(file))) targets.add(file);
+        else this.pending.add(file);
+      }
+      for (const file of first) if (this.pending.has(file)) targets.add(file);
     }
-    this.dirty.clear();
-    return { model, findings: groupByFile(runRules(model, targets, this.settings), targets), rebuilt: false };
+    for (const file of targets) this.pending.delete(file);
+    return {
+      model,
+      findings: groupByFile(runRules(model, targets, this.settings), targets),
+      rebuilt,
+      pending: this.pending.size,
+      factsChanged,
+    };
+  }
+
+  /** analyzePending re-checks up to `limit` of the pending files against the current model (call after analyze). */
+  analyzePending(limit: number): { findings: Map<string, Finding[]>; remaining: number } {
+    const model = this.current();
+    const targets = new Set<string>();
+    for (const file of this.pending) {
+      if (targets.size >= limit) break;
+      targets.add(file);
+    }
+    for (const file of targets) this.pending.delete(file);
+    return { findings: groupByFile(runRules(model, targets, this.settings), targets), remaining: this.pending.size };
+  }
+
+  pendingCount(): number {
+    return this.pending.size;
   }
 
   current(): WorkspaceModel {

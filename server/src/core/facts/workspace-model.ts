@@ -1,3 +1,4 @@
+// Over 400 lines because the model and its delta update (update, the ladder merge, the signatures) share indexes that must change together.
 // The workspace model: every object of every file resolved once (priority, QoS, requests, PDB coverage, ranks).
 // Rules read it like the scheduler's CycleState: expensive facts are computed here once and shared by every rule.
 import type { ParsedFile, K8sObject } from '../model/objects';
@@ -57,179 +58,333 @@ export interface AnalyzedPdb {
   estimate: DisruptionEstimate;
 }
 
+/** What one file contributes to the model, kept so that an edit replaces that file's part only. */
+interface FileFacts {
+  /** Insertion order of the file: a fresh build orders everything by it, so an update does too. */
+  seq: number;
+  objects: K8sObject[];
+  /** Workspace classes (cluster classes for the cluster's facts), the served ones only. */
+  classes: PriorityClass[];
+  limitRanges: LimitRangeDefaults[];
+  pdbs: Array<{ read: PodDisruptionBudget; analyzed: AnalyzedPdb | undefined }>;
+  nodes: K8sObject[];
+  workloadObjects: K8sObject[];
+  workloads: AnalyzedWorkload[];
+}
+
+/** ModelChange: a workspace file replaced (parsed) or removed (undefined), as the host applies edits. */
+export interface ModelChange {
+  file: string;
+  parsed: ParsedFile | undefined;
+}
+
 /** WorkspaceModel holds the workspace's and the cluster state's objects, resolved. */
 export class WorkspaceModel {
   readonly files = new Map<string, ParsedFile>();
-  readonly objects: K8sObject[] = [];
   readonly clusterObjects: K8sObject[] = [];
   readonly priorityClasses: PriorityClass[] = [];
   readonly clusterPriorityClasses: PriorityClass[] = [];
-  readonly classIndex: PriorityClassIndex;
-  readonly workloads: AnalyzedWorkload[] = [];
+  classIndex: PriorityClassIndex;
   readonly pdbs: AnalyzedPdb[] = [];
   readonly limitRanges = new Map<string, LimitRangeDefaults[]>();
   readonly nodes: K8sObject[] = [];
   readonly fieldProblems = new Map<K8sObject, FieldProblem[]>();
   /** Workloads sorted by priority ascending, for ranks and "who can preempt whom". */
-  readonly byPriority: AnalyzedWorkload[];
-  private readonly byFile = new Map<string, AnalyzedWorkload[]>();
-  /** Where each file's objects start in `objects` (they are stored file by file), so an edit replaces them in place. */
-  private readonly firstObjectOfFile = new Map<string, number>();
+  readonly byPriority: AnalyzedWorkload[] = [];
+  private readonly clusterByFile = new Map<string, AnalyzedWorkload[]>();
+  private readonly facts = new Map<string, FileFacts>();
+  private readonly cluster: FileFacts;
+  private nextSeq = 1;
+  /** Files holding each kind of fact, so that an edit rebuilds a list from those files only. */
+  private readonly classFiles = new Set<string>();
+  private readonly limitRangeFiles = new Set<string>();
+  private readonly pdbFiles = new Set<string>();
+  private readonly nodeFiles = new Set<string>();
+  /** Workloads by the class name they reference ('' = none: they get the globalDefault class). */
+  private readonly byClassRef = new Map<string, Set<AnalyzedWorkload>>();
+  /** Workloads by namespace (PDB coverage, LimitRanges), and those with required pod affinity to others. */
+  private readonly byNamespace = new Map<string, Set<AnalyzedWorkload>>();
+  private readonly withAffinity = new Set<AnalyzedWorkload>();
+  /** How many workloads use each class name (referenced or resolved), for priority-class-unused. */
+  private readonly classUse = new Map<string, number>();
+  private workspaceWorkloads = 0;
+  /** Priorities of the workloads bounded by their requests (eviction tier 2), sorted. */
+  private tier2: number[] = [];
+  /** Position of a workload in a fresh build's order (file order, then object order): ties of byPriority keep it. */
+  private readonly ordinal = new WeakMap<AnalyzedWorkload, number>();
   /** preemptorSuffix[i] = workloads at index >= i of byPriority that may preempt. */
-  private readonly preemptorSuffix: number[];
+  private preemptorSuffix: number[] = [];
+  /** Lists derived on demand (few callers need them, and an edit would otherwise rebuild them every time). */
+  private lazy: { objects?: K8sObject[]; workloads?: AnalyzedWorkload[]; pdbsByFile?: Map<string, AnalyzedPdb[]> } = {};
+
+  /** Every workspace object, file by file. */
+  get objects(): K8sObject[] {
+    return (this.lazy.objects ??= [...this.facts.values()].flatMap((f) => f.objects));
+  }
+
+  /** Every workload, the cluster's first, then file by file. */
+  get workloads(): AnalyzedWorkload[] {
+    return (this.lazy.workloads ??= [...this.allFacts()].flatMap((f) => f.workloads));
+  }
 
   constructor(
     files: readonly ParsedFile[],
     clusterFiles: readonly ParsedFile[],
     readonly options: AnalysisOptions,
   ) {
+    const clusterObjects: K8sObject[] = [];
+    for (const f of clusterFiles) for (const o of f.objects) clusterObjects.push(o);
+    this.cluster = this.readFacts(clusterObjects, 0);
+    this.clusterObjects.push(...clusterObjects);
+    this.clusterPriorityClasses.push(...this.cluster.classes);
     for (const f of files) {
       this.files.set(f.file, f);
-      this.firstObjectOfFile.set(f.file, this.objects.length);
-      for (const o of f.objects) this.objects.push(o);
+      const facts = this.readFacts(f.objects, this.nextSeq++);
+      this.facts.set(f.file, facts);
+      this.fileKinds(f.file, facts, true);
     }
-    for (const f of clusterFiles) for (const o of f.objects) this.clusterObjects.push(o);
-    const all = [...this.clusterObjects, ...this.objects];
-    const pdbObjects: K8sObject[] = [];
-    const workloadObjects: K8sObject[] = [];
-    for (const object of all) {
+    this.collectClasses();
+    this.collectLimitRanges();
+    this.collectNodes();
+    this.classIndex = new PriorityClassIndex(this.priorityClasses, this.clusterPriorityClasses);
+    for (const facts of this.allFacts()) {
+      facts.workloads = facts.workloadObjects.map((o) => this.analyzeWorkload(o));
+      facts.workloads.forEach((w, i) => {
+        this.ordinal.set(w, facts.seq * 1_000_000 + i);
+        this.track(w, 1, true);
+      });
+    }
+    for (const w of this.cluster.workloads) {
+      const list = this.clusterByFile.get(w.object.file) ?? [];
+      list.push(w);
+      this.clusterByFile.set(w.object.file, list);
+    }
+    this.tier2 = this.workloads
+      .filter((w) => w.evictionTier.tier === 2)
+      .map((w) => w.priority.priority)
+      .sort((a, b) => a - b);
+    this.assemblePdbs(undefined);
+    // Pods the apiserver rejects never run: they neither preempt nor get preempted, so they are left out of the ranking.
+    this.byPriority.push(...this.workloads.filter(ranked).sort((a, b) => a.priority.priority - b.priority.priority));
+    this.assignRanks();
+  }
+
+  /** readFacts classifies a file's objects and reads what needs no other file (classes, LimitRanges, PDBs). */
+  private readFacts(objects: K8sObject[], seq: number): FileFacts {
+    const facts: FileFacts = { seq, objects, classes: [], limitRanges: [], pdbs: [], nodes: [], workloadObjects: [], workloads: [] };
+    for (const object of objects) {
       this.addProblems(object, object.fieldProblems);
       // An apiVersion the modelled Kubernetes no longer serves never creates the object (R-B.6): it resolves no class,
       // covers no pod and is no workload; rule api-version-removed reports it.
-      if (removedApiVersion(object.kind, object.apiVersion, options.kubernetesMinor) !== undefined) continue;
+      if (removedApiVersion(object.kind, object.apiVersion, this.options.kubernetesMinor) !== undefined) continue;
       switch (object.kind) {
         case 'PriorityClass': {
           const { priorityClass, problems } = readPriorityClass(object);
-          (object.origin === 'cluster' ? this.clusterPriorityClasses : this.priorityClasses).push(priorityClass);
+          facts.classes.push(priorityClass);
           this.addProblems(object, problems);
           break;
         }
         case 'LimitRange': {
           const { limitRange, problems } = readLimitRange(object);
-          const list = this.limitRanges.get(limitRange.namespace) ?? [];
-          // A workspace LimitRange replaces the cluster's object of the same name.
-          const same = list.findIndex((l) => l.id === limitRange.id);
-          if (same !== -1) list.splice(same, 1);
-          list.push(limitRange);
-          list.sort((a, b) => a.id.localeCompare(b.id));
-          this.limitRanges.set(limitRange.namespace, list);
+          facts.limitRanges.push(limitRange);
           this.addProblems(object, problems);
           break;
         }
-        case 'PodDisruptionBudget':
-          pdbObjects.push(object);
+        case 'PodDisruptionBudget': {
+          const { pdb, problems } = readPodDisruptionBudget(object);
+          facts.pdbs.push({ read: pdb, analyzed: undefined });
+          this.addProblems(object, problems);
           break;
+        }
         case 'Node':
-          this.nodes.push(object);
+          facts.nodes.push(object);
           break;
         default:
-          if (workloadKinds.has(object.kind)) workloadObjects.push(object);
+          if (workloadKinds.has(object.kind)) facts.workloadObjects.push(object);
       }
     }
-    this.classIndex = new PriorityClassIndex(this.priorityClasses, this.clusterPriorityClasses);
-    for (const object of workloadObjects) {
-      const analyzed = this.analyzeWorkload(object);
-      this.workloads.push(analyzed);
-      const list = this.byFile.get(object.file) ?? [];
-      list.push(analyzed);
-      this.byFile.set(object.file, list);
-    }
-    const byNamespace = new Map<string, AnalyzedWorkload[]>();
-    for (const w of this.workloads) {
-      const ns = w.object.namespace ?? 'default';
-      const list = byNamespace.get(ns) ?? [];
-      list.push(w);
-      byNamespace.set(ns, list);
-    }
-    const pdbsById = new Map<string, AnalyzedPdb>();
-    for (const object of pdbObjects) {
-      const { pdb, problems } = readPodDisruptionBudget(object);
-      this.addProblems(object, problems);
-      const workloads = (byNamespace.get(pdb.namespace) ?? []).filter((w) =>
-        pdbSelectsPod(pdb, w.object.namespace ?? 'default', w.workload.podLabels),
-      );
-      // The disruption controller's arithmetic (R-K.4) with every pod of the selected workloads existing and healthy.
-      let pods = 0;
-      let replicas = 0;
-      let unmanaged = 0;
-      let noScale: string | undefined;
-      for (const w of workloads) {
-        const count = w.object.kind === 'Pod' ? 1 : (w.workload.replicas ?? Math.max(1, this.nodes.length));
-        pods += count;
-        if (w.object.kind === 'Pod') unmanaged += count;
-        else if (controllerHasScale(w.object.apiVersion, w.object.kind) === true) replicas += count;
-        else noScale ??= `${scaleResourceOf(w.object.kind)} does not implement the scale subresource`;
-      }
-      const estimate = disruptionStatus(pdb, {
-        pods,
-        healthy: pods,
-        scale: noScale !== undefined ? { error: noScale } : { replicas, unmanaged },
-      });
-      const analyzed: AnalyzedPdb = { pdb, workloads, estimate };
-      pdbsById.set(pdb.id, analyzed);
-    }
-    for (const analyzed of pdbsById.values()) {
-      this.pdbs.push(analyzed);
-      for (const w of analyzed.workloads) w.pdbs.push(analyzed);
-    }
-    // Pods the apiserver rejects never run: they neither preempt nor get preempted, so they are left out of the ranking.
-    this.byPriority = this.workloads
-      .filter((w) => w.priority.admission.allowed && w.partial === undefined)
-      .sort((a, b) => a.priority.priority - b.priority.priority);
-    this.preemptorSuffix = new Array<number>(this.byPriority.length + 1).fill(0);
-    for (let i = this.byPriority.length - 1; i >= 0; i--) {
-      const w = this.byPriority[i];
-      const counts = w !== undefined && w.priority.preemptionPolicy === 'PreemptLowerPriority';
-      this.preemptorSuffix[i] = (this.preemptorSuffix[i + 1] ?? 0) + (counts ? 1 : 0);
-    }
-    this.assignRanks();
+    return facts;
   }
 
-  private memo: { tier2?: number[]; usedClasses?: Set<string>; pdbsByFile?: Map<string, AnalyzedPdb[]>; hasWorkspaceWorkloads?: boolean } =
-    {};
+  private *allFacts(): Iterable<FileFacts> {
+    yield this.cluster;
+    yield* this.facts.values();
+  }
+
+  /** fileKinds records (or forgets) which kinds of facts a file holds. */
+  private fileKinds(file: string, facts: FileFacts, add: boolean): void {
+    const mark = (set: Set<string>, has: boolean): void => {
+      if (add && has) set.add(file);
+      else set.delete(file);
+    };
+    mark(this.classFiles, facts.classes.length > 0);
+    mark(this.limitRangeFiles, facts.limitRanges.length > 0);
+    mark(this.pdbFiles, facts.pdbs.length > 0);
+    mark(this.nodeFiles, facts.nodes.length > 0);
+  }
+
+  /** The facts of the files in `set`, in file order (the cluster's first). */
+  private factsOf(set: ReadonlySet<string>): FileFacts[] {
+    const list: FileFacts[] = [];
+    for (const file of set) {
+      const facts = this.facts.get(file);
+      if (facts !== undefined) list.push(facts);
+    }
+    return [this.cluster, ...list.sort((a, b) => a.seq - b.seq)];
+  }
+
+  private collectClasses(): void {
+    this.priorityClasses.length = 0;
+    for (const facts of this.factsOf(this.classFiles)) if (facts !== this.cluster) this.priorityClasses.push(...facts.classes);
+  }
+
+  private collectLimitRanges(): void {
+    this.limitRanges.clear();
+    for (const facts of this.factsOf(this.limitRangeFiles)) {
+      for (const limitRange of facts.limitRanges) {
+        const list = this.limitRanges.get(limitRange.namespace) ?? [];
+        // A workspace LimitRange replaces the cluster's object of the same name.
+        const same = list.findIndex((l) => l.id === limitRange.id);
+        if (same !== -1) list.splice(same, 1);
+        list.push(limitRange);
+        list.sort((a, b) => a.id.localeCompare(b.id));
+        this.limitRanges.set(limitRange.namespace, list);
+      }
+    }
+  }
+
+  private collectNodes(): void {
+    this.nodes.length = 0;
+    for (const facts of this.factsOf(this.nodeFiles)) this.nodes.push(...facts.nodes);
+  }
+
+  /** track adds (1) or removes (-1) a workload from the indexes; `bulk` leaves the sorted bounded priorities alone. */
+  private track(w: AnalyzedWorkload, sign: 1 | -1, bulk = false): void {
+    const edit = <K>(map: Map<K, Set<AnalyzedWorkload>>, key: K): void => {
+      let set = map.get(key);
+      if (set === undefined) map.set(key, (set = new Set()));
+      if (sign === 1) set.add(w);
+      else set.delete(w);
+    };
+    edit(this.byClassRef, w.workload.priorityClassName?.value ?? '');
+    edit(this.byNamespace, w.object.namespace ?? 'default');
+    if (w.workload.requiredPodAffinity.length > 0) {
+      if (sign === 1) this.withAffinity.add(w);
+      else this.withAffinity.delete(w);
+    }
+    for (const name of new Set([w.priority.priorityClassName, w.workload.priorityClassName?.value]))
+      if (name !== undefined) {
+        const count = (this.classUse.get(name) ?? 0) + sign;
+        if (count > 0) this.classUse.set(name, count);
+        else this.classUse.delete(name);
+      }
+    if (w.object.origin === 'workspace') this.workspaceWorkloads += sign;
+    if (bulk || w.evictionTier.tier !== 2) return;
+    const at = lowerBound(this.tier2, w.priority.priority);
+    if (sign === 1) this.tier2.splice(at, 0, w.priority.priority);
+    else if (this.tier2[at] === w.priority.priority) this.tier2.splice(at, 1);
+  }
+
+  /** The workloads of a namespace in a fresh build's order. */
+  private inNamespace(ns: string): AnalyzedWorkload[] {
+    return [...(this.byNamespace.get(ns) ?? [])].sort((a, b) => (this.ordinal.get(a) ?? 0) - (this.ordinal.get(b) ?? 0));
+  }
 
   /**
-   * Cross-file facts that rules read on every edit, computed once per model: an in-place refresh (summary unchanged)
-   * cannot change them, since priorities, class names, eviction tiers and identities are all part of the summary.
+   * assemblePdbs recomputes coverage and the disruption estimate of the PDBs of `namespaces` (all when undefined)
+   * in place; with `relist`, the PDB list is rebuilt in file order (PDBs came or went).
    */
-  boundedPriorities(): number[] {
-    return (this.memo.tier2 ??= this.workloads
-      .filter((w) => w.evictionTier.tier === 2)
-      .map((w) => w.priority.priority)
-      .sort((a, b) => a - b));
+  private assemblePdbs(namespaces: ReadonlySet<string> | undefined, relist = true): void {
+    const candidates = new Map<string, AnalyzedWorkload[]>();
+    const workloadsOf = (ns: string): AnalyzedWorkload[] => {
+      let list = candidates.get(ns);
+      if (list === undefined) candidates.set(ns, (list = this.inNamespace(ns)));
+      return list;
+    };
+    const pdbsById = new Map<string, AnalyzedPdb>();
+    for (const facts of this.factsOf(this.pdbFiles)) {
+      for (const entry of facts.pdbs) {
+        if (entry.analyzed === undefined) entry.analyzed = this.analyzePdb(entry.read, workloadsOf(entry.read.namespace));
+        else if (namespaces === undefined || namespaces.has(entry.read.namespace))
+          Object.assign(entry.analyzed, this.analyzePdb(entry.read, workloadsOf(entry.read.namespace)));
+        if (relist) pdbsById.set(entry.read.id, entry.analyzed);
+      }
+    }
+    if (relist) {
+      this.pdbs.length = 0;
+      for (const analyzed of pdbsById.values()) this.pdbs.push(analyzed);
+      this.lazy.pdbsByFile = undefined;
+    }
+    for (const ns of namespaces ?? this.byNamespace.keys()) for (const w of this.byNamespace.get(ns) ?? []) w.pdbs = [];
+    for (const analyzed of this.pdbs)
+      if (namespaces === undefined || namespaces.has(analyzed.pdb.namespace)) for (const w of analyzed.workloads) w.pdbs.push(analyzed);
   }
 
-  usedClassNames(): Set<string> {
-    if (this.memo.usedClasses === undefined) {
-      const used = new Set<string>();
-      for (const w of this.workloads) {
-        if (w.priority.priorityClassName !== undefined) used.add(w.priority.priorityClassName);
-        if (w.workload.priorityClassName !== undefined) used.add(w.workload.priorityClassName.value);
-      }
-      this.memo.usedClasses = used;
+  private analyzePdb(pdb: PodDisruptionBudget, candidates: readonly AnalyzedWorkload[]): AnalyzedPdb {
+    const workloads = candidates.filter((w) => pdbSelectsPod(pdb, w.object.namespace ?? 'default', w.workload.podLabels));
+    // The disruption controller's arithmetic (R-K.4) with every pod of the selected workloads existing and healthy.
+    let pods = 0;
+    let replicas = 0;
+    let unmanaged = 0;
+    let noScale: string | undefined;
+    for (const w of workloads) {
+      const count = w.object.kind === 'Pod' ? 1 : (w.workload.replicas ?? Math.max(1, this.nodes.length));
+      pods += count;
+      if (w.object.kind === 'Pod') unmanaged += count;
+      else if (controllerHasScale(w.object.apiVersion, w.object.kind) === true) replicas += count;
+      else noScale ??= `${scaleResourceOf(w.object.kind)} does not implement the scale subresource`;
     }
-    return this.memo.usedClasses;
+    const estimate = disruptionStatus(pdb, {
+      pods,
+      healthy: pods,
+      scale: noScale !== undefined ? { error: noScale } : { replicas, unmanaged },
+    });
+    return { pdb, workloads, estimate };
+  }
+
+  /** The priorities of the workloads bounded by their requests (eviction tier 2), ascending. */
+  boundedPriorities(): number[] {
+    return this.tier2;
+  }
+
+  /** Class names some workload references or resolves to. */
+  usedClassNames(): Set<string> {
+    return new Set(this.classUse.keys());
   }
 
   pdbsInFile(file: string): AnalyzedPdb[] {
-    if (this.memo.pdbsByFile === undefined) {
+    if (this.lazy.pdbsByFile === undefined) {
       const byFile = new Map<string, AnalyzedPdb[]>();
       for (const p of this.pdbs) {
         const list = byFile.get(p.pdb.object.file) ?? [];
         list.push(p);
         byFile.set(p.pdb.object.file, list);
       }
-      this.memo.pdbsByFile = byFile;
+      this.lazy.pdbsByFile = byFile;
     }
-    return this.memo.pdbsByFile.get(file) ?? [];
+    return this.lazy.pdbsByFile.get(file) ?? [];
   }
 
   hasWorkspaceWorkloads(): boolean {
-    return (this.memo.hasWorkspaceWorkloads ??= this.workloads.some((w) => w.object.origin === 'workspace'));
+    return this.workspaceWorkloads > 0;
+  }
+
+  /** How many workloads the model holds (the workspace's and the cluster's), without listing them. */
+  workloadCount(): number {
+    let count = 0;
+    for (const set of this.byNamespace.values()) count += set.size;
+    return count;
+  }
+
+  /** objectsIn lists the workspace objects of these files (rules check their targets without walking the workspace). */
+  *objectsIn(files: Iterable<string>): Iterable<K8sObject> {
+    for (const file of files) yield* this.files.get(file)?.objects ?? [];
   }
 
   workloadsInFile(file: string): AnalyzedWorkload[] {
-    return this.byFile.get(file) ?? [];
+    const own = this.facts.get(file)?.workloads;
+    const cluster = this.clusterByFile.get(file);
+    return cluster === undefined ? (own ?? []) : own === undefined ? cluster : [...cluster, ...own];
   }
 
   /**
@@ -293,30 +448,27 @@ export class WorkspaceModel {
    */
   refreshFile(parsed: ParsedFile): void {
     const old = this.files.get(parsed.file);
+    const facts = this.facts.get(parsed.file);
     this.files.set(parsed.file, parsed);
-    if (old === undefined) return;
+    if (old === undefined || facts === undefined) return;
     const replacements = new Map<K8sObject, K8sObject>();
     old.objects.forEach((o, i) => {
       const next = parsed.objects[i];
       if (next !== undefined) replacements.set(o, next);
     });
-    // The file's objects sit together in `objects`: replace that run (O(objects of the file), not of the workspace).
-    const first = this.firstObjectOfFile.get(parsed.file) ?? -1;
-    const inPlace = first >= 0 && old.objects.every((o, i) => this.objects[first + i] === o);
-    for (let i = inPlace ? first : 0, end = inPlace ? first + old.objects.length : this.objects.length; i < end; i++) {
-      const next = replacements.get(this.objects[i]);
-      if (next !== undefined) this.objects[i] = next;
-    }
-    for (let i = 0; i < this.nodes.length; i++) {
-      const next = replacements.get(this.nodes[i]);
-      if (next !== undefined) this.nodes[i] = next;
-    }
+    facts.objects = parsed.objects;
+    this.lazy.objects = undefined;
+    for (const list of [this.nodes, facts.nodes, facts.workloadObjects])
+      for (let i = 0; i < list.length; i++) {
+        const next = replacements.get(list[i]);
+        if (next !== undefined) list[i] = next;
+      }
     for (const [oldObject, newObject] of replacements) {
       this.fieldProblems.delete(oldObject);
       this.addProblems(newObject, newObject.fieldProblems);
       switch (newObject.kind) {
         case 'PriorityClass': {
-          const target = this.priorityClasses.find((c) => c.object === oldObject);
+          const target = facts.classes.find((c) => c.object === oldObject);
           const { priorityClass, problems } = readPriorityClass(newObject);
           if (target !== undefined) Object.assign(target, priorityClass);
           this.addProblems(newObject, problems);
@@ -324,14 +476,17 @@ export class WorkspaceModel {
         }
         case 'LimitRange': {
           const { limitRange, problems } = readLimitRange(newObject);
-          for (const list of this.limitRanges.values()) for (const l of list) if (l.object === oldObject) Object.assign(l, limitRange);
+          for (const l of facts.limitRanges) if (l.object === oldObject) Object.assign(l, limitRange);
           this.addProblems(newObject, problems);
           break;
         }
         case 'PodDisruptionBudget': {
           const { pdb, problems } = readPodDisruptionBudget(newObject);
-          const target = this.pdbs.find((p) => p.pdb.object === oldObject);
-          if (target !== undefined) target.pdb = pdb;
+          for (const entry of facts.pdbs)
+            if (entry.read.object === oldObject) {
+              entry.read = pdb;
+              if (entry.analyzed !== undefined) entry.analyzed.pdb = pdb;
+            }
           this.addProblems(newObject, problems);
           break;
         }
@@ -339,17 +494,228 @@ export class WorkspaceModel {
           break;
       }
     }
-    for (const w of this.byFile.get(parsed.file) ?? []) {
+    for (const w of facts.workloads) {
       const next = replacements.get(w.object);
       if (next === undefined) continue;
       const fresh = this.analyzeWorkload(next);
+      this.track(w, -1);
       Object.assign(w, { ...fresh, pdbs: w.pdbs, preemptionRank: w.preemptionRank });
+      this.track(w, 1);
     }
+  }
+
+  /**
+   * update applies files whose summaries changed (or that were added or removed) without rebuilding the model: the
+   * files' facts are replaced; the workloads whose inputs changed (a class they reference, the globalDefault, their
+   * namespace's LimitRange defaults) are resolved again; PDB coverage is recomputed for the namespaces whose pods or
+   * PDBs changed; the priority ladder is merged. It returns the workspace files whose findings may have changed
+   * (besides the changed files themselves): the dependents of each fact that changed.
+   */
+  update(changes: readonly ModelChange[]): Set<string> {
+    const affected = new Set<string>();
+    const oldClassSigs = new Map<string, string>();
+    for (const [name, c] of this.classIndex.byName) oldClassSigs.set(name, classSig(c));
+    const oldDefault = this.classIndex.globalDefault;
+    const oldDefaultSig = oldDefault === undefined ? '' : classSig(oldDefault);
+    const oldNodes = this.nodes.length;
+    const oldHasWorkspaceWorkloads = this.hasWorkspaceWorkloads();
+    const oldWorkloadCount = this.workloadCount();
+    // Workloads leaving the model (their file changed) and those resolved again, with what others read of them before.
+    const before = new Map<AnalyzedWorkload, WorkloadSigs>();
+    const touchedLimitRangeNs = new Set<string>();
+    const pdbNs = new Set<string>();
+    let classesTouched = false;
+    let pdbsTouched = false;
+    let nodesTouched = false;
+    const added: AnalyzedWorkload[] = [];
+    const removed = new Set<AnalyzedWorkload>();
+    const reused = new Map<string, AnalyzedWorkload[]>();
+    for (const change of changes) {
+      const old = this.facts.get(change.file);
+      if (old !== undefined) {
+        for (const o of old.objects) this.fieldProblems.delete(o);
+        for (const l of old.limitRanges) touchedLimitRangeNs.add(l.namespace);
+        for (const p of old.pdbs) pdbNs.add(p.read.namespace);
+        classesTouched ||= old.classes.length > 0;
+        pdbsTouched ||= old.pdbs.length > 0;
+        nodesTouched ||= old.nodes.length > 0;
+        for (const w of old.workloads) {
+          before.set(w, sigsOf(w, true));
+          this.track(w, -1);
+        }
+        reused.set(change.file, old.workloads);
+        this.fileKinds(change.file, old, false);
+      }
+      if (change.parsed === undefined) {
+        this.files.delete(change.file);
+        this.facts.delete(change.file);
+        for (const w of old?.workloads ?? []) removed.add(w);
+        continue;
+      }
+      this.files.set(change.file, change.parsed);
+      const facts = this.readFacts(change.parsed.objects, old?.seq ?? this.nextSeq++);
+      // A class that keeps its name keeps its record (updated in place), so workloads resolved against it stay valid.
+      const oldClasses = new Map((old?.classes ?? []).map((c) => [c.name, c]));
+      facts.classes = facts.classes.map((c) => {
+        const previous = oldClasses.get(c.name);
+        if (previous === undefined) return c;
+        oldClasses.delete(c.name);
+        return Object.assign(previous, c);
+      });
+      classesTouched ||= facts.classes.length > 0;
+      pdbsTouched ||= facts.pdbs.length > 0;
+      nodesTouched ||= facts.nodes.length > 0;
+      for (const l of facts.limitRanges) touchedLimitRangeNs.add(l.namespace);
+      for (const p of facts.pdbs) pdbNs.add(p.read.namespace);
+      this.facts.set(change.file, facts);
+      this.fileKinds(change.file, facts, true);
+    }
+    this.lazy = {};
+    const oldLimitRanges = new Map<string, string>();
+    for (const ns of touchedLimitRangeNs) oldLimitRanges.set(ns, limitRangeSig(this.limitRanges.get(ns)));
+    if (touchedLimitRangeNs.size > 0) this.collectLimitRanges();
+    if (nodesTouched) this.collectNodes();
+    if (classesTouched) {
+      this.collectClasses();
+      this.classIndex = new PriorityClassIndex(this.priorityClasses, this.clusterPriorityClasses);
+    }
+    // Which inputs of other files' workloads changed: class records, the default class, LimitRange defaults.
+    const changedClasses = new Set<string>();
+    if (classesTouched) {
+      for (const [name, sig] of oldClassSigs) {
+        const now = this.classIndex.byName.get(name);
+        if (now === undefined || classSig(now) !== sig) changedClasses.add(name);
+      }
+      for (const name of this.classIndex.byName.keys()) if (!oldClassSigs.has(name)) changedClasses.add(name);
+    }
+    const newDefault = this.classIndex.globalDefault;
+    const defaultChanged = (newDefault === undefined ? '' : classSig(newDefault)) !== oldDefaultSig || newDefault !== oldDefault;
+    const changedLimitRangeNs = new Set<string>();
+    for (const [ns, sig] of oldLimitRanges) if (limitRangeSig(this.limitRanges.get(ns)) !== sig) changedLimitRangeNs.add(ns);
+    // Resolved again: a class only changes priority and eviction tier; LimitRange defaults change the containers too.
+    const again = new Map<AnalyzedWorkload, boolean>();
+    for (const name of changedClasses) for (const w of this.byClassRef.get(name) ?? []) again.set(w, false);
+    if (defaultChanged) for (const w of this.byClassRef.get('') ?? []) again.set(w, false);
+    for (const ns of changedLimitRangeNs) for (const w of this.byNamespace.get(ns) ?? []) again.set(w, true);
+    for (const [w, full] of again) {
+      const old = sigsOf(w, false);
+      before.set(w, old);
+      this.track(w, -1);
+      // Ranks are assigned again by the ladder merge below.
+      if (full) Object.assign(w, { ...this.resolveWorkload(w.workload, w.object), pdbs: w.pdbs });
+      else {
+        w.priority = resolvePriority(w.workload, this.classIndex);
+        w.evictionTier = evictionTier(w.workload, w.priority.priority, w.containers, w.podLevel);
+        w.preemptionRank = { position: 0, of: 0 };
+      }
+      this.track(w, 1);
+      if (w.object.origin === 'workspace' && (full || sigsOf(w, false).resolved !== old.resolved)) affected.add(w.object.file);
+    }
+    // The changed files' workloads: a workload that keeps its place and identity keeps its record (PDBs and the
+    // ladder hold it), so an edit that changes nothing others read leaves them alone.
+    for (const change of changes) {
+      const facts = this.facts.get(change.file);
+      if (facts === undefined) continue;
+      const previous = reused.get(change.file) ?? [];
+      facts.workloads = facts.workloadObjects.map((object, i) => {
+        const fresh = this.analyzeWorkload(object);
+        const old = previous[i];
+        if (old !== undefined && old.object.kind === object.kind && old.object.id === object.id) {
+          Object.assign(old, { ...fresh, pdbs: old.pdbs });
+          return old;
+        }
+        added.push(fresh);
+        return fresh;
+      });
+      const kept = new Set(facts.workloads);
+      for (const w of previous) if (!kept.has(w)) removed.add(w);
+      facts.workloads.forEach((w, i) => {
+        this.ordinal.set(w, facts.seq * 1_000_000 + i);
+        this.track(w, 1);
+      });
+    }
+    // What other files read of the workloads that changed: the ladder (ranks, preemptors), the bounded priorities,
+    // pods by namespace (PDB coverage, affinity) and class usage.
+    let ladderChanged = added.length > 0 || removed.size > 0;
+    let tierChanged = ladderChanged;
+    let podsChanged = ladderChanged;
+    // Required pod affinity reads other workloads' labels and priorities.
+    let affinityChanged = ladderChanged;
+    let usageChanged = ladderChanged;
+    for (const w of removed) pdbNs.add(w.object.namespace ?? 'default');
+    for (const w of added) pdbNs.add(w.object.namespace ?? 'default');
+    for (const [w, old] of before) {
+      if (removed.has(w)) continue;
+      const now = sigsOf(w, old.labels !== undefined);
+      if (now.ladder !== old.ladder) ladderChanged = true;
+      if (now.tier !== old.tier) tierChanged = true;
+      if (now.usage !== old.usage) usageChanged = true;
+      if (now.pods !== old.pods || now.labels !== old.labels) {
+        podsChanged = true;
+        affinityChanged = true;
+        pdbNs.add(now.namespace);
+      }
+      if (now.priority !== old.priority) affinityChanged = true;
+    }
+    const nodesChanged = this.nodes.length !== oldNodes;
+    this.assemblePdbs(nodesChanged ? undefined : pdbNs, pdbsTouched || nodesChanged);
+    if (before.size > 0 || added.length > 0) this.mergeLadder(new Set([...before.keys(), ...removed]), [...before.keys(), ...added]);
+    // The dependents of each changed fact.
+    const addFiles = (workloads: Iterable<AnalyzedWorkload>): void => {
+      for (const w of workloads) if (w.object.origin === 'workspace') affected.add(w.object.file);
+    };
+    if (ladderChanged || tierChanged) {
+      for (const [file, facts] of this.facts) if (facts.workloads.length > 0) affected.add(file);
+    } else {
+      // PDB coverage (pdb-overlapping, hovers) and required pod affinity to other workloads.
+      if (podsChanged || pdbNs.size > 0) for (const ns of pdbNs) addFiles(this.byNamespace.get(ns) ?? []);
+      if (affinityChanged) addFiles(this.withAffinity);
+    }
+    // limitrange-violation and missing-requests read the namespace's LimitRanges themselves (min, max, ratios).
+    for (const ns of touchedLimitRangeNs) addFiles(this.byNamespace.get(ns) ?? []);
+    if (nodesChanged) addFiles(this.workloads.filter((w) => w.workload.requiredPodAntiAffinity.length > 0));
+    const allPdbs = nodesChanged || this.hasWorkspaceWorkloads() !== oldHasWorkspaceWorkloads;
+    for (const file of this.pdbFiles)
+      if (allPdbs || this.facts.get(file)?.pdbs.some((p) => pdbNs.has(p.read.namespace))) affected.add(file);
+    // Class files: duplicates and defaults across files, usage, the workspace's emptiness.
+    if (classesTouched || usageChanged || (oldWorkloadCount === 0) !== (this.workloadCount() === 0))
+      for (const file of this.classFiles) affected.add(file);
+    // priority-class-not-found suggests the existing names: its workloads depend on the set of names.
+    if (changedClasses.size > 0)
+      for (const [name, workloads] of this.byClassRef) if (name !== '' && !this.classIndex.byName.has(name)) addFiles(workloads);
+    for (const change of changes) {
+      if (change.parsed === undefined) affected.delete(change.file);
+      else affected.add(change.file);
+    }
+    return affected;
+  }
+
+  /** mergeLadder takes `out` out of byPriority and merges `into` (those still ranked) back in, in a fresh build's order. */
+  private mergeLadder(out: ReadonlySet<AnalyzedWorkload>, into: readonly AnalyzedWorkload[]): void {
+    const order = (a: AnalyzedWorkload, b: AnalyzedWorkload): number =>
+      a.priority.priority - b.priority.priority || (this.ordinal.get(a) ?? 0) - (this.ordinal.get(b) ?? 0);
+    const live = (w: AnalyzedWorkload): boolean =>
+      w.object.origin !== 'workspace' || this.facts.get(w.object.file)?.workloads.includes(w) === true;
+    const kept = this.byPriority.filter((w) => !out.has(w));
+    const incoming = [...new Set(into)].filter((w) => ranked(w) && live(w)).sort(order);
+    this.byPriority.length = 0;
+    let i = 0;
+    for (const w of kept) {
+      while (i < incoming.length && order(incoming[i], w) < 0) this.byPriority.push(incoming[i++]);
+      this.byPriority.push(w);
+    }
+    while (i < incoming.length) this.byPriority.push(incoming[i++]);
+    this.assignRanks();
   }
 
   private analyzeWorkload(object: K8sObject): AnalyzedWorkload {
     const workload = readWorkload(object);
     this.addProblems(object, workload.problems);
+    return this.resolveWorkload(workload, object);
+  }
+
+  /** resolveWorkload derives what depends on other objects (class, LimitRanges); the read workload is the file's own. */
+  private resolveWorkload(workload: Workload, object: K8sObject): AnalyzedWorkload {
     const priority = resolvePriority(workload, this.classIndex);
     const namespace = object.namespace ?? 'default';
     const limitRanges = this.limitRanges.get(namespace) ?? [];
@@ -380,6 +746,12 @@ export class WorkspaceModel {
   }
 
   private assignRanks(): void {
+    this.preemptorSuffix = new Array<number>(this.byPriority.length + 1).fill(0);
+    for (let i = this.byPriority.length - 1; i >= 0; i--) {
+      const w = this.byPriority[i];
+      const counts = w !== undefined && w.priority.preemptionPolicy === 'PreemptLowerPriority';
+      this.preemptorSuffix[i] = (this.preemptorSuffix[i + 1] ?? 0) + (counts ? 1 : 0);
+    }
     const of = this.byPriority.length;
     let position = 1;
     for (let i = 0; i < this.byPriority.length; i++) {
@@ -387,7 +759,8 @@ export class WorkspaceModel {
       const previous = this.byPriority[i - 1];
       if (w === undefined) continue;
       if (previous !== undefined && previous.priority.priority !== w.priority.priority) position = i + 1;
-      w.preemptionRank = { position, of };
+      w.preemptionRank.position = position;
+      w.preemptionRank.of = of;
     }
   }
 
@@ -397,4 +770,67 @@ export class WorkspaceModel {
     list.push(...problems);
     this.fieldProblems.set(object, list);
   }
+}
+
+/** Pods the apiserver rejects never run: they neither preempt nor get preempted, so they are left out of the ranking. */
+function ranked(w: AnalyzedWorkload): boolean {
+  return w.priority.admission.allowed && w.partial === undefined;
+}
+
+/** JSON that tolerates bigint quantities. */
+function json(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+}
+
+/** What workloads resolve against in a class (its record's identity is kept across edits, so spans need no key). */
+function classSig(c: PriorityClass): string {
+  return json([c.name, c.source, c.value, c.globalDefault, c.preemptionPolicy]);
+}
+
+function limitRangeSig(list: readonly LimitRangeDefaults[] | undefined): string {
+  return json((list ?? []).map((l) => [l.id, l.defaultLimit, l.defaultRequest, l.defaultTexts]));
+}
+
+interface WorkloadSigs {
+  namespace: string;
+  /** What the ladder shows of it: ranks, preemptor counts and names. */
+  ladder: string;
+  /** Its place among the bounded (tier 2) priorities. */
+  tier: string;
+  /** What PDB coverage reads: identity and replicas (and labels, when asked). */
+  pods: string;
+  labels: string | undefined;
+  /** The class names it uses. */
+  usage: string;
+  priority: number;
+  /** What resolution gives it, which its own file's findings read. */
+  resolved: string;
+}
+
+/** sigsOf: cheap strings of what others read of a workload; labels only when they can have changed (its file did). */
+function sigsOf(w: AnalyzedWorkload, withLabels: boolean): WorkloadSigs {
+  const o = w.object;
+  const p = w.priority;
+  const namespace = o.namespace ?? 'default';
+  return {
+    namespace,
+    ladder: `${ranked(w)}|${p.priority}|${p.preemptionPolicy}|${o.kind}|${namespace}|${o.name}|${p.priorityClassName ?? ''}`,
+    tier: w.evictionTier.tier === 2 ? String(p.priority) : '',
+    pods: `${o.kind}|${namespace}|${o.name}|${o.apiVersion}|${w.workload.replicas ?? ''}`,
+    labels: withLabels ? json(w.workload.podLabels) : undefined,
+    usage: `${p.priorityClassName ?? ''}|${w.workload.priorityClassName?.value ?? ''}`,
+    priority: p.priority,
+    resolved: `${p.priority}|${p.from}|${p.priorityClassName ?? ''}|${p.preemptionPolicy}|${p.admission.allowed}|${p.admission.message ?? ''}|${w.evictionTier.tier}|${w.evictionTier.reason}`,
+  };
+}
+
+function lowerBound(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] ?? 0) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -42,8 +42,7 @@ spec:
 \`\`\``,
   check(ctx) {
     const minor = ctx.model.options.kubernetesMinor;
-    for (const object of ctx.model.objects) {
-      if (!ctx.targets.has(object.file)) continue;
+    for (const object of ctx.model.objectsIn(ctx.targets)) {
       const removed = removedApiVersion(object.kind, object.apiVersion, minor);
       if (removed === undefined) continue;
       const field = entry(object.node, 'apiVersion');

@@ -41,9 +41,9 @@ spec:
       containers: [{name: web, image: nginx}]
 \`\`\``,
   check(ctx) {
-    for (const [object, problems] of ctx.model.fieldProblems) {
-      if (object.origin !== 'workspace' || !ctx.targets.has(object.file)) continue;
-      for (const p of problems)
+    for (const object of ctx.model.objectsIn(ctx.targets)) {
+      if (object.origin !== 'workspace') continue;
+      for (const p of ctx.model.fieldProblems.get(object) ?? [])
         ctx.report({ file: object.file, span: p.span, object, message: `${object.kind} ${object.name}: ${p.message}.` });
     }
   },

@@ -67,8 +67,8 @@ metadata: {name: high-priority}
 value: 1000
 \`\`\``,
   check(ctx) {
-    for (const object of ctx.model.objects) {
-      if (!ctx.targets.has(object.file) || object.origin !== 'workspace') continue;
+    for (const object of ctx.model.objectsIn(ctx.targets)) {
+      if (object.origin !== 'workspace') continue;
       const metadata = get(object.node, 'metadata');
       const nameEntry = entry(metadata, 'name');
       const name = stringValue(nameEntry?.value);

@@ -56,7 +56,7 @@ spec:
           containers: [{name: report, image: report:1}]
 \`\`\``,
   check(ctx) {
-    if (ctx.model.workloads.length === 0) return;
+    if (ctx.model.workloadCount() === 0) return;
     const used = ctx.model.usedClassNames();
     for (const c of ctx.model.priorityClasses) {
       if (c.object === undefined || !ctx.targets.has(c.object.file) || used.has(c.name) || c.globalDefault) continue;
