@@ -193,12 +193,15 @@ async function main(): Promise<number> {
   );
   const loads: number[] = [];
   const loadTimer = setInterval(() => loads.push(os.loadavg()[0] ?? 0), 10_000);
-  // KWOK plays pod stages 4 at a time by default: at 30,000 pods the bed waited on KWOK (pods bound for minutes before
-  // Running), not on the scheduler. Leases too, so 1,000 nodes' renewals (every 10 s) keep up on a loaded apiserver.
+  // KWOK plays pod stages 4 at a time by default: the bed waited on KWOK (pods bound for minutes before Running), not
+  // on the scheduler. Node leases: 1,000 nodes renewing every 10 s (a 40 s lease) fell behind at half a second a write,
+  // the node lifecycle controller marked their pods NotReady, and KWOK never makes a Running pod Ready again; the bed's
+  // nodes renew every 60 s and the controller waits 10 minutes for a renewal (see bench/README.md).
   const c = await startCluster({
     nodes: nodeSpecs(size),
     schedulerConfig: schedulerConfig(),
-    kwokOptions: { podPlayStageParallelism: 32, nodeLeaseParallelism: 16 },
+    kwokOptions: { podPlayStageParallelism: 16, nodeLeaseParallelism: 16 },
+    extraArgs: { kwok: ['--node-lease-duration-seconds=240'], 'kube-controller-manager': ['--node-monitor-grace-period=600s'] },
   });
   let agent: ReturnType<typeof startAgent> | undefined;
   const result: Record<string, unknown> = { size, restart, maxEvents, machine: { cpus: os.cpus().length, node: process.version } };
