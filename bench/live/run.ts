@@ -79,10 +79,19 @@ function startAgent(): { call<T>(m: AgentCall): Promise<T>; pid: number; kill():
   });
   let next = 0;
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  child.on('message', (m: { id: number; result?: unknown; error?: string }) => {
+  // Every delivery the agent reported, sent as they came (kept here so the agent's heap is the connection's).
+  const deliveries: Delivery[] = [];
+  child.on('message', (m: { id: number; result?: unknown; error?: string; deliveries?: Delivery[] }) => {
+    if (m.deliveries !== undefined) {
+      for (const d of m.deliveries) deliveries.push(d);
+      return;
+    }
     const w = waiting.get(m.id);
     waiting.delete(m.id);
     if (m.error !== undefined) w?.reject(new Error(m.error));
+    // The answer to 'deliveries' carries the agent's state; the deliveries are the ones collected here.
+    else if (m.result !== null && typeof m.result === 'object' && 'duplicatesDropped' in m.result)
+      w?.resolve({ ...m.result, deliveries: [...deliveries] });
     else w?.resolve(m.result);
   });
   child.on('exit', (code) => {
