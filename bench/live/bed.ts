@@ -114,28 +114,73 @@ export function stormObjects(size: BedSize, n = 0): K8sObject[] {
   return out;
 }
 
-export async function applyAll(c: Cluster, objects: K8sObject[]): Promise<void> {
-  // kubectl apply of one List per 500 objects (one request per object either way).
+export async function createAll(c: Cluster, objects: K8sObject[]): Promise<void> {
+  // kubectl create of one List per 500 objects: one POST per object (apply would GET each one first); the bed's
+  // objects are all new.
   for (let i = 0; i < objects.length; i += 500) {
-    const r = await c.kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects.slice(i, i + 500) }), {
+    const r = await c.kubectl(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects.slice(i, i + 500) }), {
       timeoutMs: 600_000,
     });
-    if (r.code !== 0) throw new Error(`kubectl apply failed: ${r.stderr.slice(0, 2000)}`);
+    if (r.code !== 0) throw new Error(`kubectl create failed: ${r.stderr.slice(0, 2000)}`);
   }
 }
 
-/** Pods by phase (and bound or not), counted from `kubectl get pods -A -o custom-columns`. */
-export async function podPhases(c: Cluster, selector?: string): Promise<{ total: number; running: number; pending: number }> {
-  const args = ['get', 'pods', '-A', '--no-headers', '-o', 'custom-columns=P:.status.phase'];
-  if (selector !== undefined) args.push('-l', selector);
-  const r = await c.kubectl(args, undefined, { timeoutMs: 300_000 });
+/**
+ * Ready pods of the bed's workloads from their own status (Deployments' `readyReplicas`, Jobs' `ready`): 600 small
+ * objects at the full size instead of 30,000 pods, so watching the bed fill does not itself load the apiserver.
+ */
+export async function workloadsReady(c: Cluster): Promise<number> {
+  const r = await c.kubectl(
+    ['get', 'deployments,jobs', '-A', '--no-headers', '-o', 'custom-columns=R:.status.readyReplicas,J:.status.ready'],
+    undefined,
+    { timeoutMs: 300_000 },
+  );
+  if (r.code !== 0) throw new Error(`kubectl get deployments,jobs: ${r.stderr.slice(0, 500)}`);
+  let ready = 0;
+  for (const l of r.stdout.split('\n'))
+    for (const f of l.trim().split(/\s+/)) {
+      const n = Number(f);
+      if (f !== '' && Number.isFinite(n)) ready += n;
+    }
+  return ready;
+}
+
+/** Where a storm's preemptors are: Running, bound but not yet Running (KWOK), nominated to a node, or neither. */
+export interface PreemptorStates {
+  total: number;
+  running: number;
+  bound: number;
+  nominated: number;
+  waiting: number;
+}
+
+export async function preemptorStates(c: Cluster, selector: string): Promise<PreemptorStates> {
+  const r = await c.kubectl(
+    [
+      'get',
+      'pods',
+      '-A',
+      '-l',
+      selector,
+      '--no-headers',
+      '-o',
+      'custom-columns=P:.status.phase,N:.spec.nodeName,NN:.status.nominatedNodeName',
+    ],
+    undefined,
+    { timeoutMs: 300_000 },
+  );
   if (r.code !== 0) throw new Error(`kubectl get pods: ${r.stderr.slice(0, 500)}`);
-  const lines = r.stdout.split('\n').filter((l) => l.trim() !== '');
-  return {
-    total: lines.length,
-    running: lines.filter((l) => l.trim() === 'Running').length,
-    pending: lines.filter((l) => l.trim() === 'Pending').length,
-  };
+  const s: PreemptorStates = { total: 0, running: 0, bound: 0, nominated: 0, waiting: 0 };
+  for (const l of r.stdout.split('\n')) {
+    const [phase, node, nominated] = l.trim().split(/\s+/);
+    if (phase === undefined || phase === '') continue;
+    s.total++;
+    if (phase === 'Running') s.running++;
+    else if (node !== undefined && node !== '<none>') s.bound++;
+    else if (nominated !== undefined && nominated !== '<none>') s.nominated++;
+    else s.waiting++;
+  }
+  return s;
 }
 
 /** The admin client certificate of the run (embedded in its kubeconfig), for the scheduler's /metrics. */
@@ -145,36 +190,55 @@ function adminCert(c: Cluster): { cert: Buffer; key: Buffer } {
   return { cert: Buffer.from(u['client-certificate-data'] ?? '', 'base64'), key: Buffer.from(u['client-key-data'] ?? '', 'base64') };
 }
 
-/** Sums of the scheduler's preemption metrics: victims (histogram sum) and attempts. */
-export async function schedulerPreemptionMetrics(c: Cluster): Promise<{ victims: number; attempts: number }> {
+/** The scheduler's /metrics: preemption victims (histogram sum) and attempts, and its pending pods by queue. */
+export interface SchedulerMetrics {
+  victims: number;
+  attempts: number;
+  queue: { active: number; backoff: number; unschedulable: number };
+}
+
+/** GET from the scheduler's secure port with the admin certificate (authorized as system:masters). */
+export async function schedulerGet(c: Cluster, urlPath: string, timeoutMs = 30_000): Promise<Buffer> {
   const { cert, key } = adminCert(c);
-  const text = await new Promise<string>((resolve, reject) => {
+  return new Promise<Buffer>((resolve, reject) => {
     const req = https.request(
       {
         host: '127.0.0.1',
         port: c.ports.scheduler,
-        path: '/metrics',
+        path: urlPath,
         method: 'GET',
         cert,
         key,
         rejectUnauthorized: false,
-        timeout: 30_000,
+        timeout: timeoutMs,
       },
       (res) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (d: string) => (body += d));
-        res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`scheduler /metrics: HTTP ${res.statusCode}`))));
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`scheduler ${urlPath}: HTTP ${res.statusCode}`)),
+        );
       },
     );
+    req.on('timeout', () => req.destroy(new Error(`scheduler ${urlPath}: no answer in ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end();
   });
+}
+
+export async function schedulerPreemptionMetrics(c: Cluster): Promise<SchedulerMetrics> {
+  const text = (await schedulerGet(c, '/metrics')).toString('utf8');
   const sum = (name: string): number =>
     text
       .split('\n')
       .filter((l) => l.startsWith(name) && (l[name.length] === ' ' || l[name.length] === '{'))
       .reduce((a, l) => a + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-  return { victims: sum('scheduler_preemption_victims_sum'), attempts: sum('scheduler_preemption_attempts_total') };
+  const queue = (q: string) => sum(`scheduler_pending_pods{queue="${q}"}`);
+  return {
+    victims: sum('scheduler_preemption_victims_sum'),
+    attempts: sum('scheduler_preemption_attempts_total'),
+    queue: { active: queue('active'), backoff: queue('backoff'), unschedulable: queue('unschedulable') },
+  };
 }
 
 /**

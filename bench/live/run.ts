@@ -6,8 +6,10 @@
 // apiserver's full list and the scheduler's own metric, ingestion lag next to a `kubectl get events -w` observer,
 // Diagnose Pod latency, idle CPU, and the webview's filter time with 50,000 rows (webview.ts).
 // Options: --nodes N --pods M --preemptions K --restart-apiserver --quick (100/3,000/300 with a restart) --out FILE
-// --max-events N (event store bound, default 1,000) --no-webview --stall-seconds S (a storm with no progress for S s fails). Exit 1 when anything was lost or duplicated.
-import { fork } from 'node:child_process';
+// --max-events N (event store bound, default 1,000) --no-webview --stall-seconds S (a storm with no progress for S s fails)
+// --storms plain,restart --preemption-candidates N (default 10) --scheduler-profile S (a CPU profile of kube-scheduler
+// during each storm). Exit 1 when anything was lost or duplicated.
+import { fork, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,14 +20,16 @@ import { percentile, repo, round } from '../measure';
 import type { AgentRequest, Delivery, Memory } from './agent';
 import {
   apiserverEvents,
-  applyAll,
+  createAll,
   baseObjects,
   KubectlObserver,
   nodeSpecs,
-  podPhases,
+  preemptorStates,
+  schedulerGet,
   schedulerPreemptionMetrics,
   STORM_LABEL,
   stormObjects,
+  workloadsReady,
 } from './bed';
 import type { BedSize } from './bed';
 import { measureFilter, widenRows } from './webview';
@@ -51,6 +55,14 @@ const restart = stormKinds.includes('restart');
 /** A storm fails when nothing moves for this long (`--stall-seconds`). */
 const stallSeconds = opt('stall-seconds', 300);
 const maxEvents = opt('max-events', 1000);
+/** Seconds of scheduler CPU profile taken once a storm preempts (`--scheduler-profile S`, 0 = none). */
+const schedulerProfileSeconds = opt('scheduler-profile', 0);
+/**
+ * Nodes the scheduler dry-runs preemption on per preemptor (`--preemption-candidates N`, DefaultPreemption's
+ * minCandidateNodesAbsolute with minCandidateNodesPercentage 0; 0 keeps upstream's max(100, 10% of the nodes)). See
+ * bench/README.md: on this bed every node is a candidate and every victim one pod of 1 CPU.
+ */
+const preemptionCandidates = opt('preemption-candidates', 10);
 const outIdx = argv.indexOf('--out');
 const out = outIdx >= 0 ? (argv[outIdx + 1] ?? '') : path.join(repo, 'bench', `live-results${quick ? '-quick' : ''}.json`);
 const t0 = Date.now();
@@ -67,10 +79,19 @@ function startAgent(): { call<T>(m: AgentCall): Promise<T>; pid: number; kill():
   });
   let next = 0;
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  child.on('message', (m: { id: number; result?: unknown; error?: string }) => {
+  // Every delivery the agent reported, sent as they came (kept here so the agent's heap is the connection's).
+  const deliveries: Delivery[] = [];
+  child.on('message', (m: { id: number; result?: unknown; error?: string; deliveries?: Delivery[] }) => {
+    if (m.deliveries !== undefined) {
+      for (const d of m.deliveries) deliveries.push(d);
+      return;
+    }
     const w = waiting.get(m.id);
     waiting.delete(m.id);
     if (m.error !== undefined) w?.reject(new Error(m.error));
+    // The answer to 'deliveries' carries the agent's state; the deliveries are the ones collected here.
+    else if (m.result !== null && typeof m.result === 'object' && 'duplicatesDropped' in m.result)
+      w?.resolve({ ...m.result, deliveries: [...deliveries] });
     else w?.resolve(m.result);
   });
   child.on('exit', (code) => {
@@ -91,6 +112,38 @@ function startAgent(): { call<T>(m: AgentCall): Promise<T>; pid: number; kill():
 }
 
 // ---- helpers ---------------------------------------------------------------------------------------------------
+
+/** The bed's scheduler configuration: profiling on (served only when asked), and the preemption sample when given. */
+function schedulerConfig(): Record<string, unknown> {
+  const cfg: Record<string, unknown> = { enableProfiling: true };
+  if (preemptionCandidates > 0)
+    cfg['profiles'] = [
+      {
+        schedulerName: 'default-scheduler',
+        pluginConfig: [
+          { name: 'DefaultPreemption', args: { minCandidateNodesPercentage: 0, minCandidateNodesAbsolute: preemptionCandidates } },
+        ],
+      },
+    ];
+  return cfg;
+}
+
+/** A CPU profile of kube-scheduler during a storm, next to the results file, with `go tool pprof -top` when Go is there. */
+async function profileScheduler(c: Cluster, name: string): Promise<void> {
+  try {
+    const prof = await schedulerGet(c, `/debug/pprof/profile?seconds=${schedulerProfileSeconds}`, (schedulerProfileSeconds + 60) * 1000);
+    const file = out.replace(/\.json$/, '') + `-scheduler-${name}.pprof`;
+    fs.writeFileSync(file, prof);
+    say(`scheduler CPU profile (${schedulerProfileSeconds} s) in ${file}`);
+    const top = spawnSync('go', ['tool', 'pprof', '-top', '-cum', '-nodecount=40', file], { encoding: 'utf8' });
+    if (top.status === 0) {
+      fs.writeFileSync(`${file}.top.txt`, top.stdout);
+      say(`scheduler profile, top: ${file}.top.txt`);
+    }
+  } catch (e) {
+    say(`scheduler profile failed: ${(e as Error).message}`);
+  }
+}
 
 async function timeKubectlGetPods(c: Cluster): Promise<number> {
   const s = performance.now();
@@ -149,18 +202,27 @@ async function main(): Promise<number> {
   );
   const loads: number[] = [];
   const loadTimer = setInterval(() => loads.push(os.loadavg()[0] ?? 0), 10_000);
-  const c = await startCluster({ nodes: nodeSpecs(size) });
+  // KWOK plays pod stages 4 at a time by default: the bed waited on KWOK (pods bound for minutes before Running), not
+  // on the scheduler. Node leases: 1,000 nodes renewing every 10 s (a 40 s lease) fell behind at half a second a write,
+  // the node lifecycle controller marked their pods NotReady, and KWOK never makes a Running pod Ready again; the bed's
+  // nodes renew every 60 s and the controller waits 10 minutes for a renewal (see bench/README.md).
+  const c = await startCluster({
+    nodes: nodeSpecs(size),
+    schedulerConfig: schedulerConfig(),
+    kwokOptions: { podPlayStageParallelism: 16, nodeLeaseParallelism: 16 },
+    extraArgs: { kwok: ['--node-lease-duration-seconds=240'], 'kube-controller-manager': ['--node-monitor-grace-period=600s'] },
+  });
   let agent: ReturnType<typeof startAgent> | undefined;
   const result: Record<string, unknown> = { size, restart, maxEvents, machine: { cpus: os.cpus().length, node: process.version } };
   try {
     say(`cluster up in ${c.timings['total']} ms; creating ${size.pods} pods`);
     const buildStart = Date.now();
-    await applyAll(c, baseObjects(size));
+    await createAll(c, baseObjects(size));
     await waitFor(
       async () => {
-        const p = await podPhases(c);
-        say(`  pods: ${p.running} running, ${p.pending} pending of ${size.pods}`);
-        return p.running >= size.pods;
+        const ready = await workloadsReady(c);
+        say(`  pods: ${ready} ready of ${size.pods}`);
+        return ready >= size.pods;
       },
       600_000 + size.pods * 100,
       { intervalMs: 10_000, description: `${size.pods} pods Running` },
@@ -249,7 +311,7 @@ async function runStorm(
   const metricsBefore = await schedulerPreemptionMetrics(c);
   const stormStart = Date.now();
   say(`${label}: ${size.preemptions} preemptors`);
-  await applyAll(c, stormObjects(size, n));
+  await createAll(c, stormObjects(size, n));
   let restartAt: number | undefined;
   if (restartMidStorm) {
     await waitFor(() => fresh() >= size.preemptions / 2, 600_000, { intervalMs: 200, description: 'half the storm' });
@@ -262,21 +324,29 @@ async function runStorm(
   // second): it fails only when nothing moves (no new victim, no new running preemptor) for `--stall-seconds`.
   let progress = '';
   let progressAt = Date.now();
+  let profiled = false;
   await waitFor(
     async () => {
-      const p = await podPhases(c, `${STORM_LABEL}=s${n}`);
+      const p = await preemptorStates(c, `${STORM_LABEL}=s${n}`);
       const m = await schedulerPreemptionMetrics(c);
       const victims = m.victims - metricsBefore.victims;
-      say(`  ${label}: ${p.running}/${size.preemptions} preemptors running, ${victims} victims, observer ${fresh()}`);
-      if (`${p.running}/${victims}` !== progress) {
-        progress = `${p.running}/${victims}`;
+      say(
+        `  ${label}: preemptors ${p.running} running, ${p.bound} bound, ${p.nominated} nominated, ${p.waiting} waiting; ${victims} victims, observer ${fresh()}; scheduler queue ${m.queue.active} active, ${m.queue.backoff} backoff, ${m.queue.unschedulable} unschedulable`,
+      );
+      if (!profiled && schedulerProfileSeconds > 0 && victims > 0) {
+        profiled = true;
+        void profileScheduler(c, `storm${n + 1}`);
+      }
+      const now = `${p.running}/${p.bound}/${victims}`;
+      if (now !== progress) {
+        progress = now;
         progressAt = Date.now();
       } else if (Date.now() - progressAt > stallSeconds * 1000)
-        throw new WaitAbort(`storm stalled: no new victim or running preemptor for ${stallSeconds} s (${progress})`);
+        throw new WaitAbort(`storm stalled: no new victim or bound preemptor for ${stallSeconds} s (running/bound/victims ${progress})`);
       return p.running >= size.preemptions;
     },
     24 * 3600_000,
-    { intervalMs: 5000, description: 'every preemptor running' },
+    { intervalMs: size.pods > 10_000 ? 10_000 : 5000, description: 'every preemptor running' },
   );
   const stormSeconds = (Date.now() - stormStart) / 1000;
   const stormEvents = async () => {

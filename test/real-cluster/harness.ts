@@ -68,6 +68,13 @@ export interface StartOptions {
   log?: (msg: string) => void;
   /** Extra flags per component. */
   extraArgs?: Partial<Record<ComponentName, string[]>>;
+  /**
+   * Fields of a KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1, e.g. `profiles`, `enableProfiling`): the
+   * scheduler then runs with `--config`, which makes it ignore its client and profiling flags, so the file carries them.
+   */
+  schedulerConfig?: Record<string, unknown>;
+  /** KWOK's `KwokConfiguration` options (e.g. `podPlayStageParallelism`), in a config file next to the stages. */
+  kwokOptions?: Record<string, unknown>;
 }
 
 export interface ExecResult {
@@ -717,17 +724,65 @@ class ClusterImpl implements Cluster {
           ...extra,
         ];
       case 'kube-scheduler':
-        return [...controllerArgs(this.ports.scheduler, 'scheduler-certs'), '--profiling=false', '--v=2', ...extra];
+        return [
+          ...controllerArgs(this.ports.scheduler, 'scheduler-certs'),
+          '--profiling=false',
+          '--v=2',
+          ...this.schedulerConfigArgs(),
+          ...extra,
+        ];
       case 'kwok':
         return [
           `--kubeconfig=${kc}`,
-          `--config=${this.bin('kwok-stages.yaml')}`,
+          `--config=${[this.bin('kwok-stages.yaml'), ...this.kwokConfigFile()].join(',')}`,
           '--manage-all-nodes=true',
           '--node-lease-duration-seconds=40',
           '--cidr=10.244.0.0/16',
           ...extra,
         ];
     }
+  }
+
+  /** `--config` with the options' scheduler configuration, written into the run dir (same client settings as the flags). */
+  private schedulerConfigArgs(): string[] {
+    if (this.opts.schedulerConfig === undefined) return [];
+    const file = path.join(this.dir, 'scheduler-config.json');
+    const cfg = {
+      apiVersion: 'kubescheduler.config.k8s.io/v1',
+      kind: 'KubeSchedulerConfiguration',
+      clientConnection: { kubeconfig: this.kubeconfig, qps: 300, burst: 600 },
+      leaderElection: { leaderElect: false },
+      enableProfiling: false,
+      ...this.opts.schedulerConfig,
+    };
+    fs.writeFileSync(file, `${JSON.stringify(cfg, null, 2)}\n`);
+    return [`--config=${file}`];
+  }
+
+  /** The KWOK options file, written into the run dir when the options ask for one. */
+  private kwokConfigFile(): string[] {
+    if (this.opts.kwokOptions === undefined) return [];
+    const file = path.join(this.dir, 'kwok-config.json');
+    // KWOK does not default a configuration read from a file (a parallelism left out is 0 and fatal): its defaults
+    // (v0.8.0 zz_generated.defaults.go) first, the flags still override what they set.
+    const defaults = {
+      enableDebuggingHandlers: true,
+      enableContentionProfiling: false,
+      enableProfilingHandler: true,
+      podPlayStageParallelism: 4,
+      nodePlayStageParallelism: 4,
+      nodeLeaseParallelism: 4,
+      podsOnNodeSyncParallelism: 1,
+      enablePodsOnNodeSyncListPager: true,
+      enablePodsOnNodeSyncStreamWatch: false,
+    };
+    const cfg = {
+      apiVersion: 'config.kwok.x-k8s.io/v1alpha1',
+      kind: 'KwokConfiguration',
+      options: { ...defaults, ...this.opts.kwokOptions },
+    };
+    fs.writeFileSync(file, `${JSON.stringify(cfg, null, 2)}\n`);
+    return [file];
   }
 
   // ---- process control
