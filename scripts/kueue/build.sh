@@ -57,6 +57,6 @@ stage_start "install into $BIN"
 rm -rf "$BIN/kueue-config"
 mv -f "$TMPB/kueue" "$BIN/kueue"
 mv -f "$TMPB/kueue-config" "$BIN/kueue-config"
-"$BIN/kueue" --help 2>&1 | sed -n 1p || true
+go version -m "$BIN/kueue" | sed -n "2,3p"
 stage_end
 go_build_stamp
