@@ -2,13 +2,15 @@
 // exactly as the language server opens it, driven by bench/live/run.ts over IPC. It reports every event record the
 // connection delivers (UID, resourceVersion, victim and preemptor, when it arrived) so the runner can count lost and
 // duplicated records against the apiserver's own list, whatever the bounded store still holds at the end. Deliveries
-// go to the runner as they come (batched every 100 ms) instead of piling up here: at 1,000 nodes a storm delivers
-// 9,000-16,000 records, and kept in this process they grew its heap by about 600 bytes each, which the heap measures
-// would have charged to the connection.
+// go to the runner as they come (batched every 100 ms) instead of piling up here, and the runner tells re-sent records
+// from second deliveries (DeliveryLog): at 1,000 nodes a storm delivers 9,000-16,000 records, and kept in this process
+// they grew its heap by about 600 bytes each, which the heap measures would have charged to the connection.
+import * as v8 from 'node:v8';
 import { ClusterConnection } from '../../server/src/cluster/connection';
 import { parsePreemptedNote } from '../../server/src/core/index';
 import { PodCache } from '../../server/src/cluster/pod-cache';
 import type { EventRecord, PodRecord } from '../../server/src/core/index';
+import type { Sent } from './deliveries';
 
 export type AgentRequest =
   | { id: number; cmd: 'connect'; kubeconfig: string; maxEvents: number; maxDeletedPods: number }
@@ -18,55 +20,39 @@ export type AgentRequest =
   | { id: number; cmd: 'diagnose'; targets: { namespace: string; name: string; uid?: string }[] }
   | { id: number; cmd: 'rows' }
   | { id: number; cmd: 'cacheHeap' }
+  | { id: number; cmd: 'heapSnapshot'; file: string }
   | { id: number; cmd: 'stop' };
 
 export interface Memory {
   heapUsed: number;
   rss: number;
   pods: number;
+  /** Of which deleted pods kept for Diagnose (at most `maxDeletedPods`). */
+  deletedPods: number;
   events: number;
   eventsEvicted: number;
 }
 
-/**
- * One event the connection reported: [event uid, resourceVersion, reason, eventTime, received (ms), victim uid, preemptor
- * uid, uid of the record holding it] (an event folded into the record of the same preemption: that record's uid).
- */
-export type Delivery = [string, string, string, string, number, string, string, string];
-
 const gc = (globalThis as { gc?: () => void }).gc;
 let conn: ClusterConnection | undefined;
-/** Deliveries not yet sent to the runner. */
-let outbox: Delivery[] = [];
+/** Records not yet sent to the runner. */
+let outbox: Sent[] = [];
 let flushTimer: NodeJS.Timeout | undefined;
 const states: string[] = [];
-const folded = new Set<string>();
-const delivered = new Set<string>();
 
 function memory(): Memory {
   gc?.();
   gc?.();
   const m = process.memoryUsage();
-  const counts = conn?.counts ?? { pods: 0, events: 0, eventsEvicted: 0 };
-  return { heapUsed: m.heapUsed, rss: m.rss, pods: counts.pods, events: counts.events, eventsEvicted: counts.eventsEvicted };
+  const c = conn?.counts ?? { pods: 0, deletedPods: 0, events: 0, eventsEvicted: 0 };
+  return { heapUsed: m.heapUsed, rss: m.rss, pods: c.pods, deletedPods: c.deletedPods, events: c.events, eventsEvicted: c.eventsEvicted };
 }
 
 function record(records: readonly EventRecord[]): void {
   const at = Date.now();
   for (const r of records) {
     const preemptor = r.reason === 'Preempted' ? (parsePreemptedNote(r.note)?.preemptorUid ?? r.related?.uid ?? '') : '';
-    const newlyFolded = (r.mergedUids ?? []).filter((u) => !folded.has(u));
-    // A record re-sent because an event was folded into it is not a second delivery of that record.
-    const key = `${r.uid}|${r.resourceVersion ?? ''}`;
-    if (!(newlyFolded.length > 0 && delivered.has(key)))
-      outbox.push([r.uid, r.resourceVersion ?? '', r.reason, r.time, at, r.regarding.uid ?? '', preemptor, r.uid]);
-    // Only Preempted records fold other events into them: only their keys are needed here.
-    if (r.reason === 'Preempted') delivered.add(key);
-    for (const uid of r.mergedUids ?? []) {
-      if (folded.has(uid)) continue;
-      folded.add(uid);
-      outbox.push([uid, '', r.reason, r.time, at, r.regarding.uid ?? '', preemptor, r.uid]);
-    }
+    outbox.push([r.uid, r.resourceVersion ?? '', r.reason, r.time, at, r.regarding.uid ?? '', preemptor, [...(r.mergedUids ?? [])]]);
   }
   flushTimer ??= setTimeout(flush, 100);
 }
@@ -137,6 +123,15 @@ async function handle(m: AgentRequest): Promise<unknown> {
       records = [];
       const h1 = memory().heapUsed;
       return { pods: cache.size + records.length, bytes: h1 - h0 };
+    }
+    case 'heapSnapshot': {
+      // After the same two full GCs as the memory measure: what the connection retains (bench/live/heap-diff.ts).
+      flush();
+      gc?.();
+      gc?.();
+      const t = performance.now();
+      const file = v8.writeHeapSnapshot(m.file);
+      return { file, ms: performance.now() - t };
     }
     case 'stop':
       await conn?.stop();

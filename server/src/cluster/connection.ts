@@ -98,8 +98,13 @@ export class ClusterConnection implements PodLookup {
   }
 
   /** Sizes of what the connection keeps (pods in the UID cache, events in the store, events dropped by the bound). */
-  get counts(): { pods: number; events: number; eventsEvicted: number } {
-    return { pods: this.podCache.size, events: this.eventStore.size, eventsEvicted: this.eventStore.evictedCount };
+  get counts(): { pods: number; deletedPods: number; events: number; eventsEvicted: number } {
+    return {
+      pods: this.podCache.size,
+      deletedPods: this.podCache.deletedSize,
+      events: this.eventStore.size,
+      eventsEvicted: this.eventStore.evictedCount,
+    };
   }
 
   // ---- state ---------------------------------------------------------------------------------

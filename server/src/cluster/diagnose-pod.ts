@@ -11,8 +11,13 @@ import { readForReconstruction } from './reconstruction-reads';
 import type { PodLookup } from './rows';
 import type { SnapshotPoller } from './snapshot-poller';
 
-/** A snapshot younger than this is reused by Diagnose (a burst on 1,000 nodes would re-read every Node each time). */
+/** A snapshot an earlier Diagnose read less than this ago is reused as it is (a burst on 1,000 nodes would re-read every Node each time). */
 const DIAGNOSE_SNAPSHOT_MAX_AGE_MS = 5000;
+/**
+ * Up to this age, such a snapshot is still used at once while a newer one is read in the background (stale while
+ * revalidate); the report says how old it was. Older, Diagnose waits for the new read.
+ */
+export const DIAGNOSE_SNAPSHOT_MAX_STALE_MS = 30_000;
 
 export interface DiagnoseTarget {
   namespace: string;
@@ -44,8 +49,14 @@ export async function diagnosePod(c: DiagnoseDeps, target: DiagnoseTarget, works
   // pod's own read, unless an earlier Diagnose read them seconds ago (a burst of Diagnose Pod on 1,000 nodes would
   // re-read every Node each time). A periodic or start-up snapshot is never reused: a class created since then would
   // be missing from the report.
+  // Between 5 and 30 s old, the snapshot is used now and re-read alongside (shared with any read in flight), so that a
+  // burst of Diagnoses does not wait for 1,000 Nodes every 5 s; the report gives its age.
   const reuse = c.poller.reusableForDiagnose(DIAGNOSE_SNAPSHOT_MAX_AGE_MS);
-  const refreshing = c.watch && !reuse ? c.refreshSnapshot().then(() => c.poller.markReadForDiagnose()) : Promise.resolve(undefined);
+  const stale = c.watch && !reuse && c.poller.reusableForDiagnose(DIAGNOSE_SNAPSHOT_MAX_STALE_MS);
+  const staleTakenAt = stale ? c.poller.current().takenAt : undefined;
+  const read = () => c.refreshSnapshot().then(() => c.poller.markReadForDiagnose());
+  if (stale) void read().catch(() => undefined);
+  const refreshing = c.watch && !reuse && !stale ? read() : Promise.resolve(undefined);
   // A name Kubernetes would not accept cannot exist: no request (and no path that is not a plain object read).
   const validTarget = isNamespaceName(target.namespace) && isObjectName(target.name);
   const [live] = await Promise.all([
@@ -77,6 +88,8 @@ export async function diagnosePod(c: DiagnoseDeps, target: DiagnoseTarget, works
   if (view.context !== undefined) source.context = view.context;
   if (c.scopeNamespaces !== undefined) source.namespaces = c.scopeNamespaces;
   const snap = c.poller.current();
+  // Still the older snapshot (the background read has not landed): the report says how old it is.
+  if (staleTakenAt !== undefined && snap.takenAt === staleTakenAt) source.snapshotAgeMs = c.poller.ageMs();
   const events = c.events();
   if (extra !== undefined) {
     const known = new Set(events.map((e) => e.uid));

@@ -104,7 +104,8 @@ export class PodCache implements PodLookup {
     const key = `${p.namespace}/${p.name}`;
     if (!this.podsByUid.has(p.uid)) {
       const uids = this.uidsByName.get(key);
-      if (uids === undefined) this.uidsByName.set(this.strings.of(key), [p.uid]);
+      // Not interned: a name is one pod's (the interner would keep it after the pod is forgotten).
+      if (uids === undefined) this.uidsByName.set(key, [p.uid]);
       else uids.push(p.uid);
     }
     this.podsByUid.set(p.uid, p);
@@ -131,7 +132,12 @@ export class PodCache implements PodLookup {
     else this.uidsByName.set(key, uids);
   }
 
-  /** The same record with the strings replicas share interned (a fresh record from podRecordFromObject: mutated). */
+  /**
+   * The same record with the strings replicas share interned (a fresh record from podRecordFromObject: mutated). Not
+   * `seenAt` (the instant of one watch event, to the millisecond: a list's pages already share one string): interned, it
+   * stayed in the table after the record moved on, and a storm's 10,000s of pod updates grew the heap by what no
+   * record held (bench/README.md, heap profile of 2026-12-07).
+   */
   private compact(r: PodRecord): PodRecord {
     const s = this.strings;
     r.namespace = s.of(r.namespace);
@@ -141,7 +147,6 @@ export class PodCache implements PodLookup {
     if (r.nominatedNode !== undefined) r.nominatedNode = s.of(r.nominatedNode);
     if (r.schedulerName !== undefined) r.schedulerName = s.of(r.schedulerName);
     if (r.phase !== undefined) r.phase = s.of(r.phase);
-    if (r.seenAt !== undefined) r.seenAt = s.of(r.seenAt);
     if (r.startTime !== undefined) r.startTime = s.of(r.startTime);
     if (r.creationTime !== undefined) r.creationTime = s.of(r.creationTime);
     for (const o of r.owners) {
@@ -211,6 +216,11 @@ export class PodCache implements PodLookup {
   /** Pods in the cache (deleted ones included). */
   get size(): number {
     return this.podsByUid.size;
+  }
+
+  /** Deleted pods kept in the cache (at most `maxDeletedPods`). */
+  get deletedSize(): number {
+    return this.deleted.size;
   }
 
   all(): PodRecord[] {

@@ -126,13 +126,16 @@ function sections(r: DiagnoseReport): Array<[string, string[]]> {
   if (r.fixes.length > 0) out.push(['Fixes', r.fixes.map((f) => `${f.title}${manifestText(f.manifest)}: ${f.detail}`)]);
   if (r.timeline.length > 0)
     out.push(['Events', r.timeline.map((t) => `${humanTime(t.time, r.generatedAt)} ${t.object} ${t.reason}: ${t.note}`)]);
+  const data: string[] = [];
   if (r.source?.partial === true)
-    out.push([
-      'Data',
-      [
-        `Partial view: only namespaces ${(r.source.namespaces ?? []).join(', ')} are readable with this context; a preemptor elsewhere cannot be resolved.`,
-      ],
-    ]);
+    data.push(
+      `Partial view: only namespaces ${(r.source.namespaces ?? []).join(', ')} are readable with this context; a preemptor elsewhere cannot be resolved.`,
+    );
+  if (r.source?.snapshotAgeMs !== undefined)
+    data.push(
+      `PriorityClasses, Nodes, PodDisruptionBudgets and LimitRanges as read ${Math.round(r.source.snapshotAgeMs / 1000)} s ago; a newer read is under way.`,
+    );
+  if (data.length > 0) out.push(['Data', data]);
   return out;
 }
 

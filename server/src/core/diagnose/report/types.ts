@@ -31,7 +31,14 @@ export interface DiagnoseInput {
   /** When the report is made (ISO): "12 min ago" is relative to it. The core reads no clock. */
   now?: string;
   /** Where the data came from, shown in the report. */
-  source?: { context?: string; state?: string; partial?: boolean; namespaces?: string[] };
+  source?: {
+    context?: string;
+    state?: string;
+    partial?: boolean;
+    namespaces?: string[];
+    /** Set when the cluster objects (classes, Nodes, PDBs, LimitRanges) were read this long ago, a newer read under way. */
+    snapshotAgeMs?: number;
+  };
 }
 
 export interface ManifestLink {
