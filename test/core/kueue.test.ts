@@ -140,7 +140,7 @@ describe('Kueue priority (R-Q.2, jobframework.ExtractPriority)', () => {
       labels: { 'kueue.x-k8s.io/priority-class': 'wpc-missing' },
       podClass: 'pc-low',
       pcs: pcIndex(['pc-low', 10]),
-      want: 'none: workloadpriorityclasses.kueue.x-k8s.io "wpc-missing" not found',
+      want: 'none: WorkloadPriorityClass.kueue.x-k8s.io "wpc-missing" not found',
     },
     {
       name: 'an empty label is no label',
@@ -169,7 +169,7 @@ describe('Kueue priority (R-Q.2, jobframework.ExtractPriority)', () => {
       labels: {},
       podClass: 'nope',
       pcs: pcIndex(),
-      want: 'none: priorityclasses.scheduling.k8s.io "nope" not found',
+      want: 'none: PriorityClass.scheduling.k8s.io "nope" not found',
     },
     {
       name: 'no class: the lowest of several globalDefault classes',

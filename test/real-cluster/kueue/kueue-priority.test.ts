@@ -99,9 +99,8 @@ describe('real Kueue v0.19.2: the Workload priority and the core agree (scenario
 
   /**
    * A class Kueue cannot find: the core says no Workload (no fallback); Kueue creates none, keeps the Job suspended and
-   * logs its reconcile error, whose text is returned. The texts differ (test/scenarios/KUEUE.md): Kueue's cached client
-   * names the kind (`WorkloadPriorityClass.kueue.x-k8s.io "x" not found`), the core the resource
-   * (`workloadpriorityclasses.kueue.x-k8s.io "x" not found`).
+   * logs its reconcile error, whose text is returned: Kueue's cached client names the kind and group
+   * (`WorkloadPriorityClass.kueue.x-k8s.io "x" not found`), and the core quotes it.
    */
   async function missingClass(
     t: { diagnostic(msg: string): void },
@@ -140,16 +139,14 @@ describe('real Kueue v0.19.2: the Workload priority and the core agree (scenario
     const j = kueueJob(ns, 'missing-wpc', { queue: 'lq', cpu: '1', wpc: 'wpc-missing', priorityClassName: 'pc-300' });
     const r = await missingClass(t, 'missing-wpc', j, 'workload-priority-class-not-found', 'wpc-missing');
     assert.equal(r.real, 'WorkloadPriorityClass.kueue.x-k8s.io "wpc-missing" not found');
-    // Known disagreement (KUEUE.md): when the core quotes Kueue's text, this becomes assert.equal(r.core, r.real).
-    assert.equal(r.core, 'workloadpriorityclasses.kueue.x-k8s.io "wpc-missing" not found');
+    assert.equal(r.core, r.real);
   });
 
   test('a pod template naming a missing PriorityClass: no Workload, the Job stays suspended', async (t) => {
     const j = kueueJob(ns, 'missing-pc', { queue: 'lq', cpu: '1', priorityClassName: 'pc-missing' });
     const r = await missingClass(t, 'missing-pc', j, 'priority-class-not-found', 'pc-missing');
     assert.equal(r.real, 'PriorityClass.scheduling.k8s.io "pc-missing" not found');
-    // Known disagreement (KUEUE.md): when the core quotes Kueue's text, this becomes assert.equal(r.core, r.real).
-    assert.equal(r.core, 'priorityclasses.scheduling.k8s.io "pc-missing" not found');
+    assert.equal(r.core, r.real);
   });
 });
 

@@ -23,7 +23,11 @@ export interface KueuePriority {
   from: KueuePriorityFrom;
   /** The WorkloadPriorityClass or PriorityClass the value came from. */
   className: string | undefined;
-  /** Why Kueue creates no Workload: its reconcile fails with this error and the job stays suspended. */
+  /**
+   * Why Kueue creates no Workload: its reconcile fails with this error (logged, in v0.19 no event) and the job stays
+   * suspended. Kueue reads classes through controller-runtime's cached client, whose NotFound names the kind and group
+   * (`WorkloadPriorityClass.kueue.x-k8s.io "x" not found`), not the resource as the apiserver's does.
+   */
   problem: { kind: 'workload-priority-class-not-found' | 'priority-class-not-found'; message: string } | undefined;
 }
 
@@ -60,7 +64,7 @@ export function resolveKueuePriority(
         className: wpcName,
         problem: {
           kind: 'workload-priority-class-not-found',
-          message: `workloadpriorityclasses.kueue.x-k8s.io "${wpcName}" not found`,
+          message: `WorkloadPriorityClass.kueue.x-k8s.io "${wpcName}" not found`,
         },
       };
     }
@@ -75,7 +79,7 @@ export function resolveKueuePriority(
         className: podPriorityClassName,
         problem: {
           kind: 'priority-class-not-found',
-          message: `priorityclasses.scheduling.k8s.io "${podPriorityClassName}" not found`,
+          message: `PriorityClass.scheduling.k8s.io "${podPriorityClassName}" not found`,
         },
       };
     }
