@@ -140,9 +140,8 @@ async function loadWith(
       host.addParsed(unreadFile(f.path, 'file-too-large', message));
     } else if (outcome.kind === 'failed') {
       // A file its parser died or hung on (a worker's heap or time limit): reported, the other files are analysed.
-      const message = `${f.path} was not analysed: ${outcome.reason}`;
-      skipped.push(message);
-      host.addParsed(unreadFile(f.path, 'too-large', message));
+      skipped.push(`${f.path} was not analysed: ${outcome.reason}`);
+      host.addParsed(unreadFile(f.path, 'too-large', `the file was not analysed: ${outcome.reason}`));
     } else {
       objectCount += outcome.parsed.objects.length;
       plain.set(outcome.parsed.file, outcome.parsed);
