@@ -67,6 +67,8 @@ const builds = [
   { ...shipped, entryPoints: { client: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...shipped, entryPoints: { server: 'server/src/main.ts' }, outdir: 'dist' },
   { ...shipped, entryPoints: { kpl: 'server/src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  // kpl's parse workers (server/src/io/parse-pool.ts): the core and the file reader only, so each starts fast.
+  { ...shipped, entryPoints: { 'kpl-parse-worker': 'server/src/io/parse-worker.ts' }, outdir: 'dist' },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'media/src/main.ts' }, outdir: 'dist' },
 ];
 // Test programs that are not test files themselves: the local cluster's CLI (npm run cluster:up, the demo) and the

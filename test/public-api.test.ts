@@ -33,6 +33,9 @@ const publicApi = [
   'SourceInput',
   'FileProblem',
   'parsedFromApi',
+  'packParsedFile',
+  'unpackParsedFile',
+  'PackedFile',
   // semantics
   'PriorityClass',
   'ignoresDisruptions',

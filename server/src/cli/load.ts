@@ -1,13 +1,14 @@
 // Loads PATH arguments, `--cluster-state` files and `.kpl.yaml` into an AnalysisHost; the CLI's only file IO.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { AnalysisHost, newestKubernetesMinor, oldestKubernetesMinor, parseFile, rulesById, unreadFile } from '../core/index';
+import { AnalysisHost, newestKubernetesMinor, oldestKubernetesMinor, rulesById, unreadFile } from '../core/index';
 import type { ParsedFile, SeveritySetting, RuleSettings, SourceInput } from '../core/index';
 import { isWithin } from '../render/index';
 import type { RenderResult } from '../render/index';
 import { defaultMaxFileMiB, FileReader, isTooLarge, maxFileMiBLimit, tooLargeMessage } from '../workspace/read';
 import { describeError, walkPaths, walkProblemFile } from '../workspace/walk';
 import type { WalkProblem } from '../workspace/walk';
+import { FileParsing } from '../io/read-files';
 import { UsageError } from './args';
 import { renderConfigOf, renderPaths } from './render';
 import type { RenderOptions } from './render';
@@ -24,6 +25,8 @@ export interface LoadOptions {
   maxFileMiB?: number;
   /** Rendering of charts and kustomizations (check, explain); undefined = never render (simulate, evict). */
   render?: RenderOptions;
+  /** Parse worker threads (tests); default: every core for large trees (server/src/io/read-files.ts). */
+  parseThreads?: number;
 }
 
 /** The flags every command that reads PATH arguments takes (check, explain). */
@@ -77,7 +80,31 @@ export async function load(options: LoadOptions): Promise<Loaded> {
   const settings: RuleSettings = { severities: config.severities };
   const host = new AnalysisHost({ kubernetesMinor }, settings);
   const followSymlinks = options.followSymlinks === true;
-  const walked = await walkPaths(options.paths, { followSymlinks });
+  const maxBytes = (options.maxFileMiB ?? defaultMaxFileMiB) * 1024 * 1024;
+  // Large trees are read and parsed on worker threads (server/src/io), started while the walk still runs.
+  const parsing = new FileParsing({ maxBytes, threads: options.parseThreads });
+  try {
+    return await loadWith(options, { host, configFile, config, kubernetesMinor, settings, followSymlinks, maxBytes, parsing });
+  } finally {
+    parsing.close();
+  }
+}
+
+async function loadWith(
+  options: LoadOptions,
+  c: {
+    host: AnalysisHost;
+    configFile: string | undefined;
+    config: { text: string | undefined };
+    kubernetesMinor: number;
+    settings: RuleSettings;
+    followSymlinks: boolean;
+    maxBytes: number;
+    parsing: FileParsing;
+  },
+): Promise<Loaded> {
+  const { host, configFile, config, kubernetesMinor, settings, followSymlinks, maxBytes, parsing } = c;
+  const walked = await walkPaths(options.paths, { followSymlinks, exclude: parsing.countEntry });
   let renders: RenderResult[] = [];
   if (options.render?.enabled === true) {
     const rendered = await renderPaths(options.paths, options.render, renderConfigOf(configFile, config.text), kubernetesMinor);
@@ -91,35 +118,36 @@ export async function load(options: LoadOptions): Promise<Loaded> {
   }
   const plain = new Map<string, ParsedFile>();
   const problems = [...walked.problems];
-  // One file at a time into one reused buffer, parsed right away; the size is checked before reading.
-  const reader = new FileReader((options.maxFileMiB ?? defaultMaxFileMiB) * 1024 * 1024);
+  const reader = new FileReader(maxBytes);
   const advice = 'raise the limit with --max-file-size MiB';
   const skipped: string[] = [];
   let objectCount = 0;
-  for (const f of walked.files) {
-    let content;
-    try {
-      content = reader.read(f.absolute);
-    } catch (error) {
+  // In walk order, whichever thread read and parsed the file.
+  const outcomes = await parsing.run(walked.files);
+  walked.files.forEach((f, i) => {
+    const outcome = outcomes[i];
+    if (outcome === undefined) return;
+    if (outcome.kind === 'unreadable') {
       problems.push({
         path: f.path,
         kind: 'unreadable',
-        message: `${f.path}: ${describeError(error)}`,
+        message: `${f.path}: ${outcome.reason}`,
         argument: options.paths.includes(f.path),
       });
-      continue;
-    }
-    if (isTooLarge(content)) {
-      const message = tooLargeMessage(f.path, content.size, reader.maxBytes, advice);
+    } else if (outcome.kind === 'too-large') {
+      const message = tooLargeMessage(f.path, outcome.size, maxBytes, advice);
       skipped.push(message);
       host.addParsed(unreadFile(f.path, 'file-too-large', message));
-      continue;
+    } else if (outcome.kind === 'failed') {
+      // A file its parser died or hung on (a worker's heap or time limit): reported, the other files are analysed.
+      skipped.push(`${f.path} was not analysed: ${outcome.reason}`);
+      host.addParsed(unreadFile(f.path, 'too-large', `the file was not analysed: ${outcome.reason}`));
+    } else {
+      objectCount += outcome.parsed.objects.length;
+      plain.set(outcome.parsed.file, outcome.parsed);
+      host.addParsed(outcome.parsed);
     }
-    const parsed = parseFile({ path: f.path, content });
-    objectCount += parsed.objects.length;
-    plain.set(parsed.file, parsed);
-    host.addParsed(parsed);
-  }
+  });
   // Symlink loops, links out of the PATH arguments and unreadable entries inside directories become findings on a
   // pseudo-file named by the path.
   for (const p of problems) {

@@ -16,6 +16,8 @@ export { get, entry, stringValue } from './syntax/tree';
 export { parseFile, unreadFile } from './model/objects';
 export type { K8sObject, ParsedFile, SourceInput, FileProblem } from './model/objects';
 export { parsedFromApi } from './model/from-api';
+export { packParsedFile, unpackParsedFile } from './model/packed';
+export type { PackedFile } from './model/packed';
 
 // Semantics used by views.
 export type { PriorityClass } from './semantics/priority-class';
