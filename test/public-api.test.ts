@@ -55,6 +55,7 @@ const publicApi = [
   'FindingTag',
   'AnalysisHost',
   'sortFindings',
+  'earlyAnalysis',
   'RuleSettings',
   // predict
   'SimCluster',

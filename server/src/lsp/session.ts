@@ -15,6 +15,7 @@ import type { ClusterSource } from './cluster-source';
 import { GlobMatcher } from './glob';
 import { IdleCompactor } from './heap';
 import { Indexer } from './indexer';
+import { OpenFirst } from './open-first';
 import type { Folder } from './indexer';
 import type { OpenDocuments, Peer } from './peer';
 import { Publisher } from './publisher';
@@ -93,6 +94,8 @@ export class Session {
   private readonly edits: EditQueue;
   /** Charts and kustomizations of the workspace, rendered and analysed beside the plain files. */
   readonly rendered: RenderedInputs;
+  /** The open documents' early findings and hovers while the first index runs. */
+  readonly openFirst: OpenFirst;
 
   constructor(
     private readonly peer: Peer,
@@ -131,6 +134,15 @@ export class Session {
       rebuilt: () => {
         if (!this.applyingRendered) void this.rendered.reanalyse();
       },
+    });
+    this.openFirst = new OpenFirst({
+      documents: () =>
+        this.documents
+          .all()
+          .map((doc) => ({ key: canonicalUri(doc.uri), doc }))
+          .filter((d) => this.isManifest(d.doc.uri, d.doc.languageId) && !this.excluded(d.key)),
+      settings: () => ({ rules: ruleSettings(this.settings), kubernetesMinor: kubernetesMinor(this.settings) }),
+      publish: (file, findings, text, version) => this.publisher.publishEarly(file, findings, text, version),
     });
     this.rendered = new RenderedInputs({
       log: this.log,
@@ -346,7 +358,8 @@ export class Session {
 
   /** flush hands every due document to the host (that document only), then analyses and publishes. */
   flush(): void {
-    if (!this.indexed || !this.edits.hasQueued()) return;
+    if (!this.indexed) return this.openFirst.preview();
+    if (!this.edits.hasQueued()) return;
     const changed = new Set<string>();
     for (const key of this.edits.takeQueued()) {
       const doc = this.documents.get(this.clientUri(key));
@@ -441,21 +454,27 @@ export class Session {
   index(progress?: (message: string, percentage?: number) => void): Promise<void> {
     const generation = ++this.indexGeneration;
     const previous = this.indexRun;
+    const tracked = (message: string, percentage?: number): void => {
+      this.openFirst.percentage = percentage ?? this.openFirst.percentage;
+      progress?.(message, percentage);
+    };
     this.indexRun = previous
-      .then(() => this.runIndex(generation, progress))
+      .then(() => this.runIndex(generation, tracked))
       .catch((error: unknown) => this.log.error(`workspace index failed: ${(error as Error).stack ?? String(error)}`));
     return this.indexRun;
   }
 
   private async runIndex(generation: number, progress?: (message: string, percentage?: number) => void): Promise<void> {
     const started = Date.now();
+    if (!this.indexed) this.openFirst.start();
     const seen = await this.indexer.walk(() => generation === this.indexGeneration, progress);
     if (seen === undefined) return;
     // Files gone from disk (or newly excluded) since the last index leave the analysis.
     for (const key of [...this.indexer.diskFiles])
       if (!seen.has(key) && this.documents.get(this.clientUri(key)) === undefined) this.removeFile(key);
     this.dropPartial(false); // chart files and kustomize patches found by the last render stay out
-    const changed = new Set<string>();
+    const read = new Set<string>();
+    const changed = new Set<string>(); // published whatever their diagnostics (not the open-file-first ones: if changed)
     for (const doc of this.documents.all()) {
       const key = canonicalUri(doc.uri);
       this.clientUris.set(key, doc.uri);
@@ -465,10 +484,11 @@ export class Session {
       }
       this.host.setFile({ path: key, content: doc.getText() });
       this.edits.analyzed(key, doc.version);
-      changed.add(key);
+      read.add(key);
+      if (!this.openFirst.published(key, doc.version)) changed.add(key);
     }
     // Queued edits of documents the index just read, or of closed documents, are done.
-    this.edits.unqueue((key) => !changed.has(key) && this.documents.get(this.clientUri(key)) !== undefined);
+    this.edits.unqueue((key) => !read.has(key) && this.documents.get(this.clientUri(key)) !== undefined);
     this.host.setClusterParsed(this.settings.clusterAware && this.trusted ? this.cluster.snapshot() : []);
     this.indexed = true;
     this.stats.lastIndexMs = Date.now() - started;
@@ -476,6 +496,7 @@ export class Session {
     this.analyzeAndPublish(changed);
     // The index is complete when every file's diagnostics are out: the open documents went first, the rest now.
     this.publisher.drain();
+    this.openFirst.finish();
     this.log.info(`indexed ${this.stats.files} file(s), ${this.stats.workloads} workload(s) in ${this.stats.lastIndexMs} ms`);
     // Renders run after the plain files are published, off the path of every edit.
     void this.rendered.schedule();
