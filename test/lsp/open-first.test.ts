@@ -86,7 +86,7 @@ describe('OpenFirst', () => {
     );
     const published: Array<{ file: string; version: number; rules: string[] }> = [];
     const first = new OpenFirst({
-      documents: () => [{ key: doc.uri, doc }],
+      documents: () => [doc],
       settings: () => ({ rules: { severities: {} }, kubernetesMinor: newestKubernetesMinor }),
       publish: (file, findings, _text, version) => published.push({ file, version, rules: findings.map((f) => f.ruleId) }),
     });

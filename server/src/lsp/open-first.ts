@@ -6,11 +6,13 @@
 import type { Hover, Position } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { earlyAnalysis, escapeMarkdown, LineIndex, parseFile } from '../core/index';
-import type { Finding, K8sObject, RuleSettings, WorkspaceModel } from '../core/index';
+import type { Finding, RuleSettings, WorkspaceModel } from '../core/index';
+import { objectAt } from './lookup';
+import { canonicalUri } from './uri';
 
 export interface OpenFirstContext {
-  /** The open manifest documents (not excluded), by analysis key. */
-  documents(): Array<{ key: string; doc: TextDocument }>;
+  /** The open manifest documents (not excluded). */
+  documents(): TextDocument[];
   settings(): { rules: RuleSettings; kubernetesMinor: number };
   /** Publishes a document's early findings (digest-checked like every publish). */
   publish(file: string, findings: Finding[], text: string, version: number): void;
@@ -50,7 +52,10 @@ export class OpenFirst {
   preview(): void {
     if (!this.active) return;
     // A chart template is not YAML until rendered: its findings wait for the index and the render.
-    const docs = this.c.documents().filter((d) => !d.doc.getText().includes('{{'));
+    const docs = this.c
+      .documents()
+      .filter((doc) => !doc.getText().includes('{{'))
+      .map((doc) => ({ key: canonicalUri(doc.uri), doc }));
     if (docs.length === this.versions.size && docs.every((d) => this.versions.get(d.key) === d.doc.version)) return;
     const files = docs.map((d) => parseFile({ path: d.key, content: d.doc.getText(), origin: 'workspace' }));
     const { rules, kubernetesMinor } = this.c.settings();
@@ -70,14 +75,7 @@ export class OpenFirst {
     const parsed = this.model?.files.get(key);
     if (parsed === undefined) return { contents: { kind: 'markdown', value: this.indexing() } };
     const offset = new LineIndex(parsed.text).offset(position);
-    let best: K8sObject | undefined;
-    for (const o of parsed.objects)
-      if (
-        o.span.start <= offset &&
-        offset <= o.span.end &&
-        (best === undefined || o.span.end - o.span.start < best.span.end - best.span.start)
-      )
-        best = o;
+    const best = objectAt(parsed, offset);
     const head = best === undefined ? '' : `**${escapeMarkdown(best.kind)} ${escapeMarkdown(best.id.split('/').slice(1).join('/'))}**\n\n`;
     return { contents: { kind: 'markdown', value: `${head}${this.indexing()}` } };
   }

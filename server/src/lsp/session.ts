@@ -1,8 +1,9 @@
 // Over 400 lines because it is the one place that orders the index, debounced edits, renders and settings against each other.
 // Session state of one language server: the AnalysisHost, open documents (debounced edits, never a stale version),
 // settings, workspace folders and the cluster target. Its parts: indexer.ts (the workspace walk and disk reads),
-// publisher.ts (diagnostics, only what changed) and client-settings.ts; it talks to the client only through a Peer
-// (peer.ts), so the stdio server (server.ts) and the in-process tests (test/lsp/in-process.test.ts) drive the same code.
+// publisher.ts (diagnostics, only what changed), open-first.ts (open documents during the first index) and
+// client-settings.ts; it talks to the client only through a Peer (peer.ts), so the stdio server (server.ts) and the
+// in-process tests (test/lsp/in-process.test.ts) drive the same code.
 import * as path from 'node:path';
 import { MessageType } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -15,6 +16,7 @@ import type { ClusterSource } from './cluster-source';
 import { GlobMatcher } from './glob';
 import { IdleCompactor } from './heap';
 import { Indexer } from './indexer';
+import { objectAt } from './lookup';
 import { OpenFirst } from './open-first';
 import type { Folder } from './indexer';
 import type { OpenDocuments, Peer } from './peer';
@@ -136,11 +138,7 @@ export class Session {
       },
     });
     this.openFirst = new OpenFirst({
-      documents: () =>
-        this.documents
-          .all()
-          .map((doc) => ({ key: canonicalUri(doc.uri), doc }))
-          .filter((d) => this.isManifest(d.doc.uri, d.doc.languageId) && !this.excluded(d.key)),
+      documents: () => this.documents.all().filter((d) => this.isManifest(d.uri, d.languageId) && !this.excluded(canonicalUri(d.uri))),
       settings: () => ({ rules: ruleSettings(this.settings), kubernetesMinor: kubernetesMinor(this.settings) }),
       publish: (file, findings, text, version) => this.publisher.publishEarly(file, findings, text, version),
     });
@@ -207,17 +205,7 @@ export class Session {
 
   /** objectAt finds the workspace object whose span contains the offset (innermost for List items). */
   objectAt(uri: string, offset: number): K8sObject | undefined {
-    const parsed = this.parsed(uri);
-    let best: K8sObject | undefined;
-    for (const o of parsed?.objects ?? []) {
-      if (
-        o.span.start <= offset &&
-        offset <= o.span.end &&
-        (best === undefined || o.span.end - o.span.start < best.span.end - best.span.start)
-      )
-        best = o;
-    }
-    return best;
+    return objectAt(this.parsed(uri), offset);
   }
 
   workloadOf(object: K8sObject): AnalyzedWorkload | undefined {
@@ -270,7 +258,7 @@ export class Session {
     // Back to the file on disk when it belongs to the workspace; otherwise it leaves the analysis.
     const p = uriToPath(key);
     const disk =
-      p !== undefined && this.inWorkspace(p) && !this.excluded(key) && manifestPattern.test(p)
+      p !== undefined && this.indexer.inWorkspace(p) && !this.excluded(key) && manifestPattern.test(p)
         ? await this.indexer.readDiskFile(key, p)
         : undefined;
     if (this.documents.get(uri) !== undefined) return; // re-opened meanwhile
@@ -289,7 +277,7 @@ export class Session {
       const key = canonicalUri(change.uri);
       if (this.documents.get(this.clientUri(key)) !== undefined) continue;
       const p = uriToPath(key);
-      if (p === undefined || !this.inWorkspace(p)) continue;
+      if (p === undefined || !this.indexer.inWorkspace(p)) continue;
       if (change.type === 3 /* Deleted */) {
         // A deleted folder takes every file below it.
         for (const file of this.host.filePaths()) {
@@ -347,13 +335,6 @@ export class Session {
     this.host.removeFile(key);
     this.indexer.diskFiles.delete(key);
     this.publisher.retract(key);
-  }
-
-  private inWorkspace(p: string): boolean {
-    return this.folders.some((f) => {
-      const rel = path.relative(f.fsPath, p);
-      return !rel.startsWith('..') && !path.isAbsolute(rel);
-    });
   }
 
   /** flush hands every due document to the host (that document only), then analyses and publishes. */
@@ -454,10 +435,8 @@ export class Session {
   index(progress?: (message: string, percentage?: number) => void): Promise<void> {
     const generation = ++this.indexGeneration;
     const previous = this.indexRun;
-    const tracked = (message: string, percentage?: number): void => {
-      this.openFirst.percentage = percentage ?? this.openFirst.percentage;
-      progress?.(message, percentage);
-    };
+    const tracked = (message: string, percentage = this.openFirst.percentage): void =>
+      progress?.(message, (this.openFirst.percentage = percentage));
     this.indexRun = previous
       .then(() => this.runIndex(generation, tracked))
       .catch((error: unknown) => this.log.error(`workspace index failed: ${(error as Error).stack ?? String(error)}`));
