@@ -154,6 +154,8 @@ export async function lspSurfaces(emit: Emit): Promise<void> {
     try {
       const uri = client.uri(c.file);
       await client.open(c.file);
+      // The index complete: before it, the open document may show its early (file-only) diagnostics (open-first.ts).
+      await client.waitFor('the index', () => client.logs.some((l) => /indexed \d+ file/.test(l)));
       await client.waitFor(`diagnostics of ${c.rule}/${c.file}`, () => client.diagnostics.get(uri));
       await client.settle(100);
       const diagnostics = client.diagnosticsOf(c.file);

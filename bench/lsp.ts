@@ -8,6 +8,8 @@ import { pathToFileURL } from 'node:url';
 import { TestClient } from '../test/lsp/harness';
 import { editKinds } from './edit-kinds';
 import type { EditKindFigures } from './edit-kinds';
+import { openFirst } from './open-first';
+import type { OpenFirstFigures } from './open-first';
 import { median, percentile, preload, round, serverJs } from './measure';
 
 /** process.memoryUsage() of the server at rest (forced GC, then 10 s idle); `busy`: right after the forced GC. */
@@ -43,7 +45,16 @@ export interface LspFigures {
   afterIndex: ServerMemory;
   /** The server's own idle heap compactions (server/src/lsp/heap.ts), as it logged them. */
   idleCompactions: string[];
+  /**
+   * Heap and RSS before and after 100 cross-file edits (`priorityClassName` back and forth, background done); the ratio
+   * compares the live heap (right after the forced GC: at rest, 10 s later, it also counts what the idle server allocated).
+   */
+  heapGrowth: { edits: number; before: ServerMemory; after: ServerMemory; ratio: number };
+  /** A second server, the edited document open from `initialized` (issue 18, target 2); compare indexCompleteMs. */
+  openFirst: OpenFirstFigures | { skipped: string };
 }
+
+const liveHeap = (m: ServerMemory): number => m.busy?.heapUsed ?? m.heapUsed;
 
 export async function lsp(dir: string, editFile: string, manifestBytes: number, quick: boolean): Promise<LspFigures | { skipped: string }> {
   if (!existsSync(serverJs))
@@ -150,8 +161,30 @@ export async function lsp(dir: string, editFile: string, manifestBytes: number, 
       await c.request('textDocument/hover', { textDocument: { uri }, position: { line: classLine, character } });
       hovers.push(performance.now() - t);
     }
+    // Heap growth over 100 cross-file edits (an even number: the workspace ends as it started), background included.
+    const growthBefore = await memory();
+    const growthEdits = 100;
+    for (let i = 0; i < growthEdits; i++)
+      await edit(classLine, classText.replace(/priorityClassName: .*/, `priorityClassName: ${i % 2 === 0 ? 'low' : 'high'}`));
+    // The background batches of the last edit are done: their log follows the last cross-file analysis.
+    const lastIndex = (prefix: string): number => {
+      for (let i = c.logs.length - 1; i >= 0; i--) if (c.logs[i]?.startsWith(prefix) === true) return i;
+      return -1;
+    };
+    await c.waitFor('the background re-check', () => lastIndex('background re-check done') > lastIndex('cross-file edit:'), 600_000);
+    const growthAfter = await memory();
     const kinds = await editKinds(c, dir, editFile, (u, v, t) => waitDiagnostics(u, v, t), quick ? 3 : 7);
     const m = await memory();
+    // The open-file-first server runs alone: this one stops first.
+    const second = async (): Promise<OpenFirstFigures | { skipped: string }> => {
+      c.proc.kill();
+      await new Promise((r) => setTimeout(r, 1000));
+      try {
+        return await openFirst(dir, editFile);
+      } catch (error) {
+        return { skipped: `open-file-first run failed: ${(error as Error).message}` };
+      }
+    };
     return {
       indexToFirstDiagnosticsMs: round(indexToFirst),
       indexCompleteMs: round(indexComplete),
@@ -172,8 +205,16 @@ export async function lsp(dir: string, editFile: string, manifestBytes: number, 
       rssPerManifestByte: round(m.rss / manifestBytes, 2),
       afterIndex,
       idleCompactions: compactions,
+      heapGrowth: {
+        edits: growthEdits,
+        before: growthBefore,
+        after: growthAfter,
+        ratio: round((liveHeap(growthAfter) - liveHeap(growthBefore)) / liveHeap(growthBefore), 4),
+      },
+      openFirst: await second(),
     };
   } catch (error) {
+    client?.proc.kill();
     return { skipped: `LSP run failed: ${(error as Error).message}; server stderr: ${client?.stderr.slice(-500) ?? ''}` };
   } finally {
     client?.proc.kill();

@@ -2,6 +2,7 @@
 // verdict) and the tables printed on stdout; every figure also goes to the results JSON (bench/run.ts).
 import type { ColdFigures } from './floors';
 import type { LspFigures } from './lsp';
+import { lspExtraRows, lspTargets } from './lsp-report';
 import { round } from './measure';
 import type { ColdCliFigures } from './peers';
 
@@ -71,6 +72,7 @@ export function computeTargets(results: CorpusResult[], simulateResults: unknown
         pass: large.rssPerManifestByte < 5,
       });
   }
+  targets.push(...lspTargets(results));
   for (const r of results) {
     if (r.anchorRatio !== undefined)
       targets.push({
@@ -161,6 +163,8 @@ export function printTable(results: CorpusResult[], simulateResults: unknown, ta
       krows.push([k.kind, r.name, String(k.p50Ms), String(k.p95Ms), String(k.backgroundFiles), String(k.backgroundP50Ms)]);
   }
   if (krows.length > 1) console.log(`\n${table(krows.sort((a, b) => (a === krows[0] ? -1 : b === krows[0] ? 1 : 0)))}`);
+  const extra = lspExtraRows(results);
+  if (extra.length > 1) console.log(`\n${table(extra)}`);
   if (Array.isArray(simulateResults)) {
     const srows = [['simulate', 'pods', 'kpl simulate ms', 'parse ms', 'simulation ms', 'sim/parse', 'outcome']];
     for (const s of simulateResults as Array<Record<string, unknown>>)

@@ -58,6 +58,7 @@ const publicApi = [
   'FindingTag',
   'AnalysisHost',
   'sortFindings',
+  'earlyAnalysis',
   'RuleSettings',
   // predict
   'SimCluster',

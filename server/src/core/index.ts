@@ -34,6 +34,7 @@ export { rules, rulesById } from './rules/index';
 export type { Rule, Finding, Fix, Severity, SeveritySetting, FindingTag } from './rules/rule';
 export { AnalysisHost } from './analysis/host';
 export { sortFindings } from './analysis/analyze';
+export { earlyAnalysis } from './analysis/early';
 export type { RuleSettings } from './analysis/analyze';
 
 // Predict: scheduler preemption (`kpl simulate`) and kubelet eviction (`kpl evict`).

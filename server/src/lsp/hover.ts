@@ -5,10 +5,13 @@ import type { Session } from './session';
 import { isObjectHead, pathAt, workloadHoverKeys } from './lookup';
 import { priorityClassMarkdown, workloadMarkdown } from './markdown';
 import { lineIndex } from './to-lsp';
-import { uriToPath } from './uri';
+import { canonicalUri, uriToPath } from './uri';
 import { readFileSync } from 'node:fs';
 
 export async function hover(session: Session, params: HoverParams): Promise<Hover | null> {
+  // While the first index runs: the object and the index's progress, at once (open-first.ts).
+  const early = session.openFirst.hover(canonicalUri(params.textDocument.uri), params.position);
+  if (early !== undefined) return early;
   await session.ensureFresh(params.textDocument.uri);
   const rendered = renderedHover(session, params);
   if (rendered !== undefined) return rendered;

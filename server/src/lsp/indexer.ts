@@ -141,6 +141,14 @@ export class Indexer {
     this.diskFiles.add(key);
   }
 
+  /** The path lies inside one of the workspace folders. */
+  inWorkspace(p: string): boolean {
+    return this.c.folders().some((f) => {
+      const rel = path.relative(f.fsPath, p);
+      return !rel.startsWith('..') && !path.isAbsolute(rel);
+    });
+  }
+
   /** The real paths of the workspace folders: links are followed only into them. */
   private async workspaceRoots(): Promise<string[]> {
     const folders = this.c.folders();

@@ -1,5 +1,18 @@
 // Position → object → YAML path lookups shared by hover, definition, references and code actions.
-import type { K8sObject, YEntry, YNode } from '../core/index';
+import type { K8sObject, ParsedFile, YEntry, YNode } from '../core/index';
+
+/** objectAt finds the object of a file whose span contains the offset (innermost for List items). */
+export function objectAt(parsed: ParsedFile | undefined, offset: number): K8sObject | undefined {
+  let best: K8sObject | undefined;
+  for (const o of parsed?.objects ?? [])
+    if (
+      o.span.start <= offset &&
+      offset <= o.span.end &&
+      (best === undefined || o.span.end - o.span.start < best.span.end - best.span.start)
+    )
+      best = o;
+  return best;
+}
 
 export interface PathStep {
   key: string | number;

@@ -127,6 +127,22 @@ export class Publisher {
   }
 
   /**
+   * publishEarly: a document's findings from the open-file-first analysis (open-first.ts), during the first index.
+   * Published even when empty (the document is checked); the index's publish follows only if the digest differs.
+   */
+  publishEarly(file: string, findings: Finding[], text: string, version: number): void {
+    const index = findings.length === 0 ? undefined : new LineIndex(text);
+    const diagnostics = index === undefined ? [] : findings.map((f) => toDiagnostic(f, index, this.c.repository));
+    const key = diagnostics.length === 0 ? '' : createHash('sha256').update(JSON.stringify(diagnostics)).digest('base64');
+    if (this.published.get(file) === key) return;
+    this.published.set(file, key);
+    this.c.stats.publishes++;
+    const params: { uri: string; diagnostics: Diagnostic[]; version?: number } = { uri: this.c.clientUri(file), diagnostics };
+    if (this.c.caps().diagnosticVersion) params.version = version;
+    this.c.peer.publishDiagnostics(params);
+  }
+
+  /**
    * analyzeAndPublish runs the (incremental) analysis and publishes diagnostics: always for files whose text changed,
    * otherwise only when the diagnostics differ from the last ones published. Files with a newer edit still waiting
    * in the debounce are skipped: their own flush publishes them with the right version.

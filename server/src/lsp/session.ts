@@ -1,8 +1,9 @@
 // Over 400 lines because it is the one place that orders the index, debounced edits, renders and settings against each other.
 // Session state of one language server: the AnalysisHost, open documents (debounced edits, never a stale version),
 // settings, workspace folders and the cluster target. Its parts: indexer.ts (the workspace walk and disk reads),
-// publisher.ts (diagnostics, only what changed) and client-settings.ts; it talks to the client only through a Peer
-// (peer.ts), so the stdio server (server.ts) and the in-process tests (test/lsp/in-process.test.ts) drive the same code.
+// publisher.ts (diagnostics, only what changed), open-first.ts (open documents during the first index) and
+// client-settings.ts; it talks to the client only through a Peer (peer.ts), so the stdio server (server.ts) and the
+// in-process tests (test/lsp/in-process.test.ts) drive the same code.
 import * as path from 'node:path';
 import { MessageType } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -15,6 +16,8 @@ import type { ClusterSource } from './cluster-source';
 import { GlobMatcher } from './glob';
 import { IdleCompactor } from './heap';
 import { Indexer } from './indexer';
+import { objectAt } from './lookup';
+import { OpenFirst } from './open-first';
 import type { Folder } from './indexer';
 import type { OpenDocuments, Peer } from './peer';
 import { Publisher } from './publisher';
@@ -93,6 +96,8 @@ export class Session {
   private readonly edits: EditQueue;
   /** Charts and kustomizations of the workspace, rendered and analysed beside the plain files. */
   readonly rendered: RenderedInputs;
+  /** The open documents' early findings and hovers while the first index runs. */
+  readonly openFirst: OpenFirst;
 
   constructor(
     private readonly peer: Peer,
@@ -131,6 +136,11 @@ export class Session {
       rebuilt: () => {
         if (!this.applyingRendered) void this.rendered.reanalyse();
       },
+    });
+    this.openFirst = new OpenFirst({
+      documents: () => this.documents.all().filter((d) => this.isManifest(d.uri, d.languageId) && !this.excluded(canonicalUri(d.uri))),
+      settings: () => ({ rules: ruleSettings(this.settings), kubernetesMinor: kubernetesMinor(this.settings) }),
+      publish: (file, findings, text, version) => this.publisher.publishEarly(file, findings, text, version),
     });
     this.rendered = new RenderedInputs({
       log: this.log,
@@ -195,17 +205,7 @@ export class Session {
 
   /** objectAt finds the workspace object whose span contains the offset (innermost for List items). */
   objectAt(uri: string, offset: number): K8sObject | undefined {
-    const parsed = this.parsed(uri);
-    let best: K8sObject | undefined;
-    for (const o of parsed?.objects ?? []) {
-      if (
-        o.span.start <= offset &&
-        offset <= o.span.end &&
-        (best === undefined || o.span.end - o.span.start < best.span.end - best.span.start)
-      )
-        best = o;
-    }
-    return best;
+    return objectAt(this.parsed(uri), offset);
   }
 
   workloadOf(object: K8sObject): AnalyzedWorkload | undefined {
@@ -258,7 +258,7 @@ export class Session {
     // Back to the file on disk when it belongs to the workspace; otherwise it leaves the analysis.
     const p = uriToPath(key);
     const disk =
-      p !== undefined && this.inWorkspace(p) && !this.excluded(key) && manifestPattern.test(p)
+      p !== undefined && this.indexer.inWorkspace(p) && !this.excluded(key) && manifestPattern.test(p)
         ? await this.indexer.readDiskFile(key, p)
         : undefined;
     if (this.documents.get(uri) !== undefined) return; // re-opened meanwhile
@@ -277,7 +277,7 @@ export class Session {
       const key = canonicalUri(change.uri);
       if (this.documents.get(this.clientUri(key)) !== undefined) continue;
       const p = uriToPath(key);
-      if (p === undefined || !this.inWorkspace(p)) continue;
+      if (p === undefined || !this.indexer.inWorkspace(p)) continue;
       if (change.type === 3 /* Deleted */) {
         // A deleted folder takes every file below it.
         for (const file of this.host.filePaths()) {
@@ -337,16 +337,10 @@ export class Session {
     this.publisher.retract(key);
   }
 
-  private inWorkspace(p: string): boolean {
-    return this.folders.some((f) => {
-      const rel = path.relative(f.fsPath, p);
-      return !rel.startsWith('..') && !path.isAbsolute(rel);
-    });
-  }
-
   /** flush hands every due document to the host (that document only), then analyses and publishes. */
   flush(): void {
-    if (!this.indexed || !this.edits.hasQueued()) return;
+    if (!this.indexed) return this.openFirst.preview();
+    if (!this.edits.hasQueued()) return;
     const changed = new Set<string>();
     for (const key of this.edits.takeQueued()) {
       const doc = this.documents.get(this.clientUri(key));
@@ -441,21 +435,25 @@ export class Session {
   index(progress?: (message: string, percentage?: number) => void): Promise<void> {
     const generation = ++this.indexGeneration;
     const previous = this.indexRun;
+    const tracked = (message: string, percentage = this.openFirst.percentage): void =>
+      progress?.(message, (this.openFirst.percentage = percentage));
     this.indexRun = previous
-      .then(() => this.runIndex(generation, progress))
+      .then(() => this.runIndex(generation, tracked))
       .catch((error: unknown) => this.log.error(`workspace index failed: ${(error as Error).stack ?? String(error)}`));
     return this.indexRun;
   }
 
   private async runIndex(generation: number, progress?: (message: string, percentage?: number) => void): Promise<void> {
     const started = Date.now();
+    if (!this.indexed) this.openFirst.start();
     const seen = await this.indexer.walk(() => generation === this.indexGeneration, progress);
     if (seen === undefined) return;
     // Files gone from disk (or newly excluded) since the last index leave the analysis.
     for (const key of [...this.indexer.diskFiles])
       if (!seen.has(key) && this.documents.get(this.clientUri(key)) === undefined) this.removeFile(key);
     this.dropPartial(false); // chart files and kustomize patches found by the last render stay out
-    const changed = new Set<string>();
+    const read = new Set<string>();
+    const changed = new Set<string>(); // published whatever their diagnostics (not the open-file-first ones: if changed)
     for (const doc of this.documents.all()) {
       const key = canonicalUri(doc.uri);
       this.clientUris.set(key, doc.uri);
@@ -465,10 +463,11 @@ export class Session {
       }
       this.host.setFile({ path: key, content: doc.getText() });
       this.edits.analyzed(key, doc.version);
-      changed.add(key);
+      read.add(key);
+      if (!this.openFirst.published(key, doc.version)) changed.add(key);
     }
     // Queued edits of documents the index just read, or of closed documents, are done.
-    this.edits.unqueue((key) => !changed.has(key) && this.documents.get(this.clientUri(key)) !== undefined);
+    this.edits.unqueue((key) => !read.has(key) && this.documents.get(this.clientUri(key)) !== undefined);
     this.host.setClusterParsed(this.settings.clusterAware && this.trusted ? this.cluster.snapshot() : []);
     this.indexed = true;
     this.stats.lastIndexMs = Date.now() - started;
@@ -476,6 +475,7 @@ export class Session {
     this.analyzeAndPublish(changed);
     // The index is complete when every file's diagnostics are out: the open documents went first, the rest now.
     this.publisher.drain();
+    this.openFirst.finish();
     this.log.info(`indexed ${this.stats.files} file(s), ${this.stats.workloads} workload(s) in ${this.stats.lastIndexMs} ms`);
     // Renders run after the plain files are published, off the path of every edit.
     void this.rendered.schedule();

@@ -1,5 +1,5 @@
 // Runs the rules over a model for a set of target files, then applies severities, suppressions and ordering.
-import type { Finding, Report, RuleContext, Severity, SeveritySetting } from '../rules/rule';
+import type { Finding, Report, Rule, RuleContext, Severity, SeveritySetting } from '../rules/rule';
 import { rules } from '../rules/index';
 import type { WorkspaceModel, AnalyzedWorkload } from '../facts/workspace-model';
 import { flat } from '../text';
@@ -12,13 +12,19 @@ export interface RuleSettings {
 
 export const ignoreAnnotation = 'kube-priority-lens.io/ignore';
 
-/** runRules computes the findings of the target files, sorted by file then position. */
-export function runRules(model: WorkspaceModel, targets: ReadonlySet<string>, settings: RuleSettings): Finding[] {
+/** runRules computes the findings of the target files, sorted by file then position; `only` picks the rules run. */
+export function runRules(
+  model: WorkspaceModel,
+  targets: ReadonlySet<string>,
+  settings: RuleSettings,
+  only?: (rule: Rule) => boolean,
+): Finding[] {
   const findings: Finding[] = [];
   const targetWorkloads: AnalyzedWorkload[] = [];
   for (const file of targets)
     for (const w of model.workloadsInFile(file)) if (w.object.origin === 'workspace' && w.partial === undefined) targetWorkloads.push(w);
   for (const rule of rules) {
+    if (only !== undefined && !only(rule)) continue;
     const setting = settings.severities[rule.id] ?? rule.defaultSeverity;
     if (setting === 'off') continue;
     const severity: Severity = setting;
