@@ -824,7 +824,8 @@ function sigsOf(w: AnalyzedWorkload, withLabels: boolean): WorkloadSigs {
   };
 }
 
-function lowerBound(sorted: readonly number[], value: number): number {
+/** lowerBound: how many values of an ascending list are below `value` (binary search). */
+export function lowerBound(sorted: readonly number[], value: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

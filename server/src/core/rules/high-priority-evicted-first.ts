@@ -1,4 +1,5 @@
 // Reports high-priority workloads that the kubelet evicts before lower-priority ones, because usage can exceed requests.
+import { lowerBound } from '../facts/workspace-model';
 import type { Rule } from './rule';
 
 export const highPriorityEvictedFirst: Rule = {
@@ -80,7 +81,7 @@ spec:
     if (bounded.length === 0) return;
     for (const w of ctx.workloads) {
       if (w.evictionTier.tier !== 1 || w.priority.priority <= (bounded[0] ?? 0)) continue;
-      const lower = countBelow(bounded, w.priority.priority);
+      const lower = lowerBound(bounded, w.priority.priority);
       ctx.report({
         file: w.object.file,
         span: w.object.nameSpan,
@@ -90,14 +91,3 @@ spec:
     }
   },
 };
-
-function countBelow(sorted: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sorted[mid] ?? 0) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
