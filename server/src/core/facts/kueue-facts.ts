@@ -309,22 +309,20 @@ class QuotaTree {
       return false;
     };
     for (const c of cohorts) if (!inCycle(c.name)) link(`cohort:${c.name}`, c.parentName?.value);
-    const visit = (node: string, seen: Set<string>): Map<string, number> => {
+    // Cohorts in a cycle are never linked (above), so every parent chain ends at a root: no guard against loops.
+    const visit = (node: string): Map<string, number> => {
       const known = this.subtree.get(node);
       if (known !== undefined) return known;
       const total = new Map<string, number>();
       for (const [fr, q] of this.quotas.get(node) ?? []) total.set(fr, q.nominal);
-      seen.add(node);
       for (const child of children.get(node) ?? []) {
-        if (seen.has(child)) continue;
-        const sub = visit(child, seen);
+        const sub = visit(child);
         for (const [fr, v] of sub) total.set(fr, (total.get(fr) ?? 0) + v - this.localQuota(child, fr, sub));
       }
       this.subtree.set(node, total);
       return total;
     };
-    for (const node of this.quotas.keys()) if (!this.parent.has(node)) visit(node, new Set());
-    for (const node of this.quotas.keys()) visit(node, new Set());
+    for (const node of this.quotas.keys()) visit(node);
   }
 
   /** localQuota: what a node keeps for itself (nominal above its lending limit). */
@@ -334,15 +332,14 @@ class QuotaTree {
   }
 
   potentialAvailable(cqName: string, fr: string): number {
-    return this.potential(`cq:${cqName}`, fr, new Set());
+    return this.potential(`cq:${cqName}`, fr);
   }
 
-  private potential(node: string, fr: string, seen: Set<string>): number {
+  private potential(node: string, fr: string): number {
     const subtree = this.subtree.get(node) ?? new Map<string, number>();
     const parent = this.parent.get(node);
-    if (parent === undefined || seen.has(parent)) return subtree.get(fr) ?? 0;
-    seen.add(node);
-    let avail = this.localQuota(node, fr, subtree) + this.potential(parent, fr, seen);
+    if (parent === undefined) return subtree.get(fr) ?? 0;
+    let avail = this.localQuota(node, fr, subtree) + this.potential(parent, fr);
     const borrowing = this.quotas.get(node)?.get(fr)?.borrowingLimit;
     if (borrowing !== undefined) avail = Math.min((subtree.get(fr) ?? 0) + borrowing, avail);
     return avail;
