@@ -13,7 +13,7 @@ import type { EventRecord, PodRecord } from '../../server/src/core/index';
 import type { Sent } from './deliveries';
 
 export type AgentRequest =
-  | { id: number; cmd: 'connect'; kubeconfig: string; maxEvents: number; maxDeletedPods: number }
+  | { id: number; cmd: 'connect'; kubeconfig: string; maxEvents: number; maxDeletedPods: number; snapshotIntervalMs: number }
   | { id: number; cmd: 'memory' }
   | { id: number; cmd: 'cpu'; ms: number }
   | { id: number; cmd: 'deliveries' }
@@ -48,8 +48,12 @@ function memory(): Memory {
   return { heapUsed: m.heapUsed, rss: m.rss, pods: c.pods, deletedPods: c.deletedPods, events: c.events, eventsEvicted: c.eventsEvicted };
 }
 
+/** Event records delivered so far (what happened in the cluster during an "idle" window). */
+let delivered = 0;
+
 function record(records: readonly EventRecord[]): void {
   const at = Date.now();
+  delivered += records.length;
   for (const r of records) {
     const preemptor = r.reason === 'Preempted' ? (parsePreemptedNote(r.note)?.preemptorUid ?? r.related?.uid ?? '') : '';
     outbox.push([r.uid, r.resourceVersion ?? '', r.reason, r.time, at, r.regarding.uid ?? '', preemptor, [...(r.mergedUids ?? [])]]);
@@ -74,7 +78,7 @@ async function handle(m: AgentRequest): Promise<unknown> {
         kubeconfig: m.kubeconfig,
         maxEvents: m.maxEvents,
         maxDeletedPods: m.maxDeletedPods,
-        snapshotIntervalMs: 60_000,
+        snapshotIntervalMs: m.snapshotIntervalMs,
         log: (s) => {
           if (s.startsWith('cluster state')) states.push(`${new Date().toISOString()} ${s}`);
         },
@@ -91,9 +95,10 @@ async function handle(m: AgentRequest): Promise<unknown> {
     case 'cpu': {
       const u0 = process.cpuUsage();
       const t0 = performance.now();
+      const d0 = delivered;
       await new Promise((r) => setTimeout(r, m.ms));
       const u = process.cpuUsage(u0);
-      return { cpuMs: (u.user + u.system) / 1000, wallMs: performance.now() - t0 };
+      return { cpuMs: (u.user + u.system) / 1000, wallMs: performance.now() - t0, records: delivered - d0 };
     }
     case 'deliveries':
       // The deliveries themselves were sent as they came; the runner adds them to this answer.
