@@ -16,7 +16,7 @@ import { resolveKueuePriority } from '../semantics/kueue-priority';
 import type { KueuePriority, KueuePriorityOptions } from '../semantics/kueue-priority';
 import { CohortForest, kueuePreemptionPaths } from '../semantics/kueue-preemption';
 import type { KueuePreemptionPath } from '../semantics/kueue-preemption';
-import type { AnalyzedWorkload } from './workspace-model';
+import type { AnalyzedWorkload } from './analyzed';
 
 /** The kinds Kueue's default and shipped integrations manage through the queue label on the object's own metadata. */
 const queuedKinds: ReadonlySet<string> = new Set(['Job', 'CronJob', 'Pod', 'Deployment', 'StatefulSet']);
