@@ -25,8 +25,13 @@ export function kueueSnapshot(facts: KueueFacts): KueueSnapshot {
     ladder.push([
       job.workload.object.id,
       cq === undefined ? null : (facts.forest.rootOf(cq) ?? `cq:${cq.name}`),
-      job.priority.value ?? null,
-      job.workload.priority.priority,
+      [job.priority.value ?? null, job.priority.from, job.priority.className ?? null],
+      [
+        job.workload.priority.priority,
+        job.workload.priority.priorityClassName ?? null,
+        job.workload.priority.preemptionPolicy,
+        job.workload.priority.admission.allowed,
+      ],
     ]);
   }
   const objectFiles = new Set<string>();
@@ -49,7 +54,8 @@ export function kueueDependents(before: KueueSnapshot, after: KueueSnapshot): Se
   for (const [file, sig] of after.jobs) if (before.jobs.get(file) !== sig) out.add(file);
   for (const file of before.jobs.keys()) if (!after.jobs.has(file)) out.add(file);
   if (before.ladder !== after.ladder) for (const file of after.jobs.keys()) out.add(file);
-  if (before.names !== after.names) for (const file of after.objectFiles) out.add(file);
+  // The names decide the not-found findings and their suggestions, on the objects' files and on the jobs'.
+  if (before.names !== after.names) for (const file of [...after.objectFiles, ...after.jobs.keys()]) out.add(file);
   return out;
 }
 

@@ -121,6 +121,11 @@ export class WorkspaceModel {
     }));
   }
 
+  /** Whether the model holds any Kueue object or workload naming a queue: Kueue rules and views skip the rest. */
+  hasKueue(): boolean {
+    return this.kueueRelevant();
+  }
+
   private kueueRelevant(): boolean {
     return this.kueueFiles.size > 0 || this.queuedWorkloads > 0;
   }
