@@ -65,6 +65,7 @@ export function summarizeFile(parsed: ParsedFile): string {
           parts.push([
             'kueue',
             plain(jobLabels),
+            o.annotations['kueue.x-k8s.io/job-min-parallelism'] ?? null,
             plain(get(jobSpec, 'completions')),
             plain(get(podSpec, 'resources')),
             plain(get(podSpec, 'overhead')),

@@ -84,8 +84,9 @@ function problemSig(p: KueueJobProblem): unknown {
     case 'namespace-not-admitted':
       return [p.kind, p.clusterQueue.name, p.namespace, p.selectorIsNil];
     case 'resource-not-covered':
-    case 'never-fits':
       return [p.kind, p.clusterQueue.name, p.message];
+    case 'never-fits':
+      return [p.kind, p.clusterQueue.name, p.pods, p.message];
     case 'priority':
       return [p.kind, p.priority.problem?.message ?? null];
   }

@@ -85,7 +85,8 @@ spec:
       for (const problem of job.problems) {
         if (problem.kind !== 'never-fits') continue;
         const object = job.workload.object;
-        const pods = job.podCount === 1 ? '1 pod' : `${job.podCount} pods`;
+        const partial = problem.pods < job.podCount ? ` (of ${job.podCount}: the fewest its job-min-parallelism lets Kueue admit)` : '';
+        const pods = `${problem.pods === 1 ? '1 pod' : `${problem.pods} pods`}${partial}`;
         ctx.report({
           file: object.file,
           span: ownLabelSpan(object, queueNameLabel),
