@@ -121,3 +121,58 @@ function problemText(job: KueueJob, p: KueueJobProblem): string {
       return p.priority.problem?.message ?? '';
   }
 }
+
+/** What hovers and code lenses show of a queued workload: one line of plain text (callers escape it) and Kueue's preemptors. */
+export interface KueueSummary {
+  /** `Kueue priority 1000 (WorkloadPriorityClass high) · pod priority 0 (none) · queue ci/tests → /ci/tests`. */
+  text: string;
+  /** What Kueue could preempt it for, in words (`never preempted by Kueue`, `preemptible by Kueue: 2`). */
+  preemption: string;
+  preemptors: AnalyzedWorkload[];
+  preemptorCount: number;
+}
+
+/** kueueSummary: undefined for a workload that names no queue. */
+export function kueueSummary(model: WorkspaceModel, w: AnalyzedWorkload, limit = Infinity): KueueSummary | undefined {
+  const k = explainKueue(model, w, limit);
+  const job = model.hasKueue() ? model.kueue.byWorkload.get(w) : undefined;
+  if (k === undefined || job === undefined) return undefined;
+  const kueuePriority =
+    k.priority.value === undefined
+      ? `Kueue priority none (${job.priority.problem?.message ?? 'no Workload'})`
+      : `Kueue priority ${k.priority.value} (${kueueOrigin(k)})`;
+  const podPriority = `pod priority ${k.podPriority.value} (${k.podPriority.className ?? k.podPriority.origin})`;
+  const queue = k.localQueue ?? `${w.object.namespace ?? 'default'}/${k.queueName}`;
+  const where = !k.queued
+    ? `queue label only on the pod template: not queued`
+    : k.path !== undefined
+      ? `queue ${queue} → ${k.path}`
+      : k.localQueue === undefined
+        ? `queue ${queue}: LocalQueue not found`
+        : `queue ${queue}: ClusterQueue not found`;
+  const preemption =
+    !k.queued || k.clusterQueue === undefined
+      ? ''
+      : k.neverPreemptedByKueue
+        ? 'never preempted by Kueue'
+        : `preemptible by Kueue: ${k.preemptorCount}`;
+  const byId = new Map(model.kueue.preemptorsOf(job).map((p) => [p.job.workload.object.id, p.job.workload]));
+  const preemptors = k.preemptors.map((p) => byId.get(p.id)).filter((p): p is AnalyzedWorkload => p !== undefined);
+  return { text: `${kueuePriority} · ${podPriority} · ${where}`, preemption, preemptors, preemptorCount: k.preemptorCount };
+}
+
+function kueueOrigin(k: KueueExplanation): string {
+  const name = k.priority.className ?? '';
+  switch (k.priority.origin) {
+    case 'workloadPriorityClass':
+      return `WorkloadPriorityClass ${name}`;
+    case 'defaultWorkloadPriorityClass':
+      return `WorkloadPriorityClass ${name}, defaulted`;
+    case 'priorityClass':
+      return `PriorityClass ${name}`;
+    case 'globalDefault':
+      return `globalDefault ${name}`;
+    case 'none':
+      return 'none';
+  }
+}
