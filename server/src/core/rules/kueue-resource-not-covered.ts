@@ -13,6 +13,8 @@ export const kueueResourceNotCovered: Rule = {
 Kueue assigns every resource a job requests to a flavor of the ClusterQueue's \`resourceGroups\`.
 A requested resource that no group lists in \`coveredResources\` cannot be assigned: the Workload stays pending with \`couldn't assign flavors to pod set main: resource … unavailable in ClusterQueue\`, and the Job stays suspended.
 
+Kueue's own Configuration can exclude resources (\`resources.excludeResourcePrefixes\`) or transform them into others (\`resources.transformations\`, e.g. HAMi's \`nvidia.com/gpucores\` counted as \`nvidia.com/total-gpucores\`); manifests do not show that configuration, so with one in place a finding for such a resource is a false positive (suppress it).
+
 ## How to fix
 Add the resource to a resource group's \`coveredResources\`, with a quota in each of its flavors, or remove the request from the job.
 
