@@ -23,6 +23,16 @@ Give the pods a PriorityClass that orders them like their WorkloadPriorityClasse
 
 ## Invalid
 \`\`\`yaml
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: ClusterQueue
+metadata: {name: ci}
+spec: {namespaceSelector: {}}
+---
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: LocalQueue
+metadata: {name: ci, namespace: ci}
+spec: {clusterQueue: ci}
+---
 apiVersion: scheduling.k8s.io/v1
 kind: PriorityClass
 metadata: {name: batch-high}
@@ -61,6 +71,16 @@ spec:
 
 ## Valid
 \`\`\`yaml
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: ClusterQueue
+metadata: {name: ci}
+spec: {namespaceSelector: {}}
+---
+apiVersion: kueue.x-k8s.io/v1beta2
+kind: LocalQueue
+metadata: {name: ci, namespace: ci}
+spec: {clusterQueue: ci}
+---
 apiVersion: scheduling.k8s.io/v1
 kind: PriorityClass
 metadata: {name: batch-high}
