@@ -458,8 +458,10 @@ export class WorkspaceModel {
     const old = this.files.get(parsed.file);
     const facts = this.facts.get(parsed.file);
     this.files.set(parsed.file, parsed);
-    // Same summary, same Kueue facts but for their spans: rebuilt on demand, the snapshot stays valid.
-    this.kueueFacts = undefined;
+    // Same summary, same Kueue facts but for the spans of this file's Kueue objects and queued jobs: rebuilt on demand
+    // when it holds any (the snapshot stays valid); another file's edit leaves them as they are.
+    if (old === undefined || facts === undefined || this.kueueFiles.has(parsed.file) || facts.workloads.some(carriesQueueLabel))
+      this.kueueFacts = undefined;
     if (old === undefined || facts === undefined) return;
     const replacements = new Map<K8sObject, K8sObject>();
     old.objects.forEach((o, i) => {
