@@ -39,6 +39,7 @@ const publicApi = [
   // semantics
   'PriorityClass',
   'ignoresDisruptions',
+  'kueueSummary',
   // edits
   'TextEdit',
   'requestsEqualLimits',

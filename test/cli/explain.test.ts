@@ -25,6 +25,7 @@ const workloadKeys = [
   'preemptionRank',
   'evictionTier',
   'pdbs',
+  'kueue',
 ];
 const classKeys = ['name', 'value', 'globalDefault', 'preemptionPolicy', 'file', 'usedBy'];
 
@@ -107,7 +108,7 @@ describe('kpl explain --format json on examples/ci-preemption', () => {
         `keys outside the contract in ${x.name}`,
       );
       assert.deepEqual(
-        workloadKeys.filter((k) => !keys.includes(k) && k !== 'limitRange' && k !== 'priorityClassName'),
+        workloadKeys.filter((k) => !keys.includes(k) && k !== 'limitRange' && k !== 'priorityClassName' && k !== 'kueue'),
         [],
         `missing keys in ${x.name}`,
       );

@@ -19,6 +19,11 @@ describe('custom resources are not built-in workloads', () => {
     ['Pod', 'example.com/v1', false],
     ['PriorityClass', 'scheduling.k8s.io/v1', true],
     ['Job', '', true],
+    ['ClusterQueue', 'kueue.x-k8s.io/v1beta2', true],
+    ['LocalQueue', 'kueue.x-k8s.io/v1beta1', true],
+    ['WorkloadPriorityClass', 'kueue.x-k8s.io/v1beta2', true],
+    ['ClusterQueue', 'example.com/v1', false],
+    ['ResourceFlavor', 'example.com/v1', false],
   ];
   for (const [kind, apiVersion, want] of cases)
     test(`${kind} in "${apiVersion}" is ${want ? '' : 'not '}built-in`, () => assert.equal(isBuiltInGroup(kind, apiVersion), want));
@@ -94,5 +99,43 @@ describe('removed API versions (R-B.6)', () => {
     assert.deepEqual(pod?.pdbs, []);
     assert.equal(findingsOf(findings, 'api-version-removed').length, 2);
     assert.equal(findingsOf(findings, 'priority-class-not-found').length, 1);
+  });
+});
+
+describe("Kueue's objects are read from the model (issue 21)", () => {
+  test('both API versions are read, LocalQueue namespaced and the other kinds cluster-scoped', () => {
+    const { model } = analyze(
+      yaml(
+        'apiVersion: kueue.x-k8s.io/v1beta1',
+        'kind: ClusterQueue',
+        'metadata: {name: cq, namespace: ignored}',
+        '---',
+        'apiVersion: kueue.x-k8s.io/v1beta2',
+        'kind: LocalQueue',
+        'metadata: {name: lq, namespace: team}',
+        'spec: {clusterQueue: cq}',
+        '---',
+        'apiVersion: kueue.x-k8s.io/v1beta2',
+        'kind: WorkloadPriorityClass',
+        'metadata: {name: high}',
+        'value: 1000',
+        '---',
+        'apiVersion: kueue.x-k8s.io/v1beta2',
+        'kind: ResourceFlavor',
+        'metadata: {name: default-flavor}',
+        '---',
+        'apiVersion: kueue.x-k8s.io/v1beta2',
+        'kind: Cohort',
+        'metadata: {name: ci}',
+        '---',
+        'apiVersion: example.com/v1',
+        'kind: ClusterQueue',
+        'metadata: {name: not-kueue}',
+      ),
+    );
+    assert.deepEqual(
+      model.objects.map((o) => o.id),
+      ['ClusterQueue/cq', 'LocalQueue/team/lq', 'WorkloadPriorityClass/high', 'ResourceFlavor/default-flavor', 'Cohort/ci'],
+    );
   });
 });

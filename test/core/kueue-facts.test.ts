@@ -10,7 +10,7 @@ import { KueueFacts } from '../../server/src/core/facts/kueue-facts';
 import type { KueueJob } from '../../server/src/core/facts/kueue-facts';
 import { analyze } from '../helpers/analyze';
 
-/** Kueue objects are read from their own documents (the engine does not list them among the model's objects yet). */
+/** Kueue objects read from their own documents, so KueueFacts is tested apart from the model (which reads them too). */
 function kueueObjects(text: string): K8sObject[] {
   return text.split(/^---$/m).map((doc) => {
     const root = parseYamlDocument(doc, 0, doc.length, false).root;

@@ -21,7 +21,18 @@ export const editKinds = [
   'delete-file',
   'local',
 ] as const;
-export type EditKind = (typeof editKinds)[number];
+/** Kueue edits (issue 21), over the files of kueueWorkspace(): only where those files were added. */
+export const kueueEditKinds = [
+  'kueue-queue-label',
+  'kueue-wpc-label',
+  'kueue-lq-target',
+  'kueue-cq-quota',
+  'kueue-cq-cohort',
+  'kueue-wpc-value',
+  'kueue-namespace-labels',
+  'kueue-add-remove',
+] as const;
+export type EditKind = (typeof editKinds)[number] | (typeof kueueEditKinds)[number];
 
 const classNames = ['critical-infra', 'high', 'medium', 'low', 'batch', 'best-effort', 'missing-class', 'hgh'];
 
@@ -127,6 +138,44 @@ export class RandomEdits {
       }
       case 'local':
         return change(/image: \S+/g, withText(/image:/), () => `image: registry.example.com/edited:${Math.floor(r() * 100)}`);
+      case 'kueue-queue-label':
+        // Sometimes the label leaves the Job's own metadata or comes back (Kueue reads only that one, not the template's).
+        return r() < 0.3
+          ? change(/\n {4}(kueue\.x-k8s\.io\/queue-name|moved-queue-name): (\S+)/g, withText(/queue-name/), (m) =>
+              m[1] === 'moved-queue-name' ? `\n    kueue.x-k8s.io/queue-name: ${m[2]}` : `\n    moved-queue-name: ${m[2]}`,
+            )
+          : change(/queue-name: \S+/g, withText(/queue-name/), () => `queue-name: ${pickOf(r, ['lq-a', 'lq-b', 'lq-x', 'lq-aa'])}`);
+      case 'kueue-wpc-label':
+        return change(
+          /priority-class: \S+/g,
+          withText(/kueue\.x-k8s\.io\/priority-class/),
+          () => `priority-class: ${pickOf(r, ['high', 'low', 'hihg'])}`,
+        );
+      case 'kueue-lq-target':
+        return change(
+          /clusterQueue: \S+/g,
+          withText(/kind: LocalQueue/),
+          () => `clusterQueue: ${pickOf(r, ['team-a', 'team-b', 'team-c'])}`,
+        );
+      case 'kueue-cq-quota':
+        return change(
+          /nominalQuota: \S+/g,
+          withText(/kind: ClusterQueue/),
+          () => `nominalQuota: ${pickOf(r, ['1', '4', '8', '16', '64Gi'])}`,
+        );
+      case 'kueue-cq-cohort':
+        return change(/cohortName: \S+/g, withText(/kind: ClusterQueue/), () => `cohortName: ${pickOf(r, ['ci', 'other'])}`);
+      case 'kueue-wpc-value':
+        return change(/^value: \d+$/gm, withText(/kind: WorkloadPriorityClass/), () => `value: ${pickOf(r, [10, 100, 1000, 5000])}`);
+      case 'kueue-namespace-labels':
+        return change(/name: ns-([01])\n(  labels:\n    team: a\n)?/g, withText(/kind: Namespace/), (m) =>
+          m[2] === undefined ? `name: ns-${m[1]}\n  labels:\n    team: a\n` : `name: ns-${m[1]}\n`,
+        );
+      case 'kueue-add-remove': {
+        const file = 'kueue/extra.yaml';
+        if (this.files.has(file)) return { file, text: undefined };
+        return { file, text: pickOf(r, kueueExtras) };
+      }
     }
   }
 }
@@ -151,4 +200,41 @@ export function loadGenerated(workloads: number, seed: number): Map<string, stri
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** LocalQueues and WorkloadPriorityClasses that come and go (kueue-add-remove), named like the typos of the jobs. */
+const kueueExtras = [
+  'apiVersion: kueue.x-k8s.io/v1beta2\nkind: LocalQueue\nmetadata:\n  name: lq-x\n  namespace: ns-0\nspec:\n  clusterQueue: team-b\n',
+  'apiVersion: kueue.x-k8s.io/v1beta2\nkind: WorkloadPriorityClass\nmetadata:\n  name: hihg\nvalue: 2000\n',
+  'apiVersion: kueue.x-k8s.io/v1beta1\nkind: ClusterQueue\nmetadata:\n  name: team-c\nspec:\n  cohort: other\n  namespaceSelector: {}\n  resourceGroups:\n    - coveredResources: [cpu]\n      flavors:\n        - name: default-flavor\n          resources:\n            - name: cpu\n              nominalQuota: 2\n',
+];
+
+/** Kueue's objects and queued Jobs (issue 21) to add to a generated workspace, so that Kueue edits have something to change. */
+export function kueueWorkspace(): Map<string, string> {
+  const files = new Map<string, string>();
+  files.set(
+    'kueue/queues.yaml',
+    [
+      'apiVersion: kueue.x-k8s.io/v1beta2\nkind: WorkloadPriorityClass\nmetadata:\n  name: high\nvalue: 1000\n',
+      'apiVersion: kueue.x-k8s.io/v1beta2\nkind: WorkloadPriorityClass\nmetadata:\n  name: low\nvalue: 100\n',
+      'apiVersion: kueue.x-k8s.io/v1beta2\nkind: ResourceFlavor\nmetadata:\n  name: default-flavor\n',
+      'apiVersion: kueue.x-k8s.io/v1beta2\nkind: ClusterQueue\nmetadata:\n  name: team-a\nspec:\n  cohortName: ci\n  namespaceSelector:\n    matchLabels:\n      team: a\n  preemption:\n    withinClusterQueue: LowerPriority\n  resourceGroups:\n    - coveredResources: [cpu, memory]\n      flavors:\n        - name: default-flavor\n          resources:\n            - name: cpu\n              nominalQuota: 4\n              borrowingLimit: 2\n            - name: memory\n              nominalQuota: 16Gi\n',
+      'apiVersion: kueue.x-k8s.io/v1beta2\nkind: ClusterQueue\nmetadata:\n  name: team-b\nspec:\n  cohortName: ci\n  namespaceSelector: {}\n  preemption:\n    reclaimWithinCohort: Any\n  resourceGroups:\n    - coveredResources: [cpu]\n      flavors:\n        - name: default-flavor\n          resources:\n            - name: cpu\n              nominalQuota: 8\n',
+      'apiVersion: kueue.x-k8s.io/v1beta2\nkind: LocalQueue\nmetadata:\n  name: lq-a\n  namespace: ns-0\nspec:\n  clusterQueue: team-a\n',
+      'apiVersion: kueue.x-k8s.io/v1beta2\nkind: LocalQueue\nmetadata:\n  name: lq-b\n  namespace: ns-1\nspec:\n  clusterQueue: team-b\n',
+    ].join('---\n'),
+  );
+  const jobs: Array<[string, string, string, string, string]> = [
+    ['train', 'ns-0', 'lq-a', 'high', 'low'],
+    ['eval', 'ns-0', 'lq-a', 'low', 'high'],
+    ['tests', 'ns-1', 'lq-b', 'high', 'medium'],
+    ['nightly', 'ns-1', 'lq-b', 'low', 'critical-infra'],
+  ];
+  jobs.forEach(([name, ns, queue, wpc, pc], i) => {
+    files.set(
+      `kueue/job-${name}.yaml`,
+      `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: ${name}\n  namespace: ${ns}\n  labels:\n    kueue.x-k8s.io/queue-name: ${queue}\n    kueue.x-k8s.io/priority-class: ${wpc}\nspec:\n  parallelism: ${1 + (i % 3)}\n  backoffLimit: 0\n  template:\n    metadata:\n      labels: {kueue.x-k8s.io/queue-name: ${queue}}\n    spec:\n      restartPolicy: Never\n      priorityClassName: ${pc}\n      containers:\n        - name: main\n          image: example/${name}:1\n          resources:\n            requests:\n              cpu: "${2 + i}"\n              memory: 1Gi\n`,
+    );
+  });
+  return files;
 }

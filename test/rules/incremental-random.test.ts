@@ -1,7 +1,8 @@
 // Seeded random edit sequences over a small generated workspace (issue 18, target 5): every kind of edit that changes
 // a cross-file fact (a workload's priorityClassName, a PriorityClass value, globalDefault added or removed, a PDB's
-// selector or minAvailable, a LimitRange default, a pod template's labels, a new workload file, a deleted one) and a
-// local one (an image), applied through AnalysisHost as the language server applies them. After each step, every
+// selector or minAvailable, a LimitRange default, a pod template's labels, a new workload file, a deleted one; Kueue's:
+// a queue label, a WorkloadPriorityClass label or value, a LocalQueue's ClusterQueue, a quota, a cohort, a Namespace's
+// labels, a LocalQueue/ClusterQueue/WorkloadPriorityClass added or removed) and a local one (an image), applied through AnalysisHost as the language server applies them. After each step, every
 // file's findings (kept from earlier steps for files the host did not re-check, as the server keeps them) must equal
 // a fresh AnalysisHost's analysis of the same files. This is the safety net of the incremental analysis: whatever the
 // host skips must be what a fresh analysis would not change.
@@ -10,7 +11,7 @@ import { test } from 'node:test';
 import { AnalysisHost } from '../../server/src/core/index';
 import type { Finding } from '../../server/src/core/index';
 import { rng } from '../fuzz/mutate';
-import { editKinds, loadGenerated, pickOf, RandomEdits } from '../helpers/random-edits';
+import { editKinds, kueueEditKinds, kueueWorkspace, loadGenerated, pickOf, RandomEdits } from '../helpers/random-edits';
 import type { EditKind, Rng } from '../helpers/random-edits';
 
 const shown = (f: Finding): string => `${f.ruleId} @${f.span.start}-${f.span.end} ${f.severity}: ${f.message}`;
@@ -96,7 +97,9 @@ const seeds = only !== undefined ? [Number(only)] : Array.from({ length: 12 }, (
 const stepsPerSeed = 30;
 
 test(`incremental analysis equals a fresh analysis after every step of ${seeds.length} seeded random edit sequences`, () => {
-  const base = loadGenerated(60, 7);
+  // With Kueue's objects and queued Jobs (issue 21): queue labels, LocalQueue/ClusterQueue/WorkloadPriorityClass edits.
+  const base = new Map([...loadGenerated(60, 7), ...kueueWorkspace()]);
+  const kinds = [...editKinds, ...kueueEditKinds];
   const applied = new Map<EditKind, number>();
   let rebuilds = 0;
   let partial = 0;
@@ -108,7 +111,7 @@ test(`incremental analysis equals a fresh analysis after every step of ${seeds.l
     // arrives before the background batches are done (they continue against the newer model).
     const serverLike = seed % 2 === 1;
     for (let step = 1; step <= stepsPerSeed; step++) {
-      const kind = pickOf(r, editKinds);
+      const kind = pickOf(r, kinds);
       if (!ws.edit(r, kind)) continue;
       applied.set(kind, (applied.get(kind) ?? 0) + 1);
       if (!serverLike) {
@@ -127,7 +130,7 @@ test(`incremental analysis equals a fresh analysis after every step of ${seeds.l
     batches += ws.batches;
   }
   // Every kind of edit must really have been exercised, or the test proves less than it says.
-  if (only === undefined) for (const kind of editKinds) assert.ok((applied.get(kind) ?? 0) >= 5, `edit kind ${kind} applied ${applied.get(kind) ?? 0} times`);
+  if (only === undefined) for (const kind of kinds) assert.ok((applied.get(kind) ?? 0) >= 5, `edit kind ${kind} applied ${applied.get(kind) ?? 0} times`);
   assert.ok(partial > 0, 'some steps must have been analysed without a rebuild');
   if (only === undefined) assert.ok(batches > 0, 'some dependents must have been re-checked in background batches');
   console.log(`edits per kind: ${[...applied].map(([k, n]) => `${k} ${n}`).join(', ')}; ${rebuilds} rebuilds, ${partial} partial analyses, ${batches} background batches`);

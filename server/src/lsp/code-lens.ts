@@ -2,7 +2,7 @@
 // runs the client command kubePriorityLens.revealWorkloads with the preemptors' locations.
 import type { CancellationToken, CodeLens, CodeLensParams } from 'vscode-languageserver/node';
 import type { AnalyzedWorkload, WorkspaceModel } from '../core/index';
-import { entry } from '../core/index';
+import { entry, kueueSummary } from '../core/index';
 import type { RevealWorkloadsArgs, SourceLocation } from '../protocol/index';
 import type { Session } from './session';
 import { isRenderedKey } from './rendered';
@@ -74,6 +74,22 @@ export async function codeLens(session: Session, params: CodeLensParams, token: 
     }
     const args: RevealWorkloadsArgs = [locations, `Workloads that can preempt ${noIcons(w.object.name)}`];
     lenses.push({ range, command: { title, command: revealCommand, arguments: args } });
+    // A queued job: a second lens with its Kueue priority beside the pods' and its queue path; it reveals Kueue's preemptors.
+    const kueue = kueueSummary(model, w, maxRevealed);
+    if (kueue !== undefined) {
+      const kueueLocations: Array<SourceLocation & { label?: string }> = [];
+      for (const p of kueue.preemptors) {
+        const file = model.files.get(p.object.file);
+        if (p.object.origin !== 'workspace' || file === undefined || isRenderedKey(p.object.file)) continue;
+        kueueLocations.push({
+          ...toSourceLocation(session.clientUri(p.object.file), lineIndex(file), p.object.nameSpan),
+          label: noIcons(`${p.object.kind} ${p.object.namespace ?? ''}/${p.object.name}`),
+        });
+      }
+      const kueueArgs: RevealWorkloadsArgs = [kueueLocations, `Jobs Kueue can preempt ${noIcons(w.object.name)} for`];
+      const kueueTitle = noIcons(`${kueue.text}${kueue.preemption === '' ? '' : ` · ${kueue.preemption}`}`);
+      lenses.push({ range, command: { title: kueueTitle, command: revealCommand, arguments: kueueArgs } });
+    }
   }
   return lenses;
 }

@@ -2,7 +2,7 @@
 // Every string that comes from a manifest or the cluster (names, namespaces, classes, messages) goes through
 // escapeMarkdown or codeSpan; the only links are the ones built here, to workspace files.
 import type { AnalyzedWorkload, K8sObject, PriorityClass, WorkspaceModel } from '../core/index';
-import { codeSpan, escapeMarkdown, ignoresDisruptions } from '../core/index';
+import { codeSpan, escapeMarkdown, ignoresDisruptions, kueueSummary } from '../core/index';
 import { lineIndex } from './to-lsp';
 
 /** How many related workloads a hover lists before "and N more". */
@@ -94,6 +94,14 @@ export function workloadMarkdown(ctx: LinkContext, w: AnalyzedWorkload): string 
     lines.push(
       `- **Preemption order** ${ordinal(w.preemptionRank.position)} of ${w.preemptionRank.of} workloads to be preempted (lowest priority goes first); ${by}`,
     );
+  }
+  // Kueue (issue 21): its own priority beside the pods', the queue path, and who Kueue could preempt it for.
+  const kueue = kueueSummary(model, w, maxListedInHover);
+  if (kueue !== undefined) {
+    const listed = kueue.preemptors.map((p) => link(ctx, p.object, p.object.name));
+    const more = kueue.preemptorCount > listed.length ? `, and ${kueue.preemptorCount - listed.length} more` : '';
+    const by = escapeMarkdown(kueue.preemption) + (listed.length > 0 ? ` (${listed.join(', ')}${more})` : '');
+    lines.push(`- **Kueue** ${escapeMarkdown(kueue.text)}${by === '' ? '' : `; ${by}`}`);
   }
   lines.push(`- **Eviction under node pressure** ${evictionWords[w.evictionTier.tier]}: ${escapeMarkdown(w.evictionTier.reason)}`);
   for (const pdb of w.pdbs) {

@@ -96,6 +96,7 @@ export const explainCommand: Command = {
             evictionTier: w.evictionTier,
             pdbs: w.pdbs,
           });
+          if (w.kueue !== undefined) out['kueue'] = w.kueue;
           return out;
         }),
         priorityClasses: explanation.priorityClasses.map((c) => {
@@ -151,6 +152,18 @@ export const explainCommand: Command = {
           ]),
         ]),
       );
+      const queued = explanation.workloads.filter((w) => w.kueue !== undefined);
+      if (queued.length > 0) {
+        io.stdout('\nKueue (workloads that name a queue):\n');
+        io.stdout(
+          table([
+            ['WORKLOAD', 'QUEUE', 'CLUSTERQUEUE PATH', 'KUEUE PRIORITY', 'POD PRIORITY', 'PREEMPTIBLE BY KUEUE'],
+            ...queued.map((w) => kueueRow(w, labelOf(w))),
+          ]),
+        );
+        for (const w of queued)
+          for (const p of w.kueue?.problems ?? []) io.stdout(`${w.kind}/${w.namespace}/${w.name} (Kueue): ${p.message}\n`);
+      }
       const rejected = explanation.workloads.filter((w) => !w.admission.allowed);
       for (const w of rejected) io.stdout(`\n${w.kind}/${w.namespace}/${w.name}: ${w.admission.message ?? ''}`);
       if (rejected.length > 0) io.stdout('\n');
@@ -161,6 +174,22 @@ export const explainCommand: Command = {
     return loaded.problems.some((p) => p.argument) ? 2 : 0;
   },
 };
+
+/** One row of the Kueue table: the queue path, both priorities side by side, and who Kueue could preempt it for. */
+function kueueRow(w: WorkloadExplanation, label: string): string[] {
+  const k = w.kueue;
+  if (k === undefined) return [];
+  const pod = `${k.podPriority.value} (${k.podPriority.className ?? k.podPriority.origin})`;
+  const reasons = [...new Set(k.preemptors.flatMap((p) => p.reasons.map((r) => r.reason)))].sort();
+  const by = !k.queued
+    ? '- (not queued)'
+    : k.neverPreemptedByKueue
+      ? 'never'
+      : k.clusterQueue === undefined
+        ? '-'
+        : `${k.preemptorCount}${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`;
+  return [`${w.kind}/${w.namespace}/${w.name}${label}`, k.localQueue ?? k.queueName, k.path ?? '-', k.priority.text, pod, by];
+}
 
 export function table(rows: string[][]): string {
   const widths: number[] = [];

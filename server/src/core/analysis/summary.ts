@@ -4,6 +4,7 @@ import type { ParsedFile } from '../model/objects';
 import { flat } from '../text';
 import { get } from '../syntax/tree';
 import type { YNode } from '../syntax/tree';
+import { isKueueObject, queueNameLabel } from '../semantics/kueue-objects';
 
 /**
  * summarizeFile lists, per object, exactly what rules of *other* files read: identities and labels, everything that
@@ -17,6 +18,11 @@ export function summarizeFile(parsed: ParsedFile): string {
     const spec = get(root, 'spec');
     // The apiVersion decides whether the object exists at all (R-B.6) and, for a PDB, what an empty selector selects.
     const base = [o.kind, o.id, o.labels, o.apiVersion];
+    // Kueue's objects (issue 21): the whole spec (quotas, cohort, preemption, selectors) and a WorkloadPriorityClass's value.
+    if (isKueueObject(o.kind, o.apiVersion)) {
+      parts.push([...base, plain(spec), plain(get(root, 'value'))]);
+      continue;
+    }
     switch (o.kind) {
       case 'PriorityClass':
         parts.push([...base, plain(get(root, 'value')), plain(get(root, 'globalDefault')), plain(get(root, 'preemptionPolicy'))]);
@@ -52,10 +58,35 @@ export function summarizeFile(parsed: ParsedFile): string {
           memoryPattern(get(podSpec, 'containers')),
           o.kind === 'Pod' ? plain(get(root, 'status', 'qosClass')) : null,
         ]);
+        // A queued job: Kueue reads its pod count and every resource it requests (quota, flavors), and a CronJob's Jobs'
+        // labels. Only for workloads that name a queue, so that CPU edits elsewhere stay local.
+        const jobLabels = o.kind === 'CronJob' ? get(spec, 'jobTemplate', 'metadata', 'labels') : undefined;
+        if (o.labels[queueNameLabel] !== undefined || hasQueueLabel(jobLabels) || hasQueueLabel(get(template, 'metadata', 'labels')))
+          parts.push([
+            'kueue',
+            plain(jobLabels),
+            o.annotations['kueue.x-k8s.io/job-min-parallelism'] ?? null,
+            plain(get(jobSpec, 'completions')),
+            plain(get(podSpec, 'resources')),
+            plain(get(podSpec, 'overhead')),
+            plain(get(podSpec, 'runtimeClassName')),
+            resourcesOf(get(podSpec, 'initContainers')),
+            resourcesOf(get(podSpec, 'containers')),
+          ]);
       }
     }
   }
   return flat(JSON.stringify(parts));
+}
+
+function hasQueueLabel(labels: YNode | undefined): boolean {
+  return labels?.type === 'map' && labels.entries.some((e) => e.key === queueNameLabel);
+}
+
+/** The containers' resources (a queued job's requests of every resource), and sidecar marks. */
+function resourcesOf(containers: YNode | undefined): unknown {
+  if (containers?.type !== 'seq') return null;
+  return containers.items.map((c) => [plain(get(c, 'restartPolicy')), plain(get(c, 'resources'))]);
 }
 
 /** The containers' memory requests and limits (and sidecar marks), which decide the pod's eviction tier, and image presence. */

@@ -6,6 +6,8 @@ import type { QosClass } from '../semantics/qos';
 import type { Span } from '../text';
 import { rules } from '../rules/index';
 import type { Finding } from '../rules/rule';
+import { explainKueue } from './kueue';
+import type { KueueExplanation } from './kueue';
 
 export interface WorkloadExplanation {
   kind: string;
@@ -29,6 +31,8 @@ export interface WorkloadExplanation {
   pdbs: string[];
   pdbDetails: Array<{ id: string; disruptionsAllowed: number; explanation: string }>;
   job?: { backoffLimit: number; backoffLimitIsDefault: boolean; ignoresDisruptionTarget: boolean; parallelism: number };
+  /** Kueue's view, for a workload that names a queue (issue 21). */
+  kueue?: KueueExplanation;
 }
 
 export interface PriorityClassExplanation {
@@ -117,6 +121,8 @@ export function explainWorkload(model: WorkspaceModel, w: AnalyzedWorkload, maxL
       parallelism: job.parallelism,
     };
   }
+  const kueue = explainKueue(model, w, maxListed);
+  if (kueue !== undefined) result.kueue = kueue;
   return result;
 }
 

@@ -16,7 +16,7 @@ import { resolveKueuePriority } from '../semantics/kueue-priority';
 import type { KueuePriority, KueuePriorityOptions } from '../semantics/kueue-priority';
 import { CohortForest, kueuePreemptionPaths } from '../semantics/kueue-preemption';
 import type { KueuePreemptionPath } from '../semantics/kueue-preemption';
-import type { AnalyzedWorkload } from './workspace-model';
+import type { AnalyzedWorkload } from './analyzed';
 
 /** The kinds Kueue's default and shipped integrations manage through the queue label on the object's own metadata. */
 const queuedKinds: ReadonlySet<string> = new Set(['Job', 'CronJob', 'Pod', 'Deployment', 'StatefulSet']);
@@ -27,7 +27,8 @@ export type KueueJobProblem =
   | { kind: 'cluster-queue-not-found'; clusterQueue: string; localQueue: LocalQueue; suggestions: string[] }
   | { kind: 'namespace-not-admitted'; clusterQueue: ClusterQueue; namespace: string; selectorIsNil: boolean }
   | { kind: 'resource-not-covered'; clusterQueue: ClusterQueue; resource: string; message: string }
-  | { kind: 'never-fits'; clusterQueue: ClusterQueue; resource: string; flavor: string; message: string }
+  /** `pods`: the pod count that does not fit (the fewest Kueue may admit, with partial admission). */
+  | { kind: 'never-fits'; clusterQueue: ClusterQueue; resource: string; flavor: string; pods: number; message: string }
   | { kind: 'priority'; priority: KueuePriority; span: Span | undefined };
 
 export interface KueueJob {
@@ -176,7 +177,7 @@ export class KueueFacts {
           suggestions: closest(cqName, [...this.clusterQueues.keys()]),
         });
       } else {
-        problems.push(...this.admissionProblems(w, clusterQueue, namespace, podCount));
+        problems.push(...this.admissionProblems(w, clusterQueue, namespace, minPodCount(w, podCount)));
       }
     }
     return {
@@ -220,6 +221,7 @@ export class KueueFacts {
         problems.push({
           kind: 'never-fits',
           clusterQueue: cq,
+          pods: podCount,
           resource,
           flavor: best.flavor,
           message:
@@ -268,6 +270,17 @@ function podSetCount(w: AnalyzedWorkload): number {
   const job = w.workload.job;
   if (job !== undefined) return job.completions !== undefined ? Math.min(job.parallelism, job.completions) : job.parallelism;
   return w.workload.replicas ?? 1;
+}
+
+/**
+ * minPodCount: the fewest pods Kueue may admit the job with. A Job annotated `kueue.x-k8s.io/job-min-parallelism`
+ * (PartialAdmission, beta and on by default) may be admitted with down to that many pods when the whole does not fit.
+ */
+function minPodCount(w: AnalyzedWorkload, podCount: number): number {
+  if (w.object.kind !== 'Job') return podCount;
+  const text = w.object.annotations['kueue.x-k8s.io/job-min-parallelism'];
+  const min = text !== undefined && /^[0-9]{1,9}$/.test(text) ? Number(text) : undefined;
+  return min !== undefined && min > 0 && min < podCount ? min : podCount;
 }
 
 /** A CronJob's queue label goes on the Jobs it creates: `spec.jobTemplate.metadata.labels`. */

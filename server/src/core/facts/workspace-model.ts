@@ -1,27 +1,28 @@
 // Over 400 lines because the model and its delta update (update, the ladder merge, the signatures) share indexes that must change together.
 // The workspace model: every object of every file resolved once (priority, QoS, requests, PDB coverage, ranks).
 // Rules read it like the scheduler's CycleState: expensive facts are computed here once and shared by every rule.
+import { get, isMap } from '../syntax/tree';
 import type { ParsedFile, K8sObject } from '../model/objects';
+import type { AnalyzedPdb, AnalyzedWorkload } from './analyzed';
 import { readWorkload, workloadKinds } from '../model/workload';
 import type { Workload } from '../model/workload';
 import type { FieldProblem } from '../model/fields';
 import { readPriorityClass } from '../semantics/priority-class';
 import type { PriorityClass } from '../semantics/priority-class';
 import { PriorityClassIndex, resolvePriority } from '../semantics/priority';
-import type { ResolvedPriority } from '../semantics/priority';
 import { readLimitRange } from '../semantics/limit-range';
 import type { LimitRangeDefaults } from '../semantics/limit-range';
 import { defaultContainer, podLevelResources, podRequests } from '../semantics/resources';
-import type { EffectiveContainer, PodLevelResources } from '../semantics/resources';
-import type { Resources } from '../semantics/resource-amounts';
 import { computePodQos } from '../semantics/qos';
-import type { QosClass } from '../semantics/qos';
 import { controllerHasScale, disruptionStatus, pdbSelectsPod, readPodDisruptionBudget, scaleResourceOf } from '../semantics/disruption';
-import type { DisruptionEstimate, PodDisruptionBudget } from '../semantics/disruption';
+import type { PodDisruptionBudget } from '../semantics/disruption';
 import { evictionTier } from '../semantics/eviction';
 import { partialReason } from '../semantics/partial';
 import { removedApiVersion } from '../semantics/api-versions';
-import type { EvictionTier } from '../semantics/eviction';
+import { isKueueObject, queueNameLabel } from '../semantics/kueue-objects';
+import { KueueFacts } from './kueue-facts';
+import { kueueDependents, kueueSnapshot } from './kueue-delta';
+import type { KueueSnapshot } from './kueue-delta';
 
 export interface AnalysisOptions {
   /** Kubernetes minor version (1.N) whose behaviour is modelled. */
@@ -31,32 +32,7 @@ export interface AnalysisOptions {
 export const newestKubernetesMinor = 36;
 export const oldestKubernetesMinor = 29;
 
-/** AnalyzedWorkload is a workload with every derived fact the rules and views need. */
-export interface AnalyzedWorkload {
-  workload: Workload;
-  object: K8sObject;
-  priority: ResolvedPriority;
-  containers: EffectiveContainer[];
-  containersWithoutLimitRange: EffectiveContainer[];
-  podLevel: PodLevelResources | undefined;
-  requests: Resources;
-  qosClass: QosClass;
-  qosClassWithoutLimitRange: QosClass;
-  /** The LimitRange that changed the QoS class, `namespace/name`. */
-  limitRange: string | undefined;
-  evictionTier: EvictionTier;
-  pdbs: AnalyzedPdb[];
-  /** 1-based position from the bottom (1 = preempted first); equal priorities share a position. */
-  preemptionRank: { position: number; of: number };
-  /** Set when the object is a fragment (R-D.11): the apiserver's cause; it is then not analysed as a workload. */
-  partial: string | undefined;
-}
-
-export interface AnalyzedPdb {
-  pdb: PodDisruptionBudget;
-  workloads: AnalyzedWorkload[];
-  estimate: DisruptionEstimate;
-}
+export type { AnalyzedPdb, AnalyzedWorkload } from './analyzed';
 
 /** What one file contributes to the model, kept so that an edit replaces that file's part only. */
 interface FileFacts {
@@ -114,6 +90,12 @@ export class WorkspaceModel {
   private readonly ordinal = new WeakMap<AnalyzedWorkload, number>();
   /** preemptorSuffix[i] = workloads at index >= i of byPriority that may preempt. */
   private preemptorSuffix: number[] = [];
+  /** Kueue's view (built on demand) and what other files read of it (kept across edits, for update's dependents). */
+  private kueueFacts: KueueFacts | undefined;
+  private kueueSnap: KueueSnapshot | undefined;
+  /** Files with Kueue objects, and how many workloads carry the queue label: no Kueue work where there is no Kueue. */
+  private readonly kueueFiles = new Set<string>();
+  private queuedWorkloads = 0;
   /** Lists derived on demand (few callers need them, and an edit would otherwise rebuild them every time). */
   private lazy: { objects?: K8sObject[]; workloads?: AnalyzedWorkload[]; pdbsByFile?: Map<string, AnalyzedPdb[]> } = {};
 
@@ -125,6 +107,27 @@ export class WorkspaceModel {
   /** Every workload, the cluster's first, then file by file. */
   get workloads(): AnalyzedWorkload[] {
     return (this.lazy.workloads ??= [...this.allFacts()].flatMap((f) => f.workloads));
+  }
+
+  /**
+   * Kueue's view of the model (issue 21): queue paths, Kueue priorities, admission problems, preemptors. Built from the
+   * cluster state's objects and then the workspace's (a workspace object replaces the cluster's of the same name).
+   */
+  get kueue(): KueueFacts {
+    return (this.kueueFacts ??= new KueueFacts({
+      objects: [...this.clusterObjects, ...this.objects],
+      workloads: this.workloads,
+      priorityClasses: this.classIndex,
+    }));
+  }
+
+  /** Whether the model holds any Kueue object or workload naming a queue: Kueue rules and views skip the rest. */
+  hasKueue(): boolean {
+    return this.kueueRelevant();
+  }
+
+  private kueueRelevant(): boolean {
+    return this.kueueFiles.size > 0 || this.queuedWorkloads > 0;
   }
 
   constructor(
@@ -221,6 +224,10 @@ export class WorkspaceModel {
     mark(this.limitRangeFiles, facts.limitRanges.length > 0);
     mark(this.pdbFiles, facts.pdbs.length > 0);
     mark(this.nodeFiles, facts.nodes.length > 0);
+    mark(
+      this.kueueFiles,
+      facts.objects.some((o) => isKueueObject(o.kind, o.apiVersion)),
+    );
   }
 
   /** The facts of the files in `set`, in file order (the cluster's first). */
@@ -279,6 +286,7 @@ export class WorkspaceModel {
         else this.classUse.delete(name);
       }
     if (w.object.origin === 'workspace') this.workspaceWorkloads += sign;
+    if (carriesQueueLabel(w)) this.queuedWorkloads += sign;
     if (bulk || w.evictionTier.tier !== 2) return;
     const at = lowerBound(this.tier2, w.priority.priority);
     if (sign === 1) this.tier2.splice(at, 0, w.priority.priority);
@@ -450,6 +458,10 @@ export class WorkspaceModel {
     const old = this.files.get(parsed.file);
     const facts = this.facts.get(parsed.file);
     this.files.set(parsed.file, parsed);
+    // Same summary, same Kueue facts but for the spans of this file's Kueue objects and queued jobs: rebuilt on demand
+    // when it holds any (the snapshot stays valid); another file's edit leaves them as they are.
+    if (old === undefined || facts === undefined || this.kueueFiles.has(parsed.file) || facts.workloads.some(carriesQueueLabel))
+      this.kueueFacts = undefined;
     if (old === undefined || facts === undefined) return;
     const replacements = new Map<K8sObject, K8sObject>();
     old.objects.forEach((o, i) => {
@@ -513,6 +525,7 @@ export class WorkspaceModel {
    */
   update(changes: readonly ModelChange[]): Set<string> {
     const affected = new Set<string>();
+    const kueueBefore = this.kueueRelevant() ? (this.kueueSnap ??= kueueSnapshot(this.kueue)) : undefined;
     const oldClassSigs = new Map<string, string>();
     for (const [name, c] of this.classIndex.byName) oldClassSigs.set(name, classSig(c));
     const oldDefault = this.classIndex.globalDefault;
@@ -683,6 +696,14 @@ export class WorkspaceModel {
     // priority-class-not-found suggests the existing names: its workloads depend on the set of names.
     if (changedClasses.size > 0)
       for (const [name, workloads] of this.byClassRef) if (name !== '' && !this.classIndex.byName.has(name)) addFiles(workloads);
+    // Kueue: the files whose queued jobs read something that changed, and Kueue object files when names changed.
+    this.kueueFacts = undefined;
+    this.kueueSnap = undefined;
+    if (kueueBefore !== undefined || this.kueueRelevant()) {
+      this.kueueSnap = kueueSnapshot(this.kueue);
+      const empty: KueueSnapshot = { jobs: new Map(), ladder: '[]', names: '[[],[],[],[],[]]', objectFiles: new Set() };
+      for (const file of kueueDependents(kueueBefore ?? empty, this.kueueSnap)) if (this.facts.has(file)) affected.add(file);
+    }
     for (const change of changes) {
       if (change.parsed === undefined) affected.delete(change.file);
       else affected.add(change.file);
@@ -770,6 +791,13 @@ export class WorkspaceModel {
     list.push(...problems);
     this.fieldProblems.set(object, list);
   }
+}
+
+/** Whether a workload names a LocalQueue, on its own metadata (a CronJob: its jobTemplate's) or on its pod template. */
+function carriesQueueLabel(w: AnalyzedWorkload): boolean {
+  if (w.object.labels[queueNameLabel] !== undefined || w.workload.podLabels[queueNameLabel] !== undefined) return true;
+  const jobLabels = w.object.kind === 'CronJob' ? get(w.object.node, 'spec', 'jobTemplate', 'metadata', 'labels') : undefined;
+  return isMap(jobLabels) && jobLabels.entries.some((e) => e.key === queueNameLabel);
 }
 
 /** Pods the apiserver rejects never run: they neither preempt nor get preempted, so they are left out of the ranking. */

@@ -79,7 +79,18 @@ const workloadLike: ReadonlySet<string> = new Set([
   'ReplicationController',
 ]);
 
-export const clusterScopedKinds: ReadonlySet<string> = new Set(['PriorityClass', 'Namespace', 'Node', 'PersistentVolume', 'RuntimeClass']);
+export const clusterScopedKinds: ReadonlySet<string> = new Set([
+  'PriorityClass',
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'RuntimeClass',
+  // Kueue's objects other than LocalQueue (kueue-objects.ts kueueClusterScopedKinds, which cannot be imported here).
+  'WorkloadPriorityClass',
+  'ClusterQueue',
+  'Cohort',
+  'ResourceFlavor',
+]);
 
 /** Documents above this size are not parsed with positions; no real manifest of interest comes close. */
 export const maxDocumentBytes = 16 * 1024 * 1024;
@@ -236,10 +247,15 @@ const kindGroups: Readonly<Record<string, readonly string[]>> = {
   PodDisruptionBudget: ['policy'],
   PodMetrics: ['metrics.k8s.io'],
   RuntimeClass: ['node.k8s.io'],
+  WorkloadPriorityClass: ['kueue.x-k8s.io'],
+  ClusterQueue: ['kueue.x-k8s.io'],
+  LocalQueue: ['kueue.x-k8s.io'],
+  Cohort: ['kueue.x-k8s.io'],
+  ResourceFlavor: ['kueue.x-k8s.io'],
 };
 
 /**
- * isBuiltInGroup: whether `apiVersion` names the built-in group of `kind`. A missing apiVersion is left to the
+ * isBuiltInGroup: whether `apiVersion` names the group the engine reads `kind` from (built-in, or Kueue's for its kinds). A missing apiVersion is left to the
  * built-in reading (kubectl refuses such a manifest anyway, and the other findings still help); an unknown group is a
  * custom resource.
  */

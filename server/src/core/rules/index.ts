@@ -8,6 +8,16 @@ import { highPriorityEvictedFirst } from './high-priority-evicted-first';
 import { invalidFieldValue } from './invalid-field-value';
 import { invalidObjectName } from './invalid-object-name';
 import { jobPreemptionFailsJob } from './job-preemption-fails-job';
+import { kueueClusterQueueNotFound } from './kueue-cluster-queue-not-found';
+import { kueueJobNeverFits } from './kueue-job-never-fits';
+import { kueueLocalQueueNotFound } from './kueue-local-queue-not-found';
+import { kueueNamespaceNotAdmitted } from './kueue-namespace-not-admitted';
+import { kueueObjectInvalid } from './kueue-object-invalid';
+import { kueuePriorityClassNotFound } from './kueue-priority-class-not-found';
+import { kueuePriorityInversion } from './kueue-priority-inversion';
+import { kueueQueueLabelOnTemplate } from './kueue-queue-label-on-template';
+import { kueueResourceFlavorNotFound } from './kueue-resource-flavor-not-found';
+import { kueueResourceNotCovered } from './kueue-resource-not-covered';
 import { limitrangeChangesQos } from './limitrange-changes-qos';
 import { limitrangeViolation } from './limitrange-violation';
 import { missingRequests } from './missing-requests';
@@ -49,6 +59,16 @@ export const rules: readonly Rule[] = [
   invalidFieldValue,
   invalidObjectName,
   jobPreemptionFailsJob,
+  kueueClusterQueueNotFound,
+  kueueJobNeverFits,
+  kueueLocalQueueNotFound,
+  kueueNamespaceNotAdmitted,
+  kueueObjectInvalid,
+  kueuePriorityClassNotFound,
+  kueuePriorityInversion,
+  kueueQueueLabelOnTemplate,
+  kueueResourceFlavorNotFound,
+  kueueResourceNotCovered,
   limitrangeChangesQos,
   limitrangeViolation,
   missingRequests,

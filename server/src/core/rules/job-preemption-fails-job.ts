@@ -26,6 +26,11 @@ podFailurePolicy:
 \`\`\`
 or raise \`backoffLimit\`, or give the Job a priority no other workload exceeds.
 
+## Kueue
+A Job queued with Kueue (\`kueue.x-k8s.io/queue-name\` on its own metadata) can be preempted twice over, with opposite consequences.
+Kueue evicting its Workload suspends the Job: the job controller deletes the pods without counting them as failed, so no retry is consumed and the \`podFailurePolicy\` never sees it, but the work done so far is lost and the Job restarts from zero when readmitted.
+kube-scheduler preempting the running pods of the admitted Job (for a higher *pod* priority, which Kueue's WorkloadPriorityClass does not set) counts toward \`backoffLimit\` as above: the \`podFailurePolicy\` fix is the one that helps there.
+
 ## Invalid
 \`\`\`yaml
 apiVersion: batch/v1
@@ -57,6 +62,7 @@ spec:
       containers: [{name: train, image: train:1}]
 \`\`\``,
   check(ctx) {
+    const kueue = ctx.model.hasKueue() ? ctx.model.kueue : undefined;
     for (const w of ctx.workloads) {
       const job = w.workload.job;
       if (job === undefined || !w.priority.admission.allowed) continue;
@@ -95,11 +101,17 @@ spec:
           if (insert !== undefined) edits.push(insert);
         }
       }
+      // A Kueue-queued Job (the queue label on its own metadata) can also be evicted by Kueue: a different consequence.
+      const queued = kueue?.byWorkload.get(w);
+      const byKueue =
+        queued !== undefined && queued.localQueue !== undefined
+          ? ` Kueue preempting this queued ${w.object.kind} is different: it suspends the ${w.object.kind} and deletes its pods without counting them, so it costs no retry, only the work done so far (the ${w.object.kind} restarts from zero when readmitted); only kube-scheduler preempting or the kubelet evicting its running pods consumes backoffLimit.`
+          : '';
       ctx.report({
         file: w.object.file,
         span: job.backoffLimit?.span ?? w.object.nameSpan,
         object: w.object,
-        message: `${w.object.kind} ${w.object.name} fails after ${backoffLimit + 1} disrupted pod(s) (backoffLimit ${backoffLimit}${job.backoffLimit === undefined ? ', the default' : ''}, parallelism ${job.parallelism}) and ${cause}. A preempted pod counts as a failure unless a podFailurePolicy rule ignores the DisruptionTarget condition.`,
+        message: `${w.object.kind} ${w.object.name} fails after ${backoffLimit + 1} disrupted pod(s) (backoffLimit ${backoffLimit}${job.backoffLimit === undefined ? ', the default' : ''}, parallelism ${job.parallelism}) and ${cause}. A preempted pod counts as a failure unless a podFailurePolicy rule ignores the DisruptionTarget condition.${byKueue}`,
         ...(policy === undefined
           ? {}
           : { fix: { description: 'Add a podFailurePolicy that ignores DisruptionTarget (with restartPolicy: Never)', edits } }),

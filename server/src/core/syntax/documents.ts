@@ -36,6 +36,12 @@ export const kindsOfInterest: ReadonlySet<string> = new Set([
   'PersistentVolume',
   // RuntimeClass admission sets a pod's spec.overhead from overhead.podFixed (R-D.6).
   'RuntimeClass',
+  // Kueue (kueue.x-k8s.io v1beta1 and v1beta2, R-Q.1): the queues a job names and the priorities Kueue gives it.
+  'WorkloadPriorityClass',
+  'ClusterQueue',
+  'LocalQueue',
+  'Cohort',
+  'ResourceFlavor',
 ]);
 
 export function isKindOfInterest(kind: string | undefined): boolean {

@@ -1,0 +1,178 @@
+// Kueue's part of a workload's explanation (issue 21): its queue path, its Kueue priority beside its pod priority, why
+// Kueue would never admit it, and which queued jobs Kueue could preempt it for (R-Q.1-R-Q.3).
+import type { AnalyzedWorkload, WorkspaceModel } from '../facts/workspace-model';
+import type { KueueJob, KueueJobProblem } from '../facts/kueue-facts';
+import type { PriorityFrom } from '../semantics/priority';
+import type { KueuePriorityFrom } from '../semantics/kueue-priority';
+import { describeKueuePriority } from '../semantics/kueue-priority';
+import { kueuePreemptionReasonText, neverPreemptedByKueue } from '../semantics/kueue-preemption';
+import type { KueuePreemptionReason } from '../semantics/kueue-preemption';
+import { queueNameLabel } from '../semantics/kueue-objects';
+
+export interface KueueExplanation {
+  /** The `kueue.x-k8s.io/queue-name` label's value. */
+  queueName: string;
+  /** Whether Kueue manages the job: the label is on its own metadata (not only on the pod template). */
+  queued: boolean;
+  /** `namespace/name` of the LocalQueue, when it exists. */
+  localQueue?: string;
+  clusterQueue?: string;
+  /** Kueue's path of the ClusterQueue, as its preemption messages print it (`/cohort/cq`). */
+  path?: string;
+  /** The ClusterQueue's cohort and the root of its cohort tree. */
+  cohort?: string;
+  cohortRoot?: string;
+  /** The Workload's priority: value (absent when Kueue creates no Workload), where it came from, the class. */
+  priority: { value?: number; origin: KueuePriorityFrom; className?: string; text: string };
+  /** The pods' own priority, which kube-scheduler uses (R-A.*). */
+  podPriority: { value: number; origin: PriorityFrom; className?: string };
+  /** Why Kueue would never admit it (or not manage it), in Kueue's words where Kueue has them. */
+  problems: Array<{ kind: KueueJobProblem['kind']; message: string }>;
+  /** Queued jobs whose Workloads Kueue could evict this one's for, with the ClusterQueue field and reason of each way. */
+  preemptors: Array<{
+    id: string;
+    path?: string;
+    priority: number;
+    reasons: Array<{ reason: KueuePreemptionReason; reasonText: string; policy: string; condition: string }>;
+  }>;
+  /** How many preemptors there are (the list may be capped). */
+  preemptorCount: number;
+  /** True when its ClusterQueue's policies make Kueue's classical preemption of it impossible (withinClusterQueue Never, no reclaiming queue in its cohort tree). */
+  neverPreemptedByKueue: boolean;
+  /** Set when the ClusterQueue has a fair-sharing weight: cross-queue preemption then follows live usage. */
+  fairSharing?: string;
+}
+
+/** explainKueue: undefined for a workload that names no queue. */
+export function explainKueue(model: WorkspaceModel, w: AnalyzedWorkload, maxListed = Infinity): KueueExplanation | undefined {
+  if (!model.hasKueue()) return undefined;
+  const kueue = model.kueue;
+  const job = kueue.byWorkload.get(w);
+  if (job === undefined) return undefined;
+  const p = job.priority;
+  const pod = w.priority;
+  const out: KueueExplanation = {
+    queueName: job.queueName,
+    queued: !job.problems.some((x) => x.kind === 'label-on-template'),
+    priority: { origin: p.from, text: describeKueuePriority(p) },
+    podPriority: { value: pod.priority, origin: pod.from },
+    problems: job.problems
+      .filter((x) => x.kind !== 'priority' || x.priority.problem !== undefined)
+      .map((x) => ({ kind: x.kind, message: problemText(job, x) })),
+    preemptors: [],
+    preemptorCount: 0,
+    neverPreemptedByKueue: false,
+  };
+  if (p.value !== undefined) out.priority.value = p.value;
+  if (p.className !== undefined) out.priority.className = p.className;
+  if (pod.priorityClassName !== undefined) out.podPriority.className = pod.priorityClassName;
+  if (job.localQueue !== undefined) out.localQueue = `${job.localQueue.namespace}/${job.localQueue.name}`;
+  const cq = job.clusterQueue;
+  if (cq !== undefined) {
+    out.clusterQueue = cq.name;
+    if (job.path !== undefined) out.path = job.path;
+    const cohort = cq.cohort?.value;
+    if (cohort !== undefined && cohort !== '') {
+      out.cohort = cohort;
+      out.cohortRoot = kueue.forest.rootOf(cq) ?? cohort;
+    }
+    const preemptors = kueue
+      .preemptorsOf(job)
+      .sort(
+        (a, b) =>
+          (b.job.priority.value ?? 0) - (a.job.priority.value ?? 0) || (a.job.workload.object.id < b.job.workload.object.id ? -1 : 1),
+      );
+    out.preemptorCount = preemptors.length;
+    out.preemptors = preemptors.slice(0, maxListed).map((x) => {
+      const item: KueueExplanation['preemptors'][number] = {
+        id: x.job.workload.object.id,
+        priority: x.job.priority.value ?? 0,
+        reasons: x.paths.map((path) => ({
+          reason: path.reason,
+          reasonText: kueuePreemptionReasonText[path.reason],
+          policy: path.policy,
+          condition: path.condition,
+        })),
+      };
+      if (x.job.path !== undefined) item.path = x.job.path;
+      return item;
+    });
+    out.neverPreemptedByKueue = preemptors.length === 0 && neverPreemptedByKueue(cq, [...kueue.clusterQueues.values()], kueue.forest);
+    if (cq.fairSharingWeight !== undefined)
+      out.fairSharing = `fairSharing.weight ${cq.fairSharingWeight.value}: with fair sharing enabled in Kueue's configuration, preemption across the cohort follows each queue's live share (DominantResourceShare divided by the weight), which only the cluster shows.`;
+  }
+  return out;
+}
+
+function problemText(job: KueueJob, p: KueueJobProblem): string {
+  switch (p.kind) {
+    case 'label-on-template':
+      return `${queueNameLabel} is only on the pod template: Kueue does not manage this ${job.workload.object.kind}`;
+    case 'local-queue-not-found':
+      return `LocalQueue ${p.queueName} does not exist in namespace ${job.workload.object.namespace ?? 'default'}`;
+    case 'cluster-queue-not-found':
+      return `LocalQueue ${p.localQueue.namespace}/${p.localQueue.name} points to ClusterQueue ${p.clusterQueue}, which does not exist`;
+    case 'namespace-not-admitted':
+      return `ClusterQueue ${p.clusterQueue.name} does not admit namespace ${p.namespace}${p.selectorIsNil ? ' (no namespaceSelector: no namespace)' : ''}`;
+    case 'resource-not-covered':
+    case 'never-fits':
+      return p.message;
+    case 'priority':
+      return p.priority.problem?.message ?? '';
+  }
+}
+
+/** What hovers and code lenses show of a queued workload: one line of plain text (callers escape it) and Kueue's preemptors. */
+export interface KueueSummary {
+  /** `Kueue priority 1000 (WorkloadPriorityClass high) · pod priority 0 (none) · queue ci/tests → /ci/tests`. */
+  text: string;
+  /** What Kueue could preempt it for, in words (`never preempted by Kueue`, `preemptible by Kueue: 2`). */
+  preemption: string;
+  preemptors: AnalyzedWorkload[];
+  preemptorCount: number;
+}
+
+/** kueueSummary: undefined for a workload that names no queue. */
+export function kueueSummary(model: WorkspaceModel, w: AnalyzedWorkload, limit = Infinity): KueueSummary | undefined {
+  const k = explainKueue(model, w, limit);
+  const job = model.hasKueue() ? model.kueue.byWorkload.get(w) : undefined;
+  if (k === undefined || job === undefined) return undefined;
+  const kueuePriority =
+    k.priority.value === undefined
+      ? `Kueue priority none (${job.priority.problem?.message ?? 'no Workload'})`
+      : `Kueue priority ${k.priority.value} (${kueueOrigin(k)})`;
+  const podPriority = `pod priority ${k.podPriority.value} (${k.podPriority.className ?? k.podPriority.origin})`;
+  const queue = k.localQueue ?? `${w.object.namespace ?? 'default'}/${k.queueName}`;
+  const where = !k.queued
+    ? `queue label only on the pod template: not queued`
+    : k.path !== undefined
+      ? `queue ${queue} → ${k.path}`
+      : k.localQueue === undefined
+        ? `queue ${queue}: LocalQueue not found`
+        : `queue ${queue}: ClusterQueue not found`;
+  const preemption =
+    !k.queued || k.clusterQueue === undefined
+      ? ''
+      : k.neverPreemptedByKueue
+        ? 'never preempted by Kueue'
+        : `preemptible by Kueue: ${k.preemptorCount}`;
+  const byId = new Map(model.kueue.preemptorsOf(job).map((p) => [p.job.workload.object.id, p.job.workload]));
+  const preemptors = k.preemptors.map((p) => byId.get(p.id)).filter((p): p is AnalyzedWorkload => p !== undefined);
+  return { text: `${kueuePriority} · ${podPriority} · ${where}`, preemption, preemptors, preemptorCount: k.preemptorCount };
+}
+
+function kueueOrigin(k: KueueExplanation): string {
+  const name = k.priority.className ?? '';
+  switch (k.priority.origin) {
+    case 'workloadPriorityClass':
+      return `WorkloadPriorityClass ${name}`;
+    case 'defaultWorkloadPriorityClass':
+      return `WorkloadPriorityClass ${name}, defaulted`;
+    case 'priorityClass':
+      return `PriorityClass ${name}`;
+    case 'globalDefault':
+      return `globalDefault ${name}`;
+    case 'none':
+      return 'none';
+  }
+}
