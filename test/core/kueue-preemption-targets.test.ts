@@ -4,62 +4,11 @@
 // (CPU in cores, memory in Gi); every admitted Workload reserved its quota at `now` unless the case says otherwise.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseYamlDocument } from '../../server/src/core/syntax/parse-yaml';
-import { get, isMap, stringValue } from '../../server/src/core/syntax/tree';
-import { toObject } from '../../server/src/core/model/objects';
-import { readKueueObject } from '../../server/src/core/semantics/kueue-objects';
 import type { ClusterQueue, Cohort } from '../../server/src/core/semantics/kueue-objects';
+import { clusterQueue, cohort } from '../helpers/kueue-objects';
 import { kueuePreemptionTargets } from '../../server/src/core/semantics/kueue-preemption';
 import type { KueueAdmittedWorkload } from '../../server/src/core/semantics/kueue-preemption';
 import { parseQuantity } from '../../server/src/core/quantity';
-
-function read(text: string): ClusterQueue | Cohort {
-  const root = parseYamlDocument(text, 0, text.length, false).root;
-  assert.ok(isMap(root));
-  const r = readKueueObject(toObject(root, stringValue(get(root, 'kind')) ?? '', 'kueue.yaml', 'workspace'));
-  assert.ok(r !== undefined && (r.read.kind === 'ClusterQueue' || r.read.kind === 'Cohort'));
-  assert.deepEqual(r.problems, []);
-  return r.read.value;
-}
-
-/** `[nominal, borrowingLimit?, lendingLimit?]` per flavor/resource, as upstream's Resource(name, nominal, borrowing, lending). */
-type Quotas = Record<string, Record<string, [string, string?, string?]>>;
-
-function clusterQueue(name: string, o: { cohort?: string; quotas: Quotas; preemption?: string[] }): ClusterQueue {
-  const groups: string[] = [];
-  // One resource group per distinct resource set, as upstream's ResourceGroup(...) calls build them.
-  const bySet = new Map<string, string[]>();
-  for (const [flavor, resources] of Object.entries(o.quotas)) {
-    const set = Object.keys(resources).join(',');
-    bySet.set(set, [...(bySet.get(set) ?? []), flavor]);
-  }
-  for (const [set, flavors] of bySet) {
-    groups.push(`  - coveredResources: [${set}]`, '    flavors:');
-    for (const f of flavors) {
-      groups.push(`    - name: ${f}`, '      resources:');
-      for (const [r, [nominal, borrowing, lending]] of Object.entries(o.quotas[f] ?? {})) {
-        groups.push(`      - name: ${r}`, `        nominalQuota: "${nominal}"`);
-        if (borrowing !== undefined && borrowing !== '') groups.push(`        borrowingLimit: "${borrowing}"`);
-        if (lending !== undefined) groups.push(`        lendingLimit: "${lending}"`);
-      }
-    }
-  }
-  const text = [
-    'apiVersion: kueue.x-k8s.io/v1beta2',
-    'kind: ClusterQueue',
-    `metadata: {name: ${name}}`,
-    'spec:',
-    ...(o.cohort !== undefined ? [`  cohortName: ${o.cohort}`] : []),
-    '  resourceGroups:',
-    ...groups,
-    ...(o.preemption !== undefined ? ['  preemption:', ...o.preemption.map((p) => `    ${p}`)] : []),
-  ].join('\n');
-  return read(text) as ClusterQueue;
-}
-
-function cohort(name: string, parent: string): Cohort {
-  return read(`apiVersion: kueue.x-k8s.io/v1beta2\nkind: Cohort\nmetadata: {name: ${name}}\nspec: {parentName: ${parent}}\n`) as Cohort;
-}
 
 const lowerLower = ['withinClusterQueue: LowerPriority', 'reclaimWithinCohort: LowerPriority'];
 const neverAny = ['withinClusterQueue: Never', 'reclaimWithinCohort: Any'];

@@ -24,7 +24,7 @@ export interface QuotaNode {
   usage: Map<string, number>;
 }
 
-const amount = (m: Map<string, number>, fr: string): number => m.get(fr) ?? 0;
+const amount = (m: ReadonlyMap<string, number>, fr: string): number => m.get(fr) ?? 0;
 
 export class KueueQuotaSnapshot {
   readonly queues = new Map<string, QuotaNode>();
@@ -180,4 +180,63 @@ export function fitsInQuota(n: QuotaNode, requests: ReadonlyMap<string, number>)
 /** The nodes from a ClusterQueue's parent to the root (PathParentToRoot). */
 export function* parentsToRoot(n: QuotaNode): Generator<QuotaNode> {
   for (let p = n.parent; p !== undefined; p = p.parent) yield p;
+}
+
+/** potentialAvailable: the most a node could use with no usage anywhere, within its borrowing limit. */
+export function potentialAvailable(n: QuotaNode, fr: string): number {
+  if (n.parent === undefined) return amount(n.subtree, fr);
+  let avail = localQuota(n, fr) + potentialAvailable(n.parent, fr);
+  const borrowing = n.quotas.get(fr)?.borrowingLimit;
+  if (borrowing !== undefined) avail = Math.min(amount(n.subtree, fr) + borrowing, avail);
+  return avail;
+}
+
+/** A node's DominantResourceShare (pkg/cache/scheduler/fair_sharing.go). */
+export interface DominantResourceShare {
+  /** What it borrows over what its cohort tree can lend, per mille, for the dominant resource, divided by the weight. */
+  weightedShare: number;
+  /** `status.fairSharing.weightedShare` as Kueue writes it (rounded up; Number.MAX_SAFE_INTEGER for a borrowing weight 0). */
+  rounded: number;
+  dominantResource: string | undefined;
+  borrowing: boolean;
+}
+
+/**
+ * dominantResourceShare: for each `flavor/resource` of its subtree quota, how much the node uses (plus `extra`, a
+ * Workload simulated in) above that quota, summed per resource over flavors; the share is the largest
+ * borrowed × 1000 ÷ lendable (the potential capacity of its parent, per resource), divided by the fair-sharing weight.
+ * A node outside any cohort, or not borrowing, has share 0.
+ */
+export function dominantResourceShare(n: QuotaNode, weight: number, extra: ReadonlyMap<string, number> = new Map()): DominantResourceShare {
+  const zero: DominantResourceShare = { weightedShare: 0, rounded: 0, dominantResource: undefined, borrowing: false };
+  if (n.parent === undefined) return zero;
+  const borrowed = new Map<string, number>();
+  for (const [fr, quota] of n.subtree) {
+    const b = amount(extra, fr) + amount(n.usage, fr) - quota;
+    if (b > 0) borrowed.set(resourceOf(fr), (borrowed.get(resourceOf(fr)) ?? 0) + b);
+  }
+  if (borrowed.size === 0) return zero;
+  let root = n.parent;
+  while (root.parent !== undefined) root = root.parent;
+  const lendable = new Map<string, number>();
+  for (const fr of root.subtree.keys())
+    lendable.set(resourceOf(fr), (lendable.get(resourceOf(fr)) ?? 0) + potentialAvailable(n.parent, fr));
+  let ratio = 0;
+  let dominant: string | undefined;
+  for (const [resource, b] of borrowed) {
+    const l = lendable.get(resource) ?? 0;
+    if (l <= 0) continue;
+    const r = (b * 1000) / l;
+    if (r > ratio || (r === ratio && dominant !== undefined && resource < dominant)) {
+      ratio = r;
+      dominant = resource;
+    }
+  }
+  if (ratio === 0) return { ...zero, borrowing: true };
+  if (weight === 0) return { weightedShare: Infinity, rounded: Number.MAX_SAFE_INTEGER, dominantResource: dominant, borrowing: true };
+  return { weightedShare: ratio / weight, rounded: Math.ceil(ratio / weight), dominantResource: dominant, borrowing: true };
+}
+
+function resourceOf(fr: string): string {
+  return fr.slice(fr.indexOf('/') + 1);
 }
