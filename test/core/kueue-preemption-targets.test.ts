@@ -416,6 +416,41 @@ describe("kueuePreemptionTargets: Kueue v0.19.2's TestPreemption cases (R-Q.6)",
     assert.deepEqual(kueuePreemptionTargets({ ...incoming, queuedAt: now }, admitted, defaults, []), []);
   });
 
+  test('test/scenarios/KUEUE.md 7: the newest low and the mid go, the older low is filled back', () => {
+    const s7 = clusterQueue('s7-cq', { quotas: { 'default-flavor': { cpu: ['6'] } }, preemption: ['withinClusterQueue: LowerPriority'] });
+    const f = (v: string) => ({ 'default-flavor/cpu': v });
+    const admitted = [
+      wl('a', 's7-cq', 100, f('1'), { reservedAt: now }),
+      wl('b', 's7-cq', 500, f('3'), { reservedAt: now + 1000 }),
+      wl('c', 's7-cq', 100, f('2'), { reservedAt: now + 2000 }),
+    ];
+    const targets = kueuePreemptionTargets(
+      { key: 'p', clusterQueue: 's7-cq', priority: 1000, requests: milli(f('4')), queuedAt: now + 3000 },
+      admitted,
+      [s7],
+      [],
+    );
+    assert.deepEqual(
+      targets.map((t) => [t.workload.key, t.reason]),
+      [
+        ['c', 'InClusterQueue'],
+        ['b', 'InClusterQueue'],
+      ],
+    );
+    // Had a been the newer low, a would go and c stay.
+    const [a, b, c] = admitted;
+    const swapped: KueueAdmittedWorkload[] = [{ ...a, quotaReservedAt: now + 2000 }, b, { ...c, quotaReservedAt: now }];
+    assert.deepEqual(
+      kueuePreemptionTargets(
+        { key: 'p', clusterQueue: 's7-cq', priority: 1000, requests: milli(f('4')), queuedAt: now + 3000 },
+        swapped,
+        [s7],
+        [],
+      ).map((t) => t.workload.key),
+      ['a', 'b'],
+    );
+  });
+
   test('an unknown ClusterQueue, or one no candidate can help: nothing, never a throw', () => {
     assert.deepEqual(
       kueuePreemptionTargets({ key: 'in', clusterQueue: 'nope', priority: 9, requests: milli(cpu('1')), queuedAt: 0 }, [], defaults, []),
