@@ -18,8 +18,9 @@ import { readPriorityClass } from '../../../server/src/core/semantics/priority-c
 
 export const FLAVOR = 'default-flavor';
 
-export function resourceFlavor(name = FLAVOR): K8sObject {
-  return { apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'ResourceFlavor', metadata: { name } };
+/** A ResourceFlavor; `spec` (nodeLabels, tolerations) is injected into the pods of Workloads admitted with it. */
+export function resourceFlavor(name = FLAVOR, spec?: Record<string, unknown>): K8sObject {
+  return { apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'ResourceFlavor', metadata: { name }, ...(spec !== undefined ? { spec } : {}) };
 }
 
 export function workloadPriorityClass(name: string, value: number): K8sObject {
@@ -31,6 +32,10 @@ export interface ClusterQueueOpts {
   cpu: string;
   cohort?: string;
   preemption?: Record<string, unknown>;
+  /** The one flavor (default FLAVOR). */
+  flavor?: string;
+  /** spec.fairSharing.weight (a quantity). */
+  fairSharingWeight?: string;
 }
 
 /** A ClusterQueue covering cpu and memory in one flavor (memory ample), open to every namespace. */
@@ -47,7 +52,7 @@ export function clusterQueue(name: string, o: ClusterQueueOpts): K8sObject {
           coveredResources: ['cpu', 'memory'],
           flavors: [
             {
-              name: FLAVOR,
+              name: o.flavor ?? FLAVOR,
               resources: [
                 { name: 'cpu', nominalQuota: o.cpu },
                 { name: 'memory', nominalQuota: '64Gi' },
@@ -57,6 +62,7 @@ export function clusterQueue(name: string, o: ClusterQueueOpts): K8sObject {
         },
       ],
       ...(o.preemption !== undefined ? { preemption: o.preemption } : {}),
+      ...(o.fairSharingWeight !== undefined ? { fairSharing: { weight: o.fairSharingWeight } } : {}),
     },
   };
 }

@@ -129,3 +129,43 @@ export function isKueuePreemptionEvent(event: {
   if (event.regardingKind === 'Pod') return false;
   return event.component === 'kueue-admission';
 }
+
+/** Requeued=True reasons Kueue writes once a Workload may queue again, with their fixed messages (workload_controller.go). */
+const requeuedTexts: Readonly<Partial<Record<string, string>>> = {
+  BackoffFinished: 'The workload backoff was finished',
+  Reactivated: 'The workload was reactivated',
+  LocalQueueRestarted: 'The LocalQueue was restarted after being stopped',
+  ClusterQueueRestarted: 'The ClusterQueue was restarted after being stopped',
+};
+
+export interface KueueRequeued {
+  /** Whether the Workload is back in its queue (`True`), or waits (`False`: a requeue backoff, or inadmissible). */
+  requeued: boolean;
+  reason: string;
+  /** For `False` after an eviction, the eviction's own message, read: a PodsReady timeout or a preemption. */
+  podsReadyTimeout: { namespace: string; name: string } | undefined;
+  preemption: KueuePreemptionMessage | undefined;
+  /** The message is the one Kueue writes for this reason (a fixed text, or an eviction message that parses). */
+  known: boolean;
+}
+
+/**
+ * parseRequeuedCondition reads the Workload's `Requeued` condition. On eviction Kueue's job reconciler copies the
+ * `Evicted` reason and message into it (jobframework "handle eviction"): `True` after a preemption (the Workload
+ * queues again at once), `False` after a PodsReady timeout until the requeue backoff ends; then `True`, reason
+ * `BackoffFinished`, "The workload backoff was finished".
+ */
+export function parseRequeuedCondition(c: { status?: string; reason?: string; message?: string } | undefined): KueueRequeued | undefined {
+  if (c === undefined || (c.status !== 'True' && c.status !== 'False') || c.reason === undefined) return undefined;
+  const message = c.message ?? '';
+  const podsReadyTimeout = c.reason === 'PodsReadyTimeout' ? parsePodsReadyTimeout(message) : undefined;
+  const preemption = c.reason === 'Preempted' ? parseKueuePreemptionMessage(message) : undefined;
+  const fixed = requeuedTexts[c.reason];
+  return {
+    requeued: c.status === 'True',
+    reason: c.reason,
+    podsReadyTimeout,
+    preemption,
+    known: (fixed !== undefined && fixed === message.trim()) || podsReadyTimeout !== undefined || preemption !== undefined,
+  };
+}
