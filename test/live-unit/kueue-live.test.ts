@@ -257,6 +257,11 @@ describe('Diagnose of a Kueue-managed Job', () => {
     assert.match(md, /## Kueue/);
     assert.match(md, /pod priority: 0 \(PriorityClass ci-default\)/);
     assert.match(md, /Kueue priority: 100/);
+    // A pod of a later run (created after the eviction, e.g. once re-admitted): the eviction was not of this pod.
+    const later = { ...pod, creationTime: '2026-12-07T09:25:00Z' };
+    const l = buildDiagnoseReport({ target: { namespace: kns, name: pod.name }, pods: [later], events, jobs: [lowJob], kueue });
+    assert.equal(l.kueue?.mechanism, 'none');
+    assert.doesNotMatch(l.headline, /Kueue evicted/);
     // The pod preempted by kube-scheduler (DisruptionTarget PreemptionByScheduler): that mechanism, backoffLimit consumed.
     const preempted = ofLow({
       phase: 'Failed',

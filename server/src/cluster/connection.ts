@@ -223,9 +223,9 @@ export class ClusterConnection implements PodLookup {
       for (const reason of watchedEventReasons) this.streams.push(this.makeStream('events', ns, eventReasonSelector(reason)));
       this.streams.push(this.makeStream('pods', ns));
     }
-    // Kueue's Workloads only when discovery finds its group: no request, no log line without Kueue.
-    await this.kueue.discover(api);
-    await Promise.all([...this.streams.map((s) => s.lw.start()), this.refreshSnapshot(), this.kueue.start(api, scopes)]);
+    // Kueue's Workloads only when discovery finds its group: no other request, no log line without Kueue.
+    const kueue = this.kueue.discover(api).then(() => this.kueue.start(api, scopes));
+    await Promise.all([...this.streams.map((s) => s.lw.start()), this.refreshSnapshot(), kueue]);
     this.recomputeState();
     const interval = this.options.snapshotIntervalMs ?? 60_000;
     if (this.options.watch !== false && interval > 0) this.poller.startPeriodic(interval);

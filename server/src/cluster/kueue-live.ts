@@ -103,6 +103,8 @@ export class KueueLive {
   version: KueueVersion | undefined;
   readonly workloads: WorkloadCache;
   private streams: ListWatch[] = [];
+  /** stop() came before start(): no stream is opened. */
+  private stopped = false;
 
   constructor(private readonly o: KueueLiveOptions) {
     this.workloads = new WorkloadCache(o.maxDeletedWorkloads ?? 10_000, o.now);
@@ -113,6 +115,7 @@ export class KueueLive {
    * then simply absent from the view. Other errors are logged once.
    */
   async discover(api: ApiClient): Promise<KueueVersion | undefined> {
+    this.stopped = false;
     try {
       const group = await api.get(readPaths.kueueGroup());
       const served = (Array.isArray(group['versions']) ? group['versions'] : [])
@@ -129,7 +132,7 @@ export class KueueLive {
 
   /** Starts the Workload streams (one per scope); resolves after their first list. No-op without Kueue. */
   async start(api: ApiClient, scopes: ReadonlyArray<string | undefined>): Promise<void> {
-    if (this.version === undefined) return;
+    if (this.version === undefined || this.stopped) return;
     const resource = this.version === 'v1beta2' ? 'workloads' : 'workloadsV1beta1';
     for (const ns of scopes) {
       const lw = new ListWatch({
@@ -151,6 +154,7 @@ export class KueueLive {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await Promise.all(this.streams.map((s) => s.stop()));
     this.streams = [];
   }

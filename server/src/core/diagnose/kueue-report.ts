@@ -290,9 +290,10 @@ export function kueueLines(
 }
 
 /** Adds the Kueue part to a pod's report: decides the mechanism from the pod's own cause. */
-export function addKueueToReport(report: DiagnoseReport, d: KueueDiagnosis): void {
+export function addKueueToReport(report: DiagnoseReport, d: KueueDiagnosis, podCreated?: string): void {
   const scheduler = report.happened.kind === 'preempted-by-scheduler';
-  const kueueActed = d.evictions.length > 0 && !scheduler;
+  // An eviction before this pod was created was of an earlier run of the Job (its pod then was another one).
+  const kueueActed = !scheduler && d.evictions.some((e) => e.time === undefined || podCreated === undefined || e.time >= podCreated);
   report.kueue = { ...d, mechanism: scheduler ? 'scheduler' : kueueActed ? 'kueue' : 'none' };
   if (kueueActed) {
     const h = kueueHeadline(d);

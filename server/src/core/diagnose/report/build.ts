@@ -102,7 +102,7 @@ export function buildDiagnoseReport(input: DiagnoseInput): DiagnoseReport {
       input.events,
       input.kueue,
     );
-    if (d !== undefined) addKueueToReport(report, d);
+    if (d !== undefined) addKueueToReport(report, d, pod?.creationTime);
   }
   if (report.kueue?.mechanism !== 'kueue') report.headline = headline(report);
   return report;
