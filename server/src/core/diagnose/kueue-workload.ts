@@ -134,7 +134,11 @@ export function workloadEvictionRecord(w: WorkloadRecord, seenAt?: string): Even
   const preempted = workloadCondition(w, 'Preempted');
   const evicted = workloadCondition(w, 'Evicted');
   const regarding = { kind: 'Workload', namespace: w.namespace, name: w.name, uid: w.uid };
-  const base = (c: WorkloadCondition) => ({ time: c.lastTransitionTime ?? w.creationTime ?? '', regarding });
+  const base = (c: WorkloadCondition) => ({
+    time: c.lastTransitionTime ?? w.creationTime ?? '',
+    regarding,
+    ...(seenAt !== undefined ? { seenAt } : {}),
+  });
   const parsed = parseKueuePreemptionMessage(preempted?.message);
   if (preempted !== undefined && parsed !== undefined) {
     const note = (preempted.message ?? '').replace(/^Previously: /, '');
