@@ -181,6 +181,7 @@ describe('real Kueue v0.19.2 on the live side: rows, Diagnose, after the fact, r
       expectKueue(gone.stdout, 'kpl diagnose on the Job without events');
       assert.match(gone.stdout, /source: Workload condition Preempted=True \(reason InClusterQueue\)/);
       assert.match(gone.stdout, /status\.schedulingStats\.evictions\): Preempted ×1/);
+      assert.match(gone.stdout, /Workload\/job-low-\S+ Preempted \(Workload condition\): Preempted to accommodate a workload/);
     } finally {
       source.dispose();
       await conn.stop();

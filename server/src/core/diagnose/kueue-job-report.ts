@@ -4,6 +4,7 @@
 import { ignoresDisruptions } from '../semantics/job';
 import { nodeFromValue } from '../syntax/from-value';
 import { kueueConsequence, kueueDiagnosis, kueueFixes, kueueHeadline } from './kueue-report';
+import { workloadConditionController } from './kueue-workload';
 import type { KueueDiagnoseInput } from './kueue-report';
 import { asNumber, asString, field } from './records';
 import type { ApiObject, EventRecord, PodRecord } from './records';
@@ -99,7 +100,13 @@ export function buildKueueJobReport(input: KueueJobInput): DiagnoseReport {
         (e.regarding.uid !== undefined && podUids.has(e.regarding.uid)),
     )
     .sort((a, b) => a.time.localeCompare(b.time))
-    .map((e) => ({ time: e.time, reason: e.reason, note: e.note, object: `${e.regarding.kind}/${e.regarding.name}` }));
+    // A record made from the Workload's condition is said to be one (it is no event of the cluster).
+    .map((e) => ({
+      time: e.time,
+      reason: e.reportingController === workloadConditionController ? `${e.reason} (Workload condition)` : e.reason,
+      note: e.note,
+      object: `${e.regarding.kind}/${e.regarding.name}`,
+    }));
   const report: DiagnoseReport = {
     target: `Job/${namespace}/${name}`,
     found: input.job !== undefined || d !== undefined,
