@@ -98,6 +98,15 @@ const publicApi = [
   'renderDiagnoseText',
   'renderDiagnoseMarkdown',
   'DiagnoseReport',
+  // Kueue on the live side (cluster/kueue-live.ts, kueue-rows.ts, diagnose-pod.ts)
+  'parseKueuePreemptionMessage',
+  'workloadRecordFromObject',
+  'workloadEvictionRecord',
+  'workloadConditionController',
+  'kueueReasonText',
+  'kueuePreemptionKey',
+  'WorkloadRecord',
+  'buildKueueJobReport',
   'rankNodeForEviction',
   'NodeEvictionRanking',
 ];

@@ -38,11 +38,19 @@ export function index(row: LiveEventRow): Indexed {
     p?.uid,
     p?.owner,
     p?.priorityClassName,
+    ...(row.kueue
+      ? ['kueue', row.kueue.workload, row.kueue.reason, row.kueue.reasonText, row.kueue.preemptorPath, row.kueue.preempteePath]
+      : []),
   ]
     .filter(Boolean)
     .join('\n')
     .toLowerCase();
   return { row, ts: Date.parse(row.time) || 0, hay };
+}
+
+/** "Kueue preemption" / "Kueue eviction": the row kind of Kueue's evictions (never pod preemptions). */
+export function kueueKind(row: LiveEventRow): string {
+  return row.type === 'kueue-preemption' ? 'Kueue preemption' : 'Kueue eviction';
 }
 
 export function preemptorLabel(row: LiveEventRow): string {
@@ -174,8 +182,10 @@ export function summarizeNodes(rows: Indexed[], limit = 12): NodeSummary[] {
 export function rowToMarkdown(row: LiveEventRow): string {
   const v = row.victim;
   const p = row.preemptor;
+  // Kueue rows: Jobs and Kueue priorities (the Workload's spec.priority), never pod priorities.
+  const prio = row.kueue ? 'Kueue priority' : 'priority';
   const victimBits = [
-    v.priority !== undefined ? `priority ${v.priority}` : '',
+    v.priority !== undefined ? `${prio} ${v.priority}` : '',
     v.priorityClassName ? `class ${codeSpan(v.priorityClassName)}` : '',
     v.qosClass ? `QoS ${escapeMarkdown(v.qosClass)}` : '',
     v.owner ? `owner ${codeSpan(v.owner)}` : '',
@@ -183,7 +193,7 @@ export function rowToMarkdown(row: LiveEventRow): string {
     .filter(Boolean)
     .join(', ');
   const lines = [
-    `**${escapeMarkdown(row.reason)}** ${codeSpan(`${row.namespace}/${v.name}`)}${row.node ? ` on ${codeSpan(row.node)}` : ''} at ${escapeMarkdown(row.time)}`,
+    `**${row.kueue ? `${kueueKind(row)}: ` : ''}${escapeMarkdown(row.reason)}** ${codeSpan(`${row.namespace}/${v.name}`)}${row.node ? ` on ${codeSpan(row.node)}` : ''} at ${escapeMarkdown(row.time)}`,
     '',
     `- victim: ${codeSpan(`${row.namespace}/${v.name}`)}${victimBits ? ` (${victimBits})` : ''}`,
   ];
@@ -193,7 +203,7 @@ export function rowToMarkdown(row: LiveEventRow): string {
         ? codeSpan(`${p.namespace ? `${p.namespace}/` : ''}${p.name}`)
         : `unknown (gone before seen), UID ${codeSpan(p.uid)}`;
     const bits = [
-      p.priority !== undefined ? `priority ${p.priority}` : '',
+      p.priority !== undefined ? `${prio} ${p.priority}` : '',
       p.priorityClassName ? `class ${codeSpan(p.priorityClassName)}` : '',
       p.owner ? `owner ${codeSpan(p.owner)}` : '',
     ]
@@ -201,7 +211,14 @@ export function rowToMarkdown(row: LiveEventRow): string {
       .join(', ');
     lines.push(`- preemptor: ${who}${bits ? ` (${bits})` : ''}`);
   }
-  if (row.priorityGap !== undefined) lines.push(`- priority gap: ${row.priorityGap}`);
+  if (row.priorityGap !== undefined) lines.push(`- ${prio} gap: ${row.priorityGap}`);
+  if (row.kueue) {
+    const k = row.kueue;
+    lines.push(`- Kueue Workload: ${codeSpan(k.workload)}; ${escapeMarkdown(k.reasonText)}`);
+    if (k.preemptorPath || k.preempteePath)
+      lines.push(`- queue paths: preemptor ${codeSpan(k.preemptorPath ?? '?')}, preemptee ${codeSpan(k.preempteePath ?? '?')}`);
+    lines.push(`- source: ${k.source === 'event' ? 'Kueue event' : 'Workload condition'}${k.readmitted ? '; admitted again since' : ''}`);
+  }
   lines.push(`- message: ${escapeMarkdown(row.message)}`);
   return lines.join('\n');
 }

@@ -1,7 +1,7 @@
 // One row of the Live Preemptions & Evictions table: victim, reason, node, preemptor (or "unknown" when it was gone
 // before it was seen), priority gap and the actions (Diagnose, Open manifest, Copy as Markdown). Text only.
 import { h } from './dom';
-import { rowToMarkdown, type Indexed } from './live-events-model';
+import { kueueKind, rowToMarkdown, type Indexed } from './live-events-model';
 import { post } from './vscode-api';
 
 export const ROW_H = 44;
@@ -36,8 +36,29 @@ export function rowSubject(r: Indexed): {
   const row = r.row;
   const name = row.victim.name;
   // Only the server's own `Job/` and `Node/` prefixes (rows.ts) name a kind: a pod name is shown whole, whatever it holds.
-  const kind = name.startsWith('Job/') ? 'Job' : name.startsWith('Node/') ? 'Node' : 'Pod';
+  const kind = name.startsWith('Job/')
+    ? 'Job'
+    : name.startsWith('Node/')
+      ? 'Node'
+      : row.kueue && name.startsWith('Workload/')
+        ? 'Workload'
+        : 'Pod';
   const bare = kind === 'Pod' ? name : name.slice(kind.length + 1);
+  // Kueue rows: the evicted Workload's Job (or the Workload when its Job is unknown), diagnosed as such.
+  if (row.kueue && kind === 'Job')
+    return {
+      kind: 'job',
+      text: `${row.namespace}/${bare} (Job)`,
+      role: `${kueueKind(row)} victim`,
+      diagnose: `Job/${row.namespace}/${bare}`,
+    };
+  if (kind === 'Workload')
+    return {
+      kind: 'job',
+      text: `${row.namespace}/${bare} (Workload)`,
+      role: `${kueueKind(row)} victim`,
+      diagnose: `Workload/${row.namespace}/${bare}`,
+    };
   if (kind === 'Job') return { kind: 'job', text: `${row.namespace}/${bare} (Job)`, role: 'Job', diagnose: `Job/${row.namespace}/${bare}` };
   if (kind === 'Node') return { kind: 'node', text: `${bare} (node)`, role: 'node', diagnose: `${row.namespace}/${bare}` };
   const pod = `${row.namespace}/${bare}`;
@@ -50,7 +71,8 @@ export function rowSubject(r: Indexed): {
 export function rowElement(r: Indexed, i: number, selected: string | undefined, onSelect: (id: string) => void): HTMLElement {
   const row = r.row;
   const v = row.victim;
-  const victimSub = [v.priority !== undefined ? `priority ${v.priority}` : '', v.priorityClassName ?? '', v.qosClass ?? '', v.owner ?? '']
+  const prio = row.kueue ? 'Kueue priority' : 'priority';
+  const victimSub = [v.priority !== undefined ? `${prio} ${v.priority}` : '', v.priorityClassName ?? '', v.qosClass ?? '', v.owner ?? '']
     .filter(Boolean)
     .join(' · ');
   const p = row.preemptor;
@@ -65,7 +87,7 @@ export function rowElement(r: Indexed, i: number, selected: string | undefined, 
         h('div', {
           class: 'sub',
           text: p.resolved
-            ? [p.priority !== undefined ? `priority ${p.priority}` : '', p.priorityClassName ?? '', p.owner ?? '']
+            ? [p.priority !== undefined ? `${prio} ${p.priority}` : '', p.priorityClassName ?? '', p.owner ?? '']
                 .filter(Boolean)
                 .join(' · ')
             : `UID ${p.uid}`,
@@ -88,8 +110,17 @@ export function rowElement(r: Indexed, i: number, selected: string | undefined, 
       h('div', { class: 'main', text: subject.text }),
       h('div', { class: 'sub', text: [subject.role, victimSub].filter(Boolean).join(' · ') }),
     ),
-    h('div', { class: 'cell c-reason' }, h('span', { class: `reason-pill type-${row.type}`, text: row.reason })),
-    h('div', { class: 'cell c-node', text: row.node ?? '', ...(row.node ? { title: row.node } : {}) }),
+    h(
+      'div',
+      { class: 'cell c-reason' },
+      h('span', { class: `reason-pill type-${row.type}`, text: row.kueue ? `${kueueKind(row)}: ${row.reason}` : row.reason }),
+    ),
+    h('div', {
+      class: 'cell c-node',
+      // Kueue rows have no node (Kueue admits against quota): the queue paths stand there.
+      text: row.kueue ? (row.kueue.preempteePath ?? '') : (row.node ?? ''),
+      ...(row.kueue ? { title: row.kueue.reasonText } : row.node ? { title: row.node } : {}),
+    }),
     preemptor,
     h('div', { class: 'cell c-gap', text: row.priorityGap !== undefined ? String(row.priorityGap) : '' }),
     h(

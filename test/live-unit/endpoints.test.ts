@@ -191,7 +191,10 @@ interface Recorded {
 }
 
 /** A local HTTP server answering the read endpoints like an API server does, recording every request. */
-async function apiServer(o: { forbidClusterWide: boolean }): Promise<{ url: string; requests: Recorded[]; close(): Promise<void> }> {
+async function apiServer(o: {
+  forbidClusterWide: boolean;
+  kueue?: 'v1beta2' | 'v1beta1';
+}): Promise<{ url: string; requests: Recorded[]; close(): Promise<void> }> {
   const requests: Recorded[] = [];
   const pod: ApiObject = {
     apiVersion: 'v1',
@@ -223,6 +226,17 @@ async function apiServer(o: { forbidClusterWide: boolean }): Promise<{ url: stri
       return;
     }
     if (p === '/version') return send(200, { major: '1', minor: '33', gitVersion: 'v1.33.0' });
+    // Kueue's API group: served in the version asked for, else 404 as on a cluster without Kueue.
+    if (p === '/apis/kueue.x-k8s.io')
+      return o.kueue === undefined
+        ? send(404, { kind: 'Status', reason: 'NotFound', code: 404, message: 'the server could not find the requested resource' })
+        : send(200, {
+            kind: 'APIGroup',
+            name: 'kueue.x-k8s.io',
+            versions: [{ groupVersion: `kueue.x-k8s.io/${o.kueue}`, version: o.kueue }],
+          });
+    if (o.forbidClusterWide && /^\/apis\/kueue\.x-k8s\.io\/[^/]+\/workloads$/.test(p))
+      return send(403, { kind: 'Status', status: 'Failure', reason: 'Forbidden', message: 'forbidden at cluster scope', code: 403 });
     if (
       o.forbidClusterWide &&
       (p === '/api/v1/events' ||
@@ -313,8 +327,14 @@ test('a path outside the allow-list is never sent: ApiClient throws before any r
 
 test('every call site sends only allow-listed GETs, and together they use every allow-listed endpoint', async () => {
   const seen = new Set<string>();
-  for (const forbidClusterWide of [false, true]) {
-    const api = await apiServer({ forbidClusterWide });
+  const configs = [
+    { forbidClusterWide: false, kueue: 'v1beta2' as const },
+    { forbidClusterWide: true, kueue: 'v1beta1' as const },
+    { forbidClusterWide: false },
+  ];
+  for (const config of configs) {
+    const { forbidClusterWide } = config;
+    const api = await apiServer(config);
     const logs: string[] = [];
     // The context's namespace is used when cluster scope is forbidden; an invalid configured namespace is dropped.
     const conn = new ClusterConnection({
@@ -329,6 +349,8 @@ test('every call site sends only allow-listed GETs, and together they use every 
       await conn.start();
       const report = await conn.diagnose({ namespace: 'ci', name: 'victim' });
       assert.ok(report, 'diagnosed');
+      // A Job: its Kueue Workload (ClusterQueues, LocalQueues, WorkloadPriorityClasses read for it when Kueue is served).
+      assert.ok(await conn.diagnoseJob({ namespace: 'ci', name: 'tests' }));
       // A pod deleted before the connection started: its events and the controllers' events by field selector, and
       // the Job or ReplicaSet its name points at, by name (both 404 here).
       const gone = await conn.diagnose({ namespace: 'ci', name: 'gone-ab12c' });
@@ -357,6 +379,14 @@ test('every call site sends only allow-listed GETs, and together they use every 
       JSON.stringify(conn.state()),
     );
     assert.ok(!logs.some((l) => /not an allow-listed read endpoint/.test(l)), logs.join('\n'));
+    if (config.kueue === undefined) {
+      // Without Kueue: the discovery GET only, and no log line about it.
+      assert.deepEqual(
+        api.requests.filter((r) => r.path.includes('kueue')).map((r) => r.path),
+        ['/apis/kueue.x-k8s.io'],
+      );
+      assert.ok(!logs.some((l) => /kueue|workload/i.test(l)), logs.join('\n'));
+    }
     if (forbidClusterWide)
       assert.ok(
         logs.some((l) => /ignoring "\.\.\/secrets": not a valid namespace name/.test(l)),
@@ -382,11 +412,16 @@ test('every call site sends only allow-listed GETs, and together they use every 
     }
   }
   assert.deepEqual([...seen].sort(), [
+    'get clusterqueues (cluster-wide)',
+    'get clusterqueuesV1beta1 (cluster-wide)',
     'get events (cluster-wide)',
     'get events in a namespace',
     'get jobs by name',
+    'get kueue API group',
     'get limitranges (cluster-wide)',
     'get limitranges in a namespace',
+    'get localqueues (cluster-wide)',
+    'get localqueuesV1beta1 in a namespace',
     'get nodes (cluster-wide)',
     'get poddisruptionbudgets (cluster-wide)',
     'get poddisruptionbudgets in a namespace',
@@ -398,9 +433,15 @@ test('every call site sends only allow-listed GETs, and together they use every 
     'get priorityclasses (cluster-wide)',
     'get replicasets by name',
     'get version',
+    'get workloadpriorityclasses (cluster-wide)',
+    'get workloadpriorityclassesV1beta1 (cluster-wide)',
+    'get workloads (cluster-wide)',
+    'get workloadsV1beta1 in a namespace',
     'watch events (cluster-wide)',
     'watch events in a namespace',
     'watch pods (cluster-wide)',
     'watch pods in a namespace',
+    'watch workloads (cluster-wide)',
+    'watch workloadsV1beta1 in a namespace',
   ]);
 });

@@ -156,6 +156,19 @@ test('rowToMarkdown (live view "Copy as Markdown") quotes every cluster string i
     assertInert(rowToMarkdown({ ...row, preemptor: { uid: `uid${evil}`, resolved: false } }), `rowToMarkdown unresolved (${name})`, [
       `uid${evil}`,
     ]);
+    const kueue = {
+      workload: `ns/wl${evil}`,
+      reason: `InClusterQueue${evil}`,
+      reasonText: `words${evil}`,
+      preemptorPath: `/co${evil}/cq`,
+      preempteePath: `/cq${evil}`,
+      source: 'event' as const,
+    };
+    assertInert(rowToMarkdown({ ...row, type: 'kueue-preemption', kueue }), `rowToMarkdown Kueue row (${name})`, [
+      `ns/wl${evil}`,
+      `words${evil}`,
+      `/cq${evil}`,
+    ]);
   }
 });
 

@@ -4,23 +4,25 @@
 // cluster scope. States (connecting, live, partial, reconnecting, forbidden, offline) go to listeners.
 // A thin orchestrator of its parts: scope.ts (cluster-wide or namespaces), streams.ts (the list+watch streams),
 // pod-cache.ts (UID cache), event-store.ts, snapshot-poller.ts, connection-state.ts (the state as a pure function of
-// what happened) and node-rankings.ts.
-import { capStrings, watchedEventReasons } from '../core/index';
-import type { ApiObject, DiagnoseReport, EventRecord, NodeEvictionRanking, ParsedFile, PodRecord } from '../core/index';
+// what happened), node-rankings.ts and kueue-live.ts (Kueue's Workloads, only when the cluster serves Kueue).
+import { watchedEventReasons } from '../core/index';
+import type { ApiObject, DiagnoseReport, EventRecord, NodeEvictionRanking, ParsedFile, PodRecord, WorkloadRecord } from '../core/index';
 import type { ClusterConnectionState, ClusterStateView, LiveEventRow } from '../protocol/index';
 import { ApiClient, ApiError } from './api';
 import { connectionState, kubeconfigFailureState, versionProbeState } from './connection-state';
 import { eventReasonSelector, readPaths } from './endpoints';
-import type { ReadPath } from './endpoints';
 import { EventStore } from './event-store';
 import type { HistoryRecord, HistoryStore } from './history';
 import { clientCertificateProblem, KubeconfigError, safeMessage } from './kubeconfig';
 import type { LoadedKubeconfig } from './kubeconfig';
 import { nodeRankings } from './node-rankings';
 import { PodCache } from './pod-cache';
-import { diagnosePod } from './diagnose-pod';
+import { KueueLive } from './kueue-live';
+import { diagnoseJob, diagnosePod } from './diagnose-pod';
+import { getObject } from './reconstruction-reads';
 import type { DiagnoseDeps, DiagnoseTarget } from './diagnose-pod';
 import { liveEventRow } from './rows';
+import { dedupeKueueRows } from './kueue-rows';
 import type { PodLookup } from './rows';
 import { canListClusterWide, fallbackNamespaces } from './scope';
 import { snapshotParsed } from './snapshot';
@@ -55,8 +57,6 @@ export interface ClusterConnectionOptions {
   now?: () => Date;
 }
 
-/** Diagnose Pod re-reads the snapshot when it is older than this. */
-
 export type EventsListener = (records: EventRecord[]) => void;
 export type StateListener = (state: ClusterStateView) => void;
 
@@ -66,6 +66,7 @@ export class ClusterConnection implements PodLookup {
   private streams: Stream[] = [];
   private readonly eventStore: EventStore;
   private readonly podCache: PodCache;
+  readonly kueue: KueueLive;
   private readonly poller: SnapshotPoller;
   private readonly stateListeners = new Set<StateListener>();
   private readonly eventListeners = new Set<EventsListener>();
@@ -82,6 +83,10 @@ export class ClusterConnection implements PodLookup {
       options.maxDeletedPods !== undefined ? { maxDeletedPods: options.maxDeletedPods } : {},
     );
     this.eventStore = new EventStore(options.history, options.maxEvents ?? 50_000, now);
+    const { backoff, watchTimeoutSeconds } = options;
+    const onEvictions = (records: EventRecord[]) =>
+      this.emitEvents(records.map((r) => this.eventStore.upsertRecord(r)).filter((r) => r !== undefined));
+    this.kueue = new KueueLive({ watch: options.watch !== false, backoff, watchTimeoutSeconds, now, log: (m) => this.log(m), onEvictions });
     this.poller = new SnapshotPoller({
       api: () => this.api,
       namespaces: () => this.scopeNamespaces,
@@ -98,8 +103,9 @@ export class ClusterConnection implements PodLookup {
   }
 
   /** Sizes of what the connection keeps (pods in the UID cache, events in the store, events dropped by the bound). */
-  get counts(): { pods: number; deletedPods: number; events: number; eventsEvicted: number } {
+  get counts(): { pods: number; deletedPods: number; events: number; eventsEvicted: number; workloads: number } {
     return {
+      workloads: this.kueue.workloads.size,
       pods: this.podCache.size,
       deletedPods: this.podCache.deletedSize,
       events: this.eventStore.size,
@@ -217,7 +223,9 @@ export class ClusterConnection implements PodLookup {
       for (const reason of watchedEventReasons) this.streams.push(this.makeStream('events', ns, eventReasonSelector(reason)));
       this.streams.push(this.makeStream('pods', ns));
     }
-    await Promise.all([...this.streams.map((s) => s.lw.start()), this.refreshSnapshot()]);
+    // Kueue's Workloads only when discovery finds its group: no other request, no log line without Kueue.
+    const kueue = this.kueue.discover(api).then(() => this.kueue.start(api, scopes));
+    await Promise.all([...this.streams.map((s) => s.lw.start()), this.refreshSnapshot(), kueue]);
     this.recomputeState();
     const interval = this.options.snapshotIntervalMs ?? 60_000;
     if (this.options.watch !== false && interval > 0) this.poller.startPeriodic(interval);
@@ -226,7 +234,7 @@ export class ClusterConnection implements PodLookup {
   async stop(): Promise<void> {
     this.stopped = true;
     this.poller.stop();
-    await Promise.all(this.streams.map((s) => s.lw.stop()));
+    await Promise.all([...this.streams.map((s) => s.lw.stop()), this.kueue.stop()]);
     this.streams = [];
     await this.options.history?.flush();
   }
@@ -306,6 +314,14 @@ export class ClusterConnection implements PodLookup {
     return this.podCache.byName(namespace, name);
   }
 
+  workloadByUid(uid: string): WorkloadRecord | undefined {
+    return this.kueue.workloads.byUid(uid);
+  }
+
+  workloadByJobUid(jobUid: string): WorkloadRecord | undefined {
+    return this.kueue.workloads.byJobUid(jobUid);
+  }
+
   pods(): PodRecord[] {
     return this.podCache.all();
   }
@@ -316,9 +332,11 @@ export class ClusterConnection implements PodLookup {
 
   /** Rows of the Live Preemptions & Evictions view (newest first). */
   liveRows(): LiveEventRow[] {
-    return this.events()
-      .reverse()
-      .map((e) => liveEventRow(e, this));
+    return dedupeKueueRows(
+      this.events()
+        .reverse()
+        .map((e) => liveEventRow(e, this)),
+    );
   }
 
   // ---- snapshot ------------------------------------------------------------------------------
@@ -345,37 +363,36 @@ export class ClusterConnection implements PodLookup {
 
   // ---- one-off reads -------------------------------------------------------------------------
 
-  /** GET one object; undefined on 404 (and on 403: the caller reports partial data). */
-  async getObject(path: ReadPath): Promise<ApiObject | undefined> {
-    if (this.api === undefined) return undefined;
-    try {
-      return capStrings(await this.api.get(path));
-    } catch (error) {
-      if (error instanceof ApiError && (error.status === 404 || error.status === 403 || error.status === 401)) return undefined;
-      throw error;
-    }
-  }
-
   /**
    * Diagnose Pod: reads the pod (if still there) and its owning Job, then builds the report from the UID cache,
    * the events (live and history) and the snapshot (diagnose-pod.ts). `workspace` links fixes to manifest lines.
    */
   diagnose(target: DiagnoseTarget, workspace?: readonly ParsedFile[]): Promise<DiagnoseReport> {
-    const deps: DiagnoseDeps = {
+    return diagnosePod(this.diagnoseDeps(), target, workspace);
+  }
+
+  /** Diagnose of a Job (`Job/namespace/name`): Kueue's evictions of its Workload and kube-scheduler's of its pods. */
+  diagnoseJob(target: { namespace: string; name: string }): Promise<DiagnoseReport> {
+    return diagnoseJob(this.diagnoseDeps(), target);
+  }
+
+  private diagnoseDeps(): DiagnoseDeps {
+    return {
       api: this.api,
       watch: this.options.watch !== false,
       poller: this.poller,
       refreshSnapshot: () => this.refreshSnapshot(),
-      getObject: (path) => this.getObject(path),
+      // GET one object; undefined on 404 (and on 403: the caller reports partial data).
+      getObject: (path) => (this.api === undefined ? Promise.resolve(undefined) : getObject(this.api, path)),
       remember: (r) => this.podCache.put(r),
       pods: this,
       allPods: () => this.pods(),
       events: () => this.events(),
       state: () => this.state(),
       scopeNamespaces: this.scopeNamespaces,
+      kueue: this.kueue,
       now: () => this.now(),
       log: (m) => this.log(m),
     };
-    return diagnosePod(deps, target, workspace);
   }
 }

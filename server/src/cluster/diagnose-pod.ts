@@ -1,7 +1,7 @@
 // Diagnose Pod on a live connection: the one-off reads (the pod if still there, its Job, and for a pod this process
 // never saw, what the cluster still has: reconstruction-reads.ts), then the core's report from the UID cache, the
 // events (live and history) and the snapshot. Split from connection.ts, which passes in what it owns.
-import { buildDiagnoseReport, podRecordFromObject } from '../core/index';
+import { buildDiagnoseReport, buildKueueJobReport, podRecordFromObject } from '../core/index';
 import type { ApiObject, DiagnoseReport, EventRecord, ParsedFile, PodRecord } from '../core/index';
 import type { ClusterStateView } from '../protocol/index';
 import type { ApiClient } from './api';
@@ -10,6 +10,7 @@ import type { ReadPath } from './endpoints';
 import { readForReconstruction } from './reconstruction-reads';
 import type { PodLookup } from './rows';
 import type { SnapshotPoller } from './snapshot-poller';
+import type { KueueLive } from './kueue-live';
 
 /** A snapshot an earlier Diagnose read less than this ago is reused as it is (a burst on 1,000 nodes would re-read every Node each time). */
 const DIAGNOSE_SNAPSHOT_MAX_AGE_MS = 5000;
@@ -40,6 +41,8 @@ export interface DiagnoseDeps {
   events(): EventRecord[];
   state(): ClusterStateView;
   scopeNamespaces: string[] | undefined;
+  /** Kueue's Workloads (version undefined: the cluster serves no Kueue). */
+  kueue?: KueueLive;
   now(): Date;
   log(message: string): void;
 }
@@ -95,7 +98,9 @@ export async function diagnosePod(c: DiagnoseDeps, target: DiagnoseTarget, works
     const known = new Set(events.map((e) => e.uid));
     events.push(...extra.podEvents.filter((e) => !known.has(e.uid)));
   }
+  const kueue = await kueueInput(c);
   return buildDiagnoseReport({
+    ...(kueue !== undefined ? { kueue } : {}),
     target,
     pods: c.allPods(),
     events,
@@ -108,5 +113,40 @@ export async function diagnosePod(c: DiagnoseDeps, target: DiagnoseTarget, works
     jobs,
     source,
     ...(workspace !== undefined ? { workspace } : {}),
+  });
+}
+
+/** The Kueue part of Diagnose's input: the Workloads known, and the queues and classes read now (when Kueue is served). */
+async function kueueInput(c: DiagnoseDeps): Promise<NonNullable<Parameters<typeof buildDiagnoseReport>[0]['kueue']> | undefined> {
+  if (c.kueue?.version === undefined || c.api === undefined) return undefined;
+  const scopes = c.scopeNamespaces ?? [undefined];
+  const q = await c.kueue.readQueues(c.api, scopes);
+  return { workloads: c.kueue.workloads.all(), clusterQueues: q.clusterQueues, workloadPriorityClasses: q.workloadPriorityClasses };
+}
+
+/**
+ * Diagnose of a Job (`Job/namespace/name`): what Kueue (its Workload's conditions and events) and kube-scheduler (its
+ * pods' Preempted events) did to it; the Job read once. Also after the fact: the Workload outlives the events.
+ */
+export async function diagnoseJob(c: DiagnoseDeps, target: { namespace: string; name: string }): Promise<DiagnoseReport> {
+  const valid = isNamespaceName(target.namespace) && isObjectName(target.name);
+  const [job, kueue] = await Promise.all([
+    valid ? c.getObject(readPaths.object('jobs', target.namespace, target.name)) : undefined,
+    kueueInput(c),
+    c.watch ? c.refreshSnapshot() : undefined,
+  ]);
+  const view = c.state();
+  const source: NonNullable<Parameters<typeof buildKueueJobReport>[0]['source']> = { state: view.state, partial: view.state === 'partial' };
+  if (view.context !== undefined) source.context = view.context;
+  if (c.scopeNamespaces !== undefined) source.namespaces = c.scopeNamespaces;
+  return buildKueueJobReport({
+    target,
+    ...(job !== undefined ? { job } : {}),
+    pods: c.allPods(),
+    events: c.events(),
+    priorityClasses: c.poller.current().priorityClasses,
+    kueue: kueue ?? { workloads: [] },
+    now: c.now().toISOString(),
+    source,
   });
 }

@@ -28,6 +28,9 @@ interface Resource {
 }
 
 const core = ['api', 'v1'] as const;
+export const KUEUE_GROUP = 'kueue.x-k8s.io';
+const kueueV1beta2 = ['apis', KUEUE_GROUP, 'v1beta2'] as const;
+const kueueV1beta1 = ['apis', KUEUE_GROUP, 'v1beta1'] as const;
 /** Every resource the project reads, and how. Adding a row here is the only way to read something new. */
 const resources = {
   events: { groupVersion: core, plural: 'events', namespaced: true, list: true, get: false, watch: true },
@@ -53,6 +56,30 @@ const resources = {
   jobs: { groupVersion: ['apis', 'batch', 'v1'], plural: 'jobs', namespaced: true, list: false, get: true, watch: false },
   // Diagnose Pod of a pod deleted before the extension started: the ReplicaSet that created it, read by name.
   replicasets: { groupVersion: ['apis', 'apps', 'v1'], plural: 'replicasets', namespaced: true, list: false, get: true, watch: false },
+  // Kueue (only when discovery lists the group kueue.x-k8s.io): Workloads watched for the live rows and Diagnose,
+  // queues and WorkloadPriorityClasses listed for Diagnose. v1beta2 (storage since v0.16), v1beta1 when only it is served.
+  workloads: { groupVersion: kueueV1beta2, plural: 'workloads', namespaced: true, list: true, get: false, watch: true },
+  workloadsV1beta1: { groupVersion: kueueV1beta1, plural: 'workloads', namespaced: true, list: true, get: false, watch: true },
+  clusterqueues: { groupVersion: kueueV1beta2, plural: 'clusterqueues', namespaced: false, list: true, get: false, watch: false },
+  clusterqueuesV1beta1: { groupVersion: kueueV1beta1, plural: 'clusterqueues', namespaced: false, list: true, get: false, watch: false },
+  localqueues: { groupVersion: kueueV1beta2, plural: 'localqueues', namespaced: true, list: true, get: false, watch: false },
+  localqueuesV1beta1: { groupVersion: kueueV1beta1, plural: 'localqueues', namespaced: true, list: true, get: false, watch: false },
+  workloadpriorityclasses: {
+    groupVersion: kueueV1beta2,
+    plural: 'workloadpriorityclasses',
+    namespaced: false,
+    list: true,
+    get: false,
+    watch: false,
+  },
+  workloadpriorityclassesV1beta1: {
+    groupVersion: kueueV1beta1,
+    plural: 'workloadpriorityclasses',
+    namespaced: false,
+    list: true,
+    get: false,
+    watch: false,
+  },
   podmetrics: {
     groupVersion: ['apis', 'metrics.k8s.io', 'v1beta1'],
     plural: 'pods',
@@ -98,6 +125,10 @@ export const readPaths = {
   version(): ReadPath {
     return asPath(['version']);
   },
+  /** GET /apis/kueue.x-k8s.io: API discovery of Kueue's group (404 without Kueue: nothing else of Kueue is read). */
+  kueueGroup(): ReadPath {
+    return asPath(['apis', KUEUE_GROUP]);
+  },
   /** A collection: cluster-wide (no namespace) or in one namespace. */
   list(resource: ListableResource, namespace?: string): ReadPath {
     const r: Resource = resources[resource];
@@ -122,6 +153,7 @@ export function matchReadPath(path: string, verb: ReadVerb): string | undefined 
   if (!path.startsWith('/')) return undefined;
   const segments = path.slice(1).split('/');
   if (verb === 'get' && segments.length === 1 && segments[0] === 'version') return 'version';
+  if (verb === 'get' && segments.length === 2 && segments[0] === 'apis' && segments[1] === KUEUE_GROUP) return 'kueue API group';
   for (const [id, r] of Object.entries(resources) as [ResourceName, Resource][]) {
     const gv = r.groupVersion;
     if (segments.length < gv.length + 1 || gv.some((g, i) => segments[i] !== g)) continue;

@@ -5,7 +5,13 @@
 // remembered (a bounded FIFO of 10x `maxEvents`), so a relist after an apiserver restart does not record them twice.
 // One preemption is one record: a second Preempted event for the same victim and preemptor (the scheduler retrying,
 // e.g. across an apiserver restart) is folded into the first record (`count`, `mergedUids`, the later time).
-import { eventRecordFromObject, parsePreemptedNote, watchedEventReasons } from '../core/index';
+import {
+  eventRecordFromObject,
+  kueuePreemptionKey,
+  parsePreemptedNote,
+  watchedEventReasons,
+  workloadConditionController,
+} from '../core/index';
 import type { ApiObject, EventRecord } from '../core/index';
 import type { HistoryStore } from './history';
 
@@ -27,6 +33,8 @@ export class EventStore {
   private readonly folded = new Map<string, { into: string; resourceVersion: string | undefined }>();
   /** Preempted events folded into the record of the same preemption. */
   preemptionRepeats = 0;
+  /** kueuePreemptionKey of the Kueue events held or seen (at most one per Workload and preemptor). */
+  private readonly kueueEvents = new Set<string>();
 
   constructor(
     history: HistoryStore | undefined,
@@ -41,7 +49,24 @@ export class EventStore {
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- cluster JSON: text of whatever the field holds
     if (!reasons.has(String(o['reason'] ?? ''))) return undefined;
     const r = eventRecordFromObject(o, this.now().toISOString());
-    if (r === undefined) return undefined;
+    return r === undefined ? undefined : this.upsertRecord(r);
+  }
+
+  /**
+   * A record made elsewhere (a Kueue Workload's eviction conditions, kueue-live.ts): kept like an event, unless Kueue's
+   * own event of the same preemption is held (it says more: the priorities). Both share one row (kueue-rows.ts).
+   */
+  upsertRecord(r: EventRecord): EventRecord | undefined {
+    const kueue = kueuePreemptionKey(r);
+    if (kueue !== undefined) {
+      if (r.reportingController === workloadConditionController) {
+        if (this.kueueEvents.has(kueue)) return undefined;
+      } else if (!this.kueueEvents.has(kueue)) {
+        this.kueueEvents.add(kueue);
+        // Bounded like the remembered evictions (10x maxEvents), oldest first.
+        if (this.kueueEvents.size > this.maxEvents * 10) this.kueueEvents.delete(this.kueueEvents.values().next().value ?? '');
+      }
+    }
     // Cleared by the user: the apiserver still holds these events for up to an hour; a relist must not bring them back.
     if (this.clearedBefore !== undefined && (Date.parse(r.time) || 0) <= this.clearedBefore) return undefined;
     const fold = this.foldPreemption(r);
@@ -142,13 +167,14 @@ export class EventStore {
     this.evicted.clear();
     this.preemptionByPair.clear();
     this.folded.clear();
+    this.kueueEvents.clear();
     this.clearedBefore = this.now().getTime();
   }
 }
 
-/** `victim UID|preemptor UID` of a Preempted event; undefined when either is unknown. */
+/** `victim UID|preemptor UID` of a kube-scheduler Preempted event; undefined when either is unknown (or for Kueue's). */
 function pairOf(e: EventRecord): string | undefined {
-  if (e.reason !== 'Preempted' || e.regarding.uid === undefined) return undefined;
+  if (e.reason !== 'Preempted' || e.regarding.uid === undefined || e.regarding.kind === 'Workload') return undefined;
   const preemptor = parsePreemptedNote(e.note)?.preemptorUid ?? e.related?.uid;
   return preemptor === undefined ? undefined : `${e.regarding.uid}|${preemptor}`;
 }

@@ -35,7 +35,7 @@ async function listEvents(api: ApiClient, namespace: string, fieldSelector: stri
 }
 
 /** GET one object; undefined on 404, 403 and 401 (absent, or not readable with this context). */
-async function getObject(api: ApiClient, path: ReturnType<typeof readPaths.object>): Promise<ApiObject | undefined> {
+export async function getObject(api: ApiClient, path: ReturnType<typeof readPaths.object>): Promise<ApiObject | undefined> {
   try {
     return capStrings(await api.get(path));
   } catch (error) {

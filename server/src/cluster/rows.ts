@@ -2,6 +2,8 @@
 import { formatOwner, parsePreemptedNote } from '../core/index';
 import type { EventRecord, PodRecord } from '../core/index';
 import type { LiveEventRow, LiveEventType } from '../protocol/index';
+import { isKueueRecord, kueueRow } from './kueue-rows';
+import type { WorkloadLookup } from './kueue-rows';
 
 const typeOf: Record<string, LiveEventType> = {
   Preempted: 'preemption',
@@ -13,12 +15,14 @@ const typeOf: Record<string, LiveEventType> = {
   OOMKilling: 'failure',
 };
 
-export interface PodLookup {
+export interface PodLookup extends WorkloadLookup {
   byUid(uid: string): PodRecord | undefined;
   byName(namespace: string, name: string): PodRecord | undefined;
 }
 
 export function liveEventRow(e: EventRecord, pods: PodLookup): LiveEventRow {
+  // Kueue's records (about a Workload) are Kueue evictions, never pod preemptions, whatever their reason.
+  if (isKueueRecord(e)) return kueueRow(e, pods);
   const victim =
     (e.regarding.uid !== undefined ? pods.byUid(e.regarding.uid) : undefined) ??
     (e.regarding.kind === 'Pod' ? pods.byName(e.regarding.namespace, e.regarding.name) : undefined);

@@ -20,6 +20,7 @@ import { HistoryStore } from './history';
 import { kubeconfigPaths, listKubeContexts, safeMessage } from './kubeconfig';
 import { liveClassUsage } from './class-usage';
 import { liveEventRow } from './rows';
+import { dedupeKueueRows } from './kueue-rows';
 
 const victimReasons = new Set(['Preempted', 'Evicted', 'TaintManagerEviction', 'Preempting']);
 
@@ -174,7 +175,11 @@ export class LiveClusterSource {
       const pending = [...this.pendingRows.values()];
       this.pendingRows.clear();
       if (connection !== this.connection || pending.length === 0) return;
-      this.options.onLiveEvents?.({ rows: pending.map((r) => liveEventRow(r, connection)), replace: false, state: connection.state() });
+      this.options.onLiveEvents?.({
+        rows: dedupeKueueRows(pending.map((r) => liveEventRow(r, connection))),
+        replace: false,
+        state: connection.state(),
+      });
     }, BATCH_MS);
   }
 
@@ -308,6 +313,16 @@ export class LiveClusterSource {
       const name = known?.name ?? ev?.regarding.name;
       if (ns === undefined || name === undefined) return undefined;
       const report = await c.diagnose({ namespace: ns, name, uid }, this.options.workspace?.());
+      return { markdown: renderDiagnoseMarkdown(report), report };
+    }
+    // A Kueue-managed Job (the live view's Kueue rows): what Kueue and kube-scheduler did to it. Other Jobs: as before.
+    const job = /^(Job|Workload)\/([^/]+)\/([^/]+)$/.exec(params.target);
+    if (c !== undefined && job !== null) {
+      const [, kind, ns = '', name = ''] = job;
+      const w = kind === 'Workload' ? c.kueue.workloads.all().find((x) => x.namespace === ns && x.name === name) : undefined;
+      const jobName = kind === 'Job' ? name : w?.owner?.kind === 'Job' ? w.owner.name : undefined;
+      if (jobName === undefined || c.kueue.workloads.ofJob(ns, 'Job', jobName).length === 0) return undefined;
+      const report = await c.diagnoseJob({ namespace: ns, name: jobName });
       return { markdown: renderDiagnoseMarkdown(report), report };
     }
     const parts = params.target.split('/');

@@ -68,5 +68,15 @@ export { buildDiagnoseReport } from './diagnose/report/build';
 export { controllerCandidates } from './diagnose/reconstruct';
 export { renderDiagnoseText, renderDiagnoseMarkdown } from './diagnose/report/render';
 export type { DiagnoseReport } from './diagnose/report/types';
+export { parseKueuePreemptionMessage } from './diagnose/kueue-messages';
+export {
+  workloadRecordFromObject,
+  workloadEvictionRecord,
+  workloadConditionController,
+  kueueReasonText,
+  kueuePreemptionKey,
+} from './diagnose/kueue-workload';
+export type { WorkloadRecord } from './diagnose/kueue-workload';
+export { buildKueueJobReport } from './diagnose/kueue-job-report';
 export { rankNodeForEviction } from './diagnose/victim-choice';
 export type { NodeEvictionRanking } from './diagnose/victim-choice';

@@ -1,5 +1,8 @@
 // Wire contracts between the language server, the VS Code client and the webview: method names and JSON view models.
 // Types and constants only; nothing here may import runtime code, so every side can include it.
+import type { LiveKueueInfo } from './live-kueue';
+
+export type { LiveKueueInfo } from './live-kueue';
 
 /** Custom LSP requests and notifications, all namespaced `kubePriorityLens/`. */
 export const Methods = {
@@ -223,7 +226,8 @@ export interface ListContextsResult {
 /** Arguments of the client command `kubePriorityLens.revealWorkloads` (code lens command): locations, optional label each. */
 export type RevealWorkloadsArgs = [locations: (SourceLocation & { label?: string })[], title?: string];
 
-export type LiveEventType = 'preemption' | 'eviction' | 'failure' | 'other';
+/** `kueue-preemption` / `kueue-eviction`: Kueue evicted a Workload (its Job suspended), never a pod preemption. */
+export type LiveEventType = 'preemption' | 'eviction' | 'failure' | 'other' | 'kueue-preemption' | 'kueue-eviction';
 
 /** One row of the Live Preemptions & Evictions view. */
 export interface LiveEventRow {
@@ -247,8 +251,10 @@ export interface LiveEventRow {
     owner?: string;
     resolved: boolean;
   };
-  /** preemptor priority − victim priority, when both are known. */
+  /** preemptor priority − victim priority, when both are known (Kueue rows: Kueue priorities). */
   priorityGap?: number;
+  /** Kueue rows only: victim and preemptor are Jobs, their priorities Kueue priorities (Workload spec.priority). */
+  kueue?: LiveKueueInfo;
   /** Workspace manifest of the victim's workload, when one matches (enables "Open manifest"). */
   location?: SourceLocation;
 }

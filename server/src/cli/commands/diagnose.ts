@@ -25,10 +25,13 @@ export const diagnoseCommand: Command = {
     const format = single(args, 'format') ?? 'text';
     // `Kind/namespace/name`: the workload (e.g. the one under the editor's cursor), explained from the manifests.
     const w = /^([A-Z][A-Za-z0-9]*)\/([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/.exec(targetText);
-    if (w !== null) return diagnoseWorkload({ kind: w[1] ?? '', namespace: w[2] ?? '', name: w[4] ?? '' }, paths, format, args, io);
-    const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/.exec(targetText);
-    if (m === null) throw new UsageError(`"${targetText}" is not NAMESPACE/NAME or KIND/NAMESPACE/NAME`);
-    const target = { namespace: m[1] ?? '', name: m[3] ?? '' };
+    // A Job without manifests, with a cluster named: what Kueue and kube-scheduler did to it (its Workload, its pods).
+    const liveJob = w !== null && w[1] === 'Job' && paths.length === 0 && clusterNamed(args);
+    if (w !== null && !liveJob)
+      return diagnoseWorkload({ kind: w[1] ?? '', namespace: w[2] ?? '', name: w[4] ?? '' }, paths, format, args, io);
+    const m = liveJob ? null : /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/.exec(targetText);
+    if (m === null && !liveJob) throw new UsageError(`"${targetText}" is not NAMESPACE/NAME or KIND/NAMESPACE/NAME`);
+    const target = liveJob ? { namespace: w?.[2] ?? '', name: w?.[4] ?? '' } : { namespace: m?.[1] ?? '', name: m?.[3] ?? '' };
 
     // Workspace manifests (to link fixes to lines).
     let workspace: ParsedFile[] | undefined;
@@ -77,7 +80,7 @@ export const diagnoseCommand: Command = {
       const state = connection.state();
       if (state.state === 'forbidden' || state.state === 'offline') io.stderr(`kpl diagnose: ${state.detail ?? state.state}\n`);
       else if (state.state === 'partial') io.stderr(`kpl diagnose: partial view: ${state.detail ?? ''}\n`);
-      const report = await connection.diagnose(target, workspace);
+      const report = liveJob ? await connection.diagnoseJob(target) : await connection.diagnose(target, workspace);
       if (format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
       else if (format === 'markdown') io.stdout(renderDiagnoseMarkdown(report));
       else io.stdout(renderDiagnoseText(report));
@@ -89,6 +92,11 @@ export const diagnoseCommand: Command = {
 };
 
 type Args = ReturnType<typeof parseArgs>;
+
+/** A cluster is named: --kubeconfig, --context or $KUBECONFIG. */
+function clusterNamed(args: Args): boolean {
+  return single(args, 'kubeconfig') !== undefined || single(args, 'context') !== undefined || process.env['KUBECONFIG'] !== undefined;
+}
 
 /** The static explanation of one workload (explain + the findings on it = predicted risks), as text lines. */
 export function staticExplanationLines(e: WorkloadExplanation, findings: readonly Finding[]): { summary: string[]; risks: string[] } {
@@ -135,7 +143,7 @@ async function diagnoseWorkload(
   // Live pods of the workload, when a cluster is configured and reachable (optional: the static part stands alone).
   let live: PodRecord[] = [];
   let clusterNote: string | undefined;
-  if (single(args, 'kubeconfig') !== undefined || single(args, 'context') !== undefined || process.env['KUBECONFIG'] !== undefined) {
+  if (clusterNamed(args)) {
     const connection = new ClusterConnection({
       watch: false,
       ...(single(args, 'kubeconfig') !== undefined ? { kubeconfig: single(args, 'kubeconfig') } : {}),

@@ -5,6 +5,7 @@ import type { EventRecord, PodCondition, PodRecord } from './records';
 
 export type CauseKind =
   | 'preempted-by-scheduler'
+  | 'evicted-by-kueue'
   | 'evicted-by-kubelet'
   | 'preempted-by-kubelet'
   | 'eviction-api'

@@ -13,6 +13,7 @@ import { fixesFor } from './fixes';
 import { nothingLeftLine, reconstructPod } from '../reconstruct';
 import type { Reconstruction } from '../reconstruct';
 import type { PodRecord } from '../records';
+import { addKueueToReport, kueueDiagnosis } from '../kueue-report';
 
 export function buildDiagnoseReport(input: DiagnoseInput): DiagnoseReport {
   const { target } = input;
@@ -93,7 +94,17 @@ export function buildDiagnoseReport(input: DiagnoseInput): DiagnoseReport {
   if (job !== undefined) jobSection(ctx, report, job);
   pdbSection(ctx, report);
   report.fixes = fixesFor(c, pod, victim, report, input, classes);
-  report.headline = headline(report);
+  // A Kueue-managed Job: which of Kueue and kube-scheduler acted, both priorities, Kueue's reason.
+  if (input.kueue !== undefined && job !== undefined) {
+    const uid = job.link.uid ?? (jobObject !== undefined ? asString(jobObject, 'metadata', 'uid') : undefined);
+    const d = kueueDiagnosis(
+      { namespace: target.namespace, kind: 'Job', name: job.link.name, ...(uid !== undefined ? { uid } : {}) },
+      input.events,
+      input.kueue,
+    );
+    if (d !== undefined) addKueueToReport(report, d, pod?.creationTime);
+  }
+  if (report.kueue?.mechanism !== 'kueue') report.headline = headline(report);
   return report;
 }
 

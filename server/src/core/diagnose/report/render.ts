@@ -3,6 +3,7 @@
 import { codeSpan, escapeMarkdown } from '../../markdown';
 import { evictionRankingLines } from '../victim-choice';
 import type { DiagnoseReport, ManifestLink, PodSummary, PreemptorInfo } from './types';
+import { kueueLines } from '../kueue-report';
 
 function podLine(p: Partial<PodSummary>): string {
   const parts: string[] = [];
@@ -69,6 +70,7 @@ function sections(r: DiagnoseReport): Array<[string, string[]]> {
   }
   for (const e of r.happened.evidence) what.push(`Evidence: ${e}`);
   out.push(['What happened', what]);
+  if (r.kueue !== undefined) out.push(['Kueue', kueueLines(r.kueue, r.kueue.mechanism, r.pod?.priority, r.pod?.priorityClassName)]);
   if (r.reconstructed !== undefined) {
     const lines =
       r.reconstructed.facts.length > 0
@@ -139,8 +141,11 @@ function sections(r: DiagnoseReport): Array<[string, string[]]> {
   return out;
 }
 
+/** "pod " for a pod's report; nothing for a Job's (its target reads `Job/namespace/name`). */
+const subject = (r: DiagnoseReport): string => (r.target.startsWith('Job/') ? '' : 'pod ');
+
 export function renderDiagnoseText(r: DiagnoseReport): string {
-  const lines = [`Diagnosis of pod ${r.target}`, r.headline, ''];
+  const lines = [`Diagnosis of ${subject(r)}${r.target}`, r.headline, ''];
   for (const [heading, body] of sections(r)) {
     lines.push(`${heading}:`);
     for (const b of body) lines.push(`  ${b.replace(/\n/g, '\n  ')}`);
@@ -155,7 +160,7 @@ function fenceLine(text: string): string {
 }
 
 export function renderDiagnoseMarkdown(r: DiagnoseReport): string {
-  const lines = [`# Diagnosis of pod ${codeSpan(r.target)}`, '', `**${escapeMarkdown(r.headline)}**`, ''];
+  const lines = [`# Diagnosis of ${subject(r)}${codeSpan(r.target)}`, '', `**${escapeMarkdown(r.headline)}**`, ''];
   for (const [heading, body] of sections(r)) {
     lines.push(`## ${heading}`, '');
     if (heading === 'Fixes') {

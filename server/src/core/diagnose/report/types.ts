@@ -5,6 +5,7 @@ import type { JobFailure } from '../messages';
 import type { ApiObject, EventRecord, PodRecord } from '../records';
 import type { ReconstructedFact } from '../reconstruct';
 import type { NodeEvictionRanking, VictimChoice } from '../victim-choice';
+import type { KueueDiagnoseInput, KueueDiagnosis } from '../kueue-types';
 
 export interface DiagnoseInput {
   target: { namespace: string; name: string; uid?: string };
@@ -28,6 +29,8 @@ export interface DiagnoseInput {
   controllerEvents?: readonly EventRecord[];
   /** ReplicaSets read for a pod the extension never saw (its possible owner), like `jobs`. */
   replicaSets?: readonly ApiObject[];
+  /** Kueue's Workloads (and queues, classes), when the cluster runs Kueue: the Kueue part of the report. */
+  kueue?: KueueDiagnoseInput;
   /** When the report is made (ISO): "12 min ago" is relative to it. The core reads no clock. */
   now?: string;
   /** Where the data came from, shown in the report. */
@@ -125,7 +128,9 @@ export interface FixSuggestion {
     | 'capacity'
     | 'pdb'
     | 'tolerations'
-    | 'ephemeral-storage';
+    | 'ephemeral-storage'
+    | 'kueue-workload-priority-class'
+    | 'kueue-queue-preemption-policy';
   title: string;
   detail: string;
   /** `Kind/namespace/name` the fix applies to. */
@@ -169,6 +174,8 @@ export interface DiagnoseReport {
     nextVictims?: NodeEvictionRanking;
   };
   job?: JobConsequence;
+  /** The pod's or Job's Kueue Workload: mechanism (Kueue eviction vs kube-scheduler preemption), priorities, evictions. */
+  kueue?: KueueDiagnosis & { mechanism: 'kueue' | 'scheduler' | 'none' };
   pdbs: PdbState[];
   fixes: FixSuggestion[];
   timeline: { time: string; reason: string; note: string; object: string }[];
