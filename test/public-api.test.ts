@@ -79,6 +79,8 @@ const publicApi = [
   'explainWorkload',
   'WorkloadExplanation',
   'PriorityClassExplanation',
+  'KueueExplanation',
+  'explainWorkloadPriorityClasses',
   // diagnose
   'watchedEventReasons',
   'podRecordFromObject',

@@ -2,6 +2,8 @@
 // Rendering only: every number and list comes from the server's PriorityMapView.
 import type { HostToWebview, LiveClassUse, PriorityClassView, PriorityMapView, WorkloadView } from '../../server/src/protocol';
 import { clear, h } from './dom';
+import { badge, workloadButton } from './map-parts';
+import { kueueLadder } from './priority-map-kueue';
 import { post, vscodeApi } from './vscode-api';
 
 export interface App {
@@ -46,29 +48,8 @@ export function buildRungs(map: PriorityMapView): Rung[] {
   return list.sort((a, b) => b.value - a.value || a.title.localeCompare(b.title));
 }
 
-function badge(text: string, kind: string, title?: string): HTMLElement {
-  return h('span', { class: `badge badge-${kind}`, text, ...(title ? { title } : {}) });
-}
-
 function workloadRow(w: WorkloadView): HTMLElement {
-  const btn = h(
-    'button',
-    {
-      class: 'workload',
-      data: { id: w.id },
-      title: w.location
-        ? w.rendered
-          ? 'Open the template or patch line of this workload'
-          : 'Open the manifest at this workload'
-        : 'No manifest in the workspace (cluster object)',
-      attrs: w.location ? {} : { 'aria-disabled': 'true' },
-    },
-    h('span', { class: 'wl-kind', text: w.kind }),
-    h('span', { class: 'wl-name', text: `${w.namespace}/${w.name}` }),
-  );
-  btn.addEventListener('click', () => {
-    if (w.location) post({ type: 'open', location: w.location });
-  });
+  const btn = workloadButton(w);
   const badges = h(
     'span',
     { class: 'badges' },
@@ -214,7 +195,10 @@ export function mountPriorityMap(root: HTMLElement): App {
     clear(ladder);
     if (rungs.length === 0) ladder.append(h('div', { class: 'empty', text: 'No workloads or PriorityClasses found in the workspace.' }));
     else ladder.append(...rungs.map(rungElement));
-    summary.textContent = `${map.priorityClasses.length} PriorityClasses · ${map.workloads.length} workloads`;
+    const kueue = kueueLadder(shown);
+    if (kueue !== null) ladder.append(kueue);
+    const wpcs = map.workloadPriorityClasses?.length ?? 0;
+    summary.textContent = `${map.priorityClasses.length} PriorityClasses · ${wpcs > 0 ? `${wpcs} WorkloadPriorityClasses · ` : ''}${map.workloads.length} workloads`;
     post({ type: 'rendered', view: 'priorityMap', text: ladder.innerText || ladder.textContent || '', count: shown.workloads.length });
   };
 

@@ -49,7 +49,8 @@ export { canonicalQuantity, bytesQuantity } from './predict/quantity-text';
 
 // Explain: view models for `kpl explain`, hovers and the Priority Map.
 export { explain, explainWorkload } from './explain/explain';
-export { kueueSummary } from './explain/kueue';
+export { explainWorkloadPriorityClasses, kueueSummary } from './explain/kueue';
+export type { KueueExplanation } from './explain/kueue';
 export type { WorkloadExplanation, PriorityClassExplanation } from './explain/explain';
 
 // Diagnose: records the cluster layer keeps, and the Diagnose Pod report.

@@ -1,8 +1,8 @@
 // The kubePriorityLens/* requests: priority map for the webview, explain one workload, and the cluster-backed ones
 // (listPods, diagnosePod) that answer "no cluster connection" through the ClusterSource until a live source exists.
 import type { CancellationToken } from 'vscode-languageserver/node';
-import { escapeMarkdown, explain, explainWorkload as explainOne } from '../core/index';
-import type { AnalyzedWorkload, WorkloadMatch, WorkspaceModel } from '../core/index';
+import { escapeMarkdown, explain, explainWorkload as explainOne, explainWorkloadPriorityClasses } from '../core/index';
+import type { AnalyzedWorkload, Span, WorkloadMatch, WorkspaceModel } from '../core/index';
 import { maxListedPerWorkload, maxLiveWorkloadsPerClass } from '../protocol/index';
 import type {
   DiagnoseParams,
@@ -16,7 +16,9 @@ import type {
   LiveWorkloadUse,
   PriorityClassView,
   PriorityMapView,
+  SourceLocation,
   WorkloadMapItem,
+  WorkloadPriorityClassView,
 } from '../protocol/index';
 import type { Session } from './session';
 import { sourceLabel } from '../render/index';
@@ -53,24 +55,33 @@ export async function priorityMap(session: Session, token: CancellationToken): P
   }
   workloads.push(...renderedWorkloads(session));
   workloads.sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id));
-  const classes = explain(model, { files: new Set<string>(), maxListed: 0 }).priorityClasses.map((c) => {
-    const file = c.file === undefined ? undefined : model.files.get(c.file);
-    if (c.file !== undefined && c.span !== undefined && isRenderedKey(c.file)) {
-      // Defined in a chart or overlay: opened at its template or patch line.
-      const at = session.rendered.placeMain(c.file, c.span.start);
-      return toPriorityClassView(
-        c,
-        at === undefined ? undefined : { uri: session.clientUri(at.file), line: at.range.start.line, character: at.range.start.character },
-      );
-    }
-    return toPriorityClassView(
-      c,
-      c.file !== undefined && c.span !== undefined && file !== undefined
-        ? toSourceLocation(session.clientUri(c.file), lineIndex(file), c.span)
-        : undefined,
-    );
+  const classes = explain(model, { files: new Set<string>(), maxListed: 0 }).priorityClasses.map((c) =>
+    toPriorityClassView(c, locate(session, model, c.file, c.span)),
+  );
+  const wpcs = explainWorkloadPriorityClasses(model).map((c) => {
+    const view: WorkloadPriorityClassView = { name: c.name, value: c.value, usedBy: c.usedBy };
+    const location = c.origin === 'workspace' ? locate(session, model, c.file, c.span) : undefined;
+    if (location !== undefined) view.location = location;
+    return view;
   });
-  return { workloads, priorityClasses: withLiveUse(classes, session.cluster.liveClassUsage()) };
+  return {
+    workloads,
+    priorityClasses: withLiveUse(classes, session.cluster.liveClassUsage()),
+    ...(wpcs.length > 0 ? { workloadPriorityClasses: wpcs } : {}),
+  };
+}
+
+/** Where a class is defined, for the editor: a chart's or overlay's object opens at its template or patch line. */
+function locate(session: Session, model: WorkspaceModel, fileKey: string | undefined, span: Span | undefined): SourceLocation | undefined {
+  if (fileKey === undefined || span === undefined) return undefined;
+  if (isRenderedKey(fileKey)) {
+    const at = session.rendered.placeMain(fileKey, span.start);
+    return at === undefined
+      ? undefined
+      : { uri: session.clientUri(at.file), line: at.range.start.line, character: at.range.start.character };
+  }
+  const file = model.files.get(fileKey);
+  return file === undefined ? undefined : toSourceLocation(session.clientUri(fileKey), lineIndex(file), span);
 }
 
 /** Each class names the live workloads that use it (by class name: a workspace class of that name is the cluster's). */

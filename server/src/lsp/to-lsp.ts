@@ -13,8 +13,9 @@ import type {
   WorkloadExplanation,
   PriorityClassExplanation,
   K8sObject,
+  KueueExplanation,
 } from '../core/index';
-import type { PriorityClassView, SourceLocation, WorkloadMapItem, WorkloadView } from '../protocol/index';
+import type { PriorityClassView, SourceLocation, WorkloadKueueView, WorkloadMapItem, WorkloadView } from '../protocol/index';
 
 export const diagnosticSource = 'kube-priority-lens';
 
@@ -147,7 +148,29 @@ export function toWorkloadView(
   };
   if (location !== undefined) view.location = location;
   if (e.priorityClassName !== undefined) view.priorityClassName = e.priorityClassName;
+  if (e.kueue !== undefined) view.kueue = toWorkloadKueueView(e.kueue);
   return { ...view, preemptibleByCount: counts.preemptibleBy, canPreemptCount: counts.canPreempt };
+}
+
+/** The Priority Map's Kueue side of a queued job (its second ladder). */
+function toWorkloadKueueView(k: KueueExplanation): WorkloadKueueView {
+  const view: WorkloadKueueView = {
+    queueName: k.queueName,
+    queued: k.queued,
+    priorityText: k.priority.text,
+    preemptorCount: k.preemptorCount,
+    neverPreemptedByKueue: k.neverPreemptedByKueue,
+  };
+  if (k.localQueue !== undefined) view.localQueue = k.localQueue;
+  if (k.clusterQueue !== undefined) view.clusterQueue = k.clusterQueue;
+  if (k.path !== undefined) view.path = k.path;
+  if (k.priority.value !== undefined) view.priority = k.priority.value;
+  if (
+    k.priority.className !== undefined &&
+    (k.priority.origin === 'workloadPriorityClass' || k.priority.origin === 'defaultWorkloadPriorityClass')
+  )
+    view.workloadPriorityClass = k.priority.className;
+  return view;
 }
 
 export function toPriorityClassView(c: PriorityClassExplanation, location: SourceLocation | undefined): PriorityClassView {

@@ -1,8 +1,10 @@
 // Wire contracts between the language server, the VS Code client and the webview: method names and JSON view models.
 // Types and constants only; nothing here may import runtime code, so every side can include it.
 import type { LiveKueueInfo } from './live-kueue';
+import type { WorkloadKueueView, WorkloadPriorityClassView } from './priority-map-kueue';
 
 export type { LiveKueueInfo } from './live-kueue';
+export type { WorkloadKueueView, WorkloadPriorityClassView } from './priority-map-kueue';
 
 /** Custom LSP requests and notifications, all namespaced `kubePriorityLens/`. */
 export const Methods = {
@@ -63,6 +65,8 @@ export interface WorkloadView {
   admission: { allowed: boolean; message?: string };
   /** A workload of a rendered chart or kustomization: which one and which variant (its facts are that variant's). */
   rendered?: { tool: 'helm' | 'kustomize'; root: string; variant: string; label: string };
+  /** A job that names a Kueue queue: its Workload's priority and queue (the Priority Map's second ladder). */
+  kueue?: WorkloadKueueView;
 }
 
 export interface PriorityClassView {
@@ -98,6 +102,8 @@ export interface LiveWorkloadUse {
 export interface PriorityMapView {
   workloads: WorkloadView[];
   priorityClasses: PriorityClassView[];
+  /** Kueue's WorkloadPriorityClasses, highest first (present when the workspace uses Kueue). */
+  workloadPriorityClasses?: WorkloadPriorityClassView[];
 }
 
 export type ClusterConnectionState =

@@ -8,6 +8,8 @@ import { describeKueuePriority } from '../semantics/kueue-priority';
 import { kueuePreemptionReasonText, neverPreemptedByKueue } from '../semantics/kueue-preemption';
 import type { KueuePreemptionReason } from '../semantics/kueue-preemption';
 import { queueNameLabel } from '../semantics/kueue-objects';
+import type { K8sObject } from '../model/objects';
+import type { Span } from '../text';
 
 export interface KueueExplanation {
   /** The `kueue.x-k8s.io/queue-name` label's value. */
@@ -175,4 +177,39 @@ function kueueOrigin(k: KueueExplanation): string {
     case 'none':
       return 'none';
   }
+}
+
+/** A WorkloadPriorityClass as the Priority Map's Kueue ladder shows it. */
+export interface WorkloadPriorityClassExplanation {
+  name: string;
+  value: number;
+  origin: K8sObject['origin'];
+  file: string;
+  span: Span;
+  /** Queued jobs whose Workload takes this class's value (by label, or as the `default` class), by id. */
+  usedBy: string[];
+}
+
+/** The WorkloadPriorityClasses Kueue sees, highest value first; [] when the workspace does not use Kueue. */
+export function explainWorkloadPriorityClasses(model: WorkspaceModel): WorkloadPriorityClassExplanation[] {
+  if (!model.hasKueue()) return [];
+  const kueue = model.kueue;
+  const usedBy = new Map<string, string[]>();
+  for (const job of kueue.jobs) {
+    const p = job.priority;
+    if (p.className === undefined || (p.from !== 'workloadPriorityClass' && p.from !== 'defaultWorkloadPriorityClass')) continue;
+    const ids = usedBy.get(p.className) ?? [];
+    ids.push(job.workload.object.id);
+    usedBy.set(p.className, ids);
+  }
+  return [...kueue.workloadPriorityClasses.values()]
+    .map((c) => ({
+      name: c.name,
+      value: c.value,
+      origin: c.object.origin,
+      file: c.object.file,
+      span: c.object.nameSpan,
+      usedBy: (usedBy.get(c.name) ?? []).sort(),
+    }))
+    .sort((a, b) => b.value - a.value || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
