@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run test:e2e`: install code-server (cached), build, package the VSIX, then run
 //   1. the extension-host mocha suite (trusted profile) through @vscode/test-electron + the code-server harness,
-//   2. the same suite's Restricted Mode part (untrusted profile),
+//   2. the same suite's Restricted Mode part (untrusted profile), then the rendered Helm example and the Kueue example,
 //   3. the installed VSIX in production mode, driven by another extension (test-only command arguments ignored),
 //   4. the playwright UI suite against the installed VSIX.
 // Ends with one plain line: `e2e: N passed, M failed`. Exit 1 if anything failed or a suite died without a summary.
@@ -77,6 +77,12 @@ function suite(name, cmd, args, env) {
     );
     fs.rmSync(copy, { recursive: true, force: true });
   }
+  results.push(
+    await suite('extension host, Kueue example', process.execPath, ['test/e2e/run-tests.js'], {
+      KPL_E2E_KUEUE: '1',
+      KPL_E2E_WORKSPACE: 'examples/ci-preemption-kueue',
+    }),
+  );
   results.push(await suite('extension host, production mode', process.execPath, ['test/e2e/run-production.js']));
   if (!argv.includes('--skip-ui')) results.push(await suite('ui', process.execPath, ['test/e2e/ui/run-ui.js']));
   if (argv.includes('--prove-failure')) results.push(await suite('prove failure', process.execPath, ['scripts/e2e/prove-failure.js']));

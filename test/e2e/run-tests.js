@@ -10,6 +10,7 @@
 //   KPL_E2E_WORKSPACE       folder to open (default examples/ci-preemption)
 //   KPL_E2E_EXTENSION_PATH  extension under test (default: the repo). Point it elsewhere to prove the suite fails.
 //   KPL_E2E_TRUST=1         untrusted profile (workspace trust on): runs only suite/untrusted.test.js
+//   KPL_E2E_KUEUE=1         with KPL_E2E_WORKSPACE=examples/ci-preemption-kueue: only suite/kueue.test.js
 //   KPL_E2E_LIVE=FILE       real-cluster run: only suite/live-cluster.test.js, FILE = {kubeconfig, context, preemptions}
 //                           (started by test/real-cluster/vscode-live.test.ts in `npm run test:cluster`)
 'use strict';
@@ -33,6 +34,7 @@ async function main() {
       KPL_E2E_TRUST: process.env.KPL_E2E_TRUST || '',
       KPL_E2E_LIVE: process.env.KPL_E2E_LIVE || '',
       KPL_E2E_RENDER: process.env.KPL_E2E_RENDER || '',
+      KPL_E2E_KUEUE: process.env.KPL_E2E_KUEUE || '',
       KPL_DEMO_DIR: process.env.KPL_DEMO_DIR || '',
     },
   };

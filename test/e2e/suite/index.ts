@@ -28,6 +28,8 @@ export function run(): Promise<void> {
   const production = process.env.KPL_E2E_PRODUCTION === '1';
   // KPL_E2E_RENDER=1 (scripts/e2e/run-all.js, workspace: a copy of examples/ci-preemption-helm): only rendered.test.js.
   const rendered = process.env.KPL_E2E_RENDER === '1';
+  // KPL_E2E_KUEUE=1 (scripts/e2e/run-all.js, workspace: examples/ci-preemption-kueue): only kueue.test.js.
+  const kueue = process.env.KPL_E2E_KUEUE === '1';
   for (const f of fs.readdirSync(__dirname).sort()) {
     if (!f.endsWith('.test.js')) continue;
     if ((f === 'production.test.js') !== production) continue;
@@ -36,6 +38,9 @@ export function run(): Promise<void> {
     } else if ((f === 'rendered.test.js') !== rendered) continue;
     else if (rendered) {
       // the rendered-chart suite alone
+    } else if ((f === 'kueue.test.js') !== kueue) continue;
+    else if (kueue) {
+      // the Kueue example's suite alone
     } else if (live) {
       if (f !== liveSuite()) continue;
     } else if (f === 'live-cluster.test.js' || f === 'after-the-fact.test.js' || f === 'demo-story.test.js') continue;
@@ -47,7 +52,7 @@ export function run(): Promise<void> {
       const runner = mocha.run((failures) => {
         // Plain closing line the runner scripts parse.
         console.log(
-          `e2e[extension-host${untrusted ? ', untrusted' : ''}${live ? ', live cluster' : ''}${production ? ', production mode' : ''}]: ${runner.stats?.passes ?? 0} passed, ${failures} failed`,
+          `e2e[extension-host${untrusted ? ', untrusted' : ''}${kueue ? ', Kueue example' : ''}${live ? ', live cluster' : ''}${production ? ', production mode' : ''}]: ${runner.stats?.passes ?? 0} passed, ${failures} failed`,
         );
         if (failures > 0) reject(new Error(`${failures} tests failed.`));
         else resolve();
