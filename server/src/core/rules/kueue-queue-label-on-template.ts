@@ -4,7 +4,7 @@ import type { TextEdit } from '../edits/text-edits';
 import { insertKey, removeEntry } from '../edits/text-edits';
 import { get, isMap } from '../syntax/tree';
 import { queueNameLabel } from '../semantics/kueue-objects';
-import { jobName, ownLabelsMap, queuedJobs, templateLabelsMap, yamlString } from './support/kueue';
+import { jobName, ownLabelsMap, ownMetadataNode, queuedJobs, templateLabelsMap, yamlString } from './support/kueue';
 
 export const kueueQueueLabelOnTemplate: Rule = {
   id: 'kueue-queue-label-on-template',
@@ -60,7 +60,7 @@ spec:
       const text = ctx.text(object.file);
       const line = `${queueNameLabel}: ${yamlString(job.queueName)}`;
       const own = ownLabelsMap(object);
-      const metadata = object.kind === 'CronJob' ? get(object.node, 'spec', 'jobTemplate', 'metadata') : get(object.node, 'metadata');
+      const metadata = ownMetadataNode(object);
       const jobTemplate = get(object.node, 'spec', 'jobTemplate');
       const add =
         own !== undefined

@@ -19,10 +19,14 @@ export function queuedJobs(ctx: RuleContext): KueueJob[] {
   return out;
 }
 
+/** The metadata whose labels Kueue reads for the job: its own, a CronJob's jobTemplate's. */
+export function ownMetadataNode(object: K8sObject): ReturnType<typeof get> {
+  return object.kind === 'CronJob' ? get(object.node, 'spec', 'jobTemplate', 'metadata') : get(object.node, 'metadata');
+}
+
 /** The labels Kueue reads on the job itself: its own metadata's, a CronJob's jobTemplate's. */
 export function ownLabelsMap(object: K8sObject): YMap | undefined {
-  const metadata = object.kind === 'CronJob' ? get(object.node, 'spec', 'jobTemplate', 'metadata') : get(object.node, 'metadata');
-  const labels = get(metadata, 'labels');
+  const labels = get(ownMetadataNode(object), 'labels');
   return isMap(labels) ? labels : undefined;
 }
 
