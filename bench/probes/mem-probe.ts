@@ -77,16 +77,7 @@ if (process.env['KPL_MEM_PARTS'] === '2') {
     gc();
     console.log(`${label}: -${mib(before - process.memoryUsage().heapUsed)} MiB`);
   };
-  for (const field of [
-    'containers',
-    'containersWithoutLimitRange',
-    'podLevel',
-    'requests',
-    'priority',
-    'evictionTier',
-    'pdbs',
-    'preemptionRank',
-  ]) {
+  for (const field of ['containers', 'containersWithoutLimitRange', 'podLevel', 'requests', 'priority', 'evictionTier', 'pdbs']) {
     step(`workload.${field}`, () => {
       for (const w of model.workloads) w[field] = undefined;
     });
@@ -94,7 +85,7 @@ if (process.env['KPL_MEM_PARTS'] === '2') {
   step('workload.workload', () => {
     for (const w of model.workloads) w['workload'] = undefined;
   });
-  for (const field of ['fieldProblems', 'byFile', 'memo', 'byPriority', 'preemptorSuffix', 'pdbs', 'objects', 'workloads', 'files']) {
+  for (const field of ['fieldProblems', 'byFile', 'memo', 'ladder', 'tier2', 'pdbs', 'objects', 'workloads', 'files']) {
     step(`model.${field}`, () => {
       model[field] = undefined;
     });

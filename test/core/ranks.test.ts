@@ -55,11 +55,11 @@ describe('preemptors, victims and ranks', () => {
     const rejected = workload(model, 'f-rejected');
     assert.equal(rejected.priority.admission.allowed, false);
     assert.ok(!ids(model.victimsOf(workload(model, 'd-high'))).includes('f-rejected'));
-    assert.deepEqual(rejected.preemptionRank, { position: 0, of: 0 });
+    assert.deepEqual(model.preemptionRank(rejected), { position: 0, of: 0 });
   });
   test('ranks count from the bottom, equal priorities share a position', () => {
     assert.deepEqual(
-      ['a-low', 'b-low', 'c-mid', 'd-high', 'e-polite'].map((n) => workload(model, n).preemptionRank),
+      ['a-low', 'b-low', 'c-mid', 'd-high', 'e-polite'].map((n) => model.preemptionRank(workload(model, n))),
       [
         { position: 1, of: 5 },
         { position: 1, of: 5 },

@@ -87,12 +87,13 @@ export function workloadMarkdown(ctx: LinkContext, w: AnalyzedWorkload): string 
       ? ` — LimitRange ${codeSpan(w.limitRange)} changes it from ${w.qosClassWithoutLimitRange}`
       : '';
   lines.push(`- **QoS** ${w.qosClass}${qosNote}`);
-  if (w.preemptionRank.of > 0) {
+  const rank = model.preemptionRank(w);
+  if (rank.of > 0) {
     const count = model.preemptorCount(w);
     const preemptors = count === 0 ? [] : model.preemptorsOf(w, maxListedInHover);
     const by = count === 0 ? 'nothing in the workspace can preempt it' : `preemptible by: ${listWorkloads(ctx, preemptors, count)}`;
     lines.push(
-      `- **Preemption order** ${ordinal(w.preemptionRank.position)} of ${w.preemptionRank.of} workloads to be preempted (lowest priority goes first); ${by}`,
+      `- **Preemption order** ${ordinal(rank.position)} of ${rank.of} workloads to be preempted (lowest priority goes first); ${by}`,
     );
   }
   // Kueue (issue 21): its own priority beside the pods', the queue path, and who Kueue could preempt it for.

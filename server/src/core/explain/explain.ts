@@ -102,7 +102,7 @@ export function explainWorkload(model: WorkspaceModel, w: AnalyzedWorkload, maxL
       .victimsOf(w, maxListed)
       .map((p) => p.object.id)
       .sort(),
-    preemptionRank: w.preemptionRank,
+    preemptionRank: model.preemptionRank(w),
     evictionTier: w.evictionTier,
     pdbs: w.pdbs.map((p) => p.pdb.id).sort(),
     pdbDetails: w.pdbs.map((p) => ({

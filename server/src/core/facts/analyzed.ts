@@ -24,8 +24,6 @@ export interface AnalyzedWorkload {
   limitRange: string | undefined;
   evictionTier: EvictionTier;
   pdbs: AnalyzedPdb[];
-  /** 1-based position from the bottom (1 = preempted first); equal priorities share a position. */
-  preemptionRank: { position: number; of: number };
   /** Set when the object is a fragment (R-D.11): the apiserver's cause; it is then not analysed as a workload. */
   partial: string | undefined;
 }

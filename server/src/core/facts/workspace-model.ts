@@ -23,6 +23,8 @@ import { isKueueObject, queueNameLabel } from '../semantics/kueue-objects';
 import { KueueFacts } from './kueue-facts';
 import { kueueDependents, kueueSnapshot } from './kueue-delta';
 import type { KueueSnapshot } from './kueue-delta';
+import { PriorityCounts, PriorityLadder } from './priority-ladder';
+import type { PreemptionRank } from './priority-ladder';
 
 export interface AnalysisOptions {
   /** Kubernetes minor version (1.N) whose behaviour is modelled. */
@@ -65,8 +67,6 @@ export class WorkspaceModel {
   readonly limitRanges = new Map<string, LimitRangeDefaults[]>();
   readonly nodes: K8sObject[] = [];
   readonly fieldProblems = new Map<K8sObject, FieldProblem[]>();
-  /** Workloads sorted by priority ascending, for ranks and "who can preempt whom". */
-  readonly byPriority: AnalyzedWorkload[] = [];
   private readonly clusterByFile = new Map<string, AnalyzedWorkload[]>();
   private readonly facts = new Map<string, FileFacts>();
   private readonly cluster: FileFacts;
@@ -84,12 +84,12 @@ export class WorkspaceModel {
   /** How many workloads use each class name (referenced or resolved), for priority-class-unused. */
   private readonly classUse = new Map<string, number>();
   private workspaceWorkloads = 0;
-  /** Priorities of the workloads bounded by their requests (eviction tier 2), sorted. */
-  private tier2: number[] = [];
+  /** Priorities of the workloads bounded by their requests (eviction tier 2). */
+  private readonly tier2 = new PriorityCounts();
   /** Position of a workload in a fresh build's order (file order, then object order): ties of byPriority keep it. */
   private readonly ordinal = new WeakMap<AnalyzedWorkload, number>();
-  /** preemptorSuffix[i] = workloads at index >= i of byPriority that may preempt. */
-  private preemptorSuffix: number[] = [];
+  /** Ranked workloads by priority level, for ranks and "who can preempt whom" (priority-ladder.ts). */
+  private readonly ladder = new PriorityLadder((w) => this.ordinal.get(w) ?? 0);
   /** Kueue's view (built on demand) and what other files read of it (kept across edits, for update's dependents). */
   private kueueFacts: KueueFacts | undefined;
   private kueueSnap: KueueSnapshot | undefined;
@@ -162,14 +162,10 @@ export class WorkspaceModel {
       list.push(w);
       this.clusterByFile.set(w.object.file, list);
     }
-    this.tier2 = this.workloads
-      .filter((w) => w.evictionTier.tier === 2)
-      .map((w) => w.priority.priority)
-      .sort((a, b) => a - b);
+    for (const w of this.workloads) if (w.evictionTier.tier === 2) this.tier2.add(w.priority.priority, 1);
     this.assemblePdbs(undefined);
     // Pods the apiserver rejects never run: they neither preempt nor get preempted, so they are left out of the ranking.
-    this.byPriority.push(...this.workloads.filter(ranked).sort((a, b) => a.priority.priority - b.priority.priority));
-    this.assignRanks();
+    this.ladder.add(this.workloads.filter(ranked));
   }
 
   /** readFacts classifies a file's objects and reads what needs no other file (classes, LimitRanges, PDBs). */
@@ -279,18 +275,25 @@ export class WorkspaceModel {
       if (sign === 1) this.withAffinity.add(w);
       else this.withAffinity.delete(w);
     }
-    for (const name of new Set([w.priority.priorityClassName, w.workload.priorityClassName?.value]))
-      if (name !== undefined) {
-        const count = (this.classUse.get(name) ?? 0) + sign;
-        if (count > 0) this.classUse.set(name, count);
-        else this.classUse.delete(name);
-      }
     if (w.object.origin === 'workspace') this.workspaceWorkloads += sign;
     if (carriesQueueLabel(w)) this.queuedWorkloads += sign;
+    this.trackResolved(w, sign, bulk);
+  }
+
+  /** The indexes that read what resolution gives a workload (its class and priority): class use, tier-2 priorities. */
+  private trackResolved(w: AnalyzedWorkload, sign: 1 | -1, bulk = false): void {
+    const use = (name: string | undefined): void => {
+      if (name === undefined) return;
+      const count = (this.classUse.get(name) ?? 0) + sign;
+      if (count > 0) this.classUse.set(name, count);
+      else this.classUse.delete(name);
+    };
+    const resolved = w.priority.priorityClassName;
+    const referenced = w.workload.priorityClassName?.value;
+    use(resolved);
+    if (referenced !== resolved) use(referenced);
     if (bulk || w.evictionTier.tier !== 2) return;
-    const at = lowerBound(this.tier2, w.priority.priority);
-    if (sign === 1) this.tier2.splice(at, 0, w.priority.priority);
-    else if (this.tier2[at] === w.priority.priority) this.tier2.splice(at, 1);
+    this.tier2.add(w.priority.priority, sign);
   }
 
   /** The workloads of a namespace in a fresh build's order. */
@@ -303,6 +306,8 @@ export class WorkspaceModel {
    * in place; with `relist`, the PDB list is rebuilt in file order (PDBs came or went).
    */
   private assemblePdbs(namespaces: ReadonlySet<string> | undefined, relist = true): void {
+    // Nothing to redo: every PDB was analysed before (new ones come with relist) and no namespace changed.
+    if (!relist && namespaces !== undefined && namespaces.size === 0) return;
     const candidates = new Map<string, AnalyzedWorkload[]>();
     const workloadsOf = (ns: string): AnalyzedWorkload[] => {
       let list = candidates.get(ns);
@@ -350,9 +355,14 @@ export class WorkspaceModel {
     return { pdb, workloads, estimate };
   }
 
-  /** The priorities of the workloads bounded by their requests (eviction tier 2), ascending. */
-  boundedPriorities(): number[] {
-    return this.tier2;
+  /** The lowest priority of the workloads bounded by their requests (eviction tier 2); undefined when none is. */
+  lowestBoundedPriority(): number | undefined {
+    return this.tier2.lowest();
+  }
+
+  /** How many workloads bounded by their requests (eviction tier 2) have a priority strictly below `priority`. */
+  boundedBelow(priority: number): number {
+    return this.tier2.countBelow(priority);
   }
 
   /** Class names some workload references or resolves to. */
@@ -401,53 +411,46 @@ export class WorkspaceModel {
    */
   preemptorsOf(target: AnalyzedWorkload, limit = Infinity): AnalyzedWorkload[] {
     const result: AnalyzedWorkload[] = [];
-    for (let i = this.byPriority.length - 1; i >= 0 && result.length < limit; i--) {
-      const w = this.byPriority[i];
-      if (w === undefined || w.priority.priority <= target.priority.priority) break;
-      if (w.priority.preemptionPolicy === 'PreemptLowerPriority') result.push(w);
-    }
+    for (const level of this.ladder.levelsAbove(target.priority.priority))
+      for (let i = level.length - 1; i >= 0; i--) {
+        if (result.length >= limit) return result;
+        const w = level[i];
+        if (w !== undefined && w.priority.preemptionPolicy === 'PreemptLowerPriority') result.push(w);
+      }
     return result;
   }
 
   /** preemptorCount counts preemptors without building the list (code lenses and hovers on large workspaces). */
   preemptorCount(target: AnalyzedWorkload): number {
-    // Binary search for the first workload of strictly higher priority, then read the precomputed suffix count.
-    return this.preemptorSuffix[this.firstAbove(target.priority.priority)] ?? 0;
+    return this.ladder.preemptingAbove(target.priority.priority);
   }
 
   /** victimCount counts the workloads `source` may preempt (strictly lower priority), without building the list. */
   victimCount(source: AnalyzedWorkload): number {
     if (source.priority.preemptionPolicy === 'Never') return 0;
-    let lo = 0;
-    let hi = this.byPriority.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.byPriority[mid]?.priority.priority ?? 0) < source.priority.priority) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  private firstAbove(priority: number): number {
-    let lo = 0;
-    let hi = this.byPriority.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.byPriority[mid]?.priority.priority ?? 0) <= priority) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.ladder.countBelow(source.priority.priority);
   }
 
   /** victimsOf lists workloads `source` may preempt: strictly lower priority, when its policy allows preemption. */
   victimsOf(source: AnalyzedWorkload, limit = Infinity): AnalyzedWorkload[] {
     if (source.priority.preemptionPolicy === 'Never') return [];
     const result: AnalyzedWorkload[] = [];
-    for (const w of this.byPriority) {
-      if (w.priority.priority >= source.priority.priority || result.length >= limit) break;
-      result.push(w);
-    }
+    for (const level of this.ladder.levelsBelow(source.priority.priority))
+      for (const w of level) {
+        if (result.length >= limit) return result;
+        result.push(w);
+      }
     return result;
+  }
+
+  /** Ranked workloads by priority ascending (ties in a fresh build's order), for the views that walk the ladder. */
+  get byPriority(): readonly AnalyzedWorkload[] {
+    return this.ladder.all();
+  }
+
+  /** A workload's place in the preemption order (1 = preempted first); { 0, 0 } when it is not ranked (rejected). */
+  preemptionRank(w: AnalyzedWorkload): PreemptionRank {
+    return this.ladder.rank(w);
   }
 
   /**
@@ -511,7 +514,7 @@ export class WorkspaceModel {
       if (next === undefined) continue;
       const fresh = this.analyzeWorkload(next);
       this.track(w, -1);
-      Object.assign(w, { ...fresh, pdbs: w.pdbs, preemptionRank: w.preemptionRank });
+      Object.assign(w, { ...fresh, pdbs: w.pdbs });
       this.track(w, 1);
     }
   }
@@ -583,7 +586,8 @@ export class WorkspaceModel {
       this.facts.set(change.file, facts);
       this.fileKinds(change.file, facts, true);
     }
-    this.lazy = {};
+    // The PDBs by file stay valid unless the PDBs are listed again (assemblePdbs resets them then).
+    this.lazy = { pdbsByFile: this.lazy.pdbsByFile };
     const oldLimitRanges = new Map<string, string>();
     for (const ns of touchedLimitRangeNs) oldLimitRanges.set(ns, limitRangeSig(this.limitRanges.get(ns)));
     if (touchedLimitRangeNs.size > 0) this.collectLimitRanges();
@@ -607,22 +611,28 @@ export class WorkspaceModel {
     for (const [ns, sig] of oldLimitRanges) if (limitRangeSig(this.limitRanges.get(ns)) !== sig) changedLimitRangeNs.add(ns);
     // Resolved again: a class only changes priority and eviction tier; LimitRange defaults change the containers too.
     const again = new Map<AnalyzedWorkload, boolean>();
+    // What others read of a re-resolved workload after it, reused below unless its file changed too.
+    const afterSigs = new Map<AnalyzedWorkload, WorkloadSigs>();
     for (const name of changedClasses) for (const w of this.byClassRef.get(name) ?? []) again.set(w, false);
     if (defaultChanged) for (const w of this.byClassRef.get('') ?? []) again.set(w, false);
     for (const ns of changedLimitRangeNs) for (const w of this.byNamespace.get(ns) ?? []) again.set(w, true);
     for (const [w, full] of again) {
       const old = sigsOf(w, false);
       before.set(w, old);
-      this.track(w, -1);
-      // Ranks are assigned again by the ladder merge below.
-      if (full) Object.assign(w, { ...this.resolveWorkload(w.workload, w.object), pdbs: w.pdbs });
-      else {
+      if (full) {
+        this.track(w, -1);
+        Object.assign(w, { ...this.resolveWorkload(w.workload, w.object), pdbs: w.pdbs });
+        this.track(w, 1);
+      } else {
+        // Only the class changed: the other indexes (namespace, class reference, affinity, queue) stay as they are.
+        this.trackResolved(w, -1);
         w.priority = resolvePriority(w.workload, this.classIndex);
         w.evictionTier = evictionTier(w.workload, w.priority.priority, w.containers, w.podLevel);
-        w.preemptionRank = { position: 0, of: 0 };
+        this.trackResolved(w, 1);
       }
-      this.track(w, 1);
-      if (w.object.origin === 'workspace' && (full || sigsOf(w, false).resolved !== old.resolved)) affected.add(w.object.file);
+      const now = sigsOf(w, false);
+      afterSigs.set(w, now);
+      if (w.object.origin === 'workspace' && (full || now.resolved !== old.resolved)) affected.add(w.object.file);
     }
     // The changed files' workloads: a workload that keeps its place and identity keeps its record (PDBs and the
     // ladder hold it), so an edit that changes nothing others read leaves them alone.
@@ -634,6 +644,7 @@ export class WorkspaceModel {
         const fresh = this.analyzeWorkload(object);
         const old = previous[i];
         if (old !== undefined && old.object.kind === object.kind && old.object.id === object.id) {
+          afterSigs.delete(old);
           Object.assign(old, { ...fresh, pdbs: old.pdbs });
           return old;
         }
@@ -659,7 +670,7 @@ export class WorkspaceModel {
     for (const w of added) pdbNs.add(w.object.namespace ?? 'default');
     for (const [w, old] of before) {
       if (removed.has(w)) continue;
-      const now = sigsOf(w, old.labels !== undefined);
+      const now = (old.labels === undefined ? afterSigs.get(w) : undefined) ?? sigsOf(w, old.labels !== undefined);
       if (now.ladder !== old.ladder) ladderChanged = true;
       if (now.tier !== old.tier) tierChanged = true;
       if (now.usage !== old.usage) usageChanged = true;
@@ -711,22 +722,12 @@ export class WorkspaceModel {
     return affected;
   }
 
-  /** mergeLadder takes `out` out of byPriority and merges `into` (those still ranked) back in, in a fresh build's order. */
+  /** mergeLadder takes `out` out of the ladder and puts `into` (those still ranked) back in, at their levels. */
   private mergeLadder(out: ReadonlySet<AnalyzedWorkload>, into: readonly AnalyzedWorkload[]): void {
-    const order = (a: AnalyzedWorkload, b: AnalyzedWorkload): number =>
-      a.priority.priority - b.priority.priority || (this.ordinal.get(a) ?? 0) - (this.ordinal.get(b) ?? 0);
     const live = (w: AnalyzedWorkload): boolean =>
       w.object.origin !== 'workspace' || this.facts.get(w.object.file)?.workloads.includes(w) === true;
-    const kept = this.byPriority.filter((w) => !out.has(w));
-    const incoming = [...new Set(into)].filter((w) => ranked(w) && live(w)).sort(order);
-    this.byPriority.length = 0;
-    let i = 0;
-    for (const w of kept) {
-      while (i < incoming.length && order(incoming[i], w) < 0) this.byPriority.push(incoming[i++]);
-      this.byPriority.push(w);
-    }
-    while (i < incoming.length) this.byPriority.push(incoming[i++]);
-    this.assignRanks();
+    this.ladder.remove(out);
+    this.ladder.add([...new Set(into)].filter((w) => ranked(w) && live(w)));
   }
 
   private analyzeWorkload(object: K8sObject): AnalyzedWorkload {
@@ -761,28 +762,8 @@ export class WorkspaceModel {
       limitRange: qosClass !== qosClassWithoutLimitRange ? changedBy : undefined,
       evictionTier: evictionTier(workload, priority.priority, containers, podLevel),
       pdbs: [],
-      preemptionRank: { position: 0, of: 0 },
       partial: partialReason(workload),
     };
-  }
-
-  private assignRanks(): void {
-    this.preemptorSuffix = new Array<number>(this.byPriority.length + 1).fill(0);
-    for (let i = this.byPriority.length - 1; i >= 0; i--) {
-      const w = this.byPriority[i];
-      const counts = w !== undefined && w.priority.preemptionPolicy === 'PreemptLowerPriority';
-      this.preemptorSuffix[i] = (this.preemptorSuffix[i + 1] ?? 0) + (counts ? 1 : 0);
-    }
-    const of = this.byPriority.length;
-    let position = 1;
-    for (let i = 0; i < this.byPriority.length; i++) {
-      const w = this.byPriority[i];
-      const previous = this.byPriority[i - 1];
-      if (w === undefined) continue;
-      if (previous !== undefined && previous.priority.priority !== w.priority.priority) position = i + 1;
-      w.preemptionRank.position = position;
-      w.preemptionRank.of = of;
-    }
   }
 
   private addProblems(object: K8sObject, problems: FieldProblem[]): void {
@@ -850,16 +831,4 @@ function sigsOf(w: AnalyzedWorkload, withLabels: boolean): WorkloadSigs {
     priority: p.priority,
     resolved: `${p.priority}|${p.from}|${p.priorityClassName ?? ''}|${p.preemptionPolicy}|${p.admission.allowed}|${p.admission.message ?? ''}|${w.evictionTier.tier}|${w.evictionTier.reason}`,
   };
-}
-
-/** lowerBound: how many values of an ascending list are below `value` (binary search). */
-export function lowerBound(sorted: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sorted[mid] ?? 0) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

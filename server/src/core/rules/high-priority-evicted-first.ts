@@ -1,5 +1,4 @@
 // Reports high-priority workloads that the kubelet evicts before lower-priority ones, because usage can exceed requests.
-import { lowerBound } from '../facts/workspace-model';
 import type { Rule } from './rule';
 
 export const highPriorityEvictedFirst: Rule = {
@@ -77,11 +76,11 @@ spec:
 \`\`\``,
   check(ctx) {
     // The workload is "high priority" when some workload below it stays within its requests; counts use a binary search.
-    const bounded = ctx.model.boundedPriorities();
-    if (bounded.length === 0) return;
+    const lowest = ctx.model.lowestBoundedPriority();
+    if (lowest === undefined) return;
     for (const w of ctx.workloads) {
-      if (w.evictionTier.tier !== 1 || w.priority.priority <= (bounded[0] ?? 0)) continue;
-      const lower = lowerBound(bounded, w.priority.priority);
+      if (w.evictionTier.tier !== 1 || w.priority.priority <= lowest) continue;
+      const lower = ctx.model.boundedBelow(w.priority.priority);
       ctx.report({
         file: w.object.file,
         span: w.object.nameSpan,

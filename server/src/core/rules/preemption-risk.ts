@@ -88,11 +88,12 @@ spec:
       const count = ctx.model.preemptorCount(w);
       if (count === 0) continue;
       const preemptors = ctx.model.preemptorsOf(w, 3);
+      const rank = ctx.model.preemptionRank(w);
       ctx.report({
         file: w.object.file,
         span: w.object.nameSpan,
         object: w.object,
-        message: `Pods of ${w.object.kind} ${w.object.name} (priority ${w.priority.priority}) can be preempted by ${describePreemptors(preemptors, count)}. Preemption order: ${w.preemptionRank.position} of ${w.preemptionRank.of} (1 is preempted first: the lowest priority).`,
+        message: `Pods of ${w.object.kind} ${w.object.name} (priority ${w.priority.priority}) can be preempted by ${describePreemptors(preemptors, count)}. Preemption order: ${rank.position} of ${rank.of} (1 is preempted first: the lowest priority).`,
       });
     }
   },
