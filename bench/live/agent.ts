@@ -5,6 +5,8 @@
 // go to the runner as they come (batched every 100 ms) instead of piling up here, and the runner tells re-sent records
 // from second deliveries (DeliveryLog): at 1,000 nodes a storm delivers 9,000-16,000 records, and kept in this process
 // they grew its heap by about 600 bytes each, which the heap measures would have charged to the connection.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import * as v8 from 'node:v8';
 import { ClusterConnection } from '../../server/src/cluster/connection';
 import { parsePreemptedNote } from '../../server/src/core/index';
@@ -17,7 +19,7 @@ export type AgentRequest =
   | { id: number; cmd: 'memory' }
   | { id: number; cmd: 'cpu'; ms: number }
   | { id: number; cmd: 'deliveries' }
-  | { id: number; cmd: 'diagnose'; targets: { namespace: string; name: string; uid?: string }[] }
+  | { id: number; cmd: 'diagnose'; targets: { namespace: string; name: string; uid?: string }[]; profile?: string }
   | { id: number; cmd: 'rows' }
   | { id: number; cmd: 'cacheHeap' }
   | { id: number; cmd: 'heapSnapshot'; file: string }
@@ -105,15 +107,32 @@ async function handle(m: AgentRequest): Promise<unknown> {
       flush();
       return { states, duplicatesDropped: conn?.duplicatesDropped ?? 0, streams: conn?.streamStats() ?? [] };
     case 'diagnose': {
+      // Wall time per Diagnose and this process's CPU in it: what is left is waiting (the apiserver's answers, or
+      // the CPU taken by the control plane on the shared cores). `profile`: a V8 CPU profile of the whole series.
       const times: number[] = [];
+      const cpu: number[] = [];
       const kinds: string[] = [];
+      const session = m.profile !== undefined ? new Session() : undefined;
+      if (session !== undefined) {
+        session.connect();
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+      }
       for (const t of m.targets) {
+        const u0 = process.cpuUsage();
         const t0 = performance.now();
         const report = await conn?.diagnose(t);
         times.push(performance.now() - t0);
+        const u = process.cpuUsage(u0);
+        cpu.push((u.user + u.system) / 1000);
         kinds.push(report?.happened.kind ?? '?');
       }
-      return { times, kinds };
+      if (session !== undefined && m.profile !== undefined) {
+        const { profile } = await session.post('Profiler.stop');
+        writeFileSync(m.profile, JSON.stringify(profile));
+        session.disconnect();
+      }
+      return { times, cpu, kinds };
     }
     case 'rows':
       return conn?.liveRows() ?? [];

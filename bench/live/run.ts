@@ -67,6 +67,8 @@ const restart = stormKinds.includes('restart');
 /** A storm fails when nothing moves for this long (`--stall-seconds`). */
 const stallSeconds = opt('stall-seconds', 300);
 const maxEvents = opt('max-events', 1000);
+/** A V8 CPU profile of the agent during the Diagnoses (`--agent-profile`), summarised next to the results file. */
+const agentProfile = flag('agent-profile');
 /** Seconds of scheduler CPU profile taken once a storm preempts (`--scheduler-profile S`, 0 = none). */
 const schedulerProfileSeconds = opt('scheduler-profile', 0);
 /**
@@ -138,6 +140,14 @@ function schedulerConfig(): Record<string, unknown> {
       },
     ];
   return cfg;
+}
+
+/** The agent's Diagnose profile by self time (bench/prof-summary.ts) into FILE.top.txt. */
+function summarizeProfile(file: string): void {
+  const r = spawnSync(process.execPath, [path.join(repo, 'out', 'bench', 'prof-summary.js'), file, '30'], { encoding: 'utf8' });
+  fs.writeFileSync(`${file}.top.txt`, r.stdout);
+  say(`agent Diagnose profile in ${file}, top: ${file}.top.txt`);
+  for (const line of r.stdout.split('\n').slice(0, 14)) if (line.trim() !== '') say(`  ${line}`);
 }
 
 /** A CPU profile of kube-scheduler during a storm, next to the results file, with `go tool pprof -top` when Go is there. */
@@ -451,14 +461,27 @@ async function runStorm(
     .filter((_, i) => i % step === 0)
     .slice(0, 50)
     .map((v) => ({ namespace: v.namespace, name: v.name, uid: v.victim }));
-  const diag = await agent.call<{ times: number[]; kinds: string[] }>({ cmd: 'diagnose', targets });
+  const profileFile = agentProfile ? heapFile('diagnose').replace(/\.heapsnapshot$/, '.cpuprofile') : undefined;
+  const diag = await agent.call<{ times: number[]; cpu: number[]; kinds: string[] }>({
+    cmd: 'diagnose',
+    targets,
+    ...(profileFile !== undefined ? { profile: profileFile } : {}),
+  });
   const diagnose = {
     n: diag.times.length,
     p50: percentile(diag.times, 50),
     p95: percentile(diag.times, 95),
+    // The agent's own CPU per Diagnose: wall time beyond it is waiting for the apiserver (or for the shared cores).
+    cpuP50: percentile(diag.cpu, 50),
+    cpuP95: percentile(diag.cpu, 95),
+    slowest: diag.times
+      .map((ms, i) => ({ i, ms: round(ms), cpuMs: round(diag.cpu[i] ?? 0) }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 5),
     preemptedByScheduler: diag.kinds.filter((k) => k === 'preempted-by-scheduler').length,
   };
   say(`${label}: diagnose ${JSON.stringify(diagnose)}`);
+  if (profileFile !== undefined) summarizeProfile(profileFile);
 
   let webview: FilterTiming | undefined;
   if (!flag('no-webview')) {
