@@ -3,6 +3,7 @@
  * evicts wpc-low) watched by the live ClusterConnection and LiveClusterSource as a read-only user:
  *  - the live view shows one Kueue preemption row (preemptor Job `high`, InClusterQueue, queue paths) and no pod
  *    preemption row for it;
+ *  - the Diagnose Pod picker lists the victim Job (`Job/kq-live/low`, "Kueue: preempted by kq-live/high (InClusterQueue)");
  *  - `kpl diagnose` on the victim Job's pod and on the Job, and the editor's Diagnose (LiveClusterSource), say "Kueue
  *    evicted", both priorities and InClusterQueue;
  *  - after the namespace's events are deleted, `kpl diagnose Job/…` still answers from the Workload's conditions;
@@ -148,6 +149,15 @@ describe('real Kueue v0.19.2 on the live side: rows, Diagnose, after the fact, r
       await waitFor(() => pushes.some((p) => p.rows.some((r) => r.type === 'kueue-preemption' && r.preemptor?.name === 'high')), 30_000, {
         description: 'the Kueue row pushed to the live view (LiveClusterSource)',
       });
+
+      // The Diagnose Pod picker lists the victim Job among the recent victims, its target the Kueue Job diagnose.
+      const picked = await waitFor(
+        async () => (await source.listPods()).pods.find((p) => p.source === 'victim' && p.target === `Job/${ns}/low`),
+        30_000,
+        { description: 'the picker lists Job low among the recent victims' },
+      );
+      t.diagnostic(`picker: ${picked.label} · ${picked.description ?? ''}`);
+      assert.match(picked.description ?? '', /^Kueue: preempted by kq-live\/high \(InClusterQueue\), \d+ (s|min) ago · Kueue priority 100/);
 
       const expectKueue = (text: string, where: string) => {
         assert.match(
