@@ -35,6 +35,8 @@ import {
 } from './bed';
 import type { BedSize } from './bed';
 import { measureFilter, widenRows } from './webview';
+import { measureWorkloadCache, workloadCacheLine } from './workload-memory';
+import type { WorkloadCacheSize } from './workload-memory';
 import type { FilterTiming } from './webview';
 
 /**
@@ -283,6 +285,9 @@ async function main(): Promise<number> {
     say(
       `pod cache: ${round((result['cache'] as { miBPer10kPods: number }).miBPer10kPods, 2)} MiB per 10k pods (${perTenKDirect.pods} pods)`,
     );
+    // Kueue's Workload cache, from synthetic v0.19.2 Workloads in child processes (workload-memory.ts): no cluster needed.
+    result['workloadCache'] = measureWorkloadCache(repo);
+    say(`Workload cache (Kueue): ${workloadCacheLine(result['workloadCache'] as WorkloadCacheSize[])}`);
     const seenBefore = new Set<string>();
     const storms: Record<string, unknown>[] = [];
     for (const [n, kind] of stormKinds.entries()) {
@@ -564,6 +569,7 @@ function printTable(r: Record<string, unknown>): void {
     idleCpuPct: { before: number; after: number };
     idleRecords: { before: number; after: number };
     cache: { pods: number; bytes: number; miBPer10kPods: number };
+    workloadCache: WorkloadCacheSize[];
     label: string;
     events: { preempted: Counted; failedScheduling: Counted };
     preemptions: { scheduler: number; apiserver: number; ingested: number; lost: number; duplicated: number };
@@ -610,6 +616,14 @@ function printTable(r: Record<string, unknown>): void {
       `${round(g.cache.miBPer10kPods, 2)} MiB (${g.cache.pods} pods); whole connection ${round(g.memory.cacheMiBPer10kPods, 2)} MiB per 10k (heap ${round(g.memory.afterSync.heapUsed / MiB)} MiB, RSS ${round(g.memory.afterSync.rss / MiB)} MiB after sync)`,
       '≤ 15 MiB',
       ok(g.cache.miBPer10kPods <= 15),
+    ],
+    [
+      'Workload cache heap per 10k Workloads (Kueue v0.19.2 shapes, synthetic)',
+      g.workloadCache
+        .map((w) => `${round(w.miBPer10k, 2)} MiB at ${w.workloads} (${Math.round(w.bytesPerWorkload)} bytes each)`)
+        .join('; '),
+      '',
+      '',
     ],
     [
       'heap after the storm vs before (raw)',

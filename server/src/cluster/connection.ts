@@ -93,7 +93,9 @@ export class ClusterConnection implements PodLookup {
       stopped: () => this.stopped,
       now,
       onRead: () => this.recomputeState(),
-      onResnapshotted: () => this.recomputeState(),
+      // Back after an outage, and every period: Kueue's discovery again if it found no Kueue (kueue-live.ts retry).
+      onResnapshotted: () => (this.recomputeState(), void this.kueue.retry()),
+      onTick: () => void this.kueue.retry(),
     });
   }
 
@@ -223,9 +225,8 @@ export class ClusterConnection implements PodLookup {
       for (const reason of watchedEventReasons) this.streams.push(this.makeStream('events', ns, eventReasonSelector(reason)));
       this.streams.push(this.makeStream('pods', ns));
     }
-    // Kueue's Workloads only when discovery finds its group: no other request, no log line without Kueue.
-    const kueue = this.kueue.discover(api).then(() => this.kueue.start(api, scopes));
-    await Promise.all([...this.streams.map((s) => s.lw.start()), this.refreshSnapshot(), kueue]);
+    // Kueue's Workloads only when discovery finds its group (retried each snapshot period): no log line without Kueue.
+    await Promise.all([...this.streams.map((s) => s.lw.start()), this.refreshSnapshot(), this.kueue.connect(api, scopes)]);
     this.recomputeState();
     const interval = this.options.snapshotIntervalMs ?? 60_000;
     if (this.options.watch !== false && interval > 0) this.poller.startPeriodic(interval);

@@ -105,14 +105,42 @@ export class KueueLive {
   private streams: ListWatch[] = [];
   /** stop() came before start(): no stream is opened. */
   private stopped = false;
+  /** What connect() was given, for retry(). */
+  private target: { api: ApiClient; scopes: ReadonlyArray<string | undefined> } | undefined;
+  /** A discovery (and start) in flight: connect() and retry() share it. */
+  private inflight: Promise<void> | undefined;
+  /** The last discovery error logged: a retry failing the same way logs nothing. */
+  private lastLogged = '';
 
   constructor(private readonly o: KueueLiveOptions) {
     this.workloads = new WorkloadCache(o.maxDeletedWorkloads ?? 10_000, o.now);
   }
 
+  /** Discovery, then the Workload streams when Kueue is served; remembers the client and scopes for retry(). */
+  connect(api: ApiClient, scopes: ReadonlyArray<string | undefined>): Promise<void> {
+    this.stopped = false;
+    this.target = { api, scopes };
+    this.inflight ??= this.discover(api)
+      .then(() => this.start(api, scopes))
+      .finally(() => (this.inflight = undefined));
+    return this.inflight;
+  }
+
+  /**
+   * Discovery again when Kueue was absent or discovery failed (the connection calls it on each periodic snapshot and
+   * after a reconnect): a Kueue installed after the connection started is picked up. One GET; nothing when Kueue was
+   * found, before connect(), after stop(), or while a discovery is in flight.
+   */
+  retry(): Promise<void> {
+    const t = this.target;
+    if (t === undefined || this.stopped || this.version !== undefined || this.inflight !== undefined) return Promise.resolve();
+    return this.connect(t.api, t.scopes);
+  }
+
   /**
    * GET /apis/kueue.x-k8s.io: the versions served. 404 (no Kueue) and 403 (not readable) end it quietly: Kueue is
-   * then simply absent from the view. Other errors are logged once.
+   * then simply absent from the view (until a retry finds it). Other errors are logged once (again only when the text
+   * changes).
    */
   async discover(api: ApiClient): Promise<KueueVersion | undefined> {
     this.stopped = false;
@@ -122,9 +150,15 @@ export class KueueLive {
         .map((v: unknown) => (v !== null && typeof v === 'object' ? (v as ApiObject)['version'] : undefined))
         .filter((v): v is string => typeof v === 'string');
       this.version = served.includes('v1beta2') ? 'v1beta2' : served.includes('v1beta1') ? 'v1beta1' : undefined;
+      this.lastLogged = '';
     } catch (error) {
-      if (!(error instanceof ApiError && (error.status === 404 || error.status === 403 || error.status === 401)))
-        this.o.log(`Kueue discovery: ${safeMessage(error)}`);
+      const message = `Kueue discovery: ${safeMessage(error)}`;
+      if (
+        !(error instanceof ApiError && (error.status === 404 || error.status === 403 || error.status === 401)) &&
+        message !== this.lastLogged
+      )
+        this.o.log(message);
+      this.lastLogged = message;
       this.version = undefined;
     }
     return this.version;

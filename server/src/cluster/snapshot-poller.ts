@@ -22,6 +22,8 @@ export interface SnapshotPollerOptions {
   onRead(): void;
   /** A re-read after an outage finished. */
   onResnapshotted(): void;
+  /** Each periodic tick (the connection retries Kueue's discovery on it). */
+  onTick?(): void;
 }
 
 export class SnapshotPoller {
@@ -51,7 +53,10 @@ export class SnapshotPoller {
 
   /** Re-lists every `intervalMs` until stop(). */
   startPeriodic(intervalMs: number): void {
-    this.timer = setInterval(() => void this.refresh().catch(() => undefined), intervalMs);
+    this.timer = setInterval(() => {
+      void this.refresh().catch(() => undefined);
+      this.o.onTick?.();
+    }, intervalMs);
     this.timer.unref?.();
   }
 

@@ -21,8 +21,7 @@ import { kubeconfigPaths, listKubeContexts, safeMessage } from './kubeconfig';
 import { liveClassUsage } from './class-usage';
 import { liveEventRow } from './rows';
 import { dedupeKueueRows } from './kueue-rows';
-
-const victimReasons = new Set(['Preempted', 'Evicted', 'TaintManagerEviction', 'Preempting']);
+import { recentVictims } from './recent-victims';
 
 /** A pod UID as the apiserver writes it (RFC 4122 text). */
 export function isUid(s: string): boolean {
@@ -32,20 +31,6 @@ export function isUid(s: string): boolean {
 function splitTarget(t: string): [string, string] {
   const i = t.indexOf('/');
   return [t.slice(0, i), t.slice(i + 1)];
-}
-
-/** "memory pressure" from the kubelet's `The node was low on resource: memory. …`. */
-function evictedResource(note: string): string {
-  const m = /low on resource: ([a-z.-]+)/.exec(note);
-  return m?.[1] !== undefined ? `${m[1].replace(/\.$/, '')} pressure` : 'node pressure or a limit';
-}
-
-function ago(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
-  return `${Math.floor(s / 86_400)} days ago`;
 }
 
 /** How long new event records wait to be sent to the views together. */
@@ -233,7 +218,8 @@ export class LiveClusterSource {
   async listPods(match?: WorkloadMatch): Promise<ListPodsResult> {
     const pods: PodListItem[] = [];
     const all = this.connection?.pods() ?? [];
-    const victims = this.recentVictims();
+    // Recent victims (recent-victims.ts): pods, and Kueue-evicted Jobs (target `Job/ns/name`).
+    const victims = this.connection !== undefined ? recentVictims(this.connection) : [];
     const matching = match === undefined ? new Set<string>() : new Set(podsOfWorkload(all, match).map((p) => p.uid));
     for (const p of all) {
       const deleted = p.deletedAt !== undefined;
@@ -267,38 +253,6 @@ export class LiveClusterSource {
         if (v.source === 'victim' && matching.has(this.connection?.byName(...splitTarget(v.target))?.uid ?? '')) v.matchesWorkload = true;
     if (match !== undefined) result.workload = `${match.kind}/${match.namespace}/${match.name}`;
     return result;
-  }
-
-  /**
-   * Pods named by recent disruption events (Preempted, Evicted, TaintManagerEviction, kubelet Preempting), newest
-   * first, one per pod: "preempted by ci/evaluation-x, 12 min ago", "evicted: memory pressure, 3 min ago". The events
-   * come from the cluster's list (up to an hour old) and the history, so pods deleted before the extension started
-   * are offered too.
-   */
-  private recentVictims(): PodListItem[] {
-    const c = this.connection;
-    if (c === undefined) return [];
-    const now = Date.now();
-    const out = new Map<string, PodListItem>();
-    for (const e of c.events().reverse()) {
-      if (e.regarding.kind !== 'Pod' || !victimReasons.has(e.reason)) continue;
-      const target = `${e.regarding.namespace}/${e.regarding.name}`;
-      if (out.has(target)) continue;
-      const row = liveEventRow(e, c);
-      const what =
-        e.reason === 'Preempted'
-          ? `preempted by ${row.preemptor?.name !== undefined ? `${row.preemptor.namespace ?? ''}/${row.preemptor.name}` : 'a higher-priority pod'}`
-          : e.reason === 'Evicted'
-            ? `evicted: ${evictedResource(e.note)}`
-            : e.reason === 'TaintManagerEviction'
-              ? 'evicted: NoExecute taint'
-              : 'preempted by the kubelet (critical pod)';
-      const parts = [`${what}, ${ago(now - Date.parse(e.time))}`];
-      if (row.victim.priority !== undefined) parts.push(`priority ${row.victim.priority}`);
-      if (row.node !== undefined) parts.push(row.node);
-      out.set(target, { target, label: target, description: parts.join(' · '), source: 'victim', time: e.time });
-    }
-    return [...out.values()];
   }
 
   /** `namespace/name` (or a pod UID) of a pod; undefined for workload ids (`Kind/ns/name`) or without a connection. */

@@ -3,9 +3,11 @@
  * evicts wpc-low) watched by the live ClusterConnection and LiveClusterSource as a read-only user:
  *  - the live view shows one Kueue preemption row (preemptor Job `high`, InClusterQueue, queue paths) and no pod
  *    preemption row for it;
+ *  - the Diagnose Pod picker lists the victim Job (`Job/kq-live/low`, "Kueue: preempted by kq-live/high (InClusterQueue)");
  *  - `kpl diagnose` on the victim Job's pod and on the Job, and the editor's Diagnose (LiveClusterSource), say "Kueue
  *    evicted", both priorities and InClusterQueue;
  *  - after the namespace's events are deleted, `kpl diagnose Job/…` still answers from the Workload's conditions;
+ *  - a connection opened before Kueue was installed discovers it on a later snapshot period and shows the same row;
  *  - the apiserver audit log shows only get/list/watch by that user, Kueue's resources included (the read-only proof of
  *    test/real-cluster/security.test.ts, extended to Workloads, ClusterQueues, LocalQueues, WorkloadPriorityClasses).
  */
@@ -50,6 +52,7 @@ interface AuditEvent {
   verb: string;
   requestURI: string;
   user: { username: string };
+  responseStatus?: { code?: number };
 }
 
 function auditEventsOf(file: string, fromOffset: number, username: string): AuditEvent[] {
@@ -72,17 +75,33 @@ describe('real Kueue v0.19.2 on the live side: rows, Diagnose, after the fact, r
   let auditStart = 0;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kpl-kueue-live-'));
 
+  // Connected before Kueue's CRDs exist: discovery finds no Kueue (404, nothing logged), then its retry on the snapshot
+  // period (1 s here, 60 s by default) finds the Kueue installed afterwards.
+  let early: ClusterConnection | undefined;
+  const earlyLog: string[] = [];
+
   before(async () => {
     cluster = await startCluster({ nodes: [{ name: 'node-a', cpu: 64, memory: '256Gi', pods: 200 }], auditLog: true });
-    kueue = await startKueue(cluster);
-    await cluster.apply(manifest(resourceFlavor(), workloadPriorityClass('wpc-low', 100), workloadPriorityClass('wpc-high', 1000)));
     ro = await cluster.createUser('kpl-ro', { kind: 'read-only' });
     auditStart = fs.statSync(cluster.auditLogPath!).size;
+    early = new ClusterConnection({
+      kubeconfig: ro,
+      backoff: { initialMs: 200, maxMs: 2000 },
+      snapshotIntervalMs: 1000,
+      log: (m) => earlyLog.push(m),
+    });
+    await early.start();
+    assert.equal(early.kueue.version, undefined, 'no Kueue yet');
+    // A few periods without Kueue: each retry is one quiet 404.
+    await new Promise((r) => setTimeout(r, 2500));
+    kueue = await startKueue(cluster);
+    await cluster.apply(manifest(resourceFlavor(), workloadPriorityClass('wpc-low', 100), workloadPriorityClass('wpc-high', 1000)));
   });
 
   after(async () => {
     const k = kueue;
     try {
+      await early?.stop();
       await k?.stop();
     } finally {
       await cluster?.stop();
@@ -149,6 +168,29 @@ describe('real Kueue v0.19.2 on the live side: rows, Diagnose, after the fact, r
         description: 'the Kueue row pushed to the live view (LiveClusterSource)',
       });
 
+      // The Diagnose Pod picker lists the victim Job among the recent victims, its target the Kueue Job diagnose.
+      const picked = await waitFor(
+        async () => (await source.listPods()).pods.find((p) => p.source === 'victim' && p.target === `Job/${ns}/low`),
+        30_000,
+        { description: 'the picker lists Job low among the recent victims' },
+      );
+      t.diagnostic(`picker: ${picked.label} · ${picked.description ?? ''}`);
+      assert.match(picked.description ?? '', /^Kueue: preempted by kq-live\/high \(InClusterQueue\), \d+ (s|min) ago · Kueue priority 100/);
+
+      // The connection opened before Kueue was installed found it on a retry and shows the same row.
+      const e = early as ClusterConnection;
+      assert.equal(e.kueue.version, 'v1beta2', 'the early connection discovered Kueue after it was installed');
+      const lateRow = await waitFor(() => kueueRows(e.liveRows()).find((r) => r.preemptor?.name === 'high'), 30_000, {
+        description: 'the Kueue row on the connection opened before Kueue was installed',
+      });
+      assert.equal(lateRow.reason, 'InClusterQueue');
+      assert.equal(lateRow.victim.name, 'Job/low');
+      assert.deepEqual(
+        earlyLog.filter((m) => /kueue/i.test(m)),
+        [],
+        'no log line about Kueue: discovery failed quietly (404) until Kueue was installed',
+      );
+
       const expectKueue = (text: string, where: string) => {
         assert.match(
           text,
@@ -199,6 +241,11 @@ describe('real Kueue v0.19.2 on the live side: rows, Diagnose, after the fact, r
       [],
       'only read verbs',
     );
+    // Discovery before Kueue was installed (404) and after (200): the retry is that one GET, nothing else.
+    const discovery = events.filter((e) => e.verb === 'get' && e.requestURI === '/apis/kueue.x-k8s.io').map((e) => e.responseStatus?.code);
+    t.diagnostic(`discovery GETs by kpl-ro: ${discovery.join(' ')}`);
+    assert.ok(discovery.filter((c) => c === 404).length >= 2, 'discovery retried while Kueue was absent');
+    assert.ok(discovery.includes(200), 'discovery found Kueue');
     const kueueRequests = events.filter((e) => e.requestURI.includes('/apis/kueue.x-k8s.io'));
     const seen = new Set(kueueRequests.map((e) => `${e.verb} ${e.requestURI.replace(/\?.*$/, '')}`));
     t.diagnostic(`Kueue requests: ${[...seen].sort().join(', ')}`);
