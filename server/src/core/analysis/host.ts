@@ -44,6 +44,11 @@ export class AnalysisHost {
   private readonly changed = new Set<string>();
   /** Files whose findings may have changed and were not re-checked yet, in the order they became pending. */
   private readonly pending = new Set<string>();
+  /**
+   * Every workload file is pending too (a ladder edit): walked from the model's live set in background batches rather
+   * than copied into `pending`, so the edit costs what it touches. `seen`: files already re-checked in this round.
+   */
+  private everyWorkloadFile: { files: ReadonlySet<string>; walk: Iterator<string>; seen: Set<string> } | undefined;
   private needsRebuild = true;
 
   constructor(
@@ -116,6 +121,7 @@ export class AnalysisHost {
       this.dirty.clear();
       this.changed.clear();
       this.pending.clear();
+      this.everyWorkloadFile = undefined;
       affected = new Set(this.files.keys());
       rebuilt = true;
       factsChanged = true;
@@ -124,9 +130,14 @@ export class AnalysisHost {
       affected = new Set<string>();
       if (this.changed.size > 0) {
         const changes: ModelChange[] = [...this.changed].map((file) => ({ file, parsed: this.files.get(file)?.parsed }));
-        affected = model.update(changes);
+        const update = model.update(changes);
+        affected = update.files;
         this.changed.clear();
         factsChanged = true;
+        if (update.everyWorkloadFile) {
+          if (first === undefined) for (const file of model.workloadFiles()) affected.add(file);
+          else this.startEveryWorkloadFile(model.workloadFiles());
+        }
       }
       for (const file of this.dirty) {
         if (affected.has(file)) continue;
@@ -143,16 +154,19 @@ export class AnalysisHost {
       targets = new Set<string>();
       for (const file of affected) {
         if (first.has(file) || (!rebuilt && edited.has(file))) targets.add(file);
-        else this.pending.add(file);
+        else this.addPending(file);
       }
-      for (const file of first) if (this.pending.has(file)) targets.add(file);
+      for (const file of first) if (this.pending.has(file) || this.waitsInEveryWorkloadFile(file)) targets.add(file);
     }
-    for (const file of targets) this.pending.delete(file);
+    for (const file of targets) {
+      this.pending.delete(file);
+      this.markSeen(file);
+    }
     return {
       model,
       findings: groupByFile(runRules(model, targets, this.settings), targets),
       rebuilt,
-      pending: this.pending.size,
+      pending: this.pendingCount(),
       factsChanged,
     };
   }
@@ -165,12 +179,49 @@ export class AnalysisHost {
       if (targets.size >= limit) break;
       targets.add(file);
     }
-    for (const file of targets) this.pending.delete(file);
-    return { findings: groupByFile(runRules(model, targets, this.settings), targets), remaining: this.pending.size };
+    for (const file of targets) {
+      this.pending.delete(file);
+      this.markSeen(file);
+    }
+    const every = this.everyWorkloadFile;
+    while (every !== undefined && targets.size < limit) {
+      const next = every.walk.next();
+      if (next.done === true) {
+        this.everyWorkloadFile = undefined;
+        break;
+      }
+      if (every.seen.has(next.value) || !this.files.has(next.value)) continue;
+      every.seen.add(next.value);
+      targets.add(next.value);
+    }
+    return { findings: groupByFile(runRules(model, targets, this.settings), targets), remaining: this.pendingCount() };
   }
 
+  /** Files still to re-check (while every workload file is being walked, at least 1 until the walk ends). */
   pendingCount(): number {
-    return this.pending.size;
+    const every = this.everyWorkloadFile;
+    return this.pending.size + (every === undefined ? 0 : Math.max(1, every.files.size - every.seen.size));
+  }
+
+  /** A new round over every workload file: those pending one by one join it (the walk reaches them). */
+  private startEveryWorkloadFile(files: ReadonlySet<string>): void {
+    if (this.pending.size > 0) for (const file of [...this.pending]) if (files.has(file)) this.pending.delete(file);
+    this.everyWorkloadFile = { files, walk: files.values(), seen: new Set() };
+  }
+
+  /** A file the running round over every workload file has not reached yet. */
+  private waitsInEveryWorkloadFile(file: string): boolean {
+    const every = this.everyWorkloadFile;
+    return every !== undefined && every.files.has(file) && !every.seen.has(file);
+  }
+
+  private markSeen(file: string): void {
+    const every = this.everyWorkloadFile;
+    if (every !== undefined && every.files.has(file)) every.seen.add(file);
+  }
+
+  private addPending(file: string): void {
+    if (!this.waitsInEveryWorkloadFile(file)) this.pending.add(file);
   }
 
   current(): WorkspaceModel {

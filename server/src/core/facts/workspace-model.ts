@@ -7,7 +7,7 @@ import type { AnalyzedPdb, AnalyzedWorkload } from './analyzed';
 import { readWorkload, workloadKinds } from '../model/workload';
 import type { Workload } from '../model/workload';
 import type { FieldProblem } from '../model/fields';
-import { readPriorityClass } from '../semantics/priority-class';
+import { readPriorityClass, systemCriticalPriority } from '../semantics/priority-class';
 import type { PriorityClass } from '../semantics/priority-class';
 import { PriorityClassIndex, resolvePriority } from '../semantics/priority';
 import { readLimitRange } from '../semantics/limit-range';
@@ -56,6 +56,12 @@ export interface ModelChange {
   parsed: ParsedFile | undefined;
 }
 
+/** What an update may have changed the findings of: these files, and every workload file when the flag is set. */
+export interface ModelUpdate {
+  files: Set<string>;
+  everyWorkloadFile: boolean;
+}
+
 /** WorkspaceModel holds the workspace's and the cluster state's objects, resolved. */
 export class WorkspaceModel {
   readonly files = new Map<string, ParsedFile>();
@@ -76,6 +82,7 @@ export class WorkspaceModel {
   private readonly limitRangeFiles = new Set<string>();
   private readonly pdbFiles = new Set<string>();
   private readonly nodeFiles = new Set<string>();
+  private readonly workloadFileSet = new Set<string>();
   /** Workloads by the class name they reference ('' = none: they get the globalDefault class). */
   private readonly byClassRef = new Map<string, Set<AnalyzedWorkload>>();
   /** Workloads by namespace (PDB coverage, LimitRanges), and those with required pod affinity to others. */
@@ -220,10 +227,16 @@ export class WorkspaceModel {
     mark(this.limitRangeFiles, facts.limitRanges.length > 0);
     mark(this.pdbFiles, facts.pdbs.length > 0);
     mark(this.nodeFiles, facts.nodes.length > 0);
+    mark(this.workloadFileSet, facts.workloadObjects.length > 0);
     mark(
       this.kueueFiles,
       facts.objects.some((o) => isKueueObject(o.kind, o.apiVersion)),
     );
+  }
+
+  /** The workspace files that hold workloads (a live set: it follows later edits). */
+  workloadFiles(): ReadonlySet<string> {
+    return this.workloadFileSet;
   }
 
   /** The facts of the files in `set`, in file order (the cluster's first). */
@@ -526,8 +539,9 @@ export class WorkspaceModel {
    * PDBs changed; the priority ladder is merged. It returns the workspace files whose findings may have changed
    * (besides the changed files themselves): the dependents of each fact that changed.
    */
-  update(changes: readonly ModelChange[]): Set<string> {
+  update(changes: readonly ModelChange[]): ModelUpdate {
     const affected = new Set<string>();
+    let everyWorkloadFile = false;
     const kueueBefore = this.kueueRelevant() ? (this.kueueSnap ??= kueueSnapshot(this.kueue)) : undefined;
     const oldClassSigs = new Map<string, string>();
     for (const [name, c] of this.classIndex.byName) oldClassSigs.set(name, classSig(c));
@@ -616,20 +630,27 @@ export class WorkspaceModel {
     for (const name of changedClasses) for (const w of this.byClassRef.get(name) ?? []) again.set(w, false);
     if (defaultChanged) for (const w of this.byClassRef.get('') ?? []) again.set(w, false);
     for (const ns of changedLimitRangeNs) for (const w of this.byNamespace.get(ns) ?? []) again.set(w, true);
+    // Class-only re-resolutions whose place in the ladder moved, and what changed of what others read of them.
+    const moved: AnalyzedWorkload[] = [];
+    const classOnly = { ladder: false, tier: false, usage: false, priority: false };
     for (const [w, full] of again) {
+      if (!full) {
+        // Only the class changed: the other indexes (namespace, class reference, affinity, queue) stay as they are,
+        // and what others read is compared field by field (the users of one class can be most of the workspace).
+        const change = this.resolveClassAgain(w);
+        classOnly.ladder ||= change.ladder;
+        classOnly.tier ||= change.tier;
+        classOnly.usage ||= change.usage;
+        classOnly.priority ||= change.priority;
+        if (change.moved) moved.push(w);
+        if (w.object.origin === 'workspace' && change.resolved) affected.add(w.object.file);
+        continue;
+      }
       const old = sigsOf(w, false);
       before.set(w, old);
-      if (full) {
-        this.track(w, -1);
-        Object.assign(w, { ...this.resolveWorkload(w.workload, w.object), pdbs: w.pdbs });
-        this.track(w, 1);
-      } else {
-        // Only the class changed: the other indexes (namespace, class reference, affinity, queue) stay as they are.
-        this.trackResolved(w, -1);
-        w.priority = resolvePriority(w.workload, this.classIndex);
-        w.evictionTier = evictionTier(w.workload, w.priority.priority, w.containers, w.podLevel);
-        this.trackResolved(w, 1);
-      }
+      this.track(w, -1);
+      Object.assign(w, { ...this.resolveWorkload(w.workload, w.object), pdbs: w.pdbs });
+      this.track(w, 1);
       const now = sigsOf(w, false);
       afterSigs.set(w, now);
       if (w.object.origin === 'workspace' && (full || now.resolved !== old.resolved)) affected.add(w.object.file);
@@ -660,12 +681,13 @@ export class WorkspaceModel {
     }
     // What other files read of the workloads that changed: the ladder (ranks, preemptors), the bounded priorities,
     // pods by namespace (PDB coverage, affinity) and class usage.
-    let ladderChanged = added.length > 0 || removed.size > 0;
-    let tierChanged = ladderChanged;
-    let podsChanged = ladderChanged;
+    const comeOrGone = added.length > 0 || removed.size > 0;
+    let ladderChanged = comeOrGone || classOnly.ladder;
+    let tierChanged = comeOrGone || classOnly.tier;
+    let podsChanged = comeOrGone;
     // Required pod affinity reads other workloads' labels and priorities.
-    let affinityChanged = ladderChanged;
-    let usageChanged = ladderChanged;
+    let affinityChanged = comeOrGone || classOnly.priority;
+    let usageChanged = comeOrGone || classOnly.usage;
     for (const w of removed) pdbNs.add(w.object.namespace ?? 'default');
     for (const w of added) pdbNs.add(w.object.namespace ?? 'default');
     for (const [w, old] of before) {
@@ -683,14 +705,16 @@ export class WorkspaceModel {
     }
     const nodesChanged = this.nodes.length !== oldNodes;
     this.assemblePdbs(nodesChanged ? undefined : pdbNs, pdbsTouched || nodesChanged);
-    if (before.size > 0 || added.length > 0) this.mergeLadder(new Set([...before.keys(), ...removed]), [...before.keys(), ...added]);
+    if (before.size > 0 || added.length > 0 || moved.length > 0)
+      this.mergeLadder(new Set([...before.keys(), ...removed, ...moved]), [...before.keys(), ...added, ...moved]);
     // The dependents of each changed fact.
     const addFiles = (workloads: Iterable<AnalyzedWorkload>): void => {
       for (const w of workloads) if (w.object.origin === 'workspace') affected.add(w.object.file);
     };
-    if (ladderChanged || tierChanged) {
-      for (const [file, facts] of this.facts) if (facts.workloads.length > 0) affected.add(file);
-    } else {
+    // Every workload file: named by a flag rather than listed, so that the edit costs what it touches (the host walks
+    // workloadFiles() in its background batches).
+    if (ladderChanged || tierChanged) everyWorkloadFile = true;
+    else {
       // PDB coverage (pdb-overlapping, hovers) and required pod affinity to other workloads.
       if (podsChanged || pdbNs.size > 0) for (const ns of pdbNs) addFiles(this.byNamespace.get(ns) ?? []);
       if (affinityChanged) addFiles(this.withAffinity);
@@ -699,8 +723,9 @@ export class WorkspaceModel {
     for (const ns of touchedLimitRangeNs) addFiles(this.byNamespace.get(ns) ?? []);
     if (nodesChanged) addFiles(this.workloads.filter((w) => w.workload.requiredPodAntiAffinity.length > 0));
     const allPdbs = nodesChanged || this.hasWorkspaceWorkloads() !== oldHasWorkspaceWorkloads;
-    for (const file of this.pdbFiles)
-      if (allPdbs || this.facts.get(file)?.pdbs.some((p) => pdbNs.has(p.read.namespace))) affected.add(file);
+    if (allPdbs || pdbNs.size > 0)
+      for (const file of this.pdbFiles)
+        if (allPdbs || this.facts.get(file)?.pdbs.some((p) => pdbNs.has(p.read.namespace))) affected.add(file);
     // Class files: duplicates and defaults across files, usage, the workspace's emptiness.
     if (classesTouched || usageChanged || (oldWorkloadCount === 0) !== (this.workloadCount() === 0))
       for (const file of this.classFiles) affected.add(file);
@@ -719,7 +744,49 @@ export class WorkspaceModel {
       if (change.parsed === undefined) affected.delete(change.file);
       else affected.add(change.file);
     }
-    return affected;
+    return { files: affected, everyWorkloadFile };
+  }
+
+  /**
+   * resolveClassAgain resolves a workload against its changed class (or the changed globalDefault) and says what
+   * changed of what others read of it: the same comparisons as sigsOf, field by field.
+   */
+  private resolveClassAgain(w: AnalyzedWorkload): {
+    ladder: boolean;
+    moved: boolean;
+    tier: boolean;
+    usage: boolean;
+    priority: boolean;
+    resolved: boolean;
+  } {
+    const oldP = w.priority;
+    const oldTier = w.evictionTier;
+    const wasRanked = ranked(w);
+    this.trackResolved(w, -1);
+    const p = resolvePriority(w.workload, this.classIndex);
+    w.priority = p;
+    // The tier depends on the priority only at and above system-critical (and its reason then names the priority).
+    if (oldP.priority >= systemCriticalPriority || p.priority >= systemCriticalPriority)
+      w.evictionTier = evictionTier(w.workload, p.priority, w.containers, w.podLevel);
+    this.trackResolved(w, 1);
+    const t = w.evictionTier;
+    const moved = p.priority !== oldP.priority || ranked(w) !== wasRanked || p.preemptionPolicy !== oldP.preemptionPolicy;
+    return {
+      moved,
+      ladder: moved || p.priorityClassName !== oldP.priorityClassName,
+      tier: (oldTier.tier === 2 ? oldP.priority : undefined) !== (t.tier === 2 ? p.priority : undefined),
+      usage: p.priorityClassName !== oldP.priorityClassName,
+      priority: p.priority !== oldP.priority,
+      resolved:
+        p.priority !== oldP.priority ||
+        p.from !== oldP.from ||
+        p.priorityClassName !== oldP.priorityClassName ||
+        p.preemptionPolicy !== oldP.preemptionPolicy ||
+        p.admission.allowed !== oldP.admission.allowed ||
+        p.admission.message !== oldP.admission.message ||
+        t.tier !== oldTier.tier ||
+        t.reason !== oldTier.reason,
+    };
   }
 
   /** mergeLadder takes `out` out of the ladder and puts `into` (those still ranked) back in, at their levels. */
