@@ -3,6 +3,8 @@
 // problems), the priorities every queued job is compared by (priority-order inversion) and the names of Kueue's objects
 // (the not-found findings and their suggestions).
 import type { KueueFacts, KueueJob, KueueJobProblem } from './kueue-facts';
+import type { AnalyzedWorkload } from './analyzed';
+import { kueueJobLabels, queueNameLabel } from '../semantics/kueue-objects';
 
 export interface KueueSnapshot {
   /** Per file of a queued job: what that file's findings read of Kueue's view. */
@@ -13,6 +15,16 @@ export interface KueueSnapshot {
   names: string;
   /** The files holding Kueue objects. */
   objectFiles: Set<string>;
+}
+
+/** Whether a workload names a LocalQueue, on its own metadata (a CronJob: its jobTemplate's) or on its pod template. */
+export function carriesQueueLabel(w: AnalyzedWorkload): boolean {
+  const o = w.object;
+  return (
+    o.labels[queueNameLabel] !== undefined ||
+    kueueJobLabels(o)[queueNameLabel] !== undefined ||
+    w.workload.podLabels[queueNameLabel] !== undefined
+  );
 }
 
 export function kueueSnapshot(facts: KueueFacts): KueueSnapshot {

@@ -5,12 +5,10 @@
 import type { Span } from '../text';
 import { closest } from '../suggest';
 import { formatCpu, formatQuantity } from '../quantity';
-import { get, isMap } from '../syntax/tree';
 import type { K8sObject } from '../model/objects';
-import { FieldReader } from '../model/fields';
 import { selectorMatches } from '../semantics/labels';
 import type { PriorityClassIndex } from '../semantics/priority';
-import { queueNameLabel, readKueueObject } from '../semantics/kueue-objects';
+import { kueueJobLabels, queueNameLabel, readKueueObject } from '../semantics/kueue-objects';
 import type { ClusterQueue, Cohort, LocalQueue, ResourceFlavor, ResourceGroup, WorkloadPriorityClass } from '../semantics/kueue-objects';
 import { resolveKueuePriority } from '../semantics/kueue-priority';
 import type { KueuePriority, KueuePriorityOptions } from '../semantics/kueue-priority';
@@ -130,7 +128,7 @@ export class KueueFacts {
   private readJob(w: AnalyzedWorkload, priorityClasses: PriorityClassIndex, options: KueuePriorityOptions): KueueJob | undefined {
     const object = w.object;
     if (!queuedKinds.has(object.kind)) return undefined;
-    const ownLabels = object.kind === 'CronJob' ? jobTemplateLabels(object) : object.labels;
+    const ownLabels = kueueJobLabels(object);
     const own = ownLabels[queueNameLabel];
     const onTemplate = object.kind === 'Pod' ? undefined : w.workload.podLabels[queueNameLabel];
     if ((own === undefined || own === '') && (onTemplate === undefined || onTemplate === '')) return undefined;
@@ -281,12 +279,6 @@ function minPodCount(w: AnalyzedWorkload, podCount: number): number {
   const text = w.object.annotations['kueue.x-k8s.io/job-min-parallelism'];
   const min = text !== undefined && /^[0-9]{1,9}$/.test(text) ? Number(text) : undefined;
   return min !== undefined && min > 0 && min < podCount ? min : podCount;
-}
-
-/** A CronJob's queue label goes on the Jobs it creates: `spec.jobTemplate.metadata.labels`. */
-function jobTemplateLabels(object: K8sObject): Record<string, string> {
-  const metadata = get(object.node, 'spec', 'jobTemplate', 'metadata');
-  return isMap(metadata) ? new FieldReader().stringMap(metadata, 'labels') : {};
 }
 
 /** QuotaTree: Kueue's resource nodes (pkg/cache/scheduler/resource_node.go) for the capacity a ClusterQueue can reach. */

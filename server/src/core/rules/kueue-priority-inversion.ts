@@ -3,8 +3,8 @@
 import type { Rule } from './rule';
 import type { KueueJob } from '../facts/kueue-facts';
 import { describeKueuePriority } from '../semantics/kueue-priority';
-import { queueNameLabel, workloadPriorityClassLabel } from '../semantics/kueue-objects';
-import { jobName, ownLabelSpan, ownLabelsMap, queuedJobs } from './support/kueue';
+import { kueueJobLabelsMap, queueNameLabel, workloadPriorityClassLabel } from '../semantics/kueue-objects';
+import { jobName, ownLabelSpan, queuedJobs } from './support/kueue';
 
 export const kueuePriorityInversion: Rule = {
   id: 'kueue-priority-inversion',
@@ -144,7 +144,7 @@ spec:
       const first = inverted[0];
       if (first === undefined) continue;
       const object = job.workload.object;
-      const wpcLabel = ownLabelsMap(object)?.entries.some((e) => e.key === workloadPriorityClassLabel) === true;
+      const wpcLabel = kueueJobLabelsMap(object)?.entries.some((e) => e.key === workloadPriorityClassLabel) === true;
       const span = ownLabelSpan(object, wpcLabel ? workloadPriorityClassLabel : queueNameLabel);
       const podOf = (j: KueueJob): string =>
         `${j.workload.priority.priority}${j.workload.priority.priorityClassName === undefined ? '' : ` (PriorityClass ${j.workload.priority.priorityClassName})`}`;

@@ -6,6 +6,7 @@ import type { YMap } from '../../syntax/tree';
 import type { K8sObject } from '../../model/objects';
 import type { KueueJob } from '../../facts/kueue-facts';
 import type { RuleContext } from '../rule';
+import { kueueJobLabelsMap } from '../../semantics/kueue-objects';
 
 /** The queued jobs (a KueueJob: the queue label on the object or its template) of the target files. */
 export function queuedJobs(ctx: RuleContext): KueueJob[] {
@@ -19,20 +20,9 @@ export function queuedJobs(ctx: RuleContext): KueueJob[] {
   return out;
 }
 
-/** The metadata whose labels Kueue reads for the job: its own, a CronJob's jobTemplate's. */
-export function ownMetadataNode(object: K8sObject): ReturnType<typeof get> {
-  return object.kind === 'CronJob' ? get(object.node, 'spec', 'jobTemplate', 'metadata') : get(object.node, 'metadata');
-}
-
-/** The labels Kueue reads on the job itself: its own metadata's, a CronJob's jobTemplate's. */
-export function ownLabelsMap(object: K8sObject): YMap | undefined {
-  const labels = get(ownMetadataNode(object), 'labels');
-  return isMap(labels) ? labels : undefined;
-}
-
 /** The span of a label's value on the job's own metadata (the object's name when it is not written there). */
 export function ownLabelSpan(object: K8sObject, key: string): Span {
-  return entry(ownLabelsMap(object), key)?.value.span ?? object.nameSpan;
+  return entry(kueueJobLabelsMap(object), key)?.value.span ?? object.nameSpan;
 }
 
 /** The pod template's labels map (`spec.template`, a CronJob's `spec.jobTemplate.spec.template`). */
