@@ -13,6 +13,7 @@ import type { ClusterQueue, Cohort, LocalQueue, ResourceFlavor, ResourceGroup, W
 import { resolveKueuePriority } from '../semantics/kueue-priority';
 import type { KueuePriority, KueuePriorityOptions } from '../semantics/kueue-priority';
 import { CohortForest, kueuePreemptionPaths } from '../semantics/kueue-preemption';
+import { kueueFairSharingNote } from '../semantics/kueue-fair-sharing';
 import type { KueuePreemptionPath } from '../semantics/kueue-preemption';
 import type { AnalyzedWorkload } from './analyzed';
 
@@ -69,6 +70,7 @@ export class KueueFacts {
   readonly byWorkload = new Map<AnalyzedWorkload, KueueJob>();
   private readonly namespaceLabels = new Map<string, Record<string, string>>();
   private readonly quota: QuotaTree;
+  private readonly fairSharingNotes = new Map<string, string | undefined>();
 
   constructor(inputs: KueueInputs) {
     for (const object of inputs.objects) {
@@ -118,6 +120,23 @@ export class KueueFacts {
       if (paths.length > 0) out.push({ job: other, paths });
     }
     return out;
+  }
+
+  /**
+   * What fair sharing means for a job's Workload (R-Q.7), when its ClusterQueue's cohort tree uses fair sharing: some
+   * ClusterQueue of the tree sets `spec.fairSharing` (fair sharing itself is switched on in Kueue's Configuration, which
+   * no manifest shows). Undefined outside a cohort or when no queue of the tree sets a weight. One note per ClusterQueue.
+   */
+  fairSharingOf(job: KueueJob): string | undefined {
+    const cq = job.clusterQueue;
+    if (cq === undefined) return undefined;
+    if (this.fairSharingNotes.has(cq.name)) return this.fairSharingNotes.get(cq.name);
+    const all = [...this.clusterQueues.values()];
+    const root = this.forest.rootOf(cq);
+    const uses = root !== undefined && all.some((q) => q.fairSharingWeight !== undefined && this.forest.rootOf(q) === root);
+    const note = uses ? kueueFairSharingNote(cq, all, this.forest) : undefined;
+    this.fairSharingNotes.set(cq.name, note);
+    return note;
   }
 
   /** The most Kueue could ever admit of `resource` in `flavor` for ClusterQueue `cq` (PotentialAvailable), in milli-units. */
