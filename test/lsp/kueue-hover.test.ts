@@ -68,3 +68,24 @@ test('a queued Job: the hover and a second code lens show both priorities and th
     titles.join('\n'),
   );
 });
+
+test('a queued Job whose cohort uses fair sharing: the hover says what the weights imply, the lens that it depends on live usage', async () => {
+  const file = path.join(folder, 'kueue.yaml');
+  const original = fs.readFileSync(file, 'utf8');
+  const weighted = original.replace('  cohortName: ci\n', '  cohortName: ci\n  fairSharing: {weight: "2"}\n');
+  assert.notEqual(weighted, original);
+  fs.writeFileSync(file, weighted);
+  client = await InProcessClient.start({ folder });
+  const c = client;
+  const offset = weighted.indexOf('kind: Job\nmetadata:\n  name: tests') + 'kind: Job\nmetadata:\n  name: '.length;
+  const line = weighted.slice(0, offset).split('\n').length - 1;
+  const character = offset - weighted.lastIndexOf('\n', offset - 1) - 1;
+  const h = hoverText(await hover(c.session, { textDocument: { uri: c.uri('kueue.yaml') }, position: { line, character } }));
+  const fairLine = h.split('\n').find((l) => l.startsWith('- **Kueue fair sharing**'));
+  assert.ok(fairLine !== undefined, h);
+  assert.match(fairLine, /fair sharing: depends on live usage; the weights imply: /);
+  assert.match(fairLine, /Weights: evaluations 1, tests 2/);
+  const lenses = await codeLens(c.session, { textDocument: { uri: c.uri('kueue.yaml') } }, token);
+  const testsLens = lenses.find((l) => (l.command?.title ?? '').startsWith('Kueue priority 100 '));
+  assert.match(testsLens?.command?.title ?? '', / · preemptible by Kueue: 1 · fair sharing: depends on live usage$/);
+});

@@ -103,6 +103,7 @@ export function workloadMarkdown(ctx: LinkContext, w: AnalyzedWorkload): string 
     const more = kueue.preemptorCount > listed.length ? `, and ${kueue.preemptorCount - listed.length} more` : '';
     const by = escapeMarkdown(kueue.preemption) + (listed.length > 0 ? ` (${listed.join(', ')}${more})` : '');
     lines.push(`- **Kueue** ${escapeMarkdown(kueue.text)}${by === '' ? '' : `; ${by}`}`);
+    if (kueue.fairSharing !== undefined) lines.push(`- **Kueue fair sharing** ${escapeMarkdown(kueue.fairSharing)}`);
   }
   lines.push(`- **Eviction under node pressure** ${evictionWords[w.evictionTier.tier]}: ${escapeMarkdown(w.evictionTier.reason)}`);
   for (const pdb of w.pdbs) {

@@ -4,7 +4,7 @@ import type { ParsedFile } from '../model/objects';
 import { flat } from '../text';
 import { get } from '../syntax/tree';
 import type { YNode } from '../syntax/tree';
-import { isKueueObject, queueNameLabel } from '../semantics/kueue-objects';
+import { isKueueObject, kueueJobLabels, kueueJobMetadata, queueNameLabel } from '../semantics/kueue-objects';
 
 /**
  * summarizeFile lists, per object, exactly what rules of *other* files read: identities and labels, everything that
@@ -60,8 +60,12 @@ export function summarizeFile(parsed: ParsedFile): string {
         ]);
         // A queued job: Kueue reads its pod count and every resource it requests (quota, flavors), and a CronJob's Jobs'
         // labels. Only for workloads that name a queue, so that CPU edits elsewhere stay local.
-        const jobLabels = o.kind === 'CronJob' ? get(spec, 'jobTemplate', 'metadata', 'labels') : undefined;
-        if (o.labels[queueNameLabel] !== undefined || hasQueueLabel(jobLabels) || hasQueueLabel(get(template, 'metadata', 'labels')))
+        const jobLabels = o.kind === 'CronJob' ? get(kueueJobMetadata(o), 'labels') : undefined;
+        if (
+          o.labels[queueNameLabel] !== undefined ||
+          kueueJobLabels(o)[queueNameLabel] !== undefined ||
+          hasQueueLabel(get(template, 'metadata', 'labels'))
+        )
           parts.push([
             'kueue',
             plain(jobLabels),

@@ -41,7 +41,10 @@ export interface KueueExplanation {
   preemptorCount: number;
   /** True when its ClusterQueue's policies make Kueue's classical preemption of it impossible (withinClusterQueue Never, no reclaiming queue in its cohort tree). */
   neverPreemptedByKueue: boolean;
-  /** Set when the ClusterQueue has a fair-sharing weight: cross-queue preemption then follows live usage. */
+  /**
+   * Set when the ClusterQueue's cohort tree uses fair sharing (a queue of it sets `spec.fairSharing`): cross-queue
+   * preemption then follows live usage, and this says what the weights imply (kueueFairSharingNote).
+   */
   fairSharing?: string;
 }
 
@@ -100,8 +103,10 @@ export function explainKueue(model: WorkspaceModel, w: AnalyzedWorkload, maxList
       return item;
     });
     out.neverPreemptedByKueue = preemptors.length === 0 && neverPreemptedByKueue(cq, [...kueue.clusterQueues.values()], kueue.forest);
-    if (cq.fairSharingWeight !== undefined)
-      out.fairSharing = `fairSharing.weight ${cq.fairSharingWeight.value}: with fair sharing enabled in Kueue's configuration, preemption across the cohort follows each queue's live share (DominantResourceShare divided by the weight), which only the cluster shows.`;
+    const fair = kueue.fairSharingOf(job);
+    if (fair !== undefined) out.fairSharing = `fair sharing: depends on live usage; the weights imply: ${fair}`;
+    else if (cq.fairSharingWeight !== undefined)
+      out.fairSharing = `fairSharing.weight ${cq.fairSharingWeight.value}: ClusterQueue ${cq.name} is in no cohort, so fair sharing never preempts across queues for it.`;
   }
   return out;
 }
@@ -132,6 +137,8 @@ export interface KueueSummary {
   preemption: string;
   preemptors: AnalyzedWorkload[];
   preemptorCount: number;
+  /** explainKueue's `fairSharing` (plain text; callers escape it). */
+  fairSharing?: string;
 }
 
 /** kueueSummary: undefined for a workload that names no queue. */
@@ -158,9 +165,17 @@ export function kueueSummary(model: WorkspaceModel, w: AnalyzedWorkload, limit =
       : k.neverPreemptedByKueue
         ? 'never preempted by Kueue'
         : `preemptible by Kueue: ${k.preemptorCount}`;
+  const fair = model.kueue.fairSharingOf(job) !== undefined;
   const byId = new Map(model.kueue.preemptorsOf(job).map((p) => [p.job.workload.object.id, p.job.workload]));
   const preemptors = k.preemptors.map((p) => byId.get(p.id)).filter((p): p is AnalyzedWorkload => p !== undefined);
-  return { text: `${kueuePriority} · ${podPriority} · ${where}`, preemption, preemptors, preemptorCount: k.preemptorCount };
+  const out: KueueSummary = {
+    text: `${kueuePriority} · ${podPriority} · ${where}`,
+    preemption: fair && preemption !== '' ? `${preemption} · fair sharing: depends on live usage` : preemption,
+    preemptors,
+    preemptorCount: k.preemptorCount,
+  };
+  if (k.fairSharing !== undefined) out.fairSharing = k.fairSharing;
+  return out;
 }
 
 function kueueOrigin(k: KueueExplanation): string {

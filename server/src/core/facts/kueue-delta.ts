@@ -3,16 +3,28 @@
 // problems), the priorities every queued job is compared by (priority-order inversion) and the names of Kueue's objects
 // (the not-found findings and their suggestions).
 import type { KueueFacts, KueueJob, KueueJobProblem } from './kueue-facts';
+import type { AnalyzedWorkload } from './analyzed';
+import { kueueJobLabels, queueNameLabel } from '../semantics/kueue-objects';
 
 export interface KueueSnapshot {
   /** Per file of a queued job: what that file's findings read of Kueue's view. */
   jobs: Map<string, string>;
-  /** What every queued job's findings read of the other queued jobs: their cohort tree and both priorities. */
+  /** What every queued job's findings read of the other queued jobs (cohort tree, both priorities) and of the queues' preemption policies. */
   ladder: string;
   /** The names of Kueue's objects by kind (not-found findings and their did-you-mean on the objects' files). */
   names: string;
   /** The files holding Kueue objects. */
   objectFiles: Set<string>;
+}
+
+/** Whether a workload names a LocalQueue, on its own metadata (a CronJob: its jobTemplate's) or on its pod template. */
+export function carriesQueueLabel(w: AnalyzedWorkload): boolean {
+  const o = w.object;
+  return (
+    o.labels[queueNameLabel] !== undefined ||
+    kueueJobLabels(o)[queueNameLabel] !== undefined ||
+    w.workload.podLabels[queueNameLabel] !== undefined
+  );
 }
 
 export function kueueSnapshot(facts: KueueFacts): KueueSnapshot {
@@ -25,6 +37,7 @@ export function kueueSnapshot(facts: KueueFacts): KueueSnapshot {
     ladder.push([
       job.workload.object.id,
       cq === undefined ? null : (facts.forest.rootOf(cq) ?? `cq:${cq.name}`),
+      cq?.name ?? null,
       [job.priority.value ?? null, job.priority.from, job.priority.className ?? null],
       [
         job.workload.priority.priority,
@@ -45,6 +58,16 @@ export function kueueSnapshot(facts: KueueFacts): KueueSnapshot {
   for (const q of facts.clusterQueues.values()) add(2, q.name, q.object.file);
   for (const c of facts.cohorts) add(3, c.name, c.object.file);
   for (const f of facts.flavors.values()) add(4, f.name, f.object.file);
+  // Who may preempt whom through Kueue (the preemptors named in findings): every ClusterQueue's cohort and policies.
+  for (const cq of facts.clusterQueues.values())
+    ladder.push([
+      cq.name,
+      cq.cohort?.value ?? null,
+      cq.preemption.withinClusterQueue,
+      cq.preemption.reclaimWithinCohort,
+      cq.preemption.borrowWithinCohort,
+    ]);
+  for (const c of facts.cohorts) ladder.push([c.name, c.parentName?.value ?? null]);
   return { jobs, ladder: JSON.stringify(ladder), names: JSON.stringify(names.map((list) => [...list].sort())), objectFiles };
 }
 

@@ -5,16 +5,15 @@
 import type { Span } from '../text';
 import { closest } from '../suggest';
 import { formatCpu, formatQuantity } from '../quantity';
-import { get, isMap } from '../syntax/tree';
 import type { K8sObject } from '../model/objects';
-import { FieldReader } from '../model/fields';
 import { selectorMatches } from '../semantics/labels';
 import type { PriorityClassIndex } from '../semantics/priority';
-import { queueNameLabel, readKueueObject } from '../semantics/kueue-objects';
+import { kueueJobLabels, queueNameLabel, readKueueObject } from '../semantics/kueue-objects';
 import type { ClusterQueue, Cohort, LocalQueue, ResourceFlavor, ResourceGroup, WorkloadPriorityClass } from '../semantics/kueue-objects';
 import { resolveKueuePriority } from '../semantics/kueue-priority';
 import type { KueuePriority, KueuePriorityOptions } from '../semantics/kueue-priority';
 import { CohortForest, kueuePreemptionPaths } from '../semantics/kueue-preemption';
+import { kueueFairSharingNote } from '../semantics/kueue-fair-sharing';
 import type { KueuePreemptionPath } from '../semantics/kueue-preemption';
 import type { AnalyzedWorkload } from './analyzed';
 
@@ -71,6 +70,7 @@ export class KueueFacts {
   readonly byWorkload = new Map<AnalyzedWorkload, KueueJob>();
   private readonly namespaceLabels = new Map<string, Record<string, string>>();
   private readonly quota: QuotaTree;
+  private readonly fairSharingNotes = new Map<string, string | undefined>();
 
   constructor(inputs: KueueInputs) {
     for (const object of inputs.objects) {
@@ -122,6 +122,23 @@ export class KueueFacts {
     return out;
   }
 
+  /**
+   * What fair sharing means for a job's Workload (R-Q.7), when its ClusterQueue's cohort tree uses fair sharing: some
+   * ClusterQueue of the tree sets `spec.fairSharing` (fair sharing itself is switched on in Kueue's Configuration, which
+   * no manifest shows). Undefined outside a cohort or when no queue of the tree sets a weight. One note per ClusterQueue.
+   */
+  fairSharingOf(job: KueueJob): string | undefined {
+    const cq = job.clusterQueue;
+    if (cq === undefined) return undefined;
+    if (this.fairSharingNotes.has(cq.name)) return this.fairSharingNotes.get(cq.name);
+    const all = [...this.clusterQueues.values()];
+    const root = this.forest.rootOf(cq);
+    const uses = root !== undefined && all.some((q) => q.fairSharingWeight !== undefined && this.forest.rootOf(q) === root);
+    const note = uses ? kueueFairSharingNote(cq, all, this.forest) : undefined;
+    this.fairSharingNotes.set(cq.name, note);
+    return note;
+  }
+
   /** The most Kueue could ever admit of `resource` in `flavor` for ClusterQueue `cq` (PotentialAvailable), in milli-units. */
   maxCapacity(cq: ClusterQueue, flavor: string, resource: string): number {
     return this.quota.potentialAvailable(cq.name, `${flavor}/${resource}`);
@@ -130,7 +147,7 @@ export class KueueFacts {
   private readJob(w: AnalyzedWorkload, priorityClasses: PriorityClassIndex, options: KueuePriorityOptions): KueueJob | undefined {
     const object = w.object;
     if (!queuedKinds.has(object.kind)) return undefined;
-    const ownLabels = object.kind === 'CronJob' ? jobTemplateLabels(object) : object.labels;
+    const ownLabels = kueueJobLabels(object);
     const own = ownLabels[queueNameLabel];
     const onTemplate = object.kind === 'Pod' ? undefined : w.workload.podLabels[queueNameLabel];
     if ((own === undefined || own === '') && (onTemplate === undefined || onTemplate === '')) return undefined;
@@ -281,12 +298,6 @@ function minPodCount(w: AnalyzedWorkload, podCount: number): number {
   const text = w.object.annotations['kueue.x-k8s.io/job-min-parallelism'];
   const min = text !== undefined && /^[0-9]{1,9}$/.test(text) ? Number(text) : undefined;
   return min !== undefined && min > 0 && min < podCount ? min : podCount;
-}
-
-/** A CronJob's queue label goes on the Jobs it creates: `spec.jobTemplate.metadata.labels`. */
-function jobTemplateLabels(object: K8sObject): Record<string, string> {
-  const metadata = get(object.node, 'spec', 'jobTemplate', 'metadata');
-  return isMap(metadata) ? new FieldReader().stringMap(metadata, 'labels') : {};
 }
 
 /** QuotaTree: Kueue's resource nodes (pkg/cache/scheduler/resource_node.go) for the capacity a ClusterQueue can reach. */

@@ -1,7 +1,6 @@
 // Over 400 lines because the model and its delta update (update, the ladder merge, the signatures) share indexes that must change together.
 // The workspace model: every object of every file resolved once (priority, QoS, requests, PDB coverage, ranks).
 // Rules read it like the scheduler's CycleState: expensive facts are computed here once and shared by every rule.
-import { get, isMap } from '../syntax/tree';
 import type { ParsedFile, K8sObject } from '../model/objects';
 import type { AnalyzedPdb, AnalyzedWorkload } from './analyzed';
 import { readWorkload, workloadKinds } from '../model/workload';
@@ -19,9 +18,9 @@ import type { PodDisruptionBudget } from '../semantics/disruption';
 import { evictionTier } from '../semantics/eviction';
 import { partialReason } from '../semantics/partial';
 import { removedApiVersion } from '../semantics/api-versions';
-import { isKueueObject, queueNameLabel } from '../semantics/kueue-objects';
+import { isKueueObject } from '../semantics/kueue-objects';
 import { KueueFacts } from './kueue-facts';
-import { kueueDependents, kueueSnapshot } from './kueue-delta';
+import { carriesQueueLabel, kueueDependents, kueueSnapshot } from './kueue-delta';
 import type { KueueSnapshot } from './kueue-delta';
 import { PriorityCounts, PriorityLadder } from './priority-ladder';
 import type { PreemptionRank } from './priority-ladder';
@@ -839,13 +838,6 @@ export class WorkspaceModel {
     list.push(...problems);
     this.fieldProblems.set(object, list);
   }
-}
-
-/** Whether a workload names a LocalQueue, on its own metadata (a CronJob: its jobTemplate's) or on its pod template. */
-function carriesQueueLabel(w: AnalyzedWorkload): boolean {
-  if (w.object.labels[queueNameLabel] !== undefined || w.workload.podLabels[queueNameLabel] !== undefined) return true;
-  const jobLabels = w.object.kind === 'CronJob' ? get(w.object.node, 'spec', 'jobTemplate', 'metadata', 'labels') : undefined;
-  return isMap(jobLabels) && jobLabels.entries.some((e) => e.key === queueNameLabel);
 }
 
 /** Pods the apiserver rejects never run: they neither preempt nor get preempted, so they are left out of the ranking. */

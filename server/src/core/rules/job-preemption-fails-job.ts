@@ -4,6 +4,7 @@ import { get, isSeq } from '../syntax/tree';
 import { ignoresDisruptions } from '../semantics/job';
 import { insertFirstItem, insertKey } from '../edits/text-edits';
 import { describePreemptors } from './support/describe';
+import { describeKueuePreemptors } from './support/kueue';
 
 export const jobPreemptionFailsJob: Rule = {
   id: 'job-preemption-fails-job',
@@ -103,9 +104,11 @@ spec:
       }
       // A Kueue-queued Job (the queue label on its own metadata) can also be evicted by Kueue: a different consequence.
       const queued = kueue?.byWorkload.get(w);
+      const kueuePreemptors = queued !== undefined && kueue !== undefined ? describeKueuePreemptors(kueue, queued) : '';
+      const forWhom = kueuePreemptors === '' ? '' : ` (Kueue can preempt it for ${kueuePreemptors})`;
       const byKueue =
         queued !== undefined && queued.localQueue !== undefined
-          ? ` Kueue preempting this queued ${w.object.kind} is different: it suspends the ${w.object.kind} and deletes its pods without counting them, so it costs no retry, only the work done so far (the ${w.object.kind} restarts from zero when readmitted); only kube-scheduler preempting or the kubelet evicting its running pods consumes backoffLimit.`
+          ? ` Kueue preempting this queued ${w.object.kind}${forWhom} is different: it suspends the ${w.object.kind} and deletes its pods without counting them, so it costs no retry, only the work done so far (the ${w.object.kind} restarts from zero when readmitted); only kube-scheduler preempting or the kubelet evicting its running pods consumes backoffLimit.`
           : '';
       ctx.report({
         file: w.object.file,

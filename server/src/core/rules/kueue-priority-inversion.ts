@@ -3,8 +3,8 @@
 import type { Rule } from './rule';
 import type { KueueJob } from '../facts/kueue-facts';
 import { describeKueuePriority } from '../semantics/kueue-priority';
-import { queueNameLabel, workloadPriorityClassLabel } from '../semantics/kueue-objects';
-import { jobName, ownLabelSpan, ownLabelsMap, queuedJobs } from './support/kueue';
+import { kueueJobLabelsMap, queueNameLabel, workloadPriorityClassLabel } from '../semantics/kueue-objects';
+import { jobName, ownLabelSpan, queuedJobs } from './support/kueue';
 
 export const kueuePriorityInversion: Rule = {
   id: 'kueue-priority-inversion',
@@ -144,18 +144,25 @@ spec:
       const first = inverted[0];
       if (first === undefined) continue;
       const object = job.workload.object;
-      const wpcLabel = ownLabelsMap(object)?.entries.some((e) => e.key === workloadPriorityClassLabel) === true;
+      const wpcLabel = kueueJobLabelsMap(object)?.entries.some((e) => e.key === workloadPriorityClassLabel) === true;
       const span = ownLabelSpan(object, wpcLabel ? workloadPriorityClassLabel : queueNameLabel);
       const podOf = (j: KueueJob): string =>
         `${j.workload.priority.priority}${j.workload.priority.priorityClassName === undefined ? '' : ` (PriorityClass ${j.workload.priority.priorityClassName})`}`;
       const more = inverted.length > 1 ? ` (and ${inverted.length - 1} more queued job(s) in the same way)` : '';
       const ahead = k > (first.priority.value ?? 0);
       const [kueueFirst, schedulerFirst] = ahead ? [jobName(job), jobName(first)] : [jobName(first), jobName(job)];
+      // The other direction: Kueue itself may evict the lower Kueue priority's Workload for the higher's.
+      const [kueueVictim, kueuePreemptor] = ahead ? [first, job] : [job, first];
+      const way = kueue.preemptorsOf(kueueVictim).find((p) => p.job === kueuePreemptor);
+      const byKueue =
+        way === undefined
+          ? ''
+          : ` Kueue in turn can preempt ${jobName(kueueVictim)} for ${jobName(kueuePreemptor)} (${[...new Set(way.paths.map((x) => x.reason))].join('/')}).`;
       ctx.report({
         file: object.file,
         span,
         object,
-        message: `Kueue and kube-scheduler order ${jobName(job)} and ${jobName(first)}${more} oppositely: Kueue priority ${describeKueuePriority(job.priority)} against ${describeKueuePriority(first.priority)}, but pod priority ${podOf(job)} against ${podOf(first)}. Kueue may admit ${kueueFirst} first and kube-scheduler then preempt its running pods for the pods of ${schedulerFirst} (which counts toward backoffLimit). Align the pods' PriorityClass with the Kueue priority, or give batch PriorityClasses preemptionPolicy: Never.`,
+        message: `Kueue and kube-scheduler order ${jobName(job)} and ${jobName(first)}${more} oppositely: Kueue priority ${describeKueuePriority(job.priority)} against ${describeKueuePriority(first.priority)}, but pod priority ${podOf(job)} against ${podOf(first)}. Kueue may admit ${kueueFirst} first and kube-scheduler then preempt its running pods for the pods of ${schedulerFirst} (which counts toward backoffLimit).${byKueue} Align the pods' PriorityClass with the Kueue priority, or give batch PriorityClasses preemptionPolicy: Never.`,
       });
     }
   },

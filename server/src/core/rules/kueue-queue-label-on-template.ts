@@ -3,8 +3,8 @@ import type { Rule } from './rule';
 import type { TextEdit } from '../edits/text-edits';
 import { insertKey, removeEntry } from '../edits/text-edits';
 import { get, isMap } from '../syntax/tree';
-import { queueNameLabel } from '../semantics/kueue-objects';
-import { jobName, ownLabelsMap, ownMetadataNode, queuedJobs, templateLabelsMap, yamlString } from './support/kueue';
+import { kueueJobLabelsMap, kueueJobMetadata, queueNameLabel } from '../semantics/kueue-objects';
+import { jobName, queuedJobs, templateLabelsMap, yamlString } from './support/kueue';
 
 export const kueueQueueLabelOnTemplate: Rule = {
   id: 'kueue-queue-label-on-template',
@@ -59,8 +59,8 @@ spec:
       const templateEntry = templateLabels?.entries.find((e) => e.key === queueNameLabel);
       const text = ctx.text(object.file);
       const line = `${queueNameLabel}: ${yamlString(job.queueName)}`;
-      const own = ownLabelsMap(object);
-      const metadata = ownMetadataNode(object);
+      const own = kueueJobLabelsMap(object);
+      const metadata = kueueJobMetadata(object);
       const jobTemplate = get(object.node, 'spec', 'jobTemplate');
       const add =
         own !== undefined

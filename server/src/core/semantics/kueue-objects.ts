@@ -4,7 +4,7 @@
 // field shapes differ only where read here (ClusterQueue `cohort` became `cohortName`).
 import type { Span } from '../text';
 import { entry, get, isMap, isScalar, isSeq, stringValue } from '../syntax/tree';
-import type { YNode } from '../syntax/tree';
+import type { YMap, YNode } from '../syntax/tree';
 import { describeNode, FieldReader } from '../model/fields';
 import type { FieldProblem, Located } from '../model/fields';
 import type { K8sObject } from '../model/objects';
@@ -21,6 +21,27 @@ export const workloadPriorityClassLabel = 'kueue.x-k8s.io/priority-class';
 export const priorityBoostAnnotation = 'kueue.x-k8s.io/priority-boost';
 /** The WorkloadPriorityClass the WorkloadPriorityClassDefaulting gate writes in when a job names none. */
 export const defaultWorkloadPriorityClassName = 'default';
+
+/**
+ * kueueJobMetadata: the metadata whose labels Kueue reads for a job (the queue and WorkloadPriorityClass labels): the
+ * object's own, but a CronJob's `spec.jobTemplate.metadata`, since Kueue manages the Jobs it creates, not the CronJob.
+ */
+export function kueueJobMetadata(object: K8sObject): YNode | undefined {
+  return object.kind === 'CronJob' ? get(object.node, 'spec', 'jobTemplate', 'metadata') : get(object.node, 'metadata');
+}
+
+/** The labels map of kueueJobMetadata, as written (for spans and edits); undefined when it is not a map. */
+export function kueueJobLabelsMap(object: K8sObject): YMap | undefined {
+  const labels = get(kueueJobMetadata(object), 'labels');
+  return isMap(labels) ? labels : undefined;
+}
+
+/** The labels of kueueJobMetadata as values (read like every object's labels: `object.labels` but for a CronJob). */
+export function kueueJobLabels(object: K8sObject): Record<string, string> {
+  if (object.kind !== 'CronJob') return object.labels;
+  const metadata = kueueJobMetadata(object);
+  return isMap(metadata) ? new FieldReader().stringMap(metadata, 'labels') : {};
+}
 
 export const kueueKinds: ReadonlySet<string> = new Set(['WorkloadPriorityClass', 'LocalQueue', 'ClusterQueue', 'Cohort', 'ResourceFlavor']);
 export const kueueClusterScopedKinds: ReadonlySet<string> = new Set(['WorkloadPriorityClass', 'ClusterQueue', 'Cohort', 'ResourceFlavor']);

@@ -4,8 +4,9 @@ import type { Span } from '../../text';
 import { entry, get, isMap } from '../../syntax/tree';
 import type { YMap } from '../../syntax/tree';
 import type { K8sObject } from '../../model/objects';
-import type { KueueJob } from '../../facts/kueue-facts';
+import type { KueueFacts, KueueJob } from '../../facts/kueue-facts';
 import type { RuleContext } from '../rule';
+import { kueueJobLabelsMap } from '../../semantics/kueue-objects';
 
 /** The queued jobs (a KueueJob: the queue label on the object or its template) of the target files. */
 export function queuedJobs(ctx: RuleContext): KueueJob[] {
@@ -19,20 +20,9 @@ export function queuedJobs(ctx: RuleContext): KueueJob[] {
   return out;
 }
 
-/** The metadata whose labels Kueue reads for the job: its own, a CronJob's jobTemplate's. */
-export function ownMetadataNode(object: K8sObject): ReturnType<typeof get> {
-  return object.kind === 'CronJob' ? get(object.node, 'spec', 'jobTemplate', 'metadata') : get(object.node, 'metadata');
-}
-
-/** The labels Kueue reads on the job itself: its own metadata's, a CronJob's jobTemplate's. */
-export function ownLabelsMap(object: K8sObject): YMap | undefined {
-  const labels = get(ownMetadataNode(object), 'labels');
-  return isMap(labels) ? labels : undefined;
-}
-
 /** The span of a label's value on the job's own metadata (the object's name when it is not written there). */
 export function ownLabelSpan(object: K8sObject, key: string): Span {
-  return entry(ownLabelsMap(object), key)?.value.span ?? object.nameSpan;
+  return entry(kueueJobLabelsMap(object), key)?.value.span ?? object.nameSpan;
 }
 
 /** The pod template's labels map (`spec.template`, a CronJob's `spec.jobTemplate.spec.template`). */
@@ -61,4 +51,23 @@ export function didYouMean(suggestions: readonly string[], known: readonly strin
   if (known.length === 0) return ` The workspace defines no ${what}.`;
   const listed = [...known].sort().slice(0, 5);
   return ` Known: ${listed.join(', ')}${known.length > listed.length ? ` and ${known.length - listed.length} more` : ''}.`;
+}
+
+/**
+ * The queued jobs Kueue could preempt `job`'s Workload for, as kpl explain and the hover order them (highest Kueue
+ * priority first, then by id), each with its Kueue priority and Kueue's reasons (`InClusterQueue`, ...): the first
+ * `max`, then `and N more`. Empty when Kueue would preempt it for none. Only jobs of its own ClusterQueue or cohort
+ * tree can be named, so an edit elsewhere does not change the text.
+ */
+export function describeKueuePreemptors(kueue: KueueFacts, job: KueueJob, max = 3): string {
+  const preemptors = kueue
+    .preemptorsOf(job)
+    .sort(
+      (a, b) => (b.job.priority.value ?? 0) - (a.job.priority.value ?? 0) || (a.job.workload.object.id < b.job.workload.object.id ? -1 : 1),
+    );
+  const named = preemptors
+    .slice(0, max)
+    .map((p) => `${jobName(p.job)} (Kueue priority ${p.job.priority.value ?? 0}, ${[...new Set(p.paths.map((x) => x.reason))].join('/')})`);
+  const more = preemptors.length > named.length ? ` and ${preemptors.length - named.length} more` : '';
+  return `${named.join(', ')}${more}`;
 }
