@@ -80,6 +80,8 @@ export class WorkspaceModel {
   private readonly classFiles = new Set<string>();
   private readonly limitRangeFiles = new Set<string>();
   private readonly pdbFiles = new Set<string>();
+  /** The files holding PDBs of each namespace: an edit re-assesses its namespaces' PDBs without scanning every PDB file. */
+  private readonly pdbFilesByNamespace = new Map<string, Set<string>>();
   private readonly nodeFiles = new Set<string>();
   private readonly workloadFileSet = new Set<string>();
   /** Workloads by the class name they reference ('' = none: they get the globalDefault class). */
@@ -225,12 +227,25 @@ export class WorkspaceModel {
     mark(this.classFiles, facts.classes.length > 0);
     mark(this.limitRangeFiles, facts.limitRanges.length > 0);
     mark(this.pdbFiles, facts.pdbs.length > 0);
+    for (const p of facts.pdbs) {
+      let files = this.pdbFilesByNamespace.get(p.read.namespace);
+      if (files === undefined) this.pdbFilesByNamespace.set(p.read.namespace, (files = new Set()));
+      mark(files, true);
+      if (files.size === 0) this.pdbFilesByNamespace.delete(p.read.namespace);
+    }
     mark(this.nodeFiles, facts.nodes.length > 0);
     mark(this.workloadFileSet, facts.workloadObjects.length > 0);
     mark(
       this.kueueFiles,
       facts.objects.some((o) => isKueueObject(o.kind, o.apiVersion)),
     );
+  }
+
+  /** The files holding PDBs of these namespaces. */
+  private pdbFilesIn(namespaces: Iterable<string>): Set<string> {
+    const files = new Set<string>();
+    for (const ns of namespaces) for (const file of this.pdbFilesByNamespace.get(ns) ?? []) files.add(file);
+    return files;
   }
 
   /** The workspace files that hold workloads (a live set: it follows later edits). */
@@ -327,7 +342,8 @@ export class WorkspaceModel {
       return list;
     };
     const pdbsById = new Map<string, AnalyzedPdb>();
-    for (const facts of this.factsOf(this.pdbFiles)) {
+    // Without a relist only the given namespaces' PDBs are analysed again: read from their files alone.
+    for (const facts of this.factsOf(relist || namespaces === undefined ? this.pdbFiles : this.pdbFilesIn(namespaces))) {
       for (const entry of facts.pdbs) {
         if (entry.analyzed === undefined) entry.analyzed = this.analyzePdb(entry.read, workloadsOf(entry.read.namespace));
         else if (namespaces === undefined || namespaces.has(entry.read.namespace))
@@ -722,9 +738,7 @@ export class WorkspaceModel {
     for (const ns of touchedLimitRangeNs) addFiles(this.byNamespace.get(ns) ?? []);
     if (nodesChanged) addFiles(this.workloads.filter((w) => w.workload.requiredPodAntiAffinity.length > 0));
     const allPdbs = nodesChanged || this.hasWorkspaceWorkloads() !== oldHasWorkspaceWorkloads;
-    if (allPdbs || pdbNs.size > 0)
-      for (const file of this.pdbFiles)
-        if (allPdbs || this.facts.get(file)?.pdbs.some((p) => pdbNs.has(p.read.namespace))) affected.add(file);
+    for (const file of allPdbs ? this.pdbFiles : this.pdbFilesIn(pdbNs)) affected.add(file);
     // Class files: duplicates and defaults across files, usage, the workspace's emptiness.
     if (classesTouched || usageChanged || (oldWorkloadCount === 0) !== (this.workloadCount() === 0))
       for (const file of this.classFiles) affected.add(file);
