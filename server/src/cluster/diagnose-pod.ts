@@ -103,6 +103,7 @@ export async function diagnosePod(c: DiagnoseDeps, target: DiagnoseTarget, works
     ...(kueue !== undefined ? { kueue } : {}),
     target,
     pods: c.allPods(),
+    podByUid: (uid) => c.pods.byUid(uid),
     events,
     now: c.now().toISOString(),
     ...(extra !== undefined ? { controllerEvents: extra.controllerEvents, replicaSets: extra.replicaSets } : {}),

@@ -19,7 +19,10 @@ export function buildDiagnoseReport(input: DiagnoseInput): DiagnoseReport {
   const { target } = input;
   const targetText = `${target.namespace}/${target.name}`;
   const classes = classIndex(input.priorityClasses);
-  const byUid = new Map(input.pods.map((p) => [p.uid, p]));
+  const lookup = input.podByUid ?? indexByUid(input.pods);
+  // The rebuilt pod (below) joins the lookup; everything else comes from the records as given.
+  const added = new Map<string, PodRecord>();
+  const byUid = { get: (uid: string): PodRecord | undefined => added.get(uid) ?? lookup(uid) };
   // The target: by UID, else the newest record with that name.
   const candidates = input.pods.filter((p) => p.namespace === target.namespace && p.name === target.name);
   const seen =
@@ -44,7 +47,7 @@ export function buildDiagnoseReport(input: DiagnoseInput): DiagnoseReport {
           priorityClasses: input.priorityClasses ?? [],
         });
   const pod: PodRecord | undefined = seen ?? rebuilt?.record;
-  if (rebuilt !== undefined && rebuilt.record.uid !== '') byUid.set(rebuilt.record.uid, rebuilt.record);
+  if (rebuilt !== undefined && rebuilt.record.uid !== '') added.set(rebuilt.record.uid, rebuilt.record);
 
   // Owning Job object, its Failed condition.
   const job = jobOf(input, pod);
@@ -118,4 +121,10 @@ function headline(r: DiagnoseReport): string {
   if (r.happened.kind === 'evicted-by-kubelet' && r.eviction?.resource !== undefined)
     return `Evicted by the kubelet: ${r.eviction.resource} pressure${r.happened.node !== undefined ? ` on ${r.happened.node}` : ''}`;
   return r.happened.title;
+}
+
+/** A lookup by UID over the records (the last record of a UID wins, as a Map built from the list would). */
+function indexByUid(pods: readonly PodRecord[]): (uid: string) => PodRecord | undefined {
+  const index = new Map(pods.map((p) => [p.uid, p]));
+  return (uid) => index.get(uid);
 }

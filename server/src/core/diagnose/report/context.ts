@@ -16,7 +16,7 @@ import type { DiagnoseInput, ManifestLink, PodSummary } from './types';
 export interface ReportContext {
   input: DiagnoseInput;
   classes: Map<string, ClassInfo>;
-  byUid: Map<string, PodRecord>;
+  byUid: { get(uid: string): PodRecord | undefined };
   /** The target pod's record, when known. */
   pod: PodRecord | undefined;
   victim: PodSummary | undefined;

@@ -11,6 +11,11 @@ export interface DiagnoseInput {
   target: { namespace: string; name: string; uid?: string };
   /** Every pod record known (live pods and the UID cache, including deleted pods). */
   pods: readonly PodRecord[];
+  /**
+   * The same records by UID, when the caller keeps them indexed (the live UID cache): the report then does not index
+   * every pod again (35,000 at 1,000 nodes, a Map and a pair per pod for each Diagnose). Without it, `pods` is indexed.
+   */
+  podByUid?: (uid: string) => PodRecord | undefined;
   /** Every event known (live and history). */
   events: readonly EventRecord[];
   priorityClasses?: readonly ApiObject[];
