@@ -1,6 +1,6 @@
 // The engine's side of cross-file edits, without the language server: `node out/bench/probes/edit-probe.js DIR
 // [repeats] [kinds]` loads DIR into an AnalysisHost, analyses it, then applies each edit kind `repeats` times (kinds,
-// comma-separated: class-value, globalDefault, priorityClassName, add-file, delete-file; default all), timing setFile
+// comma-separated: class-value, globalDefault, priorityClassName, pdb-minAvailable, add-file, delete-file; default all), timing setFile
 // and analyze({ first: the edited file }) (what the server does before the edited document's diagnostics) and
 // counting the files left pending. KPL_PROF=FILE writes a CPU profile of each timed edit.
 import * as fs from 'node:fs';
@@ -31,9 +31,11 @@ host.analyze();
 console.log(`${files.length} files: full analysis ${(performance.now() - t0).toFixed(0)} ms`);
 const classFile = files.find((f) => /kind: PriorityClass/.test(texts.get(f) ?? '')) ?? '';
 const workloadFile = files.find((f) => /priorityClassName: /.test(texts.get(f) ?? '') && !f.includes('cluster')) ?? '';
+const pdbFile = files.find((f) => /minAvailable: 1/.test(texts.get(f) ?? '')) ?? '';
 const current = new Map<string, string>([
   [classFile, texts.get(classFile) ?? ''],
   [workloadFile, texts.get(workloadFile) ?? ''],
+  [pdbFile, texts.get(pdbFile) ?? ''],
 ]);
 type Edit = (i: number) => { file: string; text: string | undefined };
 const edit =
@@ -56,6 +58,7 @@ const kinds: Record<string, Edit> = {
   priorityClassName: edit(workloadFile, (t, i) =>
     t.replace(/priorityClassName: \S+/, `priorityClassName: ${i % 2 === 0 ? 'batch' : 'high'}`),
   ),
+  'pdb-minAvailable': edit(pdbFile, (t, i) => t.replace(/minAvailable: \d+/, `minAvailable: ${i % 2 === 0 ? 2 : 1}`)),
   'add-file': (i) => ({
     file: newFile,
     text: i % 2 === 0 ? (texts.get(workloadFile) ?? '').replace(/name: (app-\d+)/g, 'name: $1-probe') : undefined,

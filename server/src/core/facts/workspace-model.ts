@@ -68,7 +68,6 @@ export class WorkspaceModel {
   readonly priorityClasses: PriorityClass[] = [];
   readonly clusterPriorityClasses: PriorityClass[] = [];
   classIndex: PriorityClassIndex;
-  readonly pdbs: AnalyzedPdb[] = [];
   readonly limitRanges = new Map<string, LimitRangeDefaults[]>();
   readonly nodes: K8sObject[] = [];
   readonly fieldProblems = new Map<K8sObject, FieldProblem[]>();
@@ -105,7 +104,12 @@ export class WorkspaceModel {
   private readonly kueueFiles = new Set<string>();
   private queuedWorkloads = 0;
   /** Lists derived on demand (few callers need them, and an edit would otherwise rebuild them every time). */
-  private lazy: { objects?: K8sObject[]; workloads?: AnalyzedWorkload[]; pdbsByFile?: Map<string, AnalyzedPdb[]> } = {};
+  private lazy: {
+    objects?: K8sObject[];
+    workloads?: AnalyzedWorkload[];
+    pdbs?: AnalyzedPdb[];
+    pdbsByFile?: Map<string, AnalyzedPdb[]>;
+  } = {};
 
   /** Every workspace object, file by file. */
   get objects(): K8sObject[] {
@@ -341,24 +345,44 @@ export class WorkspaceModel {
       if (list === undefined) candidates.set(ns, (list = this.inNamespace(ns)));
       return list;
     };
-    const pdbsById = new Map<string, AnalyzedPdb>();
-    // Without a relist only the given namespaces' PDBs are analysed again: read from their files alone.
-    for (const facts of this.factsOf(relist || namespaces === undefined ? this.pdbFiles : this.pdbFilesIn(namespaces))) {
+    // Only the given namespaces' PDBs are analysed again, read from their files alone: new PDBs come from the changed
+    // files, whose namespaces the caller passes.
+    for (const facts of this.factsOf(namespaces === undefined ? this.pdbFiles : this.pdbFilesIn(namespaces))) {
       for (const entry of facts.pdbs) {
         if (entry.analyzed === undefined) entry.analyzed = this.analyzePdb(entry.read, workloadsOf(entry.read.namespace));
         else if (namespaces === undefined || namespaces.has(entry.read.namespace))
           Object.assign(entry.analyzed, this.analyzePdb(entry.read, workloadsOf(entry.read.namespace)));
-        if (relist) pdbsById.set(entry.read.id, entry.analyzed);
       }
     }
     if (relist) {
-      this.pdbs.length = 0;
-      for (const analyzed of pdbsById.values()) this.pdbs.push(analyzed);
+      this.lazy.pdbs = undefined;
       this.lazy.pdbsByFile = undefined;
     }
     for (const ns of namespaces ?? this.byNamespace.keys()) for (const w of this.byNamespace.get(ns) ?? []) w.pdbs = [];
-    for (const analyzed of this.pdbs)
+    for (const analyzed of namespaces === undefined ? this.pdbs : this.pdbsIn(namespaces))
       if (namespaces === undefined || namespaces.has(analyzed.pdb.namespace)) for (const w of analyzed.workloads) w.pdbs.push(analyzed);
+  }
+
+  /** Every PDB, one per `namespace/name` (the last file's wins, at the first one's place), in file order. */
+  get pdbs(): readonly AnalyzedPdb[] {
+    return (this.lazy.pdbs ??= this.pdbsOfFiles(this.pdbFiles, undefined));
+  }
+
+  /**
+   * The PDBs of these namespaces, as `pdbs` lists them (same winners, same order): a PDB's duplicates share its
+   * namespace, so its namespace's files decide which one is kept.
+   */
+  private pdbsIn(namespaces: ReadonlySet<string>): AnalyzedPdb[] {
+    return this.pdbsOfFiles(this.pdbFilesIn(namespaces), namespaces);
+  }
+
+  private pdbsOfFiles(files: ReadonlySet<string>, namespaces: ReadonlySet<string> | undefined): AnalyzedPdb[] {
+    const byId = new Map<string, AnalyzedPdb>();
+    for (const facts of this.factsOf(files))
+      for (const entry of facts.pdbs)
+        if (entry.analyzed !== undefined && (namespaces === undefined || namespaces.has(entry.read.namespace)))
+          byId.set(entry.read.id, entry.analyzed);
+    return [...byId.values()];
   }
 
   private analyzePdb(pdb: PodDisruptionBudget, candidates: readonly AnalyzedWorkload[]): AnalyzedPdb {
@@ -398,17 +422,16 @@ export class WorkspaceModel {
     return new Set(this.classUse.keys());
   }
 
+  /** The PDBs a file defines (as `pdbs` lists them), from its namespaces' files alone: an edit need not list them all. */
   pdbsInFile(file: string): AnalyzedPdb[] {
-    if (this.lazy.pdbsByFile === undefined) {
-      const byFile = new Map<string, AnalyzedPdb[]>();
-      for (const p of this.pdbs) {
-        const list = byFile.get(p.pdb.object.file) ?? [];
-        list.push(p);
-        byFile.set(p.pdb.object.file, list);
-      }
-      this.lazy.pdbsByFile = byFile;
+    const byFile = (this.lazy.pdbsByFile ??= new Map<string, AnalyzedPdb[]>());
+    let list = byFile.get(file);
+    if (list === undefined) {
+      const own = (this.facts.get(file) ?? this.cluster).pdbs.filter((e) => e.read.object.file === file);
+      list = own.length === 0 ? [] : this.pdbsIn(new Set(own.map((e) => e.read.namespace))).filter((p) => p.pdb.object.file === file);
+      byFile.set(file, list);
     }
-    return this.lazy.pdbsByFile.get(file) ?? [];
+    return list;
   }
 
   hasWorkspaceWorkloads(): boolean {
@@ -615,8 +638,8 @@ export class WorkspaceModel {
       this.facts.set(change.file, facts);
       this.fileKinds(change.file, facts, true);
     }
-    // The PDBs by file stay valid unless the PDBs are listed again (assemblePdbs resets them then).
-    this.lazy = { pdbsByFile: this.lazy.pdbsByFile };
+    // The PDB lists stay valid unless the PDBs are listed again (assemblePdbs resets them then).
+    this.lazy = { pdbs: this.lazy.pdbs, pdbsByFile: this.lazy.pdbsByFile };
     const oldLimitRanges = new Map<string, string>();
     for (const ns of touchedLimitRangeNs) oldLimitRanges.set(ns, limitRangeSig(this.limitRanges.get(ns)));
     if (touchedLimitRangeNs.size > 0) this.collectLimitRanges();
