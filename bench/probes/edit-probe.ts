@@ -7,25 +7,19 @@ import * as fs from 'node:fs';
 import { Session } from 'node:inspector';
 import * as path from 'node:path';
 import { AnalysisHost } from '../../server/src/core/analysis/host';
+import { loadTree } from '../corpus';
 
 const dir = process.argv[2] ?? '.';
 const repeats = Number(process.argv[3] ?? 10);
-function walk(d: string, out: string[]): string[] {
-  for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-    const p = path.join(d, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (/\.(ya?ml|json)$/.test(e.name)) out.push(p);
-  }
-  return out;
-}
-const files = walk(dir, []);
 const host = new AnalysisHost({ kubernetesMinor: 34 }, { severities: {} });
 const texts = new Map<string, string>();
-for (const f of files) {
-  const t = fs.readFileSync(f, 'utf8');
-  texts.set(f, t);
-  host.setFile({ path: f, content: t });
+for (const f of loadTree(dir)) {
+  const file = path.join(dir, f.path);
+  const t = Buffer.from(f.bytes).toString('utf8');
+  texts.set(file, t);
+  host.setFile({ path: file, content: t });
 }
+const files = [...texts.keys()];
 let t0 = performance.now();
 host.analyze();
 console.log(`${files.length} files: full analysis ${(performance.now() - t0).toFixed(0)} ms`);

@@ -334,7 +334,7 @@ export class WorkspaceModel {
 
   /**
    * assemblePdbs recomputes coverage and the disruption estimate of the PDBs of `namespaces` (all when undefined)
-   * in place; with `relist`, the PDB list is rebuilt in file order (PDBs came or went).
+   * in place; with `relist` (PDBs came or went), the PDB lists built on demand (`pdbs`, `pdbsInFile`) are dropped.
    */
   private assemblePdbs(namespaces: ReadonlySet<string> | undefined, relist = true): void {
     // Nothing to redo: every PDB was analysed before (new ones come with relist) and no namespace changed.
