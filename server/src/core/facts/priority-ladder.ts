@@ -61,19 +61,72 @@ export class PriorityLadder {
       this.levelOf.delete(w);
       touched.add(p);
     }
-    for (const p of touched) {
-      const kept = (this.levels.get(p) ?? []).filter((w) => !workloads.has(w));
-      if (kept.length === 0) {
-        this.levels.delete(p);
-        this.preempting.delete(p);
-        this.stale.delete(p);
-        this.index = undefined;
-        this.flat = undefined;
-      } else {
-        this.levels.set(p, kept);
-        this.changed(p);
+    for (const p of touched)
+      this.setLevel(
+        p,
+        (this.levels.get(p) ?? []).filter((w) => !workloads.has(w)),
+      );
+  }
+
+  private setLevel(p: number, kept: AnalyzedWorkload[]): void {
+    if (kept.length === 0) {
+      this.levels.delete(p);
+      this.preempting.delete(p);
+      this.stale.delete(p);
+      this.index = undefined;
+      this.flat = undefined;
+    } else {
+      this.levels.set(p, kept);
+      this.changed(p);
+    }
+  }
+
+  /**
+   * Moves workloads whose priority (or whether they are ranked) changed in place since they were put in: each old
+   * level is split in one pass, keeping its order, so a class value edit moves its users' level without a sort.
+   */
+  move(workloads: readonly AnalyzedWorkload[], ranked: (w: AnalyzedWorkload) => boolean): void {
+    const movers = new Set(workloads);
+    const from = new Set<number>();
+    const fresh: AnalyzedWorkload[] = [];
+    for (const w of movers) {
+      const p = this.levelOf.get(w);
+      if (p !== undefined) from.add(p);
+      else if (ranked(w)) fresh.push(w);
+    }
+    // Runs arriving at each level, each in ladder order (they come from one old level each).
+    const arriving = new Map<number, AnalyzedWorkload[][]>();
+    for (const p of from) {
+      const kept: AnalyzedWorkload[] = [];
+      const runs = new Map<number, AnalyzedWorkload[]>();
+      for (const w of this.levels.get(p) ?? []) {
+        if (!movers.has(w)) {
+          kept.push(w);
+          continue;
+        }
+        this.levelOf.delete(w);
+        if (!ranked(w)) continue;
+        const q = w.priority.priority;
+        const run = runs.get(q);
+        if (run === undefined) runs.set(q, [w]);
+        else run.push(w);
+      }
+      this.setLevel(p, kept);
+      for (const [q, run] of runs) {
+        const list = arriving.get(q);
+        if (list === undefined) arriving.set(q, [run]);
+        else list.push(run);
       }
     }
+    for (const [q, runs] of arriving) {
+      let incoming = runs[0] ?? [];
+      for (const run of runs.slice(1)) incoming = this.merge(incoming, run);
+      for (const w of incoming) this.levelOf.set(w, q);
+      const level = this.levels.get(q);
+      this.levels.set(q, level === undefined || level.length === 0 ? incoming : this.merge(level, incoming));
+      this.changed(q);
+    }
+    if (fresh.length > 0) this.add(fresh);
   }
 
   /** Every workload, lowest priority first (built once per change, for the views that walk the whole ladder). */

@@ -9,6 +9,7 @@ import type { FieldProblem } from '../model/fields';
 import { readPriorityClass, systemCriticalPriority } from '../semantics/priority-class';
 import type { PriorityClass } from '../semantics/priority-class';
 import { PriorityClassIndex, resolvePriority } from '../semantics/priority';
+import type { ResolvedPriority } from '../semantics/priority';
 import { readLimitRange } from '../semantics/limit-range';
 import type { LimitRangeDefaults } from '../semantics/limit-range';
 import { defaultContainer, podLevelResources, podRequests } from '../semantics/resources';
@@ -68,6 +69,11 @@ export class WorkspaceModel {
   readonly priorityClasses: PriorityClass[] = [];
   readonly clusterPriorityClasses: PriorityClass[] = [];
   classIndex: PriorityClassIndex;
+  /**
+   * One resolution per class name for the workloads that give nothing but the name (almost all; shared, never
+   * mutated), valid for the current classIndex: a class value edit then resolves once, not once per user.
+   */
+  private resolvedByClass = new Map<string, ResolvedPriority>();
   readonly limitRanges = new Map<string, LimitRangeDefaults[]>();
   readonly nodes: K8sObject[] = [];
   readonly fieldProblems = new Map<K8sObject, FieldProblem[]>();
@@ -162,6 +168,7 @@ export class WorkspaceModel {
     this.collectLimitRanges();
     this.collectNodes();
     this.classIndex = new PriorityClassIndex(this.priorityClasses, this.clusterPriorityClasses);
+    this.resolvedByClass = new Map();
     for (const facts of this.allFacts()) {
       facts.workloads = facts.workloadObjects.map((o) => this.analyzeWorkload(o));
       facts.workloads.forEach((w, i) => {
@@ -313,6 +320,12 @@ export class WorkspaceModel {
 
   /** The indexes that read what resolution gives a workload (its class and priority): class use, tier-2 priorities. */
   private trackResolved(w: AnalyzedWorkload, sign: 1 | -1, bulk = false): void {
+    this.trackClassUse(w, sign);
+    if (bulk || w.evictionTier.tier !== 2) return;
+    this.tier2.add(w.priority.priority, sign);
+  }
+
+  private trackClassUse(w: AnalyzedWorkload, sign: 1 | -1): void {
     const use = (name: string | undefined): void => {
       if (name === undefined) return;
       const count = (this.classUse.get(name) ?? 0) + sign;
@@ -323,8 +336,6 @@ export class WorkspaceModel {
     const referenced = w.workload.priorityClassName?.value;
     use(resolved);
     if (referenced !== resolved) use(referenced);
-    if (bulk || w.evictionTier.tier !== 2) return;
-    this.tier2.add(w.priority.priority, sign);
   }
 
   /** The workloads of a namespace in a fresh build's order. */
@@ -647,6 +658,7 @@ export class WorkspaceModel {
     if (classesTouched) {
       this.collectClasses();
       this.classIndex = new PriorityClassIndex(this.priorityClasses, this.clusterPriorityClasses);
+      this.resolvedByClass = new Map();
     }
     // Which inputs of other files' workloads changed: class records, the default class, LimitRange defaults.
     const changedClasses = new Set<string>();
@@ -743,8 +755,9 @@ export class WorkspaceModel {
     }
     const nodesChanged = this.nodes.length !== oldNodes;
     this.assemblePdbs(nodesChanged ? undefined : pdbNs, pdbsTouched || nodesChanged);
-    if (before.size > 0 || added.length > 0 || moved.length > 0)
-      this.mergeLadder(new Set([...before.keys(), ...removed, ...moved]), [...before.keys(), ...added, ...moved]);
+    // Class-only re-resolutions are live and their levels' order holds: moved without the live check and sort.
+    if (moved.length > 0) this.ladder.move(moved, ranked);
+    if (before.size > 0 || added.length > 0) this.mergeLadder(new Set([...before.keys(), ...removed]), [...before.keys(), ...added]);
     // The dependents of each changed fact.
     const addFiles = (workloads: Iterable<AnalyzedWorkload>): void => {
       for (const w of workloads) if (w.object.origin === 'workspace') affected.add(w.object.file);
@@ -798,20 +811,28 @@ export class WorkspaceModel {
     const oldP = w.priority;
     const oldTier = w.evictionTier;
     const wasRanked = ranked(w);
-    this.trackResolved(w, -1);
-    const p = resolvePriority(w.workload, this.classIndex);
+    const p = this.resolve(w.workload);
+    // The indexes of resolved facts are edited only where they changed (a class value edit keeps the names).
+    const renamed = p.priorityClassName !== oldP.priorityClassName;
+    if (renamed) this.trackClassUse(w, -1);
     w.priority = p;
     // The tier depends on the priority only at and above system-critical (and its reason then names the priority).
     if (oldP.priority >= systemCriticalPriority || p.priority >= systemCriticalPriority)
       w.evictionTier = evictionTier(w.workload, p.priority, w.containers, w.podLevel);
-    this.trackResolved(w, 1);
+    if (renamed) this.trackClassUse(w, 1);
     const t = w.evictionTier;
+    const oldTier2 = oldTier.tier === 2 ? oldP.priority : undefined;
+    const tier2 = t.tier === 2 ? p.priority : undefined;
+    if (oldTier2 !== tier2) {
+      if (oldTier2 !== undefined) this.tier2.add(oldTier2, -1);
+      if (tier2 !== undefined) this.tier2.add(tier2, 1);
+    }
     const moved = p.priority !== oldP.priority || ranked(w) !== wasRanked || p.preemptionPolicy !== oldP.preemptionPolicy;
     return {
       moved,
       ladder: moved || p.priorityClassName !== oldP.priorityClassName,
-      tier: (oldTier.tier === 2 ? oldP.priority : undefined) !== (t.tier === 2 ? p.priority : undefined),
-      usage: p.priorityClassName !== oldP.priorityClassName,
+      tier: oldTier2 !== tier2,
+      usage: renamed,
       priority: p.priority !== oldP.priority,
       resolved:
         p.priority !== oldP.priority ||
@@ -839,9 +860,20 @@ export class WorkspaceModel {
     return this.resolveWorkload(workload, object);
   }
 
+  private resolve(workload: Workload): ResolvedPriority {
+    if (workload.priority !== undefined || workload.preemptionPolicy !== undefined) return resolvePriority(workload, this.classIndex);
+    const key = workload.priorityClassName?.value ?? '';
+    const known = this.resolvedByClass.get(key);
+    if (known !== undefined) return known;
+    const p = resolvePriority(workload, this.classIndex);
+    // A rejection names the pod: not shared.
+    if (p.admission.allowed) this.resolvedByClass.set(key, p);
+    return p;
+  }
+
   /** resolveWorkload derives what depends on other objects (class, LimitRanges); the read workload is the file's own. */
   private resolveWorkload(workload: Workload, object: K8sObject): AnalyzedWorkload {
-    const priority = resolvePriority(workload, this.classIndex);
+    const priority = this.resolve(workload);
     const namespace = object.namespace ?? 'default';
     const limitRanges = this.limitRanges.get(namespace) ?? [];
     const containers = workload.containers.map((c) => defaultContainer(c, limitRanges));

@@ -49,8 +49,9 @@ export class PriorityClassIndex {
 
 /** resolvePriority runs the Priority admission plugin's admitPod (R-A.2..A.6) for the workload's pods. */
 export function resolvePriority(workload: Workload, index: PriorityClassIndex): ResolvedPriority {
-  const podName = workload.object.kind === 'Pod' ? workload.object.name : `${workload.object.name}-…`;
-  const forbidden = (text: string): string => `pods "${podName}" is forbidden: ${text}`;
+  // Built only for a rejection: resolution runs for every user of a class on each edit of it.
+  const forbidden = (text: string): string =>
+    `pods "${workload.object.kind === 'Pod' ? workload.object.name : `${workload.object.name}-…`}" is forbidden: ${text}`;
   const givenPriority = workload.priority?.value;
   const givenPolicy = workload.preemptionPolicy?.value;
 
