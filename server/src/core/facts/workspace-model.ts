@@ -593,7 +593,7 @@ export class WorkspaceModel {
     let everyWorkloadFile = false;
     const kueueBefore = this.kueueRelevant() ? (this.kueueSnap ??= kueueSnapshot(this.kueue)) : undefined;
     const oldClassSigs = new Map<string, string>();
-    for (const [name, c] of this.classIndex.byName) oldClassSigs.set(name, classSig(c));
+    for (const [name, c] of this.classIndex.byName) oldClassSigs.set(name, resolutionSig(c));
     const oldDefault = this.classIndex.globalDefault;
     const oldDefaultSig = oldDefault === undefined ? '' : classSig(oldDefault);
     const oldNodes = this.nodes.length;
@@ -665,7 +665,7 @@ export class WorkspaceModel {
     if (classesTouched) {
       for (const [name, sig] of oldClassSigs) {
         const now = this.classIndex.byName.get(name);
-        if (now === undefined || classSig(now) !== sig) changedClasses.add(name);
+        if (now === undefined || resolutionSig(now) !== sig) changedClasses.add(name);
       }
       for (const name of this.classIndex.byName.keys()) if (!oldClassSigs.has(name)) changedClasses.add(name);
     }
@@ -683,6 +683,8 @@ export class WorkspaceModel {
     // Class-only re-resolutions whose place in the ladder moved, and what changed of what others read of them.
     const moved: AnalyzedWorkload[] = [];
     const classOnly = { ladder: false, tier: false, usage: false, priority: false };
+    // Their files, listed only when the flag for every workload file (which they all are) is not set below.
+    const classOnlyFiles: string[] = [];
     for (const [w, full] of again) {
       if (!full) {
         // Only the class changed: the other indexes (namespace, class reference, affinity, queue) stay as they are,
@@ -693,7 +695,7 @@ export class WorkspaceModel {
         classOnly.usage ||= change.usage;
         classOnly.priority ||= change.priority;
         if (change.moved) moved.push(w);
-        if (w.object.origin === 'workspace' && change.resolved) affected.add(w.object.file);
+        if (w.object.origin === 'workspace' && change.resolved) classOnlyFiles.push(w.object.file);
         continue;
       }
       const old = sigsOf(w, false);
@@ -766,6 +768,7 @@ export class WorkspaceModel {
     // workloadFiles() in its background batches).
     if (ladderChanged || tierChanged) everyWorkloadFile = true;
     else {
+      for (const file of classOnlyFiles) affected.add(file);
       // PDB coverage (pdb-overlapping, hovers) and required pod affinity to other workloads.
       if (podsChanged || pdbNs.size > 0) for (const ns of pdbNs) addFiles(this.byNamespace.get(ns) ?? []);
       if (affinityChanged) addFiles(this.withAffinity);
@@ -922,6 +925,11 @@ function json(value: unknown): string {
 /** What workloads resolve against in a class (its record's identity is kept across edits, so spans need no key). */
 function classSig(c: PriorityClass): string {
   return json([c.name, c.source, c.value, c.globalDefault, c.preemptionPolicy]);
+}
+
+/** What resolution by name reads of a class: its users are not resolved again when only globalDefault flips. */
+function resolutionSig(c: PriorityClass): string {
+  return json([c.name, c.source, c.value, c.preemptionPolicy]);
 }
 
 function limitRangeSig(list: readonly LimitRangeDefaults[] | undefined): string {
