@@ -77,7 +77,7 @@ if (process.env['KPL_MEM_PARTS'] === '2') {
     gc();
     console.log(`${label}: -${mib(before - process.memoryUsage().heapUsed)} MiB`);
   };
-  for (const field of ['containers', 'containersWithoutLimitRange', 'podLevel', 'requests', 'priority', 'evictionTier', 'pdbs']) {
+  for (const field of ['containers', 'podLevel', 'requests', 'priority', 'evictionTier', 'pdbs']) {
     step(`workload.${field}`, () => {
       for (const w of model.workloads) w[field] = undefined;
     });

@@ -15,7 +15,6 @@ export interface AnalyzedWorkload {
   object: K8sObject;
   priority: ResolvedPriority;
   containers: EffectiveContainer[];
-  containersWithoutLimitRange: EffectiveContainer[];
   podLevel: PodLevelResources | undefined;
   requests: Resources;
   qosClass: QosClass;

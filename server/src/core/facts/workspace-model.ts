@@ -880,10 +880,17 @@ export class WorkspaceModel {
     const namespace = object.namespace ?? 'default';
     const limitRanges = this.limitRanges.get(namespace) ?? [];
     const containers = workload.containers.map((c) => defaultContainer(c, limitRanges));
-    const containersWithoutLimitRange = workload.containers.map((c) => defaultContainer(c, []));
     const podLevel = podLevelResources(workload, this.options.kubernetesMinor);
     const qosClass = computePodQos(containers, podLevel, workload.statusQosClass);
-    const qosClassWithoutLimitRange = computePodQos(containersWithoutLimitRange, podLevel, workload.statusQosClass);
+    // Only the QoS class without LimitRanges is kept (and equals qosClass where the namespace has none).
+    const qosClassWithoutLimitRange =
+      limitRanges.length === 0
+        ? qosClass
+        : computePodQos(
+            workload.containers.map((c) => defaultContainer(c, [])),
+            podLevel,
+            workload.statusQosClass,
+          );
     const changedBy = containers.flatMap((c) => c.fromLimitRange.filter((f) => f.resource === 'cpu' || f.resource === 'memory'))[0]
       ?.limitRange;
     const requests = podRequests(containers, workload.overhead.values, podLevel);
@@ -892,7 +899,6 @@ export class WorkspaceModel {
       object,
       priority,
       containers,
-      containersWithoutLimitRange,
       podLevel,
       requests,
       qosClass,
