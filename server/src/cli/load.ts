@@ -104,7 +104,7 @@ async function loadWith(
   },
 ): Promise<Loaded> {
   const { host, configFile, config, kubernetesMinor, settings, followSymlinks, maxBytes, parsing } = c;
-  const walked = await walkPaths(options.paths, { followSymlinks, exclude: parsing.countEntry });
+  const walked = await walkPaths(options.paths, { followSymlinks, exclude: parsing.countEntry, blocking: true });
   let renders: RenderResult[] = [];
   if (options.render?.enabled === true) {
     const rendered = await renderPaths(options.paths, options.render, renderConfigOf(configFile, config.text), kubernetesMinor);
@@ -156,7 +156,7 @@ async function loadWith(
     host.addParsed(walkProblemFile(p));
   }
   if (options.clusterState.length > 0) {
-    const cluster = await walkPaths(options.clusterState, { followSymlinks });
+    const cluster = await walkPaths(options.clusterState, { followSymlinks, blocking: true });
     for (const p of cluster.problems) problems.push({ ...p, argument: true });
     const inputs: SourceInput[] = [];
     for (const f of cluster.files) {

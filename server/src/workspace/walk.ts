@@ -3,7 +3,8 @@
 // Symbolic links are followed only into the real paths of the PATH arguments (or the workspace folders): a repository
 // linking `evil.yaml -> /etc/passwd` must not get that file read into a CI report. A link whose text already points
 // outside is not even resolved, so whether its target exists cannot be learned from the findings.
-import { promises as fs } from 'node:fs';
+import * as fsSync from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import * as path from 'node:path';
 import { unreadFile } from '../core/index';
 import type { FileProblem, ParsedFile } from '../core/index';
@@ -39,7 +40,36 @@ export interface WalkOptions {
   roots?: readonly string[];
   /** Words of the outside-link finding: what the roots are, and how to have such a link followed. */
   scope?: { name: string; advice: string };
+  /**
+   * Read the tree with synchronous calls (the CLI, which has nothing else to do meanwhile): each asynchronous readdir
+   * is a thread-pool round trip with the main thread idle (the 2,224 folders of the corpus: ~300 ms against ~45 ms).
+   * The language server keeps the asynchronous calls, so it answers requests while it walks.
+   */
+  blocking?: boolean;
 }
+
+/** The file-system calls of a walk, behind promises either way. */
+export interface FsCalls {
+  readdir(dir: string): Promise<Dirent[]>;
+  stat(p: string): Promise<Stats>;
+  realpath(p: string): Promise<string>;
+  readlink(p: string): Promise<string>;
+}
+
+const threadPool: FsCalls = {
+  readdir: (dir) => fsSync.promises.readdir(dir, { withFileTypes: true }),
+  stat: (p) => fsSync.promises.stat(p),
+  realpath: (p) => fsSync.promises.realpath(p),
+  readlink: (p) => fsSync.promises.readlink(p),
+};
+
+// Awaiting these is a microtask, not a round trip; a thrown error becomes the rejection the walk already handles.
+const blocking: FsCalls = {
+  readdir: async (dir) => fsSync.readdirSync(dir, { withFileTypes: true }),
+  stat: async (p) => fsSync.statSync(p),
+  realpath: async (p) => fsSync.realpathSync(p),
+  readlink: async (p) => fsSync.readlinkSync(p),
+};
 
 const defaultScope = { name: 'the PATH arguments', advice: 'pass --follow-symlinks to follow it' };
 
@@ -49,7 +79,7 @@ export function isInside(p: string, roots: readonly string[]): boolean {
 }
 
 /** rootsOf: the real paths of existing paths (PATH arguments, workspace folders); missing ones are left out. */
-export async function rootsOf(paths: readonly string[]): Promise<string[]> {
+export async function rootsOf(paths: readonly string[], fs: FsCalls = threadPool): Promise<string[]> {
   const roots: string[] = [];
   for (const p of paths) {
     try {
@@ -66,7 +96,7 @@ export async function rootsOf(paths: readonly string[]): Promise<string[]> {
  * against the real path of the link's directory, and the target touched only when the text stays inside (a chain of
  * links can still lead out: then the resolved path decides). Dangling links and loops are left to the caller.
  */
-async function linkOutside(link: string, realDir: string, roots: readonly string[]): Promise<string | undefined> {
+async function linkOutside(fs: FsCalls, link: string, realDir: string, roots: readonly string[]): Promise<string | undefined> {
   let text: string;
   try {
     text = await fs.readlink(link);
@@ -94,8 +124,9 @@ export function walkProblemFile(problem: WalkProblem, file: string = problem.pat
 export async function walkPaths(args: readonly string[], options: WalkOptions = {}): Promise<WalkResult> {
   const result: WalkResult = { files: [], problems: [] };
   const seenFiles = new Set<string>();
-  const roots = [...(await rootsOf(args)), ...(options.roots ?? [])];
-  const walk: Walk = { result, seenFiles, options, roots };
+  const fs = options.blocking === true ? blocking : threadPool;
+  const roots = [...(await rootsOf(args, fs)), ...(options.roots ?? [])];
+  const walk: Walk = { result, seenFiles, options, roots, fs };
   for (const arg of args) {
     const shown = arg.split(path.sep).join('/');
     let stat;
@@ -124,13 +155,14 @@ interface Walk {
   seenFiles: Set<string>;
   options: WalkOptions;
   roots: readonly string[];
+  fs: FsCalls;
 }
 
 async function walkDirectory(dir: string, shown: string, realDir: string, ancestors: Set<string>, walk: Walk): Promise<void> {
-  const { result, seenFiles, options } = walk;
+  const { result, seenFiles, options, fs } = walk;
   let entries;
   try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
+    entries = await fs.readdir(dir);
   } catch (error) {
     result.problems.push({ path: shown, kind: 'unreadable', message: `${shown}: ${describeError(error)}`, argument: false });
     return;
@@ -143,7 +175,7 @@ async function walkDirectory(dir: string, shown: string, realDir: string, ancest
     let isDirectory = entry.isDirectory();
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
-      const outside = options.followSymlinks === true ? undefined : await linkOutside(full, realDir, walk.roots);
+      const outside = options.followSymlinks === true ? undefined : await linkOutside(fs, full, realDir, walk.roots);
       if (outside !== undefined) {
         const scope = options.scope ?? defaultScope;
         result.problems.push({

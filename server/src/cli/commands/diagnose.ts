@@ -36,7 +36,7 @@ export const diagnoseCommand: Command = {
     // Workspace manifests (to link fixes to lines).
     let workspace: ParsedFile[] | undefined;
     if (paths.length > 0) {
-      const walked = await walkPaths(paths);
+      const walked = await walkPaths(paths, { blocking: true });
       for (const p of walked.problems) if (p.argument) throw new UsageError(p.message);
       workspace = [];
       for (const f of walked.files) {

@@ -13,7 +13,7 @@ export class InputError extends Error {}
 /** loadObjects reads every manifest below PATHs; an unreadable PATH argument is an InputError (exit 2). */
 export async function loadObjects(paths: readonly string[]): Promise<{ objects: K8sObject[]; parseMs: number }> {
   if (paths.length === 0) throw new UsageError('no PATH given');
-  const walked = await walkPaths(paths);
+  const walked = await walkPaths(paths, { blocking: true });
   const argumentProblem = walked.problems.find((p) => p.argument);
   if (argumentProblem !== undefined) throw new InputError(argumentProblem.message);
   const objects: K8sObject[] = [];
