@@ -1,4 +1,5 @@
-// Idle heap compaction (server/src/lsp/heap.ts): after a rebuild frees most of the heap, the pages come back.
+// Idle heap compaction (server/src/lsp/heap.ts): after a rebuild (or cross-file edits) frees most of the heap, the pages
+// come back.
 // Each test file runs in its own process, so the fragmentation built here is this process's own.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -26,7 +27,7 @@ test('worthCompacting wants a heap of 64 MiB that grew by a tenth since the last
   assert.equal(worthCompacting(120 * mib, 100 * mib), true, 'grew by a fifth');
 });
 
-test('the idle compactor waits for quiet after a rebuild, then hands the free pages back', async () => {
+test('the idle compactor waits for quiet after facts were released, then hands the free pages back', async () => {
   const gc = engineGc();
   assert.ok(gc !== undefined, 'the engine offers a GC hook');
   const kept = fragment(2_000_000);
@@ -42,7 +43,7 @@ test('the idle compactor waits for quiet after a rebuild, then hands the free pa
   compactor.touched(); // not armed: nothing scheduled
   await new Promise((r) => setTimeout(r, 120));
   assert.deepEqual(logged, []);
-  compactor.rebuilt();
+  compactor.released();
   await new Promise((r) => setTimeout(r, 30));
   compactor.touched(); // busy again: the wait restarts
   await new Promise((r) => setTimeout(r, 30));
@@ -56,7 +57,7 @@ test('the idle compactor waits for quiet after a rebuild, then hands the free pa
     `committed ${before.total_heap_size} -> ${after.total_heap_size}`,
   );
   assert.equal(kept.length + fragmented.length, 400_000, 'the live objects survived the move');
-  compactor.rebuilt(); // nothing grew since: no second compaction
+  compactor.released(); // nothing grew since: no second compaction
   await new Promise((r) => setTimeout(r, 200));
   assert.equal(logged.length, 1);
   compactor.dispose();

@@ -163,10 +163,10 @@ export class Publisher {
       this.c.peer.log.info(
         `cross-file edit: ${result.findings.size} file(s) re-checked in ${stats.lastAnalysisMs} ms, ${result.pending} pending`,
       );
-    if (result.rebuilt) {
+    if (result.rebuilt)
       this.c.peer.log.info(`analysis rebuilt: ${stats.files} file(s), ${stats.workloads} workload(s) in ${stats.lastAnalysisMs} ms`);
-      this.c.compactor.rebuilt();
-    } else this.c.compactor.touched();
+    if (result.factsChanged) this.c.compactor.released();
+    else this.c.compactor.touched();
   }
 
   /** publishFindings publishes re-checked files: always those whose text changed, others when their digest changed. */
@@ -207,6 +207,7 @@ export class Publisher {
     const step = (): void => {
       this.background = undefined;
       const { findings, remaining } = this.c.host.analyzePending(Publisher.batchSize);
+      this.c.compactor.touched();
       this.c.stats.backgroundFiles += findings.size;
       this.publishFindings(findings, new Set());
       if (remaining > 0) this.background = setImmediate(step);
