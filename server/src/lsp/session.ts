@@ -279,7 +279,13 @@ export class Session {
       const p = uriToPath(key);
       if (p === undefined || !this.indexer.inWorkspace(p)) continue;
       if (change.type === 3 /* Deleted */) {
-        // A deleted folder takes every file below it.
+        // A deleted file is one lookup; only a deleted folder needs the scan for every file below it (51,500 paths at
+        // 50k: about 20 ms of a file deletion's 41 ms in the full run of 2026-12-07).
+        if (this.host.hasFile(key)) {
+          this.removeFile(key);
+          touched.add(key);
+          continue;
+        }
         for (const file of this.host.filePaths()) {
           if (file === key || file.startsWith(`${key}/`)) {
             this.removeFile(file);
