@@ -287,7 +287,7 @@ export class Session {
           continue;
         }
         for (const file of this.host.filePaths()) {
-          if (file === key || file.startsWith(`${key}/`)) {
+          if (file.startsWith(`${key}/`)) {
             this.removeFile(file);
             touched.add(file);
           }

@@ -45,11 +45,18 @@ export class PriorityLadder {
       // Sorted by ordinal looked up once per workload, not once per comparison.
       const keyed = unsorted.map((w) => ({ w, at: this.ordinal(w) }));
       keyed.sort((a, b) => a.at - b.at);
-      const incoming = keyed.map((k) => k.w);
-      const level = this.levels.get(p);
-      this.levels.set(p, level === undefined || level.length === 0 ? incoming : this.merge(level, incoming));
-      this.changed(p);
+      this.mergeInto(
+        p,
+        keyed.map((k) => k.w),
+      );
     }
+  }
+
+  /** Merges workloads already in ladder order into level `p` (their `levelOf` is the caller's). */
+  private mergeInto(p: number, incoming: AnalyzedWorkload[]): void {
+    const level = this.levels.get(p);
+    this.levels.set(p, level === undefined || level.length === 0 ? incoming : this.merge(level, incoming));
+    this.changed(p);
   }
 
   /** Takes workloads out (those not in are ignored). */
@@ -122,9 +129,7 @@ export class PriorityLadder {
       let incoming = runs[0] ?? [];
       for (const run of runs.slice(1)) incoming = this.merge(incoming, run);
       for (const w of incoming) this.levelOf.set(w, q);
-      const level = this.levels.get(q);
-      this.levels.set(q, level === undefined || level.length === 0 ? incoming : this.merge(level, incoming));
-      this.changed(q);
+      this.mergeInto(q, incoming);
     }
     if (fresh.length > 0) this.add(fresh);
   }
