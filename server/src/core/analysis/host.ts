@@ -158,13 +158,9 @@ export class AnalysisHost {
       }
       for (const file of first) if (this.pending.has(file) || this.waitsInEveryWorkloadFile(file)) targets.add(file);
     }
-    for (const file of targets) {
-      this.pending.delete(file);
-      this.markSeen(file);
-    }
     return {
       model,
-      findings: groupByFile(runRules(model, targets, this.settings), targets),
+      findings: this.check(model, targets),
       rebuilt,
       pending: this.pendingCount(),
       factsChanged,
@@ -179,10 +175,8 @@ export class AnalysisHost {
       if (targets.size >= limit) break;
       targets.add(file);
     }
-    for (const file of targets) {
-      this.pending.delete(file);
-      this.markSeen(file);
-    }
+    // Taken now, so that the walk below skips them and fills the batch with others.
+    this.take(targets);
     const every = this.everyWorkloadFile;
     while (every !== undefined && targets.size < limit) {
       const next = every.walk.next();
@@ -194,7 +188,7 @@ export class AnalysisHost {
       every.seen.add(next.value);
       targets.add(next.value);
     }
-    return { findings: groupByFile(runRules(model, targets, this.settings), targets), remaining: this.pendingCount() };
+    return { findings: this.check(model, targets), remaining: this.pendingCount() };
   }
 
   /** Files still to re-check (while every workload file is being walked, at least 1 until the walk ends). */
@@ -213,6 +207,20 @@ export class AnalysisHost {
   private waitsInEveryWorkloadFile(file: string): boolean {
     const every = this.everyWorkloadFile;
     return every !== undefined && every.files.has(file) && !every.seen.has(file);
+  }
+
+  /** check runs the rules on `targets`, which are no longer pending then. */
+  private check(model: WorkspaceModel, targets: ReadonlySet<string>): Map<string, Finding[]> {
+    this.take(targets);
+    return groupByFile(runRules(model, targets, this.settings), targets);
+  }
+
+  /** take: these files are re-checked now, so they are no longer pending, one by one or in the walk over every workload file. */
+  private take(targets: Iterable<string>): void {
+    for (const file of targets) {
+      this.pending.delete(file);
+      this.markSeen(file);
+    }
   }
 
   private markSeen(file: string): void {

@@ -14,8 +14,7 @@ import { readLimitRange } from '../semantics/limit-range';
 import type { LimitRangeDefaults } from '../semantics/limit-range';
 import { defaultContainer, podLevelResources, podRequests } from '../semantics/resources';
 import { computePodQos } from '../semantics/qos';
-import { controllerHasScale, disruptionStatus, pdbSelectsPod, readPodDisruptionBudget, scaleResourceOf } from '../semantics/disruption';
-import type { PodDisruptionBudget } from '../semantics/disruption';
+import { readPodDisruptionBudget } from '../semantics/disruption';
 import { evictionTier } from '../semantics/eviction';
 import { partialReason } from '../semantics/partial';
 import { removedApiVersion } from '../semantics/api-versions';
@@ -25,6 +24,8 @@ import { carriesQueueLabel, kueueDependents, kueueSnapshot } from './kueue-delta
 import type { KueueSnapshot } from './kueue-delta';
 import { PriorityCounts, PriorityLadder } from './priority-ladder';
 import type { PreemptionRank } from './priority-ladder';
+import { PdbCoverage } from './pdb-coverage';
+import type { PdbEntry } from './pdb-coverage';
 
 export interface AnalysisOptions {
   /** Kubernetes minor version (1.N) whose behaviour is modelled. */
@@ -44,7 +45,7 @@ interface FileFacts {
   /** Workspace classes (cluster classes for the cluster's facts), the served ones only. */
   classes: PriorityClass[];
   limitRanges: LimitRangeDefaults[];
-  pdbs: Array<{ read: PodDisruptionBudget; analyzed: AnalyzedPdb | undefined }>;
+  pdbs: PdbEntry[];
   nodes: K8sObject[];
   workloadObjects: K8sObject[];
   workloads: AnalyzedWorkload[];
@@ -84,9 +85,15 @@ export class WorkspaceModel {
   /** Files holding each kind of fact, so that an edit rebuilds a list from those files only. */
   private readonly classFiles = new Set<string>();
   private readonly limitRangeFiles = new Set<string>();
-  private readonly pdbFiles = new Set<string>();
-  /** The files holding PDBs of each namespace: an edit re-assesses its namespaces' PDBs without scanning every PDB file. */
-  private readonly pdbFilesByNamespace = new Map<string, Set<string>>();
+  /** PDB coverage and the PDB files by namespace (pdb-coverage.ts). */
+  private readonly pdbCoverage = new PdbCoverage({
+    entriesOf: (files) => this.factsOf(files).map((f) => f.pdbs),
+    entriesOfFile: (file) => (this.facts.get(file) ?? this.cluster).pdbs,
+    workloadsIn: (ns) => this.byNamespace.get(ns),
+    inNamespace: (ns) => this.inNamespace(ns),
+    namespaces: () => this.byNamespace.keys(),
+    nodeCount: () => this.nodes.length,
+  });
   private readonly nodeFiles = new Set<string>();
   private readonly workloadFileSet = new Set<string>();
   /** Workloads by the class name they reference ('' = none: they get the globalDefault class). */
@@ -110,12 +117,7 @@ export class WorkspaceModel {
   private readonly kueueFiles = new Set<string>();
   private queuedWorkloads = 0;
   /** Lists derived on demand (few callers need them, and an edit would otherwise rebuild them every time). */
-  private lazy: {
-    objects?: K8sObject[];
-    workloads?: AnalyzedWorkload[];
-    pdbs?: AnalyzedPdb[];
-    pdbsByFile?: Map<string, AnalyzedPdb[]>;
-  } = {};
+  private lazy: { objects?: K8sObject[]; workloads?: AnalyzedWorkload[] } = {};
 
   /** Every workspace object, file by file. */
   get objects(): K8sObject[] {
@@ -182,7 +184,7 @@ export class WorkspaceModel {
       this.clusterByFile.set(w.object.file, list);
     }
     for (const w of this.workloads) if (w.evictionTier.tier === 2) this.tier2.add(w.priority.priority, 1);
-    this.assemblePdbs(undefined);
+    this.pdbCoverage.assemble(undefined);
     // Pods the apiserver rejects never run: they neither preempt nor get preempted, so they are left out of the ranking.
     this.ladder.add(this.workloads.filter(ranked));
   }
@@ -237,26 +239,13 @@ export class WorkspaceModel {
     };
     mark(this.classFiles, facts.classes.length > 0);
     mark(this.limitRangeFiles, facts.limitRanges.length > 0);
-    mark(this.pdbFiles, facts.pdbs.length > 0);
-    for (const p of facts.pdbs) {
-      let files = this.pdbFilesByNamespace.get(p.read.namespace);
-      if (files === undefined) this.pdbFilesByNamespace.set(p.read.namespace, (files = new Set()));
-      mark(files, true);
-      if (files.size === 0) this.pdbFilesByNamespace.delete(p.read.namespace);
-    }
+    this.pdbCoverage.fileKinds(file, facts.pdbs, add);
     mark(this.nodeFiles, facts.nodes.length > 0);
     mark(this.workloadFileSet, facts.workloadObjects.length > 0);
     mark(
       this.kueueFiles,
       facts.objects.some((o) => isKueueObject(o.kind, o.apiVersion)),
     );
-  }
-
-  /** The files holding PDBs of these namespaces. */
-  private pdbFilesIn(namespaces: Iterable<string>): Set<string> {
-    const files = new Set<string>();
-    for (const ns of namespaces) for (const file of this.pdbFilesByNamespace.get(ns) ?? []) files.add(file);
-    return files;
   }
 
   /** The workspace files that hold workloads (a live set: it follows later edits). */
@@ -343,79 +332,9 @@ export class WorkspaceModel {
     return [...(this.byNamespace.get(ns) ?? [])].sort((a, b) => (this.ordinal.get(a) ?? 0) - (this.ordinal.get(b) ?? 0));
   }
 
-  /**
-   * assemblePdbs recomputes coverage and the disruption estimate of the PDBs of `namespaces` (all when undefined)
-   * in place; with `relist` (PDBs came or went), the PDB lists built on demand (`pdbs`, `pdbsInFile`) are dropped.
-   */
-  private assemblePdbs(namespaces: ReadonlySet<string> | undefined, relist = true): void {
-    // Nothing to redo: every PDB was analysed before (new ones come with relist) and no namespace changed.
-    if (!relist && namespaces !== undefined && namespaces.size === 0) return;
-    const candidates = new Map<string, AnalyzedWorkload[]>();
-    const workloadsOf = (ns: string): AnalyzedWorkload[] => {
-      let list = candidates.get(ns);
-      if (list === undefined) candidates.set(ns, (list = this.inNamespace(ns)));
-      return list;
-    };
-    // Only the given namespaces' PDBs are analysed again, read from their files alone: new PDBs come from the changed
-    // files, whose namespaces the caller passes.
-    for (const facts of this.factsOf(namespaces === undefined ? this.pdbFiles : this.pdbFilesIn(namespaces))) {
-      for (const entry of facts.pdbs) {
-        if (entry.analyzed === undefined) entry.analyzed = this.analyzePdb(entry.read, workloadsOf(entry.read.namespace));
-        else if (namespaces === undefined || namespaces.has(entry.read.namespace))
-          Object.assign(entry.analyzed, this.analyzePdb(entry.read, workloadsOf(entry.read.namespace)));
-      }
-    }
-    if (relist) {
-      this.lazy.pdbs = undefined;
-      this.lazy.pdbsByFile = undefined;
-    }
-    for (const ns of namespaces ?? this.byNamespace.keys()) for (const w of this.byNamespace.get(ns) ?? []) w.pdbs = [];
-    for (const analyzed of namespaces === undefined ? this.pdbs : this.pdbsIn(namespaces))
-      if (namespaces === undefined || namespaces.has(analyzed.pdb.namespace)) for (const w of analyzed.workloads) w.pdbs.push(analyzed);
-  }
-
   /** Every PDB, one per `namespace/name` (the last file's wins, at the first one's place), in file order. */
   get pdbs(): readonly AnalyzedPdb[] {
-    return (this.lazy.pdbs ??= this.pdbsOfFiles(this.pdbFiles, undefined));
-  }
-
-  /**
-   * The PDBs of these namespaces, as `pdbs` lists them (same winners, same order): a PDB's duplicates share its
-   * namespace, so its namespace's files decide which one is kept.
-   */
-  private pdbsIn(namespaces: ReadonlySet<string>): AnalyzedPdb[] {
-    return this.pdbsOfFiles(this.pdbFilesIn(namespaces), namespaces);
-  }
-
-  private pdbsOfFiles(files: ReadonlySet<string>, namespaces: ReadonlySet<string> | undefined): AnalyzedPdb[] {
-    const byId = new Map<string, AnalyzedPdb>();
-    for (const facts of this.factsOf(files))
-      for (const entry of facts.pdbs)
-        if (entry.analyzed !== undefined && (namespaces === undefined || namespaces.has(entry.read.namespace)))
-          byId.set(entry.read.id, entry.analyzed);
-    return [...byId.values()];
-  }
-
-  private analyzePdb(pdb: PodDisruptionBudget, candidates: readonly AnalyzedWorkload[]): AnalyzedPdb {
-    const workloads = candidates.filter((w) => pdbSelectsPod(pdb, w.object.namespace ?? 'default', w.workload.podLabels));
-    // The disruption controller's arithmetic (R-K.4) with every pod of the selected workloads existing and healthy.
-    let pods = 0;
-    let replicas = 0;
-    let unmanaged = 0;
-    let noScale: string | undefined;
-    for (const w of workloads) {
-      const count = w.object.kind === 'Pod' ? 1 : (w.workload.replicas ?? Math.max(1, this.nodes.length));
-      pods += count;
-      if (w.object.kind === 'Pod') unmanaged += count;
-      else if (controllerHasScale(w.object.apiVersion, w.object.kind) === true) replicas += count;
-      else noScale ??= `${scaleResourceOf(w.object.kind)} does not implement the scale subresource`;
-    }
-    const estimate = disruptionStatus(pdb, {
-      pods,
-      healthy: pods,
-      scale: noScale !== undefined ? { error: noScale } : { replicas, unmanaged },
-    });
-    return { pdb, workloads, estimate };
+    return this.pdbCoverage.all;
   }
 
   /** The lowest priority of the workloads bounded by their requests (eviction tier 2); undefined when none is. */
@@ -435,14 +354,7 @@ export class WorkspaceModel {
 
   /** The PDBs a file defines (as `pdbs` lists them), from its namespaces' files alone: an edit need not list them all. */
   pdbsInFile(file: string): AnalyzedPdb[] {
-    const byFile = (this.lazy.pdbsByFile ??= new Map<string, AnalyzedPdb[]>());
-    let list = byFile.get(file);
-    if (list === undefined) {
-      const own = (this.facts.get(file) ?? this.cluster).pdbs.filter((e) => e.read.object.file === file);
-      list = own.length === 0 ? [] : this.pdbsIn(new Set(own.map((e) => e.read.namespace))).filter((p) => p.pdb.object.file === file);
-      byFile.set(file, list);
-    }
-    return list;
+    return this.pdbCoverage.inFile(file);
   }
 
   hasWorkspaceWorkloads(): boolean {
@@ -649,8 +561,8 @@ export class WorkspaceModel {
       this.facts.set(change.file, facts);
       this.fileKinds(change.file, facts, true);
     }
-    // The PDB lists stay valid unless the PDBs are listed again (assemblePdbs resets them then).
-    this.lazy = { pdbs: this.lazy.pdbs, pdbsByFile: this.lazy.pdbsByFile };
+    // The PDB lists stay valid unless the PDBs are listed again (PdbCoverage.assemble drops them then).
+    this.lazy = {};
     const oldLimitRanges = new Map<string, string>();
     for (const ns of touchedLimitRangeNs) oldLimitRanges.set(ns, limitRangeSig(this.limitRanges.get(ns)));
     if (touchedLimitRangeNs.size > 0) this.collectLimitRanges();
@@ -756,7 +668,7 @@ export class WorkspaceModel {
       if (now.priority !== old.priority) affinityChanged = true;
     }
     const nodesChanged = this.nodes.length !== oldNodes;
-    this.assemblePdbs(nodesChanged ? undefined : pdbNs, pdbsTouched || nodesChanged);
+    this.pdbCoverage.assemble(nodesChanged ? undefined : pdbNs, pdbsTouched || nodesChanged);
     // Class-only re-resolutions are live and their levels' order holds: moved without the live check and sort.
     if (moved.length > 0) this.ladder.move(moved, ranked);
     if (before.size > 0 || added.length > 0) this.mergeLadder(new Set([...before.keys(), ...removed]), [...before.keys(), ...added]);
@@ -777,7 +689,7 @@ export class WorkspaceModel {
     for (const ns of touchedLimitRangeNs) addFiles(this.byNamespace.get(ns) ?? []);
     if (nodesChanged) addFiles(this.workloads.filter((w) => w.workload.requiredPodAntiAffinity.length > 0));
     const allPdbs = nodesChanged || this.hasWorkspaceWorkloads() !== oldHasWorkspaceWorkloads;
-    for (const file of allPdbs ? this.pdbFiles : this.pdbFilesIn(pdbNs)) affected.add(file);
+    for (const file of allPdbs ? this.pdbCoverage.files : this.pdbCoverage.filesIn(pdbNs)) affected.add(file);
     // Class files: duplicates and defaults across files, usage, the workspace's emptiness.
     if (classesTouched || usageChanged || (oldWorkloadCount === 0) !== (this.workloadCount() === 0))
       for (const file of this.classFiles) affected.add(file);
