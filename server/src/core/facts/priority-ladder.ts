@@ -10,11 +10,17 @@ export interface PreemptionRank {
   of: number;
 }
 
+/** A level: the workloads of one priority value. A level that moves whole (a class value edit) is re-keyed, not rebuilt. */
+interface Level {
+  priority: number;
+  members: AnalyzedWorkload[];
+}
+
 export class PriorityLadder {
   /** Each level's workloads in a fresh build's order (ordinal). */
-  private readonly levels = new Map<number, AnalyzedWorkload[]>();
-  /** The level a workload was put in (its priority then: a re-resolution changes `priority` in place). */
-  private readonly levelOf = new Map<AnalyzedWorkload, number>();
+  private readonly levels = new Map<number, Level>();
+  /** The level a workload is in (its priority when put in: a re-resolution changes `priority` in place). */
+  private readonly levelOf = new Map<AnalyzedWorkload, Level>();
   /** Derived, rebuilt on the first read after a change (O(levels), plus the preempting counts of changed levels). */
   private index: { priorities: number[]; below: number[]; preemptingFrom: number[] } | undefined;
   private readonly preempting = new Map<number, number>();
@@ -36,7 +42,6 @@ export class PriorityLadder {
     const byLevel = new Map<number, AnalyzedWorkload[]>();
     for (const w of workloads) {
       const p = w.priority.priority;
-      this.levelOf.set(w, p);
       const list = byLevel.get(p);
       if (list === undefined) byLevel.set(p, [w]);
       else list.push(w);
@@ -52,84 +57,98 @@ export class PriorityLadder {
     }
   }
 
-  /** Merges workloads already in ladder order into level `p` (their `levelOf` is the caller's). */
+  /** Merges workloads in ladder order, in no level now, into level `p`. */
   private mergeInto(p: number, incoming: AnalyzedWorkload[]): void {
-    const level = this.levels.get(p);
-    this.levels.set(p, level === undefined || level.length === 0 ? incoming : this.merge(level, incoming));
+    let level = this.levels.get(p);
+    if (level === undefined) this.levels.set(p, (level = { priority: p, members: incoming }));
+    else level.members = level.members.length === 0 ? incoming : this.merge(level.members, incoming);
+    for (const w of incoming) this.levelOf.set(w, level);
     this.changed(p);
   }
 
   /** Takes workloads out (those not in are ignored). */
   remove(workloads: ReadonlySet<AnalyzedWorkload>): void {
-    const touched = new Set<number>();
+    const touched = new Set<Level>();
     for (const w of workloads) {
-      const p = this.levelOf.get(w);
-      if (p === undefined) continue;
+      const level = this.levelOf.get(w);
+      if (level === undefined) continue;
       this.levelOf.delete(w);
-      touched.add(p);
+      touched.add(level);
     }
-    for (const p of touched)
-      this.setLevel(
-        p,
-        (this.levels.get(p) ?? []).filter((w) => !workloads.has(w)),
+    for (const level of touched)
+      this.setMembers(
+        level,
+        level.members.filter((w) => !workloads.has(w)),
       );
   }
 
-  private setLevel(p: number, kept: AnalyzedWorkload[]): void {
-    if (kept.length === 0) {
-      this.levels.delete(p);
-      this.preempting.delete(p);
-      this.stale.delete(p);
-      this.index = undefined;
-      this.flat = undefined;
-    } else {
-      this.levels.set(p, kept);
-      this.changed(p);
+  private setMembers(level: Level, kept: AnalyzedWorkload[]): void {
+    if (kept.length === 0) this.dropLevel(level.priority);
+    else {
+      level.members = kept;
+      this.changed(level.priority);
     }
   }
 
+  private dropLevel(p: number): void {
+    this.levels.delete(p);
+    this.preempting.delete(p);
+    this.stale.delete(p);
+    this.index = undefined;
+    this.flat = undefined;
+  }
+
   /**
-   * Moves workloads whose priority (or whether they are ranked) changed in place since they were put in: each old
-   * level is split in one pass, keeping its order, so a class value edit moves its users' level without a sort.
+   * Moves workloads whose priority (or whether they are ranked) changed in place since they were put in: a level whose
+   * workloads all move to one new value is re-keyed (a class value edit: O(its users) checks, no writes per user);
+   * other old levels are split in one pass, keeping their order, so nothing is sorted.
    */
   move(workloads: readonly AnalyzedWorkload[], ranked: (w: AnalyzedWorkload) => boolean): void {
-    const movers = new Set(workloads);
-    const from = new Set<number>();
+    const moving = new Map<Level, number>();
     const fresh: AnalyzedWorkload[] = [];
-    for (const w of movers) {
-      const p = this.levelOf.get(w);
-      if (p !== undefined) from.add(p);
+    for (const w of workloads) {
+      const level = this.levelOf.get(w);
+      if (level !== undefined) moving.set(level, (moving.get(level) ?? 0) + 1);
       else if (ranked(w)) fresh.push(w);
     }
+    let movers: Set<AnalyzedWorkload> | undefined;
     // Runs arriving at each level, each in ladder order (they come from one old level each).
     const arriving = new Map<number, AnalyzedWorkload[][]>();
-    for (const p of from) {
+    for (const [level, count] of moving) {
+      const q = count === level.members.length ? wholeTarget(level.members, ranked) : undefined;
+      if (q !== undefined && !this.levels.has(q)) {
+        this.dropLevel(level.priority);
+        level.priority = q;
+        this.levels.set(q, level);
+        this.changed(q);
+        continue;
+      }
+      movers ??= new Set(workloads);
       const kept: AnalyzedWorkload[] = [];
       const runs = new Map<number, AnalyzedWorkload[]>();
-      for (const w of this.levels.get(p) ?? []) {
+      for (const w of level.members) {
         if (!movers.has(w)) {
           kept.push(w);
           continue;
         }
         this.levelOf.delete(w);
         if (!ranked(w)) continue;
-        const q = w.priority.priority;
-        const run = runs.get(q);
-        if (run === undefined) runs.set(q, [w]);
+        const p = w.priority.priority;
+        const run = runs.get(p);
+        if (run === undefined) runs.set(p, [w]);
         else run.push(w);
       }
-      this.setLevel(p, kept);
-      for (const [q, run] of runs) {
-        const list = arriving.get(q);
-        if (list === undefined) arriving.set(q, [run]);
+      this.setMembers(level, kept);
+      for (const [p, run] of runs) {
+        const list = arriving.get(p);
+        if (list === undefined) arriving.set(p, [run]);
         else list.push(run);
       }
     }
-    for (const [q, runs] of arriving) {
+    for (const [p, runs] of arriving) {
       let incoming = runs[0] ?? [];
       for (const run of runs.slice(1)) incoming = this.merge(incoming, run);
-      for (const w of incoming) this.levelOf.set(w, q);
-      this.mergeInto(q, incoming);
+      this.mergeInto(p, incoming);
     }
     if (fresh.length > 0) this.add(fresh);
   }
@@ -138,17 +157,17 @@ export class PriorityLadder {
   all(): AnalyzedWorkload[] {
     if (this.flat === undefined) {
       const flat: AnalyzedWorkload[] = [];
-      for (const p of this.read().priorities) for (const w of this.levels.get(p) ?? []) flat.push(w);
+      for (const p of this.read().priorities) for (const w of this.levels.get(p)?.members ?? []) flat.push(w);
       this.flat = flat;
     }
     return this.flat;
   }
 
   rank(w: AnalyzedWorkload): PreemptionRank {
-    const p = this.levelOf.get(w);
-    if (p === undefined) return { position: 0, of: 0 };
+    const level = this.levelOf.get(w);
+    if (level === undefined) return { position: 0, of: 0 };
     const ix = this.read();
-    return { position: (ix.below[lowerBound(ix.priorities, p)] ?? 0) + 1, of: this.size };
+    return { position: (ix.below[lowerBound(ix.priorities, level.priority)] ?? 0) + 1, of: this.size };
   }
 
   /** Workloads of strictly lower priority. */
@@ -169,7 +188,7 @@ export class PriorityLadder {
     for (let i = ps.length - 1; i >= 0; i--) {
       const p = ps[i] ?? 0;
       if (p <= priority) return;
-      yield this.levels.get(p) ?? [];
+      yield this.levels.get(p)?.members ?? [];
     }
   }
 
@@ -177,7 +196,7 @@ export class PriorityLadder {
   *levelsBelow(priority: number): Generator<readonly AnalyzedWorkload[]> {
     for (const p of this.read().priorities) {
       if (p >= priority) return;
-      yield this.levels.get(p) ?? [];
+      yield this.levels.get(p)?.members ?? [];
     }
   }
 
@@ -191,18 +210,11 @@ export class PriorityLadder {
     if (this.index !== undefined) return this.index;
     for (const p of this.stale) {
       let n = 0;
-      for (const w of this.levels.get(p) ?? []) if (w.priority.preemptionPolicy === 'PreemptLowerPriority') n++;
+      for (const w of this.levels.get(p)?.members ?? []) if (w.priority.preemptionPolicy === 'PreemptLowerPriority') n++;
       this.preempting.set(p, n);
     }
     this.stale.clear();
-    const priorities = [...this.levels.keys()].sort((a, b) => a - b);
-    const below = new Array<number>(priorities.length + 1);
-    let sum = 0;
-    priorities.forEach((p, i) => {
-      below[i] = sum;
-      sum += this.levels.get(p)?.length ?? 0;
-    });
-    below[priorities.length] = sum;
+    const { priorities, below } = countedLevels(this.levels.keys(), (p) => this.levels.get(p)?.members.length ?? 0);
     const preemptingFrom = new Array<number>(priorities.length + 1).fill(0);
     for (let i = priorities.length - 1; i >= 0; i--)
       preemptingFrom[i] = (preemptingFrom[i + 1] ?? 0) + (this.preempting.get(priorities[i] ?? 0) ?? 0);
@@ -229,6 +241,30 @@ export class PriorityLadder {
     while (j < b.length) out.push(b[j++]);
     return out;
   }
+}
+
+/** The one priority every workload of a level now has, when they all have the same and are all ranked. */
+function wholeTarget(members: readonly AnalyzedWorkload[], ranked: (w: AnalyzedWorkload) => boolean): number | undefined {
+  const q = members[0]?.priority.priority;
+  if (q === undefined) return undefined;
+  for (const w of members) if (w.priority.priority !== q || !ranked(w)) return undefined;
+  return q;
+}
+
+/**
+ * The prefix-sum index of counted levels, shared by the ladder and the bounded priorities: the priorities ascending,
+ * and `below[i]` = how many are counted under `priorities[i]` (`below[length]` = all).
+ */
+function countedLevels(keys: Iterable<number>, count: (p: number) => number): { priorities: number[]; below: number[] } {
+  const priorities = [...keys].sort((a, b) => a - b);
+  const below = new Array<number>(priorities.length + 1);
+  let sum = 0;
+  priorities.forEach((p, i) => {
+    below[i] = sum;
+    sum += count(p);
+  });
+  below[priorities.length] = sum;
+  return { priorities, below };
 }
 
 /** How many values of an ascending list are below `value`. */
@@ -283,16 +319,6 @@ export class PriorityCounts {
   }
 
   private read(): { priorities: number[]; below: number[] } {
-    if (this.index !== undefined) return this.index;
-    const priorities = [...this.counts.keys()].sort((a, b) => a - b);
-    const below: number[] = [];
-    let sum = 0;
-    for (const p of priorities) {
-      below.push(sum);
-      sum += this.counts.get(p) ?? 0;
-    }
-    below.push(sum);
-    this.index = { priorities, below };
-    return this.index;
+    return (this.index ??= countedLevels(this.counts.keys(), (p) => this.counts.get(p) ?? 0));
   }
 }
