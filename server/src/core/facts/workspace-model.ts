@@ -567,6 +567,7 @@ export class WorkspaceModel {
     for (const ns of touchedLimitRangeNs) oldLimitRanges.set(ns, limitRangeSig(this.limitRanges.get(ns)));
     if (touchedLimitRangeNs.size > 0) this.collectLimitRanges();
     if (nodesTouched) this.collectNodes();
+    const oldResolvedByClass = this.resolvedByClass;
     if (classesTouched) {
       this.collectClasses();
       this.classIndex = new PriorityClassIndex(this.priorityClasses, this.clusterPriorityClasses);
@@ -586,38 +587,59 @@ export class WorkspaceModel {
     const changedLimitRangeNs = new Set<string>();
     for (const [ns, sig] of oldLimitRanges) if (limitRangeSig(this.limitRanges.get(ns)) !== sig) changedLimitRangeNs.add(ns);
     // Resolved again: a class only changes priority and eviction tier; LimitRange defaults change the containers too.
-    const again = new Map<AnalyzedWorkload, boolean>();
+    const full = new Set<AnalyzedWorkload>();
+    for (const ns of changedLimitRangeNs) for (const w of this.byNamespace.get(ns) ?? []) full.add(w);
     // What others read of a re-resolved workload after it, reused below unless its file changed too.
     const afterSigs = new Map<AnalyzedWorkload, WorkloadSigs>();
-    for (const name of changedClasses) for (const w of this.byClassRef.get(name) ?? []) again.set(w, false);
-    if (defaultChanged) for (const w of this.byClassRef.get('') ?? []) again.set(w, false);
-    for (const ns of changedLimitRangeNs) for (const w of this.byNamespace.get(ns) ?? []) again.set(w, true);
     // Class-only re-resolutions whose place in the ladder moved, and what changed of what others read of them.
     const moved: AnalyzedWorkload[] = [];
     const classOnly = { ladder: false, tier: false, usage: false, priority: false };
     // Their files, listed only when the flag for every workload file (which they all are) is not set below.
     const classOnlyFiles: string[] = [];
-    for (const [w, full] of again) {
-      if (!full) {
-        // Only the class changed: the other indexes (namespace, class reference, affinity, queue) stay as they are,
-        // and what others read is compared field by field (the users of one class can be most of the workspace).
-        const change = this.resolveClassAgain(w);
+    const classUsers: Array<[string, ReadonlySet<AnalyzedWorkload>]> = [];
+    for (const name of changedClasses) classUsers.push([name, this.byClassRef.get(name) ?? new Set()]);
+    if (defaultChanged) classUsers.push(['', this.byClassRef.get('') ?? new Set()]);
+    for (const [key, users] of classUsers) {
+      // Only the class changed: the other indexes (namespace, class reference, affinity, queue) stay as they are,
+      // and what others read is compared field by field (the users of one class can be most of the workspace).
+      // Users that shared the class's old resolution get the same new one with the same change: the first one's.
+      const oldShared = oldResolvedByClass.get(key);
+      let same: { priority: ResolvedPriority; change: ClassOnlyChange } | undefined;
+      for (const w of users) {
+        if (full.has(w)) continue;
+        const oldP = w.priority;
+        let change: ClassOnlyChange;
+        if (same !== undefined && oldP === oldShared) {
+          change = same.change;
+          w.priority = same.priority;
+          // The eviction tier stays (no priority at or above system-critical): tier 2's counts move with the priority.
+          const tier = w.evictionTier.tier === 2 && oldP.priority !== same.priority.priority;
+          if (tier) {
+            this.tier2.add(oldP.priority, -1);
+            this.tier2.add(same.priority.priority, 1);
+          }
+          classOnly.tier ||= tier;
+        } else {
+          change = this.resolveClassAgain(w);
+          classOnly.tier ||= change.tier;
+          if (same === undefined && oldP === oldShared && sharesChange(oldP, w.priority, this.resolvedByClass.get(key)))
+            same = { priority: w.priority, change };
+        }
         classOnly.ladder ||= change.ladder;
-        classOnly.tier ||= change.tier;
         classOnly.usage ||= change.usage;
         classOnly.priority ||= change.priority;
         if (change.moved) moved.push(w);
         if (w.object.origin === 'workspace' && change.resolved) classOnlyFiles.push(w.object.file);
-        continue;
       }
+    }
+    for (const w of full) {
       const old = sigsOf(w, false);
       before.set(w, old);
       this.track(w, -1);
       Object.assign(w, { ...this.resolveWorkload(w.workload, w.object), pdbs: w.pdbs });
       this.track(w, 1);
-      const now = sigsOf(w, false);
-      afterSigs.set(w, now);
-      if (w.object.origin === 'workspace' && (full || now.resolved !== old.resolved)) affected.add(w.object.file);
+      afterSigs.set(w, sigsOf(w, false));
+      if (w.object.origin === 'workspace') affected.add(w.object.file);
     }
     // The changed files' workloads: a workload that keeps its place and identity keeps its record (PDBs and the
     // ladder hold it), so an edit that changes nothing others read leaves them alone.
@@ -715,14 +737,7 @@ export class WorkspaceModel {
    * resolveClassAgain resolves a workload against its changed class (or the changed globalDefault) and says what
    * changed of what others read of it: the same comparisons as sigsOf, field by field.
    */
-  private resolveClassAgain(w: AnalyzedWorkload): {
-    ladder: boolean;
-    moved: boolean;
-    tier: boolean;
-    usage: boolean;
-    priority: boolean;
-    resolved: boolean;
-  } {
+  private resolveClassAgain(w: AnalyzedWorkload): ClassOnlyChange {
     const oldP = w.priority;
     const oldTier = w.evictionTier;
     const wasRanked = ranked(w);
@@ -831,6 +846,30 @@ export class WorkspaceModel {
 }
 
 /** Pods the apiserver rejects never run: they neither preempt nor get preempted, so they are left out of the ranking. */
+/** What a class-only re-resolution changed of what others read of a workload. */
+interface ClassOnlyChange {
+  ladder: boolean;
+  moved: boolean;
+  tier: boolean;
+  usage: boolean;
+  priority: boolean;
+  resolved: boolean;
+}
+
+/**
+ * sharesChange: every user of a class's old shared resolution gets the same new one (`now` is the new shared one) and
+ * the same change, but for tier 2's counts: the class name stays (no class-use edit) and neither priority is at or
+ * above system-critical (the eviction tier, which names the priority there, stays).
+ */
+function sharesChange(old: ResolvedPriority, now: ResolvedPriority, shared: ResolvedPriority | undefined): boolean {
+  return (
+    now === shared &&
+    now.priorityClassName === old.priorityClassName &&
+    old.priority < systemCriticalPriority &&
+    now.priority < systemCriticalPriority
+  );
+}
+
 function ranked(w: AnalyzedWorkload): boolean {
   return w.priority.admission.allowed && w.partial === undefined;
 }
