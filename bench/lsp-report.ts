@@ -48,10 +48,14 @@ export function lspTargets(results: readonly CorpusResult[]): Target[] {
       limit: 'early ⊆ final; 1 publish if equal',
       pass: o.earlyCodes.every((c) => o.finalCodes.includes(c)) && o.documentPublishes === (same ? 1 : 2),
     });
-    const ratio = round(o.indexCompleteMs / large.indexCompleteMs, 3);
+    // The full builds before and after the open-file-first one (one server each), averaged: a drift of the machine
+    // between the runs then hits both sides alike.
+    const builds = [large.indexCompleteMs, ...(large.indexAfterMs === undefined ? [] : [large.indexAfterMs])];
+    const build = round(builds.reduce((a, b) => a + b, 0) / builds.length);
+    const ratio = round(o.indexCompleteMs / build, 3);
     targets.push({
-      target: `index complete at ${largeName} with the file open / without (full rebuild)`,
-      value: `${o.indexCompleteMs} / ${large.indexCompleteMs} ms = ${ratio}`,
+      target: `index complete at ${largeName} with the file open / without (full builds before and after)`,
+      value: `${o.indexCompleteMs} / ${build} ms (${builds.join(', ')}) = ${ratio}`,
       limit: '<= 1.1',
       pass: ratio <= 1.1,
     });
@@ -74,7 +78,9 @@ export function lspTargets(results: readonly CorpusResult[]): Target[] {
 
 /** Rows of the open-file-first and memory figures per workspace. */
 export function lspExtraRows(results: readonly CorpusResult[]): string[][] {
-  const rows = [['workspace', 'open 1st diag ms', 'hover ms', 'index (open) ms', 'index ms', 'doc publishes', 'heap growth %']];
+  const rows = [
+    ['workspace', 'open 1st diag ms', 'hover ms', 'index (open) ms', 'index ms (before, after)', 'doc publishes', 'heap growth %'],
+  ];
   for (const r of results) {
     const l = lspOf(results, r.name);
     if (l === undefined) continue;
@@ -84,7 +90,7 @@ export function lspExtraRows(results: readonly CorpusResult[]): string[][] {
       String(o?.firstDiagnosticsMs ?? '-'),
       String(o?.hoverMs ?? '-'),
       String(o?.indexCompleteMs ?? '-'),
-      String(l.indexCompleteMs),
+      l.indexAfterMs === undefined ? String(l.indexCompleteMs) : `${l.indexCompleteMs}, ${l.indexAfterMs}`,
       String(o?.documentPublishes ?? '-'),
       (l.heapGrowth.ratio * 100).toFixed(2),
     ]);

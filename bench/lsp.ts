@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { TestClient } from '../test/lsp/harness';
 import { editKinds } from './edit-kinds';
 import type { EditKindFigures } from './edit-kinds';
-import { openFirst } from './open-first';
+import { openFirst, plainIndex } from './open-first';
 import type { OpenFirstFigures } from './open-first';
 import { median, percentile, preload, round, serverJs } from './measure';
 
@@ -52,6 +52,8 @@ export interface LspFigures {
   heapGrowth: { edits: number; before: ServerMemory; after: ServerMemory; ratio: number };
   /** A second server, the edited document open from `initialized` (issue 18, target 2); compare indexCompleteMs. */
   openFirst: OpenFirstFigures | { skipped: string };
+  /** A third server after it, nothing open: its full build, so the open-file-first index is bracketed by two. */
+  indexAfterMs?: number;
 }
 
 const liveHeap = (m: ServerMemory): number => m.busy?.heapUsed ?? m.heapUsed;
@@ -185,6 +187,14 @@ export async function lsp(dir: string, editFile: string, manifestBytes: number, 
         return { skipped: `open-file-first run failed: ${(error as Error).message}` };
       }
     };
+    const third = async (): Promise<number | undefined> => {
+      await new Promise((r) => setTimeout(r, 1000));
+      try {
+        return await plainIndex(dir);
+      } catch {
+        return undefined;
+      }
+    };
     return {
       indexToFirstDiagnosticsMs: round(indexToFirst),
       indexCompleteMs: round(indexComplete),
@@ -212,6 +222,7 @@ export async function lsp(dir: string, editFile: string, manifestBytes: number, 
         ratio: round((liveHeap(growthAfter) - liveHeap(growthBefore)) / liveHeap(growthBefore), 4),
       },
       openFirst: await second(),
+      indexAfterMs: await third(),
     };
   } catch (error) {
     client?.proc.kill();

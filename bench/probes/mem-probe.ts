@@ -36,6 +36,12 @@ console.log(`${files.length} files, ${mib(bytes)} MiB, ${findings} findings`);
 console.log(
   `heapUsed +${mib(m.heapUsed - base.heapUsed)} MiB (${((m.heapUsed - base.heapUsed) / bytes).toFixed(2)}x bytes), rss ${mib(m.rss)} MiB (${(m.rss / bytes).toFixed(2)}x), external ${mib(m.external)} MiB, arrayBuffers ${mib(m.arrayBuffers)}`,
 );
+// Where the committed heap goes (new space, old space, large objects, code): what RSS holds beyond the live objects.
+for (const space of v8.getHeapSpaceStatistics())
+  if (space.space_size > 0)
+    console.log(
+      `  ${space.space_name.padEnd(24)} committed ${mib(space.space_size).padStart(7)} MiB, used ${mib(space.space_used_size).padStart(7)} MiB`,
+    );
 if (process.argv[3] !== undefined) v8.writeHeapSnapshot(process.argv[3]);
 // keep everything alive until here
 if (result.model === undefined) console.log('');
