@@ -175,8 +175,6 @@ export class AnalysisHost {
       if (targets.size >= limit) break;
       targets.add(file);
     }
-    // Taken now, so that the walk below skips them and fills the batch with others.
-    this.take(targets);
     const every = this.everyWorkloadFile;
     while (every !== undefined && targets.size < limit) {
       const next = every.walk.next();

@@ -905,8 +905,6 @@ interface WorkloadSigs {
   /** The class names it uses. */
   usage: string;
   priority: number;
-  /** What resolution gives it, which its own file's findings read. */
-  resolved: string;
 }
 
 /** sigsOf: cheap strings of what others read of a workload; labels only when they can have changed (its file did). */
@@ -922,6 +920,5 @@ function sigsOf(w: AnalyzedWorkload, withLabels: boolean): WorkloadSigs {
     labels: withLabels ? json(w.workload.podLabels) : undefined,
     usage: `${p.priorityClassName ?? ''}|${w.workload.priorityClassName?.value ?? ''}`,
     priority: p.priority,
-    resolved: `${p.priority}|${p.from}|${p.priorityClassName ?? ''}|${p.preemptionPolicy}|${p.admission.allowed}|${p.admission.message ?? ''}|${w.evictionTier.tier}|${w.evictionTier.reason}`,
   };
 }
