@@ -21,10 +21,10 @@ function fragment(count: number): object[] {
 
 test('worthCompacting wants a heap of 64 MiB that grew by a tenth since the last compaction', () => {
   const mib = 1024 * 1024;
-  assert.equal(worthCompacting(50 * mib, 0), false, 'small heap');
-  assert.equal(worthCompacting(100 * mib, 0), true, 'never compacted');
-  assert.equal(worthCompacting(105 * mib, 100 * mib), false, 'barely grew');
-  assert.equal(worthCompacting(120 * mib, 100 * mib), true, 'grew by a fifth');
+  assert.equal(worthCompacting(50 * mib, 0, 0), false, 'small heap');
+  assert.equal(worthCompacting(100 * mib, 0, 0), true, 'never compacted');
+  assert.equal(worthCompacting(105 * mib, 100 * mib, 0), false, 'barely grew');
+  assert.equal(worthCompacting(120 * mib, 100 * mib, 0), true, 'grew by a fifth');
 });
 
 test('worthCompacting also wants a heap of which a tenth (and at least 32 MiB) is free old space', () => {

@@ -65,7 +65,7 @@ export const minFreeBytes = 32 * 1024 * 1024;
  * set then settled at 652 MiB and the server stayed at rest with 838 MiB committed, not a tenth above the 795 MiB the
  * compaction had left.
  */
-export function worthCompacting(committedBytes: number, lastCompactedBytes: number, oldSpaceFreeBytes = 0): boolean {
+export function worthCompacting(committedBytes: number, lastCompactedBytes: number, oldSpaceFreeBytes: number): boolean {
   if (committedBytes < minHeapBytes) return false;
   return committedBytes > lastCompactedBytes * 1.1 || oldSpaceFreeBytes >= Math.max(committedBytes / 10, minFreeBytes);
 }
